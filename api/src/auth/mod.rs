@@ -1,0 +1,16 @@
+//! Authentication and sessions: password login, short-lived access JWTs (RFC 8725), rotating server-side
+//! refresh tokens, login rate limits, the bootstrap administrator, and the `Principal` every request carries.
+
+pub mod bootstrap;
+pub mod entities;
+mod graphql;
+pub mod password;
+pub mod principal;
+pub mod rate_limit;
+mod sessions;
+pub mod tokens;
+pub mod user;
+
+pub use graphql::{AuthMutation, AuthQuery};
+pub use principal::Principal;
+pub use user::User;

@@ -1,0 +1,84 @@
+//! The `User` API type and the account repository.
+
+use async_graphql::{ComplexObject, Context, ID, SimpleObject};
+use chrono::Utc;
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use uuid::Uuid;
+use xyd_domain::{Email, InstitutionId, Role, UserId};
+
+use super::entities::user;
+use crate::db::is_unique_violation;
+use crate::error::{AppError, AppResult};
+use crate::graphql::GqlRole;
+use crate::institutions::{Institution, InstitutionRepo};
+use crate::state::AppState;
+
+/// A platform account as the API shows it.
+#[derive(Clone, Debug, SimpleObject)]
+#[graphql(complex)]
+pub struct User {
+    pub id: ID,
+    pub email: String,
+    pub role: GqlRole,
+    #[graphql(skip)]
+    pub institution_id: Option<Uuid>,
+}
+
+#[ComplexObject]
+impl User {
+    async fn institution(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Institution>> {
+        let Some(id) = self.institution_id else { return Ok(None) };
+        let state = ctx.data::<AppState>()?;
+        Ok(InstitutionRepo::find(state.db.conn(), InstitutionId::from_uuid(id)).await?)
+    }
+}
+
+impl TryFrom<user::Model> for User {
+    type Error = AppError;
+    fn try_from(m: user::Model) -> AppResult<Self> {
+        let role: Role = m.role.parse().map_err(|_| AppError::internal("user role", &m.role))?;
+        Ok(Self { id: ID(m.id.to_string()), email: m.email, role: role.into(), institution_id: m.institution_id })
+    }
+}
+
+/// Persistence of users.
+pub struct UserRepo;
+
+impl UserRepo {
+    pub async fn find(conn: &impl ConnectionTrait, id: UserId) -> AppResult<Option<user::Model>> {
+        Ok(user::Entity::find_by_id(id.as_uuid()).one(conn).await?)
+    }
+
+    pub async fn find_by_email(conn: &impl ConnectionTrait, email: &Email) -> AppResult<Option<user::Model>> {
+        Ok(user::Entity::find().filter(user::Column::Email.eq(email.as_str())).one(conn).await?)
+    }
+
+    pub async fn any_with_role(conn: &impl ConnectionTrait, role: Role) -> AppResult<bool> {
+        Ok(user::Entity::find().filter(user::Column::Role.eq(role.as_str())).one(conn).await?.is_some())
+    }
+
+    /// Insert a user; a taken email is CONFLICT on `field`.
+    pub async fn insert(
+        conn: &impl ConnectionTrait,
+        email: &Email,
+        password_hash: String,
+        role: Role,
+        institution_id: Option<InstitutionId>,
+    ) -> AppResult<user::Model> {
+        let row = user::ActiveModel {
+            id: Set(UserId::new().as_uuid()),
+            email: Set(email.as_str().to_string()),
+            password_hash: Set(password_hash),
+            role: Set(role.as_str().to_string()),
+            institution_id: Set(institution_id.map(|i| i.as_uuid())),
+            created_at: Set(Utc::now()),
+        };
+        row.insert(conn).await.map_err(|e| {
+            if is_unique_violation(&e) {
+                AppError::conflict("EMAIL_TAKEN", "该邮箱已被注册")
+            } else {
+                e.into()
+            }
+        })
+    }
+}

@@ -1,0 +1,320 @@
+//! One typed configuration, loaded once at start-up: an optional TOML file, then environment overrides.
+//!
+//! The environment names are fixed by the design (`DATABASE_URL`, `MEILI_URL`, `MEILI_MASTER_KEY`,
+//! `XYD_BIND`, `XYD_JWT_SECRET`, `XYD_BOOTSTRAP_ADMIN_EMAIL`, `XYD_BOOTSTRAP_ADMIN_PASSWORD`); the rest
+//! use the `XYD_` prefix. Nothing else in the code reads the environment.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::path::Path;
+
+use anyhow::{Context, bail};
+use serde::Deserialize;
+
+/// A value that must never appear in logs or `Debug` output.
+#[derive(Clone, Default, Deserialize, PartialEq, Eq)]
+#[serde(transparent)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(value.into())
+    }
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(if self.0.is_empty() { "\"\"" } else { "\"[redacted]\"" })
+    }
+}
+
+/// Where the process runs: development enables GraphiQL and tolerates a generated JWT secret.
+#[derive(Clone, Copy, Debug, Default, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum Environment {
+    #[default]
+    Development,
+    Production,
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    pub environment: Environment,
+    pub server: ServerConfig,
+    pub database: DatabaseConfig,
+    pub search: SearchConfig,
+    pub auth: AuthConfig,
+    pub bootstrap: BootstrapConfig,
+    pub limits: LimitsConfig,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ServerConfig {
+    /// Listen address, e.g. `127.0.0.1:8080`.
+    pub bind: String,
+    /// Trust the first address of `X-Forwarded-For` as the client (only behind a proxy you control).
+    pub trust_forwarded_for: bool,
+    /// Seconds granted to in-flight requests on shutdown.
+    pub shutdown_grace_secs: u64,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct DatabaseConfig {
+    /// `postgres://…` or `sqlite://path?mode=rwc`.
+    pub url: Secret,
+    pub max_connections: u32,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SearchConfig {
+    pub url: String,
+    pub master_key: Secret,
+    /// Prefix of every index name, so tenants and tests never collide.
+    pub index_prefix: String,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct AuthConfig {
+    pub jwt_secret: Secret,
+    pub issuer: String,
+    pub audience: String,
+    pub access_ttl_secs: i64,
+    pub refresh_ttl_days: i64,
+    /// Failed logins allowed per account within `login_window_secs`.
+    pub login_failures_per_account: u32,
+    /// Login attempts allowed per client address within `login_window_secs`.
+    pub login_attempts_per_ip: u32,
+    pub login_window_secs: u64,
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct BootstrapConfig {
+    pub admin_email: Option<String>,
+    pub admin_password: Secret,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct LimitsConfig {
+    /// Largest JSON request body, in bytes.
+    pub json_body_bytes: usize,
+    /// Largest multipart (file upload) request body, in bytes.
+    pub upload_body_bytes: usize,
+    pub query_depth: usize,
+    pub query_complexity: usize,
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        Self { bind: "127.0.0.1:8080".into(), trust_forwarded_for: false, shutdown_grace_secs: 20 }
+    }
+}
+
+impl Default for DatabaseConfig {
+    fn default() -> Self {
+        Self { url: Secret::new("sqlite://data/xinyidai.db?mode=rwc"), max_connections: 16 }
+    }
+}
+
+impl Default for SearchConfig {
+    fn default() -> Self {
+        Self { url: "http://127.0.0.1:7700".into(), master_key: Secret::default(), index_prefix: "xyd".into() }
+    }
+}
+
+impl Default for AuthConfig {
+    fn default() -> Self {
+        Self {
+            jwt_secret: Secret::default(),
+            issuer: "xinyidai".into(),
+            audience: "xinyidai-api".into(),
+            access_ttl_secs: 15 * 60,
+            refresh_ttl_days: 30,
+            login_failures_per_account: 5,
+            login_attempts_per_ip: 30,
+            login_window_secs: 15 * 60,
+        }
+    }
+}
+
+impl Default for LimitsConfig {
+    fn default() -> Self {
+        Self {
+            json_body_bytes: 1024 * 1024,
+            upload_body_bytes: 512 * 1024 * 1024,
+            query_depth: 12,
+            query_complexity: 1000,
+        }
+    }
+}
+
+/// Shortest JWT secret accepted outside development (HS256 wants at least 256 bits).
+const MIN_JWT_SECRET_BYTES: usize = 32;
+
+impl Config {
+    /// Load from the file named by `XYD_CONFIG` (or `path`), then apply the process environment.
+    pub fn load(path: Option<&Path>) -> anyhow::Result<Self> {
+        let env: HashMap<String, String> = std::env::vars().collect();
+        let path = path.map(Path::to_path_buf).or_else(|| env.get("XYD_CONFIG").map(Into::into));
+        let mut config = match path {
+            Some(path) => {
+                let text = std::fs::read_to_string(&path)
+                    .with_context(|| format!("cannot read configuration file {}", path.display()))?;
+                toml::from_str(&text).with_context(|| format!("invalid configuration file {}", path.display()))?
+            }
+            None => Config::default(),
+        };
+        config.apply_env(&env)?;
+        config.finish()?;
+        Ok(config)
+    }
+
+    /// Apply overrides from an environment map (the process environment in production, a literal map in tests).
+    pub fn apply_env(&mut self, env: &HashMap<String, String>) -> anyhow::Result<()> {
+        let get = |name: &str| env.get(name).filter(|v| !v.is_empty()).cloned();
+        if let Some(v) = get("XYD_ENV") {
+            self.environment = match v.as_str() {
+                "development" | "dev" => Environment::Development,
+                "production" | "prod" => Environment::Production,
+                other => bail!("XYD_ENV must be development or production, not {other:?}"),
+            };
+        }
+        if let Some(v) = get("DATABASE_URL") {
+            self.database.url = Secret::new(v);
+        }
+        if let Some(v) = get("MEILI_URL") {
+            self.search.url = v;
+        }
+        if let Some(v) = get("MEILI_MASTER_KEY") {
+            self.search.master_key = Secret::new(v);
+        }
+        if let Some(v) = get("XYD_INDEX_PREFIX") {
+            self.search.index_prefix = v;
+        }
+        if let Some(v) = get("XYD_BIND") {
+            self.server.bind = v;
+        }
+        if let Some(v) = get("XYD_JWT_SECRET") {
+            self.auth.jwt_secret = Secret::new(v);
+        }
+        if let Some(v) = get("XYD_BOOTSTRAP_ADMIN_EMAIL") {
+            self.bootstrap.admin_email = Some(v);
+        }
+        if let Some(v) = get("XYD_BOOTSTRAP_ADMIN_PASSWORD") {
+            self.bootstrap.admin_password = Secret::new(v);
+        }
+        Ok(())
+    }
+
+    /// Check the whole configuration; in development, fill in a random JWT secret when none is given.
+    pub fn finish(&mut self) -> anyhow::Result<()> {
+        let secret = self.auth.jwt_secret.expose();
+        let weak = secret.len() < MIN_JWT_SECRET_BYTES || is_placeholder(secret);
+        match self.environment {
+            Environment::Production if secret.is_empty() => {
+                bail!("XYD_JWT_SECRET is not set: production needs a random secret of at least {MIN_JWT_SECRET_BYTES} bytes")
+            }
+            Environment::Production if weak => {
+                bail!("XYD_JWT_SECRET is too weak: production needs a random secret of at least {MIN_JWT_SECRET_BYTES} bytes")
+            }
+            Environment::Development if secret.is_empty() => {
+                self.auth.jwt_secret = Secret::new(random_secret());
+            }
+            _ => {}
+        }
+        if self.auth.access_ttl_secs <= 0 || self.auth.access_ttl_secs > 3600 {
+            bail!("auth.access_ttl_secs must be between 1 and 3600");
+        }
+        if self.bootstrap.admin_email.is_some() && self.bootstrap.admin_password.is_empty() {
+            bail!("XYD_BOOTSTRAP_ADMIN_EMAIL is set but XYD_BOOTSTRAP_ADMIN_PASSWORD is not");
+        }
+        Ok(())
+    }
+
+    pub fn is_development(&self) -> bool {
+        self.environment == Environment::Development
+    }
+}
+
+fn is_placeholder(secret: &str) -> bool {
+    let lower = secret.to_ascii_lowercase();
+    ["changeme", "change-me", "secret", "password", "example"].iter().any(|p| lower.contains(p))
+        || secret.chars().all(|c| secret.starts_with(c))
+}
+
+fn random_secret() -> String {
+    use rand::RngCore;
+    let mut bytes = [0u8; 32];
+    rand::rng().fill_bytes(&mut bytes);
+    hex::encode(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(pairs: &[(&str, &str)]) -> HashMap<String, String> {
+        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    }
+
+    #[test]
+    fn production_refuses_missing_or_weak_secret() {
+        for secret in ["", "short", "changeme-changeme-changeme-changeme", &"a".repeat(40)] {
+            let mut c = Config::default();
+            c.apply_env(&env(&[("XYD_ENV", "production"), ("XYD_JWT_SECRET", secret)])).unwrap();
+            assert!(c.finish().is_err(), "accepted {secret:?}");
+        }
+    }
+
+    #[test]
+    fn production_accepts_a_long_random_secret() {
+        let mut c = Config::default();
+        c.apply_env(&env(&[("XYD_ENV", "production"), ("XYD_JWT_SECRET", &random_secret())])).unwrap();
+        c.finish().unwrap();
+    }
+
+    #[test]
+    fn development_generates_a_secret_and_defaults_to_sqlite() {
+        let mut c = Config::default();
+        c.finish().unwrap();
+        assert!(c.auth.jwt_secret.expose().len() >= MIN_JWT_SECRET_BYTES);
+        assert!(c.database.url.expose().starts_with("sqlite://data/"));
+    }
+
+    #[test]
+    fn fixed_environment_names_override_the_file() {
+        let mut c: Config = toml::from_str("[server]\nbind = \"0.0.0.0:1\"").unwrap();
+        c.apply_env(&env(&[
+            ("DATABASE_URL", "postgres://x"),
+            ("MEILI_URL", "http://m"),
+            ("MEILI_MASTER_KEY", "k"),
+            ("XYD_BIND", "127.0.0.1:9"),
+            ("XYD_BOOTSTRAP_ADMIN_EMAIL", "a@b.cn"),
+            ("XYD_BOOTSTRAP_ADMIN_PASSWORD", "pw"),
+        ]))
+        .unwrap();
+        assert_eq!(c.database.url.expose(), "postgres://x");
+        assert_eq!(c.search.url, "http://m");
+        assert_eq!(c.search.master_key.expose(), "k");
+        assert_eq!(c.server.bind, "127.0.0.1:9");
+        assert_eq!(c.bootstrap.admin_email.as_deref(), Some("a@b.cn"));
+    }
+
+    #[test]
+    fn secrets_do_not_print() {
+        let c = Secret::new("hunter2");
+        assert!(!format!("{c:?}").contains("hunter2"));
+    }
+}

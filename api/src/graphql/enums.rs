@@ -1,0 +1,35 @@
+//! GraphQL enums mirroring the domain's, so the domain needs no GraphQL derive.
+
+use xyd_domain::{AccessPurpose, DataCategory, InstitutionKind, ProductType, Role, SubjectKind, TaxGrade};
+
+macro_rules! mirror_enum {
+    ($(#[$meta:meta])* $gql:ident as $name:literal <=> $domain:ident { $($variant:ident),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(async_graphql::Enum, Copy, Clone, Debug, PartialEq, Eq, Hash)]
+        #[graphql(name = $name)]
+        pub enum $gql { $($variant),+ }
+
+        impl From<$domain> for $gql {
+            fn from(v: $domain) -> Self {
+                match v { $($domain::$variant => Self::$variant),+ }
+            }
+        }
+
+        impl From<$gql> for $domain {
+            fn from(v: $gql) -> Self {
+                match v { $($gql::$variant => Self::$variant),+ }
+            }
+        }
+    };
+}
+
+mirror_enum!(GqlRole as "Role" <=> Role { Enterprise, Bank, Bureau, Admin });
+mirror_enum!(GqlInstitutionKind as "InstitutionKind" <=> InstitutionKind { Bank, Bureau });
+mirror_enum!(GqlSubjectKind as "SubjectKind" <=> SubjectKind { Enterprise, IndividualBusiness, FarmerCooperative });
+mirror_enum!(GqlTaxGrade as "TaxGrade" <=> TaxGrade { A, B, M, C, D });
+mirror_enum!(GqlProductType as "ProductType" <=> ProductType { Credit, Mortgage, Pledge, Guarantee });
+mirror_enum!(GqlAccessPurpose as "AccessPurpose" <=> AccessPurpose { LoanApplication, PostLoan });
+mirror_enum!(GqlDataCategory as "DataCategory" <=> DataCategory {
+    Registration, AdminLicensing, AdminPenalty, AbnormalOperation, SeriousDishonesty, Judicial, Honor, Commitment,
+    Tax, SocialInsurance, HousingFund, Utilities, RealEstate,
+});

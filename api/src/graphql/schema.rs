@@ -1,0 +1,31 @@
+//! Building the schema from each capability's query and mutation roots.
+
+use async_graphql::{EmptySubscription, MergedObject, Schema, SchemaBuilder};
+
+use super::error_policy::ErrorPolicy;
+use crate::auth::{AuthMutation, AuthQuery};
+use crate::config::LimitsConfig;
+use crate::institutions::InstitutionMutation;
+
+#[derive(MergedObject, Default)]
+pub struct QueryRoot(AuthQuery);
+
+#[derive(MergedObject, Default)]
+pub struct MutationRoot(AuthMutation, InstitutionMutation);
+
+pub type AppSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
+
+/// The schema with its limits; the caller adds request-independent data (application state).
+pub fn build_schema(limits: &LimitsConfig) -> SchemaBuilder<QueryRoot, MutationRoot, EmptySubscription> {
+    Schema::build(QueryRoot::default(), MutationRoot::default(), EmptySubscription)
+        .limit_depth(limits.query_depth)
+        .limit_complexity(limits.query_complexity)
+        .limit_recursive_depth(32)
+        .limit_directives(16)
+        .extension(ErrorPolicy)
+}
+
+/// The SDL, as printed by `xinyidai schema`.
+pub fn sdl() -> String {
+    build_schema(&LimitsConfig::default()).finish().sdl()
+}

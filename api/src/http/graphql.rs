@@ -1,0 +1,178 @@
+//! GraphQL over HTTP (POST, JSON or multipart uploads), GraphiQL in development, and subscriptions over
+//! WebSocket.
+//!
+//! Follows the GraphQL-over-HTTP specification: a client that accepts `application/graphql-response+json`
+//! gets 4xx for requests that could not be executed (no `data` entry); a legacy `application/json` client
+//! gets 200 with the errors. Batched requests are refused: one request, one operation.
+
+use std::net::SocketAddr;
+
+use async_graphql::http::{GraphiQLSource, MultipartOptions};
+use async_graphql::{Data, ServerError};
+use async_graphql_axum::{GraphQLProtocol, GraphQLWebSocket};
+use axum::body::{Body, to_bytes};
+use axum::extract::{ConnectInfo, State, WebSocketUpgrade};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+use futures::TryStreamExt;
+use serde_json::{Value, json};
+
+use super::{ClientIp, HttpState, client_ip};
+use crate::auth::Principal;
+
+const GRAPHQL_RESPONSE: &str = "application/graphql-response+json";
+
+/// GraphiQL, in development only.
+pub async fn graphiql(State(state): State<HttpState>) -> Response {
+    if !state.app.config.is_development() {
+        return StatusCode::NOT_FOUND.into_response();
+    }
+    Html(GraphiQLSource::build().endpoint("/graphql").subscription_endpoint("/graphql/ws").finish()).into_response()
+}
+
+pub async fn post(
+    State(state): State<HttpState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    let modern = accepts_graphql_response(&headers);
+    let principal = match bearer(&headers).map(|token| state.app.tokens.verify(token)).transpose() {
+        Ok(p) => p,
+        Err(e) => return request_error(modern, StatusCode::UNAUTHORIZED, &state, e.code(), &e.message(), None),
+    };
+    let request = match read_request(&state, &headers, body).await {
+        Ok(request) => request,
+        Err((status, reason, message)) => {
+            return request_error(modern, status, &state, "BAD_USER_INPUT", message, Some(reason));
+        }
+    };
+    let ip = ClientIp(client_ip(state.app.config.server.trust_forwarded_for, &headers, peer));
+    let mut request = request.data(ip);
+    if let Some(principal) = principal {
+        request = request.data(principal);
+    }
+    let response = state.schema.execute(request).await;
+    for err in &response.errors {
+        state.app.metrics.graphql_error(error_code(err));
+    }
+    let request_failed = response.data == async_graphql::Value::Null && response.errors.iter().all(|e| e.path.is_empty());
+    let mut body = serde_json::to_value(&response).unwrap_or_else(|_| json!({}));
+    let status = if request_failed {
+        if let Value::Object(map) = &mut body {
+            map.remove("data");
+        }
+        if modern { StatusCode::BAD_REQUEST } else { StatusCode::OK }
+    } else {
+        StatusCode::OK
+    };
+    json_response(modern, status, &body)
+}
+
+type Rejection = (StatusCode, &'static str, &'static str);
+
+/// Read one GraphQL request from a JSON or multipart body, within the configured size limits.
+async fn read_request(state: &HttpState, headers: &HeaderMap, body: Body) -> Result<async_graphql::Request, Rejection> {
+    let limits = &state.app.config.limits;
+    let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let too_large = (StatusCode::PAYLOAD_TOO_LARGE, "PAYLOAD_TOO_LARGE", "请求体过大");
+    if content_type.starts_with("multipart/form-data") {
+        let limited = http_body_util::Limited::new(body, limits.upload_body_bytes);
+        let reader = Body::new(limited).into_data_stream().map_err(std::io::Error::other).into_async_read();
+        let options = MultipartOptions::default().max_file_size(limits.upload_body_bytes).max_num_files(4);
+        let batch = async_graphql::http::receive_batch_body(Some(content_type), reader, options).await.map_err(|e| {
+            match e {
+                async_graphql::ParseRequestError::PayloadTooLarge | async_graphql::ParseRequestError::Io(_) => too_large,
+                _ => (StatusCode::BAD_REQUEST, "INVALID_MULTIPART", "文件上传请求格式不正确"),
+            }
+        })?;
+        return batch.into_single().map_err(|_| batch_rejection());
+    }
+    if !(content_type.is_empty() || content_type.starts_with("application/json")) {
+        return Err((StatusCode::UNSUPPORTED_MEDIA_TYPE, "UNSUPPORTED_MEDIA_TYPE", "请求须为 application/json 或 multipart/form-data"));
+    }
+    let bytes = to_bytes(body, limits.json_body_bytes).await.map_err(|_| too_large)?;
+    let invalid = (StatusCode::BAD_REQUEST, "INVALID_JSON", "请求体不是合法的 GraphQL JSON 请求");
+    match serde_json::from_slice::<Value>(&bytes).map_err(|_| invalid)? {
+        Value::Array(_) => Err(batch_rejection()),
+        value @ Value::Object(_) => serde_json::from_value(value).map_err(|_| invalid),
+        _ => Err(invalid),
+    }
+}
+
+fn batch_rejection() -> Rejection {
+    (StatusCode::BAD_REQUEST, "BATCH_NOT_SUPPORTED", "不支持批量请求，请每次只发送一个操作")
+}
+
+/// Subscriptions over WebSocket; the client authenticates in `connection_init` with
+/// `{"authorization": "Bearer <token>"}` (or `{"token": "<token>"}`).
+pub async fn websocket(State(state): State<HttpState>, protocol: GraphQLProtocol, upgrade: WebSocketUpgrade) -> Response {
+    upgrade
+        .protocols(async_graphql::http::ALL_WEBSOCKET_PROTOCOLS)
+        .on_upgrade(move |socket| {
+            let tokens_state = state.app.clone();
+            GraphQLWebSocket::new(socket, state.schema.clone(), protocol)
+                .on_connection_init(move |payload| async move {
+                    let mut data = Data::default();
+                    let token = payload
+                        .get("authorization")
+                        .or_else(|| payload.get("Authorization"))
+                        .and_then(Value::as_str)
+                        .map(|v| v.strip_prefix("Bearer ").unwrap_or(v))
+                        .or_else(|| payload.get("token").and_then(Value::as_str));
+                    if let Some(token) = token {
+                        let principal: Principal = tokens_state.tokens.verify(token).map_err(async_graphql::Error::from)?;
+                        data.insert(principal);
+                    }
+                    Ok(data)
+                })
+                .serve()
+        })
+}
+
+fn bearer(headers: &HeaderMap) -> Option<&str> {
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    value.strip_prefix("Bearer ").or_else(|| value.strip_prefix("bearer ")).map(str::trim)
+}
+
+fn accepts_graphql_response(headers: &HeaderMap) -> bool {
+    headers
+        .get_all(header::ACCEPT)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .any(|v| v.contains(GRAPHQL_RESPONSE))
+}
+
+fn error_code(err: &ServerError) -> &str {
+    match err.extensions.as_ref().and_then(|e| e.get("code")) {
+        Some(async_graphql::Value::String(code)) => code.as_str(),
+        _ => "UNKNOWN",
+    }
+}
+
+fn request_error(
+    modern: bool,
+    status: StatusCode,
+    state: &HttpState,
+    code: &str,
+    message: &str,
+    reason: Option<&str>,
+) -> Response {
+    state.app.metrics.graphql_error(code);
+    let mut extensions = json!({ "code": code });
+    if let Some(reason) = reason {
+        extensions["reason"] = json!(reason);
+    }
+    let body = json!({ "errors": [{ "message": message, "extensions": extensions }] });
+    json_response(modern, status, &body)
+}
+
+fn json_response(modern: bool, status: StatusCode, body: &Value) -> Response {
+    let media = if modern { GRAPHQL_RESPONSE } else { "application/json" };
+    let mut response = (status, body.to_string()).into_response();
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_str(&format!("{media}; charset=utf-8")).unwrap_or(HeaderValue::from_static("application/json")),
+    );
+    response
+}

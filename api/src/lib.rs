@@ -1,0 +1,24 @@
+//! The Xinyidai application: GraphQL API, persistence, authentication, outbox relay and CLI.
+//!
+//! One module per capability, each holding its GraphQL types, use cases and repository. `app` builds the
+//! HTTP application so tests can serve it on a free port.
+
+pub mod auth;
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod error;
+pub mod graphql;
+pub mod http;
+pub mod institutions;
+pub mod metrics;
+pub mod serve;
+pub mod state;
+
+pub use config::Config;
+pub use state::AppState;
+
+/// The HTTP application over `state`.
+pub fn app(state: AppState) -> axum::Router {
+    http::router(state)
+}

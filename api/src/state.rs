@@ -1,0 +1,56 @@
+//! Application state shared by every request: configuration, database, search, auth services, metrics.
+
+use std::sync::Arc;
+
+use crate::auth::{bootstrap, password, rate_limit::LoginLimiter, tokens::TokenService};
+use crate::config::Config;
+use crate::db::Db;
+use crate::metrics::Metrics;
+
+/// Cheap to clone; everything inside is shared.
+#[derive(Clone)]
+pub struct AppState(Arc<Inner>);
+
+pub struct Inner {
+    pub config: Config,
+    pub db: Db,
+    pub search: xyd_search::Search,
+    pub tokens: TokenService,
+    pub login_limiter: LoginLimiter,
+    pub metrics: Metrics,
+    /// Verified against when a login names an unknown account, to equalize timing.
+    pub decoy_hash: String,
+}
+
+impl std::ops::Deref for AppState {
+    type Target = Inner;
+    fn deref(&self) -> &Inner {
+        &self.0
+    }
+}
+
+impl AppState {
+    /// Connect, migrate, create the bootstrap admin and assemble the state.
+    pub async fn init(config: Config) -> anyhow::Result<Self> {
+        let db = Db::connect(config.database.url.expose(), config.database.max_connections).await?;
+        db.migrate().await?;
+        bootstrap::ensure_admin(&db, &config.bootstrap).await.map_err(|e| anyhow::anyhow!("bootstrap admin: {}", e.message()))?;
+        Self::new(config, db).await
+    }
+
+    /// Assemble the state over an already migrated database.
+    pub async fn new(config: Config, db: Db) -> anyhow::Result<Self> {
+        let master_key = Some(config.search.master_key.expose()).filter(|k| !k.is_empty());
+        let search = xyd_search::Search::new(&config.search.url, master_key, &config.search.index_prefix)?;
+        let decoy_hash = password::decoy_hash().await.map_err(|e| anyhow::anyhow!("decoy hash: {}", e.message()))?;
+        Ok(Self(Arc::new(Inner {
+            tokens: TokenService::new(&config.auth),
+            login_limiter: LoginLimiter::new(&config.auth),
+            metrics: Metrics::default(),
+            search,
+            db,
+            config,
+            decoy_hash,
+        })))
+    }
+}

@@ -1,0 +1,381 @@
+//! Closed vocabularies shared by the whole platform, named exactly like the GraphQL enums.
+
+use crate::DomainError;
+
+/// Declares a fieldless enum whose variants each have an UPPER_SNAKE name (the GraphQL
+/// and serde spelling) and a Chinese label, with `ALL`, `as_str`, `label_zh`, `parse`,
+/// `parse_field`, `Display` and `FromStr`. Parsing accepts either the name or the label.
+macro_rules! vocabulary {
+    (
+        $(#[$meta:meta])*
+        pub enum $name:ident in $noun:literal (field $field:literal) {
+            $( $(#[$vmeta:meta])* $variant:ident = $code:literal / $label:literal, )+
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+        pub enum $name {
+            $( $(#[$vmeta])* #[serde(rename = $code)] $variant, )+
+        }
+
+        impl $name {
+            /// Every value, in declaration order.
+            pub const ALL: &[Self] = &[$(Self::$variant),+];
+
+            /// The UPPER_SNAKE name used in GraphQL, serde and storage.
+            pub const fn as_str(self) -> &'static str {
+                match self {
+                    $(Self::$variant => $code,)+
+                }
+            }
+
+            /// The Simplified Chinese label shown to people.
+            pub const fn label_zh(self) -> &'static str {
+                match self {
+                    $(Self::$variant => $label,)+
+                }
+            }
+
+            /// Parses the UPPER_SNAKE name or the Chinese label (surrounding whitespace ignored),
+            /// reporting errors against the default field name.
+            pub fn parse(input: &str) -> Result<Self, DomainError> {
+                Self::parse_field(input, $field)
+            }
+
+            /// Like [`Self::parse`], reporting errors against `field`.
+            pub fn parse_field(input: &str, field: &'static str) -> Result<Self, DomainError> {
+                let input = input.trim();
+                Self::ALL
+                    .iter()
+                    .copied()
+                    .find(|v| v.as_str() == input || v.label_zh() == input)
+                    .ok_or_else(|| invalid_name(field, $noun, input, Self::ALL.iter().map(|v| v.as_str())))
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl std::str::FromStr for $name {
+            type Err = DomainError;
+
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                Self::parse(s)
+            }
+        }
+    };
+}
+
+fn invalid_name<'a>(
+    field: &'static str,
+    noun: &str,
+    input: &str,
+    names: impl Iterator<Item = &'a str>,
+) -> DomainError {
+    let allowed: Vec<&str> = names.collect();
+    DomainError::invalid(
+        field,
+        "INVALID_ENUM",
+        format!("“{input}”不是有效的{noun}，可选值：{}", allowed.join("、")),
+    )
+}
+
+vocabulary! {
+    /// 市场主体类型 (market subject kind).
+    #[derive(PartialOrd, Ord)]
+    pub enum SubjectKind in "主体类型" (field "kind") {
+        /// 企业 (enterprise).
+        Enterprise = "ENTERPRISE" / "企业",
+        /// 个体工商户 (individual business).
+        IndividualBusiness = "INDIVIDUAL_BUSINESS" / "个体工商户",
+        /// 农民专业合作社 (farmer cooperative).
+        FarmerCooperative = "FARMER_COOPERATIVE" / "农民专业合作社",
+    }
+}
+
+vocabulary! {
+    /// 用户角色 (user role).
+    #[derive(PartialOrd, Ord)]
+    pub enum Role in "用户角色" (field "role") {
+        /// 企业用户: acts for one market subject.
+        Enterprise = "ENTERPRISE" / "企业用户",
+        /// 银行 (金融机构) staff.
+        Bank = "BANK" / "金融机构",
+        /// 主管部门 staff (发改局、金融工作局、税务局、人民银行) with a jurisdiction.
+        Bureau = "BUREAU" / "主管部门",
+        /// 平台管理员 (platform operator).
+        Admin = "ADMIN" / "平台管理员",
+    }
+}
+
+vocabulary! {
+    /// 机构类型 (institution kind).
+    #[derive(PartialOrd, Ord)]
+    pub enum InstitutionKind in "机构类型" (field "kind") {
+        /// 金融机构 (bank).
+        Bank = "BANK" / "金融机构",
+        /// 主管部门 (government bureau).
+        Bureau = "BUREAU" / "主管部门",
+    }
+}
+
+vocabulary! {
+    /// 登记状态 (registry status) of a subject in the local register.
+    #[derive(PartialOrd, Ord)]
+    pub enum RegistryStatus in "登记状态" (field "status") {
+        /// 存续: registered and operating.
+        Active = "ACTIVE" / "存续",
+        /// 注销: deregistered.
+        Cancelled = "CANCELLED" / "注销",
+        /// 吊销: business licence revoked.
+        Revoked = "REVOKED" / "吊销",
+    }
+}
+
+vocabulary! {
+    /// 信用信息类别 (credit data category). The first eight are 公示 (public); the rest are
+    /// readable by banks only under 授权 (consent).
+    #[derive(PartialOrd, Ord)]
+    pub enum DataCategory in "信用信息类别" (field "category") {
+        /// 登记注册信息.
+        Registration = "REGISTRATION" / "登记注册",
+        /// 行政许可.
+        AdminLicensing = "ADMIN_LICENSING" / "行政许可",
+        /// 行政处罚.
+        AdminPenalty = "ADMIN_PENALTY" / "行政处罚",
+        /// 经营异常名录.
+        AbnormalOperation = "ABNORMAL_OPERATION" / "经营异常名录",
+        /// 严重失信主体名单.
+        SeriousDishonesty = "SERIOUS_DISHONESTY" / "严重失信主体名单",
+        /// 司法信息 (失信被执行人、裁判文书).
+        Judicial = "JUDICIAL" / "司法信息",
+        /// 诚信荣誉 (红名单).
+        Honor = "HONOR" / "诚信荣誉",
+        /// 信用承诺.
+        Commitment = "COMMITMENT" / "信用承诺",
+        /// 纳税信息 (纳税信用等级、纳税额、增值税销售额).
+        Tax = "TAX" / "纳税信息",
+        /// 社会保险缴纳.
+        SocialInsurance = "SOCIAL_INSURANCE" / "社会保险",
+        /// 住房公积金缴存.
+        HousingFund = "HOUSING_FUND" / "住房公积金",
+        /// 水电气等公用事业缴费.
+        Utilities = "UTILITIES" / "水电气缴费",
+        /// 不动产登记.
+        RealEstate = "REAL_ESTATE" / "不动产",
+    }
+}
+
+impl DataCategory {
+    /// 公示信息: readable by banks without consent (each read is still logged).
+    pub const fn is_public(self) -> bool {
+        matches!(
+            self,
+            Self::Registration
+                | Self::AdminLicensing
+                | Self::AdminPenalty
+                | Self::AbnormalOperation
+                | Self::SeriousDishonesty
+                | Self::Judicial
+                | Self::Honor
+                | Self::Commitment
+        )
+    }
+
+    /// 授权信息: readable by a bank only under an active consent covering it.
+    pub const fn is_authorized(self) -> bool {
+        !self.is_public()
+    }
+}
+
+vocabulary! {
+    /// 纳税信用等级 (tax credit grade), best to worst A > B > M > C > D. Deliberately not `Ord`:
+    /// compare with [`TaxGrade::rank`] or [`TaxGrade::meets`].
+    pub enum TaxGrade in "纳税信用等级" (field "taxGrade") {
+        /// A级.
+        A = "A" / "A级",
+        /// B级.
+        B = "B" / "B级",
+        /// M级 (new or small-scale taxpayers without a full year's record).
+        M = "M" / "M级",
+        /// C级.
+        C = "C" / "C级",
+        /// D级.
+        D = "D" / "D级",
+    }
+}
+
+impl TaxGrade {
+    /// Position on the quality scale: higher is better (A = 5 … D = 1).
+    pub const fn rank(self) -> u8 {
+        match self {
+            Self::A => 5,
+            Self::B => 4,
+            Self::M => 3,
+            Self::C => 2,
+            Self::D => 1,
+        }
+    }
+
+    /// Whether this grade reaches the minimum `min` (e.g. minimum B is met by A and B).
+    pub const fn meets(self, min: TaxGrade) -> bool {
+        self.rank() >= min.rank()
+    }
+}
+
+vocabulary! {
+    /// 产品类型 (loan product type) by what secures the loan.
+    #[derive(PartialOrd, Ord)]
+    pub enum ProductType in "产品类型" (field "productType") {
+        /// 纯信用贷款: no collateral.
+        Credit = "CREDIT" / "信用贷款",
+        /// 抵押贷款.
+        Mortgage = "MORTGAGE" / "抵押贷款",
+        /// 质押贷款.
+        Pledge = "PLEDGE" / "质押贷款",
+        /// 保证/担保贷款.
+        Guarantee = "GUARANTEE" / "担保贷款",
+    }
+}
+
+vocabulary! {
+    /// 查询用途 (access purpose) stated in a consent and in every access-log row.
+    #[derive(PartialOrd, Ord)]
+    pub enum AccessPurpose in "查询用途" (field "purpose") {
+        /// 贷前审查 (pre-loan review of an application).
+        LoanApplication = "LOAN_APPLICATION" / "贷前审查",
+        /// 贷后管理 (post-loan monitoring).
+        PostLoan = "POST_LOAN" / "贷后管理",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::Deserialize;
+    use serde::de::IntoDeserializer;
+    use serde::de::value::{Error, StrDeserializer};
+
+    #[test]
+    fn names_match_the_graphql_enums() {
+        let names = |all: &[&str]| all.join(" ");
+        assert_eq!(
+            names(
+                &SubjectKind::ALL
+                    .iter()
+                    .map(|v| v.as_str())
+                    .collect::<Vec<_>>()
+            ),
+            "ENTERPRISE INDIVIDUAL_BUSINESS FARMER_COOPERATIVE"
+        );
+        assert_eq!(
+            names(
+                &DataCategory::ALL
+                    .iter()
+                    .map(|v| v.as_str())
+                    .collect::<Vec<_>>()
+            ),
+            "REGISTRATION ADMIN_LICENSING ADMIN_PENALTY ABNORMAL_OPERATION SERIOUS_DISHONESTY \
+             JUDICIAL HONOR COMMITMENT TAX SOCIAL_INSURANCE HOUSING_FUND UTILITIES REAL_ESTATE"
+        );
+        assert_eq!(Role::ALL.len(), 4);
+        assert_eq!(InstitutionKind::ALL.len(), 2);
+        assert_eq!(
+            TaxGrade::ALL.iter().map(|g| g.as_str()).collect::<String>(),
+            "ABMCD"
+        );
+        assert_eq!(ProductType::Guarantee.to_string(), "GUARANTEE");
+        assert_eq!(AccessPurpose::PostLoan.as_str(), "POST_LOAN");
+    }
+
+    #[test]
+    fn every_name_and_label_round_trips() {
+        for &kind in DataCategory::ALL {
+            assert_eq!(DataCategory::parse(kind.as_str()).unwrap(), kind);
+            assert_eq!(DataCategory::parse(kind.label_zh()).unwrap(), kind);
+        }
+        for &role in Role::ALL {
+            assert_eq!(role.as_str().parse::<Role>().unwrap(), role);
+        }
+    }
+
+    #[test]
+    fn chinese_labels_parse() {
+        assert_eq!(
+            SubjectKind::parse("个体工商户").unwrap(),
+            SubjectKind::IndividualBusiness
+        );
+        assert_eq!(
+            SubjectKind::parse(" 农民专业合作社 ").unwrap(),
+            SubjectKind::FarmerCooperative
+        );
+        assert_eq!(
+            RegistryStatus::parse("吊销").unwrap(),
+            RegistryStatus::Revoked
+        );
+        assert_eq!(
+            RegistryStatus::parse("CANCELLED").unwrap(),
+            RegistryStatus::Cancelled
+        );
+    }
+
+    #[test]
+    fn unknown_name_reports_the_given_field_and_choices() {
+        let err = SubjectKind::parse_field("company", "subjectKinds").unwrap_err();
+        match err {
+            DomainError::Invalid {
+                field,
+                code,
+                message,
+            } => {
+                assert_eq!(field, "subjectKinds");
+                assert_eq!(code, "INVALID_ENUM");
+                assert!(
+                    message.contains("ENTERPRISE、INDIVIDUAL_BUSINESS"),
+                    "{message}"
+                );
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+        assert!(Role::parse("admin").is_err(), "names are case-sensitive");
+    }
+
+    #[test]
+    fn first_eight_categories_are_public() {
+        let public: Vec<_> = DataCategory::ALL.iter().filter(|c| c.is_public()).collect();
+        assert_eq!(public.len(), 8);
+        assert!(DataCategory::Commitment.is_public());
+        assert!(DataCategory::Tax.is_authorized());
+        assert!(!DataCategory::Honor.is_authorized());
+    }
+
+    #[test]
+    fn tax_grade_minimum_b_is_met_by_a_and_b_only() {
+        let meeting: String = TaxGrade::ALL
+            .iter()
+            .filter(|g| g.meets(TaxGrade::B))
+            .map(|g| g.as_str())
+            .collect();
+        assert_eq!(meeting, "AB");
+        assert!(TaxGrade::M.meets(TaxGrade::M));
+        assert!(!TaxGrade::D.meets(TaxGrade::C));
+        assert!(TaxGrade::A.rank() > TaxGrade::D.rank());
+    }
+
+    #[test]
+    fn serde_uses_the_upper_snake_names() {
+        let de: StrDeserializer<'_, Error> = "INDIVIDUAL_BUSINESS".into_deserializer();
+        assert_eq!(
+            SubjectKind::deserialize(de).unwrap(),
+            SubjectKind::IndividualBusiness
+        );
+        let de: StrDeserializer<'_, Error> = "SOCIAL_INSURANCE".into_deserializer();
+        assert_eq!(
+            DataCategory::deserialize(de).unwrap(),
+            DataCategory::SocialInsurance
+        );
+    }
+}

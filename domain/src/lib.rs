@@ -1,0 +1,35 @@
+//! Pure domain rules of the 信易贷 (Xinyidai) SME financing credit platform.
+//!
+//! This crate holds value types that can only exist when valid (parse, don't validate):
+//! 统一社会信用代码, region and industry codes, money in fen and rates in basis points,
+//! entity IDs and credentials; the shared vocabularies (subject kinds, roles, data
+//! categories, tax grades …); and the domain error type. It does no I/O and knows no
+//! framework — no database, web or search library — so every rule is unit-testable.
+
+#![warn(missing_docs)]
+
+pub mod account;
+pub mod error;
+pub mod ids;
+pub mod industry;
+pub mod kinds;
+pub mod money;
+pub mod region;
+pub mod uscc;
+
+mod text_value;
+
+pub use account::{Email, Password};
+pub use error::DomainError;
+pub use ids::{
+    ConsentId, DemandId, ImportJobId, InstitutionId, ObjectionId, ProductId, RecordId,
+    RefreshTokenId, ResponseId, SubjectId, UserId,
+};
+pub use industry::IndustryCode;
+pub use kinds::{
+    AccessPurpose, DataCategory, InstitutionKind, ProductType, RegistryStatus, Role, SubjectKind,
+    TaxGrade,
+};
+pub use money::{Money, Rate};
+pub use region::{RegionCode, RegionPrefix};
+pub use uscc::Uscc;

@@ -1,0 +1,18 @@
+//! Database schema migrations, shared by PostgreSQL and SQLite.
+//!
+//! Migrations describe tables with sea-query only and never import the application's entities, so an old
+//! migration keeps compiling however the entities change later.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261123_000001_accounts;
+
+/// Every migration, in order.
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261123_000001_accounts::Migration)]
+    }
+}
