@@ -26,6 +26,8 @@ pub enum Command {
     Migrate,
     /// Print the GraphQL schema (SDL).
     Schema,
+    /// Load demo institutions and accounts (idempotent); see the README for the logins.
+    SeedDemo,
 }
 
 /// Run the parsed command line.
@@ -41,6 +43,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             db.migrate().await?;
             tracing::info!("migrations applied");
             Ok(())
+        }
+        Command::SeedDemo => {
+            let config = Config::load(cli.config.as_deref())?;
+            let state = AppState::init(config).await?;
+            crate::demo::seed(&state).await
         }
         Command::Serve => {
             let config = Config::load(cli.config.as_deref())?;

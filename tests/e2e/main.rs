@@ -1,1 +1,9 @@
+//! End-to-end tests through HTTP and GraphQL, on PostgreSQL and SQLite, with a real Meilisearch.
+//! One binary, to keep link time down.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod auth;
+mod http_edges;
+mod institutions;
+mod schema;

@@ -1,1 +1,49 @@
+//! Test harness: the real application on a free port, against a fresh PostgreSQL database (cloned from a
+//! migrated template) or a fresh SQLite file, and a real Meilisearch server.
+//!
+//! `both_backends!` turns one async test body into a PostgreSQL and a SQLite test.
 
+// Harness code: a panic here is a failed test, which is the point.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod app;
+mod graphql;
+mod meili;
+mod postgres;
+
+pub use app::{Backend, TestApp, Tokens};
+pub use graphql::GqlResponse;
+pub use meili::MeiliServer;
+
+/// Write each test once; run it on PostgreSQL and on SQLite.
+///
+/// ```ignore
+/// both_backends! {
+///     async fn admin_can_log_in(app) { ... }
+/// }
+/// ```
+#[macro_export]
+macro_rules! both_backends {
+    ($(async fn $name:ident($app:ident) $body:block)*) => {$(
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+
+            async fn run($app: $crate::TestApp) $body
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                if let Some(app) = $crate::TestApp::spawn($crate::Backend::Postgres).await {
+                    run(app).await;
+                }
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                if let Some(app) = $crate::TestApp::spawn($crate::Backend::Sqlite).await {
+                    run(app).await;
+                }
+            }
+        }
+    )*};
+}

@@ -1,9 +1,9 @@
 //! Institutions: banks and bureaus, onboarded by the platform administrator with their first staff account.
 
-mod create;
+pub mod create;
 pub mod entity;
 mod graphql;
 mod repo;
 
-pub use graphql::{Institution, InstitutionMutation};
+pub use graphql::{CreateInstitutionInput, Institution, InstitutionMutation};
 pub use repo::InstitutionRepo;

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# The whole test suite: unit, property and end-to-end tests, on PostgreSQL and SQLite with a real
+# Meilisearch. Needs PostgreSQL on 127.0.0.1:5432 (XYD_TEST_PG_URL to change); with CI=true a missing
+# PostgreSQL fails the run instead of skipping its half of the tests.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+command -v cargo >/dev/null || { echo "cargo is required (https://rustup.rs)" >&2; exit 1; }
+# The Meilisearch binary the tests start (fetched once, integrity-checked, cached outside the checkout).
+scripts/fetch-meilisearch.sh >/dev/null
+
+pg_url="${XYD_TEST_PG_URL:-postgres://postgres@127.0.0.1:5432}"
+if command -v pg_isready >/dev/null && ! pg_isready -q -d "$pg_url/postgres"; then
+  if [[ "${CI:-}" == "true" ]]; then
+    echo "PostgreSQL is not reachable at $pg_url: CI requires it" >&2
+    exit 1
+  fi
+  echo "warning: PostgreSQL is not reachable at $pg_url; its half of the tests will be skipped" >&2
+fi
+
+cargo test --workspace --locked "$@"

@@ -1,0 +1,98 @@
+//! Hostile and malformed HTTP requests never produce a 5xx; health, readiness and metrics answer.
+
+use serde_json::json;
+use xyd_tests::{Backend, TestApp};
+
+async fn app() -> TestApp {
+    TestApp::spawn(Backend::Sqlite).await.unwrap()
+}
+
+async fn post_raw(app: &TestApp, content_type: &str, body: Vec<u8>, accept: &str) -> (u16, String, serde_json::Value) {
+    let r = app
+        .http
+        .post(app.url("/graphql"))
+        .header("content-type", content_type)
+        .header("accept", accept)
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    let status = r.status().as_u16();
+    let media = r.headers().get("content-type").map(|v| v.to_str().unwrap().to_string()).unwrap_or_default();
+    let text = r.text().await.unwrap();
+    (status, media, serde_json::from_str(&text).unwrap_or(serde_json::Value::Null))
+}
+
+#[tokio::test]
+async fn malformed_and_oversized_requests_are_client_errors() {
+    let app = app().await;
+    let modern = "application/graphql-response+json";
+    let (status, media, body) = post_raw(&app, "application/json", b"{\"query\": ".to_vec(), modern).await;
+    assert_eq!(status, 400);
+    assert!(media.starts_with(modern));
+    assert_eq!(body["errors"][0]["extensions"]["code"], "BAD_USER_INPUT");
+
+    let (status, ..) = post_raw(&app, "application/json", b"[1,2".to_vec(), modern).await;
+    assert_eq!(status, 400);
+    let (status, ..) = post_raw(&app, "application/json", b"{\"query\": 5}".to_vec(), modern).await;
+    assert_eq!(status, 400);
+    let (status, ..) = post_raw(&app, "text/plain", b"{ me { id } }".to_vec(), modern).await;
+    assert_eq!(status, 415);
+
+    let huge = format!("{{\"query\": \"{{ me {{ id }} }}\", \"variables\": {{\"x\": \"{}\"}}}}", "a".repeat(5 * 1024 * 1024));
+    let (status, _, body) = post_raw(&app, "application/json", huge.into_bytes(), modern).await;
+    assert_eq!(status, 413);
+    assert_eq!(body["errors"][0]["extensions"]["reason"], "PAYLOAD_TOO_LARGE");
+}
+
+#[tokio::test]
+async fn batches_are_refused_clearly() {
+    let app = app().await;
+    let batch = json!([{ "query": "{ me { id } }" }, { "query": "{ me { id } }" }]).to_string();
+    let (status, _, body) = post_raw(&app, "application/json", batch.into_bytes(), "application/json").await;
+    assert_eq!(status, 400);
+    assert_eq!(body["errors"][0]["extensions"]["reason"], "BATCH_NOT_SUPPORTED");
+    assert!(body["errors"][0]["message"].as_str().unwrap().contains("批量"));
+}
+
+#[tokio::test]
+async fn deep_and_invalid_queries_are_request_errors() {
+    let app = app().await;
+    let deep = format!("{{ me {}{} }}", "{ institution ".repeat(19), "}".repeat(19));
+    for query in [deep.as_str(), "{ nosuchfield }", "{ me { id "] {
+        let body = json!({ "query": query }).to_string().into_bytes();
+        let (status, _, body) = post_raw(&app, "application/json", body.clone(), "application/graphql-response+json").await;
+        assert_eq!(status, 400, "{query}: {body}");
+        assert!(body.get("data").is_none(), "a request error has no data entry");
+        assert_eq!(body["errors"][0]["extensions"]["code"], "BAD_USER_INPUT");
+        let (legacy_status, media, _) = post_raw(&app, "application/json", body.to_string().into_bytes(), "application/json").await;
+        assert!(legacy_status < 500);
+        assert!(media.starts_with("application/json"));
+    }
+}
+
+#[tokio::test]
+async fn health_readiness_and_metrics_answer() {
+    let app = app().await;
+    let health = app.http.get(app.url("/healthz")).send().await.unwrap();
+    assert_eq!(health.status(), 200);
+    let ready: serde_json::Value = app.http.get(app.url("/readyz")).send().await.unwrap().json().await.unwrap();
+    assert_eq!(ready, json!({ "database": "ok", "search": "ok" }));
+    app.gql(None, "{ nosuchfield }", json!({})).await;
+    let metrics = app.http.get(app.url("/metrics")).send().await.unwrap().text().await.unwrap();
+    assert!(metrics.contains("xyd_http_requests_total{route=\"/graphql\",status=\"200\"}"), "{metrics}");
+    assert!(metrics.contains("xyd_graphql_errors_total{code=\"BAD_USER_INPUT\"}"), "{metrics}");
+    assert!(metrics.contains("xyd_http_request_duration_seconds_bucket"));
+    let graphiql = app.http.get(app.url("/graphql")).send().await.unwrap();
+    assert_eq!(graphiql.status(), 200);
+    assert!(graphiql.text().await.unwrap().contains("graphiql"));
+}
+
+#[tokio::test]
+async fn readiness_reports_search_down_without_failing() {
+    let app = TestApp::spawn_with(Backend::Sqlite, |c| c.search.url = "http://127.0.0.1:9".into()).await.unwrap();
+    let r = app.http.get(app.url("/readyz")).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    let body: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(body["search"], "unavailable");
+}

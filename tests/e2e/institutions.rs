@@ -1,0 +1,60 @@
+//! Onboarding banks and bureaus: admin only, each with a first staff account of the right role.
+
+use serde_json::json;
+use xyd_tests::both_backends;
+
+const CREATE: &str = "mutation($i: CreateInstitutionInput!) { createInstitution(input: $i) { id kind name regionCode } }";
+
+fn input(kind: &str, email: &str) -> serde_json::Value {
+    json!({ "i": { "kind": kind, "name": format!("{kind} 雷州"), "regionCode": "440882",
+                   "adminEmail": email, "adminPassword": "Staff12345" } })
+}
+
+both_backends! {
+    async fn admin_creates_a_bank_and_a_bureau_whose_staff_log_in_with_their_role(app) {
+        let admin = app.admin_token().await;
+        for (kind, email, role) in [("BANK", "loans@bank.test", "BANK"), ("BUREAU", "staff@fgj.test", "BUREAU")] {
+            let r = app.gql(Some(&admin), CREATE, input(kind, email)).await;
+            r.ok();
+            assert_eq!(r.str_at("/data/createInstitution/kind"), kind);
+            assert_eq!(r.str_at("/data/createInstitution/regionCode"), "440882");
+            let token = app.tokens(email, "Staff12345").await.access;
+            let me = app.gql(Some(&token), "{ me { role institution { id kind } } }", json!({})).await;
+            me.ok();
+            assert_eq!(me.str_at("/data/me/role"), role);
+            assert_eq!(me.str_at("/data/me/institution/id"), r.str_at("/data/createInstitution/id"));
+        }
+    }
+
+    async fn only_the_admin_may_create_institutions(app) {
+        app.gql(None, CREATE, input("BANK", "a@bank.test")).await.expect_error("UNAUTHENTICATED");
+        let (_, bank) = app.bank("某银行", "4408").await;
+        app.gql(Some(&bank), CREATE, input("BANK", "b@bank.test")).await.expect_error("FORBIDDEN");
+        let admin = app.admin_token().await;
+        let me = app.gql(Some(&admin), "{ me { email } }", json!({})).await;
+        me.ok();
+    }
+
+    async fn invalid_institution_input_names_the_field_and_leaves_nothing(app) {
+        let admin = app.admin_token().await;
+        let mut bad = input("BANK", "c@bank.test");
+        bad["i"]["regionCode"] = json!("44A8");
+        let r = app.gql(Some(&admin), CREATE, bad).await;
+        r.expect_error("BAD_USER_INPUT");
+        assert_eq!(r.str_at("/errors/0/extensions/field"), "input.regionCode");
+        app.login("c@bank.test", "Staff12345").await.expect_error("UNAUTHENTICATED");
+
+        let mut weak = input("BANK", "d@bank.test");
+        weak["i"]["adminPassword"] = json!("short");
+        let r = app.gql(Some(&admin), CREATE, weak).await;
+        assert_eq!(r.str_at("/errors/0/extensions/field"), "input.adminPassword");
+
+        // A taken staff email rolls back the institution too: the same name can be created afterwards.
+        app.gql(Some(&admin), CREATE, input("BANK", "e@bank.test")).await.ok();
+        let mut dup = input("BUREAU", "e@bank.test");
+        dup["i"]["name"] = json!("新机构");
+        app.gql(Some(&admin), CREATE, dup.clone()).await.expect_error("BAD_USER_INPUT");
+        dup["i"]["adminEmail"] = json!("f@bank.test");
+        app.gql(Some(&admin), CREATE, dup).await.ok();
+    }
+}

@@ -1,0 +1,205 @@
+//! `TestApp`: one running application per test, and helpers to act as each role.
+
+use std::net::SocketAddr;
+
+use serde_json::{Value, json};
+use tokio::sync::oneshot;
+use xinyidai::config::{Config, Environment, Secret};
+use xinyidai::db::Db;
+
+use crate::graphql::GqlResponse;
+use crate::meili::{MASTER_KEY, MeiliServer};
+use crate::postgres;
+
+pub const JWT_SECRET: &str = "test-jwt-secret-that-is-long-enough-0123456789";
+pub const ADMIN_EMAIL: &str = "admin@xyd.test";
+pub const ADMIN_PASSWORD: &str = "Admin12345";
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Postgres,
+    Sqlite,
+}
+
+/// Tokens returned by `login`.
+#[derive(Clone, Debug)]
+pub struct Tokens {
+    pub access: String,
+    pub refresh: String,
+}
+
+/// A running application with its own database and index prefix.
+pub struct TestApp {
+    pub backend: Backend,
+    pub base_url: String,
+    pub http: reqwest::Client,
+    pub config: Config,
+    pub state: xinyidai::AppState,
+    shutdown: Option<oneshot::Sender<()>>,
+    pg_database: Option<String>,
+    _sqlite_dir: Option<TempDir>,
+}
+
+impl TestApp {
+    /// Start the application on `backend`. Returns `None` only when PostgreSQL is unreachable outside CI
+    /// (in CI, `CI=true`, that fails the test instead).
+    pub async fn spawn(backend: Backend) -> Option<TestApp> {
+        Self::spawn_with(backend, |_| {}).await
+    }
+
+    /// Like `spawn`, adjusting the configuration first.
+    pub async fn spawn_with(backend: Backend, adjust: impl FnOnce(&mut Config)) -> Option<TestApp> {
+        let meili = MeiliServer::shared();
+        let mut config = Config::default();
+        config.environment = Environment::Development;
+        config.auth.jwt_secret = Secret::new(JWT_SECRET);
+        config.bootstrap.admin_email = Some(ADMIN_EMAIL.into());
+        config.bootstrap.admin_password = Secret::new(ADMIN_PASSWORD);
+        config.search.url = meili.url.clone();
+        config.search.master_key = Secret::new(MASTER_KEY);
+        config.search.index_prefix = format!("t{}", uuid::Uuid::now_v7().simple());
+        config.database.max_connections = 8;
+
+        let (pg_database, sqlite_dir) = match backend {
+            Backend::Postgres => match postgres::create_database().await {
+                Ok(name) => {
+                    config.database.url = Secret::new(postgres::database_url(&name));
+                    (Some(name), None)
+                }
+                Err(e) if std::env::var("CI").as_deref() != Ok("true") => {
+                    eprintln!("skipping PostgreSQL variant: {e}");
+                    return None;
+                }
+                Err(e) => panic!("PostgreSQL is required in CI: {e}"),
+            },
+            Backend::Sqlite => {
+                let dir = TempDir::new();
+                config.database.url = Secret::new(format!("sqlite://{}/xyd.db?mode=rwc", dir.0.display()));
+                (None, Some(dir))
+            }
+        };
+        adjust(&mut config);
+        config.finish().expect("test configuration is valid");
+
+        let state = xinyidai::AppState::init(config.clone()).await.expect("application state");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let addr: SocketAddr = listener.local_addr().expect("local addr");
+        let (tx, rx) = oneshot::channel::<()>();
+        let serve_state = state.clone();
+        tokio::spawn(async move {
+            let _ = xinyidai::serve::serve_on(listener, serve_state, async {
+                let _ = rx.await;
+            })
+            .await;
+        });
+        Some(TestApp {
+            backend,
+            base_url: format!("http://{addr}"),
+            http: reqwest::Client::new(),
+            config,
+            state,
+            shutdown: Some(tx),
+            pg_database,
+            _sqlite_dir: sqlite_dir,
+        })
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base_url)
+    }
+
+    pub fn db(&self) -> &Db {
+        &self.state.db
+    }
+
+    /// POST a GraphQL operation.
+    pub async fn gql(&self, token: Option<&str>, query: &str, variables: Value) -> GqlResponse {
+        let mut request = self.http.post(self.url("/graphql")).json(&json!({ "query": query, "variables": variables }));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        GqlResponse::from(request.send().await.expect("request")).await
+    }
+
+    pub async fn login(&self, email: &str, password: &str) -> GqlResponse {
+        self.gql(
+            None,
+            "mutation($i: LoginInput!) { login(input: $i) { accessToken refreshToken user { id email role } } }",
+            json!({ "i": { "email": email, "password": password } }),
+        )
+        .await
+    }
+
+    /// Log in and return the tokens, failing the test otherwise.
+    pub async fn tokens(&self, email: &str, password: &str) -> Tokens {
+        let r = self.login(email, password).await;
+        Tokens {
+            access: r.str_at("/data/login/accessToken").to_string(),
+            refresh: r.str_at("/data/login/refreshToken").to_string(),
+        }
+    }
+
+    pub async fn admin_token(&self) -> String {
+        self.tokens(ADMIN_EMAIL, ADMIN_PASSWORD).await.access
+    }
+
+    /// Create an institution through the admin and return (its id, a logged-in staff token).
+    pub async fn institution(&self, kind: &str, name: &str, region: &str) -> (String, String) {
+        let admin = self.admin_token().await;
+        let email = format!("{}@{}.test", uuid::Uuid::now_v7().simple(), kind.to_lowercase());
+        let r = self
+            .gql(
+                Some(&admin),
+                "mutation($i: CreateInstitutionInput!) { createInstitution(input: $i) { id kind name regionCode } }",
+                json!({ "i": { "kind": kind, "name": name, "regionCode": region,
+                               "adminEmail": email, "adminPassword": "Staff12345" } }),
+            )
+            .await;
+        let id = r.str_at("/data/createInstitution/id").to_string();
+        (id, self.tokens(&email, "Staff12345").await.access)
+    }
+
+    /// A bank serving `region`: (institution id, staff token).
+    pub async fn bank(&self, name: &str, region: &str) -> (String, String) {
+        self.institution("BANK", name, region).await
+    }
+
+    /// A bureau with jurisdiction `region`: (institution id, staff token).
+    pub async fn bureau(&self, name: &str, region: &str) -> (String, String) {
+        self.institution("BUREAU", name, region).await
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(name) = self.pg_database.take() {
+            // Drop runs inside the test's runtime: use a thread with its own runtime for the async cleanup.
+            let _ = std::thread::spawn(move || {
+                if let Ok(rt) = tokio::runtime::Builder::new_current_thread().enable_all().build() {
+                    rt.block_on(postgres::drop_database(&name));
+                }
+            })
+            .join();
+        }
+    }
+}
+
+/// A temporary directory removed on drop.
+pub struct TempDir(pub std::path::PathBuf);
+
+impl TempDir {
+    fn new() -> Self {
+        let dir = std::env::temp_dir().join(format!("xyd-test-{}", uuid::Uuid::now_v7().simple()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        Self(dir)
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
