@@ -6,6 +6,7 @@ use clap::{Parser, Subcommand};
 
 use crate::config::Config;
 use crate::db::Db;
+use crate::imports::job::ImportKind;
 use crate::state::AppState;
 
 #[derive(Parser)]
@@ -28,6 +29,35 @@ pub enum Command {
     Schema,
     /// Load demo institutions and accounts (idempotent); see the README for the logins.
     SeedDemo,
+    /// Import a CSV file (formats in the README): registry, credit or tax.
+    Import {
+        #[arg(value_enum)]
+        kind: ImportKindArg,
+        file: PathBuf,
+        /// Reject rows outside this region code prefix (a bureau's jurisdiction).
+        #[arg(long)]
+        region: Option<String>,
+        /// Where to write the rejected rows (default FILE.rejected.csv).
+        #[arg(long)]
+        report: Option<PathBuf>,
+    },
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+pub enum ImportKindArg {
+    Registry,
+    Credit,
+    Tax,
+}
+
+impl From<ImportKindArg> for ImportKind {
+    fn from(k: ImportKindArg) -> Self {
+        match k {
+            ImportKindArg::Registry => ImportKind::Registry,
+            ImportKindArg::Credit => ImportKind::Credit,
+            ImportKindArg::Tax => ImportKind::Tax,
+        }
+    }
 }
 
 /// Run the parsed command line.
@@ -48,6 +78,13 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let config = Config::load(cli.config.as_deref())?;
             let state = AppState::init(config).await?;
             crate::demo::seed(&state).await
+        }
+        Command::Import { kind, file, region, report } => {
+            let config = Config::load(cli.config.as_deref())?;
+            let db = Db::connect(config.database.url.expose(), 4).await?;
+            db.migrate().await?;
+            let state = AppState::new(config, db).await?;
+            crate::imports::cli::import_file(&state, kind.into(), &file, region.as_deref(), report).await
         }
         Command::Serve => {
             let config = Config::load(cli.config.as_deref())?;

@@ -53,6 +53,32 @@ pub struct Config {
     pub auth: AuthConfig,
     pub bootstrap: BootstrapConfig,
     pub limits: LimitsConfig,
+    pub crypto: CryptoConfig,
+    pub imports: ImportsConfig,
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct CryptoConfig {
+    /// 32-byte key, hex, that encrypts personal data at rest (ID numbers). Required in production.
+    pub data_key: Secret,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ImportsConfig {
+    /// Rows written per transaction.
+    pub batch_rows: usize,
+    /// How long `importRecords` waits for a job before answering with it still RUNNING.
+    pub wait_secs: u64,
+    /// Rejected rows kept per job for `importJob.errors` (the CLI report file has them all).
+    pub stored_errors: usize,
+}
+
+impl Default for ImportsConfig {
+    fn default() -> Self {
+        Self { batch_rows: 2000, wait_secs: 20, stored_errors: 1000 }
+    }
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -160,6 +186,9 @@ impl Default for LimitsConfig {
     }
 }
 
+/// The data key used in development when none is configured: data encrypted with it is not protected.
+const DEVELOPMENT_DATA_KEY: &str = "6465762d6f6e6c792d6b65792d646f2d6e6f742d7573652d696e2d70726f6421";
+
 /// Shortest JWT secret accepted outside development (HS256 wants at least 256 bits).
 const MIN_JWT_SECRET_BYTES: usize = 32;
 
@@ -209,6 +238,9 @@ impl Config {
         if let Some(v) = get("XYD_JWT_SECRET") {
             self.auth.jwt_secret = Secret::new(v);
         }
+        if let Some(v) = get("XYD_DATA_KEY") {
+            self.crypto.data_key = Secret::new(v);
+        }
         if let Some(v) = get("XYD_BOOTSTRAP_ADMIN_EMAIL") {
             self.bootstrap.admin_email = Some(v);
         }
@@ -234,6 +266,12 @@ impl Config {
             }
             _ => {}
         }
+        match (self.environment, self.crypto.data_key.is_empty()) {
+            (Environment::Production, true) => bail!("XYD_DATA_KEY is not set: production needs a 64-hex-digit key"),
+            (Environment::Development, true) => self.crypto.data_key = Secret::new(DEVELOPMENT_DATA_KEY),
+            _ => {}
+        }
+        crate::crypto::FieldCipher::new(&self.crypto.data_key)?;
         if self.auth.access_ttl_secs <= 0 || self.auth.access_ttl_secs > 3600 {
             bail!("auth.access_ttl_secs must be between 1 and 3600");
         }
@@ -273,7 +311,7 @@ mod tests {
     fn production_refuses_missing_or_weak_secret() {
         for secret in ["", "short", "changeme-changeme-changeme-changeme", &"a".repeat(40)] {
             let mut c = Config::default();
-            c.apply_env(&env(&[("XYD_ENV", "production"), ("XYD_JWT_SECRET", secret)])).unwrap();
+            c.apply_env(&env(&[("XYD_ENV", "production"), ("XYD_JWT_SECRET", secret), ("XYD_DATA_KEY", &"ab".repeat(32))])).unwrap();
             assert!(c.finish().is_err(), "accepted {secret:?}");
         }
     }
@@ -281,8 +319,17 @@ mod tests {
     #[test]
     fn production_accepts_a_long_random_secret() {
         let mut c = Config::default();
-        c.apply_env(&env(&[("XYD_ENV", "production"), ("XYD_JWT_SECRET", &random_secret())])).unwrap();
+        c.apply_env(&env(&[("XYD_ENV", "production"), ("XYD_JWT_SECRET", &random_secret()), ("XYD_DATA_KEY", &"ab".repeat(32))])).unwrap();
         c.finish().unwrap();
+    }
+
+    #[test]
+    fn production_requires_a_data_key() {
+        let mut c = Config::default();
+        c.apply_env(&env(&[("XYD_ENV", "production"), ("XYD_JWT_SECRET", &random_secret())])).unwrap();
+        assert!(c.finish().is_err());
+        c.apply_env(&env(&[("XYD_DATA_KEY", "abcd")])).unwrap();
+        assert!(c.finish().is_err(), "a short key is refused");
     }
 
     #[test]

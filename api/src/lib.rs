@@ -6,15 +6,19 @@
 pub mod auth;
 pub mod cli;
 pub mod config;
+pub mod crypto;
 pub mod db;
 pub mod demo;
 pub mod error;
 pub mod graphql;
 pub mod http;
+pub mod imports;
 pub mod institutions;
 pub mod metrics;
+pub mod pagination;
 pub mod serve;
 pub mod state;
+pub mod subjects;
 
 pub use config::Config;
 pub use state::AppState;

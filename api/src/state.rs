@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use crate::auth::{bootstrap, password, rate_limit::LoginLimiter, tokens::TokenService};
 use crate::config::Config;
+use crate::crypto::FieldCipher;
 use crate::db::Db;
 use crate::metrics::Metrics;
 
@@ -18,6 +19,7 @@ pub struct Inner {
     pub tokens: TokenService,
     pub login_limiter: LoginLimiter,
     pub metrics: Metrics,
+    pub cipher: FieldCipher,
     /// Verified against when a login names an unknown account, to equalize timing.
     pub decoy_hash: String,
 }
@@ -43,7 +45,9 @@ impl AppState {
         let master_key = Some(config.search.master_key.expose()).filter(|k| !k.is_empty());
         let search = xyd_search::Search::new(&config.search.url, master_key, &config.search.index_prefix)?;
         let decoy_hash = password::decoy_hash().await.map_err(|e| anyhow::anyhow!("decoy hash: {}", e.message()))?;
+        let cipher = FieldCipher::new(&config.crypto.data_key)?;
         Ok(Self(Arc::new(Inner {
+            cipher,
             tokens: TokenService::new(&config.auth),
             login_limiter: LoginLimiter::new(&config.auth),
             metrics: Metrics::default(),

@@ -136,6 +136,18 @@ vocabulary! {
 }
 
 vocabulary! {
+    /// 实名认证状态 (real-name verification status) of a registered subject.
+    pub enum VerificationStatus in "实名认证状态" (field "verificationStatus") {
+        /// 待审核: waiting in the review queue.
+        Pending = "PENDING" / "待审核",
+        /// 已认证: verified, automatically against the registry or by a reviewer.
+        Verified = "VERIFIED" / "已认证",
+        /// 未通过: rejected by a reviewer, with a reason.
+        Rejected = "REJECTED" / "未通过",
+    }
+}
+
+vocabulary! {
     /// 信用信息类别 (credit data category). The first eight are 公示 (public); the rest are
     /// readable by banks only under 授权 (consent).
     #[derive(PartialOrd, Ord)]

@@ -14,7 +14,9 @@ pub mod ids;
 pub mod industry;
 pub mod kinds;
 pub mod money;
+pub mod person;
 pub mod region;
+pub mod registry;
 pub mod uscc;
 
 mod text_value;
@@ -28,8 +30,10 @@ pub use ids::{
 pub use industry::IndustryCode;
 pub use kinds::{
     AccessPurpose, DataCategory, InstitutionKind, ProductType, RegistryStatus, Role, SubjectKind,
-    TaxGrade,
+    TaxGrade, VerificationStatus,
 };
 pub use money::{Money, Rate};
+pub use person::IdNumber;
 pub use region::{RegionCode, RegionPrefix};
+pub use registry::{RegistryRow, RowError};
 pub use uscc::Uscc;

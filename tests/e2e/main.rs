@@ -5,5 +5,7 @@
 
 mod auth;
 mod http_edges;
+mod imports;
 mod institutions;
 mod schema;
+mod subjects;

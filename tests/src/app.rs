@@ -121,6 +121,41 @@ impl TestApp {
         GqlResponse::from(request.send().await.expect("request")).await
     }
 
+    /// POST a GraphQL multipart upload: `variables.file` is the uploaded file.
+    pub async fn upload(&self, token: &str, query: &str, variables: Value, file_name: &str, bytes: Vec<u8>) -> GqlResponse {
+        let mut vars = variables;
+        vars["file"] = Value::Null;
+        let operations = json!({ "query": query, "variables": vars }).to_string();
+        let form = reqwest::multipart::Form::new()
+            .text("operations", operations)
+            .text("map", r#"{"0": ["variables.file"]}"#)
+            .part("0", reqwest::multipart::Part::bytes(bytes).file_name(file_name.to_string()).mime_str("text/csv").unwrap());
+        let response = self.http.post(self.url("/graphql")).bearer_auth(token).multipart(form).send().await.expect("upload");
+        GqlResponse::from(response).await
+    }
+
+    /// Import a registry (or other) CSV as `bureau_token`; returns the response of `importRecords`.
+    pub async fn import(&self, bureau_token: &str, kind: &str, bytes: Vec<u8>) -> GqlResponse {
+        self.upload(
+            bureau_token,
+            "mutation($k: ImportKind!, $file: Upload!) { importRecords(kind: $k, file: $file) {
+                id status totalRows acceptedRows rejectedRows invalidCodeRows duplicateCodeRows erroneousCodeRate failure
+                errors { line code message } } }",
+            json!({ "k": kind }),
+            "import.csv",
+            bytes,
+        )
+        .await
+    }
+
+    /// Register an enterprise; returns (access token, subject id).
+    pub async fn enterprise(&self, uscc: &str, name: &str, legal_rep: &str) -> (String, String) {
+        let email = format!("{}@ent.test", uuid::Uuid::now_v7().simple());
+        let r = self.gql(None, crate::fixtures::REGISTER, crate::fixtures::registration(uscc, name, legal_rep, &email)).await;
+        r.ok();
+        (r.str_at("/data/registerSubject/accessToken").to_string(), r.str_at("/data/registerSubject/user/subject/id").to_string())
+    }
+
     pub async fn login(&self, email: &str, password: &str) -> GqlResponse {
         self.gql(
             None,

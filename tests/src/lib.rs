@@ -7,6 +7,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod app;
+pub mod fixtures;
 mod graphql;
 mod meili;
 mod postgres;

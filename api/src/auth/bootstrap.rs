@@ -18,7 +18,7 @@ pub async fn ensure_admin(db: &Db, config: &BootstrapConfig) -> AppResult<bool> 
         return Ok(false);
     }
     let hash = password::hash(&password).await?;
-    UserRepo::insert(&*txn, &email, hash, Role::Admin, None).await?;
+    UserRepo::insert(&*txn, &email, hash, Role::Admin, None, None).await?;
     txn.commit().await?;
     tracing::info!(email = email.as_str(), "bootstrap administrator created");
     Ok(true)

@@ -14,6 +14,8 @@ pub mod user {
         pub role: String,
         pub institution_id: Option<Uuid>,
         pub created_at: DateTimeUtc,
+        /// The market subject an enterprise user acts for.
+        pub subject_id: Option<Uuid>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -7,10 +7,10 @@ mod graphql;
 pub mod password;
 pub mod principal;
 pub mod rate_limit;
-mod sessions;
+pub mod sessions;
 pub mod tokens;
 pub mod user;
 
-pub use graphql::{AuthMutation, AuthQuery};
+pub use graphql::{AuthMutation, AuthPayload, AuthQuery};
 pub use principal::Principal;
 pub use user::User;

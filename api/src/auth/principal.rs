@@ -1,7 +1,7 @@
 //! Who is calling, decoded once from the bearer token, and the authorization checks that use it.
 
 use uuid::Uuid;
-use xyd_domain::{InstitutionId, Role, UserId};
+use xyd_domain::{InstitutionId, Role, SubjectId, UserId};
 
 use crate::error::{AppError, AppResult};
 
@@ -12,6 +12,8 @@ pub struct Principal {
     pub role: Role,
     /// The bank or bureau the user works for.
     pub institution_id: Option<InstitutionId>,
+    /// The market subject an enterprise user acts for.
+    pub subject_id: Option<SubjectId>,
     /// The refresh-token family of this session, revoked by `logout`.
     pub session_id: Uuid,
 }
@@ -29,6 +31,17 @@ impl Principal {
         } else {
             Err(AppError::forbidden("当前账号无权执行此操作"))
         }
+    }
+
+    /// The subject of an enterprise user.
+    pub fn subject(&self) -> AppResult<SubjectId> {
+        self.require(Role::Enterprise)?;
+        self.subject_id.ok_or_else(|| AppError::forbidden("当前账号未关联市场主体"))
+    }
+
+    /// Whether the caller is a user of `subject`.
+    pub fn owns(&self, subject: SubjectId) -> bool {
+        self.role == Role::Enterprise && self.subject_id == Some(subject)
     }
 
     /// The institution of a bank or bureau user.

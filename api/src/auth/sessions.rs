@@ -10,7 +10,7 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
-use xyd_domain::{Email, InstitutionId, Role, UserId};
+use xyd_domain::{Email, InstitutionId, Role, SubjectId, UserId};
 
 use super::entities::{refresh_token, user};
 use super::user::UserRepo;
@@ -64,6 +64,7 @@ pub async fn start_session(
         user_id: UserId::from_uuid(user.id),
         role,
         institution_id: user.institution_id.map(InstitutionId::from_uuid),
+        subject_id: user.subject_id.map(SubjectId::from_uuid),
         session_id: family,
     };
     let access_token = state.tokens.issue(&principal, now)?;

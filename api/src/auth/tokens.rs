@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation, decode, encode};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
-use xyd_domain::{InstitutionId, Role, UserId};
+use xyd_domain::{InstitutionId, Role, SubjectId, UserId};
 
 use super::Principal;
 use crate::config::AuthConfig;
@@ -22,6 +22,8 @@ pub struct Claims {
     pub role: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub inst: Option<Uuid>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subj: Option<Uuid>,
     pub sid: Uuid,
 }
 
@@ -64,6 +66,7 @@ impl TokenService {
             jti: Uuid::now_v7().to_string(),
             role: principal.role.as_str().to_string(),
             inst: principal.institution_id.map(|i| i.as_uuid()),
+            subj: principal.subject_id.map(|s| s.as_uuid()),
             sid: principal.session_id,
         };
         encode(&Header::new(Algorithm::HS256), &claims, &self.encoding).map_err(|e| AppError::internal("sign jwt", e))
@@ -80,6 +83,7 @@ impl TokenService {
             user_id,
             role,
             institution_id: claims.inst.map(InstitutionId::from_uuid),
+            subject_id: claims.subj.map(SubjectId::from_uuid),
             session_id: claims.sid,
         })
     }
@@ -99,7 +103,7 @@ mod tests {
     }
 
     fn principal() -> Principal {
-        Principal { user_id: UserId::new(), role: Role::Bank, institution_id: Some(InstitutionId::new()), session_id: Uuid::now_v7() }
+        Principal { user_id: UserId::new(), role: Role::Bank, institution_id: Some(InstitutionId::new()), subject_id: None, session_id: Uuid::now_v7() }
     }
 
     #[test]

@@ -4,7 +4,7 @@ use async_graphql::{ComplexObject, Context, ID, SimpleObject};
 use chrono::Utc;
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 use uuid::Uuid;
-use xyd_domain::{Email, InstitutionId, Role, UserId};
+use xyd_domain::{Email, InstitutionId, Role, SubjectId, UserId};
 
 use super::entities::user;
 use crate::db::is_unique_violation;
@@ -12,6 +12,7 @@ use crate::error::{AppError, AppResult};
 use crate::graphql::GqlRole;
 use crate::institutions::{Institution, InstitutionRepo};
 use crate::state::AppState;
+use crate::subjects::{Subject, SubjectRepo, SubjectView};
 
 /// A platform account as the API shows it.
 #[derive(Clone, Debug, SimpleObject)]
@@ -22,6 +23,8 @@ pub struct User {
     pub role: GqlRole,
     #[graphql(skip)]
     pub institution_id: Option<Uuid>,
+    #[graphql(skip)]
+    pub subject_id: Option<Uuid>,
 }
 
 #[ComplexObject]
@@ -31,13 +34,27 @@ impl User {
         let state = ctx.data::<AppState>()?;
         Ok(InstitutionRepo::find(state.db.conn(), InstitutionId::from_uuid(id)).await?)
     }
+
+    /// The market subject of an enterprise user, seen as its owner.
+    async fn subject(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Subject>> {
+        let Some(id) = self.subject_id else { return Ok(None) };
+        let state = ctx.data::<AppState>()?;
+        let row = SubjectRepo::find(state.db.conn(), SubjectId::from_uuid(id)).await?;
+        Ok(row.map(|m| Subject::new(m, SubjectView::Owner, &state.cipher)).transpose()?)
+    }
 }
 
 impl TryFrom<user::Model> for User {
     type Error = AppError;
     fn try_from(m: user::Model) -> AppResult<Self> {
         let role: Role = m.role.parse().map_err(|_| AppError::internal("user role", &m.role))?;
-        Ok(Self { id: ID(m.id.to_string()), email: m.email, role: role.into(), institution_id: m.institution_id })
+        Ok(Self {
+            id: ID(m.id.to_string()),
+            email: m.email,
+            role: role.into(),
+            institution_id: m.institution_id,
+            subject_id: m.subject_id,
+        })
     }
 }
 
@@ -64,6 +81,7 @@ impl UserRepo {
         password_hash: String,
         role: Role,
         institution_id: Option<InstitutionId>,
+        subject_id: Option<SubjectId>,
     ) -> AppResult<user::Model> {
         let row = user::ActiveModel {
             id: Set(UserId::new().as_uuid()),
@@ -72,6 +90,7 @@ impl UserRepo {
             role: Set(role.as_str().to_string()),
             institution_id: Set(institution_id.map(|i| i.as_uuid())),
             created_at: Set(Utc::now()),
+            subject_id: Set(subject_id.map(|s| s.as_uuid())),
         };
         row.insert(conn).await.map_err(|e| {
             if is_unique_violation(&e) {

@@ -1,6 +1,8 @@
 //! GraphQL enums mirroring the domain's, so the domain needs no GraphQL derive.
 
-use xyd_domain::{AccessPurpose, DataCategory, InstitutionKind, ProductType, Role, SubjectKind, TaxGrade};
+use xyd_domain::{
+    AccessPurpose, DataCategory, InstitutionKind, ProductType, Role, SubjectKind, TaxGrade, VerificationStatus,
+};
 
 macro_rules! mirror_enum {
     ($(#[$meta:meta])* $gql:ident as $name:literal <=> $domain:ident { $($variant:ident),+ $(,)? }) => {
@@ -33,3 +35,4 @@ mirror_enum!(GqlDataCategory as "DataCategory" <=> DataCategory {
     Registration, AdminLicensing, AdminPenalty, AbnormalOperation, SeriousDishonesty, Judicial, Honor, Commitment,
     Tax, SocialInsurance, HousingFund, Utilities, RealEstate,
 });
+mirror_enum!(GqlVerificationStatus as "VerificationStatus" <=> VerificationStatus { Pending, Verified, Rejected });

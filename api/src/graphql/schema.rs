@@ -5,13 +5,15 @@ use async_graphql::{EmptySubscription, MergedObject, Schema, SchemaBuilder};
 use super::error_policy::ErrorPolicy;
 use crate::auth::{AuthMutation, AuthQuery};
 use crate::config::LimitsConfig;
+use crate::imports::{ImportMutation, ImportQuery};
 use crate::institutions::InstitutionMutation;
+use crate::subjects::{SubjectMutation, SubjectQuery};
 
 #[derive(MergedObject, Default)]
-pub struct QueryRoot(AuthQuery);
+pub struct QueryRoot(AuthQuery, SubjectQuery, ImportQuery);
 
 #[derive(MergedObject, Default)]
-pub struct MutationRoot(AuthMutation, InstitutionMutation);
+pub struct MutationRoot(AuthMutation, InstitutionMutation, SubjectMutation, ImportMutation);
 
 pub type AppSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
 

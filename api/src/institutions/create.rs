@@ -43,7 +43,7 @@ pub async fn create_institution(state: &AppState, new: NewInstitution) -> AppRes
     let txn = state.db.begin_write().await?;
     let institution = InstitutionRepo::insert(&*txn, new.kind, &new.name, &new.region).await?;
     let id = xyd_domain::InstitutionId::parse(institution.id.as_str())?;
-    UserRepo::insert(&*txn, &new.admin_email, hash, role, Some(id))
+    UserRepo::insert(&*txn, &new.admin_email, hash, role, Some(id), None)
         .await
         .map_err(|e| match e {
             AppError::Conflict { code, message } => AppError::bad_input("input.adminEmail", code, message),

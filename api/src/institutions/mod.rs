@@ -4,6 +4,8 @@ pub mod create;
 pub mod entity;
 mod graphql;
 mod repo;
+mod scope;
 
 pub use graphql::{CreateInstitutionInput, Institution, InstitutionMutation};
 pub use repo::InstitutionRepo;
+pub use scope::Scope;

@@ -1,0 +1,151 @@
+//! GraphQL: `importRecords` (bureau upload) and `importJob`.
+
+use std::time::Duration;
+
+use async_graphql::{ComplexObject, Context, ID, Object, SimpleObject, Upload};
+use uuid::Uuid;
+
+use super::entity::import_job;
+use super::job::{self, ImportKind};
+use super::registry::RegistryImporter;
+use super::runner::{self, RunOptions};
+use crate::auth::Principal;
+use crate::auth::principal::require_principal;
+use crate::error::{AppError, AppResult};
+use crate::graphql::GqlDateTime;
+use crate::institutions::Scope;
+use crate::state::AppState;
+
+/// An import and its outcome so far.
+#[derive(SimpleObject)]
+#[graphql(complex)]
+pub struct ImportJob {
+    pub id: ID,
+    pub kind: ImportKind,
+    /// RUNNING, COMPLETED or FAILED.
+    pub status: String,
+    pub file_name: String,
+    pub total_rows: i64,
+    pub accepted_rows: i64,
+    pub rejected_rows: i64,
+    /// Rows with an invalid 统一社会信用代码.
+    pub invalid_code_rows: i64,
+    /// Rows repeating another row's code with a different name (重错码).
+    pub duplicate_code_rows: i64,
+    /// Why a FAILED job stopped.
+    pub failure: Option<String>,
+    pub created_at: GqlDateTime,
+    pub finished_at: Option<GqlDateTime>,
+}
+
+/// A rejected row.
+#[derive(SimpleObject)]
+pub struct ImportError {
+    pub line: i64,
+    pub code: String,
+    pub message: String,
+}
+
+#[ComplexObject]
+impl ImportJob {
+    /// The 重错码 rate: (invalid + duplicate code rows) / total rows; null for an empty file.
+    async fn erroneous_code_rate(&self) -> Option<f64> {
+        (self.total_rows > 0).then(|| (self.invalid_code_rows + self.duplicate_code_rows) as f64 / self.total_rows as f64)
+    }
+
+    /// The first rejected rows, by line (at most 100; the CLI report has them all).
+    async fn errors(&self, ctx: &Context<'_>, #[graphql(default = 100)] first: i32) -> AppResult<Vec<ImportError>> {
+        let state = ctx.data_unchecked::<AppState>();
+        let id = Uuid::parse_str(&self.id).map_err(|e| AppError::internal("import job id", e))?;
+        let rows = job::errors(state.db.conn(), id, first.clamp(1, 100) as u64).await?;
+        Ok(rows.into_iter().map(|e| ImportError { line: e.line, code: e.code, message: e.message }).collect())
+    }
+}
+
+impl ImportJob {
+    fn from_model(m: import_job::Model) -> AppResult<Self> {
+        let kind = match m.kind.as_str() {
+            "REGISTRY" => ImportKind::Registry,
+            "CREDIT" => ImportKind::Credit,
+            "TAX" => ImportKind::Tax,
+            other => return Err(AppError::internal("import kind", other)),
+        };
+        Ok(Self {
+            id: ID(m.id.to_string()),
+            kind,
+            status: m.status,
+            file_name: m.file_name,
+            total_rows: m.total_rows,
+            accepted_rows: m.accepted_rows,
+            rejected_rows: m.rejected_rows,
+            invalid_code_rows: m.invalid_code_rows,
+            duplicate_code_rows: m.duplicate_code_rows,
+            failure: m.failure,
+            created_at: GqlDateTime(m.created_at),
+            finished_at: m.finished_at.map(GqlDateTime),
+        })
+    }
+}
+
+/// Bureau staff see their institution's jobs; the admin sees all.
+fn ensure_can_see(principal: &Principal, job: &import_job::Model) -> AppResult<()> {
+    match principal.role {
+        xyd_domain::Role::Admin => Ok(()),
+        xyd_domain::Role::Bureau if job.institution_id == principal.institution_id.map(|i| i.as_uuid()) => Ok(()),
+        _ => Err(AppError::forbidden("无权查看该导入任务")),
+    }
+}
+
+#[derive(Default)]
+pub struct ImportQuery;
+
+#[Object]
+impl ImportQuery {
+    async fn import_job(&self, ctx: &Context<'_>, id: ID) -> AppResult<Option<ImportJob>> {
+        let principal = require_principal(ctx)?;
+        let state = ctx.data_unchecked::<AppState>();
+        let id = Uuid::parse_str(&id).map_err(|_| AppError::bad_input("id", "INVALID_ID", "ID 格式不正确"))?;
+        let Some(job) = job::find(state.db.conn(), id).await? else { return Ok(None) };
+        ensure_can_see(principal, &job)?;
+        ImportJob::from_model(job).map(Some)
+    }
+}
+
+#[derive(Default)]
+pub struct ImportMutation;
+
+#[Object]
+impl ImportMutation {
+    /// Import a CSV file (UTF-8, header row) into the bureau's jurisdiction. Answers when the job is done,
+    /// or after a configurable wait with the job still RUNNING (poll `importJob`).
+    async fn import_records(&self, ctx: &Context<'_>, kind: ImportKind, file: Upload) -> AppResult<ImportJob> {
+        let principal = require_principal(ctx)?;
+        let state = ctx.data_unchecked::<AppState>().clone();
+        let scope = Scope::of_bureau(state.db.conn(), principal).await?;
+        let upload = file.value(ctx).map_err(|e| AppError::internal("read upload", e))?;
+        let importer = match kind {
+            ImportKind::Registry => RegistryImporter::new(scope),
+            ImportKind::Credit | ImportKind::Tax => {
+                return Err(AppError::bad_input("kind", "UNSUPPORTED_IMPORT_KIND", "该类型的导入尚未开放"));
+            }
+        };
+        let txn = state.db.begin_write().await?;
+        let created = job::create(&*txn, kind, &upload.filename, principal.institution_id, Some(principal.user_id)).await?;
+        txn.commit().await?;
+        let job_id = created.id;
+        let options = RunOptions {
+            batch_rows: state.config.imports.batch_rows,
+            keep_errors: state.config.imports.stored_errors,
+            report: None,
+            progress: None,
+        };
+        let run_state = state.clone();
+        let task = tokio::spawn(async move {
+            runner::run(&run_state.db, job_id, upload.content, importer, options).await
+        });
+        // The import goes on in the background if the wait runs out.
+        let _ = tokio::time::timeout(Duration::from_secs(state.config.imports.wait_secs), task).await;
+        let job = job::find(state.db.conn(), job_id).await?.ok_or_else(|| AppError::internal("import job", "vanished"))?;
+        ImportJob::from_model(job)
+    }
+}

@@ -1,0 +1,139 @@
+//! Import job records: created when an import starts, counters advanced with every batch (in the batch's
+//! transaction, so they always match what was written), finished or failed at the end.
+
+use chrono::Utc;
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
+use uuid::Uuid;
+use xyd_domain::{ImportJobId, InstitutionId, UserId};
+
+use super::entity::{import_error, import_job};
+use crate::error::AppResult;
+
+/// What kind of file an import reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, async_graphql::Enum)]
+pub enum ImportKind {
+    Registry,
+    Credit,
+    Tax,
+}
+
+impl ImportKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Registry => "REGISTRY",
+            Self::Credit => "CREDIT",
+            Self::Tax => "TAX",
+        }
+    }
+}
+
+/// One rejected row.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RejectedRow {
+    pub line: u64,
+    pub code: &'static str,
+    pub message: String,
+}
+
+/// The counts a batch adds to its job.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub total: i64,
+    pub accepted: i64,
+    pub rejected: i64,
+    pub invalid_codes: i64,
+    pub duplicate_codes: i64,
+}
+
+pub async fn create(
+    conn: &impl ConnectionTrait,
+    kind: ImportKind,
+    file_name: &str,
+    institution: Option<InstitutionId>,
+    user: Option<UserId>,
+) -> AppResult<import_job::Model> {
+    let name: String = file_name.chars().take(255).collect();
+    Ok(import_job::ActiveModel {
+        id: Set(ImportJobId::new().as_uuid()),
+        kind: Set(kind.as_str().to_string()),
+        status: Set("RUNNING".into()),
+        file_name: Set(name),
+        institution_id: Set(institution.map(|i| i.as_uuid())),
+        user_id: Set(user.map(|u| u.as_uuid())),
+        total_rows: Set(0),
+        accepted_rows: Set(0),
+        rejected_rows: Set(0),
+        invalid_code_rows: Set(0),
+        duplicate_code_rows: Set(0),
+        failure: Set(None),
+        created_at: Set(Utc::now()),
+        finished_at: Set(None),
+    }
+    .insert(conn)
+    .await?)
+}
+
+pub async fn find(conn: &impl ConnectionTrait, id: Uuid) -> AppResult<Option<import_job::Model>> {
+    Ok(import_job::Entity::find_by_id(id).one(conn).await?)
+}
+
+/// Add a batch's counts and keep its rejected rows (up to `keep` of them).
+pub async fn record_batch(
+    conn: &impl ConnectionTrait,
+    job: Uuid,
+    counts: Counts,
+    rejected: &[RejectedRow],
+    keep: usize,
+) -> AppResult<()> {
+    let add = |col: import_job::Column, n: i64| Expr::col(col).add(n);
+    import_job::Entity::update_many()
+        .col_expr(import_job::Column::TotalRows, add(import_job::Column::TotalRows, counts.total))
+        .col_expr(import_job::Column::AcceptedRows, add(import_job::Column::AcceptedRows, counts.accepted))
+        .col_expr(import_job::Column::RejectedRows, add(import_job::Column::RejectedRows, counts.rejected))
+        .col_expr(import_job::Column::InvalidCodeRows, add(import_job::Column::InvalidCodeRows, counts.invalid_codes))
+        .col_expr(
+            import_job::Column::DuplicateCodeRows,
+            add(import_job::Column::DuplicateCodeRows, counts.duplicate_codes),
+        )
+        .filter(import_job::Column::Id.eq(job))
+        .exec(conn)
+        .await?;
+    let rows: Vec<import_error::ActiveModel> = rejected
+        .iter()
+        .take(keep)
+        .map(|r| import_error::ActiveModel {
+            job_id: Set(job),
+            line: Set(r.line as i64),
+            code: Set(r.code.to_string()),
+            message: Set(r.message.chars().take(500).collect()),
+            ..Default::default()
+        })
+        .collect();
+    if !rows.is_empty() {
+        import_error::Entity::insert_many(rows).exec_without_returning(conn).await?;
+    }
+    Ok(())
+}
+
+/// Mark the job COMPLETED, or FAILED with a reason.
+pub async fn finish(conn: &impl ConnectionTrait, job: Uuid, failure: Option<&str>) -> AppResult<()> {
+    import_job::Entity::update_many()
+        .col_expr(import_job::Column::Status, Expr::value(if failure.is_some() { "FAILED" } else { "COMPLETED" }))
+        .col_expr(import_job::Column::Failure, Expr::value(failure.map(|f| f.chars().take(500).collect::<String>())))
+        .col_expr(import_job::Column::FinishedAt, Expr::value(Utc::now()))
+        .filter(import_job::Column::Id.eq(job))
+        .exec(conn)
+        .await?;
+    Ok(())
+}
+
+/// The first `limit` rejected rows of a job, by line.
+pub async fn errors(conn: &impl ConnectionTrait, job: Uuid, limit: u64) -> AppResult<Vec<import_error::Model>> {
+    Ok(import_error::Entity::find()
+        .filter(import_error::Column::JobId.eq(job))
+        .order_by_asc(import_error::Column::Line)
+        .limit(limit)
+        .all(conn)
+        .await?)
+}

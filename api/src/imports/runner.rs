@@ -1,0 +1,227 @@
+//! The streaming import runner. A blocking thread reads and validates the CSV (memory stays flat: only the
+//! current batch is held), a bounded channel hands batches to the async writer, and each batch is one
+//! transaction that upserts its rows and advances the job's counters. Killing an import midway leaves whole
+//! batches; running it again upserts the same natural keys, so the end state is exactly the file's rows.
+
+use std::collections::HashMap;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use sea_orm::DatabaseTransaction;
+use tokio::sync::mpsc;
+use uuid::Uuid;
+use xyd_domain::RowError;
+
+use super::job::{self, Counts, RejectedRow};
+use crate::db::Db;
+use crate::error::{AppError, AppResult};
+
+/// The cells of one CSV record, by lower-cased header name.
+pub struct Cells<'r> {
+    record: &'r csv::StringRecord,
+    index: &'r HashMap<String, usize>,
+}
+
+impl<'r> Cells<'r> {
+    pub fn get(&self, column: &str) -> Option<&'r str> {
+        self.index.get(column).and_then(|i| self.record.get(*i))
+    }
+}
+
+/// One kind of import: how rows are validated (on the reader thread) and written (in a transaction).
+pub trait Importer: Send + 'static {
+    type Row: Send + 'static;
+
+    /// Columns the header must name.
+    fn required_columns(&self) -> &'static [&'static str];
+
+    /// Validate one row; `line` is its line in the file (the header is line 1).
+    fn check(&mut self, line: u64, cells: &Cells<'_>) -> Result<Self::Row, RowError>;
+
+    /// Write accepted rows within the batch's transaction.
+    fn write(
+        txn: &DatabaseTransaction,
+        job: Uuid,
+        rows: Vec<Self::Row>,
+    ) -> impl std::future::Future<Output = AppResult<()>> + Send;
+}
+
+/// How to run an import.
+pub struct RunOptions {
+    pub batch_rows: usize,
+    /// Rejected rows kept in the database per job.
+    pub keep_errors: usize,
+    /// Where every rejected row is written as CSV (`line,code,message`), if anywhere.
+    pub report: Option<Box<dyn Write + Send>>,
+    /// Bytes read so far, for a progress bar.
+    pub progress: Option<Arc<AtomicU64>>,
+}
+
+struct Batch<R> {
+    rows: Vec<R>,
+    rejected: Vec<RejectedRow>,
+    counts: Counts,
+}
+
+type Message<R> = Result<Batch<R>, String>;
+
+/// Run `importer` over `source` for `job`, then mark the job finished (or failed). Returns the totals.
+pub async fn run<I: Importer>(
+    db: &Db,
+    job_id: Uuid,
+    source: impl Read + Send + 'static,
+    importer: I,
+    options: RunOptions,
+) -> AppResult<Counts> {
+    let result = write_batches(db, job_id, source, importer, options).await;
+    let txn = db.begin_write().await?;
+    match &result {
+        Ok(_) => job::finish(&*txn, job_id, None).await?,
+        Err(failure) => job::finish(&*txn, job_id, Some(failure)).await?,
+    }
+    txn.commit().await?;
+    result.map_err(|failure| AppError::bad_input("file", "IMPORT_FAILED", failure))
+}
+
+async fn write_batches<I: Importer>(
+    db: &Db,
+    job_id: Uuid,
+    source: impl Read + Send + 'static,
+    importer: I,
+    options: RunOptions,
+) -> Result<Counts, String> {
+    let (tx, mut rx) = mpsc::channel::<Message<I::Row>>(2);
+    let batch_rows = options.batch_rows.max(1);
+    let keep_errors = options.keep_errors;
+    let reader = tokio::task::spawn_blocking(move || read(source, importer, batch_rows, options.report, options.progress, &tx));
+    let mut totals = Counts::default();
+    let mut kept = 0usize;
+    while let Some(message) = rx.recv().await {
+        let batch = message?;
+        let keep = keep_errors.saturating_sub(kept);
+        let written = async {
+            let txn = db.begin_write().await?;
+            I::write(&txn, job_id, batch.rows).await?;
+            job::record_batch(&*txn, job_id, batch.counts, &batch.rejected, keep).await?;
+            txn.commit().await?;
+            Ok::<(), AppError>(())
+        }
+        .await;
+        if written.is_err() {
+            // Dropping the receiver stops the reader at its next batch.
+            return Err("写入数据库失败，导入已中止；已写入的批次保留，重新导入即可补齐".to_string());
+        }
+        kept += batch.rejected.len().min(keep);
+        add(&mut totals, batch.counts);
+    }
+    reader.await.map_err(|e| format!("导入线程异常: {e}"))?;
+    Ok(totals)
+}
+
+fn add(totals: &mut Counts, c: Counts) {
+    totals.total += c.total;
+    totals.accepted += c.accepted;
+    totals.rejected += c.rejected;
+    totals.invalid_codes += c.invalid_codes;
+    totals.duplicate_codes += c.duplicate_codes;
+}
+
+/// The reader thread: parse, validate and batch. Stops when the writer goes away.
+fn read<I: Importer>(
+    source: impl Read,
+    mut importer: I,
+    batch_rows: usize,
+    mut report: Option<Box<dyn Write + Send>>,
+    progress: Option<Arc<AtomicU64>>,
+    tx: &mpsc::Sender<Message<I::Row>>,
+) {
+    let mut input = BufReader::with_capacity(256 * 1024, source);
+    if let Ok(head) = input.fill_buf()
+        && head.starts_with(b"\xEF\xBB\xBF")
+    {
+        input.consume(3);
+    }
+    let mut csv = csv::ReaderBuilder::new().flexible(true).has_headers(true).from_reader(input);
+    let index: HashMap<String, usize> = match csv.headers() {
+        Ok(h) => h.iter().enumerate().map(|(i, name)| (name.trim().to_lowercase(), i)).collect(),
+        Err(_) => {
+            let _ = tx.blocking_send(Err("无法读取表头：文件须为 UTF-8 编码的 CSV".to_string()));
+            return;
+        }
+    };
+    let missing: Vec<&str> =
+        importer.required_columns().iter().copied().filter(|c| !index.contains_key(*c)).collect();
+    if !missing.is_empty() {
+        let _ = tx.blocking_send(Err(format!("表头缺少必需列：{}", missing.join(", "))));
+        return;
+    }
+    if let Some(r) = report.as_mut() {
+        let _ = writeln!(r, "line,code,message");
+    }
+
+    let mut batch = Batch { rows: Vec::with_capacity(batch_rows), rejected: Vec::new(), counts: Counts::default() };
+    let mut record = csv::StringRecord::new();
+    let mut line = 1u64;
+    loop {
+        let outcome = match csv.read_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {
+                line = record.position().map_or(line + 1, |p| p.line());
+                importer.check(line, &Cells { record: &record, index: &index })
+            }
+            Err(e) => {
+                line = e.position().map_or(line + 1, |p| p.line());
+                if matches!(e.kind(), csv::ErrorKind::Io(_)) {
+                    let _ = tx.blocking_send(Err(format!("读取文件失败（第{line}行）")));
+                    return;
+                }
+                Err(RowError::new("INVALID_ROW", "该行不是合法的 UTF-8 CSV"))
+            }
+        };
+        batch.counts.total += 1;
+        match outcome {
+            Ok(row) => {
+                batch.counts.accepted += 1;
+                batch.rows.push(row);
+            }
+            Err(err) => {
+                batch.counts.rejected += 1;
+                match err.code {
+                    "INVALID_USCC" => batch.counts.invalid_codes += 1,
+                    "DUPLICATE_USCC" => batch.counts.duplicate_codes += 1,
+                    _ => {}
+                }
+                if let Some(r) = report.as_mut() {
+                    let _ = writeln!(r, "{line},{},{}", err.code, csv_cell(&err.message));
+                }
+                batch.rejected.push(RejectedRow { line, code: err.code, message: err.message });
+            }
+        }
+        if batch.counts.total as usize >= batch_rows {
+            if let Some(p) = &progress {
+                p.store(csv.position().byte(), Ordering::Relaxed);
+            }
+            let full = std::mem::replace(
+                &mut batch,
+                Batch { rows: Vec::with_capacity(batch_rows), rejected: Vec::new(), counts: Counts::default() },
+            );
+            if tx.blocking_send(Ok(full)).is_err() {
+                return;
+            }
+        }
+    }
+    if let Some(p) = &progress {
+        p.store(csv.position().byte(), Ordering::Relaxed);
+    }
+    if batch.counts.total > 0 {
+        let _ = tx.blocking_send(Ok(batch));
+    }
+    if let Some(r) = report.as_mut() {
+        let _ = r.flush();
+    }
+}
+
+fn csv_cell(text: &str) -> String {
+    if text.contains([',', '"', '\n']) { format!("\"{}\"", text.replace('"', "\"\"")) } else { text.to_string() }
+}

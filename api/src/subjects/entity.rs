@@ -1,0 +1,39 @@
+//! The `subjects` table.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "subjects")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    #[sea_orm(unique)]
+    pub uscc: String,
+    pub name: String,
+    pub kind: String,
+    pub region_code: String,
+    pub industry_code: Option<String>,
+    pub legal_rep_name: String,
+    /// The legal representative's ID number, AES-GCM encrypted.
+    pub legal_rep_id_cipher: Option<String>,
+    pub phone: Option<String>,
+    pub established_on: Option<Date>,
+    pub registered_at: DateTimeUtc,
+    pub verification_status: String,
+    /// Why the subject waits for review, or why it was rejected.
+    pub verification_note: Option<String>,
+    pub verified_at: Option<DateTimeUtc>,
+    pub verified_by: Option<Uuid>,
+    /// REGISTRY_MATCH or MANUAL.
+    pub verification_method: Option<String>,
+    /// 失信惩戒: an ACTIVE serious-dishonesty record.
+    pub restricted: bool,
+    /// 守信激励: tax grade A or an active HONOR record.
+    pub trusted: bool,
+    pub version: i32,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

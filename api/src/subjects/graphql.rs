@@ -1,0 +1,100 @@
+//! GraphQL operations of market subjects.
+
+use async_graphql::{Context, ID, Object};
+use xyd_domain::{RegionCode, Role, SubjectId};
+
+use super::register::{self, RegisterSubjectInput, Registration};
+use super::{Subject, SubjectRepo, SubjectView, entity, verify};
+use crate::auth::Principal;
+use crate::auth::principal::require_principal;
+use crate::error::{AppError, AppResult};
+use crate::institutions::Scope;
+use crate::pagination::{Connection, Page};
+use crate::state::AppState;
+
+fn subject_id(id: &ID) -> AppResult<SubjectId> {
+    SubjectId::parse(id).map_err(|e| AppError::from(e).at("subjectId"))
+}
+
+/// How `principal` may see `subject`, or FORBIDDEN.
+async fn view_for(state: &AppState, principal: &Principal, subject: &entity::Model) -> AppResult<SubjectView> {
+    let id = SubjectId::from_uuid(subject.id);
+    match principal.role {
+        Role::Enterprise if principal.owns(id) => Ok(SubjectView::Owner),
+        Role::Enterprise => Err(AppError::forbidden("无权查看其他市场主体")),
+        Role::Admin => Ok(SubjectView::Admin),
+        Role::Bank => Ok(SubjectView::Bank),
+        Role::Bureau => {
+            let region = RegionCode::parse(&subject.region_code).map_err(|e| AppError::internal("subject region", e))?;
+            Scope::of_bureau(state.db.conn(), principal).await?.ensure(&region)?;
+            Ok(SubjectView::Bureau)
+        }
+    }
+}
+
+fn official_view(principal: &Principal) -> SubjectView {
+    if principal.role == Role::Admin { SubjectView::Admin } else { SubjectView::Bureau }
+}
+
+#[derive(Default)]
+pub struct SubjectQuery;
+
+#[Object]
+impl SubjectQuery {
+    /// A market subject, as the caller may see it.
+    async fn subject(&self, ctx: &Context<'_>, id: ID) -> AppResult<Option<Subject>> {
+        let principal = require_principal(ctx)?;
+        let state = ctx.data_unchecked::<AppState>();
+        let Some(subject) = SubjectRepo::find(state.db.conn(), subject_id(&id)?).await? else { return Ok(None) };
+        let view = view_for(state, principal, &subject).await?;
+        Subject::new(subject, view, &state.cipher).map(Some)
+    }
+
+    /// Registrations waiting for real-name review in the caller's jurisdiction (admin or bureau).
+    async fn verification_queue(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default = 20)] first: i32,
+        after: Option<String>,
+    ) -> AppResult<Connection<Subject>> {
+        let principal = require_principal(ctx)?;
+        let state = ctx.data_unchecked::<AppState>();
+        let page = Page::parse(Some(first), after)?;
+        let scope = Scope::of_official(state.db.conn(), principal).await?;
+        let (total, rows) = SubjectRepo::pending(state.db.conn(), scope.prefix(), page).await?;
+        let view = official_view(principal);
+        Connection::from_rows(page, total, rows, SubjectRepo::id_of, |m| Subject::new(m, view, &state.cipher))
+    }
+}
+
+#[derive(Default)]
+pub struct SubjectMutation;
+
+#[Object]
+impl SubjectMutation {
+    /// Self-registration of an enterprise, individual business or cooperative with its first user.
+    async fn register_subject(
+        &self,
+        ctx: &Context<'_>,
+        input: RegisterSubjectInput,
+    ) -> AppResult<crate::auth::AuthPayload> {
+        let registration = Registration::parse(input)?;
+        Ok(register::register(ctx.data_unchecked::<AppState>(), registration).await?.into())
+    }
+
+    /// Verify a subject after review (admin, or a bureau of its jurisdiction).
+    async fn verify_subject(&self, ctx: &Context<'_>, subject_id: ID) -> AppResult<Subject> {
+        let principal = require_principal(ctx)?;
+        let state = ctx.data_unchecked::<AppState>();
+        let subject = verify::verify(state, principal, self::subject_id(&subject_id)?).await?;
+        Subject::new(subject, official_view(principal), &state.cipher)
+    }
+
+    /// Reject a pending verification with a reason the enterprise sees.
+    async fn reject_subject_verification(&self, ctx: &Context<'_>, subject_id: ID, reason: String) -> AppResult<Subject> {
+        let principal = require_principal(ctx)?;
+        let state = ctx.data_unchecked::<AppState>();
+        let subject = verify::reject(state, principal, self::subject_id(&subject_id)?, &reason).await?;
+        Subject::new(subject, official_view(principal), &state.cipher)
+    }
+}

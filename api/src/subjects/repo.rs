@@ -1,0 +1,96 @@
+//! Persistence of subjects.
+
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+};
+use uuid::Uuid;
+use xyd_domain::{RegionPrefix, SubjectId, UserId, VerificationStatus};
+
+use super::entity;
+use crate::db::is_unique_violation;
+use crate::error::{AppError, AppResult};
+use crate::pagination::Page;
+
+pub struct SubjectRepo;
+
+/// A verification decision to record.
+pub struct VerificationChange<'a> {
+    pub status: VerificationStatus,
+    pub note: Option<&'a str>,
+    pub method: Option<&'a str>,
+    pub by: Option<UserId>,
+    pub at: Option<DateTime<Utc>>,
+}
+
+impl SubjectRepo {
+    pub async fn find(conn: &impl ConnectionTrait, id: SubjectId) -> AppResult<Option<entity::Model>> {
+        Ok(entity::Entity::find_by_id(id.as_uuid()).one(conn).await?)
+    }
+
+    /// The subject or NOT_FOUND.
+    pub async fn get(conn: &impl ConnectionTrait, id: SubjectId) -> AppResult<entity::Model> {
+        Self::find(conn, id).await?.ok_or_else(|| AppError::not_found("市场主体不存在"))
+    }
+
+    /// Insert; a registered USCC is CONFLICT.
+    pub async fn insert(conn: &impl ConnectionTrait, row: entity::ActiveModel) -> AppResult<entity::Model> {
+        row.insert(conn).await.map_err(|e| {
+            if is_unique_violation(&e) {
+                AppError::conflict("USCC_REGISTERED", "该统一社会信用代码已在平台注册")
+            } else {
+                e.into()
+            }
+        })
+    }
+
+    /// Record a verification decision if the subject is still at `version`; CONFLICT if someone else
+    /// changed it first.
+    pub async fn set_verification(
+        conn: &impl ConnectionTrait,
+        id: SubjectId,
+        version: i32,
+        change: VerificationChange<'_>,
+    ) -> AppResult<()> {
+        let updated = entity::Entity::update_many()
+            .col_expr(entity::Column::VerificationStatus, Expr::value(change.status.as_str()))
+            .col_expr(entity::Column::VerificationNote, Expr::value(change.note.map(str::to_string)))
+            .col_expr(entity::Column::VerificationMethod, Expr::value(change.method.map(str::to_string)))
+            .col_expr(entity::Column::VerifiedBy, Expr::value(change.by.map(|u| u.as_uuid())))
+            .col_expr(entity::Column::VerifiedAt, Expr::value(change.at))
+            .col_expr(entity::Column::Version, Expr::value(version + 1))
+            .filter(entity::Column::Id.eq(id.as_uuid()))
+            .filter(entity::Column::Version.eq(version))
+            .exec(conn)
+            .await?;
+        if updated.rows_affected == 1 {
+            Ok(())
+        } else {
+            Err(AppError::conflict("CONCURRENT_UPDATE", "该主体已被他人修改，请刷新后重试"))
+        }
+    }
+
+    /// Subjects waiting for review within `prefix` (everywhere when `None`), oldest first.
+    pub async fn pending(
+        conn: &impl ConnectionTrait,
+        prefix: Option<&RegionPrefix>,
+        page: Page,
+    ) -> AppResult<(i64, Vec<entity::Model>)> {
+        let mut query = entity::Entity::find()
+            .filter(entity::Column::VerificationStatus.eq(VerificationStatus::Pending.as_str()));
+        if let Some(prefix) = prefix {
+            query = query.filter(entity::Column::RegionCode.starts_with(prefix.as_str()));
+        }
+        let total = query.clone().count(conn).await? as i64;
+        if let Some(after) = page.after {
+            query = query.filter(entity::Column::Id.gt(after));
+        }
+        let rows = query.order_by_asc(entity::Column::Id).limit(page.fetch_limit()).all(conn).await?;
+        Ok((total, rows))
+    }
+
+    pub fn id_of(m: &entity::Model) -> Uuid {
+        m.id
+    }
+}

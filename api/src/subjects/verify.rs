@@ -1,0 +1,75 @@
+//! Use cases: the review queue of real-name verification, cleared by the platform admin or a bureau of
+//! the subject's jurisdiction.
+
+use chrono::Utc;
+use xyd_domain::{RegionCode, SubjectId, VerificationStatus};
+
+use super::repo::VerificationChange;
+use super::{SubjectRepo, entity};
+use crate::auth::Principal;
+use crate::error::{AppError, AppResult};
+use crate::institutions::Scope;
+use crate::state::AppState;
+
+/// Load a subject for an official decision, checking the caller's jurisdiction.
+async fn load_in_scope(state: &AppState, principal: &Principal, id: SubjectId) -> AppResult<(Scope, entity::Model)> {
+    let scope = Scope::of_official(state.db.conn(), principal).await?;
+    let subject = SubjectRepo::get(state.db.conn(), id).await?;
+    let region = RegionCode::parse(&subject.region_code).map_err(|e| AppError::internal("subject region", e))?;
+    scope.ensure(&region)?;
+    Ok((scope, subject))
+}
+
+/// Mark a subject verified after manual review.
+pub async fn verify(state: &AppState, principal: &Principal, id: SubjectId) -> AppResult<entity::Model> {
+    let (_, subject) = load_in_scope(state, principal, id).await?;
+    if subject.verification_status == VerificationStatus::Verified.as_str() {
+        return Err(AppError::invalid_state("ALREADY_VERIFIED", "该主体已通过实名认证"));
+    }
+    let txn = state.db.begin_write().await?;
+    SubjectRepo::set_verification(
+        &*txn,
+        id,
+        subject.version,
+        VerificationChange {
+            status: VerificationStatus::Verified,
+            note: None,
+            method: Some("MANUAL"),
+            by: Some(principal.user_id),
+            at: Some(Utc::now()),
+        },
+    )
+    .await?;
+    let updated = SubjectRepo::get(&*txn, id).await?;
+    txn.commit().await?;
+    Ok(updated)
+}
+
+/// Reject a pending verification with a reason the enterprise sees.
+pub async fn reject(state: &AppState, principal: &Principal, id: SubjectId, reason: &str) -> AppResult<entity::Model> {
+    let reason = reason.trim();
+    if !(2..=500).contains(&reason.chars().count()) {
+        return Err(AppError::bad_input("reason", "INVALID_REASON", "驳回理由应为2至500个字"));
+    }
+    let (_, subject) = load_in_scope(state, principal, id).await?;
+    if subject.verification_status != VerificationStatus::Pending.as_str() {
+        return Err(AppError::invalid_state("NOT_PENDING", "只能驳回待审核的实名认证"));
+    }
+    let txn = state.db.begin_write().await?;
+    SubjectRepo::set_verification(
+        &*txn,
+        id,
+        subject.version,
+        VerificationChange {
+            status: VerificationStatus::Rejected,
+            note: Some(reason),
+            method: Some("MANUAL"),
+            by: Some(principal.user_id),
+            at: None,
+        },
+    )
+    .await?;
+    let updated = SubjectRepo::get(&*txn, id).await?;
+    txn.commit().await?;
+    Ok(updated)
+}

@@ -1,0 +1,86 @@
+//! The `Subject` API type. What a viewer may see is decided when the value is built, so nothing
+//! restricted can leak through a field resolver.
+
+use async_graphql::{ID, SimpleObject};
+use xyd_domain::person::{mask_id_text, mask_person_name};
+use xyd_domain::{SubjectKind, VerificationStatus};
+
+use super::entity;
+use crate::crypto::FieldCipher;
+use crate::error::{AppError, AppResult};
+use crate::graphql::{GqlDate, GqlDateTime, GqlSubjectKind, GqlVerificationStatus};
+
+/// Who is looking at a subject.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SubjectView {
+    /// The subject's own users: everything (the ID number masked).
+    Owner,
+    /// The platform administrator, reviewing real-name verification: the legal representative in full.
+    Admin,
+    /// A bureau of the subject's jurisdiction: the legal representative masked, the review note.
+    Bureau,
+    /// Banks: the legal representative masked; no ID number, no review note.
+    Bank,
+}
+
+/// 市场主体 (market subject) as the API shows it.
+#[derive(Clone, Debug, SimpleObject)]
+pub struct Subject {
+    pub id: ID,
+    /// 统一社会信用代码.
+    pub uscc: String,
+    pub name: String,
+    pub kind: GqlSubjectKind,
+    pub region_code: String,
+    pub industry_code: Option<String>,
+    /// 法定代表人 — masked (e.g. "张*") for banks and bureaus.
+    pub legal_rep_name: Option<String>,
+    /// The legal representative's ID number, masked; only the subject's own users see it.
+    pub legal_rep_id_number: Option<String>,
+    pub established_on: Option<GqlDate>,
+    pub registered_at: GqlDateTime,
+    /// 实名认证.
+    pub verified: bool,
+    pub verified_at: Option<GqlDateTime>,
+    pub verification_status: GqlVerificationStatus,
+    /// Why the subject waits for review or was rejected (not shown to banks).
+    pub verification_note: Option<String>,
+    /// 失信惩戒: an ACTIVE serious-dishonesty record.
+    pub restricted: bool,
+    /// 守信激励: tax grade A or an active HONOR record.
+    pub trusted: bool,
+}
+
+impl Subject {
+    pub fn new(m: entity::Model, view: SubjectView, cipher: &FieldCipher) -> AppResult<Self> {
+        let kind = SubjectKind::parse(&m.kind).map_err(|e| AppError::internal("subject kind", e))?;
+        let status =
+            VerificationStatus::parse(&m.verification_status).map_err(|e| AppError::internal("verification status", e))?;
+        let legal_rep_name = match view {
+            SubjectView::Owner | SubjectView::Admin => m.legal_rep_name,
+            SubjectView::Bureau | SubjectView::Bank => mask_person_name(&m.legal_rep_name),
+        };
+        let legal_rep_id_number = match (&m.legal_rep_id_cipher, view) {
+            (Some(sealed), SubjectView::Owner) => Some(mask_id_text(&cipher.decrypt(sealed)?)),
+            _ => None,
+        };
+        Ok(Self {
+            id: ID(m.id.to_string()),
+            uscc: m.uscc,
+            name: m.name,
+            kind: kind.into(),
+            region_code: m.region_code,
+            industry_code: m.industry_code,
+            legal_rep_name: Some(legal_rep_name),
+            legal_rep_id_number,
+            established_on: m.established_on.map(GqlDate),
+            registered_at: GqlDateTime(m.registered_at),
+            verified: status == VerificationStatus::Verified,
+            verified_at: m.verified_at.map(GqlDateTime),
+            verification_status: status.into(),
+            verification_note: (view != SubjectView::Bank).then_some(m.verification_note).flatten(),
+            restricted: m.restricted,
+            trusted: m.trusted,
+        })
+    }
+}

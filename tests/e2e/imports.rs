@@ -1,0 +1,88 @@
+//! Registry imports (存续主体名录): per-row validation with line numbers, 重错码, jurisdiction, idempotency,
+//! and an interrupted import completed by running it again.
+
+use sea_orm::{ConnectionTrait, Statement};
+use serde_json::json;
+use xyd_tests::fixtures::{RegistryCsv, broken, uscc, uscc_in};
+use xyd_tests::{TestApp, both_backends};
+
+async fn registry_rows(app: &TestApp) -> (i64, i64) {
+    let db = app.db().conn();
+    let row = db
+        .query_one_raw(Statement::from_string(
+            db.get_database_backend(),
+            "SELECT COUNT(*) AS n, COUNT(DISTINCT uscc) AS d FROM registry_entries",
+        ))
+        .await
+        .unwrap()
+        .unwrap();
+    (row.try_get("", "n").unwrap(), row.try_get("", "d").unwrap())
+}
+
+fn mixed_file() -> Vec<u8> {
+    RegistryCsv::new()
+        .row(&uscc(1), "雷州市一号有限公司", "张一") // line 2
+        .row(&broken(&uscc(2)), "雷州市二号有限公司", "张二") // line 3: INVALID_USCC
+        .row(&uscc(3), "雷州市三号有限公司", "张三") // line 4
+        .row(&uscc(3), "雷州市另一个名字有限公司", "张三") // line 5: DUPLICATE_USCC
+        .row_with(&uscc_in("440825", '1', 4), "徐闻县四号有限公司", "张四", "440825100", "存续") // line 6: outside
+        .row(&uscc(1), "雷州市一号有限公司", "张一") // line 7: exact repeat, harmless
+        .bytes()
+}
+
+both_backends! {
+    async fn good_rows_are_kept_and_each_bad_row_is_reported_with_its_line(app) {
+        let (_, bureau) = app.bureau("雷州市发改局", "440882").await;
+        let r = app.import(&bureau, "REGISTRY", mixed_file()).await;
+        r.ok();
+        let job = r.at("/data/importRecords");
+        assert_eq!(job["status"], "COMPLETED", "{job:#}");
+        assert_eq!(job["totalRows"], 6);
+        assert_eq!(job["acceptedRows"], 3);
+        assert_eq!(job["rejectedRows"], 3);
+        assert_eq!(job["invalidCodeRows"], 1);
+        assert_eq!(job["duplicateCodeRows"], 1);
+        assert!((job["erroneousCodeRate"].as_f64().unwrap() - 2.0 / 6.0).abs() < 1e-9);
+        let errors: Vec<(i64, String)> = job["errors"].as_array().unwrap().iter()
+            .map(|e| (e["line"].as_i64().unwrap(), e["code"].as_str().unwrap().to_string())).collect();
+        assert_eq!(errors, vec![(3, "INVALID_USCC".into()), (5, "DUPLICATE_USCC".into()), (6, "OUT_OF_JURISDICTION".into())]);
+        assert!(job["errors"][1]["message"].as_str().unwrap().contains("第4行"));
+        assert_eq!(registry_rows(&app).await, (2, 2));
+
+        // Importing the same file again changes nothing.
+        let again = app.import(&bureau, "REGISTRY", mixed_file()).await;
+        assert_eq!(again.at("/data/importRecords/acceptedRows"), &json!(3));
+        assert_eq!(registry_rows(&app).await, (2, 2));
+
+        let job_id = job["id"].as_str().unwrap();
+        let q = app.gql(Some(&bureau), "query($id: ID!) { importJob(id: $id) { status totalRows } }", json!({ "id": job_id })).await;
+        q.ok();
+        assert_eq!(q.at("/data/importJob/totalRows"), &json!(6));
+        let (_, other) = app.bureau("徐闻县发改局", "440825").await;
+        app.gql(Some(&other), "query($id: ID!) { importJob(id: $id) { status } }", json!({ "id": job_id })).await.expect_error("FORBIDDEN");
+    }
+
+    async fn a_file_without_required_columns_fails_clearly(app) {
+        let (_, bureau) = app.bureau("雷州市发改局", "440882").await;
+        let r = app.import(&bureau, "REGISTRY", b"uscc,name\n91440882MA00000000,x\n".to_vec()).await;
+        r.ok();
+        assert_eq!(r.at("/data/importRecords/status"), &json!("FAILED"));
+        assert!(r.str_at("/data/importRecords/failure").contains("snapshot_date"));
+        assert_eq!(registry_rows(&app).await, (0, 0));
+    }
+
+    async fn only_bureaus_import(app) {
+        let (_, bank) = app.bank("某银行", "4408").await;
+        app.import(&bank, "REGISTRY", mixed_file()).await.expect_error("FORBIDDEN");
+        let admin = app.admin_token().await;
+        app.import(&admin, "REGISTRY", mixed_file()).await.expect_error("FORBIDDEN");
+    }
+
+    async fn a_bom_and_chinese_labels_are_accepted(app) {
+        let (_, bureau) = app.bureau("雷州市发改局", "440882").await;
+        let mut bytes = b"\xEF\xBB\xBF".to_vec();
+        bytes.extend(RegistryCsv::new().row(&uscc(9), "雷州市九号有限公司", "张九").bytes());
+        let r = app.import(&bureau, "REGISTRY", bytes).await;
+        assert_eq!(r.at("/data/importRecords/acceptedRows"), &json!(1), "{:#}", r.body);
+    }
+}

@@ -1,0 +1,73 @@
+//! Fixture builders: valid codes, registry files and registrations.
+
+use serde_json::{Value, json};
+use xyd_domain::Uscc;
+
+/// A valid USCC of `kind` ('1' enterprise, '2' individual business, '3' cooperative) in county
+/// `county`, distinct per `n`.
+pub fn uscc_in(county: &str, kind: char, n: u32) -> String {
+    const SET: &[u8] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
+    let mut org = String::new();
+    let mut v = n as u64 + 7_777_777;
+    for _ in 0..9 {
+        org.insert(0, SET[(v % 31) as usize] as char);
+        v /= 31;
+    }
+    Uscc::from_parts('9', kind, county, &org).expect("valid parts").as_str().to_string()
+}
+
+/// A valid enterprise USCC in 雷州市 (440882).
+pub fn uscc(n: u32) -> String {
+    uscc_in("440882", '1', n)
+}
+
+/// The same code with its check character changed, so it fails validation.
+pub fn broken(uscc: &str) -> String {
+    let mut chars: Vec<char> = uscc.chars().collect();
+    chars[17] = if chars[17] == '0' { '1' } else { '0' };
+    chars.into_iter().collect()
+}
+
+/// A registry CSV built row by row.
+pub struct RegistryCsv {
+    text: String,
+}
+
+impl Default for RegistryCsv {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl RegistryCsv {
+    pub fn new() -> Self {
+        Self { text: "uscc,name,kind,region_code,industry_code,legal_rep_name,established_on,status,snapshot_date\n".into() }
+    }
+
+    /// Add an enterprise row in 雷州 with status 存续 on snapshot 2026-10-31.
+    pub fn row(self, uscc: &str, name: &str, legal_rep: &str) -> Self {
+        self.row_with(uscc, name, legal_rep, "440882100", "存续")
+    }
+
+    pub fn row_with(mut self, uscc: &str, name: &str, legal_rep: &str, region: &str, status: &str) -> Self {
+        self.text
+            .push_str(&format!("{uscc},{name},企业,{region},C1391,{legal_rep},2015-06-01,{status},2026-10-31\n"));
+        self
+    }
+
+    pub fn bytes(&self) -> Vec<u8> {
+        self.text.clone().into_bytes()
+    }
+}
+
+/// Variables of `registerSubject` for an enterprise of 雷州; change fields as needed.
+pub fn registration(uscc: &str, name: &str, legal_rep: &str, email: &str) -> Value {
+    json!({ "i": {
+        "uscc": uscc, "name": name, "kind": "ENTERPRISE", "regionCode": "440882100", "industryCode": "C1391",
+        "legalRepName": legal_rep, "legalRepIdNumber": "11010519491231002X", "establishedOn": "2015-06-01",
+        "email": email, "password": "Owner12345", "phone": "13800138000"
+    }})
+}
+
+pub const REGISTER: &str = "mutation($i: RegisterSubjectInput!) { registerSubject(input: $i) {
+    accessToken user { id role subject { id uscc verified verificationStatus verificationNote legalRepName legalRepIdNumber } } } }";
