@@ -20,6 +20,8 @@ export XYD_BOOTSTRAP_ADMIN_PASSWORD="${XYD_BOOTSTRAP_ADMIN_PASSWORD:-Admin12345}
 # Keep sessions valid across restarts of the demo.
 [[ -s data/jwt.secret ]] || (umask 077 && openssl rand -hex 32 > data/jwt.secret)
 export XYD_JWT_SECRET="${XYD_JWT_SECRET:-$(cat data/jwt.secret)}"
+[[ -s data/data.key ]] || (umask 077 && openssl rand -hex 32 > data/data.key)
+export XYD_DATA_KEY="${XYD_DATA_KEY:-$(cat data/data.key)}"
 
 "$meili_bin" --http-addr "${MEILI_URL#http://}" --master-key "$MEILI_MASTER_KEY" --db-path data/meili \
   --dump-dir data/meili-dumps --no-analytics --env development >data/meili.log 2>&1 &

@@ -41,6 +41,35 @@ pub enum Command {
         #[arg(long)]
         report: Option<PathBuf>,
     },
+    /// Write a deterministic synthetic data set (same seed, same bytes) in the import formats.
+    GenData {
+        #[arg(value_enum, default_value = "registry")]
+        kind: GenKind,
+        /// Number of rows.
+        #[arg(long, default_value_t = 1000)]
+        rows: u64,
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+        /// County code; 440882 (雷州市, with its 21 towns) by default, any other gets numbered towns.
+        #[arg(long, default_value = "440882")]
+        county: String,
+        /// Share of deliberately bad rows (invalid codes and 重错码), 0 to 1.
+        #[arg(long, default_value_t = 0.0)]
+        error_rate: f64,
+        /// Registry snapshot date (YYYY-MM-DD).
+        #[arg(long, default_value = "2026-10-31")]
+        snapshot_date: chrono::NaiveDate,
+        /// Output file (standard output when absent).
+        #[arg(long, short)]
+        out: Option<PathBuf>,
+    },
+}
+
+/// What `gen-data` writes.
+#[derive(Clone, Copy, clap::ValueEnum)]
+pub enum GenKind {
+    /// 存续主体名录 snapshot in the registry import format.
+    Registry,
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -85,6 +114,26 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             db.migrate().await?;
             let state = AppState::new(config, db).await?;
             crate::imports::cli::import_file(&state, kind.into(), &file, region.as_deref(), report).await
+        }
+        Command::GenData { kind: GenKind::Registry, rows, seed, county, error_rate, snapshot_date, out } => {
+            let county = if county == "440882" {
+                xyd_datagen::region::County::leizhou()
+            } else {
+                xyd_datagen::region::County::synthetic(&county, &format!("{county}县"), 12)
+            };
+            let options = xyd_datagen::registry::RegistryOptions { rows, seed, county, snapshot_date, error_rate };
+            let summary = match out {
+                Some(path) => {
+                    let file = std::fs::File::create(&path)?;
+                    xyd_datagen::registry::write_registry(std::io::BufWriter::new(file), &options)?
+                }
+                None => xyd_datagen::registry::write_registry(std::io::stdout().lock(), &options)?,
+            };
+            eprintln!(
+                "{} rows ({} existing, {} invalid codes, {} duplicate codes)",
+                summary.rows, summary.active, summary.invalid_codes, summary.duplicate_codes
+            );
+            Ok(())
         }
         Command::Serve => {
             let config = Config::load(cli.config.as_deref())?;

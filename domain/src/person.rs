@@ -23,7 +23,7 @@ impl IdNumber {
             return Err(invalid("身份证号码前17位须为数字"));
         }
         let sum: u32 = digits.iter().zip(ID_WEIGHTS).map(|(d, w)| d * w).sum();
-        if id.chars().last() != Some(ID_CHECK[(sum % 11) as usize]) {
+        if !id.ends_with(ID_CHECK[(sum % 11) as usize]) {
             return Err(invalid("身份证号码校验位不正确"));
         }
         Ok(Self(id))

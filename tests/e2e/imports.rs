@@ -86,3 +86,65 @@ both_backends! {
         assert_eq!(r.at("/data/importRecords/acceptedRows"), &json!(1), "{:#}", r.body);
     }
 }
+
+async fn running_job_accepted(app: &TestApp) -> i64 {
+    let db = app.db().conn();
+    let row = db
+        .query_one_raw(Statement::from_string(db.get_database_backend(), "SELECT COALESCE(MAX(accepted_rows), 0) AS n FROM import_jobs"))
+        .await
+        .unwrap()
+        .unwrap();
+    row.try_get("", "n").unwrap()
+}
+
+both_backends! {
+    async fn an_import_killed_midway_and_run_again_ends_with_exactly_the_files_rows(app) {
+        let dir = std::env::temp_dir().join(format!("xyd-kill-{}", uuid::Uuid::now_v7().simple()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("registry.csv");
+        let options = xyd_datagen::registry::RegistryOptions { rows: 20_000, ..Default::default() };
+        xyd_datagen::registry::write_registry(std::fs::File::create(&file).unwrap(), &options).unwrap();
+
+        let mut state_config = app.config.clone();
+        state_config.imports.batch_rows = 500;
+        let state = xinyidai::AppState::new(state_config, app.db().clone()).await.unwrap();
+        let first = {
+            let (state, file) = (state.clone(), file.clone());
+            tokio::spawn(async move {
+                xinyidai::imports::cli::import_file(&state, xinyidai::imports::job::ImportKind::Registry, &file, None, None).await
+            })
+        };
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+        while running_job_accepted(&app).await < 2_000 {
+            assert!(std::time::Instant::now() < deadline, "the import made no progress");
+            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        }
+        first.abort();
+        let _ = first.await;
+        let (partial, _) = registry_rows(&app).await;
+        assert!(partial > 0 && partial < 20_000, "killed midway: {partial} rows");
+
+        xinyidai::imports::cli::import_file(&state, xinyidai::imports::job::ImportKind::Registry, &file, None, None).await.unwrap();
+        assert_eq!(registry_rows(&app).await, (20_000, 20_000));
+        let report = std::fs::read_to_string(dir.join("registry.csv.rejected.csv")).unwrap();
+        assert_eq!(report.trim(), "line,code,message", "a clean file has no rejected rows");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    async fn the_cli_report_lists_every_rejected_row(app) {
+        let dir = std::env::temp_dir().join(format!("xyd-report-{}", uuid::Uuid::now_v7().simple()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("bad.csv");
+        let options = xyd_datagen::registry::RegistryOptions { rows: 3_000, error_rate: 0.02, ..Default::default() };
+        let summary = xyd_datagen::registry::write_registry(std::fs::File::create(&file).unwrap(), &options).unwrap();
+        xinyidai::imports::cli::import_file(&app.state, xinyidai::imports::job::ImportKind::Registry, &file, Some("440882"), None)
+            .await
+            .unwrap();
+        let report = std::fs::read_to_string(dir.join("bad.csv.rejected.csv")).unwrap();
+        let invalid = report.lines().filter(|l| l.contains(",INVALID_USCC,")).count() as u64;
+        let duplicate = report.lines().filter(|l| l.contains(",DUPLICATE_USCC,")).count() as u64;
+        assert_eq!((invalid, duplicate), (summary.invalid_codes, summary.duplicate_codes));
+        assert!(summary.invalid_codes > 0 && summary.duplicate_codes > 0);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}
