@@ -41,6 +41,11 @@ pub enum Command {
         #[arg(long)]
         report: Option<PathBuf>,
     },
+    /// Maintain the search index.
+    Search {
+        #[command(subcommand)]
+        action: SearchAction,
+    },
     /// Write a deterministic synthetic data set (same seed, same bytes) in the import formats.
     GenData {
         #[arg(value_enum, default_value = "registry")]
@@ -63,6 +68,14 @@ pub enum Command {
         #[arg(long, short)]
         out: Option<PathBuf>,
     },
+}
+
+#[derive(Subcommand)]
+pub enum SearchAction {
+    /// Rebuild the product index from the database into a fresh index and swap it in (no downtime).
+    Reindex,
+    /// Report documents missing, extra or stale; exits non-zero when there are any.
+    Verify,
 }
 
 /// What `gen-data` writes.
@@ -134,6 +147,25 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 summary.rows, summary.active, summary.invalid_codes, summary.duplicate_codes
             );
             Ok(())
+        }
+        Command::Search { action } => {
+            let config = Config::load(cli.config.as_deref())?;
+            let state = AppState::init(config).await?;
+            match action {
+                SearchAction::Reindex => {
+                    let n = crate::products::projection::reindex(&state).await.map_err(|e| anyhow::anyhow!(e.message()))?;
+                    println!("reindexed {n} published products");
+                    Ok(())
+                }
+                SearchAction::Verify => {
+                    let report = crate::products::projection::verify(&state).await.map_err(|e| anyhow::anyhow!(e.message()))?;
+                    println!(
+                        "missing {} {:?}\nextra {} {:?}\nstale {} {:?}",
+                        report.missing.len(), report.missing, report.extra.len(), report.extra, report.stale.len(), report.stale
+                    );
+                    if report.is_clean() { Ok(()) } else { anyhow::bail!("the index differs from the database") }
+                }
+            }
         }
         Command::Serve => {
             let config = Config::load(cli.config.as_deref())?;

@@ -55,6 +55,31 @@ pub struct Config {
     pub limits: LimitsConfig,
     pub crypto: CryptoConfig,
     pub imports: ImportsConfig,
+    pub products: ProductsConfig,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ProductsConfig {
+    /// Highest annual rate a product may offer, in basis points (2400 = 24.00%).
+    pub max_rate_bp: i32,
+    pub max_term_months: u16,
+}
+
+impl Default for ProductsConfig {
+    fn default() -> Self {
+        Self { max_rate_bp: 2400, max_term_months: 360 }
+    }
+}
+
+impl ProductsConfig {
+    pub fn rules(&self) -> xyd_domain::product::ProductRules {
+        let defaults = xyd_domain::product::ProductRules::default();
+        xyd_domain::product::ProductRules {
+            max_rate: xyd_domain::Rate::from_bp(self.max_rate_bp).unwrap_or(defaults.max_rate),
+            max_term_months: self.max_term_months,
+        }
+    }
 }
 
 #[derive(Clone, Debug, Default, Deserialize)]

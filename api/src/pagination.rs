@@ -54,6 +54,7 @@ pub struct PageInfo {
 /// A page of `T`.
 #[derive(SimpleObject)]
 #[graphql(concrete(name = "SubjectConnection", params(crate::subjects::Subject)))]
+#[graphql(concrete(name = "ProductConnection", params(crate::products::LoanProduct)))]
 pub struct Connection<T: OutputType> {
     pub total_count: i64,
     pub nodes: Vec<T>,

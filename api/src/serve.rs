@@ -15,8 +15,13 @@ pub async fn serve_on(
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
     let grace = Duration::from_secs(state.config.server.shutdown_grace_secs);
+    let (stop_relay, relay_stopped) = tokio::sync::watch::channel(false);
+    let relay = crate::outbox::spawn_relay(state.clone(), relay_stopped);
     let app = crate::app(state).into_make_service_with_connect_info::<SocketAddr>();
-    let server = axum::serve(listener, app).with_graceful_shutdown(shutdown);
+    let server = axum::serve(listener, app).with_graceful_shutdown(async move {
+        shutdown.await;
+        let _ = stop_relay.send(true);
+    });
     // Graceful shutdown waits for open connections (WebSockets too); bound that wait.
     let (done_tx, done_rx) = tokio::sync::oneshot::channel::<()>();
     let served = tokio::spawn(async move {
@@ -26,6 +31,7 @@ pub async fn serve_on(
     });
     let _ = done_rx.await;
     tokio::time::timeout(grace, served).await.context("graceful shutdown timed out")?.context("server task")??;
+    let _ = tokio::time::timeout(grace, relay).await;
     Ok(())
 }
 

@@ -7,6 +7,7 @@ use crate::config::Config;
 use crate::crypto::FieldCipher;
 use crate::db::Db;
 use crate::metrics::Metrics;
+use crate::outbox::Relay;
 
 /// Cheap to clone; everything inside is shared.
 #[derive(Clone)]
@@ -20,6 +21,8 @@ pub struct Inner {
     pub login_limiter: LoginLimiter,
     pub metrics: Metrics,
     pub cipher: FieldCipher,
+    /// Wakes the outbox relay after a commit that enqueued work.
+    pub relay: Relay,
     /// Verified against when a login names an unknown account, to equalize timing.
     pub decoy_hash: String,
 }
@@ -48,6 +51,7 @@ impl AppState {
         let cipher = FieldCipher::new(&config.crypto.data_key)?;
         Ok(Self(Arc::new(Inner {
             cipher,
+            relay: Relay::default(),
             tokens: TokenService::new(&config.auth),
             login_limiter: LoginLimiter::new(&config.auth),
             metrics: Metrics::default(),

@@ -15,6 +15,7 @@ pub mod industry;
 pub mod kinds;
 pub mod money;
 pub mod person;
+pub mod product;
 pub mod region;
 pub mod registry;
 pub mod uscc;
@@ -34,6 +35,7 @@ pub use kinds::{
 };
 pub use money::{Money, Rate};
 pub use person::IdNumber;
+pub use product::{ProductFilter, ProductRules, ProductSpec, ProductSpecInput, ProductStatus};
 pub use region::{RegionCode, RegionPrefix};
 pub use registry::{RegistryRow, RowError};
 pub use uscc::Uscc;

@@ -7,6 +7,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261123_000001_accounts;
 mod m20261123_000002_subjects_registry;
+mod m20261123_000003_products_outbox;
 
 /// Every migration, in order.
 pub struct Migrator;
@@ -17,6 +18,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261123_000001_accounts::Migration),
             Box::new(m20261123_000002_subjects_registry::Migration),
+            Box::new(m20261123_000003_products_outbox::Migration),
         ]
     }
 }

@@ -7,5 +7,7 @@ mod auth;
 mod http_edges;
 mod imports;
 mod institutions;
+mod products;
 mod schema;
+mod search_sync;
 mod subjects;

@@ -156,6 +156,38 @@ impl TestApp {
         (r.str_at("/data/registerSubject/accessToken").to_string(), r.str_at("/data/registerSubject/user/subject/id").to_string())
     }
 
+    /// Create and publish a product as `bank`; returns its id.
+    pub async fn published_product(&self, bank: &str, input: Value) -> String {
+        let r = self.gql(Some(bank), crate::fixtures::CREATE_PRODUCT, json!({ "i": input })).await;
+        r.ok();
+        let id = r.str_at("/data/createProduct/id").to_string();
+        self.gql(Some(bank), crate::fixtures::PUBLISH_PRODUCT, json!({ "id": id })).await.ok();
+        id
+    }
+
+    /// Wait until the outbox relay has applied every pending change to the search index.
+    pub async fn wait_indexed(&self) {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        loop {
+            let lag = xinyidai::outbox::lag(self.db().conn()).await.expect("outbox lag");
+            if lag.pending == 0 {
+                return;
+            }
+            assert!(std::time::Instant::now() < deadline, "the index did not converge: {lag:?}");
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+    }
+
+    /// Ids of `products(query, filter)`, in order.
+    pub async fn product_ids(&self, query: Option<&str>, filter: Value) -> Vec<String> {
+        let r = self
+            .gql(None, "query($q: String, $f: ProductFilter) { products(query: $q, filter: $f, first: 100) { totalCount nodes { id } } }",
+                 json!({ "q": query, "f": filter }))
+            .await;
+        r.ok();
+        r.at("/data/products/nodes").as_array().unwrap().iter().map(|n| n["id"].as_str().unwrap().to_string()).collect()
+    }
+
     pub async fn login(&self, email: &str, password: &str) -> GqlResponse {
         self.gql(
             None,

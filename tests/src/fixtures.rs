@@ -71,3 +71,16 @@ pub fn registration(uscc: &str, name: &str, legal_rep: &str, email: &str) -> Val
 
 pub const REGISTER: &str = "mutation($i: RegisterSubjectInput!) { registerSubject(input: $i) {
     accessToken user { id role subject { id uscc verified verificationStatus verificationNote legalRepName legalRepIdNumber } } } }";
+
+/// A valid product input for a bank serving 湛江 (4408); adjust fields as needed.
+pub fn product_input(name: &str, description: &str) -> Value {
+    json!({
+        "name": name, "description": description, "productType": "CREDIT",
+        "amountMin": "100000.00", "amountMax": "3000000.00", "termMonthsMin": 6, "termMonthsMax": 36,
+        "rateMin": "3.45", "rateMax": "6.00", "subjectKinds": ["ENTERPRISE", "INDIVIDUAL_BUSINESS"],
+        "regionPrefixes": ["4408"], "industryCodes": [], "requiresCleanRecord": true, "requiresVerified": true
+    })
+}
+
+pub const CREATE_PRODUCT: &str = "mutation($i: ProductInput!) { createProduct(input: $i) { id status version } }";
+pub const PUBLISH_PRODUCT: &str = "mutation($id: ID!) { publishProduct(id: $id) { id status version } }";

@@ -45,7 +45,7 @@ impl MeiliServer {
     pub fn resume(&mut self) -> Result<(), String> {
         let bin = binary()?;
         // The shell wrapper stops Meilisearch when the test process goes away, however it ends.
-        let script = r#"bin="$1"; shift; "$bin" "$@" & m=$!; while kill -0 "$PPID" 2>/dev/null && kill -0 "$m" 2>/dev/null; do sleep 1; done; kill "$m" 2>/dev/null; wait "$m""#;
+        let script = r#"bin="$1"; shift; "$bin" "$@" & m=$!; trap 'kill "$m" 2>/dev/null; wait "$m"; exit 0' TERM; while kill -0 "$PPID" 2>/dev/null && kill -0 "$m" 2>/dev/null; do sleep 1; done; kill "$m" 2>/dev/null; wait "$m""#;
         let child = Command::new("sh")
             .arg("-c")
             .arg(script)

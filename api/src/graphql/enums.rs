@@ -1,5 +1,6 @@
 //! GraphQL enums mirroring the domain's, so the domain needs no GraphQL derive.
 
+use xyd_domain::product::ProductStatus;
 use xyd_domain::{
     AccessPurpose, DataCategory, InstitutionKind, ProductType, Role, SubjectKind, TaxGrade, VerificationStatus,
 };
@@ -36,3 +37,4 @@ mirror_enum!(GqlDataCategory as "DataCategory" <=> DataCategory {
     Tax, SocialInsurance, HousingFund, Utilities, RealEstate,
 });
 mirror_enum!(GqlVerificationStatus as "VerificationStatus" <=> VerificationStatus { Pending, Verified, Rejected });
+mirror_enum!(GqlProductStatus as "ProductStatus" <=> ProductStatus { Draft, Published, Suspended, Archived });

@@ -7,13 +7,14 @@ use crate::auth::{AuthMutation, AuthQuery};
 use crate::config::LimitsConfig;
 use crate::imports::{ImportMutation, ImportQuery};
 use crate::institutions::InstitutionMutation;
+use crate::products::{ProductMutation, ProductQuery};
 use crate::subjects::{SubjectMutation, SubjectQuery};
 
 #[derive(MergedObject, Default)]
-pub struct QueryRoot(AuthQuery, SubjectQuery, ImportQuery);
+pub struct QueryRoot(AuthQuery, SubjectQuery, ImportQuery, ProductQuery);
 
 #[derive(MergedObject, Default)]
-pub struct MutationRoot(AuthMutation, InstitutionMutation, SubjectMutation, ImportMutation);
+pub struct MutationRoot(AuthMutation, InstitutionMutation, SubjectMutation, ImportMutation, ProductMutation);
 
 pub type AppSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
 

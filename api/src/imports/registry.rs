@@ -19,9 +19,9 @@ const COLUMNS: [&str; 6] =
 /// Validates registry rows against the importer's jurisdiction and the rows seen before in the file.
 pub struct RegistryImporter {
     scope: Scope,
-    /// (USCC, snapshot day) → (hash of the name, first line): 32 bytes a row, so a million-row snapshot
-    /// costs some 50 MB at most.
-    seen: HashMap<(u128, i32), (u64, u64)>,
+    /// (USCC, snapshot day) packed into one number → (32-bit hash of the name, first line): 24 bytes a
+    /// row, so a million-row snapshot costs about 50 MB of table.
+    seen: HashMap<u128, (u32, u32)>,
 }
 
 impl RegistryImporter {
@@ -42,7 +42,7 @@ impl Importer for RegistryImporter {
         if !self.scope.contains(&row.region) {
             return Err(RowError::new("OUT_OF_JURISDICTION", format!("地区 {} 不在本部门辖区内", row.region)));
         }
-        let key = (pack(&row.uscc), chrono::Datelike::num_days_from_ce(&row.snapshot_date));
+        let key = key(&row.uscc, row.snapshot_date);
         let name = name_hash(&row.name);
         match self.seen.get(&key) {
             Some((first_name, first_line)) if *first_name != name => Err(RowError::new(
@@ -51,7 +51,7 @@ impl Importer for RegistryImporter {
             )),
             Some(_) => Ok(row),
             None => {
-                self.seen.insert(key, (name, line));
+                self.seen.insert(key, (name, u32::try_from(line).unwrap_or(u32::MAX)));
                 Ok(row)
             }
         }
@@ -62,13 +62,21 @@ impl Importer for RegistryImporter {
     }
 }
 
-/// A USCC as a number: 18 ASCII characters of 7 bits each fit in 126 bits.
-fn pack(uscc: &Uscc) -> u128 {
-    uscc.as_str().bytes().fold(0u128, |acc, b| (acc << 7) | u128::from(b))
+const USCC_ALPHABET: &[u8] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
+
+/// A USCC and a snapshot date as one number: the code in base 31 (18 digits < 2^90) above the date's day
+/// number (17 bits).
+fn key(uscc: &Uscc, snapshot: chrono::NaiveDate) -> u128 {
+    let code = uscc.as_str().bytes().fold(0u128, |acc, b| {
+        let digit = USCC_ALPHABET.iter().position(|c| *c == b).unwrap_or(0) as u128;
+        acc * 31 + digit
+    });
+    let day = chrono::Datelike::num_days_from_ce(&snapshot).rem_euclid(1 << 17) as u128;
+    (code << 17) | day
 }
 
-fn name_hash(name: &str) -> u64 {
+fn name_hash(name: &str) -> u32 {
     let mut h = std::collections::hash_map::DefaultHasher::new();
     xyd_domain::person::name_match_key(name).hash(&mut h);
-    h.finish()
+    h.finish() as u32
 }

@@ -17,6 +17,16 @@ impl InstitutionRepo {
         entity::Entity::find_by_id(id.as_uuid()).one(conn).await?.map(Institution::try_from).transpose()
     }
 
+    /// Institutions by id.
+    pub async fn find_many(
+        conn: &impl ConnectionTrait,
+        ids: impl IntoIterator<Item = uuid::Uuid>,
+    ) -> AppResult<std::collections::HashMap<uuid::Uuid, Institution>> {
+        use sea_orm::{ColumnTrait, QueryFilter};
+        let rows = entity::Entity::find().filter(entity::Column::Id.is_in(ids)).all(conn).await?;
+        rows.into_iter().map(|m| Ok((m.id, Institution::try_from(m)?))).collect()
+    }
+
     pub async fn insert(
         conn: &impl ConnectionTrait,
         kind: InstitutionKind,

@@ -1,0 +1,46 @@
+//! The `products` table.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "products")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    pub bank_id: Uuid,
+    pub name: String,
+    pub description: String,
+    pub product_type: String,
+    /// DRAFT, PUBLISHED, SUSPENDED or ARCHIVED.
+    pub status: String,
+    /// Fen.
+    pub amount_min: i64,
+    pub amount_max: i64,
+    /// Months.
+    pub term_min: i32,
+    pub term_max: i32,
+    /// Basis points of annual percent.
+    pub rate_min: i32,
+    pub rate_max: i32,
+    /// Delimited tag lists: ",A,B,".
+    pub subject_kinds: String,
+    pub region_prefixes: String,
+    pub industry_codes: String,
+    pub min_tax_grade: Option<String>,
+    pub min_years: Option<i32>,
+    pub requires_clean_record: bool,
+    pub requires_verified: bool,
+    pub required_consents: String,
+    pub tax_based: bool,
+    pub trusted_discount: Option<i32>,
+    /// Bumped by every change; optimistic concurrency and the index's staleness check use it.
+    pub version: i64,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+    pub published_at: Option<DateTimeUtc>,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

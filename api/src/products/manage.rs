@@ -1,0 +1,107 @@
+//! Use cases of a bank managing its products. Each change is one transaction that also writes the
+//! outbox row the search index follows.
+
+use chrono::Utc;
+use xyd_domain::product::{ProductRules, ProductSpec, ProductSpecInput, ProductStatus};
+use xyd_domain::{ProductId, RegionPrefix};
+
+use super::entity;
+use super::repo::{ProductRepo, status_of};
+use crate::auth::Principal;
+use crate::error::{AppError, AppResult};
+use crate::institutions::InstitutionRepo;
+use crate::outbox;
+use crate::state::AppState;
+
+/// A lifecycle step.
+#[derive(Clone, Copy, Debug)]
+pub enum Transition {
+    Publish,
+    Suspend,
+    Archive,
+}
+
+fn rules(state: &AppState) -> ProductRules {
+    state.config.products.rules()
+}
+
+/// The calling bank's service area: its institution's region prefix.
+async fn service_area(state: &AppState, principal: &Principal) -> AppResult<RegionPrefix> {
+    principal.require(xyd_domain::Role::Bank)?;
+    let bank = InstitutionRepo::find(state.db.conn(), principal.institution()?)
+        .await?
+        .ok_or_else(|| AppError::forbidden("所属机构不存在"))?;
+    RegionPrefix::parse(&bank.region_code).map_err(|e| AppError::internal("bank region", e))
+}
+
+fn parse_spec(input: ProductSpecInput, state: &AppState, area: &RegionPrefix) -> AppResult<ProductSpec> {
+    ProductSpec::parse(input, &rules(state), area).map_err(|e| match AppError::from(e) {
+        AppError::BadInput { field, code, message } => AppError::BadInput { field: format!("input.{field}"), code, message },
+        other => other,
+    })
+}
+
+/// The product, if the caller's bank owns it; FORBIDDEN for another bank's, NOT_FOUND if absent.
+async fn owned(state: &AppState, principal: &Principal, id: ProductId) -> AppResult<entity::Model> {
+    principal.require(xyd_domain::Role::Bank)?;
+    let product = ProductRepo::find(state.db.conn(), id).await?.ok_or_else(|| AppError::not_found("产品不存在"))?;
+    if Some(product.bank_id) != principal.institution_id.map(|i| i.as_uuid()) {
+        return Err(AppError::forbidden("只能管理本机构的产品"));
+    }
+    Ok(product)
+}
+
+pub async fn create(state: &AppState, principal: &Principal, input: ProductSpecInput) -> AppResult<entity::Model> {
+    let area = service_area(state, principal).await?;
+    let spec = parse_spec(input, state, &area)?;
+    let txn = state.db.begin_write().await?;
+    let id = ProductId::new();
+    let product = ProductRepo::insert(&*txn, id, principal.institution()?, &spec, Utc::now()).await?;
+    txn.commit().await?;
+    Ok(product)
+}
+
+pub async fn update(
+    state: &AppState,
+    principal: &Principal,
+    id: ProductId,
+    input: ProductSpecInput,
+    expected_version: Option<i64>,
+) -> AppResult<entity::Model> {
+    let area = service_area(state, principal).await?;
+    let spec = parse_spec(input, state, &area)?;
+    let current = owned(state, principal, id).await?;
+    if expected_version.is_some_and(|v| v != current.version) {
+        return Err(AppError::conflict("VERSION_MISMATCH", "产品已被他人修改，请刷新后重试"));
+    }
+    let status = status_of(&current)?;
+    if !status.can_edit() {
+        return Err(AppError::invalid_state("ARCHIVED", "已下架归档的产品不能修改"));
+    }
+    commit_change(state, &current, Some(&spec), status).await
+}
+
+pub async fn transition(state: &AppState, principal: &Principal, id: ProductId, step: Transition) -> AppResult<entity::Model> {
+    let current = owned(state, principal, id).await?;
+    let status = status_of(&current)?;
+    let next = match step {
+        Transition::Publish => status.publish(),
+        Transition::Suspend => status.suspend(),
+        Transition::Archive => status.archive(),
+    }?;
+    commit_change(state, &current, None, next).await
+}
+
+async fn commit_change(
+    state: &AppState,
+    current: &entity::Model,
+    spec: Option<&ProductSpec>,
+    status: ProductStatus,
+) -> AppResult<entity::Model> {
+    let txn = state.db.begin_write().await?;
+    let saved = ProductRepo::save(&*txn, current, spec, status).await?;
+    outbox::enqueue(&*txn, outbox::PRODUCT, saved.id).await?;
+    txn.commit().await?;
+    state.relay.wake();
+    Ok(saved)
+}

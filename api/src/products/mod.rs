@@ -1,0 +1,15 @@
+//! Loan products (金融产品超市): banks manage their products; anyone browses the published ones, through
+//! Meilisearch when it is healthy and through the same hard filters in SQL when it is not.
+
+pub mod entity;
+mod graphql;
+mod manage;
+pub mod projection;
+mod repo;
+mod search;
+mod tags;
+mod view;
+
+pub use graphql::{ProductMutation, ProductQuery};
+pub use repo::ProductRepo;
+pub use view::LoanProduct;

@@ -1,0 +1,216 @@
+//! Persistence of products, and the SQL form of the product filter (the search fallback).
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set,
+};
+use uuid::Uuid;
+use xyd_domain::product::{ProductFilter, ProductSpec, ProductSpecInput, ProductStatus, industry_prefixes_of, region_prefixes_of};
+use xyd_domain::{DataCategory, InstitutionId, Money, ProductId, ProductType, Rate, SubjectKind, TaxGrade};
+
+use super::entity::{self, Column};
+use super::tags::{self, contains_any, decode, encode};
+use crate::error::{AppError, AppResult};
+
+pub struct ProductRepo;
+
+fn set_spec(row: &mut entity::ActiveModel, spec: &ProductSpec) {
+    row.name = Set(spec.name().to_string());
+    row.description = Set(spec.description().to_string());
+    row.product_type = Set(spec.product_type().as_str().to_string());
+    row.amount_min = Set(spec.amount_min().fen());
+    row.amount_max = Set(spec.amount_max().fen());
+    row.term_min = Set(i32::from(spec.term_months_min()));
+    row.term_max = Set(i32::from(spec.term_months_max()));
+    row.rate_min = Set(spec.rate_min().bp());
+    row.rate_max = Set(spec.rate_max().bp());
+    row.subject_kinds = Set(encode(spec.subject_kinds().iter().map(|k| k.as_str())));
+    row.region_prefixes = Set(encode(spec.region_prefixes().iter().map(|p| p.as_str())));
+    row.industry_codes = Set(encode(spec.industry_codes().iter().map(|c| c.as_str())));
+    row.min_tax_grade = Set(spec.min_tax_grade().map(|g| g.as_str().to_string()));
+    row.min_years = Set(spec.min_years_in_operation().map(i32::from));
+    row.requires_clean_record = Set(spec.requires_clean_record());
+    row.requires_verified = Set(spec.requires_verified());
+    row.required_consents = Set(encode(spec.required_consents().iter().map(|c| c.as_str())));
+    row.tax_based = Set(spec.tax_based());
+    row.trusted_discount = Set(spec.trusted_rate_discount().map(|r| r.bp()));
+}
+
+/// Rebuild the validated spec of a stored product.
+pub fn spec_of(m: &entity::Model) -> AppResult<ProductSpec> {
+    let bad = |e: xyd_domain::DomainError| AppError::internal("stored product", e);
+    let input = ProductSpecInput {
+        name: m.name.clone(),
+        description: m.description.clone(),
+        product_type: ProductType::parse(&m.product_type).map_err(bad)?,
+        amount_min: Money::from_fen(m.amount_min),
+        amount_max: Money::from_fen(m.amount_max),
+        term_months_min: m.term_min,
+        term_months_max: m.term_max,
+        rate_min: Rate::from_bp(m.rate_min).map_err(bad)?,
+        rate_max: Rate::from_bp(m.rate_max).map_err(bad)?,
+        subject_kinds: decode(&m.subject_kinds).map(SubjectKind::parse).collect::<Result<_, _>>().map_err(bad)?,
+        region_prefixes: decode(&m.region_prefixes).map(str::to_string).collect(),
+        industry_codes: decode(&m.industry_codes).map(str::to_string).collect(),
+        min_tax_grade: m.min_tax_grade.as_deref().map(TaxGrade::parse).transpose().map_err(bad)?,
+        min_years_in_operation: m.min_years,
+        requires_clean_record: m.requires_clean_record,
+        requires_verified: m.requires_verified,
+        required_consents: decode(&m.required_consents).map(DataCategory::parse).collect::<Result<_, _>>().map_err(bad)?,
+        tax_based: m.tax_based,
+        trusted_rate_discount: m.trusted_discount.map(Rate::from_bp).transpose().map_err(bad)?,
+    };
+    ProductSpec::restore(input).map_err(bad)
+}
+
+pub fn status_of(m: &entity::Model) -> AppResult<ProductStatus> {
+    ProductStatus::parse(&m.status).map_err(|e| AppError::internal("product status", e))
+}
+
+/// The hard filters of `ProductFilter::matches`, in SQL, over published products.
+pub fn published_matching(filter: &ProductFilter) -> Condition {
+    let mut c = Condition::all().add(Column::Status.eq(ProductStatus::Published.as_str()));
+    if !filter.product_types.is_empty() {
+        c = c.add(Column::ProductType.is_in(filter.product_types.iter().map(|t| t.as_str())));
+    }
+    if let Some(kind) = filter.subject_kind {
+        c = c.add(contains_any(Column::SubjectKinds, &[kind.as_str().to_string()]));
+    }
+    if let Some(region) = &filter.region_code {
+        c = c.add(contains_any(Column::RegionPrefixes, &region_prefixes_of(region)));
+    }
+    if let Some(industry) = &filter.industry_code {
+        c = c.add(
+            Condition::any()
+                .add(tags::is_empty(Column::IndustryCodes))
+                .add(contains_any(Column::IndustryCodes, &industry_prefixes_of(industry))),
+        );
+    }
+    if let Some(amount) = filter.amount {
+        c = c.add(Column::AmountMin.lte(amount.fen())).add(Column::AmountMax.gte(amount.fen()));
+    }
+    if let Some(term) = filter.term_months {
+        c = c.add(Column::TermMin.lte(i32::from(term))).add(Column::TermMax.gte(i32::from(term)));
+    }
+    if let Some(rate) = filter.max_rate {
+        c = c.add(Column::RateMin.lte(rate.bp()));
+    }
+    if let Some(tax_based) = filter.tax_based {
+        c = c.add(Column::TaxBased.eq(tax_based));
+    }
+    if let Some(bank) = filter.bank_id {
+        c = c.add(Column::BankId.eq(bank.as_uuid()));
+    }
+    c
+}
+
+impl ProductRepo {
+    pub async fn insert(
+        conn: &impl ConnectionTrait,
+        id: ProductId,
+        bank: InstitutionId,
+        spec: &ProductSpec,
+        now: DateTime<Utc>,
+    ) -> AppResult<entity::Model> {
+        let mut row = entity::ActiveModel {
+            id: Set(id.as_uuid()),
+            bank_id: Set(bank.as_uuid()),
+            status: Set(ProductStatus::Draft.as_str().to_string()),
+            version: Set(1),
+            created_at: Set(now),
+            updated_at: Set(now),
+            published_at: Set(None),
+            ..Default::default()
+        };
+        set_spec(&mut row, spec);
+        Ok(row.insert(conn).await?)
+    }
+
+    pub async fn find(conn: &impl ConnectionTrait, id: ProductId) -> AppResult<Option<entity::Model>> {
+        Ok(entity::Entity::find_by_id(id.as_uuid()).one(conn).await?)
+    }
+
+    /// Products by id, in no particular order.
+    pub async fn find_many(conn: &impl ConnectionTrait, ids: &[Uuid]) -> AppResult<HashMap<Uuid, entity::Model>> {
+        let rows = entity::Entity::find().filter(Column::Id.is_in(ids.iter().copied())).all(conn).await?;
+        Ok(rows.into_iter().map(|m| (m.id, m)).collect())
+    }
+
+    /// Apply a change if the product is still at `version`; CONFLICT otherwise.
+    pub async fn save(
+        conn: &impl ConnectionTrait,
+        current: &entity::Model,
+        spec: Option<&ProductSpec>,
+        status: ProductStatus,
+    ) -> AppResult<entity::Model> {
+        let now = Utc::now();
+        let mut row = entity::ActiveModel {
+            status: Set(status.as_str().to_string()),
+            version: Set(current.version + 1),
+            updated_at: Set(now),
+            ..Default::default()
+        };
+        if status == ProductStatus::Published && current.published_at.is_none() {
+            row.published_at = Set(Some(now));
+        }
+        if let Some(spec) = spec {
+            set_spec(&mut row, spec);
+        }
+        let updated = entity::Entity::update_many()
+            .set(row)
+            .filter(Column::Id.eq(current.id))
+            .filter(Column::Version.eq(current.version))
+            .exec(conn)
+            .await?;
+        if updated.rows_affected != 1 {
+            return Err(AppError::conflict("CONCURRENT_UPDATE", "产品已被他人修改，请刷新后重试"));
+        }
+        entity::Entity::find_by_id(current.id)
+            .one(conn)
+            .await?
+            .ok_or_else(|| AppError::internal("product", "vanished after update"))
+    }
+
+    /// The SQL search: published products matching `filter` and, plainly, `query` in name or description.
+    pub async fn search(
+        conn: &impl ConnectionTrait,
+        query: Option<&str>,
+        filter: &ProductFilter,
+        offset: u64,
+        limit: u64,
+    ) -> AppResult<(u64, Vec<entity::Model>)> {
+        let mut condition = published_matching(filter);
+        if let Some(q) = query.map(str::trim).filter(|q| !q.is_empty()) {
+            let pattern = format!("%{}%", q.replace('\\', "").replace(['%', '_'], ""));
+            condition = condition.add(
+                Condition::any()
+                    .add(Expr::col(Column::Name).like(pattern.clone()))
+                    .add(Expr::col(Column::Description).like(pattern)),
+            );
+        }
+        let select = entity::Entity::find().filter(condition);
+        let total = select.clone().count(conn).await?;
+        let rows = select
+            .order_by_asc(Column::RateMin)
+            .order_by_asc(Column::Id)
+            .offset(offset)
+            .limit(limit)
+            .all(conn)
+            .await?;
+        Ok((total, rows))
+    }
+
+    /// Every published product (for reindex and verify).
+    pub async fn all_published(conn: &impl ConnectionTrait) -> AppResult<Vec<entity::Model>> {
+        Ok(entity::Entity::find().filter(Column::Status.eq(ProductStatus::Published.as_str())).all(conn).await?)
+    }
+
+    /// A bank's products, newest first.
+    pub async fn of_bank(conn: &impl ConnectionTrait, bank: InstitutionId) -> AppResult<Vec<entity::Model>> {
+        Ok(entity::Entity::find().filter(Column::BankId.eq(bank.as_uuid())).order_by_desc(Column::Id).all(conn).await?)
+    }
+}

@@ -1,0 +1,56 @@
+//! The public product search: Meilisearch when it answers, otherwise the same hard filters in SQL.
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use xyd_domain::product::ProductFilter;
+
+use super::entity;
+use super::repo::ProductRepo;
+use crate::error::{AppError, AppResult};
+use crate::state::AppState;
+
+pub struct Found {
+    pub total: u64,
+    pub rows: Vec<entity::Model>,
+}
+
+pub fn encode_offset(offset: u64) -> String {
+    URL_SAFE_NO_PAD.encode(format!("o:{offset}"))
+}
+
+pub fn decode_offset(cursor: &str) -> AppResult<u64> {
+    URL_SAFE_NO_PAD
+        .decode(cursor)
+        .ok()
+        .and_then(|b| String::from_utf8(b).ok())
+        .and_then(|s| s.strip_prefix("o:").and_then(|n| n.parse().ok()))
+        .ok_or_else(|| AppError::bad_input("after", "INVALID_CURSOR", "分页游标无效"))
+}
+
+pub async fn search(
+    state: &AppState,
+    query: Option<&str>,
+    filter: &ProductFilter,
+    offset: u64,
+    limit: u64,
+) -> AppResult<Found> {
+    match state.search.products().search(query, filter, offset as usize, limit as usize).await {
+        Ok(page) => {
+            let ids: Vec<uuid::Uuid> = page.ids.iter().filter_map(|id| uuid::Uuid::parse_str(id).ok()).collect();
+            let mut found = ProductRepo::find_many(state.db.conn(), &ids).await?;
+            // The database has the last word: a document whose product left the shelf meanwhile is dropped.
+            let rows = ids
+                .iter()
+                .filter_map(|id| found.remove(id))
+                .filter(|p| p.status == xyd_domain::product::ProductStatus::Published.as_str())
+                .collect();
+            Ok(Found { total: page.total as u64, rows })
+        }
+        Err(error) => {
+            tracing::warn!(error = %error, "product search falls back to SQL");
+            state.metrics.incr("xyd_search_fallback_total", 1);
+            let (total, rows) = ProductRepo::search(state.db.conn(), query, filter, offset, limit).await?;
+            Ok(Found { total, rows })
+        }
+    }
+}

@@ -1,0 +1,97 @@
+//! The `LoanProduct` API type.
+
+use async_graphql::{ID, SimpleObject};
+use xyd_domain::product::ProductStatus;
+use xyd_domain::{DataCategory, Money, ProductType, Rate, SubjectKind, TaxGrade};
+
+use super::entity;
+use super::tags::decode;
+use crate::error::{AppError, AppResult};
+use crate::graphql::{
+    GqlDataCategory, GqlDateTime, GqlMoney, GqlProductStatus, GqlProductType, GqlRate, GqlSubjectKind, GqlTaxGrade,
+};
+use crate::institutions::Institution;
+
+/// 金融产品 (loan product) as the API shows it.
+#[derive(Clone, Debug, SimpleObject)]
+pub struct LoanProduct {
+    pub id: ID,
+    pub bank: Institution,
+    pub name: String,
+    pub description: String,
+    pub product_type: GqlProductType,
+    pub status: GqlProductStatus,
+    pub amount_min: GqlMoney,
+    pub amount_max: GqlMoney,
+    pub term_months_min: i32,
+    pub term_months_max: i32,
+    pub rate_min: GqlRate,
+    pub rate_max: GqlRate,
+    pub subject_kinds: Vec<GqlSubjectKind>,
+    /// Region code prefixes the product serves.
+    pub region_prefixes: Vec<String>,
+    /// GB/T 4754 codes the product is limited to; empty means every industry.
+    pub industry_codes: Vec<String>,
+    pub min_tax_grade: Option<GqlTaxGrade>,
+    pub min_years_in_operation: Option<i32>,
+    pub requires_clean_record: bool,
+    pub requires_verified: bool,
+    /// Data the bank needs the enterprise's consent to read.
+    pub required_consents: Vec<GqlDataCategory>,
+    /// 银税互动 product.
+    pub tax_based: bool,
+    /// Discount off the rate for 守信 (trusted) subjects.
+    pub trusted_rate_discount: Option<GqlRate>,
+    /// Pass it back to `updateProduct` as `expectedVersion` to detect concurrent edits.
+    pub version: i64,
+    pub published_at: Option<GqlDateTime>,
+}
+
+fn corrupt(what: &str, e: impl std::fmt::Display) -> AppError {
+    AppError::internal(what, e)
+}
+
+fn rate(bp: i32) -> AppResult<GqlRate> {
+    Rate::from_bp(bp).map(GqlRate).map_err(|e| corrupt("product rate", e))
+}
+
+impl LoanProduct {
+    pub fn new(m: entity::Model, bank: Institution) -> AppResult<Self> {
+        let kinds = decode(&m.subject_kinds)
+            .map(|k| SubjectKind::parse(k).map(GqlSubjectKind::from).map_err(|e| corrupt("product kinds", e)))
+            .collect::<AppResult<Vec<_>>>()?;
+        let consents = decode(&m.required_consents)
+            .map(|c| DataCategory::parse(c).map(GqlDataCategory::from).map_err(|e| corrupt("product consents", e)))
+            .collect::<AppResult<Vec<_>>>()?;
+        Ok(Self {
+            id: ID(m.id.to_string()),
+            bank,
+            product_type: ProductType::parse(&m.product_type).map_err(|e| corrupt("product type", e))?.into(),
+            status: ProductStatus::parse(&m.status).map_err(|e| corrupt("product status", e))?.into(),
+            amount_min: GqlMoney(Money::from_fen(m.amount_min)),
+            amount_max: GqlMoney(Money::from_fen(m.amount_max)),
+            term_months_min: m.term_min,
+            term_months_max: m.term_max,
+            rate_min: rate(m.rate_min)?,
+            rate_max: rate(m.rate_max)?,
+            subject_kinds: kinds,
+            region_prefixes: decode(&m.region_prefixes).map(str::to_string).collect(),
+            industry_codes: decode(&m.industry_codes).map(str::to_string).collect(),
+            min_tax_grade: m
+                .min_tax_grade
+                .as_deref()
+                .map(|g| TaxGrade::parse(g).map(GqlTaxGrade::from).map_err(|e| corrupt("product grade", e)))
+                .transpose()?,
+            min_years_in_operation: m.min_years,
+            requires_clean_record: m.requires_clean_record,
+            requires_verified: m.requires_verified,
+            required_consents: consents,
+            tax_based: m.tax_based,
+            trusted_rate_discount: m.trusted_discount.map(rate).transpose()?,
+            version: m.version,
+            published_at: m.published_at.map(GqlDateTime),
+            name: m.name,
+            description: m.description,
+        })
+    }
+}
