@@ -67,6 +67,9 @@ pub enum Command {
         /// Output file (standard output when absent).
         #[arg(long, short)]
         out: Option<PathBuf>,
+        /// Banks the products are spread over (products only, 1 to 8).
+        #[arg(long, default_value_t = 8)]
+        banks: usize,
     },
 }
 
@@ -83,6 +86,9 @@ pub enum SearchAction {
 pub enum GenKind {
     /// 存续主体名录 snapshot in the registry import format.
     Registry,
+    /// Loan products of several banks, written into the configured database (indexed by `serve` or
+    /// `search reindex`); `--rows` is the number of products.
+    Products,
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -128,12 +134,21 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let state = AppState::new(config, db).await?;
             crate::imports::cli::import_file(&state, kind.into(), &file, region.as_deref(), report).await
         }
-        Command::GenData { kind: GenKind::Registry, rows, seed, county, error_rate, snapshot_date, out } => {
+        Command::GenData { kind, rows, seed, county, error_rate, snapshot_date, out, banks } => {
             let county = if county == "440882" {
                 xyd_datagen::region::County::leizhou()
             } else {
                 xyd_datagen::region::County::synthetic(&county, &format!("{county}县"), 12)
             };
+            if let GenKind::Products = kind {
+                let config = Config::load(cli.config.as_deref())?;
+                let state = AppState::init(config).await?;
+                let options = xyd_datagen::products::ProductOptions { count: rows, seed, banks, county };
+                let published =
+                    crate::products::seed::seed(&state, &options).await.map_err(|e| anyhow::anyhow!(e.message()))?;
+                eprintln!("{rows} products ({published} published) written to the database");
+                return Ok(());
+            }
             let options = xyd_datagen::registry::RegistryOptions { rows, seed, county, snapshot_date, error_rate };
             let summary = match out {
                 Some(path) => {

@@ -10,13 +10,15 @@
 //! - [`names`]: plausible Chinese names of people and businesses, and the trades
 //!   (GB/T 4754-2017 industry codes) they practise.
 //! - [`registry`]: the 存续主体名录 (registry snapshot) import file.
+//! - [`products`]: loan products (金融产品) of the banks serving the county.
 //!
-//! Credit, tax, products, demands and loans belong in sibling modules built on the same
+//! Credit, tax, demands and loans belong in sibling modules built on the same
 //! per-row randomness.
 
 #![warn(missing_docs)]
 
 pub mod names;
+pub mod products;
 mod random;
 pub mod region;
 pub mod registry;

@@ -14,6 +14,8 @@ pub(crate) enum Stream {
     RegistryDefect = 2,
     /// A registry row's attributes.
     RegistryRow = 3,
+    /// A loan product's terms.
+    ProductRow = 4,
 }
 
 /// The generator for item `index` of `stream` under `seed`. The three numbers are the

@@ -17,6 +17,21 @@ impl InstitutionRepo {
         entity::Entity::find_by_id(id.as_uuid()).one(conn).await?.map(Institution::try_from).transpose()
     }
 
+    /// The institution of `kind` named `name`, if any.
+    pub async fn find_by_name(
+        conn: &impl ConnectionTrait,
+        kind: InstitutionKind,
+        name: &str,
+    ) -> AppResult<Option<InstitutionId>> {
+        use sea_orm::{ColumnTrait, QueryFilter};
+        let row = entity::Entity::find()
+            .filter(entity::Column::Kind.eq(kind.as_str()))
+            .filter(entity::Column::Name.eq(name))
+            .one(conn)
+            .await?;
+        Ok(row.map(|r| InstitutionId::from_uuid(r.id)))
+    }
+
     /// Institutions by id.
     pub async fn find_many(
         conn: &impl ConnectionTrait,

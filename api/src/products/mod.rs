@@ -7,6 +7,7 @@ mod manage;
 pub mod projection;
 mod repo;
 mod search;
+pub mod seed;
 mod tags;
 mod view;
 

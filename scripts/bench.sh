@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Benchmarks against the release binary; figures and how to read them in docs/benchmarks.md.
+#   scripts/bench.sh import     gen-data 1,000,000 registry rows, then import them into PostgreSQL
+#   scripts/bench.sh products   5,000 published products: products(query + 2 filters) via GraphQL vs Meilisearch
+# Needs PostgreSQL (XYD_BENCH_PG, default postgres://postgres@127.0.0.1:5432) and psql.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+what="${1:?usage: scripts/bench.sh import|products}"
+pg="${XYD_BENCH_PG:-postgres://postgres@127.0.0.1:5432}"
+target="${CARGO_TARGET_DIR:-target}"
+cargo build --release --locked -p xinyidai -p xyd-bench
+bin="$target/release/xinyidai"
+work=$(mktemp -d)
+db="xyd_bench_$$"
+cleanup() {
+  [[ -n "${api_pid:-}" ]] && kill "$api_pid" 2>/dev/null || true
+  [[ -n "${meili_pid:-}" ]] && kill "$meili_pid" 2>/dev/null || true
+  wait 2>/dev/null || true
+  psql "$pg/postgres" -qc "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null 2>&1 || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+psql "$pg/postgres" -qc "CREATE DATABASE $db"
+export DATABASE_URL="$pg/$db" XYD_ENV=development RUST_LOG=warn
+"$bin" migrate
+
+case "$what" in
+  import)
+    /usr/bin/time -f "gen-data: %e s, peak RSS %M KB" "$bin" gen-data registry --rows 1000000 --seed 42 -o "$work/registry.csv"
+    ls -l "$work/registry.csv"
+    /usr/bin/time -f "import: %e s, peak RSS %M KB" "$bin" import registry "$work/registry.csv"
+    psql "$DATABASE_URL" -Atc "SELECT 'rows in registry_entries: ' || count(*) FROM registry_entries"
+    ;;
+  products)
+    meili_bin=$(scripts/fetch-meilisearch.sh)
+    export MEILI_MASTER_KEY="bench-master-key-0123456789" MEILI_URL="http://127.0.0.1:7791" XYD_INDEX_PREFIX=bench
+    export XYD_BIND=127.0.0.1:8091
+    "$meili_bin" --http-addr 127.0.0.1:7791 --master-key "$MEILI_MASTER_KEY" --db-path "$work/meili" \
+      --dump-dir "$work/dumps" --no-analytics --env development >"$work/meili.log" 2>&1 &
+    meili_pid=$!
+    until curl -fs "$MEILI_URL/health" >/dev/null 2>&1; do sleep 0.2; done
+    "$bin" gen-data products --rows 5000 --seed 42
+    "$bin" search reindex
+    "$bin" serve 2>"$work/api.log" &
+    api_pid=$!
+    until curl -fs "http://$XYD_BIND/healthz" >/dev/null 2>&1; do sleep 0.2; done
+    "$target/release/xyd-bench" products --api "http://$XYD_BIND" --meili "$MEILI_URL" --key "$MEILI_MASTER_KEY" \
+      --prefix "$XYD_INDEX_PREFIX" --requests "${REQUESTS:-1000}"
+    ;;
+  *) echo "unknown benchmark: $what" >&2; exit 2 ;;
+esac
