@@ -86,6 +86,10 @@ pub enum SearchAction {
 pub enum GenKind {
     /// 存续主体名录 snapshot in the registry import format.
     Registry,
+    /// 信用信息 of the subjects of the registry generated with the same options (credit import format).
+    Credit,
+    /// 纳税信用 of those subjects (tax import format).
+    Tax,
     /// Loan products of several banks, written into the configured database (indexed by `serve` or
     /// `search reindex`); `--rows` is the number of products.
     Products,
@@ -149,18 +153,31 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 eprintln!("{rows} products ({published} published) written to the database");
                 return Ok(());
             }
-            let options = xyd_datagen::registry::RegistryOptions { rows, seed, county, snapshot_date, error_rate };
-            let summary = match out {
-                Some(path) => {
-                    let file = std::fs::File::create(&path)?;
-                    xyd_datagen::registry::write_registry(std::io::BufWriter::new(file), &options)?
-                }
-                None => xyd_datagen::registry::write_registry(std::io::stdout().lock(), &options)?,
+            let registry = xyd_datagen::registry::RegistryOptions { rows, seed, county, snapshot_date, error_rate };
+            let out: Box<dyn std::io::Write> = match out {
+                Some(path) => Box::new(std::io::BufWriter::new(std::fs::File::create(&path)?)),
+                None => Box::new(std::io::stdout().lock()),
             };
-            eprintln!(
-                "{} rows ({} existing, {} invalid codes, {} duplicate codes)",
-                summary.rows, summary.active, summary.invalid_codes, summary.duplicate_codes
-            );
+            match kind {
+                GenKind::Registry => {
+                    let s = xyd_datagen::registry::write_registry(out, &registry)?;
+                    eprintln!(
+                        "{} rows ({} existing, {} invalid codes, {} duplicate codes)",
+                        s.rows, s.active, s.invalid_codes, s.duplicate_codes
+                    );
+                }
+                GenKind::Credit => {
+                    let options = xyd_datagen::credit::CreditOptions { registry, ..Default::default() };
+                    let s = xyd_datagen::credit::write_credit(out, &options)?;
+                    eprintln!("{} credit records {:?}", s.records, s.by_category);
+                }
+                GenKind::Tax => {
+                    let options = xyd_datagen::tax::TaxOptions { registry, ..Default::default() };
+                    let s = xyd_datagen::tax::write_tax(out, &options)?;
+                    eprintln!("{} tax rows {:?}", s.rows, s.by_grade);
+                }
+                GenKind::Products => {}
+            }
             Ok(())
         }
         Command::Search { action } => {

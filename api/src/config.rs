@@ -56,6 +56,26 @@ pub struct Config {
     pub crypto: CryptoConfig,
     pub imports: ImportsConfig,
     pub products: ProductsConfig,
+    pub credit: CreditConfig,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct CreditConfig {
+    /// While an objection is open, the disputed record's punitive effect is suspended.
+    pub suspend_while_disputed: bool,
+}
+
+impl Default for CreditConfig {
+    fn default() -> Self {
+        Self { suspend_while_disputed: true }
+    }
+}
+
+impl CreditConfig {
+    pub fn flag_policy(&self) -> xyd_domain::credit::FlagPolicy {
+        xyd_domain::credit::FlagPolicy { suspend_while_disputed: self.suspend_while_disputed }
+    }
 }
 
 #[derive(Clone, Debug, Deserialize)]

@@ -83,6 +83,14 @@ impl AppError {
         Self::Internal(format!("{context}: {cause}"))
     }
 
+    /// Prefix a BAD_USER_INPUT error's field with the argument it came in, e.g. `input.validUntil`.
+    pub fn prefixed(self, argument: &str) -> Self {
+        match self {
+            Self::BadInput { field, code, message } => Self::BadInput { field: format!("{argument}.{field}"), code, message },
+            other => other,
+        }
+    }
+
     /// Point a BAD_USER_INPUT error at the input field the client sent, e.g. `input.adminEmail`.
     pub fn at(self, field: &str) -> Self {
         match self {

@@ -6,6 +6,8 @@
 pub mod auth;
 pub mod cli;
 pub mod config;
+pub mod consents;
+pub mod credit;
 pub mod crypto;
 pub mod db;
 pub mod demo;
@@ -21,6 +23,7 @@ pub mod products;
 pub mod serve;
 pub mod state;
 pub mod subjects;
+pub mod tags;
 
 pub use config::Config;
 pub use state::AppState;

@@ -55,6 +55,7 @@ pub struct PageInfo {
 #[derive(SimpleObject)]
 #[graphql(concrete(name = "SubjectConnection", params(crate::subjects::Subject)))]
 #[graphql(concrete(name = "ProductConnection", params(crate::products::LoanProduct)))]
+#[graphql(concrete(name = "AccessLogConnection", params(crate::credit::AccessLogEntry)))]
 pub struct Connection<T: OutputType> {
     pub total_count: i64,
     pub nodes: Vec<T>,

@@ -10,18 +10,21 @@
 //! - [`names`]: plausible Chinese names of people and businesses, and the trades
 //!   (GB/T 4754-2017 industry codes) they practise.
 //! - [`registry`]: the 存续主体名录 (registry snapshot) import file.
+//! - [`credit`]: 信用信息 (credit records) of the registry's subjects.
+//! - [`tax`]: 纳税信用 (tax grades and amounts) of the registry's subjects.
 //! - [`products`]: loan products (金融产品) of the banks serving the county.
 //!
-//! Credit, tax, demands and loans belong in sibling modules built on the same
-//! per-row randomness.
+//! Demands and loans belong in sibling modules built on the same per-row randomness.
 
 #![warn(missing_docs)]
 
+pub mod credit;
 pub mod names;
 pub mod products;
 mod random;
 pub mod region;
 pub mod registry;
+pub mod tax;
 mod uscc;
 
 /// Why data could not be generated.

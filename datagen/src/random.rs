@@ -16,6 +16,10 @@ pub(crate) enum Stream {
     RegistryRow = 3,
     /// A loan product's terms.
     ProductRow = 4,
+    /// The credit records (信用信息) of a registry subject.
+    CreditRow = 5,
+    /// The tax history (纳税信用) of a registry subject.
+    TaxRow = 6,
 }
 
 /// The generator for item `index` of `stream` under `seed`. The three numbers are the

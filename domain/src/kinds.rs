@@ -148,6 +148,30 @@ vocabulary! {
 }
 
 vocabulary! {
+    /// 信用信息状态 (status of a credit record).
+    pub enum RecordStatus in "信用信息状态" (field "status") {
+        /// 有效.
+        Active = "ACTIVE" / "有效",
+        /// 异议处理中: an objection is open; its punitive effect is suspended while it is checked.
+        Disputed = "DISPUTED" / "异议处理中",
+        /// 已信用修复: no punitive effect, kept in history, hidden from public views.
+        Repaired = "REPAIRED" / "已修复",
+        /// 已撤销: corrected after an objection.
+        Revoked = "REVOKED" / "已撤销",
+    }
+}
+
+vocabulary! {
+    /// 异议处理结果 (outcome of an objection).
+    pub enum ObjectionOutcome in "异议处理结果" (field "outcome") {
+        /// 更正: the record was wrong and is revoked.
+        Corrected = "CORRECTED" / "更正",
+        /// 维持: the record stands.
+        Upheld = "UPHELD" / "维持",
+    }
+}
+
+vocabulary! {
     /// 信用信息类别 (credit data category). The first eight are 公示 (public); the rest are
     /// readable by banks only under 授权 (consent).
     #[derive(PartialOrd, Ord)]

@@ -9,6 +9,8 @@
 #![warn(missing_docs)]
 
 pub mod account;
+pub mod consent;
+pub mod credit;
 pub mod error;
 pub mod ids;
 pub mod industry;
@@ -30,8 +32,8 @@ pub use ids::{
 };
 pub use industry::IndustryCode;
 pub use kinds::{
-    AccessPurpose, DataCategory, InstitutionKind, ProductType, RegistryStatus, Role, SubjectKind,
-    TaxGrade, VerificationStatus,
+    AccessPurpose, DataCategory, InstitutionKind, ObjectionOutcome, ProductType, RecordStatus, RegistryStatus, Role,
+    SubjectKind, TaxGrade, VerificationStatus,
 };
 pub use money::{Money, Rate};
 pub use person::IdNumber;

@@ -8,6 +8,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261123_000001_accounts;
 mod m20261123_000002_subjects_registry;
 mod m20261123_000003_products_outbox;
+mod m20261123_000004_credit_consent;
 
 /// Every migration, in order.
 pub struct Migrator;
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000001_accounts::Migration),
             Box::new(m20261123_000002_subjects_registry::Migration),
             Box::new(m20261123_000003_products_outbox::Migration),
+            Box::new(m20261123_000004_credit_consent::Migration),
         ]
     }
 }

@@ -4,6 +4,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod auth;
+mod consent;
+mod credit;
 mod http_edges;
 mod imports;
 mod institutions;

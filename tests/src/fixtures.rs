@@ -84,3 +84,34 @@ pub fn product_input(name: &str, description: &str) -> Value {
 
 pub const CREATE_PRODUCT: &str = "mutation($i: ProductInput!) { createProduct(input: $i) { id status version } }";
 pub const PUBLISH_PRODUCT: &str = "mutation($id: ID!) { publishProduct(id: $id) { id status version } }";
+
+/// A credit CSV: rows of (uscc, category, doc number, title).
+pub fn credit_csv(rows: &[(&str, &str, &str, &str)]) -> Vec<u8> {
+    let mut text = String::from("uscc,category,source,doc_number,title,decided_at,valid_until\n");
+    for (uscc, category, doc, title) in rows {
+        text.push_str(&format!("{uscc},{category},雷州市市场监督管理局,{doc},{title},2025-03-01,\n"));
+    }
+    text.into_bytes()
+}
+
+/// A tax CSV: rows of (uscc, year, grade, tax paid).
+pub fn tax_csv(rows: &[(&str, i32, &str, &str)]) -> Vec<u8> {
+    let mut text = String::from("uscc,year,grade,tax_paid,vat_sales\n");
+    for (uscc, year, grade, paid) in rows {
+        text.push_str(&format!("{uscc},{year},{grade},{paid},\n"));
+    }
+    text.into_bytes()
+}
+
+pub const GRANT: &str = "mutation($i: GrantConsentInput!) { grantConsent(input: $i) { id active categories purpose textHash } }";
+
+/// Variables of `grantConsent` to `grantee` for `categories` and `purpose`, valid for `seconds`.
+pub fn grant(grantee: &str, categories: &[&str], purpose: &str, seconds: i64) -> Value {
+    let until = chrono::Utc::now() + chrono::Duration::seconds(seconds);
+    json!({ "i": { "granteeId": grantee, "categories": categories, "purpose": purpose,
+                   "validUntil": until.to_rfc3339(), "textVersion": "2026-01" } })
+}
+
+pub const PROFILE: &str = "query($s: ID!, $p: AccessPurpose!) { creditProfile(subjectId: $s, purpose: $p) {
+    subject { id restricted trusted } publicRecords { id category status title } tax { year grade taxPaid }
+    authorizedRecords { id category title } } }";

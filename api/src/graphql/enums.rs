@@ -2,7 +2,8 @@
 
 use xyd_domain::product::ProductStatus;
 use xyd_domain::{
-    AccessPurpose, DataCategory, InstitutionKind, ProductType, Role, SubjectKind, TaxGrade, VerificationStatus,
+    AccessPurpose, DataCategory, InstitutionKind, ObjectionOutcome, ProductType, RecordStatus, Role, SubjectKind, TaxGrade,
+    VerificationStatus,
 };
 
 macro_rules! mirror_enum {
@@ -38,3 +39,5 @@ mirror_enum!(GqlDataCategory as "DataCategory" <=> DataCategory {
 });
 mirror_enum!(GqlVerificationStatus as "VerificationStatus" <=> VerificationStatus { Pending, Verified, Rejected });
 mirror_enum!(GqlProductStatus as "ProductStatus" <=> ProductStatus { Draft, Published, Suspended, Archived });
+mirror_enum!(GqlRecordStatus as "RecordStatus" <=> RecordStatus { Active, Disputed, Repaired, Revoked });
+mirror_enum!(GqlObjectionOutcome as "ObjectionOutcome" <=> ObjectionOutcome { Corrected, Upheld });

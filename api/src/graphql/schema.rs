@@ -5,16 +5,26 @@ use async_graphql::{EmptySubscription, MergedObject, Schema, SchemaBuilder};
 use super::error_policy::ErrorPolicy;
 use crate::auth::{AuthMutation, AuthQuery};
 use crate::config::LimitsConfig;
+use crate::consents::{ConsentMutation, ConsentQuery};
+use crate::credit::{CreditMutation, CreditQuery};
 use crate::imports::{ImportMutation, ImportQuery};
 use crate::institutions::InstitutionMutation;
 use crate::products::{ProductMutation, ProductQuery};
 use crate::subjects::{SubjectMutation, SubjectQuery};
 
 #[derive(MergedObject, Default)]
-pub struct QueryRoot(AuthQuery, SubjectQuery, ImportQuery, ProductQuery);
+pub struct QueryRoot(AuthQuery, SubjectQuery, ImportQuery, ProductQuery, ConsentQuery, CreditQuery);
 
 #[derive(MergedObject, Default)]
-pub struct MutationRoot(AuthMutation, InstitutionMutation, SubjectMutation, ImportMutation, ProductMutation);
+pub struct MutationRoot(
+    AuthMutation,
+    InstitutionMutation,
+    SubjectMutation,
+    ImportMutation,
+    ProductMutation,
+    ConsentMutation,
+    CreditMutation,
+);
 
 pub type AppSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
 

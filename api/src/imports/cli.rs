@@ -13,8 +13,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use xyd_domain::RegionPrefix;
 
 use super::job::{self, ImportKind};
-use super::registry::RegistryImporter;
-use super::runner::{self, RunOptions};
+use super::runner::RunOptions;
 use crate::institutions::Scope;
 use crate::state::AppState;
 
@@ -30,10 +29,6 @@ pub async fn import_file(
     let scope = match region {
         Some(r) => Scope::Within(RegionPrefix::parse(r).map_err(|e| anyhow::anyhow!("--region: {e}"))?),
         None => Scope::All,
-    };
-    let importer = match kind {
-        ImportKind::Registry => RegistryImporter::new(scope),
-        ImportKind::Credit | ImportKind::Tax => anyhow::bail!("{} imports are not available yet", kind.as_str()),
     };
     let source = File::open(file).with_context(|| format!("cannot open {}", file.display()))?;
     let size = source.metadata().map(|m| m.len()).unwrap_or(0);
@@ -70,7 +65,7 @@ pub async fn import_file(
         report: Some(Box::new(BufWriter::new(report_file))),
         progress: Some(progress),
     };
-    let outcome = runner::run(&state.db, created.id, source, importer, options).await;
+    let outcome = super::run_kind(state, created.id, kind, scope, source, options).await;
     ticker.abort();
     bar.finish_and_clear();
     let counts = outcome.map_err(|e| anyhow::anyhow!(e.message()))?;

@@ -7,8 +7,7 @@ use uuid::Uuid;
 
 use super::entity::import_job;
 use super::job::{self, ImportKind};
-use super::registry::RegistryImporter;
-use super::runner::{self, RunOptions};
+use super::runner::RunOptions;
 use crate::auth::Principal;
 use crate::auth::principal::require_principal;
 use crate::error::{AppError, AppResult};
@@ -123,12 +122,6 @@ impl ImportMutation {
         let state = ctx.data_unchecked::<AppState>().clone();
         let scope = Scope::of_bureau(state.db.conn(), principal).await?;
         let upload = file.value(ctx).map_err(|e| AppError::internal("read upload", e))?;
-        let importer = match kind {
-            ImportKind::Registry => RegistryImporter::new(scope),
-            ImportKind::Credit | ImportKind::Tax => {
-                return Err(AppError::bad_input("kind", "UNSUPPORTED_IMPORT_KIND", "该类型的导入尚未开放"));
-            }
-        };
         let txn = state.db.begin_write().await?;
         let created = job::create(&*txn, kind, &upload.filename, principal.institution_id, Some(principal.user_id)).await?;
         txn.commit().await?;
@@ -140,9 +133,8 @@ impl ImportMutation {
             progress: None,
         };
         let run_state = state.clone();
-        let task = tokio::spawn(async move {
-            runner::run(&run_state.db, job_id, upload.content, importer, options).await
-        });
+        let task =
+            tokio::spawn(async move { super::run_kind(&run_state, job_id, kind, scope, upload.content, options).await });
         // The import goes on in the background if the wait runs out.
         let _ = tokio::time::timeout(Duration::from_secs(state.config.imports.wait_secs), task).await;
         let job = job::find(state.db.conn(), job_id).await?.ok_or_else(|| AppError::internal("import job", "vanished"))?;

@@ -3,11 +3,39 @@
 //! `importRecords` mutation and by `xinyidai import`.
 
 pub mod cli;
+mod credit;
 pub mod entity;
 mod graphql;
 pub mod job;
 mod registry;
 pub mod runner;
 
+use std::io::Read;
+
+use uuid::Uuid;
+
 pub use graphql::{ImportMutation, ImportQuery};
+use job::{Counts, ImportKind};
 pub use registry::RegistryImporter;
+use runner::RunOptions;
+
+use crate::error::AppResult;
+use crate::institutions::Scope;
+use crate::state::AppState;
+
+/// Run the import of `kind` over `source` for `job`, limited to `scope`.
+pub async fn run_kind(
+    state: &AppState,
+    job: Uuid,
+    kind: ImportKind,
+    scope: Scope,
+    source: impl Read + Send + 'static,
+    options: RunOptions,
+) -> AppResult<Counts> {
+    let policy = state.config.credit.flag_policy();
+    match kind {
+        ImportKind::Registry => runner::run(&state.db, job, source, RegistryImporter::new(scope), options).await,
+        ImportKind::Credit => runner::run(&state.db, job, source, credit::CreditImporter { scope, policy }, options).await,
+        ImportKind::Tax => runner::run(&state.db, job, source, credit::TaxImporter { scope, policy }, options).await,
+    }
+}

@@ -32,6 +32,9 @@ impl RegistryImporter {
 
 impl Importer for RegistryImporter {
     type Row = RegistryRow;
+    type Writer = ();
+
+    fn writer(&self) {}
 
     fn required_columns(&self) -> &'static [&'static str] {
         &COLUMNS
@@ -57,7 +60,7 @@ impl Importer for RegistryImporter {
         }
     }
 
-    async fn write(txn: &DatabaseTransaction, job: Uuid, rows: Vec<RegistryRow>) -> AppResult<()> {
+    async fn write(_: &(), txn: &DatabaseTransaction, job: Uuid, rows: Vec<RegistryRow>) -> AppResult<()> {
         registry::upsert(txn, job, rows).await
     }
 }

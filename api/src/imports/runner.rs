@@ -32,6 +32,10 @@ impl<'r> Cells<'r> {
 /// One kind of import: how rows are validated (on the reader thread) and written (in a transaction).
 pub trait Importer: Send + 'static {
     type Row: Send + 'static;
+    /// What `write` needs, taken from the importer before it moves to the reader thread.
+    type Writer: Send + Sync + 'static;
+
+    fn writer(&self) -> Self::Writer;
 
     /// Columns the header must name.
     fn required_columns(&self) -> &'static [&'static str];
@@ -41,6 +45,7 @@ pub trait Importer: Send + 'static {
 
     /// Write accepted rows within the batch's transaction.
     fn write(
+        writer: &Self::Writer,
         txn: &DatabaseTransaction,
         job: Uuid,
         rows: Vec<Self::Row>,
@@ -94,6 +99,7 @@ async fn write_batches<I: Importer>(
     let (tx, mut rx) = mpsc::channel::<Message<I::Row>>(2);
     let batch_rows = options.batch_rows.max(1);
     let keep_errors = options.keep_errors;
+    let writer = importer.writer();
     let reader = tokio::task::spawn_blocking(move || read(source, importer, batch_rows, options.report, options.progress, &tx));
     let mut totals = Counts::default();
     let mut kept = 0usize;
@@ -102,7 +108,7 @@ async fn write_batches<I: Importer>(
         let keep = keep_errors.saturating_sub(kept);
         let written = async {
             let txn = db.begin_write().await?;
-            I::write(&txn, job_id, batch.rows).await?;
+            I::write(&writer, &txn, job_id, batch.rows).await?;
             job::record_batch(&*txn, job_id, batch.counts, &batch.rejected, keep).await?;
             txn.commit().await?;
             Ok::<(), AppError>(())

@@ -35,10 +35,7 @@ async fn service_area(state: &AppState, principal: &Principal) -> AppResult<Regi
 }
 
 fn parse_spec(input: ProductSpecInput, state: &AppState, area: &RegionPrefix) -> AppResult<ProductSpec> {
-    ProductSpec::parse(input, &rules(state), area).map_err(|e| match AppError::from(e) {
-        AppError::BadInput { field, code, message } => AppError::BadInput { field: format!("input.{field}"), code, message },
-        other => other,
-    })
+    ProductSpec::parse(input, &rules(state), area).map_err(|e| AppError::from(e).prefixed("input"))
 }
 
 /// The product, if the caller's bank owns it; FORBIDDEN for another bank's, NOT_FOUND if absent.

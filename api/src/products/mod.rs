@@ -8,7 +8,6 @@ pub mod projection;
 mod repo;
 mod search;
 pub mod seed;
-mod tags;
 mod view;
 
 pub use graphql::{ProductMutation, ProductQuery};

@@ -13,7 +13,7 @@ use xyd_domain::product::{ProductFilter, ProductSpec, ProductSpecInput, ProductS
 use xyd_domain::{DataCategory, InstitutionId, Money, ProductId, ProductType, Rate, SubjectKind, TaxGrade};
 
 use super::entity::{self, Column};
-use super::tags::{self, contains_any, decode, encode};
+use crate::tags::{self, contains_any, decode, encode};
 use crate::error::{AppError, AppResult};
 
 pub struct ProductRepo;

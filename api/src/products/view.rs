@@ -5,7 +5,7 @@ use xyd_domain::product::ProductStatus;
 use xyd_domain::{DataCategory, Money, ProductType, Rate, SubjectKind, TaxGrade};
 
 use super::entity;
-use super::tags::decode;
+use crate::tags::decode;
 use crate::error::{AppError, AppResult};
 use crate::graphql::{
     GqlDataCategory, GqlDateTime, GqlMoney, GqlProductStatus, GqlProductType, GqlRate, GqlSubjectKind, GqlTaxGrade,

@@ -130,6 +130,7 @@ pub async fn register(state: &AppState, r: Registration) -> AppResult<Session> {
         },
     )
     .await?;
+    crate::credit::repo::recompute_flags(&*txn, &[&r.uscc], state.config.credit.flag_policy()).await?;
     let user = UserRepo::insert(&*txn, &r.email, hash, Role::Enterprise, None, Some(subject_id)).await?;
     let session = start_session(state, &*txn, user, uuid::Uuid::now_v7()).await?;
     txn.commit().await?;

@@ -1,4 +1,4 @@
-//! Delimited tag lists (",A,B,") and SQL membership tests over them, the same on both databases.
+//! Delimited tag lists of codes (",A,B,") and SQL membership tests over them, the same on both databases.
 
 use sea_orm::Condition;
 use sea_orm::sea_query::{Expr, ExprTrait, IntoColumnRef};

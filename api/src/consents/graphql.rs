@@ -1,0 +1,132 @@
+//! GraphQL: `grantConsent`, `revokeConsent`, `myConsents`.
+
+use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
+use chrono::{SubsecRound, Utc};
+use uuid::Uuid;
+use xyd_domain::consent::ConsentTerms;
+use xyd_domain::{DataCategory, InstitutionId};
+
+use super::entity;
+use super::ledger::{self, Grant, fact_of};
+use crate::auth::principal::require_principal;
+use crate::error::{AppError, AppResult};
+use crate::graphql::{GqlAccessPurpose, GqlDataCategory, GqlDateTime};
+use crate::institutions::{Institution, InstitutionRepo};
+use crate::state::AppState;
+
+/// 授权 as the API shows it.
+#[derive(Clone, Debug, SimpleObject)]
+pub struct Consent {
+    pub id: ID,
+    pub subject_id: ID,
+    pub grantee: Option<Institution>,
+    pub categories: Vec<GqlDataCategory>,
+    pub purpose: GqlAccessPurpose,
+    pub valid_from: GqlDateTime,
+    pub valid_until: GqlDateTime,
+    pub revoked_at: Option<GqlDateTime>,
+    /// In force now: started, not expired, not revoked.
+    pub active: bool,
+    pub text_version: String,
+    /// SHA-256 of the consent text the user agreed to.
+    pub text_hash: String,
+    pub signed_at: GqlDateTime,
+}
+
+impl Consent {
+    pub fn new(m: entity::Model, grantee: Option<Institution>) -> AppResult<Self> {
+        let fact = fact_of(&m)?;
+        Ok(Self {
+            id: ID(m.id.to_string()),
+            subject_id: ID(m.subject_id.to_string()),
+            grantee,
+            categories: fact.categories.iter().map(|c| (*c).into()).collect(),
+            purpose: fact.purpose.into(),
+            active: fact.is_active(Utc::now()),
+            valid_from: GqlDateTime(m.valid_from),
+            valid_until: GqlDateTime(m.valid_until),
+            revoked_at: m.revoked_at.map(GqlDateTime),
+            text_version: m.text_version,
+            text_hash: m.text_hash,
+            signed_at: GqlDateTime(m.signed_at),
+        })
+    }
+
+    /// API consents for rows, loading their grantees in one query.
+    pub async fn many(state: &AppState, rows: Vec<entity::Model>) -> AppResult<Vec<Self>> {
+        let grantees = InstitutionRepo::find_many(state.db.conn(), rows.iter().filter_map(|r| r.grantee_id)).await?;
+        rows.into_iter()
+            .map(|r| {
+                let grantee = r.grantee_id.and_then(|g| grantees.get(&g).cloned());
+                Consent::new(r, grantee)
+            })
+            .collect()
+    }
+}
+
+#[derive(InputObject)]
+pub struct GrantConsentInput {
+    /// The bank (or bureau) allowed to read.
+    pub grantee_id: Option<ID>,
+    /// Or every bank that accepts this demand (with the financing demands).
+    pub demand_id: Option<ID>,
+    pub categories: Vec<GqlDataCategory>,
+    pub purpose: GqlAccessPurpose,
+    pub valid_until: GqlDateTime,
+    /// The version of the consent text shown to the user (currently "2026-01").
+    pub text_version: String,
+}
+
+#[derive(Default)]
+pub struct ConsentQuery;
+
+#[Object]
+impl ConsentQuery {
+    /// The caller's subject's consents, newest first.
+    async fn my_consents(&self, ctx: &Context<'_>) -> AppResult<Vec<Consent>> {
+        let subject = require_principal(ctx)?.subject()?;
+        let state = ctx.data_unchecked::<AppState>();
+        Consent::many(state, ledger::of_subject(state.db.conn(), subject).await?).await
+    }
+}
+
+#[derive(Default)]
+pub struct ConsentMutation;
+
+#[Object]
+impl ConsentMutation {
+    /// Authorize a bank (or bureau) to read authorized categories for a purpose until `validUntil` (≤ 1 year).
+    /// Granting the same consent again returns the existing one.
+    async fn grant_consent(&self, ctx: &Context<'_>, input: GrantConsentInput) -> AppResult<Consent> {
+        let principal = require_principal(ctx)?;
+        let subject = principal.subject()?;
+        let state = ctx.data_unchecked::<AppState>();
+        let grantee = match (&input.grantee_id, &input.demand_id) {
+            (Some(g), None) => InstitutionId::parse(g).map_err(|e| AppError::from(e).at("input.granteeId"))?,
+            (None, Some(_)) => {
+                return Err(AppError::bad_input("input.demandId", "NOT_AVAILABLE", "按融资需求授权将随融资对接功能开放"));
+            }
+            _ => return Err(AppError::bad_input("input.granteeId", "ONE_GRANTEE", "须且只能指定被授权机构或融资需求之一")),
+        };
+        let categories: Vec<DataCategory> = input.categories.iter().map(|c| (*c).into()).collect();
+        // Validity is kept to the second, as shown to the user, so a repeated grant matches exactly.
+        let valid_until = input.valid_until.0.trunc_subsecs(0);
+        let terms = ConsentTerms::parse(&categories, input.purpose.into(), valid_until, Utc::now())
+            .map_err(|e| AppError::from(e).prefixed("input"))?;
+        let txn = state.db.begin_write().await?;
+        let row = ledger::grant(&*txn, subject, principal.user_id, Grant { grantee, terms, text_version: input.text_version }).await?;
+        txn.commit().await?;
+        Ok(Consent::many(state, vec![row]).await?.remove(0))
+    }
+
+    /// Withdraw a consent; it stops working on the next read.
+    async fn revoke_consent(&self, ctx: &Context<'_>, id: ID) -> AppResult<Consent> {
+        let subject = require_principal(ctx)?.subject()?;
+        let state = ctx.data_unchecked::<AppState>();
+        let id = Uuid::parse_str(&id).map_err(|_| AppError::bad_input("id", "INVALID_ID", "ID 格式不正确"))?;
+        let txn = state.db.begin_write().await?;
+        let row = ledger::revoke(&*txn, subject, id).await?;
+        txn.commit().await?;
+        Ok(Consent::many(state, vec![row]).await?.remove(0))
+    }
+}

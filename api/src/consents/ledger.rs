@@ -1,0 +1,133 @@
+//! Granting, revoking and looking up consents.
+
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseBackend, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    Set,
+};
+use sha2::{Digest, Sha256};
+use uuid::Uuid;
+use xyd_domain::consent::{ConsentFact, ConsentTerms, consent_text};
+use xyd_domain::{AccessPurpose, DataCategory, InstitutionId, InstitutionKind, SubjectId, UserId};
+
+use super::entity;
+use crate::error::{AppError, AppResult};
+use crate::institutions::InstitutionRepo;
+use crate::tags::{decode, encode};
+
+/// A grant as the enterprise signs it.
+pub struct Grant {
+    pub grantee: InstitutionId,
+    pub terms: ConsentTerms,
+    pub text_version: String,
+}
+
+/// The access-relevant facts of a stored consent.
+pub fn fact_of(m: &entity::Model) -> AppResult<ConsentFact> {
+    let categories = decode(&m.categories)
+        .map(DataCategory::parse)
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| AppError::internal("consent categories", e))?;
+    Ok(ConsentFact {
+        categories,
+        purpose: AccessPurpose::parse(&m.purpose).map_err(|e| AppError::internal("consent purpose", e))?,
+        valid_from: m.valid_from,
+        valid_until: m.valid_until,
+        revoked_at: m.revoked_at,
+    })
+}
+
+/// Record a grant; the same grant made twice returns the first.
+pub async fn grant(
+    conn: &impl ConnectionTrait,
+    subject: SubjectId,
+    signer: UserId,
+    grant: Grant,
+) -> AppResult<entity::Model> {
+    let text = consent_text(&grant.text_version)
+        .ok_or_else(|| AppError::bad_input("input.textVersion", "UNKNOWN_TEXT_VERSION", "授权书版本不存在"))?;
+    let institution = InstitutionRepo::find(conn, grant.grantee)
+        .await?
+        .ok_or_else(|| AppError::bad_input("input.granteeId", "GRANTEE_NOT_FOUND", "被授权机构不存在"))?;
+    let kind: InstitutionKind = institution.kind.into();
+    if kind != InstitutionKind::Bank && kind != InstitutionKind::Bureau {
+        return Err(AppError::bad_input("input.granteeId", "INVALID_GRANTEE", "只能授权给金融机构或主管部门"));
+    }
+    let categories = encode(grant.terms.categories.iter().map(|c| c.as_str()));
+    let existing = entity::Entity::find()
+        .filter(entity::Column::SubjectId.eq(subject.as_uuid()))
+        .filter(entity::Column::GranteeId.eq(grant.grantee.as_uuid()))
+        .filter(entity::Column::Categories.eq(categories.clone()))
+        .filter(entity::Column::Purpose.eq(grant.terms.purpose.as_str()))
+        .filter(entity::Column::ValidUntil.eq(grant.terms.valid_until))
+        .filter(entity::Column::TextVersion.eq(grant.text_version.clone()))
+        .filter(entity::Column::RevokedAt.is_null())
+        .one(conn)
+        .await?;
+    if let Some(existing) = existing {
+        return Ok(existing);
+    }
+    Ok(entity::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        subject_id: Set(subject.as_uuid()),
+        grantee_id: Set(Some(grant.grantee.as_uuid())),
+        demand_id: Set(None),
+        categories: Set(categories),
+        purpose: Set(grant.terms.purpose.as_str().to_string()),
+        valid_from: Set(grant.terms.valid_from),
+        valid_until: Set(grant.terms.valid_until),
+        revoked_at: Set(None),
+        text_hash: Set(hex::encode(Sha256::digest(text.as_bytes()))),
+        text_version: Set(grant.text_version),
+        signed_by: Set(signer.as_uuid()),
+        signed_at: Set(grant.terms.valid_from),
+    }
+    .insert(conn)
+    .await?)
+}
+
+/// Revoke a consent of `subject`; revoking twice keeps the first revocation time.
+pub async fn revoke(conn: &impl ConnectionTrait, subject: SubjectId, id: Uuid) -> AppResult<entity::Model> {
+    let consent = entity::Entity::find_by_id(id).one(conn).await?.ok_or_else(|| AppError::not_found("授权不存在"))?;
+    if consent.subject_id != subject.as_uuid() {
+        return Err(AppError::not_found("授权不存在"));
+    }
+    entity::Entity::update_many()
+        .col_expr(entity::Column::RevokedAt, Expr::value(Utc::now()))
+        .filter(entity::Column::Id.eq(id))
+        .filter(entity::Column::RevokedAt.is_null())
+        .exec(conn)
+        .await?;
+    entity::Entity::find_by_id(id).one(conn).await?.ok_or_else(|| AppError::internal("consent", "vanished"))
+}
+
+/// Consents of `subject` to `grantee` that are active at `now`. On PostgreSQL the rows are share-locked,
+/// so a revocation waits for the reads that relied on them to commit (and a read after it sees it).
+pub async fn active_for(
+    conn: &impl ConnectionTrait,
+    subject: SubjectId,
+    grantee: InstitutionId,
+    now: DateTime<Utc>,
+) -> AppResult<Vec<entity::Model>> {
+    let mut query = entity::Entity::find()
+        .filter(entity::Column::SubjectId.eq(subject.as_uuid()))
+        .filter(entity::Column::GranteeId.eq(grantee.as_uuid()))
+        .filter(entity::Column::RevokedAt.is_null())
+        .filter(entity::Column::ValidFrom.lte(now))
+        .filter(entity::Column::ValidUntil.gt(now))
+        .order_by_asc(entity::Column::Id);
+    if conn.get_database_backend() == DatabaseBackend::Postgres {
+        query = query.lock_shared();
+    }
+    Ok(query.all(conn).await?)
+}
+
+/// Every consent of `subject`, newest first.
+pub async fn of_subject(conn: &impl ConnectionTrait, subject: SubjectId) -> AppResult<Vec<entity::Model>> {
+    Ok(entity::Entity::find()
+        .filter(entity::Column::SubjectId.eq(subject.as_uuid()))
+        .order_by_desc(entity::Column::Id)
+        .all(conn)
+        .await?)
+}

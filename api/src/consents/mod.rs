@@ -1,0 +1,9 @@
+//! The consent ledger (授权): enterprises grant banks (or bureaus) access to authorized data for a purpose
+//! and a period, and revoke it; access decisions read it inside the same transaction as the data.
+
+pub mod entity;
+mod graphql;
+mod ledger;
+
+pub use graphql::{Consent, ConsentMutation, ConsentQuery};
+pub use ledger::{Grant, active_for, fact_of};

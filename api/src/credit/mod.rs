@@ -1,0 +1,10 @@
+//! Credit data under consent: 信用信息 and 纳税信用 records, the credit profile a bank reads under the
+//! enterprise's consent (every read logged), objections and credit repair.
+
+pub mod entity;
+mod graphql;
+mod objections;
+pub mod profile;
+pub mod repo;
+
+pub use graphql::{AccessLogEntry, CreditMutation, CreditQuery};

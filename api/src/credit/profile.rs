@@ -1,0 +1,162 @@
+//! Reading a subject's credit profile. One transaction decides access from the consent ledger, reads the
+//! data and writes the access log, so every read that returned authorized data is logged exactly once and
+//! a revocation that committed first is always seen.
+
+use std::collections::BTreeMap;
+
+use chrono::Utc;
+use uuid::Uuid;
+use xyd_domain::{AccessPurpose, DataCategory, RecordStatus, RegionCode, Role, SubjectId};
+
+use super::entity::{access_log, credit_record, tax_record};
+use super::repo;
+use crate::auth::Principal;
+use crate::consents::{active_for, fact_of};
+use crate::error::{AppError, AppResult};
+use crate::institutions::Scope;
+use crate::state::AppState;
+use crate::subjects::{SubjectRepo, SubjectView, entity as subject_entity};
+use crate::tags::encode;
+use sea_orm::{ActiveModelTrait, Set};
+
+/// What a caller may see of a subject's records.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Viewer {
+    Owner,
+    Bureau,
+    Bank,
+}
+
+/// The authorized categories shown under `authorizedRecords`.
+pub const AUTHORIZED_RECORD_CATEGORIES: [DataCategory; 4] =
+    [DataCategory::SocialInsurance, DataCategory::HousingFund, DataCategory::Utilities, DataCategory::RealEstate];
+
+/// The outcome of a profile read.
+pub struct ProfileData {
+    pub subject: subject_entity::Model,
+    pub view: SubjectView,
+    pub public_records: Vec<credit_record::Model>,
+    pub tax: AppResult<Vec<tax_record::Model>>,
+    pub authorized_records: AppResult<Vec<credit_record::Model>>,
+}
+
+/// Which of the caller's own records a viewer sees in public views: banks never see repaired or revoked
+/// records; bureaus see repaired ones (history) but not revoked ones; owners see everything.
+pub fn visible(viewer: Viewer, status: RecordStatus) -> bool {
+    match viewer {
+        Viewer::Owner => true,
+        Viewer::Bureau => status != RecordStatus::Revoked,
+        Viewer::Bank => matches!(status, RecordStatus::Active | RecordStatus::Disputed),
+    }
+}
+
+/// Who `principal` is to `subject`, or FORBIDDEN.
+pub async fn viewer_of(state: &AppState, principal: &Principal, subject: &subject_entity::Model) -> AppResult<Viewer> {
+    match principal.role {
+        Role::Enterprise if principal.owns(SubjectId::from_uuid(subject.id)) => Ok(Viewer::Owner),
+        Role::Bank => Ok(Viewer::Bank),
+        Role::Bureau => {
+            let region = RegionCode::parse(&subject.region_code).map_err(|e| AppError::internal("subject region", e))?;
+            Scope::of_bureau(state.db.conn(), principal).await?.ensure(&region)?;
+            Ok(Viewer::Bureau)
+        }
+        Role::Enterprise | Role::Admin => Err(AppError::forbidden("无权查看该主体的信用信息")),
+    }
+}
+
+fn consent_required(category: &str) -> AppError {
+    AppError::ConsentRequired(format!("查看{category}须取得该企业的有效授权"))
+}
+
+pub async fn read(state: &AppState, principal: &Principal, subject: SubjectId, purpose: AccessPurpose) -> AppResult<ProfileData> {
+    let subject = SubjectRepo::get(state.db.conn(), subject).await?;
+    let viewer = viewer_of(state, principal, &subject).await?;
+    let view = match viewer {
+        Viewer::Owner => SubjectView::Owner,
+        Viewer::Bureau => SubjectView::Bureau,
+        Viewer::Bank => SubjectView::Bank,
+    };
+    let now = Utc::now();
+    // A write transaction even for the read: it writes the access log, and on SQLite it serializes with
+    // revocations.
+    let txn = state.db.begin_write().await?;
+    let records = repo::records_of(&*txn, &subject.uscc).await?;
+    let category = |r: &credit_record::Model| DataCategory::parse(&r.category).ok();
+    let status = |r: &credit_record::Model| RecordStatus::parse(&r.status).unwrap_or(RecordStatus::Revoked);
+    let public_records: Vec<credit_record::Model> = records
+        .iter()
+        .filter(|r| category(r).is_some_and(|c| c.is_public()) && visible(viewer, status(r)))
+        .cloned()
+        .collect();
+
+    let (tax, authorized_records) = if viewer == Viewer::Owner {
+        let authorized = records.iter().filter(|r| category(r).is_some_and(|c| c.is_authorized())).cloned().collect();
+        (Ok(repo::tax_of(&*txn, &subject.uscc).await?), Ok(authorized))
+    } else {
+        let institution = principal.institution()?;
+        let consents = active_for(&*txn, SubjectId::from_uuid(subject.id), institution, now).await?;
+        // For each authorized category, the first consent that covers it for this purpose.
+        let mut granted: BTreeMap<&'static str, (DataCategory, Uuid)> = BTreeMap::new();
+        for consent in &consents {
+            let fact = fact_of(consent)?;
+            for c in &fact.categories {
+                if fact.covers(*c, purpose, now) {
+                    granted.entry(c.as_str()).or_insert((*c, consent.id));
+                }
+            }
+        }
+        let tax = match granted.get(DataCategory::Tax.as_str()) {
+            Some(_) => Ok(repo::tax_of(&*txn, &subject.uscc).await?),
+            None => Err(consent_required("纳税信息")),
+        };
+        let allowed: Vec<DataCategory> =
+            AUTHORIZED_RECORD_CATEGORIES.iter().copied().filter(|c| granted.contains_key(c.as_str())).collect();
+        let authorized = if allowed.is_empty() {
+            Err(consent_required("社保、公积金、水电、不动产等授权信息"))
+        } else {
+            Ok(records.iter().filter(|r| category(r).is_some_and(|c| allowed.contains(&c))).cloned().collect())
+        };
+
+        // The log: one row for the public part, one per consent relied on, naming the categories returned.
+        let mut by_consent: BTreeMap<Uuid, Vec<DataCategory>> = BTreeMap::new();
+        for (category, consent) in granted.values() {
+            let returned = (*category == DataCategory::Tax && tax.is_ok()) || allowed.contains(category);
+            if returned {
+                by_consent.entry(*consent).or_default().push(*category);
+            }
+        }
+        let public: Vec<DataCategory> = DataCategory::ALL.iter().copied().filter(|c| c.is_public()).collect();
+        log(&*txn, principal, institution.as_uuid(), subject.id, purpose, None, &public).await?;
+        for (consent, categories) in &by_consent {
+            log(&*txn, principal, institution.as_uuid(), subject.id, purpose, Some(*consent), categories).await?;
+        }
+        (tax, authorized)
+    };
+    txn.commit().await?;
+    Ok(ProfileData { subject, view, public_records, tax, authorized_records })
+}
+
+/// Write one access-log row.
+pub async fn log(
+    conn: &impl sea_orm::ConnectionTrait,
+    principal: &Principal,
+    institution: Uuid,
+    subject: Uuid,
+    purpose: AccessPurpose,
+    consent: Option<Uuid>,
+    categories: &[DataCategory],
+) -> AppResult<()> {
+    access_log::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        subject_id: Set(subject),
+        user_id: Set(principal.user_id.as_uuid()),
+        institution_id: Set(institution),
+        categories: Set(encode(categories.iter().map(|c| c.as_str()))),
+        purpose: Set(purpose.as_str().to_string()),
+        consent_id: Set(consent),
+        at: Set(Utc::now()),
+    }
+    .insert(conn)
+    .await?;
+    Ok(())
+}

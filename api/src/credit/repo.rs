@@ -1,0 +1,142 @@
+//! Persistence of credit and tax records, and the recomputation of subject flags.
+
+use chrono::Utc;
+use sea_orm::sea_query::OnConflict;
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseBackend, EntityTrait, QueryFilter, QueryOrder, Set, Statement, Value,
+};
+use uuid::Uuid;
+use xyd_domain::credit::{CreditRow, FlagPolicy, TaxRow};
+use xyd_domain::{RecordStatus, Uscc};
+
+use super::entity::{credit_record, tax_record};
+use crate::error::{AppError, AppResult};
+
+/// Insert or update credit rows on (source, doc_number). A record's status is never overwritten by an
+/// import: objections and repairs own it.
+pub async fn upsert_credit(conn: &impl ConnectionTrait, job: Uuid, rows: Vec<CreditRow>) -> AppResult<()> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let now = Utc::now();
+    let mut last = std::collections::HashMap::new();
+    for (i, r) in rows.iter().enumerate() {
+        last.insert((r.source.clone(), r.doc_number.clone()), i);
+    }
+    let models = rows
+        .into_iter()
+        .enumerate()
+        .filter(|(i, r)| last.get(&(r.source.clone(), r.doc_number.clone())) == Some(i))
+        .map(|(_, r)| credit_record::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            uscc: Set(r.uscc.as_str().to_string()),
+            category: Set(r.category.as_str().to_string()),
+            source: Set(r.source),
+            doc_number: Set(r.doc_number),
+            title: Set(r.title),
+            decided_at: Set(r.decided_at),
+            valid_until: Set(r.valid_until),
+            status: Set(RecordStatus::Active.as_str().to_string()),
+            import_job_id: Set(Some(job)),
+            created_at: Set(now),
+            updated_at: Set(now),
+        });
+    let on_conflict = OnConflict::columns([credit_record::Column::Source, credit_record::Column::DocNumber])
+        .update_columns([
+            credit_record::Column::Uscc,
+            credit_record::Column::Category,
+            credit_record::Column::Title,
+            credit_record::Column::DecidedAt,
+            credit_record::Column::ValidUntil,
+        ])
+        .to_owned();
+    credit_record::Entity::insert_many(models).on_conflict(on_conflict).exec_without_returning(conn).await?;
+    Ok(())
+}
+
+/// Insert or update tax rows on (uscc, year).
+pub async fn upsert_tax(conn: &impl ConnectionTrait, job: Uuid, rows: Vec<TaxRow>) -> AppResult<()> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let mut last = std::collections::HashMap::new();
+    for (i, r) in rows.iter().enumerate() {
+        last.insert((r.uscc.as_str().to_string(), r.year), i);
+    }
+    let models = rows
+        .into_iter()
+        .enumerate()
+        .filter(|(i, r)| last.get(&(r.uscc.as_str().to_string(), r.year)) == Some(i))
+        .map(|(_, r)| tax_record::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            uscc: Set(r.uscc.as_str().to_string()),
+            year: Set(r.year),
+            grade: Set(r.grade.as_str().to_string()),
+            tax_paid: Set(r.tax_paid.fen()),
+            vat_sales: Set(r.vat_sales.map(|v| v.fen())),
+            import_job_id: Set(Some(job)),
+        });
+    let on_conflict = OnConflict::columns([tax_record::Column::Uscc, tax_record::Column::Year])
+        .update_columns([tax_record::Column::Grade, tax_record::Column::TaxPaid, tax_record::Column::VatSales])
+        .to_owned();
+    tax_record::Entity::insert_many(models).on_conflict(on_conflict).exec_without_returning(conn).await?;
+    Ok(())
+}
+
+pub async fn find_record(conn: &impl ConnectionTrait, id: Uuid) -> AppResult<credit_record::Model> {
+    credit_record::Entity::find_by_id(id).one(conn).await?.ok_or_else(|| AppError::not_found("信用信息不存在"))
+}
+
+/// A subject's credit records, newest decision first.
+pub async fn records_of(conn: &impl ConnectionTrait, uscc: &str) -> AppResult<Vec<credit_record::Model>> {
+    Ok(credit_record::Entity::find()
+        .filter(credit_record::Column::Uscc.eq(uscc))
+        .order_by_desc(credit_record::Column::DecidedAt)
+        .order_by_asc(credit_record::Column::Id)
+        .all(conn)
+        .await?)
+}
+
+/// A subject's tax records, newest year first.
+pub async fn tax_of(conn: &impl ConnectionTrait, uscc: &str) -> AppResult<Vec<tax_record::Model>> {
+    Ok(tax_record::Entity::find()
+        .filter(tax_record::Column::Uscc.eq(uscc))
+        .order_by_desc(tax_record::Column::Year)
+        .all(conn)
+        .await?)
+}
+
+pub fn status_of(record: &credit_record::Model) -> AppResult<RecordStatus> {
+    RecordStatus::parse(&record.status).map_err(|e| AppError::internal("record status", e))
+}
+
+/// Recompute 失信惩戒 / 守信激励 for the subjects with these codes, in SQL, per `FlagPolicy`.
+pub async fn recompute_flags(conn: &impl ConnectionTrait, usccs: &[&Uscc], policy: FlagPolicy) -> AppResult<()> {
+    if usccs.is_empty() {
+        return Ok(());
+    }
+    let backend = conn.get_database_backend();
+    let punitive: Vec<String> = RecordStatus::ALL
+        .iter()
+        .filter(|s| policy.punitive(**s))
+        .map(|s| format!("'{}'", s.as_str()))
+        .collect();
+    let placeholders: Vec<String> = (1..=usccs.len())
+        .map(|i| if backend == DatabaseBackend::Postgres { format!("${i}") } else { format!("?{i}") })
+        .collect();
+    let sql = format!(
+        "UPDATE subjects SET
+           restricted = EXISTS (SELECT 1 FROM credit_records r WHERE r.uscc = subjects.uscc
+                                AND r.category = 'SERIOUS_DISHONESTY' AND r.status IN ({punitive})),
+           trusted = (EXISTS (SELECT 1 FROM credit_records r WHERE r.uscc = subjects.uscc
+                              AND r.category = 'HONOR' AND r.status = 'ACTIVE')
+                      OR COALESCE((SELECT t.grade FROM tax_records t WHERE t.uscc = subjects.uscc
+                                   ORDER BY t.year DESC LIMIT 1), '') = 'A')
+         WHERE uscc IN ({})",
+        placeholders.join(", "),
+        punitive = punitive.join(", "),
+    );
+    let values: Vec<Value> = usccs.iter().map(|u| Value::from(u.as_str().to_string())).collect();
+    conn.execute_raw(Statement::from_sql_and_values(backend, sql, values)).await?;
+    Ok(())
+}

@@ -1,0 +1,137 @@
+//! 授权 (consent): which authorized data a grantee may read, for what purpose, until when. Public (公示)
+//! categories need no consent; authorized ones are readable only under an active consent that covers the
+//! category and the purpose (征信业管理条例 Art. 13/14/18, PIPL Art. 23).
+
+use chrono::{DateTime, Duration, Utc};
+
+use crate::{AccessPurpose, DataCategory, DomainError};
+
+/// The longest a consent may run.
+pub const MAX_VALIDITY_DAYS: i64 = 366;
+
+/// The consent texts users agree to, by version. A grant names the version it was shown.
+pub const CONSENT_TEXTS: [(&str, &str); 1] = [(
+    "2026-01",
+    "本企业授权被授权机构在授权期限内，为所列用途查询、使用本企业在信易贷平台归集的所列类别信用信息（含纳税信息）。\
+     被授权机构不得将上述信息用于其他用途或提供给第三方。本企业可随时撤回授权，撤回后被授权机构不得再查询。",
+)];
+
+/// The text of consent version `version`.
+pub fn consent_text(version: &str) -> Option<&'static str> {
+    CONSENT_TEXTS.iter().find(|(v, _)| *v == version).map(|(_, t)| *t)
+}
+
+/// The validated terms of a grant.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConsentTerms {
+    /// Authorized categories covered, sorted and distinct.
+    pub categories: Vec<DataCategory>,
+    /// What the data may be used for.
+    pub purpose: AccessPurpose,
+    /// Start of validity.
+    pub valid_from: DateTime<Utc>,
+    /// End of validity (exclusive).
+    pub valid_until: DateTime<Utc>,
+}
+
+impl ConsentTerms {
+    /// Validate a grant made at `now`.
+    pub fn parse(
+        categories: &[DataCategory],
+        purpose: AccessPurpose,
+        valid_until: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> Result<Self, DomainError> {
+        if categories.is_empty() {
+            return Err(DomainError::invalid("categories", "REQUIRED", "请选择授权的数据类别"));
+        }
+        if let Some(public) = categories.iter().find(|c| c.is_public()) {
+            return Err(DomainError::invalid(
+                "categories",
+                "NOT_AUTHORIZED_CATEGORY",
+                format!("{}属于公示信息，无需授权", public.label_zh()),
+            ));
+        }
+        if valid_until <= now {
+            return Err(DomainError::invalid("validUntil", "INVALID_VALIDITY", "授权截止时间须晚于当前时间"));
+        }
+        if valid_until > now + Duration::days(MAX_VALIDITY_DAYS) {
+            return Err(DomainError::invalid("validUntil", "INVALID_VALIDITY", "授权期限最长为一年"));
+        }
+        let mut categories = categories.to_vec();
+        categories.sort_by_key(|c| c.as_str());
+        categories.dedup();
+        Ok(Self { categories, purpose, valid_from: now, valid_until })
+    }
+}
+
+/// A stored consent, as far as access decisions need it.
+#[derive(Clone, Debug)]
+pub struct ConsentFact {
+    /// Covered categories.
+    pub categories: Vec<DataCategory>,
+    /// Purpose.
+    pub purpose: AccessPurpose,
+    /// Start of validity.
+    pub valid_from: DateTime<Utc>,
+    /// End of validity (exclusive).
+    pub valid_until: DateTime<Utc>,
+    /// When it was revoked, if it was.
+    pub revoked_at: Option<DateTime<Utc>>,
+}
+
+impl ConsentFact {
+    /// In force at `now`: started, not expired, not revoked.
+    pub fn is_active(&self, now: DateTime<Utc>) -> bool {
+        self.revoked_at.is_none() && self.valid_from <= now && now < self.valid_until
+    }
+
+    /// Allows reading `category` for `purpose` at `now`.
+    pub fn covers(&self, category: DataCategory, purpose: AccessPurpose, now: DateTime<Utc>) -> bool {
+        self.is_active(now) && self.purpose == purpose && self.categories.contains(&category)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn now() -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339("2026-11-23T08:00:00+08:00").unwrap().with_timezone(&Utc)
+    }
+
+    #[test]
+    fn public_categories_and_long_or_past_validity_are_refused() {
+        let later = now() + Duration::days(30);
+        assert_eq!(ConsentTerms::parse(&[DataCategory::AdminPenalty], AccessPurpose::LoanApplication, later, now()).unwrap_err().code(), "NOT_AUTHORIZED_CATEGORY");
+        assert!(ConsentTerms::parse(&[], AccessPurpose::LoanApplication, later, now()).is_err());
+        assert!(ConsentTerms::parse(&[DataCategory::Tax], AccessPurpose::LoanApplication, now(), now()).is_err());
+        assert!(ConsentTerms::parse(&[DataCategory::Tax], AccessPurpose::LoanApplication, now() + Duration::days(400), now()).is_err());
+        let t = ConsentTerms::parse(&[DataCategory::Tax, DataCategory::SocialInsurance, DataCategory::Tax], AccessPurpose::PostLoan, later, now()).unwrap();
+        assert_eq!(t.categories.len(), 2);
+    }
+
+    #[test]
+    fn coverage_needs_category_purpose_validity_and_no_revocation() {
+        let fact = ConsentFact {
+            categories: vec![DataCategory::Tax],
+            purpose: AccessPurpose::LoanApplication,
+            valid_from: now(),
+            valid_until: now() + Duration::days(30),
+            revoked_at: None,
+        };
+        let at = now() + Duration::days(1);
+        assert!(fact.covers(DataCategory::Tax, AccessPurpose::LoanApplication, at));
+        assert!(!fact.covers(DataCategory::Tax, AccessPurpose::PostLoan, at));
+        assert!(!fact.covers(DataCategory::SocialInsurance, AccessPurpose::LoanApplication, at));
+        assert!(!fact.covers(DataCategory::Tax, AccessPurpose::LoanApplication, now() + Duration::days(31)));
+        let revoked = ConsentFact { revoked_at: Some(at), ..fact };
+        assert!(!revoked.covers(DataCategory::Tax, AccessPurpose::LoanApplication, at));
+    }
+
+    #[test]
+    fn the_current_text_exists() {
+        assert!(consent_text("2026-01").is_some_and(|t| t.contains("撤回")));
+        assert!(consent_text("1999-01").is_none());
+    }
+}

@@ -1,0 +1,10 @@
+//! 信用信息 (credit records) and 纳税信用 (tax credit): imported rows, the objection and repair life cycle,
+//! and the 失信惩戒 / 守信激励 flags they drive.
+
+mod flags;
+mod lifecycle;
+mod rows;
+
+pub use flags::{FlagPolicy, RecordFact, SubjectFlags, flags};
+pub use lifecycle::{OBJECTION_DAYS, file_objection, repair, resolve_objection};
+pub use rows::{CreditRow, TaxRow};
