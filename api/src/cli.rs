@@ -185,15 +185,22 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let state = AppState::init(config).await?;
             match action {
                 SearchAction::Reindex => {
-                    let n = crate::products::projection::reindex(&state).await.map_err(|e| anyhow::anyhow!(e.message()))?;
+                    let n =
+                        crate::products::projection::reindex(&state).await.map_err(|e| anyhow::anyhow!(e.message()))?;
                     println!("reindexed {n} published products");
                     Ok(())
                 }
                 SearchAction::Verify => {
-                    let report = crate::products::projection::verify(&state).await.map_err(|e| anyhow::anyhow!(e.message()))?;
+                    let report =
+                        crate::products::projection::verify(&state).await.map_err(|e| anyhow::anyhow!(e.message()))?;
                     println!(
                         "missing {} {:?}\nextra {} {:?}\nstale {} {:?}",
-                        report.missing.len(), report.missing, report.extra.len(), report.extra, report.stale.len(), report.stale
+                        report.missing.len(),
+                        report.missing,
+                        report.extra.len(),
+                        report.extra,
+                        report.stale.len(),
+                        report.stale
                     );
                     if report.is_clean() { Ok(()) } else { anyhow::bail!("the index differs from the database") }
                 }

@@ -301,10 +301,14 @@ impl Config {
         let weak = secret.len() < MIN_JWT_SECRET_BYTES || is_placeholder(secret);
         match self.environment {
             Environment::Production if secret.is_empty() => {
-                bail!("XYD_JWT_SECRET is not set: production needs a random secret of at least {MIN_JWT_SECRET_BYTES} bytes")
+                bail!(
+                    "XYD_JWT_SECRET is not set: production needs a random secret of at least {MIN_JWT_SECRET_BYTES} bytes"
+                )
             }
             Environment::Production if weak => {
-                bail!("XYD_JWT_SECRET is too weak: production needs a random secret of at least {MIN_JWT_SECRET_BYTES} bytes")
+                bail!(
+                    "XYD_JWT_SECRET is too weak: production needs a random secret of at least {MIN_JWT_SECRET_BYTES} bytes"
+                )
             }
             Environment::Development if secret.is_empty() => {
                 self.auth.jwt_secret = Secret::new(random_secret());
@@ -356,7 +360,12 @@ mod tests {
     fn production_refuses_missing_or_weak_secret() {
         for secret in ["", "short", "changeme-changeme-changeme-changeme", &"a".repeat(40)] {
             let mut c = Config::default();
-            c.apply_env(&env(&[("XYD_ENV", "production"), ("XYD_JWT_SECRET", secret), ("XYD_DATA_KEY", &"ab".repeat(32))])).unwrap();
+            c.apply_env(&env(&[
+                ("XYD_ENV", "production"),
+                ("XYD_JWT_SECRET", secret),
+                ("XYD_DATA_KEY", &"ab".repeat(32)),
+            ]))
+            .unwrap();
             assert!(c.finish().is_err(), "accepted {secret:?}");
         }
     }
@@ -364,7 +373,12 @@ mod tests {
     #[test]
     fn production_accepts_a_long_random_secret() {
         let mut c = Config::default();
-        c.apply_env(&env(&[("XYD_ENV", "production"), ("XYD_JWT_SECRET", &random_secret()), ("XYD_DATA_KEY", &"ab".repeat(32))])).unwrap();
+        c.apply_env(&env(&[
+            ("XYD_ENV", "production"),
+            ("XYD_JWT_SECRET", &random_secret()),
+            ("XYD_DATA_KEY", &"ab".repeat(32)),
+        ]))
+        .unwrap();
         c.finish().unwrap();
     }
 

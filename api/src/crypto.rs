@@ -26,7 +26,8 @@ impl FieldCipher {
 
     pub fn encrypt(&self, plain: &str) -> AppResult<String> {
         let nonce = Aes256Gcm::generate_nonce(&mut OsRng);
-        let sealed = self.cipher.encrypt(&nonce, plain.as_bytes()).map_err(|e| AppError::internal("encrypt field", e))?;
+        let sealed =
+            self.cipher.encrypt(&nonce, plain.as_bytes()).map_err(|e| AppError::internal("encrypt field", e))?;
         let mut out = nonce.to_vec();
         out.extend_from_slice(&sealed);
         Ok(STANDARD.encode(out))

@@ -4,9 +4,9 @@
 use xyd_domain::Email;
 
 use crate::auth::user::UserRepo;
+use crate::graphql::GqlInstitutionKind;
 use crate::institutions::CreateInstitutionInput;
 use crate::institutions::create::{NewInstitution, create_institution};
-use crate::graphql::GqlInstitutionKind;
 use crate::state::AppState;
 
 /// Password of every demo staff account.
@@ -23,7 +23,8 @@ const INSTITUTIONS: [(GqlInstitutionKind, &str, &str, &str); 4] = [
 pub async fn seed(state: &AppState) -> anyhow::Result<()> {
     for (kind, name, region, email) in INSTITUTIONS {
         let parsed = Email::parse(email)?;
-        if UserRepo::find_by_email(state.db.conn(), &parsed).await.map_err(|e| anyhow::anyhow!(e.message()))?.is_some() {
+        if UserRepo::find_by_email(state.db.conn(), &parsed).await.map_err(|e| anyhow::anyhow!(e.message()))?.is_some()
+        {
             continue;
         }
         let input = CreateInstitutionInput {

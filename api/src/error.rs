@@ -86,7 +86,9 @@ impl AppError {
     /// Prefix a BAD_USER_INPUT error's field with the argument it came in, e.g. `input.validUntil`.
     pub fn prefixed(self, argument: &str) -> Self {
         match self {
-            Self::BadInput { field, code, message } => Self::BadInput { field: format!("{argument}.{field}"), code, message },
+            Self::BadInput { field, code, message } => {
+                Self::BadInput { field: format!("{argument}.{field}"), code, message }
+            }
             other => other,
         }
     }

@@ -76,9 +76,11 @@ impl Metrics {
         let _ = writeln!(out, "# TYPE xyd_http_request_duration_seconds histogram");
         for (route, h) in &f.latency {
             for (bound, n) in BUCKETS.iter().zip(h.counts) {
-                let _ = writeln!(out, "xyd_http_request_duration_seconds_bucket{{route=\"{route}\",le=\"{bound}\"}} {n}");
+                let _ =
+                    writeln!(out, "xyd_http_request_duration_seconds_bucket{{route=\"{route}\",le=\"{bound}\"}} {n}");
             }
-            let _ = writeln!(out, "xyd_http_request_duration_seconds_bucket{{route=\"{route}\",le=\"+Inf\"}} {}", h.count);
+            let _ =
+                writeln!(out, "xyd_http_request_duration_seconds_bucket{{route=\"{route}\",le=\"+Inf\"}} {}", h.count);
             let _ = writeln!(out, "xyd_http_request_duration_seconds_sum{{route=\"{route}\"}} {}", h.sum);
             let _ = writeln!(out, "xyd_http_request_duration_seconds_count{{route=\"{route}\"}} {}", h.count);
         }

@@ -39,7 +39,9 @@ impl AppState {
     pub async fn init(config: Config) -> anyhow::Result<Self> {
         let db = Db::connect(config.database.url.expose(), config.database.max_connections).await?;
         db.migrate().await?;
-        bootstrap::ensure_admin(&db, &config.bootstrap).await.map_err(|e| anyhow::anyhow!("bootstrap admin: {}", e.message()))?;
+        bootstrap::ensure_admin(&db, &config.bootstrap)
+            .await
+            .map_err(|e| anyhow::anyhow!("bootstrap admin: {}", e.message()))?;
         Self::new(config, db).await
     }
 

@@ -39,7 +39,9 @@ const GRAPHQL: &str = r#"{ products(query: "经营贷", filter: {subjectKind: IN
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> anyhow::Result<()> {
     match Cli::parse().command {
-        Command::Products { api, meili, key, prefix, requests } => products(&api, &meili, &key, &prefix, requests).await,
+        Command::Products { api, meili, key, prefix, requests } => {
+            products(&api, &meili, &key, &prefix, requests).await
+        }
     }
 }
 

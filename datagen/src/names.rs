@@ -23,16 +23,16 @@ const SURNAMES: [(char, u32); 38] = [
 
 /// Characters of given names.
 const GIVEN: [char; 48] = [
-    '伟', '芳', '娜', '敏', '静', '丽', '强', '磊', '军', '洋', '勇', '艳', '杰', '娟', '涛', '明',
-    '超', '秀', '霞', '平', '刚', '桂', '英', '华', '玉', '兰', '文', '辉', '建', '国', '海', '燕',
-    '志', '春', '红', '金', '荣', '德', '成', '光', '晓', '俊', '锋', '鹏', '宇', '婷', '琳', '雄',
+    '伟', '芳', '娜', '敏', '静', '丽', '强', '磊', '军', '洋', '勇', '艳', '杰', '娟', '涛', '明', '超', '秀', '霞',
+    '平', '刚', '桂', '英', '华', '玉', '兰', '文', '辉', '建', '国', '海', '燕', '志', '春', '红', '金', '荣', '德',
+    '成', '光', '晓', '俊', '锋', '鹏', '宇', '婷', '琳', '雄',
 ];
 
 /// Characters of 字号 (trade names); two distinct ones make a brand such as 丰源.
 const BRAND: [char; 40] = [
-    '兴', '隆', '盛', '发', '达', '顺', '丰', '源', '泰', '华', '鑫', '富', '利', '昌', '祥', '福',
-    '佳', '宏', '恒', '信', '诚', '和', '海', '雷', '粤', '金', '星', '嘉', '骏', '宝', '瑞', '鸿',
-    '永', '安', '康', '旺', '荣', '绿', '创', '新',
+    '兴', '隆', '盛', '发', '达', '顺', '丰', '源', '泰', '华', '鑫', '富', '利', '昌', '祥', '福', '佳', '宏', '恒',
+    '信', '诚', '和', '海', '雷', '粤', '金', '星', '嘉', '骏', '宝', '瑞', '鸿', '永', '安', '康', '旺', '荣', '绿',
+    '创', '新',
 ];
 
 /// Share (in %) of 个体工商户 named after the owner (陈记) rather than a 字号.
@@ -54,11 +54,7 @@ pub struct Trade {
 }
 
 const fn trade(code: &'static str, words: &'static str, weight: u32) -> Trade {
-    Trade {
-        code,
-        words,
-        weight,
-    }
+    Trade { code, words, weight }
 }
 
 /// 个体工商户 trades: retail (F) and catering (H) dominate, then residents' services (O).
@@ -172,20 +168,11 @@ pub fn pick_trade(rng: &mut impl Rng, kind: SubjectKind) -> &'static Trade {
 }
 
 /// The name of a subject of `kind` practising `trade` (picked for that kind) in `town`.
-pub fn subject_name(
-    rng: &mut impl Rng,
-    kind: SubjectKind,
-    trade: &Trade,
-    county: &County,
-    town: &Town,
-) -> String {
+pub fn subject_name(rng: &mut impl Rng, kind: SubjectKind, trade: &Trade, county: &County, town: &Town) -> String {
     match kind {
         SubjectKind::IndividualBusiness => {
-            let owner = if rng.random_ratio(OWNER_NAMED_SHOPS, 100) {
-                format!("{}记", surname(rng))
-            } else {
-                brand(rng)
-            };
+            let owner =
+                if rng.random_ratio(OWNER_NAMED_SHOPS, 100) { format!("{}记", surname(rng)) } else { brand(rng) };
             format!("{}{}{owner}{}", county.name, town.short_name(), trade.words)
         }
         SubjectKind::Enterprise => format!("{}{}{}", county.short_name(), brand(rng), trade.words),
@@ -251,9 +238,7 @@ mod tests {
     fn trade_mix_matches_the_kind() {
         let mut rng = rng();
         let sections = |kind, rng: &mut rand::rngs::StdRng| -> Vec<char> {
-            (0..2000)
-                .map(|_| pick_trade(rng, kind).code.chars().next().unwrap())
-                .collect()
+            (0..2000).map(|_| pick_trade(rng, kind).code.chars().next().unwrap()).collect()
         };
         let shops = sections(SubjectKind::IndividualBusiness, &mut rng);
         let retail_and_catering = shops.iter().filter(|&&s| s == 'F' || s == 'H').count();
@@ -275,42 +260,27 @@ mod tests {
             let kind = SubjectKind::IndividualBusiness;
             let trade = pick_trade(&mut rng, kind);
             let name = subject_name(&mut rng, kind, trade, &county, town);
-            assert!(
-                name.starts_with("雷州市白沙") && !name.starts_with("雷州市白沙镇"),
-                "{name}"
-            );
+            assert!(name.starts_with("雷州市白沙") && !name.starts_with("雷州市白沙镇"), "{name}");
             assert!(name.ends_with(trade.words), "{name}");
 
             let kind = SubjectKind::Enterprise;
             let trade = pick_trade(&mut rng, kind);
             let name = subject_name(&mut rng, kind, trade, &county, town);
-            assert!(
-                name.starts_with("雷州") && !name.starts_with("雷州市"),
-                "{name}"
-            );
+            assert!(name.starts_with("雷州") && !name.starts_with("雷州市"), "{name}");
             assert!(name.ends_with("有限公司"), "{name}");
-            assert_eq!(
-                name.chars().count(),
-                4 + trade.words.chars().count(),
-                "{name}"
-            );
+            assert_eq!(name.chars().count(), 4 + trade.words.chars().count(), "{name}");
 
             let kind = SubjectKind::FarmerCooperative;
             let trade = pick_trade(&mut rng, kind);
             let name = subject_name(&mut rng, kind, trade, &county, town);
-            assert!(
-                name.starts_with("雷州市白沙镇") && name.ends_with("专业合作社"),
-                "{name}"
-            );
+            assert!(name.starts_with("雷州市白沙镇") && name.ends_with("专业合作社"), "{name}");
         }
     }
 
     #[test]
     fn person_names_have_two_or_three_characters() {
         let mut rng = rng();
-        let lengths: Vec<usize> = (0..1000)
-            .map(|_| person_name(&mut rng).chars().count())
-            .collect();
+        let lengths: Vec<usize> = (0..1000).map(|_| person_name(&mut rng).chars().count()).collect();
         assert!(lengths.iter().all(|&n| n == 2 || n == 3));
         let three = lengths.iter().filter(|&&n| n == 3).count();
         assert!((620..=780).contains(&three), "{three}");

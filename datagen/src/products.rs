@@ -47,12 +47,7 @@ pub struct ProductOptions {
 impl Default for ProductOptions {
     /// 100 products of all 8 banks serving 雷州市, seed 42.
     fn default() -> Self {
-        Self {
-            count: 100,
-            seed: 42,
-            banks: DEFAULT_BANKS.len(),
-            county: County::leizhou(),
-        }
+        Self { count: 100, seed: 42, banks: DEFAULT_BANKS.len(), county: County::leizhou() }
     }
 }
 
@@ -72,13 +67,7 @@ pub struct GeneratedProduct {
 /// code (雷州市 440882 → 湛江市 4408). A malformed code (which [`County::validate`] refuses)
 /// gives the prefix of its digits, padded with zeros.
 pub fn service_area(county: &County) -> RegionPrefix {
-    let city: String = county
-        .code
-        .chars()
-        .filter(char::is_ascii_digit)
-        .chain(std::iter::repeat('0'))
-        .take(4)
-        .collect();
+    let city: String = county.code.chars().filter(char::is_ascii_digit).chain(std::iter::repeat('0')).take(4).collect();
     match RegionPrefix::parse(&city) {
         Ok(prefix) => prefix,
         Err(_) => unreachable!("four digits are always a valid city prefix"),
@@ -94,9 +83,7 @@ pub fn products(opts: &ProductOptions) -> impl Iterator<Item = GeneratedProduct>
     let mut uses: HashMap<(usize, String), u32> = HashMap::new();
     (0..opts.count).map(move |index| {
         let mut product = draw(opts, banks, city.as_str(), index);
-        let count = uses
-            .entry((product.bank, product.spec.name.clone()))
-            .or_insert(0);
+        let count = uses.entry((product.bank, product.spec.name.clone())).or_insert(0);
         *count += 1;
         if *count > 1 {
             product.spec.name = format!("{}{count}号", product.spec.name);
@@ -116,12 +103,7 @@ struct Bank {
 }
 
 const fn bank(short: &'static str, weight: u32, local: bool, rate_min_bp: (i32, i32)) -> Bank {
-    Bank {
-        short,
-        weight,
-        local,
-        rate_min_bp,
-    }
+    Bank { short, weight, local, rate_min_bp }
 }
 
 /// Profiles of [`DEFAULT_BANKS`], in the same order.
@@ -137,12 +119,8 @@ const BANKS: [Bank; 8] = [
 ];
 
 /// Mix of product types (担保方式).
-const TYPES: [(ProductType, u32); 4] = [
-    (ProductType::Credit, 50),
-    (ProductType::Guarantee, 20),
-    (ProductType::Mortgage, 20),
-    (ProductType::Pledge, 10),
-];
+const TYPES: [(ProductType, u32); 4] =
+    [(ProductType::Credit, 50), (ProductType::Guarantee, 20), (ProductType::Mortgage, 20), (ProductType::Pledge, 10)];
 
 /// What a product is for; decides its audience, amounts, industries and description.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -183,18 +161,8 @@ struct Template {
     weight: u32,
 }
 
-const fn template(
-    name: &'static str,
-    product_type: ProductType,
-    theme: Theme,
-    weight: u32,
-) -> Template {
-    Template {
-        name,
-        product_type,
-        theme,
-        weight,
-    }
+const fn template(name: &'static str, product_type: ProductType, theme: Theme, weight: u32) -> Template {
+    Template { name, product_type, theme, weight }
 }
 
 /// Products by type; within 信用贷款 about half are 银税互动, so a quarter of all products.
@@ -255,126 +223,94 @@ struct Profile {
 
 fn profile(theme: Theme) -> Profile {
     const WAN: i64 = 10_000;
-    let (kinds, industry_share, industries, max_amounts): (KindSets, u32, &[&str], &[i64]) =
-        match theme {
-            Theme::Tax => (
-                &[
-                    (&[Enterprise, IndividualBusiness], 55),
-                    (&[Enterprise], 30),
-                    (&[IndividualBusiness], 15),
-                ],
-                10,
-                &["C", "F", "G", "E"],
-                &[100 * WAN, 200 * WAN, 300 * WAN, 500 * WAN],
-            ),
-            Theme::Merchant => (
-                &[
-                    (&[IndividualBusiness], 60),
-                    (&[Enterprise, IndividualBusiness], 40),
-                ],
-                35,
-                &["F", "H", "O", "F5211", "F5212", "H6210"],
-                &[30 * WAN, 50 * WAN, 100 * WAN, 200 * WAN],
-            ),
-            Theme::Rural => (
-                &[
-                    (&[IndividualBusiness, FarmerCooperative], 35),
-                    (&[Enterprise, IndividualBusiness, FarmerCooperative], 40),
-                    (&[FarmerCooperative], 10),
-                    (&[IndividualBusiness], 15),
-                ],
-                70,
-                &["A", "A0154", "A0133", "A0141", "A0111", "A0313"],
-                &[30 * WAN, 50 * WAN, 100 * WAN, 300 * WAN],
-            ),
-            Theme::Cooperative => (
-                &[
-                    (&[FarmerCooperative], 55),
-                    (&[IndividualBusiness, FarmerCooperative], 25),
-                    (&[Enterprise, FarmerCooperative], 20),
-                ],
-                75,
-                &["A", "A0154", "A0133", "A0141", "A0111", "A0313", "A0512"],
-                &[100 * WAN, 200 * WAN, 300 * WAN, 500 * WAN],
-            ),
-            Theme::Fishery => (
-                &[
-                    (&[IndividualBusiness, FarmerCooperative], 40),
-                    (&[Enterprise, IndividualBusiness, FarmerCooperative], 40),
-                    (&[FarmerCooperative], 20),
-                ],
-                85,
-                &["A0411", "A0412", "A0421"],
-                &[50 * WAN, 100 * WAN, 300 * WAN],
-            ),
-            Theme::Tech => (
-                &[(&[Enterprise], 100)],
-                60,
-                &["C", "I", "M", "I6513", "C3572"],
-                &[300 * WAN, 500 * WAN, 1000 * WAN],
-            ),
-            Theme::Renewal => (
-                &[(&[Enterprise], 40), (&[Enterprise, IndividualBusiness], 60)],
-                10,
-                &["C", "F", "E"],
-                &[100 * WAN, 300 * WAN, 500 * WAN, 1000 * WAN],
-            ),
-            Theme::Procurement => (
-                &[(&[Enterprise], 100)],
-                30,
-                &["E", "C", "F", "E4710"],
-                &[100 * WAN, 300 * WAN, 500 * WAN, 1000 * WAN],
-            ),
-            Theme::SocialInsurance | Theme::HousingFund => (
-                &[(&[Enterprise], 70), (&[Enterprise, IndividualBusiness], 30)],
-                0,
-                &[],
-                &[30 * WAN, 50 * WAN, 100 * WAN],
-            ),
-            Theme::Property => (
-                &[
-                    (&[Enterprise, IndividualBusiness], 60),
-                    (&[IndividualBusiness], 20),
-                    (&[Enterprise], 20),
-                ],
-                10,
-                &["F", "H", "C"],
-                &[200 * WAN, 300 * WAN, 500 * WAN, 1000 * WAN],
-            ),
-            Theme::Guarantee => (
-                &[
-                    (&[Enterprise, IndividualBusiness, FarmerCooperative], 40),
-                    (&[Enterprise, IndividualBusiness], 40),
-                    (&[IndividualBusiness], 20),
-                ],
-                15,
-                &["C", "F", "A"],
-                &[100 * WAN, 200 * WAN, 300 * WAN, 500 * WAN],
-            ),
-            Theme::Rights => (
-                &[(&[Enterprise], 60), (&[Enterprise, IndividualBusiness], 40)],
-                15,
-                &["C", "F", "G"],
-                &[100 * WAN, 300 * WAN, 500 * WAN, 1000 * WAN],
-            ),
-        };
-    Profile {
-        kinds,
-        industry_share,
-        industries,
-        max_amounts,
-    }
+    let (kinds, industry_share, industries, max_amounts): (KindSets, u32, &[&str], &[i64]) = match theme {
+        Theme::Tax => (
+            &[(&[Enterprise, IndividualBusiness], 55), (&[Enterprise], 30), (&[IndividualBusiness], 15)],
+            10,
+            &["C", "F", "G", "E"],
+            &[100 * WAN, 200 * WAN, 300 * WAN, 500 * WAN],
+        ),
+        Theme::Merchant => (
+            &[(&[IndividualBusiness], 60), (&[Enterprise, IndividualBusiness], 40)],
+            35,
+            &["F", "H", "O", "F5211", "F5212", "H6210"],
+            &[30 * WAN, 50 * WAN, 100 * WAN, 200 * WAN],
+        ),
+        Theme::Rural => (
+            &[
+                (&[IndividualBusiness, FarmerCooperative], 35),
+                (&[Enterprise, IndividualBusiness, FarmerCooperative], 40),
+                (&[FarmerCooperative], 10),
+                (&[IndividualBusiness], 15),
+            ],
+            70,
+            &["A", "A0154", "A0133", "A0141", "A0111", "A0313"],
+            &[30 * WAN, 50 * WAN, 100 * WAN, 300 * WAN],
+        ),
+        Theme::Cooperative => (
+            &[
+                (&[FarmerCooperative], 55),
+                (&[IndividualBusiness, FarmerCooperative], 25),
+                (&[Enterprise, FarmerCooperative], 20),
+            ],
+            75,
+            &["A", "A0154", "A0133", "A0141", "A0111", "A0313", "A0512"],
+            &[100 * WAN, 200 * WAN, 300 * WAN, 500 * WAN],
+        ),
+        Theme::Fishery => (
+            &[
+                (&[IndividualBusiness, FarmerCooperative], 40),
+                (&[Enterprise, IndividualBusiness, FarmerCooperative], 40),
+                (&[FarmerCooperative], 20),
+            ],
+            85,
+            &["A0411", "A0412", "A0421"],
+            &[50 * WAN, 100 * WAN, 300 * WAN],
+        ),
+        Theme::Tech => {
+            (&[(&[Enterprise], 100)], 60, &["C", "I", "M", "I6513", "C3572"], &[300 * WAN, 500 * WAN, 1000 * WAN])
+        }
+        Theme::Renewal => (
+            &[(&[Enterprise], 40), (&[Enterprise, IndividualBusiness], 60)],
+            10,
+            &["C", "F", "E"],
+            &[100 * WAN, 300 * WAN, 500 * WAN, 1000 * WAN],
+        ),
+        Theme::Procurement => {
+            (&[(&[Enterprise], 100)], 30, &["E", "C", "F", "E4710"], &[100 * WAN, 300 * WAN, 500 * WAN, 1000 * WAN])
+        }
+        Theme::SocialInsurance | Theme::HousingFund => {
+            (&[(&[Enterprise], 70), (&[Enterprise, IndividualBusiness], 30)], 0, &[], &[30 * WAN, 50 * WAN, 100 * WAN])
+        }
+        Theme::Property => (
+            &[(&[Enterprise, IndividualBusiness], 60), (&[IndividualBusiness], 20), (&[Enterprise], 20)],
+            10,
+            &["F", "H", "C"],
+            &[200 * WAN, 300 * WAN, 500 * WAN, 1000 * WAN],
+        ),
+        Theme::Guarantee => (
+            &[
+                (&[Enterprise, IndividualBusiness, FarmerCooperative], 40),
+                (&[Enterprise, IndividualBusiness], 40),
+                (&[IndividualBusiness], 20),
+            ],
+            15,
+            &["C", "F", "A"],
+            &[100 * WAN, 200 * WAN, 300 * WAN, 500 * WAN],
+        ),
+        Theme::Rights => (
+            &[(&[Enterprise], 60), (&[Enterprise, IndividualBusiness], 40)],
+            15,
+            &["C", "F", "G"],
+            &[100 * WAN, 300 * WAN, 500 * WAN, 1000 * WAN],
+        ),
+    };
+    Profile { kinds, industry_share, industries, max_amounts }
 }
 
 /// Lowest amounts (元), weighted; a product's minimum is at most half its maximum.
-const MIN_AMOUNTS: [(i64, u32); 6] = [
-    (50_000, 30),
-    (100_000, 30),
-    (200_000, 15),
-    (300_000, 10),
-    (500_000, 10),
-    (1_000_000, 5),
-];
+const MIN_AMOUNTS: [(i64, u32); 6] =
+    [(50_000, 30), (100_000, 30), (200_000, 15), (300_000, 10), (500_000, 10), (1_000_000, 5)];
 
 /// Longest terms (months), weighted: mostly one to three years.
 const TERM_MAX: [(i32, u32); 5] = [(6, 5), (12, 30), (24, 20), (36, 35), (60, 10)];
@@ -392,8 +328,7 @@ enum Scope {
 }
 
 /// Scopes of a county-level branch.
-const LOCAL_SCOPES: [(Scope, u32); 3] =
-    [(Scope::City, 35), (Scope::County, 45), (Scope::Towns, 20)];
+const LOCAL_SCOPES: [(Scope, u32); 3] = [(Scope::City, 35), (Scope::County, 45), (Scope::Towns, 20)];
 /// Scopes of a city branch.
 const CITY_SCOPES: [(Scope, u32); 3] = [(Scope::City, 70), (Scope::County, 20), (Scope::Towns, 10)];
 
@@ -408,22 +343,10 @@ const CREDIT_FEATURES: [&str; 8] = [
     "最快当天放款",
     "一次授信、循环使用",
 ];
-const GUARANTEE_FEATURES: [&str; 6] = [
-    "政府性融资担保增信",
-    "担保费率优惠",
-    "线上申请",
-    "免抵押",
-    "随借随还",
-    "审批快",
-];
-const MORTGAGE_FEATURES: [&str; 6] = [
-    "抵押率最高可达70%",
-    "一次授信、循环使用",
-    "随借随还",
-    "额度高、期限长",
-    "可先息后本",
-    "线上申请",
-];
+const GUARANTEE_FEATURES: [&str; 6] =
+    ["政府性融资担保增信", "担保费率优惠", "线上申请", "免抵押", "随借随还", "审批快"];
+const MORTGAGE_FEATURES: [&str; 6] =
+    ["抵押率最高可达70%", "一次授信、循环使用", "随借随还", "额度高、期限长", "可先息后本", "线上申请"];
 const PLEDGE_FEATURES: [&str; 5] = ["质押物范围广", "手续简便", "放款快", "随借随还", "线上申请"];
 
 /// Product `index` before its name is made distinct.
@@ -447,18 +370,12 @@ fn draw(opts: &ProductOptions, banks: usize, city: &str, index: u64) -> Generate
         _ => template.name.to_owned(),
     };
 
-    let max_yuan = profile
-        .max_amounts
-        .get(rng.random_range(0..profile.max_amounts.len().max(1)))
-        .copied()
-        .unwrap_or(1_000_000);
+    let max_yuan =
+        profile.max_amounts.get(rng.random_range(0..profile.max_amounts.len().max(1))).copied().unwrap_or(1_000_000);
     let small_enough = |&&(min, _): &&(i64, u32)| min * 2 <= max_yuan;
-    let min_yuan = weighted_index(
-        &mut rng,
-        MIN_AMOUNTS.iter().filter(small_enough).map(|&(_, w)| w),
-    )
-    .and_then(|i| MIN_AMOUNTS.iter().filter(small_enough).nth(i))
-    .map_or(50_000, |&(min, _)| min);
+    let min_yuan = weighted_index(&mut rng, MIN_AMOUNTS.iter().filter(small_enough).map(|&(_, w)| w))
+        .and_then(|i| MIN_AMOUNTS.iter().filter(small_enough).nth(i))
+        .map_or(50_000, |&(min, _)| min);
 
     let term_max = if product_type == ProductType::Mortgage {
         weighted(&mut rng, &MORTGAGE_TERM_MAX, |&(_, w)| w).0
@@ -466,36 +383,22 @@ fn draw(opts: &ProductOptions, banks: usize, city: &str, index: u64) -> Generate
         weighted(&mut rng, &TERM_MAX, |&(_, w)| w).0
     };
     let short_enough = |&&(min, _): &&(i32, u32)| min <= term_max;
-    let term_min = weighted_index(
-        &mut rng,
-        TERM_MIN.iter().filter(short_enough).map(|&(_, w)| w),
-    )
-    .and_then(|i| TERM_MIN.iter().filter(short_enough).nth(i))
-    .map_or(1, |&(min, _)| min);
+    let term_min = weighted_index(&mut rng, TERM_MIN.iter().filter(short_enough).map(|&(_, w)| w))
+        .and_then(|i| TERM_MIN.iter().filter(short_enough).nth(i))
+        .map_or(1, |&(min, _)| min);
 
     let (low, high) = bank.rate_min_bp;
     let secured = matches!(product_type, ProductType::Mortgage | ProductType::Pledge);
-    let rate_min_bp =
-        (rng.random_range(low / 5..=high / 5) * 5 - if secured { 50 } else { 0 }).max(320);
-    let spread_bp = if secured {
-        rng.random_range(10..=80) * 5
-    } else {
-        rng.random_range(10..=120) * 5
-    };
+    let rate_min_bp = (rng.random_range(low / 5..=high / 5) * 5 - if secured { 50 } else { 0 }).max(320);
+    let spread_bp = if secured { rng.random_range(10..=80) * 5 } else { rng.random_range(10..=120) * 5 };
     let rate_max_bp = (rate_min_bp + spread_bp).min(2400);
-    let discount = rng
-        .random_ratio(40, 100)
-        .then(|| rate(rng.random_range(2..=10) * 5));
+    let discount = rng.random_ratio(40, 100).then(|| rate(rng.random_range(2..=10) * 5));
 
     let subject_kinds = weighted_index(&mut rng, profile.kinds.iter().map(|&(_, w)| w))
         .and_then(|i| profile.kinds.get(i))
         .map_or_else(|| vec![IndividualBusiness], |&(kinds, _)| kinds.to_vec());
 
-    let scopes = if bank.local {
-        &LOCAL_SCOPES
-    } else {
-        &CITY_SCOPES
-    };
+    let scopes = if bank.local { &LOCAL_SCOPES } else { &CITY_SCOPES };
     let scope = weighted(&mut rng, scopes, |&(_, w)| w).0;
     let rural = matches!(theme, Theme::Rural | Theme::Cooperative | Theme::Fishery);
     let towns = match scope {
@@ -510,19 +413,11 @@ fn draw(opts: &ProductOptions, banks: usize, city: &str, index: u64) -> Generate
 
     let industry_codes = industries(&mut rng, &profile);
 
-    let min_tax_grade = tax_based.then(|| {
-        if rng.random_ratio(30, 100) {
-            TaxGrade::A
-        } else {
-            TaxGrade::B
-        }
-    });
+    let min_tax_grade = tax_based.then(|| if rng.random_ratio(30, 100) { TaxGrade::A } else { TaxGrade::B });
     let min_years_in_operation = if tax_based {
-        rng.random_ratio(85, 100)
-            .then(|| weighted(&mut rng, &[(1, 30), (2, 50), (3, 20)], |&(_, w)| w).0)
+        rng.random_ratio(85, 100).then(|| weighted(&mut rng, &[(1, 30), (2, 50), (3, 20)], |&(_, w)| w).0)
     } else {
-        rng.random_ratio(35, 100)
-            .then(|| weighted(&mut rng, &[(0, 10), (1, 40), (2, 35), (3, 15)], |&(_, w)| w).0)
+        rng.random_ratio(35, 100).then(|| weighted(&mut rng, &[(0, 10), (1, 40), (2, 35), (3, 15)], |&(_, w)| w).0)
     };
     let requires_clean_record = rng.random_ratio(80, 100);
     let requires_verified = rng.random_ratio(70, 100);
@@ -581,16 +476,8 @@ fn pick_template(rng: &mut StdRng, product_type: ProductType) -> &'static Templa
 
 /// One to three distinct towns of `county`; rural products favour 镇 over urban 街道.
 fn pick_towns<'c>(rng: &mut StdRng, county: &'c County, rural: bool) -> Vec<&'c Town> {
-    let rural_towns: Vec<&Town> = county
-        .towns
-        .iter()
-        .filter(|t| !t.is_subdistrict())
-        .collect();
-    let pool: Vec<&Town> = if rural && !rural_towns.is_empty() {
-        rural_towns
-    } else {
-        county.towns.iter().collect()
-    };
+    let rural_towns: Vec<&Town> = county.towns.iter().filter(|t| !t.is_subdistrict()).collect();
+    let pool: Vec<&Town> = if rural && !rural_towns.is_empty() { rural_towns } else { county.towns.iter().collect() };
     let wanted = rng.random_range(1..=3).min(pool.len());
     let mut picked: Vec<&Town> = Vec::with_capacity(wanted);
     while picked.len() < wanted {
@@ -707,36 +594,28 @@ impl Description<'_> {
                 "面向{region}纳税信用{}级及以上的{audience}，以纳税信用和纳税记录为主要授信依据的银税互动产品。",
                 self.grade.map_or("B", TaxGrade::as_str)
             ),
-            Theme::Merchant => format!(
-                "专为{region}的{audience}设计的经营性贷款，满足进货备货、店铺装修等日常经营资金需求。"
-            ),
+            Theme::Merchant => {
+                format!("专为{region}的{audience}设计的经营性贷款，满足进货备货、店铺装修等日常经营资金需求。")
+            }
             Theme::Rural => {
                 format!("服务乡村振兴，支持{region}的{audience}发展特色种养殖和农产品加工。")
             }
-            Theme::Cooperative => format!(
-                "面向{region}的{audience}，满足农资采购、农机购置和农产品收购等生产经营资金需求。"
-            ),
-            Theme::Fishery => format!(
-                "面向{region}从事海水养殖和海洋捕捞的{audience}，支持购置苗种、饲料和渔船设备。"
-            ),
+            Theme::Cooperative => {
+                format!("面向{region}的{audience}，满足农资采购、农机购置和农产品收购等生产经营资金需求。")
+            }
+            Theme::Fishery => format!("面向{region}从事海水养殖和海洋捕捞的{audience}，支持购置苗种、饲料和渔船设备。"),
             Theme::Tech => {
                 format!("面向{region}拥有核心技术的科技型{audience}，支持研发投入和科技成果转化。")
             }
-            Theme::Renewal => format!(
-                "为{region}贷款即将到期、仍有资金需求的{audience}办理无还本续贷，缓解转贷压力。"
-            ),
+            Theme::Renewal => format!("为{region}贷款即将到期、仍有资金需求的{audience}办理无还本续贷，缓解转贷压力。"),
             Theme::Procurement => {
                 format!("面向{region}中标政府采购项目的{audience}，凭政府采购合同即可申请融资。")
             }
-            Theme::SocialInsurance => format!(
-                "面向{region}按时足额缴纳社会保险的{audience}，以社保缴费记录作为授信依据。"
-            ),
-            Theme::HousingFund => format!(
-                "面向{region}连续缴存住房公积金的{audience}，以公积金缴存记录作为授信依据。"
-            ),
-            Theme::Property => format!(
-                "面向{region}的{audience}，以自有房产、商铺或厂房抵押，满足大额经营资金需求。"
-            ),
+            Theme::SocialInsurance => {
+                format!("面向{region}按时足额缴纳社会保险的{audience}，以社保缴费记录作为授信依据。")
+            }
+            Theme::HousingFund => format!("面向{region}连续缴存住房公积金的{audience}，以公积金缴存记录作为授信依据。"),
+            Theme::Property => format!("面向{region}的{audience}，以自有房产、商铺或厂房抵押，满足大额经营资金需求。"),
             Theme::Guarantee => {
                 format!("联合政府性融资担保机构，为{region}缺少抵押物的{audience}提供担保增信。")
             }
@@ -795,11 +674,7 @@ mod tests {
     use super::*;
 
     fn options(count: u64, county: County) -> ProductOptions {
-        ProductOptions {
-            count,
-            county,
-            ..ProductOptions::default()
-        }
+        ProductOptions { count, county, ..ProductOptions::default() }
     }
 
     fn all(opts: &ProductOptions) -> Vec<GeneratedProduct> {
@@ -812,10 +687,7 @@ mod tests {
         let first = all(&opts);
         assert_eq!(first.len(), 500);
         assert_eq!(first, all(&opts));
-        let reseeded = ProductOptions {
-            seed: 43,
-            ..opts.clone()
-        };
+        let reseeded = ProductOptions { seed: 43, ..opts.clone() };
         assert_ne!(first, all(&reseeded));
         // A longer run starts with the same products.
         assert_eq!(all(&options(100, County::leizhou())), first[..100]);
@@ -826,10 +698,7 @@ mod tests {
         assert_eq!(service_area(&County::leizhou()).as_str(), "4408");
         let xuwen = County::synthetic("440825", "徐闻县", 10);
         assert_eq!(service_area(&xuwen).as_str(), "4408");
-        assert_eq!(
-            service_area(&County::synthetic("44", "某县", 1)).as_str(),
-            "4400"
-        );
+        assert_eq!(service_area(&County::synthetic("44", "某县", 1)).as_str(), "4400");
     }
 
     #[test]
@@ -865,21 +734,14 @@ mod tests {
             assert!((min..=10_000_000).contains(&max), "{spec:?}");
             assert!(min % 10_000 == 0 && max % 100_000 == 0, "{spec:?}");
 
-            let longest = if spec.product_type == ProductType::Mortgage {
-                120
-            } else {
-                60
-            };
+            let longest = if spec.product_type == ProductType::Mortgage { 120 } else { 60 };
             assert!(1 <= spec.term_months_min, "{spec:?}");
             assert!(spec.term_months_min <= spec.term_months_max, "{spec:?}");
             assert!(spec.term_months_max <= longest, "{spec:?}");
 
             let (low, high) = (spec.rate_min.bp(), spec.rate_max.bp());
             assert!((320..=800).contains(&low), "{spec:?}");
-            assert!(
-                (low + 50..=low + 600).contains(&high) && high <= 2400,
-                "{spec:?}"
-            );
+            assert!((low + 50..=low + 600).contains(&high) && high <= 2400, "{spec:?}");
             if let Some(discount) = spec.trusted_rate_discount {
                 assert!((10..=50).contains(&discount.bp()) && discount <= spec.rate_min);
             }
@@ -895,10 +757,7 @@ mod tests {
                 }
             }
             if spec.tax_based {
-                assert!(matches!(
-                    spec.min_tax_grade,
-                    Some(TaxGrade::A | TaxGrade::B)
-                ));
+                assert!(matches!(spec.min_tax_grade, Some(TaxGrade::A | TaxGrade::B)));
                 assert!(spec.required_consents.contains(&DataCategory::Tax));
                 assert!(spec.description.contains("纳税信用"), "{spec:?}");
             } else {
@@ -919,106 +778,43 @@ mod tests {
         let opts = options(10_000, County::leizhou());
         let generated = all(&opts);
         let n = generated.len() as f64;
-        let share = |test: &dyn Fn(&GeneratedProduct) -> bool| {
-            generated.iter().filter(|p| test(p)).count() as f64 / n
-        };
+        let share = |test: &dyn Fn(&GeneratedProduct) -> bool| generated.iter().filter(|p| test(p)).count() as f64 / n;
         let within = |actual: f64, low: f64, high: f64, what: &str| {
             assert!((low..=high).contains(&actual), "{what}: {actual}");
         };
         let of_type = |t| move |p: &GeneratedProduct| p.spec.product_type == t;
         within(share(&of_type(ProductType::Credit)), 0.46, 0.54, "credit");
-        within(
-            share(&of_type(ProductType::Guarantee)),
-            0.17,
-            0.23,
-            "guarantee",
-        );
-        within(
-            share(&of_type(ProductType::Mortgage)),
-            0.17,
-            0.23,
-            "mortgage",
-        );
+        within(share(&of_type(ProductType::Guarantee)), 0.17, 0.23, "guarantee");
+        within(share(&of_type(ProductType::Mortgage)), 0.17, 0.23, "mortgage");
         within(share(&of_type(ProductType::Pledge)), 0.08, 0.12, "pledge");
         within(share(&|p| p.spec.tax_based), 0.20, 0.30, "tax-based");
-        within(
-            share(&|p| p.spec.industry_codes.is_empty()),
-            0.62,
-            0.78,
-            "all industries",
-        );
-        within(
-            share(&|p| p.spec.requires_clean_record),
-            0.77,
-            0.83,
-            "clean record",
-        );
+        within(share(&|p| p.spec.industry_codes.is_empty()), 0.62, 0.78, "all industries");
+        within(share(&|p| p.spec.requires_clean_record), 0.77, 0.83, "clean record");
         within(share(&|p| p.spec.requires_verified), 0.67, 0.73, "verified");
-        within(
-            share(&|p| p.spec.trusted_rate_discount.is_some()),
-            0.37,
-            0.43,
-            "discount",
-        );
+        within(share(&|p| p.spec.trusted_rate_discount.is_some()), 0.37, 0.43, "discount");
         within(share(&|p| p.published), 0.88, 0.92, "published");
-        within(
-            share(&|p| p.spec.subject_kinds.contains(&IndividualBusiness)),
-            0.5,
-            0.9,
-            "individual businesses",
-        );
-        within(
-            share(&|p| p.spec.region_prefixes == ["4408"]),
-            0.45,
-            0.65,
-            "city-wide",
-        );
-        within(
-            share(&|p| p.spec.region_prefixes == ["440882"]),
-            0.2,
-            0.4,
-            "county-wide",
-        );
-        within(
-            share(&|p| p.spec.region_prefixes.iter().all(|r| r.len() == 9)),
-            0.08,
-            0.22,
-            "towns",
-        );
+        within(share(&|p| p.spec.subject_kinds.contains(&IndividualBusiness)), 0.5, 0.9, "individual businesses");
+        within(share(&|p| p.spec.region_prefixes == ["4408"]), 0.45, 0.65, "city-wide");
+        within(share(&|p| p.spec.region_prefixes == ["440882"]), 0.2, 0.4, "county-wide");
+        within(share(&|p| p.spec.region_prefixes.iter().all(|r| r.len() == 9)), 0.08, 0.22, "towns");
         within(
             share(&|p| {
                 !p.spec.tax_based
-                    && p.spec.required_consents.iter().any(|c| {
-                        matches!(c, DataCategory::SocialInsurance | DataCategory::HousingFund)
-                    })
+                    && p.spec
+                        .required_consents
+                        .iter()
+                        .any(|c| matches!(c, DataCategory::SocialInsurance | DataCategory::HousingFund))
             }),
             0.08,
             0.3,
             "social insurance or housing fund",
         );
-        within(
-            share(&|p| p.spec.min_years_in_operation.is_some()),
-            0.3,
-            0.6,
-            "years",
-        );
+        within(share(&|p| p.spec.min_years_in_operation.is_some()), 0.3, 0.6, "years");
         let banks: HashSet<usize> = generated.iter().map(|p| p.bank).collect();
         assert_eq!(banks.len(), DEFAULT_BANKS.len());
-        for keyword in [
-            "纳税信用",
-            "个体工商户",
-            "小微企业",
-            "农民专业合作社",
-            "随借随还",
-            "线上申请",
-            "免抵押",
-        ] {
-            within(
-                share(&|p| p.spec.description.contains(keyword)),
-                0.02,
-                1.0,
-                keyword,
-            );
+        for keyword in ["纳税信用", "个体工商户", "小微企业", "农民专业合作社", "随借随还", "线上申请", "免抵押"]
+        {
+            within(share(&|p| p.spec.description.contains(keyword)), 0.02, 1.0, keyword);
         }
     }
 
@@ -1040,20 +836,11 @@ mod tests {
 
     #[test]
     fn fewer_banks_are_respected() {
-        let opts = ProductOptions {
-            banks: 2,
-            ..options(300, County::leizhou())
-        };
+        let opts = ProductOptions { banks: 2, ..options(300, County::leizhou()) };
         assert!(products(&opts).all(|p| p.bank < 2));
-        let none = ProductOptions {
-            banks: 0,
-            ..options(50, County::leizhou())
-        };
+        let none = ProductOptions { banks: 0, ..options(50, County::leizhou()) };
         assert!(products(&none).all(|p| p.bank == 0));
-        let many = ProductOptions {
-            banks: 99,
-            ..options(50, County::leizhou())
-        };
+        let many = ProductOptions { banks: 99, ..options(50, County::leizhou()) };
         assert_eq!(products(&many).count(), 50);
     }
 
@@ -1061,9 +848,8 @@ mod tests {
     fn town_products_name_their_towns() {
         let county = County::leizhou();
         let opts = options(2000, county.clone());
-        let town_products: Vec<GeneratedProduct> = products(&opts)
-            .filter(|p| p.spec.region_prefixes.iter().all(|r| r.len() == 9))
-            .collect();
+        let town_products: Vec<GeneratedProduct> =
+            products(&opts).filter(|p| p.spec.region_prefixes.iter().all(|r| r.len() == 9)).collect();
         assert!(!town_products.is_empty());
         for product in town_products {
             let spec = &product.spec;
@@ -1089,10 +875,7 @@ mod tests {
                 IndustryCode::parse(code).unwrap();
             }
             assert_eq!(profile.industries.is_empty(), profile.industry_share == 0);
-            if matches!(
-                template.theme,
-                Theme::Cooperative | Theme::Rural | Theme::Fishery
-            ) {
+            if matches!(template.theme, Theme::Cooperative | Theme::Rural | Theme::Fishery) {
                 assert!(profile.industries.iter().all(|c| c.starts_with('A')));
             }
         }

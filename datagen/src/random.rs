@@ -51,10 +51,7 @@ pub(crate) fn weighted<'a, T, const N: usize>(
 
 /// The position of a choice with probability proportional to `weights`, or `None` when there
 /// is nothing to choose (no weights, or all zero).
-pub(crate) fn weighted_index(
-    rng: &mut impl Rng,
-    weights: impl Iterator<Item = u32> + Clone,
-) -> Option<usize> {
+pub(crate) fn weighted_index(rng: &mut impl Rng, weights: impl Iterator<Item = u32> + Clone) -> Option<usize> {
     let total: u32 = weights.clone().sum();
     if total == 0 {
         return None;
@@ -75,22 +72,10 @@ mod tests {
     #[test]
     fn streams_are_reproducible_and_independent() {
         let draw = |seed, stream, index| stream_rng(seed, stream, index).random::<u64>();
-        assert_eq!(
-            draw(7, Stream::RegistryRow, 3),
-            draw(7, Stream::RegistryRow, 3)
-        );
-        assert_ne!(
-            draw(7, Stream::RegistryRow, 3),
-            draw(7, Stream::RegistryRow, 4)
-        );
-        assert_ne!(
-            draw(7, Stream::RegistryRow, 3),
-            draw(8, Stream::RegistryRow, 3)
-        );
-        assert_ne!(
-            draw(7, Stream::RegistryRow, 3),
-            draw(7, Stream::RegistryDefect, 3)
-        );
+        assert_eq!(draw(7, Stream::RegistryRow, 3), draw(7, Stream::RegistryRow, 3));
+        assert_ne!(draw(7, Stream::RegistryRow, 3), draw(7, Stream::RegistryRow, 4));
+        assert_ne!(draw(7, Stream::RegistryRow, 3), draw(8, Stream::RegistryRow, 3));
+        assert_ne!(draw(7, Stream::RegistryRow, 3), draw(7, Stream::RegistryDefect, 3));
     }
 
     #[test]
@@ -98,9 +83,7 @@ mod tests {
         let mut rng = stream_rng(1, Stream::RegistryRow, 0);
         let table = [("rare", 1), ("never", 0), ("common", 9)];
         let draws = 10_000;
-        let common = (0..draws)
-            .filter(|_| weighted(&mut rng, &table, |&(_, w)| w).0 == "common")
-            .count();
+        let common = (0..draws).filter(|_| weighted(&mut rng, &table, |&(_, w)| w).0 == "common").count();
         assert!((8_700..=9_300).contains(&common), "{common}");
         assert!((0..1000).all(|_| weighted(&mut rng, &table, |&(_, w)| w).0 != "never"));
     }

@@ -66,10 +66,7 @@ impl County {
             name: "雷州市".to_owned(),
             towns: LEIZHOU_TOWNS
                 .iter()
-                .map(|&(code, name)| Town {
-                    code: code.to_owned(),
-                    name: name.to_owned(),
-                })
+                .map(|&(code, name)| Town { code: code.to_owned(), name: name.to_owned() })
                 .collect(),
         }
     }
@@ -81,18 +78,10 @@ impl County {
         let towns = (0..towns)
             .map(|i| Town {
                 code: format!("{code}{}", 100 + i),
-                name: format!(
-                    "{}{}镇",
-                    TOWN_NAME_HEADS[i % heads],
-                    TOWN_NAME_TAILS[i / heads % TOWN_NAME_TAILS.len()]
-                ),
+                name: format!("{}{}镇", TOWN_NAME_HEADS[i % heads], TOWN_NAME_TAILS[i / heads % TOWN_NAME_TAILS.len()]),
             })
             .collect();
-        Self {
-            code: code.to_owned(),
-            name: name.to_owned(),
-            towns,
-        }
+        Self { code: code.to_owned(), name: name.to_owned(), towns }
     }
 
     /// Checks that the code is a 6-digit county code and that there are towns, all inside it.
@@ -106,10 +95,7 @@ impl County {
         for town in &self.towns {
             let code = RegionCode::parse(&town.code)?;
             if !code.is_town() || code.county() != self.code {
-                return Err(invalid(format!(
-                    "{} ({}) is not a town of {}",
-                    town.name, town.code, self.code
-                )));
+                return Err(invalid(format!("{} ({}) is not a town of {}", town.name, town.code, self.code)));
             }
         }
         Ok(())
@@ -139,11 +125,7 @@ impl Town {
     }
 
     fn weight(&self) -> u32 {
-        if self.is_subdistrict() {
-            SUBDISTRICT_WEIGHT
-        } else {
-            1
-        }
+        if self.is_subdistrict() { SUBDISTRICT_WEIGHT } else { 1 }
     }
 }
 
@@ -174,12 +156,8 @@ mod tests {
         assert_eq!(county.towns.len(), 21);
         let codes: HashSet<&str> = county.towns.iter().map(|t| t.code.as_str()).collect();
         assert_eq!(codes.len(), 21);
-        let subdistricts: Vec<&str> = county
-            .towns
-            .iter()
-            .filter(|t| t.is_subdistrict())
-            .map(|t| t.name.as_str())
-            .collect();
+        let subdistricts: Vec<&str> =
+            county.towns.iter().filter(|t| t.is_subdistrict()).map(|t| t.name.as_str()).collect();
         assert_eq!(subdistricts, ["雷城街道", "西湖街道", "新城街道"]);
         assert_eq!(county.short_name(), "雷州");
         assert_eq!(county.towns[0].short_name(), "雷城");
@@ -194,22 +172,13 @@ mod tests {
         assert_eq!(county.towns[29].code, "440881129");
         let names: HashSet<&str> = county.towns.iter().map(|t| t.name.as_str()).collect();
         assert_eq!(names.len(), 30);
-        assert!(
-            county
-                .towns
-                .iter()
-                .all(|t| !t.is_subdistrict() && t.name.ends_with('镇'))
-        );
+        assert!(county.towns.iter().all(|t| !t.is_subdistrict() && t.name.ends_with('镇')));
     }
 
     #[test]
     fn validate_rejects_inconsistent_counties() {
         assert!(County::synthetic("44088", "某县", 3).validate().is_err());
-        assert!(
-            County::synthetic("440882001", "某县", 3)
-                .validate()
-                .is_err()
-        );
+        assert!(County::synthetic("440882001", "某县", 3).validate().is_err());
         assert!(County::synthetic("440882", "某县", 0).validate().is_err());
         assert!(County::synthetic("440882", "某县", 901).validate().is_err());
         let mut county = County::leizhou();
@@ -222,14 +191,9 @@ mod tests {
         let county = County::leizhou();
         let mut rng = stream_rng(3, Stream::RegistryRow, 0);
         let draws = 30_000;
-        let urban = (0..draws)
-            .filter(|_| county.pick_town(&mut rng).unwrap().is_subdistrict())
-            .count();
+        let urban = (0..draws).filter(|_| county.pick_town(&mut rng).unwrap().is_subdistrict()).count();
         // 3 街道 × 4 against 18 镇 × 1: 40 %.
         assert!((11_400..=12_600).contains(&urban), "{urban}");
-        assert_eq!(
-            County::synthetic("440881", "廉江市", 0).pick_town(&mut rng),
-            None
-        );
+        assert_eq!(County::synthetic("440881", "廉江市", 0).pick_town(&mut rng), None);
     }
 }

@@ -28,18 +28,12 @@ pub const HEADER: [&str; 9] = [
 ];
 
 /// Mix of subject kinds in a county register.
-const KINDS: [(SubjectKind, u32); 3] = [
-    (SubjectKind::IndividualBusiness, 70),
-    (SubjectKind::Enterprise, 27),
-    (SubjectKind::FarmerCooperative, 3),
-];
+const KINDS: [(SubjectKind, u32); 3] =
+    [(SubjectKind::IndividualBusiness, 70), (SubjectKind::Enterprise, 27), (SubjectKind::FarmerCooperative, 3)];
 
 /// Mix of registry statuses (存续 ~92 %, 注销 ~6 %, 吊销 ~2 %).
-const STATUSES: [(RegistryStatus, u32); 3] = [
-    (RegistryStatus::Active, 92),
-    (RegistryStatus::Cancelled, 6),
-    (RegistryStatus::Revoked, 2),
-];
+const STATUSES: [(RegistryStatus, u32); 3] =
+    [(RegistryStatus::Active, 92), (RegistryStatus::Cancelled, 6), (RegistryStatus::Revoked, 2)];
 
 /// No generated subject was established before this date.
 const EARLIEST_ESTABLISHED: NaiveDate = ymd(1995, 1, 1);
@@ -67,13 +61,7 @@ pub struct RegistryOptions {
 impl Default for RegistryOptions {
     /// 1,000 clean rows of 雷州市 on 2026-10-31, seed 42.
     fn default() -> Self {
-        Self {
-            rows: 1000,
-            seed: 42,
-            county: County::leizhou(),
-            snapshot_date: ymd(2026, 10, 31),
-            error_rate: 0.0,
-        }
+        Self { rows: 1000, seed: 42, county: County::leizhou(), snapshot_date: ymd(2026, 10, 31), error_rate: 0.0 }
     }
 }
 
@@ -150,10 +138,7 @@ impl<'a> RegistryGenerator<'a> {
     pub fn new(opts: &'a RegistryOptions) -> Result<Self, GenError> {
         opts.county.validate()?;
         if !(0.0..=1.0).contains(&opts.error_rate) {
-            return Err(GenError::InvalidOptions(format!(
-                "error rate {} is not between 0 and 1",
-                opts.error_rate
-            )));
+            return Err(GenError::InvalidOptions(format!("error rate {} is not between 0 and 1", opts.error_rate)));
         }
         if opts.snapshot_date < EARLIEST_ESTABLISHED {
             return Err(GenError::InvalidOptions(format!(
@@ -161,10 +146,7 @@ impl<'a> RegistryGenerator<'a> {
                 opts.snapshot_date
             )));
         }
-        Ok(Self {
-            opts,
-            org_codes: OrgCodes::new(opts.seed),
-        })
+        Ok(Self { opts, org_codes: OrgCodes::new(opts.seed) })
     }
 
     /// Row `index` (0-based, header not counted).
@@ -175,10 +157,7 @@ impl<'a> RegistryGenerator<'a> {
             None => self.draw(&mut rng, index, None)?,
             Some(Defect::InvalidUscc) => {
                 let row = self.draw(&mut rng, index, None)?;
-                RegistryRow {
-                    uscc: with_wrong_check(&row.uscc, &mut rng),
-                    ..row
-                }
+                RegistryRow { uscc: with_wrong_check(&row.uscc, &mut rng), ..row }
             }
             Some(Defect::DuplicateUscc { original }) => {
                 let original = self.draw(&mut self.row_rng(original), original, None)?;
@@ -196,17 +175,11 @@ impl<'a> RegistryGenerator<'a> {
             return None;
         }
         let original = if rng.random_bool(0.5) && index > 0 {
-            (0..DUPLICATE_ATTEMPTS)
-                .map(|_| rng.random_range(0..index))
-                .find(|&earlier| !self.defect_stream(earlier).0)
+            (0..DUPLICATE_ATTEMPTS).map(|_| rng.random_range(0..index)).find(|&earlier| !self.defect_stream(earlier).0)
         } else {
             None
         };
-        Some(
-            original.map_or(Defect::InvalidUscc, |original| Defect::DuplicateUscc {
-                original,
-            }),
-        )
+        Some(original.map_or(Defect::InvalidUscc, |original| Defect::DuplicateUscc { original }))
     }
 
     /// Row `index`'s defect stream, after its first draw, which decides whether the row is bad.
@@ -231,9 +204,9 @@ impl<'a> RegistryGenerator<'a> {
         let county = &self.opts.county;
         let drawn_kind = weighted(rng, &KINDS, |&(_, weight)| weight).0;
         let kind = original.map_or(drawn_kind, |original| original.kind);
-        let town = county.pick_town(rng).ok_or_else(|| {
-            GenError::InvalidOptions(format!("county {} has no towns", county.name))
-        })?;
+        let town = county
+            .pick_town(rng)
+            .ok_or_else(|| GenError::InvalidOptions(format!("county {} has no towns", county.name)))?;
         let trade = pick_trade(rng, kind);
         let name = loop {
             let name = subject_name(rng, kind, trade, county, town);
@@ -260,26 +233,21 @@ impl<'a> RegistryGenerator<'a> {
 
     /// The valid code of row `index`: unique because its organization code is.
     fn uscc(&self, index: u64, kind: SubjectKind) -> Result<String, GenError> {
-        let org_code = self.org_codes.code(index).ok_or_else(|| {
-            GenError::InvalidOptions(format!("row {index} exceeds the 31⁹ organization codes"))
-        })?;
+        let org_code = self
+            .org_codes
+            .code(index)
+            .ok_or_else(|| GenError::InvalidOptions(format!("row {index} exceeds the 31⁹ organization codes")))?;
         Ok(market_uscc(kind, &self.opts.county.code, &org_code)?.to_string())
     }
 }
 
 /// Writes the registry CSV (header and `opts.rows` rows) to `out`, streaming row by row.
-pub fn write_registry<W: Write>(
-    out: W,
-    opts: &RegistryOptions,
-) -> Result<RegistrySummary, GenError> {
+pub fn write_registry<W: Write>(out: W, opts: &RegistryOptions) -> Result<RegistrySummary, GenError> {
     let generator = RegistryGenerator::new(opts)?;
     let snapshot_date = opts.snapshot_date.to_string();
     let mut csv = csv::Writer::from_writer(out);
     csv.write_record(HEADER)?;
-    let mut summary = RegistrySummary {
-        rows: opts.rows,
-        ..RegistrySummary::default()
-    };
+    let mut summary = RegistrySummary { rows: opts.rows, ..RegistrySummary::default() };
     for index in 0..opts.rows {
         let row = generator.row(index)?;
         match row.defect {
@@ -309,9 +277,7 @@ pub fn write_registry<W: Write>(
 fn established_on(rng: &mut StdRng, snapshot: NaiveDate) -> NaiveDate {
     let span = (snapshot - EARLIEST_ESTABLISHED).num_days().max(0) as f64;
     let offset = (span * rng.random::<f64>().sqrt()) as u64;
-    EARLIEST_ESTABLISHED
-        .checked_add_days(Days::new(offset))
-        .unwrap_or(snapshot)
+    EARLIEST_ESTABLISHED.checked_add_days(Days::new(offset)).unwrap_or(snapshot)
 }
 
 /// A date known valid at compile time (only used in constants and `Default`).
@@ -332,11 +298,7 @@ mod tests {
     use super::*;
 
     fn options(rows: u64, error_rate: f64) -> RegistryOptions {
-        RegistryOptions {
-            rows,
-            error_rate,
-            ..RegistryOptions::default()
-        }
+        RegistryOptions { rows, error_rate, ..RegistryOptions::default() }
     }
 
     fn generate(opts: &RegistryOptions) -> (Vec<u8>, RegistrySummary) {
@@ -355,10 +317,7 @@ mod tests {
     fn same_options_give_identical_bytes() {
         let opts = options(2000, 0.05);
         assert_eq!(generate(&opts), generate(&opts));
-        let reseeded = RegistryOptions {
-            seed: 43,
-            ..opts.clone()
-        };
+        let reseeded = RegistryOptions { seed: 43, ..opts.clone() };
         assert_ne!(generate(&opts).0, generate(&reseeded).0);
     }
 
@@ -395,26 +354,11 @@ mod tests {
 
         let share = |count: Option<&u64>| count.copied().unwrap_or(0) as f64 / 20_000.0;
         let near = |actual: f64, expected: f64| (actual - expected).abs() < 0.015;
-        assert!(
-            near(share(kinds.get(&SubjectKind::IndividualBusiness)), 0.70),
-            "{kinds:?}"
-        );
-        assert!(
-            near(share(kinds.get(&SubjectKind::Enterprise)), 0.27),
-            "{kinds:?}"
-        );
-        assert!(
-            near(share(kinds.get(&SubjectKind::FarmerCooperative)), 0.03),
-            "{kinds:?}"
-        );
-        assert!(
-            near(share(statuses.get(&RegistryStatus::Active)), 0.92),
-            "{statuses:?}"
-        );
-        assert!(
-            near(share(statuses.get(&RegistryStatus::Revoked)), 0.02),
-            "{statuses:?}"
-        );
+        assert!(near(share(kinds.get(&SubjectKind::IndividualBusiness)), 0.70), "{kinds:?}");
+        assert!(near(share(kinds.get(&SubjectKind::Enterprise)), 0.27), "{kinds:?}");
+        assert!(near(share(kinds.get(&SubjectKind::FarmerCooperative)), 0.03), "{kinds:?}");
+        assert!(near(share(statuses.get(&RegistryStatus::Active)), 0.92), "{statuses:?}");
+        assert!(near(share(statuses.get(&RegistryStatus::Revoked)), 0.02), "{statuses:?}");
         assert_eq!(
             summary,
             RegistrySummary {
@@ -463,14 +407,8 @@ mod tests {
                 }
             }
         }
-        assert_eq!(
-            (summary.invalid_codes, summary.duplicate_codes),
-            (invalid, duplicates)
-        );
-        assert!(
-            (1800..=2200).contains(&(invalid + duplicates)),
-            "{summary:?}"
-        );
+        assert_eq!((summary.invalid_codes, summary.duplicate_codes), (invalid, duplicates));
+        assert!((1800..=2200).contains(&(invalid + duplicates)), "{summary:?}");
         assert!((850..=1150).contains(&invalid), "{summary:?}");
         assert!((850..=1150).contains(&duplicates), "{summary:?}");
     }
@@ -484,10 +422,7 @@ mod tests {
         for index in [0, 1, 999, 2999] {
             let row = generator.row(index).unwrap();
             let written = &rows[index as usize];
-            assert_eq!(
-                (&written[0], &written[1]),
-                (row.uscc.as_str(), row.name.as_str())
-            );
+            assert_eq!((&written[0], &written[1]), (row.uscc.as_str(), row.name.as_str()));
         }
         let (duplicate, original) = (0..3000)
             .map(|i| generator.row(i).unwrap())
@@ -499,10 +434,7 @@ mod tests {
         assert_eq!(duplicate.defect.map(Defect::code), Some("DUPLICATE_USCC"));
         let original = generator.row(original).unwrap();
         assert_eq!(original.defect, None);
-        assert_eq!(
-            (original.uscc, original.kind),
-            (duplicate.uscc, duplicate.kind)
-        );
+        assert_eq!((original.uscc, original.kind), (duplicate.uscc, duplicate.kind));
         assert_ne!(original.name, duplicate.name);
     }
 
@@ -516,10 +448,7 @@ mod tests {
 
     #[test]
     fn other_counties_use_their_own_codes() {
-        let opts = RegistryOptions {
-            county: County::synthetic("440881", "廉江市", 12),
-            ..options(500, 0.0)
-        };
+        let opts = RegistryOptions { county: County::synthetic("440881", "廉江市", 12), ..options(500, 0.0) };
         let (csv, _) = generate(&opts);
         let (_, rows) = records(&csv);
         for row in &rows {
@@ -532,10 +461,7 @@ mod tests {
     #[test]
     fn empty_file_has_just_the_header() {
         let (csv, summary) = generate(&options(0, 0.0));
-        assert_eq!(
-            String::from_utf8(csv).unwrap(),
-            format!("{}\n", HEADER.join(","))
-        );
+        assert_eq!(String::from_utf8(csv).unwrap(), format!("{}\n", HEADER.join(",")));
         assert_eq!(summary, RegistrySummary::default());
     }
 
@@ -545,17 +471,8 @@ mod tests {
         assert!(refused(options(10, 1.5)));
         assert!(refused(options(10, -0.1)));
         assert!(refused(options(10, f64::NAN)));
-        assert!(refused(RegistryOptions {
-            snapshot_date: ymd(1994, 12, 31),
-            ..options(10, 0.0)
-        }));
-        assert!(refused(RegistryOptions {
-            county: County::synthetic("4408", "某县", 3),
-            ..options(10, 0.0)
-        }));
-        assert!(refused(RegistryOptions {
-            county: County::synthetic("440882", "某县", 0),
-            ..options(10, 0.0)
-        }));
+        assert!(refused(RegistryOptions { snapshot_date: ymd(1994, 12, 31), ..options(10, 0.0) }));
+        assert!(refused(RegistryOptions { county: County::synthetic("4408", "某县", 3), ..options(10, 0.0) }));
+        assert!(refused(RegistryOptions { county: County::synthetic("440882", "某县", 0), ..options(10, 0.0) }));
     }
 }

@@ -38,11 +38,7 @@ impl OrgCodes {
 }
 
 /// The USCC of a subject of `kind` registered by market regulation (登记管理部门 `9`) in `county`.
-pub(crate) fn market_uscc(
-    kind: SubjectKind,
-    county: &str,
-    org_code: &str,
-) -> Result<Uscc, DomainError> {
+pub(crate) fn market_uscc(kind: SubjectKind, county: &str, org_code: &str) -> Result<Uscc, DomainError> {
     let kind_char = match kind {
         SubjectKind::Enterprise => '1',
         SubjectKind::IndividualBusiness => '2',
@@ -55,10 +51,7 @@ pub(crate) fn market_uscc(
 /// verification (`INVALID_USCC`) while still looking like a USCC.
 pub(crate) fn with_wrong_check(code: &str, rng: &mut impl Rng) -> String {
     let (body, check) = code.split_at(code.len().saturating_sub(1));
-    let position = CHARSET
-        .iter()
-        .position(|&c| check.as_bytes() == [c])
-        .unwrap_or(0);
+    let position = CHARSET.iter().position(|&c| check.as_bytes() == [c]).unwrap_or(0);
     let wrong = CHARSET[(position + rng.random_range(1..CHARSET.len())) % CHARSET.len()];
     format!("{body}{}", char::from(wrong))
 }
@@ -76,11 +69,7 @@ impl Permutation {
     fn new(seed: u64, domain: u64) -> Self {
         let bits = (u64::BITS - domain.saturating_sub(1).leading_zeros()).max(2);
         let mut rng = stream_rng(seed, Stream::OrgCodeKeys, 0);
-        Self {
-            domain,
-            half_bits: bits.div_ceil(2),
-            keys: std::array::from_fn(|_| rng.random()),
-        }
+        Self { domain, half_bits: bits.div_ceil(2), keys: std::array::from_fn(|_| rng.random()) }
     }
 
     /// The image of `x`, or `None` when `x` lies outside the domain.
@@ -136,11 +125,7 @@ mod tests {
         let codes = OrgCodes::new(7);
         let sample: HashSet<String> = (0..100_000).map(|i| codes.code(i).unwrap()).collect();
         assert_eq!(sample.len(), 100_000);
-        assert!(
-            sample
-                .iter()
-                .all(|c| c.len() == 9 && c.bytes().all(|b| CHARSET.contains(&b)))
-        );
+        assert!(sample.iter().all(|c| c.len() == 9 && c.bytes().all(|b| CHARSET.contains(&b))));
         assert_ne!(OrgCodes::new(8).code(0), codes.code(0));
         assert!(codes.code(ORG_CODE_SPACE - 1).is_some());
         assert_eq!(codes.code(ORG_CODE_SPACE), None);

@@ -30,11 +30,7 @@ impl Email {
         if well_formed {
             Ok(Self(email))
         } else {
-            Err(DomainError::invalid(
-                "email",
-                "INVALID_EMAIL",
-                "邮箱格式不正确",
-            ))
+            Err(DomainError::invalid("email", "INVALID_EMAIL", "邮箱格式不正确"))
         }
     }
 }
@@ -60,11 +56,7 @@ impl Password {
         if strong {
             Ok(Self(input.to_owned()))
         } else {
-            Err(DomainError::invalid(
-                "password",
-                "WEAK_PASSWORD",
-                "密码至少8位，且须同时包含字母和数字",
-            ))
+            Err(DomainError::invalid("password", "WEAK_PASSWORD", "密码至少8位，且须同时包含字母和数字"))
         }
     }
 
@@ -107,11 +99,7 @@ mod tests {
             "a@b..com",
             long.as_str(),
         ] {
-            assert_eq!(
-                Email::parse(bad).unwrap_err().code(),
-                "INVALID_EMAIL",
-                "{bad}"
-            );
+            assert_eq!(Email::parse(bad).unwrap_err().code(), "INVALID_EMAIL", "{bad}");
         }
         let longest = format!("{}@example.com", "a".repeat(242));
         assert!(Email::parse(&longest).is_ok());
@@ -120,13 +108,7 @@ mod tests {
     #[test]
     fn password_needs_length_letter_and_digit() {
         assert_eq!(Password::parse("abc12345").unwrap().expose(), "abc12345");
-        for weak in [
-            "abc1234",
-            "abcdefgh",
-            "12345678",
-            "密码密码密码密码1",
-            &"a1".repeat(65),
-        ] {
+        for weak in ["abc1234", "abcdefgh", "12345678", "密码密码密码密码1", &"a1".repeat(65)] {
             let err = Password::parse(weak).unwrap_err();
             assert_eq!(err.code(), "WEAK_PASSWORD");
             assert_eq!(err.to_string(), "密码至少8位，且须同时包含字母和数字");

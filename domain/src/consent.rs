@@ -103,11 +103,30 @@ mod tests {
     #[test]
     fn public_categories_and_long_or_past_validity_are_refused() {
         let later = now() + Duration::days(30);
-        assert_eq!(ConsentTerms::parse(&[DataCategory::AdminPenalty], AccessPurpose::LoanApplication, later, now()).unwrap_err().code(), "NOT_AUTHORIZED_CATEGORY");
+        assert_eq!(
+            ConsentTerms::parse(&[DataCategory::AdminPenalty], AccessPurpose::LoanApplication, later, now())
+                .unwrap_err()
+                .code(),
+            "NOT_AUTHORIZED_CATEGORY"
+        );
         assert!(ConsentTerms::parse(&[], AccessPurpose::LoanApplication, later, now()).is_err());
         assert!(ConsentTerms::parse(&[DataCategory::Tax], AccessPurpose::LoanApplication, now(), now()).is_err());
-        assert!(ConsentTerms::parse(&[DataCategory::Tax], AccessPurpose::LoanApplication, now() + Duration::days(400), now()).is_err());
-        let t = ConsentTerms::parse(&[DataCategory::Tax, DataCategory::SocialInsurance, DataCategory::Tax], AccessPurpose::PostLoan, later, now()).unwrap();
+        assert!(
+            ConsentTerms::parse(
+                &[DataCategory::Tax],
+                AccessPurpose::LoanApplication,
+                now() + Duration::days(400),
+                now()
+            )
+            .is_err()
+        );
+        let t = ConsentTerms::parse(
+            &[DataCategory::Tax, DataCategory::SocialInsurance, DataCategory::Tax],
+            AccessPurpose::PostLoan,
+            later,
+            now(),
+        )
+        .unwrap();
         assert_eq!(t.categories.len(), 2);
     }
 

@@ -35,26 +35,17 @@ pub enum DomainError {
 impl DomainError {
     /// Builds a [`DomainError::Invalid`] for `field` with a stable `code` and a Chinese `message`.
     pub fn invalid(field: &'static str, code: &'static str, message: impl Into<String>) -> Self {
-        Self::Invalid {
-            field,
-            code,
-            message: message.into(),
-        }
+        Self::Invalid { field, code, message: message.into() }
     }
 
     /// Builds a [`DomainError::InvalidState`] with a stable `code` and a Chinese `message`.
     pub fn invalid_state(code: &'static str, message: impl Into<String>) -> Self {
-        Self::InvalidState {
-            code,
-            message: message.into(),
-        }
+        Self::InvalidState { code, message: message.into() }
     }
 
     /// Builds a [`DomainError::Forbidden`] with a Chinese `message`.
     pub fn forbidden(message: impl Into<String>) -> Self {
-        Self::Forbidden {
-            message: message.into(),
-        }
+        Self::Forbidden { message: message.into() }
     }
 
     /// The stable English code of this error (`"FORBIDDEN"` for [`DomainError::Forbidden`]).
@@ -79,9 +70,7 @@ mod tests {
 
     #[test]
     fn forbidden_has_a_stable_code() {
-        let err = DomainError::Forbidden {
-            message: "无权查看".into(),
-        };
+        let err = DomainError::Forbidden { message: "无权查看".into() };
         assert_eq!(err.code(), "FORBIDDEN");
         assert_eq!(err.to_string(), "无权查看");
     }

@@ -68,8 +68,7 @@ macro_rules! entity_ids {
 }
 
 fn parse_uuid(input: &str) -> Result<Uuid, DomainError> {
-    Uuid::parse_str(input.trim())
-        .map_err(|_| DomainError::invalid("id", "INVALID_ID", "ID格式不正确，应为UUID字符串"))
+    Uuid::parse_str(input.trim()).map_err(|_| DomainError::invalid("id", "INVALID_ID", "ID格式不正确，应为UUID字符串"))
 }
 
 entity_ids! {

@@ -51,9 +51,7 @@ impl IndustryCode {
                 None => matches!(digits.len(), 2..=4),
             };
         if !digits_ok {
-            return Err(invalid(format!(
-                "行业代码“{code}”格式不正确，应为门类字母（A–T）加2至4位数字，如C1391"
-            )));
+            return Err(invalid(format!("行业代码“{code}”格式不正确，应为门类字母（A–T）加2至4位数字，如C1391")));
         }
         let division = digits.get(..2).and_then(|d| d.parse::<u8>().ok());
         let section = match (letter, division) {
@@ -63,13 +61,10 @@ impl IndustryCode {
                 .then_some(letter)
                 .ok_or_else(|| invalid(format!("行业门类“{letter}”不存在，应为A至T")))?,
             (letter, Some(division)) => {
-                let section = section_of(division).ok_or_else(|| {
-                    invalid(format!("行业大类“{division:02}”不存在，应在01至98之间"))
-                })?;
+                let section = section_of(division)
+                    .ok_or_else(|| invalid(format!("行业大类“{division:02}”不存在，应在01至98之间")))?;
                 if letter.is_some_and(|l| l != section) {
-                    return Err(invalid(format!(
-                        "行业代码“{code}”不正确：大类{division:02}属于门类{section}"
-                    )));
+                    return Err(invalid(format!("行业代码“{code}”不正确：大类{division:02}属于门类{section}")));
                 }
                 section
             }
@@ -92,10 +87,7 @@ impl IndustryCode {
 }
 
 fn section_of(division: u8) -> Option<char> {
-    SECTIONS
-        .iter()
-        .find(|&&(_, first, last)| (first..=last).contains(&division))
-        .map(|&(section, _, _)| section)
+    SECTIONS.iter().find(|&&(_, first, last)| (first..=last).contains(&division)).map(|&(section, _, _)| section)
 }
 
 fn invalid(message: impl Into<String>) -> DomainError {
@@ -136,9 +128,7 @@ mod tests {
 
     #[test]
     fn malformed_codes_are_rejected() {
-        for bad in [
-            "", "U", "Z", "C1", "C13911", "1", "13911", "00", "99", "C1a", "CC13", "C-13",
-        ] {
+        for bad in ["", "U", "Z", "C1", "C13911", "1", "13911", "00", "99", "C1a", "CC13", "C-13"] {
             assert!(IndustryCode::parse(bad).is_err(), "{bad}");
         }
     }

@@ -69,18 +69,9 @@ macro_rules! vocabulary {
     };
 }
 
-fn invalid_name<'a>(
-    field: &'static str,
-    noun: &str,
-    input: &str,
-    names: impl Iterator<Item = &'a str>,
-) -> DomainError {
+fn invalid_name<'a>(field: &'static str, noun: &str, input: &str, names: impl Iterator<Item = &'a str>) -> DomainError {
     let allowed: Vec<&str> = names.collect();
-    DomainError::invalid(
-        field,
-        "INVALID_ENUM",
-        format!("“{input}”不是有效的{noun}，可选值：{}", allowed.join("、")),
-    )
+    DomainError::invalid(field, "INVALID_ENUM", format!("“{input}”不是有效的{noun}，可选值：{}", allowed.join("、")))
 }
 
 vocabulary! {
@@ -299,30 +290,17 @@ mod tests {
     fn names_match_the_graphql_enums() {
         let names = |all: &[&str]| all.join(" ");
         assert_eq!(
-            names(
-                &SubjectKind::ALL
-                    .iter()
-                    .map(|v| v.as_str())
-                    .collect::<Vec<_>>()
-            ),
+            names(&SubjectKind::ALL.iter().map(|v| v.as_str()).collect::<Vec<_>>()),
             "ENTERPRISE INDIVIDUAL_BUSINESS FARMER_COOPERATIVE"
         );
         assert_eq!(
-            names(
-                &DataCategory::ALL
-                    .iter()
-                    .map(|v| v.as_str())
-                    .collect::<Vec<_>>()
-            ),
+            names(&DataCategory::ALL.iter().map(|v| v.as_str()).collect::<Vec<_>>()),
             "REGISTRATION ADMIN_LICENSING ADMIN_PENALTY ABNORMAL_OPERATION SERIOUS_DISHONESTY \
              JUDICIAL HONOR COMMITMENT TAX SOCIAL_INSURANCE HOUSING_FUND UTILITIES REAL_ESTATE"
         );
         assert_eq!(Role::ALL.len(), 4);
         assert_eq!(InstitutionKind::ALL.len(), 2);
-        assert_eq!(
-            TaxGrade::ALL.iter().map(|g| g.as_str()).collect::<String>(),
-            "ABMCD"
-        );
+        assert_eq!(TaxGrade::ALL.iter().map(|g| g.as_str()).collect::<String>(), "ABMCD");
         assert_eq!(ProductType::Guarantee.to_string(), "GUARANTEE");
         assert_eq!(AccessPurpose::PostLoan.as_str(), "POST_LOAN");
     }
@@ -340,39 +318,20 @@ mod tests {
 
     #[test]
     fn chinese_labels_parse() {
-        assert_eq!(
-            SubjectKind::parse("个体工商户").unwrap(),
-            SubjectKind::IndividualBusiness
-        );
-        assert_eq!(
-            SubjectKind::parse(" 农民专业合作社 ").unwrap(),
-            SubjectKind::FarmerCooperative
-        );
-        assert_eq!(
-            RegistryStatus::parse("吊销").unwrap(),
-            RegistryStatus::Revoked
-        );
-        assert_eq!(
-            RegistryStatus::parse("CANCELLED").unwrap(),
-            RegistryStatus::Cancelled
-        );
+        assert_eq!(SubjectKind::parse("个体工商户").unwrap(), SubjectKind::IndividualBusiness);
+        assert_eq!(SubjectKind::parse(" 农民专业合作社 ").unwrap(), SubjectKind::FarmerCooperative);
+        assert_eq!(RegistryStatus::parse("吊销").unwrap(), RegistryStatus::Revoked);
+        assert_eq!(RegistryStatus::parse("CANCELLED").unwrap(), RegistryStatus::Cancelled);
     }
 
     #[test]
     fn unknown_name_reports_the_given_field_and_choices() {
         let err = SubjectKind::parse_field("company", "subjectKinds").unwrap_err();
         match err {
-            DomainError::Invalid {
-                field,
-                code,
-                message,
-            } => {
+            DomainError::Invalid { field, code, message } => {
                 assert_eq!(field, "subjectKinds");
                 assert_eq!(code, "INVALID_ENUM");
-                assert!(
-                    message.contains("ENTERPRISE、INDIVIDUAL_BUSINESS"),
-                    "{message}"
-                );
+                assert!(message.contains("ENTERPRISE、INDIVIDUAL_BUSINESS"), "{message}");
             }
             other => panic!("unexpected {other:?}"),
         }
@@ -390,11 +349,7 @@ mod tests {
 
     #[test]
     fn tax_grade_minimum_b_is_met_by_a_and_b_only() {
-        let meeting: String = TaxGrade::ALL
-            .iter()
-            .filter(|g| g.meets(TaxGrade::B))
-            .map(|g| g.as_str())
-            .collect();
+        let meeting: String = TaxGrade::ALL.iter().filter(|g| g.meets(TaxGrade::B)).map(|g| g.as_str()).collect();
         assert_eq!(meeting, "AB");
         assert!(TaxGrade::M.meets(TaxGrade::M));
         assert!(!TaxGrade::D.meets(TaxGrade::C));
@@ -404,14 +359,8 @@ mod tests {
     #[test]
     fn serde_uses_the_upper_snake_names() {
         let de: StrDeserializer<'_, Error> = "INDIVIDUAL_BUSINESS".into_deserializer();
-        assert_eq!(
-            SubjectKind::deserialize(de).unwrap(),
-            SubjectKind::IndividualBusiness
-        );
+        assert_eq!(SubjectKind::deserialize(de).unwrap(), SubjectKind::IndividualBusiness);
         let de: StrDeserializer<'_, Error> = "SOCIAL_INSURANCE".into_deserializer();
-        assert_eq!(
-            DataCategory::deserialize(de).unwrap(),
-            DataCategory::SocialInsurance
-        );
+        assert_eq!(DataCategory::deserialize(de).unwrap(), DataCategory::SocialInsurance);
     }
 }

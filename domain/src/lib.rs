@@ -27,8 +27,8 @@ mod text_value;
 pub use account::{Email, Password};
 pub use error::DomainError;
 pub use ids::{
-    ConsentId, DemandId, ImportJobId, InstitutionId, ObjectionId, ProductId, RecordId,
-    RefreshTokenId, ResponseId, SubjectId, UserId,
+    ConsentId, DemandId, ImportJobId, InstitutionId, ObjectionId, ProductId, RecordId, RefreshTokenId, ResponseId,
+    SubjectId, UserId,
 };
 pub use industry::IndustryCode;
 pub use kinds::{

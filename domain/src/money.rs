@@ -27,10 +27,7 @@ impl Money {
             DomainError::invalid(
                 "amount",
                 "INVALID_MONEY",
-                format!(
-                    "金额格式不正确：“{}”，应为以元为单位、最多两位小数的数字，如1500000.00",
-                    input.trim()
-                ),
+                format!("金额格式不正确：“{}”，应为以元为单位、最多两位小数的数字，如1500000.00", input.trim()),
             )
         })
     }
@@ -67,11 +64,7 @@ impl Rate {
 
     /// A rate of `bp` basis points; fails outside 0..=10000.
     pub fn from_bp(bp: i32) -> Result<Self, DomainError> {
-        if (0..=Self::MAX_BP).contains(&bp) {
-            Ok(Self(bp))
-        } else {
-            Err(invalid_rate(&format!("{bp}bp")))
-        }
+        if (0..=Self::MAX_BP).contains(&bp) { Ok(Self(bp)) } else { Err(invalid_rate(&format!("{bp}bp"))) }
     }
 
     /// Parses an annual percent such as `"3.85"`: at most 2 decimals, from 0 to 100.00.
@@ -187,22 +180,13 @@ mod tests {
         assert_eq!(Money::from_fen(150_000_000).to_yuan_string(), "1500000.00");
         assert_eq!(Money::from_fen(-50).to_yuan_string(), "-0.50");
         assert_eq!(Money::from_fen(7).to_string(), "0.07");
-        assert_eq!(
-            Money::from_fen(i64::MIN).to_yuan_string(),
-            "-92233720368547758.08"
-        );
+        assert_eq!(Money::from_fen(i64::MIN).to_yuan_string(), "-92233720368547758.08");
     }
 
     #[test]
     fn add_and_sign() {
-        assert_eq!(
-            Money::from_fen(1).checked_add(Money::from_fen(2)),
-            Some(Money::from_fen(3))
-        );
-        assert_eq!(
-            Money::from_fen(i64::MAX).checked_add(Money::from_fen(1)),
-            None
-        );
+        assert_eq!(Money::from_fen(1).checked_add(Money::from_fen(2)), Some(Money::from_fen(3)));
+        assert_eq!(Money::from_fen(i64::MAX).checked_add(Money::from_fen(1)), None);
         assert!(Money::from_fen(1).is_positive());
         assert!(!Money::ZERO.is_positive());
         assert!(!Money::from_fen(-1).is_positive());
@@ -222,11 +206,7 @@ mod tests {
     #[test]
     fn out_of_range_or_malformed_rates_are_rejected() {
         for bad in ["-1", "100.01", "1000", "3.855", "3,85", "", "3.85%"] {
-            assert_eq!(
-                Rate::from_percent_str(bad).unwrap_err().code(),
-                "INVALID_RATE",
-                "{bad}"
-            );
+            assert_eq!(Rate::from_percent_str(bad).unwrap_err().code(), "INVALID_RATE", "{bad}");
         }
         assert!(Rate::from_bp(-1).is_err());
         assert!(Rate::from_bp(10_001).is_err());

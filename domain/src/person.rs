@@ -53,11 +53,7 @@ pub fn mask_id_text(text: &str) -> String {
         return "*".repeat(chars.len());
     }
     let hidden = chars.len() - 8;
-    chars[..4]
-        .iter()
-        .chain(std::iter::repeat_n(&'*', hidden))
-        .chain(&chars[chars.len() - 4..])
-        .collect()
+    chars[..4].iter().chain(std::iter::repeat_n(&'*', hidden)).chain(&chars[chars.len() - 4..]).collect()
 }
 
 /// Masks a person's name for viewers without the right to see it: the surname's first character stays,
@@ -75,11 +71,7 @@ pub fn parse_person_name(input: &str, field: &'static str) -> Result<String, Dom
     let name = input.trim();
     let count = name.chars().count();
     if !(2..=30).contains(&count) || name.chars().any(|c| c.is_control() || c.is_ascii_digit()) {
-        return Err(DomainError::invalid(
-            field,
-            "INVALID_PERSON_NAME",
-            "姓名应为2至30个字，且不含数字",
-        ));
+        return Err(DomainError::invalid(field, "INVALID_PERSON_NAME", "姓名应为2至30个字，且不含数字"));
     }
     Ok(name.to_string())
 }
@@ -89,11 +81,7 @@ pub fn parse_subject_name(input: &str, field: &'static str) -> Result<String, Do
     let name = input.trim();
     let count = name.chars().count();
     if !(2..=100).contains(&count) || name.chars().any(char::is_control) {
-        return Err(DomainError::invalid(
-            field,
-            "INVALID_NAME",
-            "主体名称应为2至100个字",
-        ));
+        return Err(DomainError::invalid(field, "INVALID_NAME", "主体名称应为2至100个字"));
     }
     Ok(name.to_string())
 }
@@ -116,18 +104,11 @@ pub fn parse_phone(input: &str) -> Result<String, DomainError> {
     let ok = phone.len() == 11
         && phone.chars().all(|c| c.is_ascii_digit())
         && phone.starts_with('1')
-        && phone
-            .as_bytes()
-            .get(1)
-            .is_some_and(|d| (b'3'..=b'9').contains(d));
+        && phone.as_bytes().get(1).is_some_and(|d| (b'3'..=b'9').contains(d));
     if ok {
         Ok(phone.to_string())
     } else {
-        Err(DomainError::invalid(
-            "phone",
-            "INVALID_PHONE",
-            "手机号码应为11位大陆手机号",
-        ))
+        Err(DomainError::invalid("phone", "INVALID_PHONE", "手机号码应为11位大陆手机号"))
     }
 }
 
@@ -157,10 +138,7 @@ mod tests {
 
     #[test]
     fn registry_names_match_across_bracket_widths() {
-        assert_eq!(
-            name_match_key("雷州市（某某）有限公司"),
-            name_match_key("雷州市(某某)有限公司 ")
-        );
+        assert_eq!(name_match_key("雷州市（某某）有限公司"), name_match_key("雷州市(某某)有限公司 "));
     }
 
     #[test]

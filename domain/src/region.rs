@@ -103,15 +103,7 @@ mod tests {
 
     #[test]
     fn region_code_rejects_other_lengths_and_non_digits() {
-        for bad in [
-            "",
-            "3501",
-            "3501020",
-            "35010200",
-            "35010a",
-            "３５０１０２",
-            "350102 001",
-        ] {
+        for bad in ["", "3501", "3501020", "35010200", "35010a", "３５０１０２", "350102 001"] {
             let err = RegionCode::parse(bad).unwrap_err();
             assert_eq!(err.code(), "INVALID_REGION_CODE", "{bad}");
         }

@@ -23,22 +23,17 @@ pub struct RowError {
 impl RowError {
     /// A rejection with `code` and `message`.
     pub fn new(code: &'static str, message: impl Into<String>) -> Self {
-        Self {
-            code,
-            message: message.into(),
-        }
+        Self { code, message: message.into() }
     }
 }
 
 impl From<DomainError> for RowError {
     fn from(err: DomainError) -> Self {
         match err {
-            DomainError::Invalid { code, message, .. }
-            | DomainError::InvalidState { code, message } => Self { code, message },
-            DomainError::Forbidden { message } => Self {
-                code: "FORBIDDEN",
-                message,
-            },
+            DomainError::Invalid { code, message, .. } | DomainError::InvalidState { code, message } => {
+                Self { code, message }
+            }
+            DomainError::Forbidden { message } => Self { code: "FORBIDDEN", message },
         }
     }
 }
@@ -92,41 +87,18 @@ impl RegistryRow {
         let name = crate::person::parse_subject_name(required(get("name"), "name")?, "name")?;
         let kind = SubjectKind::parse_field(required(get("kind"), "kind")?, "kind")?;
         if uscc.subject_kind().is_some_and(|k| k != kind) {
-            return Err(RowError::new(
-                "KIND_MISMATCH",
-                "主体类型与统一社会信用代码第2位不一致",
-            ));
+            return Err(RowError::new("KIND_MISMATCH", "主体类型与统一社会信用代码第2位不一致"));
         }
         let region = RegionCode::parse(required(get("region_code"), "region_code")?)?;
-        let industry = optional(get("industry_code"))
-            .map(IndustryCode::parse)
-            .transpose()?;
+        let industry = optional(get("industry_code")).map(IndustryCode::parse).transpose()?;
         let legal_rep_name = optional(get("legal_rep_name")).map(str::to_string);
-        let snapshot_date = parse_date(
-            required(get(SNAPSHOT_COLUMN), SNAPSHOT_COLUMN)?,
-            SNAPSHOT_COLUMN,
-        )?;
-        let established_on = optional(get("established_on"))
-            .map(|d| parse_date(d, "established_on"))
-            .transpose()?;
+        let snapshot_date = parse_date(required(get(SNAPSHOT_COLUMN), SNAPSHOT_COLUMN)?, SNAPSHOT_COLUMN)?;
+        let established_on = optional(get("established_on")).map(|d| parse_date(d, "established_on")).transpose()?;
         if established_on.is_some_and(|d| d > snapshot_date) {
-            return Err(RowError::new(
-                "INVALID_DATE",
-                "成立日期不能晚于名录快照日期",
-            ));
+            return Err(RowError::new("INVALID_DATE", "成立日期不能晚于名录快照日期"));
         }
         let status = RegistryStatus::parse_field(required(get("status"), "status")?, "status")?;
-        Ok(Self {
-            uscc,
-            name,
-            kind,
-            region,
-            industry,
-            legal_rep_name,
-            established_on,
-            status,
-            snapshot_date,
-        })
+        Ok(Self { uscc, name, kind, region, industry, legal_rep_name, established_on, status, snapshot_date })
     }
 }
 
@@ -194,16 +166,10 @@ pub fn match_registry(
     match facts.status {
         RegistryStatus::Active => {}
         RegistryStatus::Cancelled => {
-            return Err(DomainError::invalid_state(
-                "REGISTRY_CANCELLED",
-                "该主体在存续主体名录中已注销，不能注册",
-            ));
+            return Err(DomainError::invalid_state("REGISTRY_CANCELLED", "该主体在存续主体名录中已注销，不能注册"));
         }
         RegistryStatus::Revoked => {
-            return Err(DomainError::invalid_state(
-                "REGISTRY_REVOKED",
-                "该主体营业执照已被吊销，不能注册",
-            ));
+            return Err(DomainError::invalid_state("REGISTRY_REVOKED", "该主体营业执照已被吊销，不能注册"));
         }
     }
     if name_match_key(facts.name) != name_match_key(name) {
@@ -269,21 +235,13 @@ mod tests {
     }
 
     fn facts(status: RegistryStatus) -> RegistryFacts<'static> {
-        RegistryFacts {
-            name: "雷州市（某某）有限公司",
-            legal_rep_name: Some("张三"),
-            status,
-        }
+        RegistryFacts { name: "雷州市（某某）有限公司", legal_rep_name: Some("张三"), status }
     }
 
     #[test]
     fn a_matching_registration_is_verified_at_once() {
         assert_eq!(
-            match_registry(
-                Some(facts(RegistryStatus::Active)),
-                "雷州市(某某)有限公司",
-                "张三"
-            ),
+            match_registry(Some(facts(RegistryStatus::Active)), "雷州市(某某)有限公司", "张三"),
             Ok(RegistryMatch::Verified)
         );
     }
@@ -291,18 +249,12 @@ mod tests {
     #[test]
     fn mismatches_go_to_review_with_a_reason() {
         let f = Some(facts(RegistryStatus::Active));
-        assert_eq!(
-            match_registry(f, "别的公司", "张三"),
-            Ok(RegistryMatch::Review(ReviewReason::NameMismatch))
-        );
+        assert_eq!(match_registry(f, "别的公司", "张三"), Ok(RegistryMatch::Review(ReviewReason::NameMismatch)));
         assert_eq!(
             match_registry(f, "雷州市(某某)有限公司", "李四"),
             Ok(RegistryMatch::Review(ReviewReason::LegalRepMismatch))
         );
-        assert_eq!(
-            match_registry(None, "x", "y"),
-            Ok(RegistryMatch::Review(ReviewReason::NotInRegistry))
-        );
+        assert_eq!(match_registry(None, "x", "y"), Ok(RegistryMatch::Review(ReviewReason::NotInRegistry)));
     }
 
     #[test]

@@ -39,9 +39,7 @@ macro_rules! text_value {
         }
 
         impl<'de> ::serde::Deserialize<'de> for $name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(
-                deserializer: D,
-            ) -> Result<Self, D::Error> {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 let raw = <String as ::serde::Deserialize>::deserialize(deserializer)?;
                 Self::parse(&raw).map_err(::serde::de::Error::custom)
             }

@@ -6,9 +6,7 @@ use crate::{DomainError, SubjectKind};
 const CHARSET: &[u8; 31] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
 
 /// Weights of positions 1–17 in the check-character sum (3^i mod 31).
-const WEIGHTS: [u32; 17] = [
-    1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28,
-];
+const WEIGHTS: [u32; 17] = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
 
 const FIELD: &str = "uscc";
 const CODE: &str = "INVALID_USCC";
@@ -29,21 +27,14 @@ impl Uscc {
         let values = char_values(&code, 18)?;
         let (body, check) = values.split_at(17);
         if check != [check_value(body)] {
-            return Err(invalid(
-                "统一社会信用代码校验位不正确，请核对是否有输入错误",
-            ));
+            return Err(invalid("统一社会信用代码校验位不正确，请核对是否有输入错误"));
         }
         Ok(Self(code))
     }
 
     /// Assembles a USCC from its parts and appends the computed check character
     /// (for synthetic data): `county` must be 6 and `org9` 9 characters from the USCC set.
-    pub fn from_parts(
-        authority: char,
-        kind: char,
-        county: &str,
-        org9: &str,
-    ) -> Result<Self, DomainError> {
+    pub fn from_parts(authority: char, kind: char, county: &str, org9: &str) -> Result<Self, DomainError> {
         if county.chars().count() != 6 {
             return Err(invalid("统一社会信用代码的登记管理机关行政区划码应为6位"));
         }
@@ -104,9 +95,7 @@ pub fn check_char(first17: &str) -> Option<char> {
 fn char_values(code: &str, len: usize) -> Result<Vec<usize>, DomainError> {
     let actual = code.chars().count();
     if actual != len {
-        return Err(invalid(format!(
-            "统一社会信用代码长度应为18位，实际为{actual}位"
-        )));
+        return Err(invalid(format!("统一社会信用代码长度应为18位，实际为{actual}位")));
     }
     code.chars()
         .enumerate()
@@ -122,18 +111,12 @@ fn char_values(code: &str, len: usize) -> Result<Vec<usize>, DomainError> {
 }
 
 fn value_of(c: char) -> Option<usize> {
-    u8::try_from(c)
-        .ok()
-        .and_then(|b| CHARSET.iter().position(|&x| x == b))
+    u8::try_from(c).ok().and_then(|b| CHARSET.iter().position(|&x| x == b))
 }
 
 /// c18 = 31 − (Σ value·weight mod 31), where 31 maps to 0.
 fn check_value(first17: &[usize]) -> usize {
-    let sum: usize = first17
-        .iter()
-        .zip(WEIGHTS)
-        .map(|(&v, w)| v * w as usize)
-        .sum();
+    let sum: usize = first17.iter().zip(WEIGHTS).map(|(&v, w)| v * w as usize).sum();
     (31 - sum % 31) % 31
 }
 
@@ -148,11 +131,7 @@ mod tests {
 
     #[test]
     fn real_codes_parse() {
-        for code in [
-            "91350100M000100Y43",
-            "91110000802100433B",
-            "91440300192241158P",
-        ] {
+        for code in ["91350100M000100Y43", "91110000802100433B", "91440300192241158P"] {
             assert_eq!(Uscc::parse(code).unwrap().as_str(), code);
         }
     }
@@ -178,10 +157,7 @@ mod tests {
         let uscc = Uscc::from_parts('1', '1', "110000", "000013216").unwrap();
         assert_eq!(uscc.subject_kind(), None);
         let cooperative = Uscc::from_parts('9', '3', "350100", "MA0000001").unwrap();
-        assert_eq!(
-            cooperative.subject_kind(),
-            Some(SubjectKind::FarmerCooperative)
-        );
+        assert_eq!(cooperative.subject_kind(), Some(SubjectKind::FarmerCooperative));
     }
 
     #[test]
@@ -227,10 +203,7 @@ mod tests {
         use serde::de::value::{Error, StrDeserializer};
 
         let ok: StrDeserializer<'_, Error> = "91110000802100433B".into_deserializer();
-        assert_eq!(
-            Uscc::deserialize(ok).unwrap().as_str(),
-            "91110000802100433B"
-        );
+        assert_eq!(Uscc::deserialize(ok).unwrap().as_str(), "91110000802100433B");
         let bad: StrDeserializer<'_, Error> = "91110000802100433C".into_deserializer();
         assert!(Uscc::deserialize(bad).is_err());
     }
@@ -238,11 +211,8 @@ mod tests {
     const SET: &str = "0123456789ABCDEFGHJKLMNPQRTUWXY";
 
     fn body17() -> impl Strategy<Value = String> {
-        proptest::collection::vec(
-            proptest::sample::select(SET.chars().collect::<Vec<_>>()),
-            17,
-        )
-        .prop_map(|chars| chars.into_iter().collect())
+        proptest::collection::vec(proptest::sample::select(SET.chars().collect::<Vec<_>>()), 17)
+            .prop_map(|chars| chars.into_iter().collect())
     }
 
     proptest! {

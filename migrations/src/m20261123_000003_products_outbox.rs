@@ -140,11 +140,7 @@ impl MigrationTrait for Migration {
             .await?;
         manager
             .create_index(
-                Index::create()
-                    .name("ix_outbox_aggregate")
-                    .table(Outbox::Table)
-                    .col(Outbox::AggregateId)
-                    .to_owned(),
+                Index::create().name("ix_outbox_aggregate").table(Outbox::Table).col(Outbox::AggregateId).to_owned(),
             )
             .await
     }

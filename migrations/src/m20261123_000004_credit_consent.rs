@@ -107,7 +107,13 @@ enum Institutions {
     Id,
 }
 
-async fn index(manager: &SchemaManager<'_>, name: &str, table: impl IntoIden, cols: Vec<DynIden>, unique: bool) -> Result<(), DbErr> {
+async fn index(
+    manager: &SchemaManager<'_>,
+    name: &str,
+    table: impl IntoIden,
+    cols: Vec<DynIden>,
+    unique: bool,
+) -> Result<(), DbErr> {
     let mut i = Index::create();
     i.name(name).table(table);
     for c in cols {
@@ -141,7 +147,14 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        index(manager, "ux_credit_source_doc", CreditRecords::Table, vec![CreditRecords::Source.into_iden(), CreditRecords::DocNumber.into_iden()], true).await?;
+        index(
+            manager,
+            "ux_credit_source_doc",
+            CreditRecords::Table,
+            vec![CreditRecords::Source.into_iden(), CreditRecords::DocNumber.into_iden()],
+            true,
+        )
+        .await?;
         index(manager, "ix_credit_uscc", CreditRecords::Table, vec![CreditRecords::Uscc.into_iden()], false).await?;
 
         manager
@@ -158,7 +171,14 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        index(manager, "ux_tax_uscc_year", TaxRecords::Table, vec![TaxRecords::Uscc.into_iden(), TaxRecords::Year.into_iden()], true).await?;
+        index(
+            manager,
+            "ux_tax_uscc_year",
+            TaxRecords::Table,
+            vec![TaxRecords::Uscc.into_iden(), TaxRecords::Year.into_iden()],
+            true,
+        )
+        .await?;
 
         manager
             .create_table(
@@ -177,12 +197,29 @@ impl MigrationTrait for Migration {
                     .col(string_len(Consents::TextHash, 64))
                     .col(uuid(Consents::SignedBy))
                     .col(timestamp_with_time_zone(Consents::SignedAt))
-                    .foreign_key(ForeignKey::create().name("fk_consents_subject").from(Consents::Table, Consents::SubjectId).to(Subjects::Table, Subjects::Id))
-                    .foreign_key(ForeignKey::create().name("fk_consents_grantee").from(Consents::Table, Consents::GranteeId).to(Institutions::Table, Institutions::Id))
+                    .foreign_key(
+                        ForeignKey::create()
+                            .name("fk_consents_subject")
+                            .from(Consents::Table, Consents::SubjectId)
+                            .to(Subjects::Table, Subjects::Id),
+                    )
+                    .foreign_key(
+                        ForeignKey::create()
+                            .name("fk_consents_grantee")
+                            .from(Consents::Table, Consents::GranteeId)
+                            .to(Institutions::Table, Institutions::Id),
+                    )
                     .to_owned(),
             )
             .await?;
-        index(manager, "ix_consents_subject", Consents::Table, vec![Consents::SubjectId.into_iden(), Consents::GranteeId.into_iden()], false).await?;
+        index(
+            manager,
+            "ix_consents_subject",
+            Consents::Table,
+            vec![Consents::SubjectId.into_iden(), Consents::GranteeId.into_iden()],
+            false,
+        )
+        .await?;
 
         manager
             .create_table(
@@ -199,7 +236,14 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        index(manager, "ix_access_log_subject", AccessLog::Table, vec![AccessLog::SubjectId.into_iden(), AccessLog::Id.into_iden()], false).await?;
+        index(
+            manager,
+            "ix_access_log_subject",
+            AccessLog::Table,
+            vec![AccessLog::SubjectId.into_iden(), AccessLog::Id.into_iden()],
+            false,
+        )
+        .await?;
 
         manager
             .create_table(
@@ -216,11 +260,23 @@ impl MigrationTrait for Migration {
                     .col(string_len_null(Objections::Note, 1000))
                     .col(timestamp_with_time_zone_null(Objections::ResolvedAt))
                     .col(uuid_null(Objections::ResolvedBy))
-                    .foreign_key(ForeignKey::create().name("fk_objections_record").from(Objections::Table, Objections::RecordId).to(CreditRecords::Table, CreditRecords::Id))
+                    .foreign_key(
+                        ForeignKey::create()
+                            .name("fk_objections_record")
+                            .from(Objections::Table, Objections::RecordId)
+                            .to(CreditRecords::Table, CreditRecords::Id),
+                    )
                     .to_owned(),
             )
             .await?;
-        index(manager, "ix_objections_open", Objections::Table, vec![Objections::ResolvedAt.into_iden(), Objections::DueAt.into_iden()], false).await?;
+        index(
+            manager,
+            "ix_objections_open",
+            Objections::Table,
+            vec![Objections::ResolvedAt.into_iden(), Objections::DueAt.into_iden()],
+            false,
+        )
+        .await?;
 
         manager
             .create_table(
@@ -237,7 +293,8 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        index(manager, "ix_record_events_record", RecordEvents::Table, vec![RecordEvents::RecordId.into_iden()], false).await
+        index(manager, "ix_record_events_record", RecordEvents::Table, vec![RecordEvents::RecordId.into_iden()], false)
+            .await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {

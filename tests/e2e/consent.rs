@@ -31,12 +31,18 @@ async fn profile(app: &TestApp, token: &str, subject: &str, purpose: &str) -> xy
 }
 
 fn assert_denied(r: &xyd_tests::GqlResponse, what: &str) {
-    let err = r.error_at_path("creditProfile.tax").unwrap_or_else(|| panic!("{what}: no error at creditProfile.tax: {:#}", r.body));
+    let err = r
+        .error_at_path("creditProfile.tax")
+        .unwrap_or_else(|| panic!("{what}: no error at creditProfile.tax: {:#}", r.body));
     assert_eq!(err["extensions"]["code"], "CONSENT_REQUIRED", "{what}");
     assert!(r.at("/data/creditProfile/tax").is_null(), "{what}: tax leaked");
     let text = r.body.to_string();
     assert!(!text.contains("125000.50") && !text.contains("98765.43"), "{what}: a tax amount leaked");
-    assert_eq!(r.at("/data/creditProfile/publicRecords").as_array().map(Vec::len), Some(1), "{what}: public records still shown");
+    assert_eq!(
+        r.at("/data/creditProfile/publicRecords").as_array().map(Vec::len),
+        Some(1),
+        "{what}: public records still shown"
+    );
 }
 
 async fn grant_to(app: &TestApp, owner: &str, bank: &str, categories: &[&str], purpose: &str, seconds: i64) -> String {

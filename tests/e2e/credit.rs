@@ -7,15 +7,26 @@ use xyd_tests::fixtures::{PROFILE, credit_csv, tax_csv, uscc, uscc_in};
 use xyd_tests::{TestApp, both_backends};
 
 async fn flags(app: &TestApp, owner: &str, subject: &str) -> (bool, bool) {
-    let r = app.gql(Some(owner), "query($id: ID!) { subject(id: $id) { restricted trusted } }", json!({ "id": subject })).await;
+    let r = app
+        .gql(Some(owner), "query($id: ID!) { subject(id: $id) { restricted trusted } }", json!({ "id": subject }))
+        .await;
     r.ok();
     (r.at("/data/subject/restricted").as_bool().unwrap(), r.at("/data/subject/trusted").as_bool().unwrap())
 }
 
 async fn record_id(app: &TestApp, owner: &str, subject: &str, doc_title: &str) -> String {
-    let r = app.gql(Some(owner), "query($id: ID!) { creditRecords(subjectId: $id) { id title status } }", json!({ "id": subject })).await;
+    let r = app
+        .gql(
+            Some(owner),
+            "query($id: ID!) { creditRecords(subjectId: $id) { id title status } }",
+            json!({ "id": subject }),
+        )
+        .await;
     r.ok();
-    r.at("/data/creditRecords").as_array().unwrap().iter().find(|x| x["title"] == doc_title).unwrap()["id"].as_str().unwrap().to_string()
+    r.at("/data/creditRecords").as_array().unwrap().iter().find(|x| x["title"] == doc_title).unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string()
 }
 
 const FILE: &str = "mutation($r: ID!) { fileObjection(recordId: $r, reason: \"该处罚已撤销，附撤销决定书\") { id dueAt overdue record { status } } }";
@@ -28,14 +39,14 @@ both_backends! {
         let (owner, subject) = app.enterprise(&code, "雷州市失信测试有限公司", "张三").await;
         assert_eq!(flags(&app, &owner, &subject).await, (false, false));
         app.import(&bureau, "CREDIT", credit_csv(&[(&code, "SERIOUS_DISHONESTY", "失信〔2025〕1号", "列入严重失信主体名单")])).await.ok();
-        assert_eq!(flags(&app, &owner, &subject).await.0, true, "an active serious-dishonesty record restricts");
+        assert!(flags(&app, &owner, &subject).await.0, "an active serious-dishonesty record restricts");
         let record = record_id(&app, &owner, &subject, "列入严重失信主体名单").await;
 
         // Filing suspends the punitive effect while the objection is checked.
         let filed = app.gql(Some(&owner), FILE, json!({ "r": record })).await;
         filed.ok();
         assert_eq!(filed.str_at("/data/fileObjection/record/status"), "DISPUTED");
-        assert_eq!(flags(&app, &owner, &subject).await.0, false);
+        assert!(!flags(&app, &owner, &subject).await.0);
         app.gql(Some(&owner), FILE, json!({ "r": record })).await.expect_error("INVALID_STATE");
         let objection = filed.str_at("/data/fileObjection/id").to_string();
 
@@ -45,7 +56,7 @@ both_backends! {
         let upheld = app.gql(Some(&bureau), RESOLVE, json!({ "id": objection, "o": "UPHELD" })).await;
         upheld.ok();
         assert_eq!(upheld.str_at("/data/resolveObjection/record/status"), "ACTIVE");
-        assert_eq!(flags(&app, &owner, &subject).await.0, true);
+        assert!(flags(&app, &owner, &subject).await.0);
         app.gql(Some(&bureau), RESOLVE, json!({ "id": objection, "o": "CORRECTED" })).await.expect_error("INVALID_STATE");
 
         // A second objection, corrected: the record is revoked and the restriction lifts for good.
@@ -53,7 +64,7 @@ both_backends! {
         let second = second.str_at("/data/fileObjection/id").to_string();
         let corrected = app.gql(Some(&bureau), RESOLVE, json!({ "id": second, "o": "CORRECTED" })).await;
         assert_eq!(corrected.str_at("/data/resolveObjection/record/status"), "REVOKED");
-        assert_eq!(flags(&app, &owner, &subject).await.0, false);
+        assert!(!flags(&app, &owner, &subject).await.0);
 
         // Every change is audited.
         let db = app.db().conn();
@@ -73,7 +84,7 @@ both_backends! {
         let repaired = app.gql(Some(&bureau), "mutation($r: ID!) { repairRecord(recordId: $r, note: \"已履行义务，完成信用修复\") { status } }", json!({ "r": record })).await;
         repaired.ok();
         assert_eq!(repaired.str_at("/data/repairRecord/status"), "REPAIRED");
-        assert_eq!(flags(&app, &owner, &subject).await.0, false);
+        assert!(!flags(&app, &owner, &subject).await.0);
         let after = app.gql(Some(&bank), PROFILE, json!({ "s": subject, "p": "LOAN_APPLICATION" })).await;
         assert_eq!(after.at("/data/creditProfile/publicRecords"), &json!([]), "repaired records are hidden from banks");
         let official = app.gql(Some(&bureau), PROFILE, json!({ "s": subject, "p": "LOAN_APPLICATION" })).await;
@@ -115,7 +126,7 @@ both_backends! {
         assert_eq!(r.at("/data/importRecords/acceptedRows"), &json!(2));
         let codes: Vec<&str> = r.at("/data/importRecords/errors").as_array().unwrap().iter().map(|e| e["code"].as_str().unwrap()).collect();
         assert_eq!(codes, ["INVALID_YEAR", "OUT_OF_JURISDICTION", "INVALID_ENUM"]);
-        assert_eq!(flags(&app, &owner, &subject).await.1, true, "latest grade A");
+        assert!(flags(&app, &owner, &subject).await.1, "latest grade A");
         let credit = credit_csv(&[(&code, "TAX", "税〔2025〕1号", "纳税信用")]);
         let r = app.import(&bureau, "CREDIT", credit).await;
         assert_eq!(r.str_at("/data/importRecords/errors/0/code"), "TAX_IN_CREDIT_FILE");

@@ -39,7 +39,8 @@ async fn malformed_and_oversized_requests_are_client_errors() {
     let (status, ..) = post_raw(&app, "text/plain", b"{ me { id } }".to_vec(), modern).await;
     assert_eq!(status, 415);
 
-    let huge = format!("{{\"query\": \"{{ me {{ id }} }}\", \"variables\": {{\"x\": \"{}\"}}}}", "a".repeat(5 * 1024 * 1024));
+    let huge =
+        format!("{{\"query\": \"{{ me {{ id }} }}\", \"variables\": {{\"x\": \"{}\"}}}}", "a".repeat(5 * 1024 * 1024));
     let (status, _, body) = post_raw(&app, "application/json", huge.into_bytes(), modern).await;
     assert_eq!(status, 413);
     assert_eq!(body["errors"][0]["extensions"]["reason"], "PAYLOAD_TOO_LARGE");
@@ -61,11 +62,13 @@ async fn deep_and_invalid_queries_are_request_errors() {
     let deep = format!("{{ me {}{} }}", "{ institution ".repeat(19), "}".repeat(19));
     for query in [deep.as_str(), "{ nosuchfield }", "{ me { id "] {
         let body = json!({ "query": query }).to_string().into_bytes();
-        let (status, _, body) = post_raw(&app, "application/json", body.clone(), "application/graphql-response+json").await;
+        let (status, _, body) =
+            post_raw(&app, "application/json", body.clone(), "application/graphql-response+json").await;
         assert_eq!(status, 400, "{query}: {body}");
         assert!(body.get("data").is_none(), "a request error has no data entry");
         assert_eq!(body["errors"][0]["extensions"]["code"], "BAD_USER_INPUT");
-        let (legacy_status, media, _) = post_raw(&app, "application/json", body.to_string().into_bytes(), "application/json").await;
+        let (legacy_status, media, _) =
+            post_raw(&app, "application/json", body.to_string().into_bytes(), "application/json").await;
         assert!(legacy_status < 500);
         assert!(media.starts_with("application/json"));
     }

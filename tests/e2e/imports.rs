@@ -90,7 +90,10 @@ both_backends! {
 async fn running_job_accepted(app: &TestApp) -> i64 {
     let db = app.db().conn();
     let row = db
-        .query_one_raw(Statement::from_string(db.get_database_backend(), "SELECT COALESCE(MAX(accepted_rows), 0) AS n FROM import_jobs"))
+        .query_one_raw(Statement::from_string(
+            db.get_database_backend(),
+            "SELECT COALESCE(MAX(accepted_rows), 0) AS n FROM import_jobs",
+        ))
         .await
         .unwrap()
         .unwrap();

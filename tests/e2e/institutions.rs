@@ -3,7 +3,8 @@
 use serde_json::json;
 use xyd_tests::both_backends;
 
-const CREATE: &str = "mutation($i: CreateInstitutionInput!) { createInstitution(input: $i) { id kind name regionCode } }";
+const CREATE: &str =
+    "mutation($i: CreateInstitutionInput!) { createInstitution(input: $i) { id kind name regionCode } }";
 
 fn input(kind: &str, email: &str) -> serde_json::Value {
     json!({ "i": { "kind": kind, "name": format!("{kind} 雷州"), "regionCode": "440882",

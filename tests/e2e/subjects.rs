@@ -5,9 +5,12 @@ use serde_json::json;
 use xyd_tests::both_backends;
 use xyd_tests::fixtures::{REGISTER, RegistryCsv, broken, registration, uscc};
 
-const SUBJECT: &str = "query($id: ID!) { subject(id: $id) { id name legalRepName legalRepIdNumber verified verificationNote } }";
-const QUEUE: &str = "{ verificationQueue(first: 50) { totalCount nodes { id uscc verificationStatus } pageInfo { hasNextPage } } }";
-const VERIFY: &str = "mutation($id: ID!) { verifySubject(subjectId: $id) { id verified verifiedAt verificationStatus } }";
+const SUBJECT: &str =
+    "query($id: ID!) { subject(id: $id) { id name legalRepName legalRepIdNumber verified verificationNote } }";
+const QUEUE: &str =
+    "{ verificationQueue(first: 50) { totalCount nodes { id uscc verificationStatus } pageInfo { hasNextPage } } }";
+const VERIFY: &str =
+    "mutation($id: ID!) { verifySubject(subjectId: $id) { id verified verifiedAt verificationStatus } }";
 
 both_backends! {
     async fn an_invalid_uscc_names_the_field_and_creates_nothing(app) {

@@ -50,8 +50,7 @@ impl TestApp {
     /// Like `spawn`, adjusting the configuration first.
     pub async fn spawn_with(backend: Backend, adjust: impl FnOnce(&mut Config)) -> Option<TestApp> {
         let meili = MeiliServer::shared();
-        let mut config = Config::default();
-        config.environment = Environment::Development;
+        let mut config = Config { environment: Environment::Development, ..Config::default() };
         config.auth.jwt_secret = Secret::new(JWT_SECRET);
         config.bootstrap.admin_email = Some(ADMIN_EMAIL.into());
         config.bootstrap.admin_password = Secret::new(ADMIN_PASSWORD);
@@ -122,15 +121,26 @@ impl TestApp {
     }
 
     /// POST a GraphQL multipart upload: `variables.file` is the uploaded file.
-    pub async fn upload(&self, token: &str, query: &str, variables: Value, file_name: &str, bytes: Vec<u8>) -> GqlResponse {
+    pub async fn upload(
+        &self,
+        token: &str,
+        query: &str,
+        variables: Value,
+        file_name: &str,
+        bytes: Vec<u8>,
+    ) -> GqlResponse {
         let mut vars = variables;
         vars["file"] = Value::Null;
         let operations = json!({ "query": query, "variables": vars }).to_string();
         let form = reqwest::multipart::Form::new()
             .text("operations", operations)
             .text("map", r#"{"0": ["variables.file"]}"#)
-            .part("0", reqwest::multipart::Part::bytes(bytes).file_name(file_name.to_string()).mime_str("text/csv").unwrap());
-        let response = self.http.post(self.url("/graphql")).bearer_auth(token).multipart(form).send().await.expect("upload");
+            .part(
+                "0",
+                reqwest::multipart::Part::bytes(bytes).file_name(file_name.to_string()).mime_str("text/csv").unwrap(),
+            );
+        let response =
+            self.http.post(self.url("/graphql")).bearer_auth(token).multipart(form).send().await.expect("upload");
         GqlResponse::from(response).await
     }
 
@@ -151,9 +161,14 @@ impl TestApp {
     /// Register an enterprise; returns (access token, subject id).
     pub async fn enterprise(&self, uscc: &str, name: &str, legal_rep: &str) -> (String, String) {
         let email = format!("{}@ent.test", uuid::Uuid::now_v7().simple());
-        let r = self.gql(None, crate::fixtures::REGISTER, crate::fixtures::registration(uscc, name, legal_rep, &email)).await;
+        let r = self
+            .gql(None, crate::fixtures::REGISTER, crate::fixtures::registration(uscc, name, legal_rep, &email))
+            .await;
         r.ok();
-        (r.str_at("/data/registerSubject/accessToken").to_string(), r.str_at("/data/registerSubject/user/subject/id").to_string())
+        (
+            r.str_at("/data/registerSubject/accessToken").to_string(),
+            r.str_at("/data/registerSubject/user/subject/id").to_string(),
+        )
     }
 
     /// Create and publish a product as `bank`; returns its id.

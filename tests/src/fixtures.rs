@@ -41,7 +41,10 @@ impl Default for RegistryCsv {
 
 impl RegistryCsv {
     pub fn new() -> Self {
-        Self { text: "uscc,name,kind,region_code,industry_code,legal_rep_name,established_on,status,snapshot_date\n".into() }
+        Self {
+            text: "uscc,name,kind,region_code,industry_code,legal_rep_name,established_on,status,snapshot_date\n"
+                .into(),
+        }
     }
 
     /// Add an enterprise row in 雷州 with status 存续 on snapshot 2026-10-31.
@@ -50,8 +53,7 @@ impl RegistryCsv {
     }
 
     pub fn row_with(mut self, uscc: &str, name: &str, legal_rep: &str, region: &str, status: &str) -> Self {
-        self.text
-            .push_str(&format!("{uscc},{name},企业,{region},C1391,{legal_rep},2015-06-01,{status},2026-10-31\n"));
+        self.text.push_str(&format!("{uscc},{name},企业,{region},C1391,{legal_rep},2015-06-01,{status},2026-10-31\n"));
         self
     }
 
@@ -103,7 +105,8 @@ pub fn tax_csv(rows: &[(&str, i32, &str, &str)]) -> Vec<u8> {
     text.into_bytes()
 }
 
-pub const GRANT: &str = "mutation($i: GrantConsentInput!) { grantConsent(input: $i) { id active categories purpose textHash } }";
+pub const GRANT: &str =
+    "mutation($i: GrantConsentInput!) { grantConsent(input: $i) { id active categories purpose textHash } }";
 
 /// Variables of `grantConsent` to `grantee` for `categories` and `purpose`, valid for `seconds`.
 pub fn grant(grantee: &str, categories: &[&str], purpose: &str, seconds: i64) -> Value {

@@ -26,11 +26,7 @@ impl Principal {
 
     /// Fail unless the caller has one of `roles`.
     pub fn require_any(&self, roles: &[Role]) -> AppResult<()> {
-        if roles.contains(&self.role) {
-            Ok(())
-        } else {
-            Err(AppError::forbidden("当前账号无权执行此操作"))
-        }
+        if roles.contains(&self.role) { Ok(()) } else { Err(AppError::forbidden("当前账号无权执行此操作")) }
     }
 
     /// The subject of an enterprise user.

@@ -99,11 +99,20 @@ mod tests {
     use crate::config::{AuthConfig, Secret};
 
     fn service() -> TokenService {
-        TokenService::new(&AuthConfig { jwt_secret: Secret::new("k".repeat(8) + "0123456789abcdef0123456789"), ..Default::default() })
+        TokenService::new(&AuthConfig {
+            jwt_secret: Secret::new("k".repeat(8) + "0123456789abcdef0123456789"),
+            ..Default::default()
+        })
     }
 
     fn principal() -> Principal {
-        Principal { user_id: UserId::new(), role: Role::Bank, institution_id: Some(InstitutionId::new()), subject_id: None, session_id: Uuid::now_v7() }
+        Principal {
+            user_id: UserId::new(),
+            role: Role::Bank,
+            institution_id: Some(InstitutionId::new()),
+            subject_id: None,
+            session_id: Uuid::now_v7(),
+        }
     }
 
     #[test]

@@ -93,11 +93,7 @@ impl UserRepo {
             subject_id: Set(subject_id.map(|s| s.as_uuid())),
         };
         row.insert(conn).await.map_err(|e| {
-            if is_unique_violation(&e) {
-                AppError::conflict("EMAIL_TAKEN", "该邮箱已被注册")
-            } else {
-                e.into()
-            }
+            if is_unique_violation(&e) { AppError::conflict("EMAIL_TAKEN", "该邮箱已被注册") } else { e.into() }
         })
     }
 }

@@ -104,9 +104,19 @@ impl ConsentMutation {
         let grantee = match (&input.grantee_id, &input.demand_id) {
             (Some(g), None) => InstitutionId::parse(g).map_err(|e| AppError::from(e).at("input.granteeId"))?,
             (None, Some(_)) => {
-                return Err(AppError::bad_input("input.demandId", "NOT_AVAILABLE", "按融资需求授权将随融资对接功能开放"));
+                return Err(AppError::bad_input(
+                    "input.demandId",
+                    "NOT_AVAILABLE",
+                    "按融资需求授权将随融资对接功能开放",
+                ));
             }
-            _ => return Err(AppError::bad_input("input.granteeId", "ONE_GRANTEE", "须且只能指定被授权机构或融资需求之一")),
+            _ => {
+                return Err(AppError::bad_input(
+                    "input.granteeId",
+                    "ONE_GRANTEE",
+                    "须且只能指定被授权机构或融资需求之一",
+                ));
+            }
         };
         let categories: Vec<DataCategory> = input.categories.iter().map(|c| (*c).into()).collect();
         // Validity is kept to the second, as shown to the user, so a repeated grant matches exactly.
@@ -114,7 +124,13 @@ impl ConsentMutation {
         let terms = ConsentTerms::parse(&categories, input.purpose.into(), valid_until, Utc::now())
             .map_err(|e| AppError::from(e).prefixed("input"))?;
         let txn = state.db.begin_write().await?;
-        let row = ledger::grant(&*txn, subject, principal.user_id, Grant { grantee, terms, text_version: input.text_version }).await?;
+        let row = ledger::grant(
+            &*txn,
+            subject,
+            principal.user_id,
+            Grant { grantee, terms, text_version: input.text_version },
+        )
+        .await?;
         txn.commit().await?;
         Ok(Consent::many(state, vec![row]).await?.remove(0))
     }

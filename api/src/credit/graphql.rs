@@ -13,7 +13,8 @@ use crate::auth::principal::require_principal;
 use crate::consents::Consent;
 use crate::error::{AppError, AppResult};
 use crate::graphql::{
-    GqlAccessPurpose, GqlDataCategory, GqlDate, GqlDateTime, GqlMoney, GqlObjectionOutcome, GqlRecordStatus, GqlTaxGrade,
+    GqlAccessPurpose, GqlDataCategory, GqlDate, GqlDateTime, GqlMoney, GqlObjectionOutcome, GqlRecordStatus,
+    GqlTaxGrade,
 };
 use crate::institutions::{Institution, InstitutionRepo};
 use crate::pagination::{Connection, Page};
@@ -33,7 +34,6 @@ pub struct CreditRecord {
     pub valid_until: Option<GqlDate>,
     pub status: GqlRecordStatus,
 }
-
 
 impl CreditRecord {
     fn new(m: credit_record::Model) -> AppResult<Self> {
@@ -116,16 +116,27 @@ pub struct Objection {
 
 async fn objections_api(state: &AppState, rows: Vec<objection::Model>) -> AppResult<Vec<Objection>> {
     let ids: Vec<Uuid> = rows.iter().map(|o| o.record_id).collect();
-    let records = credit_record::Entity::find().filter(credit_record::Column::Id.is_in(ids)).all(state.db.conn()).await?;
+    let records =
+        credit_record::Entity::find().filter(credit_record::Column::Id.is_in(ids)).all(state.db.conn()).await?;
     let now = Utc::now();
     rows.into_iter()
         .map(|o| {
-            let record = records.iter().find(|r| r.id == o.record_id).cloned().ok_or_else(|| AppError::internal("objection record", o.record_id))?;
+            let record = records
+                .iter()
+                .find(|r| r.id == o.record_id)
+                .cloned()
+                .ok_or_else(|| AppError::internal("objection record", o.record_id))?;
             Ok(Objection {
                 id: ID(o.id.to_string()),
                 record: CreditRecord::new(record)?,
                 overdue: o.resolved_at.is_none() && o.due_at < now,
-                outcome: o.outcome.as_deref().map(ObjectionOutcome::parse).transpose().map_err(|e| AppError::internal("outcome", e))?.map(Into::into),
+                outcome: o
+                    .outcome
+                    .as_deref()
+                    .map(ObjectionOutcome::parse)
+                    .transpose()
+                    .map_err(|e| AppError::internal("outcome", e))?
+                    .map(Into::into),
                 reason: o.reason,
                 filed_at: GqlDateTime(o.filed_at),
                 due_at: GqlDateTime(o.due_at),
@@ -184,7 +195,8 @@ impl CreditQuery {
     async fn credit_records(&self, ctx: &Context<'_>, subject_id: ID) -> AppResult<Vec<CreditRecord>> {
         let principal = require_principal(ctx)?;
         let state = ctx.data_unchecked::<AppState>();
-        let subject = SubjectRepo::get(state.db.conn(), SubjectId::from_uuid(id_arg(&subject_id, "subjectId")?)).await?;
+        let subject =
+            SubjectRepo::get(state.db.conn(), SubjectId::from_uuid(id_arg(&subject_id, "subjectId")?)).await?;
         let viewer = profile::viewer_of(state, principal, &subject).await?;
         let rows = super::repo::records_of(state.db.conn(), &subject.uscc).await?;
         let visible: Vec<credit_record::Model> = rows
@@ -198,7 +210,16 @@ impl CreditQuery {
         if viewer != Viewer::Owner {
             let txn = state.db.begin_write().await?;
             let public: Vec<DataCategory> = DataCategory::ALL.iter().copied().filter(|c| c.is_public()).collect();
-            profile::log(&*txn, principal, principal.institution()?.as_uuid(), subject.id, xyd_domain::AccessPurpose::LoanApplication, None, &public).await?;
+            profile::log(
+                &*txn,
+                principal,
+                principal.institution()?.as_uuid(),
+                subject.id,
+                xyd_domain::AccessPurpose::LoanApplication,
+                None,
+                &public,
+            )
+            .await?;
             txn.commit().await?;
         }
         CreditRecord::many(visible)
@@ -228,18 +249,31 @@ impl CreditQuery {
             .all(state.db.conn())
             .await?;
         let consents = Consent::many(state, consent_rows).await?;
-        Connection::from_rows(page, total, rows, |r| r.id, |r| {
-            Ok(AccessLogEntry {
-                at: GqlDateTime(r.at),
-                institution: institutions.get(&r.institution_id).cloned().ok_or_else(|| AppError::internal("log institution", r.institution_id))?,
-                categories: decode(&r.categories)
-                    .map(|c| DataCategory::parse(c).map(Into::into))
-                    .collect::<Result<_, _>>()
-                    .map_err(|e| AppError::internal("log categories", e))?,
-                purpose: xyd_domain::AccessPurpose::parse(&r.purpose).map_err(|e| AppError::internal("log purpose", e))?.into(),
-                consent: r.consent_id.and_then(|id| consents.iter().find(|c| c.id.as_str() == id.to_string()).cloned()),
-            })
-        })
+        Connection::from_rows(
+            page,
+            total,
+            rows,
+            |r| r.id,
+            |r| {
+                Ok(AccessLogEntry {
+                    at: GqlDateTime(r.at),
+                    institution: institutions
+                        .get(&r.institution_id)
+                        .cloned()
+                        .ok_or_else(|| AppError::internal("log institution", r.institution_id))?,
+                    categories: decode(&r.categories)
+                        .map(|c| DataCategory::parse(c).map(Into::into))
+                        .collect::<Result<_, _>>()
+                        .map_err(|e| AppError::internal("log categories", e))?,
+                    purpose: xyd_domain::AccessPurpose::parse(&r.purpose)
+                        .map_err(|e| AppError::internal("log purpose", e))?
+                        .into(),
+                    consent: r
+                        .consent_id
+                        .and_then(|id| consents.iter().find(|c| c.id.as_str() == id.to_string()).cloned()),
+                })
+            },
+        )
     }
 
     /// Objections for a bureau's jurisdiction (admin: all), earliest due first.
@@ -281,7 +315,8 @@ impl CreditMutation {
     ) -> AppResult<Objection> {
         let principal = require_principal(ctx)?;
         let state = ctx.data_unchecked::<AppState>();
-        let resolved = objections::resolve(state, principal, id_arg(&id, "id")?, outcome.into(), note.as_deref()).await?;
+        let resolved =
+            objections::resolve(state, principal, id_arg(&id, "id")?, outcome.into(), note.as_deref()).await?;
         Ok(objections_api(state, vec![resolved]).await?.remove(0))
     }
 

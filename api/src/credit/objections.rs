@@ -3,7 +3,9 @@
 
 use chrono::{Duration, Utc};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Set,
+};
 use uuid::Uuid;
 use xyd_domain::credit::{self, OBJECTION_DAYS};
 use xyd_domain::{ObjectionOutcome, RecordStatus, RegionCode, SubjectId, Uscc};
@@ -16,7 +18,10 @@ use crate::institutions::Scope;
 use crate::state::AppState;
 use crate::subjects::{SubjectRepo, entity as subject_entity};
 
-async fn subject_of_record(conn: &impl ConnectionTrait, record: &credit_record::Model) -> AppResult<Option<subject_entity::Model>> {
+async fn subject_of_record(
+    conn: &impl ConnectionTrait,
+    record: &credit_record::Model,
+) -> AppResult<Option<subject_entity::Model>> {
     use crate::subjects::entity::{Column, Entity};
     Ok(Entity::find().filter(Column::Uscc.eq(record.uscc.clone())).one(conn).await?)
 }
@@ -66,7 +71,12 @@ fn text(value: &str, field: &str, what: &str) -> AppResult<String> {
 }
 
 /// The subject's user files an objection against one of its records.
-pub async fn file(state: &AppState, principal: &Principal, record_id: Uuid, reason: &str) -> AppResult<objection::Model> {
+pub async fn file(
+    state: &AppState,
+    principal: &Principal,
+    record_id: Uuid,
+    reason: &str,
+) -> AppResult<objection::Model> {
     let subject = principal.subject()?;
     let reason = text(reason, "reason", "异议理由")?;
     let txn = state.db.begin_write().await?;
@@ -132,13 +142,21 @@ pub async fn resolve(
         .filter(objection::Column::Id.eq(id))
         .exec(&*txn)
         .await?;
-    let resolved = objection::Entity::find_by_id(id).one(&*txn).await?.ok_or_else(|| AppError::internal("objection", "vanished"))?;
+    let resolved = objection::Entity::find_by_id(id)
+        .one(&*txn)
+        .await?
+        .ok_or_else(|| AppError::internal("objection", "vanished"))?;
     txn.commit().await?;
     Ok(resolved)
 }
 
 /// 信用修复 by a bureau of the subject's jurisdiction.
-pub async fn repair(state: &AppState, principal: &Principal, record_id: Uuid, note: &str) -> AppResult<credit_record::Model> {
+pub async fn repair(
+    state: &AppState,
+    principal: &Principal,
+    record_id: Uuid,
+    note: &str,
+) -> AppResult<credit_record::Model> {
     let note = text(note, "note", "修复说明")?;
     let txn = state.db.begin_write().await?;
     let record = repo::find_record(&*txn, record_id).await?;

@@ -56,7 +56,8 @@ pub async fn viewer_of(state: &AppState, principal: &Principal, subject: &subjec
         Role::Enterprise if principal.owns(SubjectId::from_uuid(subject.id)) => Ok(Viewer::Owner),
         Role::Bank => Ok(Viewer::Bank),
         Role::Bureau => {
-            let region = RegionCode::parse(&subject.region_code).map_err(|e| AppError::internal("subject region", e))?;
+            let region =
+                RegionCode::parse(&subject.region_code).map_err(|e| AppError::internal("subject region", e))?;
             Scope::of_bureau(state.db.conn(), principal).await?.ensure(&region)?;
             Ok(Viewer::Bureau)
         }
@@ -68,7 +69,12 @@ fn consent_required(category: &str) -> AppError {
     AppError::ConsentRequired(format!("查看{category}须取得该企业的有效授权"))
 }
 
-pub async fn read(state: &AppState, principal: &Principal, subject: SubjectId, purpose: AccessPurpose) -> AppResult<ProfileData> {
+pub async fn read(
+    state: &AppState,
+    principal: &Principal,
+    subject: SubjectId,
+    purpose: AccessPurpose,
+) -> AppResult<ProfileData> {
     let subject = SubjectRepo::get(state.db.conn(), subject).await?;
     let viewer = viewer_of(state, principal, &subject).await?;
     let view = match viewer {

@@ -63,19 +63,18 @@ pub async fn upsert_tax(conn: &impl ConnectionTrait, job: Uuid, rows: Vec<TaxRow
     for (i, r) in rows.iter().enumerate() {
         last.insert((r.uscc.as_str().to_string(), r.year), i);
     }
-    let models = rows
-        .into_iter()
-        .enumerate()
-        .filter(|(i, r)| last.get(&(r.uscc.as_str().to_string(), r.year)) == Some(i))
-        .map(|(_, r)| tax_record::ActiveModel {
-            id: Set(Uuid::now_v7()),
-            uscc: Set(r.uscc.as_str().to_string()),
-            year: Set(r.year),
-            grade: Set(r.grade.as_str().to_string()),
-            tax_paid: Set(r.tax_paid.fen()),
-            vat_sales: Set(r.vat_sales.map(|v| v.fen())),
-            import_job_id: Set(Some(job)),
-        });
+    let models =
+        rows.into_iter().enumerate().filter(|(i, r)| last.get(&(r.uscc.as_str().to_string(), r.year)) == Some(i)).map(
+            |(_, r)| tax_record::ActiveModel {
+                id: Set(Uuid::now_v7()),
+                uscc: Set(r.uscc.as_str().to_string()),
+                year: Set(r.year),
+                grade: Set(r.grade.as_str().to_string()),
+                tax_paid: Set(r.tax_paid.fen()),
+                vat_sales: Set(r.vat_sales.map(|v| v.fen())),
+                import_job_id: Set(Some(job)),
+            },
+        );
     let on_conflict = OnConflict::columns([tax_record::Column::Uscc, tax_record::Column::Year])
         .update_columns([tax_record::Column::Grade, tax_record::Column::TaxPaid, tax_record::Column::VatSales])
         .to_owned();
@@ -116,11 +115,8 @@ pub async fn recompute_flags(conn: &impl ConnectionTrait, usccs: &[&Uscc], polic
         return Ok(());
     }
     let backend = conn.get_database_backend();
-    let punitive: Vec<String> = RecordStatus::ALL
-        .iter()
-        .filter(|s| policy.punitive(**s))
-        .map(|s| format!("'{}'", s.as_str()))
-        .collect();
+    let punitive: Vec<String> =
+        RecordStatus::ALL.iter().filter(|s| policy.punitive(**s)).map(|s| format!("'{}'", s.as_str())).collect();
     let placeholders: Vec<String> = (1..=usccs.len())
         .map(|i| if backend == DatabaseBackend::Postgres { format!("${i}") } else { format!("?{i}") })
         .collect();

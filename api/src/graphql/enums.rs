@@ -2,8 +2,8 @@
 
 use xyd_domain::product::ProductStatus;
 use xyd_domain::{
-    AccessPurpose, DataCategory, InstitutionKind, ObjectionOutcome, ProductType, RecordStatus, Role, SubjectKind, TaxGrade,
-    VerificationStatus,
+    AccessPurpose, DataCategory, InstitutionKind, ObjectionOutcome, ProductType, RecordStatus, Role, SubjectKind,
+    TaxGrade, VerificationStatus,
 };
 
 macro_rules! mirror_enum {

@@ -56,7 +56,8 @@ pub async fn post(
     for err in &response.errors {
         state.app.metrics.graphql_error(error_code(err));
     }
-    let request_failed = response.data == async_graphql::Value::Null && response.errors.iter().all(|e| e.path.is_empty());
+    let request_failed =
+        response.data == async_graphql::Value::Null && response.errors.iter().all(|e| e.path.is_empty());
     let mut body = serde_json::to_value(&response).unwrap_or_else(|_| json!({}));
     let status = if request_failed {
         if let Value::Object(map) = &mut body {
@@ -80,16 +81,22 @@ async fn read_request(state: &HttpState, headers: &HeaderMap, body: Body) -> Res
         let limited = http_body_util::Limited::new(body, limits.upload_body_bytes);
         let reader = Body::new(limited).into_data_stream().map_err(std::io::Error::other).into_async_read();
         let options = MultipartOptions::default().max_file_size(limits.upload_body_bytes).max_num_files(4);
-        let batch = async_graphql::http::receive_batch_body(Some(content_type), reader, options).await.map_err(|e| {
-            match e {
-                async_graphql::ParseRequestError::PayloadTooLarge | async_graphql::ParseRequestError::Io(_) => too_large,
+        let batch = async_graphql::http::receive_batch_body(Some(content_type), reader, options).await.map_err(
+            |e| match e {
+                async_graphql::ParseRequestError::PayloadTooLarge | async_graphql::ParseRequestError::Io(_) => {
+                    too_large
+                }
                 _ => (StatusCode::BAD_REQUEST, "INVALID_MULTIPART", "文件上传请求格式不正确"),
-            }
-        })?;
+            },
+        )?;
         return batch.into_single().map_err(|_| batch_rejection());
     }
     if !(content_type.is_empty() || content_type.starts_with("application/json")) {
-        return Err((StatusCode::UNSUPPORTED_MEDIA_TYPE, "UNSUPPORTED_MEDIA_TYPE", "请求须为 application/json 或 multipart/form-data"));
+        return Err((
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "UNSUPPORTED_MEDIA_TYPE",
+            "请求须为 application/json 或 multipart/form-data",
+        ));
     }
     let bytes = to_bytes(body, limits.json_body_bytes).await.map_err(|_| too_large)?;
     let invalid = (StatusCode::BAD_REQUEST, "INVALID_JSON", "请求体不是合法的 GraphQL JSON 请求");
@@ -106,28 +113,30 @@ fn batch_rejection() -> Rejection {
 
 /// Subscriptions over WebSocket; the client authenticates in `connection_init` with
 /// `{"authorization": "Bearer <token>"}` (or `{"token": "<token>"}`).
-pub async fn websocket(State(state): State<HttpState>, protocol: GraphQLProtocol, upgrade: WebSocketUpgrade) -> Response {
-    upgrade
-        .protocols(async_graphql::http::ALL_WEBSOCKET_PROTOCOLS)
-        .on_upgrade(move |socket| {
-            let tokens_state = state.app.clone();
-            GraphQLWebSocket::new(socket, state.schema.clone(), protocol)
-                .on_connection_init(move |payload| async move {
-                    let mut data = Data::default();
-                    let token = payload
-                        .get("authorization")
-                        .or_else(|| payload.get("Authorization"))
-                        .and_then(Value::as_str)
-                        .map(|v| v.strip_prefix("Bearer ").unwrap_or(v))
-                        .or_else(|| payload.get("token").and_then(Value::as_str));
-                    if let Some(token) = token {
-                        let principal: Principal = tokens_state.tokens.verify(token).map_err(async_graphql::Error::from)?;
-                        data.insert(principal);
-                    }
-                    Ok(data)
-                })
-                .serve()
-        })
+pub async fn websocket(
+    State(state): State<HttpState>,
+    protocol: GraphQLProtocol,
+    upgrade: WebSocketUpgrade,
+) -> Response {
+    upgrade.protocols(async_graphql::http::ALL_WEBSOCKET_PROTOCOLS).on_upgrade(move |socket| {
+        let tokens_state = state.app.clone();
+        GraphQLWebSocket::new(socket, state.schema.clone(), protocol)
+            .on_connection_init(move |payload| async move {
+                let mut data = Data::default();
+                let token = payload
+                    .get("authorization")
+                    .or_else(|| payload.get("Authorization"))
+                    .and_then(Value::as_str)
+                    .map(|v| v.strip_prefix("Bearer ").unwrap_or(v))
+                    .or_else(|| payload.get("token").and_then(Value::as_str));
+                if let Some(token) = token {
+                    let principal: Principal = tokens_state.tokens.verify(token).map_err(async_graphql::Error::from)?;
+                    data.insert(principal);
+                }
+                Ok(data)
+            })
+            .serve()
+    })
 }
 
 fn bearer(headers: &HeaderMap) -> Option<&str> {
@@ -136,11 +145,7 @@ fn bearer(headers: &HeaderMap) -> Option<&str> {
 }
 
 fn accepts_graphql_response(headers: &HeaderMap) -> bool {
-    headers
-        .get_all(header::ACCEPT)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .any(|v| v.contains(GRAPHQL_RESPONSE))
+    headers.get_all(header::ACCEPT).iter().filter_map(|v| v.to_str().ok()).any(|v| v.contains(GRAPHQL_RESPONSE))
 }
 
 fn error_code(err: &ServerError) -> &str {
@@ -172,7 +177,8 @@ fn json_response(modern: bool, status: StatusCode, body: &Value) -> Response {
     let mut response = (status, body.to_string()).into_response();
     response.headers_mut().insert(
         header::CONTENT_TYPE,
-        HeaderValue::from_str(&format!("{media}; charset=utf-8")).unwrap_or(HeaderValue::from_static("application/json")),
+        HeaderValue::from_str(&format!("{media}; charset=utf-8"))
+            .unwrap_or(HeaderValue::from_static("application/json")),
     );
     response
 }

@@ -18,10 +18,8 @@ pub fn span(request: &Request<Body>) -> tracing::Span {
 }
 
 pub async fn observe(State(state): State<HttpState>, request: Request, next: Next) -> Response {
-    let route = request
-        .extensions()
-        .get::<MatchedPath>()
-        .map_or_else(|| "unmatched".to_string(), |p| p.as_str().to_string());
+    let route =
+        request.extensions().get::<MatchedPath>().map_or_else(|| "unmatched".to_string(), |p| p.as_str().to_string());
     let started = Instant::now();
     let response = next.run(request).await;
     state.app.metrics.observe_request(&route, response.status().as_u16(), started.elapsed());

@@ -37,8 +37,7 @@ pub async fn import_file(
         name.push(".rejected.csv");
         PathBuf::from(name)
     });
-    let report_file =
-        File::create(&report_path).with_context(|| format!("cannot create {}", report_path.display()))?;
+    let report_file = File::create(&report_path).with_context(|| format!("cannot create {}", report_path.display()))?;
 
     let name = file.file_name().map_or_else(|| file.display().to_string(), |n| n.to_string_lossy().into_owned());
     let txn = state.db.begin_write().await.map_err(|e| anyhow::anyhow!(e))?;

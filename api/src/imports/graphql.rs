@@ -49,7 +49,8 @@ pub struct ImportError {
 impl ImportJob {
     /// The 重错码 rate: (invalid + duplicate code rows) / total rows; null for an empty file.
     async fn erroneous_code_rate(&self) -> Option<f64> {
-        (self.total_rows > 0).then(|| (self.invalid_code_rows + self.duplicate_code_rows) as f64 / self.total_rows as f64)
+        (self.total_rows > 0)
+            .then(|| (self.invalid_code_rows + self.duplicate_code_rows) as f64 / self.total_rows as f64)
     }
 
     /// The first rejected rows, by line (at most 100; the CLI report has them all).
@@ -123,7 +124,8 @@ impl ImportMutation {
         let scope = Scope::of_bureau(state.db.conn(), principal).await?;
         let upload = file.value(ctx).map_err(|e| AppError::internal("read upload", e))?;
         let txn = state.db.begin_write().await?;
-        let created = job::create(&*txn, kind, &upload.filename, principal.institution_id, Some(principal.user_id)).await?;
+        let created =
+            job::create(&*txn, kind, &upload.filename, principal.institution_id, Some(principal.user_id)).await?;
         txn.commit().await?;
         let job_id = created.id;
         let options = RunOptions {
@@ -134,10 +136,13 @@ impl ImportMutation {
         };
         let run_state = state.clone();
         let task =
-            tokio::spawn(async move { super::run_kind(&run_state, job_id, kind, scope, upload.content, options).await });
+            tokio::spawn(
+                async move { super::run_kind(&run_state, job_id, kind, scope, upload.content, options).await },
+            );
         // The import goes on in the background if the wait runs out.
         let _ = tokio::time::timeout(Duration::from_secs(state.config.imports.wait_secs), task).await;
-        let job = job::find(state.db.conn(), job_id).await?.ok_or_else(|| AppError::internal("import job", "vanished"))?;
+        let job =
+            job::find(state.db.conn(), job_id).await?.ok_or_else(|| AppError::internal("import job", "vanished"))?;
         ImportJob::from_model(job)
     }
 }

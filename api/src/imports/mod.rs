@@ -35,7 +35,9 @@ pub async fn run_kind(
     let policy = state.config.credit.flag_policy();
     match kind {
         ImportKind::Registry => runner::run(&state.db, job, source, RegistryImporter::new(scope), options).await,
-        ImportKind::Credit => runner::run(&state.db, job, source, credit::CreditImporter { scope, policy }, options).await,
+        ImportKind::Credit => {
+            runner::run(&state.db, job, source, credit::CreditImporter { scope, policy }, options).await
+        }
         ImportKind::Tax => runner::run(&state.db, job, source, credit::TaxImporter { scope, policy }, options).await,
     }
 }

@@ -13,8 +13,14 @@ use crate::error::AppResult;
 use crate::institutions::Scope;
 use crate::subjects::registry;
 
-const COLUMNS: [&str; 6] =
-    [REQUIRED_COLUMNS[0], REQUIRED_COLUMNS[1], REQUIRED_COLUMNS[2], REQUIRED_COLUMNS[3], REQUIRED_COLUMNS[4], SNAPSHOT_COLUMN];
+const COLUMNS: [&str; 6] = [
+    REQUIRED_COLUMNS[0],
+    REQUIRED_COLUMNS[1],
+    REQUIRED_COLUMNS[2],
+    REQUIRED_COLUMNS[3],
+    REQUIRED_COLUMNS[4],
+    SNAPSHOT_COLUMN,
+];
 
 /// Validates registry rows against the importer's jurisdiction and the rows seen before in the file.
 pub struct RegistryImporter {

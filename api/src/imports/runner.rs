@@ -100,7 +100,8 @@ async fn write_batches<I: Importer>(
     let batch_rows = options.batch_rows.max(1);
     let keep_errors = options.keep_errors;
     let writer = importer.writer();
-    let reader = tokio::task::spawn_blocking(move || read(source, importer, batch_rows, options.report, options.progress, &tx));
+    let reader =
+        tokio::task::spawn_blocking(move || read(source, importer, batch_rows, options.report, options.progress, &tx));
     let mut totals = Counts::default();
     let mut kept = 0usize;
     while let Some(message) = rx.recv().await {
@@ -156,8 +157,7 @@ fn read<I: Importer>(
             return;
         }
     };
-    let missing: Vec<&str> =
-        importer.required_columns().iter().copied().filter(|c| !index.contains_key(*c)).collect();
+    let missing: Vec<&str> = importer.required_columns().iter().copied().filter(|c| !index.contains_key(*c)).collect();
     if !missing.is_empty() {
         let _ = tx.blocking_send(Err(format!("表头缺少必需列：{}", missing.join(", "))));
         return;

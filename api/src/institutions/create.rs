@@ -29,7 +29,8 @@ impl NewInstitution {
             name,
             region: RegionPrefix::parse(&input.region_code).map_err(|e| AppError::from(e).at("input.regionCode"))?,
             admin_email: Email::parse(&input.admin_email).map_err(|e| AppError::from(e).at("input.adminEmail"))?,
-            admin_password: Password::parse(&input.admin_password).map_err(|e| AppError::from(e).at("input.adminPassword"))?,
+            admin_password: Password::parse(&input.admin_password)
+                .map_err(|e| AppError::from(e).at("input.adminPassword"))?,
         })
     }
 }
@@ -43,12 +44,10 @@ pub async fn create_institution(state: &AppState, new: NewInstitution) -> AppRes
     let txn = state.db.begin_write().await?;
     let institution = InstitutionRepo::insert(&*txn, new.kind, &new.name, &new.region).await?;
     let id = xyd_domain::InstitutionId::parse(institution.id.as_str())?;
-    UserRepo::insert(&*txn, &new.admin_email, hash, role, Some(id), None)
-        .await
-        .map_err(|e| match e {
-            AppError::Conflict { code, message } => AppError::bad_input("input.adminEmail", code, message),
-            other => other,
-        })?;
+    UserRepo::insert(&*txn, &new.admin_email, hash, role, Some(id), None).await.map_err(|e| match e {
+        AppError::Conflict { code, message } => AppError::bad_input("input.adminEmail", code, message),
+        other => other,
+    })?;
     txn.commit().await?;
     Ok(institution)
 }

@@ -3,8 +3,7 @@
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseBackend, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set,
-    Statement,
+    ColumnTrait, ConnectionTrait, DatabaseBackend, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set, Statement,
 };
 use uuid::Uuid;
 
@@ -92,7 +91,12 @@ pub async fn complete(conn: &impl ConnectionTrait, ids: &[i64]) -> AppResult<()>
 }
 
 /// Release rows after a failure, to be retried after `retry_at`.
-pub async fn fail(conn: &impl ConnectionTrait, rows: &[Claimed], error: &str, retry_at: DateTime<Utc>) -> AppResult<()> {
+pub async fn fail(
+    conn: &impl ConnectionTrait,
+    rows: &[Claimed],
+    error: &str,
+    retry_at: DateTime<Utc>,
+) -> AppResult<()> {
     let Some(attempts) = rows.iter().map(|r| r.attempts).max() else { return Ok(()) };
     entity::Entity::update_many()
         .col_expr(entity::Column::Attempts, Expr::value(attempts + 1))

@@ -85,12 +85,19 @@ impl ProductFilter {
     fn parse(self) -> AppResult<DomainFilter> {
         let term_months = self
             .term_months
-            .map(|t| u16::try_from(t).map_err(|_| AppError::bad_input("filter.termMonths", "INVALID_TERM", "期限须为正整数")))
+            .map(|t| {
+                u16::try_from(t).map_err(|_| AppError::bad_input("filter.termMonths", "INVALID_TERM", "期限须为正整数"))
+            })
             .transpose()?;
         Ok(DomainFilter {
             product_types: self.product_types.unwrap_or_default().into_iter().map(Into::into).collect(),
             subject_kind: self.subject_kind.map(Into::into),
-            region_code: self.region_code.as_deref().map(RegionCode::parse).transpose().map_err(at("filter.regionCode"))?,
+            region_code: self
+                .region_code
+                .as_deref()
+                .map(RegionCode::parse)
+                .transpose()
+                .map_err(at("filter.regionCode"))?,
             industry_code: self
                 .industry_code
                 .as_deref()
@@ -101,7 +108,12 @@ impl ProductFilter {
             term_months,
             max_rate: self.max_rate.map(|r| r.0),
             tax_based: self.tax_based,
-            bank_id: self.bank_id.as_deref().map(|id| InstitutionId::parse(id)).transpose().map_err(at("filter.bankId"))?,
+            bank_id: self
+                .bank_id
+                .as_deref()
+                .map(|id| InstitutionId::parse(id))
+                .transpose()
+                .map_err(at("filter.bankId"))?,
         })
     }
 }
@@ -164,7 +176,8 @@ impl ProductQuery {
     async fn product(&self, ctx: &Context<'_>, id: ID) -> AppResult<Option<LoanProduct>> {
         let state = ctx.data_unchecked::<AppState>();
         let Some(row) = ProductRepo::find(state.db.conn(), product_id(&id)?).await? else { return Ok(None) };
-        let visible = row.status == xyd_domain::product::ProductStatus::Published.as_str() || owns(ctx.data_opt::<Principal>(), &row);
+        let visible = row.status == xyd_domain::product::ProductStatus::Published.as_str()
+            || owns(ctx.data_opt::<Principal>(), &row);
         if !visible {
             return Ok(None);
         }

@@ -78,7 +78,12 @@ pub async fn update(
     commit_change(state, &current, Some(&spec), status).await
 }
 
-pub async fn transition(state: &AppState, principal: &Principal, id: ProductId, step: Transition) -> AppResult<entity::Model> {
+pub async fn transition(
+    state: &AppState,
+    principal: &Principal,
+    id: ProductId,
+    step: Transition,
+) -> AppResult<entity::Model> {
     let current = owned(state, principal, id).await?;
     let status = status_of(&current)?;
     let next = match step {

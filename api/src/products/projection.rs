@@ -23,7 +23,13 @@ async fn documents(state: &AppState, products: Vec<entity::Model>) -> AppResult<
         .map(|p| {
             let bank = banks.get(&p.bank_id).map_or("", |b| b.name.as_str());
             let spec = spec_of(&p)?;
-            Ok(ProductDocument::new(ProductId::from_uuid(p.id), p.version, InstitutionId::from_uuid(p.bank_id), bank, &spec))
+            Ok(ProductDocument::new(
+                ProductId::from_uuid(p.id),
+                p.version,
+                InstitutionId::from_uuid(p.bank_id),
+                bank,
+                &spec,
+            ))
         })
         .collect()
 }

@@ -9,12 +9,14 @@ use sea_orm::{
     QuerySelect, Set,
 };
 use uuid::Uuid;
-use xyd_domain::product::{ProductFilter, ProductSpec, ProductSpecInput, ProductStatus, industry_prefixes_of, region_prefixes_of};
+use xyd_domain::product::{
+    ProductFilter, ProductSpec, ProductSpecInput, ProductStatus, industry_prefixes_of, region_prefixes_of,
+};
 use xyd_domain::{DataCategory, InstitutionId, Money, ProductId, ProductType, Rate, SubjectKind, TaxGrade};
 
 use super::entity::{self, Column};
-use crate::tags::{self, contains_any, decode, encode};
 use crate::error::{AppError, AppResult};
+use crate::tags::{self, contains_any, decode, encode};
 
 pub struct ProductRepo;
 
@@ -60,7 +62,10 @@ pub fn spec_of(m: &entity::Model) -> AppResult<ProductSpec> {
         min_years_in_operation: m.min_years,
         requires_clean_record: m.requires_clean_record,
         requires_verified: m.requires_verified,
-        required_consents: decode(&m.required_consents).map(DataCategory::parse).collect::<Result<_, _>>().map_err(bad)?,
+        required_consents: decode(&m.required_consents)
+            .map(DataCategory::parse)
+            .collect::<Result<_, _>>()
+            .map_err(bad)?,
         tax_based: m.tax_based,
         trusted_rate_discount: m.trusted_discount.map(Rate::from_bp).transpose().map_err(bad)?,
     };
@@ -194,13 +199,8 @@ impl ProductRepo {
         }
         let select = entity::Entity::find().filter(condition);
         let total = select.clone().count(conn).await?;
-        let rows = select
-            .order_by_asc(Column::RateMin)
-            .order_by_asc(Column::Id)
-            .offset(offset)
-            .limit(limit)
-            .all(conn)
-            .await?;
+        let rows =
+            select.order_by_asc(Column::RateMin).order_by_asc(Column::Id).offset(offset).limit(limit).all(conn).await?;
         Ok((total, rows))
     }
 

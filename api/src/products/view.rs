@@ -5,12 +5,12 @@ use xyd_domain::product::ProductStatus;
 use xyd_domain::{DataCategory, Money, ProductType, Rate, SubjectKind, TaxGrade};
 
 use super::entity;
-use crate::tags::decode;
 use crate::error::{AppError, AppResult};
 use crate::graphql::{
     GqlDataCategory, GqlDateTime, GqlMoney, GqlProductStatus, GqlProductType, GqlRate, GqlSubjectKind, GqlTaxGrade,
 };
 use crate::institutions::Institution;
+use crate::tags::decode;
 
 /// 金融产品 (loan product) as the API shows it.
 #[derive(Clone, Debug, SimpleObject)]

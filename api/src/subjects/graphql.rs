@@ -25,7 +25,8 @@ async fn view_for(state: &AppState, principal: &Principal, subject: &entity::Mod
         Role::Admin => Ok(SubjectView::Admin),
         Role::Bank => Ok(SubjectView::Bank),
         Role::Bureau => {
-            let region = RegionCode::parse(&subject.region_code).map_err(|e| AppError::internal("subject region", e))?;
+            let region =
+                RegionCode::parse(&subject.region_code).map_err(|e| AppError::internal("subject region", e))?;
             Scope::of_bureau(state.db.conn(), principal).await?.ensure(&region)?;
             Ok(SubjectView::Bureau)
         }
@@ -91,7 +92,12 @@ impl SubjectMutation {
     }
 
     /// Reject a pending verification with a reason the enterprise sees.
-    async fn reject_subject_verification(&self, ctx: &Context<'_>, subject_id: ID, reason: String) -> AppResult<Subject> {
+    async fn reject_subject_verification(
+        &self,
+        ctx: &Context<'_>,
+        subject_id: ID,
+        reason: String,
+    ) -> AppResult<Subject> {
         let principal = require_principal(ctx)?;
         let state = ctx.data_unchecked::<AppState>();
         let subject = verify::reject(state, principal, self::subject_id(&subject_id)?, &reason).await?;

@@ -68,7 +68,11 @@ impl Registration {
             name: at(parse_subject_name(&input.name, "name"), "input.name")?,
             kind,
             region: at(RegionCode::parse(&input.region_code), "input.regionCode")?,
-            industry: input.industry_code.as_deref().map(|c| at(IndustryCode::parse(c), "input.industryCode")).transpose()?,
+            industry: input
+                .industry_code
+                .as_deref()
+                .map(|c| at(IndustryCode::parse(c), "input.industryCode"))
+                .transpose()?,
             legal_rep_name: at(parse_person_name(&input.legal_rep_name, "legalRepName"), "input.legalRepName")?,
             legal_rep_id: input
                 .legal_rep_id_number

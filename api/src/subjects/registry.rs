@@ -59,7 +59,10 @@ pub async fn upsert(conn: &impl ConnectionTrait, job: Uuid, rows: Vec<RegistryRo
     for (i, r) in rows.iter().enumerate() {
         last.insert((r.uscc.as_str().to_string(), r.snapshot_date), i);
     }
-    let rows = rows.into_iter().enumerate().filter(|(i, r)| last.get(&(r.uscc.as_str().to_string(), r.snapshot_date)) == Some(i));
+    let rows = rows
+        .into_iter()
+        .enumerate()
+        .filter(|(i, r)| last.get(&(r.uscc.as_str().to_string(), r.snapshot_date)) == Some(i));
     let models = rows.map(|(_, r)| entry::ActiveModel {
         id: Set(Uuid::now_v7()),
         uscc: Set(r.uscc.as_str().to_string()),

@@ -77,8 +77,8 @@ impl SubjectRepo {
         prefix: Option<&RegionPrefix>,
         page: Page,
     ) -> AppResult<(i64, Vec<entity::Model>)> {
-        let mut query = entity::Entity::find()
-            .filter(entity::Column::VerificationStatus.eq(VerificationStatus::Pending.as_str()));
+        let mut query =
+            entity::Entity::find().filter(entity::Column::VerificationStatus.eq(VerificationStatus::Pending.as_str()));
         if let Some(prefix) = prefix {
             query = query.filter(entity::Column::RegionCode.starts_with(prefix.as_str()));
         }

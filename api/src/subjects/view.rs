@@ -54,8 +54,8 @@ pub struct Subject {
 impl Subject {
     pub fn new(m: entity::Model, view: SubjectView, cipher: &FieldCipher) -> AppResult<Self> {
         let kind = SubjectKind::parse(&m.kind).map_err(|e| AppError::internal("subject kind", e))?;
-        let status =
-            VerificationStatus::parse(&m.verification_status).map_err(|e| AppError::internal("verification status", e))?;
+        let status = VerificationStatus::parse(&m.verification_status)
+            .map_err(|e| AppError::internal("verification status", e))?;
         let legal_rep_name = match view {
             SubjectView::Owner | SubjectView::Admin => m.legal_rep_name,
             SubjectView::Bureau | SubjectView::Bank => mask_person_name(&m.legal_rep_name),

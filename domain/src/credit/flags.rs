@@ -46,8 +46,7 @@ pub struct SubjectFlags {
 
 /// The flags of a subject with `records` whose latest tax grade is `latest_grade`.
 pub fn flags(records: &[RecordFact], latest_grade: Option<TaxGrade>, policy: FlagPolicy) -> SubjectFlags {
-    let restricted =
-        records.iter().any(|r| r.category == DataCategory::SeriousDishonesty && policy.punitive(r.status));
+    let restricted = records.iter().any(|r| r.category == DataCategory::SeriousDishonesty && policy.punitive(r.status));
     let honored = records.iter().any(|r| r.category == DataCategory::Honor && r.status == RecordStatus::Active);
     SubjectFlags { restricted, trusted: honored || latest_grade == Some(TaxGrade::A) }
 }
@@ -65,8 +64,14 @@ mod tests {
         let r = [fact(DataCategory::SeriousDishonesty, RecordStatus::Disputed)];
         assert!(!flags(&r, None, FlagPolicy::default()).restricted);
         assert!(flags(&r, None, FlagPolicy { suspend_while_disputed: false }).restricted);
-        assert!(flags(&[fact(DataCategory::SeriousDishonesty, RecordStatus::Active)], None, FlagPolicy::default()).restricted);
-        assert!(!flags(&[fact(DataCategory::SeriousDishonesty, RecordStatus::Repaired)], None, FlagPolicy::default()).restricted);
+        assert!(
+            flags(&[fact(DataCategory::SeriousDishonesty, RecordStatus::Active)], None, FlagPolicy::default())
+                .restricted
+        );
+        assert!(
+            !flags(&[fact(DataCategory::SeriousDishonesty, RecordStatus::Repaired)], None, FlagPolicy::default())
+                .restricted
+        );
     }
 
     #[test]

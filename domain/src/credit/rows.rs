@@ -81,15 +81,15 @@ impl TaxRow {
     /// Validates one row against `today` (no future years).
     pub fn parse<'a>(get: impl Fn(&str) -> Option<&'a str>, today: NaiveDate) -> Result<Self, RowError> {
         let uscc = Uscc::parse(required(get("uscc"), "uscc")?)?;
-        let year: i32 = required(get("year"), "year")?
-            .parse()
-            .map_err(|_| RowError::new("INVALID_YEAR", "year 须为四位年份"))?;
+        let year: i32 =
+            required(get("year"), "year")?.parse().map_err(|_| RowError::new("INVALID_YEAR", "year 须为四位年份"))?;
         if !(1990..=today.year()).contains(&year) {
             return Err(RowError::new("INVALID_YEAR", format!("year 须在1990至{}之间", today.year())));
         }
         let grade = TaxGrade::parse_field(required(get("grade"), "grade")?, "grade")?;
         let money = |v: &str, column: &str| -> Result<Money, RowError> {
-            let m = Money::from_yuan_str(v).map_err(|_| RowError::new("INVALID_MONEY", format!("{column} 金额格式不正确")))?;
+            let m = Money::from_yuan_str(v)
+                .map_err(|_| RowError::new("INVALID_MONEY", format!("{column} 金额格式不正确")))?;
             if m.fen() < 0 {
                 return Err(RowError::new("INVALID_MONEY", format!("{column} 不能为负数")));
             }
@@ -119,8 +119,15 @@ mod tests {
 
     #[test]
     fn credit_rows_reject_tax_and_backward_dates() {
-        let good = [("uscc", USCC), ("category", "ADMIN_PENALTY"), ("source", "某局"), ("doc_number", "罚〔2025〕1号"),
-            ("title", "行政处罚"), ("decided_at", "2025-01-02"), ("valid_until", "2026-01-02")];
+        let good = [
+            ("uscc", USCC),
+            ("category", "ADMIN_PENALTY"),
+            ("source", "某局"),
+            ("doc_number", "罚〔2025〕1号"),
+            ("title", "行政处罚"),
+            ("decided_at", "2025-01-02"),
+            ("valid_until", "2026-01-02"),
+        ];
         let m = map(&good);
         assert!(CreditRow::parse(|c| m.get(c).copied()).is_ok());
         let mut tax = good;

@@ -2,8 +2,7 @@
 //! eligibility rules and the data it needs consent for.
 
 use crate::{
-    DataCategory, DomainError, IndustryCode, Money, ProductType, Rate, RegionCode, RegionPrefix,
-    SubjectKind, TaxGrade,
+    DataCategory, DomainError, IndustryCode, Money, ProductType, Rate, RegionCode, RegionPrefix, SubjectKind, TaxGrade,
 };
 
 /// Platform-wide limits on product terms (configurable per deployment).
@@ -138,31 +137,15 @@ impl ProductSpec {
     /// consents authorized …) but not the configurable rate ceiling, term limit or the bank's
     /// service area, which may have changed since the product was saved.
     pub fn restore(input: ProductSpecInput) -> Result<Self, DomainError> {
-        Self::build(
-            input,
-            &Policy {
-                max_rate: None,
-                max_term_months: u16::MAX,
-                service_area: None,
-            },
-        )
+        Self::build(input, &Policy { max_rate: None, max_term_months: u16::MAX, service_area: None })
     }
 
     fn build(input: ProductSpecInput, policy: &Policy<'_>) -> Result<Self, DomainError> {
         let name = text(&input.name, "name", "产品名称", NAME_CHARS)?;
         if name.chars().any(char::is_control) {
-            return Err(DomainError::invalid(
-                "name",
-                "INVALID_CHARACTERS",
-                "产品名称不能包含换行等控制字符",
-            ));
+            return Err(DomainError::invalid("name", "INVALID_CHARACTERS", "产品名称不能包含换行等控制字符"));
         }
-        let description = text(
-            &input.description,
-            "description",
-            "产品介绍",
-            DESCRIPTION_CHARS,
-        )?;
+        let description = text(&input.description, "description", "产品介绍", DESCRIPTION_CHARS)?;
 
         positive_amount(input.amount_min, "amountMin", "最低金额")?;
         positive_amount(input.amount_max, "amountMax", "最高金额")?;
@@ -170,10 +153,7 @@ impl ProductSpec {
             return Err(DomainError::invalid(
                 "amountMin",
                 "RANGE_ORDER",
-                format!(
-                    "最低金额不能高于最高金额（{}元 > {}元）",
-                    input.amount_min, input.amount_max
-                ),
+                format!("最低金额不能高于最高金额（{}元 > {}元）", input.amount_min, input.amount_max),
             ));
         }
 
@@ -193,10 +173,7 @@ impl ProductSpec {
             return Err(DomainError::invalid(
                 "rateMin",
                 "RANGE_ORDER",
-                format!(
-                    "最低年利率不能高于最高年利率（{}% > {}%）",
-                    input.rate_min, input.rate_max
-                ),
+                format!("最低年利率不能高于最高年利率（{}% > {}%）", input.rate_min, input.rate_max),
             ));
         }
 
@@ -222,18 +199,13 @@ impl ProductSpec {
         let min_years_in_operation = match input.min_years_in_operation {
             None => None,
             Some(years) => Some(
-                u16::try_from(years)
-                    .ok()
-                    .filter(|&y| i32::from(y) <= MAX_YEARS_IN_OPERATION)
-                    .ok_or_else(|| {
-                        DomainError::invalid(
-                            "minYearsInOperation",
-                            "OUT_OF_RANGE",
-                            format!(
-                                "最低经营年限应在0至{MAX_YEARS_IN_OPERATION}年之间，收到{years}"
-                            ),
-                        )
-                    })?,
+                u16::try_from(years).ok().filter(|&y| i32::from(y) <= MAX_YEARS_IN_OPERATION).ok_or_else(|| {
+                    DomainError::invalid(
+                        "minYearsInOperation",
+                        "OUT_OF_RANGE",
+                        format!("最低经营年限应在0至{MAX_YEARS_IN_OPERATION}年之间，收到{years}"),
+                    )
+                })?,
             ),
         };
 
@@ -241,10 +213,7 @@ impl ProductSpec {
             return Err(DomainError::invalid(
                 "requiredConsents",
                 "NOT_AUTHORIZED_CATEGORY",
-                format!(
-                    "“{}”属于公示信息，银行无需授权即可查看，不能列为需授权的数据",
-                    public.label_zh()
-                ),
+                format!("“{}”属于公示信息，银行无需授权即可查看，不能列为需授权的数据", public.label_zh()),
             ));
         }
         let mut required_consents = input.required_consents;
@@ -261,10 +230,7 @@ impl ProductSpec {
             return Err(DomainError::invalid(
                 "trustedRateDiscount",
                 "DISCOUNT_TOO_LARGE",
-                format!(
-                    "守信优惠（{}个百分点）不能超过最低年利率{}%",
-                    discount, input.rate_min
-                ),
+                format!("守信优惠（{}个百分点）不能超过最低年利率{}%", discount, input.rate_min),
             ));
         }
 
@@ -305,16 +271,8 @@ impl ProductSpec {
             rate_min: self.rate_min,
             rate_max: self.rate_max,
             subject_kinds: self.subject_kinds.clone(),
-            region_prefixes: self
-                .region_prefixes
-                .iter()
-                .map(|p| p.as_str().to_owned())
-                .collect(),
-            industry_codes: self
-                .industry_codes
-                .iter()
-                .map(|c| c.as_str().to_owned())
-                .collect(),
+            region_prefixes: self.region_prefixes.iter().map(|p| p.as_str().to_owned()).collect(),
+            industry_codes: self.industry_codes.iter().map(|c| c.as_str().to_owned()).collect(),
             min_tax_grade: self.min_tax_grade,
             min_years_in_operation: self.min_years_in_operation.map(i32::from),
             requires_clean_record: self.requires_clean_record,
@@ -457,21 +415,13 @@ fn text(
     let value = raw.trim();
     let count = value.chars().count();
     if count == 0 {
-        return Err(DomainError::invalid(
-            field,
-            "REQUIRED",
-            format!("{label}不能为空"),
-        ));
+        return Err(DomainError::invalid(field, "REQUIRED", format!("{label}不能为空")));
     }
     if !chars.contains(&count) {
         return Err(DomainError::invalid(
             field,
             "INVALID_LENGTH",
-            format!(
-                "{label}应为{}至{}个字符，当前为{count}个",
-                chars.start(),
-                chars.end()
-            ),
+            format!("{label}应为{}至{}个字符，当前为{count}个", chars.start(), chars.end()),
         ));
     }
     Ok(value.to_owned())
@@ -481,47 +431,23 @@ fn positive_amount(amount: Money, field: &'static str, label: &str) -> Result<()
     if amount.is_positive() {
         Ok(())
     } else {
-        Err(DomainError::invalid(
-            field,
-            "NOT_POSITIVE",
-            format!("{label}必须大于0元"),
-        ))
+        Err(DomainError::invalid(field, "NOT_POSITIVE", format!("{label}必须大于0元")))
     }
 }
 
-fn term(
-    months: i32,
-    field: &'static str,
-    label: &str,
-    policy: &Policy<'_>,
-) -> Result<u16, DomainError> {
-    u16::try_from(months)
-        .ok()
-        .filter(|m| (1..=policy.max_term_months).contains(m))
-        .ok_or_else(|| {
-            DomainError::invalid(
-                field,
-                "OUT_OF_RANGE",
-                format!(
-                    "{label}应在1至{}个月之间，收到{months}",
-                    policy.max_term_months
-                ),
-            )
-        })
+fn term(months: i32, field: &'static str, label: &str, policy: &Policy<'_>) -> Result<u16, DomainError> {
+    u16::try_from(months).ok().filter(|m| (1..=policy.max_term_months).contains(m)).ok_or_else(|| {
+        DomainError::invalid(
+            field,
+            "OUT_OF_RANGE",
+            format!("{label}应在1至{}个月之间，收到{months}", policy.max_term_months),
+        )
+    })
 }
 
-fn rate(
-    rate: Rate,
-    field: &'static str,
-    label: &str,
-    policy: &Policy<'_>,
-) -> Result<(), DomainError> {
+fn rate(rate: Rate, field: &'static str, label: &str, policy: &Policy<'_>) -> Result<(), DomainError> {
     if rate.bp() <= 0 {
-        return Err(DomainError::invalid(
-            field,
-            "NOT_POSITIVE",
-            format!("{label}必须大于0%"),
-        ));
+        return Err(DomainError::invalid(field, "NOT_POSITIVE", format!("{label}必须大于0%")));
     }
     if let Some(ceiling) = policy.max_rate
         && rate > ceiling
@@ -535,16 +461,9 @@ fn rate(
     Ok(())
 }
 
-fn region_prefixes(
-    raw: &[String],
-    service_area: Option<&RegionPrefix>,
-) -> Result<Vec<RegionPrefix>, DomainError> {
+fn region_prefixes(raw: &[String], service_area: Option<&RegionPrefix>) -> Result<Vec<RegionPrefix>, DomainError> {
     if raw.is_empty() {
-        return Err(DomainError::invalid(
-            "regionPrefixes",
-            "REQUIRED",
-            "请至少填写一个服务区域（行政区划代码前缀）",
-        ));
+        return Err(DomainError::invalid("regionPrefixes", "REQUIRED", "请至少填写一个服务区域（行政区划代码前缀）"));
     }
     let mut prefixes = Vec::with_capacity(raw.len());
     for text in raw {
@@ -573,11 +492,7 @@ fn canonical<T: Ord>(mut items: Vec<T>) -> Vec<T> {
 /// The same error reported against the list field `field`.
 fn refield(err: DomainError, field: &'static str) -> DomainError {
     match err {
-        DomainError::Invalid { code, message, .. } => DomainError::Invalid {
-            field,
-            code,
-            message,
-        },
+        DomainError::Invalid { code, message, .. } => DomainError::Invalid { field, code, message },
         other => other,
     }
 }
@@ -598,11 +513,7 @@ pub(crate) mod tests {
             term_months_max: 36,
             rate_min: Rate::from_bp(345).unwrap(),
             rate_max: Rate::from_bp(600).unwrap(),
-            subject_kinds: vec![
-                SubjectKind::IndividualBusiness,
-                SubjectKind::Enterprise,
-                SubjectKind::Enterprise,
-            ],
+            subject_kinds: vec![SubjectKind::IndividualBusiness, SubjectKind::Enterprise, SubjectKind::Enterprise],
             region_prefixes: vec!["350102".into(), "3501".into(), "3501".into()],
             industry_codes: vec!["1391".into(), "F".into()],
             min_tax_grade: Some(TaxGrade::B),
@@ -646,10 +557,7 @@ pub(crate) mod tests {
     fn valid_input_is_canonicalized() {
         let spec = sample_spec();
         assert_eq!(spec.name(), "税易贷");
-        assert_eq!(
-            spec.subject_kinds(),
-            [SubjectKind::Enterprise, SubjectKind::IndividualBusiness]
-        );
+        assert_eq!(spec.subject_kinds(), [SubjectKind::Enterprise, SubjectKind::IndividualBusiness]);
         let regions: Vec<_> = spec.region_prefixes().iter().map(|p| p.as_str()).collect();
         assert_eq!(regions, ["3501", "350102"]);
         let industries: Vec<_> = spec.industry_codes().iter().map(|c| c.as_str()).collect();
@@ -672,20 +580,14 @@ pub(crate) mod tests {
         let spec = sample_spec();
         assert_eq!(ProductSpec::restore(spec.to_input()).unwrap(), spec);
         assert_eq!(parse(spec.to_input()).unwrap(), spec);
-        assert_eq!(
-            spec.to_input().required_consents,
-            [DataCategory::Tax, DataCategory::SocialInsurance]
-        );
+        assert_eq!(spec.to_input().required_consents, [DataCategory::Tax, DataCategory::SocialInsurance]);
     }
 
     #[test]
     fn tax_consent_is_not_duplicated() {
         let mut input = sample_input();
         input.required_consents = vec![DataCategory::Tax, DataCategory::Tax];
-        assert_eq!(
-            parse(input).unwrap().required_consents(),
-            [DataCategory::Tax]
-        );
+        assert_eq!(parse(input).unwrap().required_consents(), [DataCategory::Tax]);
         let mut input = sample_input();
         input.tax_based = false;
         input.required_consents.clear();
@@ -732,55 +634,13 @@ pub(crate) mod tests {
     #[test]
     fn each_rule_reports_its_field_and_code() {
         let cases: Vec<(&str, Mutation, &str, &str, &str)> = vec![
-            (
-                "name too short",
-                |i| i.name = " 贷 ".into(),
-                "name",
-                "INVALID_LENGTH",
-                "产品名称应为2至60个字符",
-            ),
-            (
-                "name blank",
-                |i| i.name = "   ".into(),
-                "name",
-                "REQUIRED",
-                "产品名称不能为空",
-            ),
-            (
-                "name too long",
-                |i| i.name = "名".repeat(61),
-                "name",
-                "INVALID_LENGTH",
-                "当前为61个",
-            ),
-            (
-                "name control",
-                |i| i.name = "税易\n贷".into(),
-                "name",
-                "INVALID_CHARACTERS",
-                "控制字符",
-            ),
-            (
-                "description empty",
-                |i| i.description = " ".into(),
-                "description",
-                "REQUIRED",
-                "产品介绍不能为空",
-            ),
-            (
-                "description too long",
-                |i| i.description = "x".repeat(2001),
-                "description",
-                "INVALID_LENGTH",
-                "1至2000",
-            ),
-            (
-                "amount min zero",
-                |i| i.amount_min = Money::ZERO,
-                "amountMin",
-                "NOT_POSITIVE",
-                "最低金额必须大于0",
-            ),
+            ("name too short", |i| i.name = " 贷 ".into(), "name", "INVALID_LENGTH", "产品名称应为2至60个字符"),
+            ("name blank", |i| i.name = "   ".into(), "name", "REQUIRED", "产品名称不能为空"),
+            ("name too long", |i| i.name = "名".repeat(61), "name", "INVALID_LENGTH", "当前为61个"),
+            ("name control", |i| i.name = "税易\n贷".into(), "name", "INVALID_CHARACTERS", "控制字符"),
+            ("description empty", |i| i.description = " ".into(), "description", "REQUIRED", "产品介绍不能为空"),
+            ("description too long", |i| i.description = "x".repeat(2001), "description", "INVALID_LENGTH", "1至2000"),
+            ("amount min zero", |i| i.amount_min = Money::ZERO, "amountMin", "NOT_POSITIVE", "最低金额必须大于0"),
             (
                 "amount max negative",
                 |i| i.amount_max = Money::from_fen(-1),
@@ -795,20 +655,8 @@ pub(crate) mod tests {
                 "RANGE_ORDER",
                 "最低金额不能高于最高金额",
             ),
-            (
-                "term min zero",
-                |i| i.term_months_min = 0,
-                "termMonthsMin",
-                "OUT_OF_RANGE",
-                "1至360个月",
-            ),
-            (
-                "term min negative",
-                |i| i.term_months_min = -6,
-                "termMonthsMin",
-                "OUT_OF_RANGE",
-                "收到-6",
-            ),
+            ("term min zero", |i| i.term_months_min = 0, "termMonthsMin", "OUT_OF_RANGE", "1至360个月"),
+            ("term min negative", |i| i.term_months_min = -6, "termMonthsMin", "OUT_OF_RANGE", "收到-6"),
             (
                 "term max over",
                 |i| i.term_months_max = 361,
@@ -816,27 +664,9 @@ pub(crate) mod tests {
                 "OUT_OF_RANGE",
                 "最长期限应在1至360个月之间",
             ),
-            (
-                "term max huge",
-                |i| i.term_months_max = 70_000,
-                "termMonthsMax",
-                "OUT_OF_RANGE",
-                "1至360",
-            ),
-            (
-                "terms reversed",
-                |i| i.term_months_min = 37,
-                "termMonthsMin",
-                "RANGE_ORDER",
-                "最短期限不能长于最长期限",
-            ),
-            (
-                "rate min zero",
-                |i| i.rate_min = rate(0),
-                "rateMin",
-                "NOT_POSITIVE",
-                "最低年利率必须大于0",
-            ),
+            ("term max huge", |i| i.term_months_max = 70_000, "termMonthsMax", "OUT_OF_RANGE", "1至360"),
+            ("terms reversed", |i| i.term_months_min = 37, "termMonthsMin", "RANGE_ORDER", "最短期限不能长于最长期限"),
+            ("rate min zero", |i| i.rate_min = rate(0), "rateMin", "NOT_POSITIVE", "最低年利率必须大于0"),
             (
                 "rate max above ceiling",
                 |i| i.rate_max = rate(2401),
@@ -854,27 +684,9 @@ pub(crate) mod tests {
                 "RATE_ABOVE_CEILING",
                 "24.00%",
             ),
-            (
-                "rates reversed",
-                |i| i.rate_min = rate(601),
-                "rateMin",
-                "RANGE_ORDER",
-                "最低年利率不能高于最高年利率",
-            ),
-            (
-                "no subject kind",
-                |i| i.subject_kinds.clear(),
-                "subjectKinds",
-                "REQUIRED",
-                "至少选择一种",
-            ),
-            (
-                "no region",
-                |i| i.region_prefixes.clear(),
-                "regionPrefixes",
-                "REQUIRED",
-                "至少填写一个服务区域",
-            ),
+            ("rates reversed", |i| i.rate_min = rate(601), "rateMin", "RANGE_ORDER", "最低年利率不能高于最高年利率"),
+            ("no subject kind", |i| i.subject_kinds.clear(), "subjectKinds", "REQUIRED", "至少选择一种"),
+            ("no region", |i| i.region_prefixes.clear(), "regionPrefixes", "REQUIRED", "至少填写一个服务区域"),
             (
                 "bad region",
                 |i| i.region_prefixes.push("35010".into()),
@@ -896,13 +708,7 @@ pub(crate) mod tests {
                 "OUTSIDE_SERVICE_AREA",
                 "“35”",
             ),
-            (
-                "bad industry",
-                |i| i.industry_codes.push("C44".into()),
-                "industryCodes",
-                "INVALID_INDUSTRY_CODE",
-                "门类",
-            ),
+            ("bad industry", |i| i.industry_codes.push("C44".into()), "industryCodes", "INVALID_INDUSTRY_CODE", "门类"),
             (
                 "years negative",
                 |i| i.min_years_in_operation = Some(-1),
@@ -936,11 +742,7 @@ pub(crate) mod tests {
             let mut input = sample_input();
             mutate(&mut input);
             match parse(input) {
-                Err(DomainError::Invalid {
-                    field,
-                    code,
-                    message,
-                }) => {
+                Err(DomainError::Invalid { field, code, message }) => {
                     assert_eq!((field, code), (want_field, want_code), "{case}: {message}");
                     assert!(message.contains(want_message), "{case}: {message}");
                 }
@@ -951,10 +753,7 @@ pub(crate) mod tests {
 
     #[test]
     fn custom_rules_apply() {
-        let rules = ProductRules {
-            max_rate: rate(1500),
-            max_term_months: 60,
-        };
+        let rules = ProductRules { max_rate: rate(1500), max_term_months: 60 };
         let mut input = sample_input();
         input.term_months_max = 61;
         let err = ProductSpec::parse(input, &rules, &fuzhou()).unwrap_err();
@@ -986,22 +785,13 @@ pub(crate) mod tests {
 
         let mut input = sample_input();
         input.amount_min = Money::from_fen(300_000_001);
-        assert_eq!(
-            ProductSpec::restore(input).unwrap_err().code(),
-            "RANGE_ORDER"
-        );
+        assert_eq!(ProductSpec::restore(input).unwrap_err().code(), "RANGE_ORDER");
         let mut input = sample_input();
         input.region_prefixes = vec!["4".into()];
-        assert_eq!(
-            ProductSpec::restore(input).unwrap_err().code(),
-            "INVALID_REGION_CODE"
-        );
+        assert_eq!(ProductSpec::restore(input).unwrap_err().code(), "INVALID_REGION_CODE");
         let mut input = sample_input();
         input.required_consents = vec![DataCategory::Honor];
-        assert_eq!(
-            ProductSpec::restore(input).unwrap_err().code(),
-            "NOT_AUTHORIZED_CATEGORY"
-        );
+        assert_eq!(ProductSpec::restore(input).unwrap_err().code(), "NOT_AUTHORIZED_CATEGORY");
     }
 
     #[test]

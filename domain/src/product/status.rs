@@ -8,9 +8,7 @@ use crate::DomainError;
 /// DRAFT ─publish→ PUBLISHED ─suspend→ SUSPENDED ─publish→ PUBLISHED
 ///   └──────────────────┴──archive──────────┴──→ ARCHIVED (final)
 /// ```
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 pub enum ProductStatus {
     /// 草稿: being prepared, invisible to enterprises.
     #[serde(rename = "DRAFT")]
@@ -28,12 +26,7 @@ pub enum ProductStatus {
 
 impl ProductStatus {
     /// Every status, in lifecycle order.
-    pub const ALL: &[Self] = &[
-        Self::Draft,
-        Self::Published,
-        Self::Suspended,
-        Self::Archived,
-    ];
+    pub const ALL: &[Self] = &[Self::Draft, Self::Published, Self::Suspended, Self::Archived];
 
     /// The UPPER_SNAKE name used in GraphQL, serde and storage.
     pub const fn as_str(self) -> &'static str {
@@ -58,19 +51,13 @@ impl ProductStatus {
     /// Parses the UPPER_SNAKE name or the Chinese label (surrounding whitespace ignored).
     pub fn parse(input: &str) -> Result<Self, DomainError> {
         let input = input.trim();
-        Self::ALL
-            .iter()
-            .copied()
-            .find(|s| s.as_str() == input || s.label_zh() == input)
-            .ok_or_else(|| {
-                DomainError::invalid(
-                    "status",
-                    "INVALID_ENUM",
-                    format!(
-                        "“{input}”不是有效的产品状态，可选值：DRAFT、PUBLISHED、SUSPENDED、ARCHIVED"
-                    ),
-                )
-            })
+        Self::ALL.iter().copied().find(|s| s.as_str() == input || s.label_zh() == input).ok_or_else(|| {
+            DomainError::invalid(
+                "status",
+                "INVALID_ENUM",
+                format!("“{input}”不是有效的产品状态，可选值：DRAFT、PUBLISHED、SUSPENDED、ARCHIVED"),
+            )
+        })
     }
 
     /// 上架: DRAFT or SUSPENDED → PUBLISHED.
@@ -112,10 +99,7 @@ impl ProductStatus {
         if self.can_edit() {
             Ok(())
         } else {
-            Err(DomainError::invalid_state(
-                "PRODUCT_ARCHIVED",
-                "产品已归档，不能再修改",
-            ))
+            Err(DomainError::invalid_state("PRODUCT_ARCHIVED", "产品已归档，不能再修改"))
         }
     }
 
@@ -156,10 +140,7 @@ mod tests {
             assert_eq!(s.to_string().parse::<ProductStatus>().unwrap(), s);
         }
         assert_eq!(
-            ProductStatus::ALL
-                .iter()
-                .map(|s| s.as_str())
-                .collect::<Vec<_>>(),
+            ProductStatus::ALL.iter().map(|s| s.as_str()).collect::<Vec<_>>(),
             ["DRAFT", "PUBLISHED", "SUSPENDED", "ARCHIVED"]
         );
         let err = ProductStatus::parse("published").unwrap_err();
@@ -198,25 +179,16 @@ mod tests {
     fn messages_are_chinese_and_name_the_state() {
         let err = Published.publish().unwrap_err();
         assert_eq!(err.to_string(), "产品当前为“已上架”状态，不能上架");
-        assert_eq!(
-            Archived.suspend().unwrap_err().to_string(),
-            "产品已归档，不能暂停"
-        );
+        assert_eq!(Archived.suspend().unwrap_err().to_string(), "产品已归档，不能暂停");
     }
 
     #[test]
     fn editability_and_visibility() {
         assert!(Draft.can_edit() && Published.can_edit() && Suspended.can_edit());
         assert!(!Archived.can_edit());
-        assert_eq!(
-            Archived.ensure_editable().unwrap_err().code(),
-            "PRODUCT_ARCHIVED"
-        );
+        assert_eq!(Archived.ensure_editable().unwrap_err().code(), "PRODUCT_ARCHIVED");
         assert!(Draft.ensure_editable().is_ok());
-        let searchable: Vec<_> = ProductStatus::ALL
-            .iter()
-            .filter(|s| s.is_searchable())
-            .collect();
+        let searchable: Vec<_> = ProductStatus::ALL.iter().filter(|s| s.is_searchable()).collect();
         assert_eq!(searchable, [&Published]);
     }
 
