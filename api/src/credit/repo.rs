@@ -19,28 +19,21 @@ pub async fn upsert_credit(conn: &impl ConnectionTrait, job: Uuid, rows: Vec<Cre
         return Ok(());
     }
     let now = Utc::now();
-    let mut last = std::collections::HashMap::new();
-    for (i, r) in rows.iter().enumerate() {
-        last.insert((r.source.clone(), r.doc_number.clone()), i);
-    }
-    let models = rows
-        .into_iter()
-        .enumerate()
-        .filter(|(i, r)| last.get(&(r.source.clone(), r.doc_number.clone())) == Some(i))
-        .map(|(_, r)| credit_record::ActiveModel {
-            id: Set(Uuid::now_v7()),
-            uscc: Set(r.uscc.as_str().to_string()),
-            category: Set(r.category.as_str().to_string()),
-            source: Set(r.source),
-            doc_number: Set(r.doc_number),
-            title: Set(r.title),
-            decided_at: Set(r.decided_at),
-            valid_until: Set(r.valid_until),
-            status: Set(RecordStatus::Active.as_str().to_string()),
-            import_job_id: Set(Some(job)),
-            created_at: Set(now),
-            updated_at: Set(now),
-        });
+    let rows = crate::db::last_per_key(rows, |r| (r.source.clone(), r.doc_number.clone()));
+    let models = rows.into_iter().map(|r| credit_record::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        uscc: Set(r.uscc.as_str().to_string()),
+        category: Set(r.category.as_str().to_string()),
+        source: Set(r.source),
+        doc_number: Set(r.doc_number),
+        title: Set(r.title),
+        decided_at: Set(r.decided_at),
+        valid_until: Set(r.valid_until),
+        status: Set(RecordStatus::Active.as_str().to_string()),
+        import_job_id: Set(Some(job)),
+        created_at: Set(now),
+        updated_at: Set(now),
+    });
     let on_conflict = OnConflict::columns([credit_record::Column::Source, credit_record::Column::DocNumber])
         .update_columns([
             credit_record::Column::Uscc,
@@ -59,22 +52,16 @@ pub async fn upsert_tax(conn: &impl ConnectionTrait, job: Uuid, rows: Vec<TaxRow
     if rows.is_empty() {
         return Ok(());
     }
-    let mut last = std::collections::HashMap::new();
-    for (i, r) in rows.iter().enumerate() {
-        last.insert((r.uscc.as_str().to_string(), r.year), i);
-    }
-    let models =
-        rows.into_iter().enumerate().filter(|(i, r)| last.get(&(r.uscc.as_str().to_string(), r.year)) == Some(i)).map(
-            |(_, r)| tax_record::ActiveModel {
-                id: Set(Uuid::now_v7()),
-                uscc: Set(r.uscc.as_str().to_string()),
-                year: Set(r.year),
-                grade: Set(r.grade.as_str().to_string()),
-                tax_paid: Set(r.tax_paid.fen()),
-                vat_sales: Set(r.vat_sales.map(|v| v.fen())),
-                import_job_id: Set(Some(job)),
-            },
-        );
+    let rows = crate::db::last_per_key(rows, |r| (r.uscc.as_str().to_string(), r.year));
+    let models = rows.into_iter().map(|r| tax_record::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        uscc: Set(r.uscc.as_str().to_string()),
+        year: Set(r.year),
+        grade: Set(r.grade.as_str().to_string()),
+        tax_paid: Set(r.tax_paid.fen()),
+        vat_sales: Set(r.vat_sales.map(|v| v.fen())),
+        import_job_id: Set(Some(job)),
+    });
     let on_conflict = OnConflict::columns([tax_record::Column::Uscc, tax_record::Column::Year])
         .update_columns([tax_record::Column::Grade, tax_record::Column::TaxPaid, tax_record::Column::VatSales])
         .to_owned();

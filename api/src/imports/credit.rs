@@ -2,6 +2,8 @@
 //! county must lie in the importing bureau's jurisdiction. Each batch recomputes the flags of the subjects
 //! it touched, in the same transaction.
 
+use std::marker::PhantomData;
+
 use chrono::Utc;
 use sea_orm::DatabaseTransaction;
 use uuid::Uuid;
@@ -13,31 +15,61 @@ use crate::credit::repo;
 use crate::error::AppResult;
 use crate::institutions::Scope;
 
-fn ensure_in(scope: &Scope, uscc: &Uscc) -> Result<(), RowError> {
-    let county = RegionCode::parse(uscc.county_code())
-        .map_err(|_| RowError::new("INVALID_USCC", "统一社会信用代码的登记机关行政区划码无效"))?;
-    if scope.contains(&county) {
-        Ok(())
-    } else {
-        Err(RowError::new("OUT_OF_JURISDICTION", format!("{uscc} 的登记地 {county} 不在本部门辖区内")))
+/// A row of data about one subject, keyed by its USCC.
+pub trait SubjectData: Sized + Send + 'static {
+    const COLUMNS: &'static [&'static str];
+    fn parse(cells: &Cells<'_>) -> Result<Self, RowError>;
+    fn uscc(&self) -> &Uscc;
+    fn upsert(txn: &DatabaseTransaction, job: Uuid, rows: Vec<Self>) -> impl Future<Output = AppResult<()>> + Send;
+}
+
+impl SubjectData for CreditRow {
+    const COLUMNS: &'static [&'static str] = &CreditRow::COLUMNS;
+
+    fn parse(cells: &Cells<'_>) -> Result<Self, RowError> {
+        CreditRow::parse(|c| cells.get(c))
+    }
+
+    fn uscc(&self) -> &Uscc {
+        &self.uscc
+    }
+
+    async fn upsert(txn: &DatabaseTransaction, job: Uuid, rows: Vec<Self>) -> AppResult<()> {
+        repo::upsert_credit(txn, job, rows).await
     }
 }
 
-async fn recompute(txn: &DatabaseTransaction, codes: &[&Uscc], policy: FlagPolicy) -> AppResult<()> {
-    let mut codes = codes.to_vec();
-    codes.sort_by_key(|u| u.as_str());
-    codes.dedup_by_key(|u| u.as_str());
-    repo::recompute_flags(txn, &codes, policy).await
+impl SubjectData for TaxRow {
+    const COLUMNS: &'static [&'static str] = &TaxRow::COLUMNS;
+
+    fn parse(cells: &Cells<'_>) -> Result<Self, RowError> {
+        TaxRow::parse(|c| cells.get(c), Utc::now().date_naive())
+    }
+
+    fn uscc(&self) -> &Uscc {
+        &self.uscc
+    }
+
+    async fn upsert(txn: &DatabaseTransaction, job: Uuid, rows: Vec<Self>) -> AppResult<()> {
+        repo::upsert_tax(txn, job, rows).await
+    }
 }
 
-/// Credit rows.
-pub struct CreditImporter {
-    pub scope: Scope,
-    pub policy: FlagPolicy,
+/// Imports rows of `R` within a jurisdiction, keeping the subjects' flags current.
+pub struct SubjectDataImporter<R> {
+    scope: Scope,
+    policy: FlagPolicy,
+    rows: PhantomData<fn() -> R>,
 }
 
-impl Importer for CreditImporter {
-    type Row = CreditRow;
+impl<R> SubjectDataImporter<R> {
+    pub fn new(scope: Scope, policy: FlagPolicy) -> Self {
+        Self { scope, policy, rows: PhantomData }
+    }
+}
+
+impl<R: SubjectData> Importer for SubjectDataImporter<R> {
+    type Row = R;
     type Writer = FlagPolicy;
 
     fn writer(&self) -> FlagPolicy {
@@ -45,49 +77,27 @@ impl Importer for CreditImporter {
     }
 
     fn required_columns(&self) -> &'static [&'static str] {
-        &CreditRow::COLUMNS
+        R::COLUMNS
     }
 
-    fn check(&mut self, _line: u64, cells: &Cells<'_>) -> Result<Self::Row, RowError> {
-        let row = CreditRow::parse(|c| cells.get(c))?;
-        ensure_in(&self.scope, &row.uscc)?;
+    fn check(&mut self, _line: u64, cells: &Cells<'_>) -> Result<R, RowError> {
+        let row = R::parse(cells)?;
+        let county = RegionCode::parse(row.uscc().county_code())
+            .map_err(|_| RowError::new("INVALID_USCC", "统一社会信用代码的登记机关行政区划码无效"))?;
+        if !self.scope.contains(&county) {
+            return Err(RowError::new(
+                "OUT_OF_JURISDICTION",
+                format!("{} 的登记地 {county} 不在本部门辖区内", row.uscc()),
+            ));
+        }
         Ok(row)
     }
 
-    async fn write(policy: &FlagPolicy, txn: &DatabaseTransaction, job: Uuid, rows: Vec<Self::Row>) -> AppResult<()> {
-        let codes: Vec<Uscc> = rows.iter().map(|r| r.uscc.clone()).collect();
-        repo::upsert_credit(txn, job, rows).await?;
-        recompute(txn, &codes.iter().collect::<Vec<_>>(), *policy).await
-    }
-}
-
-/// Tax rows.
-pub struct TaxImporter {
-    pub scope: Scope,
-    pub policy: FlagPolicy,
-}
-
-impl Importer for TaxImporter {
-    type Row = TaxRow;
-    type Writer = FlagPolicy;
-
-    fn writer(&self) -> FlagPolicy {
-        self.policy
-    }
-
-    fn required_columns(&self) -> &'static [&'static str] {
-        &TaxRow::COLUMNS
-    }
-
-    fn check(&mut self, _line: u64, cells: &Cells<'_>) -> Result<Self::Row, RowError> {
-        let row = TaxRow::parse(|c| cells.get(c), Utc::now().date_naive())?;
-        ensure_in(&self.scope, &row.uscc)?;
-        Ok(row)
-    }
-
-    async fn write(policy: &FlagPolicy, txn: &DatabaseTransaction, job: Uuid, rows: Vec<Self::Row>) -> AppResult<()> {
-        let codes: Vec<Uscc> = rows.iter().map(|r| r.uscc.clone()).collect();
-        repo::upsert_tax(txn, job, rows).await?;
-        recompute(txn, &codes.iter().collect::<Vec<_>>(), *policy).await
+    async fn write(policy: &FlagPolicy, txn: &DatabaseTransaction, job: Uuid, rows: Vec<R>) -> AppResult<()> {
+        let mut codes: Vec<Uscc> = rows.iter().map(|r| r.uscc().clone()).collect();
+        codes.sort();
+        codes.dedup();
+        R::upsert(txn, job, rows).await?;
+        repo::recompute_flags(txn, &codes.iter().collect::<Vec<_>>(), *policy).await
     }
 }

@@ -12,7 +12,9 @@ pub mod runner;
 
 use std::io::Read;
 
+use credit::SubjectDataImporter;
 use uuid::Uuid;
+use xyd_domain::credit::{CreditRow, TaxRow};
 
 pub use graphql::{ImportMutation, ImportQuery};
 use job::{Counts, ImportKind};
@@ -36,8 +38,12 @@ pub async fn run_kind(
     match kind {
         ImportKind::Registry => runner::run(&state.db, job, source, RegistryImporter::new(scope), options).await,
         ImportKind::Credit => {
-            runner::run(&state.db, job, source, credit::CreditImporter { scope, policy }, options).await
+            let importer = SubjectDataImporter::<CreditRow>::new(scope, policy);
+            runner::run(&state.db, job, source, importer, options).await
         }
-        ImportKind::Tax => runner::run(&state.db, job, source, credit::TaxImporter { scope, policy }, options).await,
+        ImportKind::Tax => {
+            let importer = SubjectDataImporter::<TaxRow>::new(scope, policy);
+            runner::run(&state.db, job, source, importer, options).await
+        }
     }
 }

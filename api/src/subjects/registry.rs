@@ -54,16 +54,8 @@ pub async fn upsert(conn: &impl ConnectionTrait, job: Uuid, rows: Vec<RegistryRo
     if rows.is_empty() {
         return Ok(());
     }
-    // One statement may not update the same key twice (PostgreSQL refuses): the last repeat wins.
-    let mut last = std::collections::HashMap::with_capacity(rows.len());
-    for (i, r) in rows.iter().enumerate() {
-        last.insert((r.uscc.as_str().to_string(), r.snapshot_date), i);
-    }
-    let rows = rows
-        .into_iter()
-        .enumerate()
-        .filter(|(i, r)| last.get(&(r.uscc.as_str().to_string(), r.snapshot_date)) == Some(i));
-    let models = rows.map(|(_, r)| entry::ActiveModel {
+    let rows = crate::db::last_per_key(rows, |r| (r.uscc.as_str().to_string(), r.snapshot_date));
+    let models = rows.into_iter().map(|r| entry::ActiveModel {
         id: Set(Uuid::now_v7()),
         uscc: Set(r.uscc.as_str().to_string()),
         snapshot_date: Set(r.snapshot_date),

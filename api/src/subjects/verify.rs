@@ -26,23 +26,7 @@ pub async fn verify(state: &AppState, principal: &Principal, id: SubjectId) -> A
     if subject.verification_status == VerificationStatus::Verified.as_str() {
         return Err(AppError::invalid_state("ALREADY_VERIFIED", "该主体已通过实名认证"));
     }
-    let txn = state.db.begin_write().await?;
-    SubjectRepo::set_verification(
-        &*txn,
-        id,
-        subject.version,
-        VerificationChange {
-            status: VerificationStatus::Verified,
-            note: None,
-            method: Some("MANUAL"),
-            by: Some(principal.user_id),
-            at: Some(Utc::now()),
-        },
-    )
-    .await?;
-    let updated = SubjectRepo::get(&*txn, id).await?;
-    txn.commit().await?;
-    Ok(updated)
+    decide(state, principal, &subject, VerificationStatus::Verified, None).await
 }
 
 /// Reject a pending verification with a reason the enterprise sees.
@@ -55,20 +39,22 @@ pub async fn reject(state: &AppState, principal: &Principal, id: SubjectId, reas
     if subject.verification_status != VerificationStatus::Pending.as_str() {
         return Err(AppError::invalid_state("NOT_PENDING", "只能驳回待审核的实名认证"));
     }
+    decide(state, principal, &subject, VerificationStatus::Rejected, Some(reason)).await
+}
+
+/// Record a reviewer's decision on `subject` (guarded by its version) and return the subject after it.
+async fn decide(
+    state: &AppState,
+    principal: &Principal,
+    subject: &entity::Model,
+    status: VerificationStatus,
+    note: Option<&str>,
+) -> AppResult<entity::Model> {
+    let id = SubjectId::from_uuid(subject.id);
+    let at = (status == VerificationStatus::Verified).then(Utc::now);
+    let change = VerificationChange { status, note, method: Some("MANUAL"), by: Some(principal.user_id), at };
     let txn = state.db.begin_write().await?;
-    SubjectRepo::set_verification(
-        &*txn,
-        id,
-        subject.version,
-        VerificationChange {
-            status: VerificationStatus::Rejected,
-            note: Some(reason),
-            method: Some("MANUAL"),
-            by: Some(principal.user_id),
-            at: None,
-        },
-    )
-    .await?;
+    SubjectRepo::set_verification(&*txn, id, subject.version, change).await?;
     let updated = SubjectRepo::get(&*txn, id).await?;
     txn.commit().await?;
     Ok(updated)
