@@ -57,6 +57,47 @@ pub struct Config {
     pub imports: ImportsConfig,
     pub products: ProductsConfig,
     pub credit: CreditConfig,
+    pub demands: DemandsConfig,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct DemandsConfig {
+    /// Banks that may hold (accept, or have granted credit on) one demand at once.
+    pub max_holders: usize,
+    /// Working days for a bank's first response after posting.
+    pub first_response_working_days: u32,
+    /// Working days for the credit decision after acceptance.
+    pub credit_decision_working_days: u32,
+    /// Validity of a demand posted without `expiresAt`, in days.
+    pub default_validity_days: i64,
+    /// Public holidays and make-up working days; when both are absent, the 2026 national calendar.
+    pub holidays: Option<Vec<chrono::NaiveDate>>,
+    pub make_up_workdays: Option<Vec<chrono::NaiveDate>>,
+}
+
+impl Default for DemandsConfig {
+    fn default() -> Self {
+        Self {
+            max_holders: 3,
+            first_response_working_days: 3,
+            credit_decision_working_days: 10,
+            default_validity_days: 30,
+            holidays: None,
+            make_up_workdays: None,
+        }
+    }
+}
+
+impl DemandsConfig {
+    pub fn calendar(&self) -> xyd_domain::demand::WorkCalendar {
+        match (&self.holidays, &self.make_up_workdays) {
+            (None, None) => xyd_domain::demand::WorkCalendar::china_2026(),
+            (h, m) => {
+                xyd_domain::demand::WorkCalendar::new(h.clone().unwrap_or_default(), m.clone().unwrap_or_default())
+            }
+        }
+    }
 }
 
 #[derive(Clone, Debug, Deserialize)]

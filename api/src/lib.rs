@@ -10,6 +10,7 @@ pub mod consents;
 pub mod credit;
 pub mod crypto;
 pub mod db;
+pub mod demands;
 pub mod demo;
 pub mod error;
 pub mod graphql;

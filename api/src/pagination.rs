@@ -56,6 +56,7 @@ pub struct PageInfo {
 #[graphql(concrete(name = "SubjectConnection", params(crate::subjects::Subject)))]
 #[graphql(concrete(name = "ProductConnection", params(crate::products::LoanProduct)))]
 #[graphql(concrete(name = "AccessLogConnection", params(crate::credit::AccessLogEntry)))]
+#[graphql(concrete(name = "DemandConnection", params(crate::demands::FinancingDemand)))]
 pub struct Connection<T: OutputType> {
     pub total_count: i64,
     pub nodes: Vec<T>,

@@ -16,7 +16,8 @@ pub async fn serve_on(
 ) -> anyhow::Result<()> {
     let grace = Duration::from_secs(state.config.server.shutdown_grace_secs);
     let (stop_relay, relay_stopped) = tokio::sync::watch::channel(false);
-    let relay = crate::outbox::spawn_relay(state.clone(), relay_stopped);
+    let relay = crate::outbox::spawn_relay(state.clone(), relay_stopped.clone());
+    let expiry = crate::demands::spawn_expiry(state.clone(), relay_stopped);
     let app = crate::app(state).into_make_service_with_connect_info::<SocketAddr>();
     let server = axum::serve(listener, app).with_graceful_shutdown(async move {
         shutdown.await;
@@ -32,6 +33,7 @@ pub async fn serve_on(
     let _ = done_rx.await;
     tokio::time::timeout(grace, served).await.context("graceful shutdown timed out")?.context("server task")??;
     let _ = tokio::time::timeout(grace, relay).await;
+    let _ = tokio::time::timeout(grace, expiry).await;
     Ok(())
 }
 

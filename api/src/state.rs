@@ -23,6 +23,8 @@ pub struct Inner {
     pub cipher: FieldCipher,
     /// Wakes the outbox relay after a commit that enqueued work.
     pub relay: Relay,
+    /// Newly posted demands, for the `newOpportunities` subscription.
+    pub demand_posted: tokio::sync::broadcast::Sender<uuid::Uuid>,
     /// Verified against when a login names an unknown account, to equalize timing.
     pub decoy_hash: String,
 }
@@ -54,6 +56,7 @@ impl AppState {
         Ok(Self(Arc::new(Inner {
             cipher,
             relay: Relay::default(),
+            demand_posted: tokio::sync::broadcast::channel(1024).0,
             tokens: TokenService::new(&config.auth),
             login_limiter: LoginLimiter::new(&config.auth),
             metrics: Metrics::default(),

@@ -279,6 +279,61 @@ vocabulary! {
     }
 }
 
+vocabulary! {
+    /// 融资需求状态 (financing demand status). OPEN, IN_PROGRESS and CREDIT_GRANTED are open;
+    /// the other four are final.
+    pub enum DemandStatus in "融资需求状态" (field "status") {
+        /// 待受理: posted, no bank holds it.
+        Open = "OPEN" / "待受理",
+        /// 受理中: at least one bank accepted it.
+        InProgress = "IN_PROGRESS" / "受理中",
+        /// 已授信: a bank granted credit.
+        CreditGranted = "CREDIT_GRANTED" / "已授信",
+        /// 已放款: a bank disbursed the loan (closed).
+        Funded = "FUNDED" / "已放款",
+        /// 已撤回: withdrawn by the enterprise.
+        Withdrawn = "WITHDRAWN" / "已撤回",
+        /// 已过期: expired without a loan.
+        Expired = "EXPIRED" / "已过期",
+        /// 未获贷: expired after every responding bank rejected it.
+        Unfunded = "UNFUNDED" / "未获贷",
+    }
+}
+
+vocabulary! {
+    /// 银行响应状态 (status of one bank's response to a financing demand).
+    pub enum ResponseStatus in "银行响应状态" (field "status") {
+        /// 已受理.
+        Accepted = "ACCEPTED" / "已受理",
+        /// 已授信.
+        CreditGranted = "CREDIT_GRANTED" / "已授信",
+        /// 已放款 (final).
+        Disbursed = "DISBURSED" / "已放款",
+        /// 已拒绝 (final), with a [`RejectReason`].
+        Rejected = "REJECTED" / "已拒绝",
+    }
+}
+
+vocabulary! {
+    /// 拒绝原因 (why a bank rejected a financing demand), shown to the enterprise.
+    pub enum RejectReason in "拒绝原因" (field "reason") {
+        /// 信用状况不足.
+        InsufficientCredit = "INSUFFICIENT_CREDIT" / "信用状况不足",
+        /// 还款能力不足.
+        InsufficientRepaymentCapacity = "INSUFFICIENT_REPAYMENT_CAPACITY" / "还款能力不足",
+        /// 不符合产品准入范围.
+        OutsideProductScope = "OUTSIDE_PRODUCT_SCOPE" / "不符合产品准入范围",
+        /// 资料不完整.
+        IncompleteInformation = "INCOMPLETE_INFORMATION" / "资料不完整",
+        /// 无法联系客户.
+        CustomerUnreachable = "CUSTOMER_UNREACHABLE" / "无法联系客户",
+        /// 客户放弃.
+        CustomerDeclined = "CUSTOMER_DECLINED" / "客户放弃",
+        /// 其他 (explained in the note).
+        Other = "OTHER" / "其他",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -303,6 +358,20 @@ mod tests {
         assert_eq!(TaxGrade::ALL.iter().map(|g| g.as_str()).collect::<String>(), "ABMCD");
         assert_eq!(ProductType::Guarantee.to_string(), "GUARANTEE");
         assert_eq!(AccessPurpose::PostLoan.as_str(), "POST_LOAN");
+        assert_eq!(
+            names(&DemandStatus::ALL.iter().map(|v| v.as_str()).collect::<Vec<_>>()),
+            "OPEN IN_PROGRESS CREDIT_GRANTED FUNDED WITHDRAWN EXPIRED UNFUNDED"
+        );
+        assert_eq!(
+            names(&ResponseStatus::ALL.iter().map(|v| v.as_str()).collect::<Vec<_>>()),
+            "ACCEPTED CREDIT_GRANTED DISBURSED REJECTED"
+        );
+        assert_eq!(
+            names(&RejectReason::ALL.iter().map(|v| v.as_str()).collect::<Vec<_>>()),
+            "INSUFFICIENT_CREDIT INSUFFICIENT_REPAYMENT_CAPACITY OUTSIDE_PRODUCT_SCOPE INCOMPLETE_INFORMATION \
+             CUSTOMER_UNREACHABLE CUSTOMER_DECLINED OTHER"
+        );
+        assert_eq!(RejectReason::parse("还款能力不足").unwrap(), RejectReason::InsufficientRepaymentCapacity);
     }
 
     #[test]

@@ -11,6 +11,7 @@
 pub mod account;
 pub mod consent;
 pub mod credit;
+pub mod demand;
 pub mod error;
 pub mod ids;
 pub mod industry;
@@ -25,6 +26,7 @@ pub mod uscc;
 mod text_value;
 
 pub use account::{Email, Password};
+pub use demand::{DemandFacts, Evaluation, RankInputs, Reason, SubjectFacts, WorkCalendar};
 pub use error::DomainError;
 pub use ids::{
     ConsentId, DemandId, ImportJobId, InstitutionId, ObjectionId, ProductId, RecordId, RefreshTokenId, ResponseId,
@@ -32,8 +34,8 @@ pub use ids::{
 };
 pub use industry::IndustryCode;
 pub use kinds::{
-    AccessPurpose, DataCategory, InstitutionKind, ObjectionOutcome, ProductType, RecordStatus, RegistryStatus, Role,
-    SubjectKind, TaxGrade, VerificationStatus,
+    AccessPurpose, DataCategory, DemandStatus, InstitutionKind, ObjectionOutcome, ProductType, RecordStatus,
+    RegistryStatus, RejectReason, ResponseStatus, Role, SubjectKind, TaxGrade, VerificationStatus,
 };
 pub use money::{Money, Rate};
 pub use person::IdNumber;

@@ -9,6 +9,7 @@ mod m20261123_000001_accounts;
 mod m20261123_000002_subjects_registry;
 mod m20261123_000003_products_outbox;
 mod m20261123_000004_credit_consent;
+mod m20261123_000005_demands;
 
 /// Every migration, in order.
 pub struct Migrator;
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000002_subjects_registry::Migration),
             Box::new(m20261123_000003_products_outbox::Migration),
             Box::new(m20261123_000004_credit_consent::Migration),
+            Box::new(m20261123_000005_demands::Migration),
         ]
     }
 }

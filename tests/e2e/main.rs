@@ -6,6 +6,7 @@
 mod auth;
 mod consent;
 mod credit;
+mod demands;
 mod http_edges;
 mod imports;
 mod institutions;

@@ -118,3 +118,12 @@ pub fn grant(grantee: &str, categories: &[&str], purpose: &str, seconds: i64) ->
 pub const PROFILE: &str = "query($s: ID!, $p: AccessPurpose!) { creditProfile(subjectId: $s, purpose: $p) {
     subject { id restricted trusted } publicRecords { id category status title } tax { year grade taxPaid }
     authorizedRecords { id category title } } }";
+
+pub const POST_DEMAND: &str = "mutation($i: PostDemandInput!) { postDemand(input: $i) { id status firstResponseDueAt
+    subject { id } sharedCategories } }";
+
+/// Variables of `postDemand`: 500,000 yuan for 12 months, credit or guarantee, sharing `share`.
+pub fn demand_input(share: &[&str]) -> Value {
+    json!({ "i": { "amount": "500000.00", "termMonths": 12, "purpose": "采购原材料，扩大食品加工产能",
+                   "guaranteeTypes": ["CREDIT", "GUARANTEE"], "maxRate": "6.50", "shareWithResponders": share } })
+}

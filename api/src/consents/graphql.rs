@@ -2,12 +2,13 @@
 
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 use chrono::{SubsecRound, Utc};
+use sea_orm::EntityTrait;
 use uuid::Uuid;
 use xyd_domain::consent::ConsentTerms;
 use xyd_domain::{DataCategory, InstitutionId};
 
 use super::entity;
-use super::ledger::{self, Grant, fact_of};
+use super::ledger::{self, Grant, Grantee, fact_of};
 use crate::auth::principal::require_principal;
 use crate::error::{AppError, AppResult};
 use crate::graphql::{GqlAccessPurpose, GqlDataCategory, GqlDateTime};
@@ -16,10 +17,13 @@ use crate::state::AppState;
 
 /// 授权 as the API shows it.
 #[derive(Clone, Debug, SimpleObject)]
+#[graphql(complex)]
 pub struct Consent {
     pub id: ID,
     pub subject_id: ID,
     pub grantee: Option<Institution>,
+    #[graphql(skip)]
+    pub demand_id: Option<Uuid>,
     pub categories: Vec<GqlDataCategory>,
     pub purpose: GqlAccessPurpose,
     pub valid_from: GqlDateTime,
@@ -40,6 +44,7 @@ impl Consent {
             id: ID(m.id.to_string()),
             subject_id: ID(m.subject_id.to_string()),
             grantee,
+            demand_id: m.demand_id,
             categories: fact.categories.iter().map(|c| (*c).into()).collect(),
             purpose: fact.purpose.into(),
             active: fact.is_active(Utc::now()),
@@ -61,6 +66,20 @@ impl Consent {
                 Consent::new(r, grantee)
             })
             .collect()
+    }
+}
+
+#[async_graphql::ComplexObject]
+impl Consent {
+    /// The demand whose accepting banks this consent is for.
+    async fn demand(&self, ctx: &Context<'_>) -> AppResult<Option<crate::demands::FinancingDemand>> {
+        let Some(id) = self.demand_id else { return Ok(None) };
+        let principal = require_principal(ctx)?;
+        let state = ctx.data_unchecked::<AppState>();
+        let Some(d) = crate::demands::entity::demand::Entity::find_by_id(id).one(state.db.conn()).await? else {
+            return Ok(None);
+        };
+        crate::demands::FinancingDemand::load(state, principal, d).await.map(Some)
     }
 }
 
@@ -102,14 +121,12 @@ impl ConsentMutation {
         let subject = principal.subject()?;
         let state = ctx.data_unchecked::<AppState>();
         let grantee = match (&input.grantee_id, &input.demand_id) {
-            (Some(g), None) => InstitutionId::parse(g).map_err(|e| AppError::from(e).at("input.granteeId"))?,
-            (None, Some(_)) => {
-                return Err(AppError::bad_input(
-                    "input.demandId",
-                    "NOT_AVAILABLE",
-                    "按融资需求授权将随融资对接功能开放",
-                ));
+            (Some(g), None) => {
+                Grantee::Institution(InstitutionId::parse(g).map_err(|e| AppError::from(e).at("input.granteeId"))?)
             }
+            (None, Some(d)) => Grantee::Demand(
+                Uuid::parse_str(d).map_err(|_| AppError::bad_input("input.demandId", "INVALID_ID", "ID 格式不正确"))?,
+            ),
             _ => {
                 return Err(AppError::bad_input(
                     "input.granteeId",

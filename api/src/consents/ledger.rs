@@ -9,16 +9,25 @@ use sea_orm::{
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 use xyd_domain::consent::{ConsentFact, ConsentTerms, consent_text};
-use xyd_domain::{AccessPurpose, DataCategory, InstitutionId, InstitutionKind, SubjectId, UserId};
+use xyd_domain::{AccessPurpose, DataCategory, InstitutionId, InstitutionKind, ResponseStatus, SubjectId, UserId};
 
 use super::entity;
 use crate::error::{AppError, AppResult};
 use crate::institutions::InstitutionRepo;
 use crate::tags::{decode, encode};
 
+/// Who a consent is for.
+#[derive(Clone, Copy, Debug)]
+pub enum Grantee {
+    /// One bank or bureau.
+    Institution(InstitutionId),
+    /// Every bank that accepts this demand of the subject's.
+    Demand(Uuid),
+}
+
 /// A grant as the enterprise signs it.
 pub struct Grant {
-    pub grantee: InstitutionId,
+    pub grantee: Grantee,
     pub terms: ConsentTerms,
     pub text_version: String,
 }
@@ -47,17 +56,36 @@ pub async fn grant(
 ) -> AppResult<entity::Model> {
     let text = consent_text(&grant.text_version)
         .ok_or_else(|| AppError::bad_input("input.textVersion", "UNKNOWN_TEXT_VERSION", "授权书版本不存在"))?;
-    let institution = InstitutionRepo::find(conn, grant.grantee)
-        .await?
-        .ok_or_else(|| AppError::bad_input("input.granteeId", "GRANTEE_NOT_FOUND", "被授权机构不存在"))?;
-    let kind: InstitutionKind = institution.kind.into();
-    if kind != InstitutionKind::Bank && kind != InstitutionKind::Bureau {
-        return Err(AppError::bad_input("input.granteeId", "INVALID_GRANTEE", "只能授权给金融机构或主管部门"));
-    }
+    let (grantee_id, demand_id) = match grant.grantee {
+        Grantee::Institution(id) => {
+            let institution = InstitutionRepo::find(conn, id)
+                .await?
+                .ok_or_else(|| AppError::bad_input("input.granteeId", "GRANTEE_NOT_FOUND", "被授权机构不存在"))?;
+            let kind: InstitutionKind = institution.kind.into();
+            if kind != InstitutionKind::Bank && kind != InstitutionKind::Bureau {
+                return Err(AppError::bad_input("input.granteeId", "INVALID_GRANTEE", "只能授权给金融机构或主管部门"));
+            }
+            (Some(id.as_uuid()), None)
+        }
+        Grantee::Demand(id) => {
+            let demand = crate::demands::entity::demand::Entity::find_by_id(id).one(conn).await?;
+            if demand.is_none_or(|d| d.subject_id != subject.as_uuid()) {
+                return Err(AppError::bad_input("input.demandId", "DEMAND_NOT_FOUND", "融资需求不存在"));
+            }
+            (None, Some(id))
+        }
+    };
     let categories = encode(grant.terms.categories.iter().map(|c| c.as_str()));
     let existing = entity::Entity::find()
         .filter(entity::Column::SubjectId.eq(subject.as_uuid()))
-        .filter(entity::Column::GranteeId.eq(grant.grantee.as_uuid()))
+        .filter(match grantee_id {
+            Some(g) => entity::Column::GranteeId.eq(g),
+            None => entity::Column::GranteeId.is_null(),
+        })
+        .filter(match demand_id {
+            Some(d) => entity::Column::DemandId.eq(d),
+            None => entity::Column::DemandId.is_null(),
+        })
         .filter(entity::Column::Categories.eq(categories.clone()))
         .filter(entity::Column::Purpose.eq(grant.terms.purpose.as_str()))
         .filter(entity::Column::ValidUntil.eq(grant.terms.valid_until))
@@ -71,8 +99,8 @@ pub async fn grant(
     Ok(entity::ActiveModel {
         id: Set(Uuid::now_v7()),
         subject_id: Set(subject.as_uuid()),
-        grantee_id: Set(Some(grant.grantee.as_uuid())),
-        demand_id: Set(None),
+        grantee_id: Set(grantee_id),
+        demand_id: Set(demand_id),
         categories: Set(categories),
         purpose: Set(grant.terms.purpose.as_str().to_string()),
         valid_from: Set(grant.terms.valid_from),
@@ -102,8 +130,10 @@ pub async fn revoke(conn: &impl ConnectionTrait, subject: SubjectId, id: Uuid) -
     entity::Entity::find_by_id(id).one(conn).await?.ok_or_else(|| AppError::internal("consent", "vanished"))
 }
 
-/// Consents of `subject` to `grantee` that are active at `now`. On PostgreSQL the rows are share-locked,
-/// so a revocation waits for the reads that relied on them to commit (and a read after it sees it).
+/// Consents of `subject` that are active at `now` for `grantee`: granted to it directly, or granted to every
+/// bank that accepts a demand it holds or held (accepted, credit granted or disbursed — not after it
+/// declined). On PostgreSQL the rows are share-locked, so a revocation waits for the reads that relied on
+/// them to commit (and a read after it sees it).
 pub async fn active_for(
     conn: &impl ConnectionTrait,
     subject: SubjectId,
@@ -112,7 +142,11 @@ pub async fn active_for(
 ) -> AppResult<Vec<entity::Model>> {
     let mut query = entity::Entity::find()
         .filter(entity::Column::SubjectId.eq(subject.as_uuid()))
-        .filter(entity::Column::GranteeId.eq(grantee.as_uuid()))
+        .filter(
+            sea_orm::Condition::any()
+                .add(entity::Column::GranteeId.eq(grantee.as_uuid()))
+                .add(entity::Column::DemandId.in_subquery(accepted_demands(grantee))),
+        )
         .filter(entity::Column::RevokedAt.is_null())
         .filter(entity::Column::ValidFrom.lte(now))
         .filter(entity::Column::ValidUntil.gt(now))
@@ -121,6 +155,20 @@ pub async fn active_for(
         query = query.lock_shared();
     }
     Ok(query.all(conn).await?)
+}
+
+/// Demands `bank` has accepted (and not declined since).
+fn accepted_demands(bank: InstitutionId) -> sea_orm::sea_query::SelectStatement {
+    use crate::demands::entity::response::{Column, Entity};
+    use sea_orm::QueryTrait;
+    let holding =
+        [ResponseStatus::Accepted, ResponseStatus::CreditGranted, ResponseStatus::Disbursed].map(|s| s.as_str());
+    Entity::find()
+        .select_only()
+        .column(Column::DemandId)
+        .filter(Column::BankId.eq(bank.as_uuid()))
+        .filter(Column::Status.is_in(holding))
+        .into_query()
 }
 
 /// Every consent of `subject`, newest first.

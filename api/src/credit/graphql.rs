@@ -178,10 +178,25 @@ impl CreditQuery {
     ) -> AppResult<CreditProfile> {
         let principal = require_principal(ctx)?;
         let state = ctx.data_unchecked::<AppState>();
-        if demand_id.is_some() {
-            return Err(AppError::bad_input("demandId", "NOT_AVAILABLE", "按融资需求查询将随融资对接功能开放"));
-        }
         let subject = SubjectId::from_uuid(id_arg(&subject_id, "subjectId")?);
+        if let Some(demand) = &demand_id {
+            // Reading for a demand: the bank must hold it, and it must be this subject's.
+            let demand = crate::demands::entity::demand::Entity::find_by_id(id_arg(demand, "demandId")?)
+                .one(state.db.conn())
+                .await?
+                .filter(|d| d.subject_id == subject.as_uuid())
+                .ok_or_else(|| AppError::not_found("融资需求不存在"))?;
+            let bank = principal.institution()?.as_uuid();
+            let held = crate::demands::entity::response::Entity::find()
+                .filter(crate::demands::entity::response::Column::DemandId.eq(demand.id))
+                .filter(crate::demands::entity::response::Column::BankId.eq(bank))
+                .one(state.db.conn())
+                .await?
+                .is_some_and(|r| r.status != xyd_domain::ResponseStatus::Rejected.as_str());
+            if !held {
+                return Err(AppError::forbidden("只有受理该需求的银行可按需求查询"));
+            }
+        }
         let data = profile::read(state, principal, subject, purpose.into()).await?;
         Ok(CreditProfile {
             subject: Subject::new(data.subject, data.view, &state.cipher)?,

@@ -2,8 +2,8 @@
 
 use xyd_domain::product::ProductStatus;
 use xyd_domain::{
-    AccessPurpose, DataCategory, InstitutionKind, ObjectionOutcome, ProductType, RecordStatus, Role, SubjectKind,
-    TaxGrade, VerificationStatus,
+    AccessPurpose, DataCategory, DemandStatus, InstitutionKind, ObjectionOutcome, ProductType, RecordStatus,
+    RejectReason, ResponseStatus, Role, SubjectKind, TaxGrade, VerificationStatus,
 };
 
 macro_rules! mirror_enum {
@@ -41,3 +41,11 @@ mirror_enum!(GqlVerificationStatus as "VerificationStatus" <=> VerificationStatu
 mirror_enum!(GqlProductStatus as "ProductStatus" <=> ProductStatus { Draft, Published, Suspended, Archived });
 mirror_enum!(GqlRecordStatus as "RecordStatus" <=> RecordStatus { Active, Disputed, Repaired, Revoked });
 mirror_enum!(GqlObjectionOutcome as "ObjectionOutcome" <=> ObjectionOutcome { Corrected, Upheld });
+mirror_enum!(GqlDemandStatus as "DemandStatus" <=> DemandStatus {
+    Open, InProgress, CreditGranted, Funded, Withdrawn, Expired, Unfunded,
+});
+mirror_enum!(GqlResponseStatus as "ResponseStatus" <=> ResponseStatus { Accepted, CreditGranted, Disbursed, Rejected });
+mirror_enum!(GqlRejectReason as "RejectReason" <=> RejectReason {
+    InsufficientCredit, InsufficientRepaymentCapacity, OutsideProductScope, IncompleteInformation, CustomerUnreachable,
+    CustomerDeclined, Other,
+});

@@ -1,19 +1,20 @@
 //! Building the schema from each capability's query and mutation roots.
 
-use async_graphql::{EmptySubscription, MergedObject, Schema, SchemaBuilder};
+use async_graphql::{MergedObject, MergedSubscription, Schema, SchemaBuilder};
 
 use super::error_policy::ErrorPolicy;
 use crate::auth::{AuthMutation, AuthQuery};
 use crate::config::LimitsConfig;
 use crate::consents::{ConsentMutation, ConsentQuery};
 use crate::credit::{CreditMutation, CreditQuery};
+use crate::demands::{DemandMutation, DemandQuery, DemandSubscription};
 use crate::imports::{ImportMutation, ImportQuery};
 use crate::institutions::InstitutionMutation;
 use crate::products::{ProductMutation, ProductQuery};
 use crate::subjects::{SubjectMutation, SubjectQuery};
 
 #[derive(MergedObject, Default)]
-pub struct QueryRoot(AuthQuery, SubjectQuery, ImportQuery, ProductQuery, ConsentQuery, CreditQuery);
+pub struct QueryRoot(AuthQuery, SubjectQuery, ImportQuery, ProductQuery, ConsentQuery, CreditQuery, DemandQuery);
 
 #[derive(MergedObject, Default)]
 pub struct MutationRoot(
@@ -24,13 +25,17 @@ pub struct MutationRoot(
     ProductMutation,
     ConsentMutation,
     CreditMutation,
+    DemandMutation,
 );
 
-pub type AppSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
+#[derive(MergedSubscription, Default)]
+pub struct SubscriptionRoot(DemandSubscription);
+
+pub type AppSchema = Schema<QueryRoot, MutationRoot, SubscriptionRoot>;
 
 /// The schema with its limits; the caller adds request-independent data (application state).
-pub fn build_schema(limits: &LimitsConfig) -> SchemaBuilder<QueryRoot, MutationRoot, EmptySubscription> {
-    Schema::build(QueryRoot::default(), MutationRoot::default(), EmptySubscription)
+pub fn build_schema(limits: &LimitsConfig) -> SchemaBuilder<QueryRoot, MutationRoot, SubscriptionRoot> {
+    Schema::build(QueryRoot::default(), MutationRoot::default(), SubscriptionRoot::default())
         .limit_depth(limits.query_depth)
         .limit_complexity(limits.query_complexity)
         .limit_recursive_depth(32)

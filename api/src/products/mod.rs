@@ -10,6 +10,6 @@ mod search;
 pub mod seed;
 mod view;
 
-pub use graphql::{ProductMutation, ProductQuery};
-pub use repo::ProductRepo;
+pub use graphql::{ProductMutation, ProductQuery, with_banks};
+pub use repo::{ProductRepo, spec_of};
 pub use view::LoanProduct;

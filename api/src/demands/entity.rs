@@ -1,0 +1,75 @@
+//! The `demands` and `bank_responses` tables.
+
+pub mod demand {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "demands")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        pub subject_id: Uuid,
+        /// Fen.
+        pub amount: i64,
+        pub term_months: i32,
+        pub purpose: String,
+        /// Delimited product types the enterprise accepts.
+        pub guarantee_types: String,
+        /// Basis points.
+        pub max_rate: Option<i32>,
+        pub status: String,
+        pub posted_at: DateTimeUtc,
+        pub expires_at: DateTimeUtc,
+        /// First bank response due (working days after posting).
+        pub first_response_due_at: DateTimeUtc,
+        /// Delimited product ids the demand is addressed to (an application); empty for an open demand.
+        pub target_product_ids: String,
+        /// Categories shared with every bank that accepts (delimited).
+        pub shared_categories: String,
+        pub closed_at: Option<DateTimeUtc>,
+        pub version: i64,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod response {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "bank_responses")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        pub demand_id: Uuid,
+        pub bank_id: Uuid,
+        pub status: String,
+        /// The bank's first response (accept or reject), which the SLA measures.
+        pub first_responded_at: DateTimeUtc,
+        pub responded_within_sla: bool,
+        pub accepted_at: Option<DateTimeUtc>,
+        /// Credit decision due (working days after acceptance).
+        pub credit_due_at: Option<DateTimeUtc>,
+        pub credit_amount: Option<i64>,
+        pub credit_rate: Option<i32>,
+        pub credit_term: Option<i32>,
+        pub credit_granted_at: Option<DateTimeUtc>,
+        pub product_id: Option<Uuid>,
+        pub disbursed_amount: Option<i64>,
+        pub disbursed_at: Option<DateTimeUtc>,
+        /// 首贷户: the bank marked this as the subject's first bank loan.
+        pub first_loan: Option<bool>,
+        pub reject_reason: Option<String>,
+        pub reject_note: Option<String>,
+        pub rejected_at: Option<DateTimeUtc>,
+        pub updated_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}

@@ -1,0 +1,56 @@
+//! The scheduled job that closes demands past their expiry: EXPIRED, or UNFUNDED when every bank that
+//! responded declined.
+
+use std::time::Duration;
+
+use chrono::Utc;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
+use tokio::sync::watch;
+use xyd_domain::DemandStatus;
+
+use super::entity::demand;
+use super::repo::{self, response_status};
+use crate::error::AppResult;
+use crate::state::AppState;
+
+const EVERY: Duration = Duration::from_secs(60);
+
+/// Close expired demands; returns how many were closed.
+pub async fn close_expired(state: &AppState) -> AppResult<usize> {
+    let open = [DemandStatus::Open, DemandStatus::InProgress, DemandStatus::CreditGranted].map(|s| s.as_str());
+    let due = demand::Entity::find()
+        .filter(demand::Column::Status.is_in(open))
+        .filter(demand::Column::ExpiresAt.lte(Utc::now()))
+        .limit(500)
+        .all(state.db.conn())
+        .await?;
+    for d in &due {
+        let txn = state.db.begin_write().await?;
+        let current = repo::find_for_update(&*txn, d.id).await?;
+        if xyd_domain::demand::is_open(repo::status_of(&current)?) {
+            let statuses =
+                repo::responses_of(&*txn, d.id).await?.iter().map(response_status).collect::<AppResult<Vec<_>>>()?;
+            super::respond::save_status(&*txn, &current, xyd_domain::demand::on_expiry(&statuses)).await?;
+        }
+        txn.commit().await?;
+    }
+    Ok(due.len())
+}
+
+/// Run the expiry job every minute until shutdown.
+pub fn spawn_expiry(state: AppState, mut shutdown: watch::Receiver<bool>) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        loop {
+            if let Err(e) = close_expired(&state).await {
+                tracing::warn!(error = %e.message(), "demand expiry failed");
+            }
+            tokio::select! {
+                () = tokio::time::sleep(EVERY) => {}
+                _ = shutdown.changed() => {}
+            }
+            if *shutdown.borrow() {
+                break;
+            }
+        }
+    })
+}

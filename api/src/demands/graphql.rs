@@ -1,0 +1,220 @@
+//! GraphQL operations of financing demands and bank responses.
+
+use async_graphql::{Context, ID, InputObject, Object};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
+use uuid::Uuid;
+
+use super::entity::demand;
+use super::post::{self, NewDemand};
+use super::respond::{self, CreditGrant};
+use super::view::{BankResponse, FinancingDemand};
+use crate::auth::principal::require_principal;
+use crate::error::{AppError, AppResult};
+use crate::graphql::{GqlDataCategory, GqlDateTime, GqlMoney, GqlProductType, GqlRate, GqlRejectReason};
+use crate::pagination::{Connection, Page};
+use crate::state::AppState;
+
+#[derive(InputObject)]
+pub struct PostDemandInput {
+    pub amount: GqlMoney,
+    pub term_months: i32,
+    pub purpose: String,
+    pub guarantee_types: Vec<GqlProductType>,
+    pub max_rate: Option<GqlRate>,
+    pub expires_at: Option<GqlDateTime>,
+    pub target_product_ids: Option<Vec<ID>>,
+    /// Consent for every bank that accepts this demand, purpose LOAN_APPLICATION, until the demand expires.
+    pub share_with_responders: Option<Vec<GqlDataCategory>>,
+}
+
+#[derive(InputObject)]
+pub struct CreditGrantInput {
+    pub amount: GqlMoney,
+    pub annual_rate: GqlRate,
+    pub term_months: i32,
+    pub product_id: Option<ID>,
+}
+
+#[derive(InputObject)]
+pub struct DisbursementInput {
+    pub amount: GqlMoney,
+    pub disbursed_at: GqlDateTime,
+    /// 首贷户: this is the subject's first bank loan.
+    pub first_loan: bool,
+}
+
+pub(crate) fn uuid_arg(id: &ID, field: &str) -> AppResult<Uuid> {
+    Uuid::parse_str(id).map_err(|_| AppError::bad_input(field, "INVALID_ID", "ID 格式不正确"))
+}
+
+impl TryFrom<PostDemandInput> for NewDemand {
+    type Error = AppError;
+    fn try_from(i: PostDemandInput) -> AppResult<Self> {
+        Ok(Self {
+            amount: i.amount.0,
+            term_months: u16::try_from(i.term_months)
+                .map_err(|_| AppError::bad_input("input.termMonths", "INVALID_TERM", "融资期限须在1至360个月之间"))?,
+            purpose: i.purpose,
+            guarantee_types: i.guarantee_types.into_iter().map(Into::into).collect(),
+            max_rate: i.max_rate.map(|r| r.0),
+            expires_at: i.expires_at.map(|t| t.0),
+            target_product_ids: i
+                .target_product_ids
+                .unwrap_or_default()
+                .iter()
+                .map(|id| uuid_arg(id, "input.targetProductIds"))
+                .collect::<AppResult<_>>()?,
+            share_with_responders: i.share_with_responders.unwrap_or_default().into_iter().map(Into::into).collect(),
+        })
+    }
+}
+
+#[derive(Default)]
+pub struct DemandQuery;
+
+#[Object]
+impl DemandQuery {
+    async fn demand(&self, ctx: &Context<'_>, id: ID) -> AppResult<Option<FinancingDemand>> {
+        let principal = require_principal(ctx)?;
+        let state = ctx.data_unchecked::<AppState>();
+        let Some(d) = demand::Entity::find_by_id(uuid_arg(&id, "id")?).one(state.db.conn()).await? else {
+            return Ok(None);
+        };
+        match FinancingDemand::load(state, principal, d).await {
+            Ok(d) => Ok(Some(d)),
+            Err(AppError::NotFound(_)) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Every published product judged for the enterprise's demand: eligible ones ranked and explained,
+    /// near misses (with `includeIneligible`) listing what is missing.
+    async fn match_products(
+        &self,
+        ctx: &Context<'_>,
+        demand_id: ID,
+        #[graphql(default = 10)] first: i32,
+        #[graphql(default = false)] include_ineligible: bool,
+    ) -> AppResult<Vec<super::matching::ProductMatch>> {
+        let principal = require_principal(ctx)?;
+        let state = ctx.data_unchecked::<AppState>();
+        let first = usize::try_from(first.clamp(1, 100)).unwrap_or(10);
+        super::matching::match_products(state, principal, uuid_arg(&demand_id, "demandId")?, first, include_ineligible)
+            .await
+    }
+
+    /// Open demands the calling bank's published products can serve (商机), newest first. `totalCount` is -1:
+    /// not counted.
+    async fn opportunities(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default = 20)] first: i32,
+        after: Option<String>,
+    ) -> AppResult<Connection<FinancingDemand>> {
+        let principal = require_principal(ctx)?;
+        let state = ctx.data_unchecked::<AppState>();
+        super::opportunities::opportunities(state, principal, Page::parse(Some(first), after)?).await
+    }
+
+    /// The enterprise's demands, newest first.
+    async fn my_demands(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default = 20)] first: i32,
+        after: Option<String>,
+    ) -> AppResult<Connection<FinancingDemand>> {
+        let principal = require_principal(ctx)?;
+        let subject = principal.subject()?;
+        let state = ctx.data_unchecked::<AppState>();
+        let page = Page::parse(Some(first), after)?;
+        let base = demand::Entity::find().filter(demand::Column::SubjectId.eq(subject.as_uuid()));
+        let total = base.clone().count(state.db.conn()).await? as i64;
+        let mut query = base;
+        if let Some(after) = page.after {
+            query = query.filter(demand::Column::Id.lt(after));
+        }
+        let rows = query.order_by_desc(demand::Column::Id).limit(page.fetch_limit()).all(state.db.conn()).await?;
+        let mut loaded = Vec::with_capacity(rows.len());
+        for row in rows {
+            loaded.push((row.id, FinancingDemand::load(state, principal, row).await?));
+        }
+        Connection::from_rows(page, total, loaded, |(id, _)| *id, |(_, d)| Ok(d))
+    }
+}
+
+#[derive(Default)]
+pub struct DemandMutation;
+
+#[Object]
+impl DemandMutation {
+    /// Post a financing demand (enterprise).
+    async fn post_demand(&self, ctx: &Context<'_>, input: PostDemandInput) -> AppResult<FinancingDemand> {
+        let principal = require_principal(ctx)?;
+        let state = ctx.data_unchecked::<AppState>();
+        let posted = post::post(state, principal, input.try_into()?).await?;
+        FinancingDemand::load(state, principal, posted).await
+    }
+
+    async fn withdraw_demand(&self, ctx: &Context<'_>, id: ID) -> AppResult<FinancingDemand> {
+        let principal = require_principal(ctx)?;
+        let state = ctx.data_unchecked::<AppState>();
+        let withdrawn = post::withdraw(state, principal, uuid_arg(&id, "id")?).await?;
+        FinancingDemand::load(state, principal, withdrawn).await
+    }
+
+    /// 受理 (bank). At most the configured number of banks hold a demand at once.
+    async fn accept_demand(&self, ctx: &Context<'_>, demand_id: ID) -> AppResult<BankResponse> {
+        let principal = require_principal(ctx)?;
+        let state = ctx.data_unchecked::<AppState>();
+        let row = respond::accept(state, principal, uuid_arg(&demand_id, "demandId")?).await?;
+        Ok(BankResponse::many(state, vec![row]).await?.remove(0))
+    }
+
+    /// Decline, with a reason code the enterprise sees.
+    async fn reject_demand(
+        &self,
+        ctx: &Context<'_>,
+        demand_id: ID,
+        reason: GqlRejectReason,
+        note: Option<String>,
+    ) -> AppResult<BankResponse> {
+        let principal = require_principal(ctx)?;
+        let state = ctx.data_unchecked::<AppState>();
+        let row = respond::reject(state, principal, uuid_arg(&demand_id, "demandId")?, reason.into(), note).await?;
+        Ok(BankResponse::many(state, vec![row]).await?.remove(0))
+    }
+
+    /// 授信.
+    async fn grant_credit(
+        &self,
+        ctx: &Context<'_>,
+        response_id: ID,
+        input: CreditGrantInput,
+    ) -> AppResult<BankResponse> {
+        let principal = require_principal(ctx)?;
+        let state = ctx.data_unchecked::<AppState>();
+        let grant = CreditGrant {
+            amount: input.amount.0,
+            rate: input.annual_rate.0,
+            term_months: input.term_months,
+            product_id: input.product_id.as_ref().map(|p| uuid_arg(p, "input.productId")).transpose()?,
+        };
+        let row = respond::grant_credit(state, principal, uuid_arg(&response_id, "responseId")?, grant).await?;
+        Ok(BankResponse::many(state, vec![row]).await?.remove(0))
+    }
+
+    /// 放款.
+    async fn record_disbursement(
+        &self,
+        ctx: &Context<'_>,
+        response_id: ID,
+        input: DisbursementInput,
+    ) -> AppResult<BankResponse> {
+        let principal = require_principal(ctx)?;
+        let state = ctx.data_unchecked::<AppState>();
+        let id = uuid_arg(&response_id, "responseId")?;
+        let row =
+            respond::disburse(state, principal, id, input.amount.0, input.disbursed_at.0, input.first_loan).await?;
+        Ok(BankResponse::many(state, vec![row]).await?.remove(0))
+    }
+}

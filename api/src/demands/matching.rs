@@ -1,0 +1,218 @@
+//! `matchProducts`: every published product judged against the demand and the enterprise's own data —
+//! eligible ones ranked and explained, near misses with what is missing. Nothing is disclosed to banks.
+
+use std::collections::HashMap;
+
+use async_graphql::SimpleObject;
+use chrono::Utc;
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
+use uuid::Uuid;
+use xyd_domain::demand::{DemandFacts, Evaluation, RankInputs, Reason, SubjectFacts, evaluate, score};
+use xyd_domain::product::ProductFilter;
+use xyd_domain::{
+    DataCategory, IndustryCode, Money, ProductType, Rate, RegionCode, SubjectId, SubjectKind, TaxGrade,
+    VerificationStatus,
+};
+
+use super::entity::{demand, response};
+use super::repo;
+use crate::auth::Principal;
+use crate::error::{AppError, AppResult};
+use crate::products::{LoanProduct, ProductRepo, entity as product_entity};
+use crate::state::AppState;
+use crate::subjects::{SubjectRepo, entity as subject_entity};
+use crate::tags::decode;
+
+/// Why a product fits, or what it lacks.
+#[derive(Clone, Debug, SimpleObject)]
+pub struct MatchReason {
+    pub code: String,
+    pub message: String,
+}
+
+impl From<Reason> for MatchReason {
+    fn from(r: Reason) -> Self {
+        Self { code: r.code.to_string(), message: r.message }
+    }
+}
+
+/// A product judged for a demand.
+#[derive(Clone, SimpleObject)]
+pub struct ProductMatch {
+    pub product: LoanProduct,
+    pub eligible: bool,
+    pub score: f64,
+    pub reasons: Vec<MatchReason>,
+    pub unmet: Vec<MatchReason>,
+}
+
+fn corrupt(what: &'static str) -> impl Fn(xyd_domain::DomainError) -> AppError {
+    move |e| AppError::internal(what, e)
+}
+
+/// The demand as the matching rules see it.
+pub fn demand_facts(d: &demand::Model) -> AppResult<DemandFacts> {
+    Ok(DemandFacts {
+        amount: Money::from_fen(d.amount),
+        term_months: u16::try_from(d.term_months).map_err(|e| AppError::internal("demand term", e))?,
+        guarantee_types: decode(&d.guarantee_types)
+            .map(ProductType::parse)
+            .collect::<Result<_, _>>()
+            .map_err(corrupt("guarantee"))?,
+        max_rate: d.max_rate.map(Rate::from_bp).transpose().map_err(corrupt("max rate"))?,
+        purpose: d.purpose.clone(),
+        shared_categories: decode(&d.shared_categories)
+            .map(DataCategory::parse)
+            .collect::<Result<_, _>>()
+            .map_err(corrupt("shared"))?,
+    })
+}
+
+/// The subject as the matching rules see it (its own data, never shown to banks by matching).
+pub async fn subject_facts(conn: &impl ConnectionTrait, s: &subject_entity::Model) -> AppResult<SubjectFacts> {
+    let latest = crate::credit::repo::tax_of(conn, &s.uscc).await?.into_iter().next();
+    Ok(SubjectFacts {
+        kind: SubjectKind::parse(&s.kind).map_err(corrupt("kind"))?,
+        region: RegionCode::parse(&s.region_code).map_err(corrupt("region"))?,
+        industry: s.industry_code.as_deref().map(IndustryCode::parse).transpose().map_err(corrupt("industry"))?,
+        established_on: s.established_on,
+        verified: s.verification_status == VerificationStatus::Verified.as_str(),
+        restricted: s.restricted,
+        trusted: s.trusted,
+        latest_tax_grade: latest.map(|t| TaxGrade::parse(&t.grade)).transpose().map_err(corrupt("grade"))?,
+        today: Utc::now().date_naive(),
+    })
+}
+
+/// The hard filters a demand puts on products, for the index and the SQL prefilter.
+pub fn filter_for(d: &DemandFacts, s: &SubjectFacts) -> ProductFilter {
+    ProductFilter {
+        product_types: d.guarantee_types.clone(),
+        subject_kind: Some(s.kind),
+        region_code: Some(s.region.clone()),
+        industry_code: s.industry.clone(),
+        amount: Some(d.amount),
+        term_months: Some(d.term_months),
+        max_rate: d.max_rate,
+        tax_based: None,
+        bank_id: None,
+    }
+}
+
+/// Share of each bank's first responses that came within the SLA.
+async fn bank_sla_ratios(conn: &impl ConnectionTrait) -> AppResult<HashMap<Uuid, f64>> {
+    let rows: Vec<(Uuid, bool)> = response::Entity::find()
+        .select_only()
+        .column(response::Column::BankId)
+        .column(response::Column::RespondedWithinSla)
+        .into_tuple()
+        .all(conn)
+        .await?;
+    let mut counts: HashMap<Uuid, (u32, u32)> = HashMap::new();
+    for (bank, within) in rows {
+        let e = counts.entry(bank).or_default();
+        e.0 += u32::from(within);
+        e.1 += 1;
+    }
+    Ok(counts.into_iter().map(|(b, (w, n))| (b, f64::from(w) / f64::from(n))).collect())
+}
+
+pub async fn match_products(
+    state: &AppState,
+    principal: &Principal,
+    demand_id: Uuid,
+    first: usize,
+    include_ineligible: bool,
+) -> AppResult<Vec<ProductMatch>> {
+    let subject_id = principal.subject()?;
+    let d = repo::find(state.db.conn(), demand_id).await?;
+    if d.subject_id != subject_id.as_uuid() {
+        return Err(AppError::not_found("融资需求不存在"));
+    }
+    let subject = SubjectRepo::get(state.db.conn(), SubjectId::from_uuid(d.subject_id)).await?;
+    let (demand, facts) = (demand_facts(&d)?, subject_facts(state.db.conn(), &subject).await?);
+    let filter = filter_for(&demand, &facts);
+    let candidates: Vec<product_entity::Model> = if include_ineligible {
+        ProductRepo::all_published(state.db.conn()).await?
+    } else {
+        ProductRepo::search(state.db.conn(), None, &filter, 0, 100_000).await?.1
+    };
+    // Text relevance of the purpose, from the index when it answers.
+    let text_rank: HashMap<String, usize> =
+        match state.search.products().search(Some(&demand.purpose), &filter, 0, 200).await {
+            Ok(page) => page.ids.into_iter().enumerate().map(|(i, id)| (id, i)).collect(),
+            Err(_) => HashMap::new(),
+        };
+    let sla = bank_sla_ratios(state.db.conn()).await?;
+    let mut judged: Vec<(f64, Evaluation, Vec<Reason>, product_entity::Model)> = Vec::new();
+    for p in candidates {
+        let spec = crate::products::spec_of(&p)?;
+        let eval = evaluate(&demand, &facts, &spec);
+        if !eval.eligible && !include_ineligible {
+            continue;
+        }
+        let inputs = RankInputs {
+            text_rank: text_rank.get(&p.id.to_string()).copied(),
+            bank_sla_ratio: sla.get(&p.bank_id).copied(),
+        };
+        let (points, why) = score(&demand, &spec, &eval, facts.trusted, &inputs);
+        judged.push((points, eval, why, p));
+    }
+    judged.sort_by(|a, b| {
+        b.1.eligible
+            .cmp(&a.1.eligible)
+            .then(a.1.unmet.len().cmp(&b.1.unmet.len()))
+            .then(b.0.total_cmp(&a.0))
+            .then(a.3.id.cmp(&b.3.id))
+    });
+    judged.truncate(first);
+    let products = crate::products::with_banks(state, judged.iter().map(|j| j.3.clone()).collect()).await?;
+    Ok(judged
+        .into_iter()
+        .zip(products)
+        .map(|((points, eval, why, _), product)| {
+            let mut reasons: Vec<MatchReason> = eval.reasons.into_iter().map(Into::into).collect();
+            if eval.eligible {
+                reasons.extend(why.into_iter().map(Into::into));
+            }
+            ProductMatch {
+                product,
+                eligible: eval.eligible,
+                score: if eval.eligible { points } else { 0.0 },
+                reasons,
+                unmet: eval.unmet.into_iter().map(Into::into).collect(),
+            }
+        })
+        .collect())
+}
+
+/// Whether a demand is an opportunity for a bank: open, in its service area, not yet answered by it, and
+/// servable by at least one of its published products under the demand's hard filters.
+pub async fn is_opportunity(
+    state: &AppState,
+    bank: Uuid,
+    area: &xyd_domain::RegionPrefix,
+    bank_products: &[xyd_domain::ProductSpec],
+    d: &demand::Model,
+) -> AppResult<bool> {
+    if !xyd_domain::demand::is_open(repo::status_of(d)?) {
+        return Ok(false);
+    }
+    let subject = SubjectRepo::get(state.db.conn(), SubjectId::from_uuid(d.subject_id)).await?;
+    let facts = subject_facts(state.db.conn(), &subject).await?;
+    if !area.contains(&facts.region) {
+        return Ok(false);
+    }
+    let answered = response::Entity::find()
+        .filter(response::Column::DemandId.eq(d.id))
+        .filter(response::Column::BankId.eq(bank))
+        .one(state.db.conn())
+        .await?
+        .is_some();
+    if answered {
+        return Ok(false);
+    }
+    let filter = filter_for(&demand_facts(d)?, &facts);
+    let bank_id = xyd_domain::InstitutionId::from_uuid(bank);
+    Ok(bank_products.iter().any(|spec| filter.matches(spec, bank_id)))
+}

@@ -1,0 +1,17 @@
+//! Financing demands (融资需求) and bank responses: posting, accept / reject / grant credit / disburse under
+//! working-day SLA clocks, expiry, matching against the product supermarket, and the bank's opportunities.
+
+pub mod entity;
+mod expiry;
+mod graphql;
+mod matching;
+mod opportunities;
+mod post;
+mod repo;
+mod respond;
+mod view;
+
+pub use expiry::spawn_expiry;
+pub use graphql::{DemandMutation, DemandQuery};
+pub use opportunities::DemandSubscription;
+pub use view::{BankResponse, FinancingDemand};

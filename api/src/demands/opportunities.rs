@@ -1,0 +1,123 @@
+//! A bank's opportunities (商机): open demands of its service area that its published products can serve,
+//! as a paged query and as the `newOpportunities` subscription.
+
+use async_graphql::{Context, Subscription};
+use futures::Stream;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use tokio::sync::broadcast::error::RecvError;
+use uuid::Uuid;
+use xyd_domain::{DemandStatus, ProductSpec, RegionPrefix, Role};
+
+use super::entity::demand;
+use super::matching::is_opportunity;
+use super::view::FinancingDemand;
+use crate::auth::Principal;
+use crate::auth::principal::require_principal;
+use crate::error::{AppError, AppResult};
+use crate::institutions::InstitutionRepo;
+use crate::pagination::{Connection, Page};
+use crate::products::{ProductRepo, spec_of};
+use crate::state::AppState;
+
+/// What deciding a bank's opportunities needs: its id, service area and published products.
+pub struct BankLens {
+    bank: Uuid,
+    area: RegionPrefix,
+    products: Vec<ProductSpec>,
+}
+
+impl BankLens {
+    pub async fn of(state: &AppState, principal: &Principal) -> AppResult<Self> {
+        principal.require(Role::Bank)?;
+        let id = principal.institution()?;
+        let bank =
+            InstitutionRepo::find(state.db.conn(), id).await?.ok_or_else(|| AppError::forbidden("所属机构不存在"))?;
+        let area = RegionPrefix::parse(&bank.region_code).map_err(|e| AppError::internal("bank region", e))?;
+        let products = ProductRepo::of_bank(state.db.conn(), id)
+            .await?
+            .iter()
+            .filter(|p| p.status == xyd_domain::ProductStatus::Published.as_str())
+            .map(spec_of)
+            .collect::<AppResult<Vec<_>>>()?;
+        Ok(Self { bank: id.as_uuid(), area, products })
+    }
+
+    pub async fn sees(&self, state: &AppState, d: &demand::Model) -> AppResult<bool> {
+        is_opportunity(state, self.bank, &self.area, &self.products, d).await
+    }
+}
+
+const SCAN_BATCH: u64 = 200;
+
+/// Open demands the bank can serve, newest first.
+pub async fn opportunities(
+    state: &AppState,
+    principal: &Principal,
+    page: Page,
+) -> AppResult<Connection<FinancingDemand>> {
+    let lens = BankLens::of(state, principal).await?;
+    let open = [DemandStatus::Open, DemandStatus::InProgress].map(|s| s.as_str());
+    let mut found: Vec<demand::Model> = Vec::new();
+    let mut cursor = page.after;
+    let want = page.fetch_limit() as usize;
+    // Scan open demands in batches, keeping those the bank can serve, until a page (+1) is filled.
+    loop {
+        let mut query = demand::Entity::find().filter(demand::Column::Status.is_in(open));
+        if let Some(after) = cursor {
+            query = query.filter(demand::Column::Id.lt(after));
+        }
+        let batch = query.order_by_desc(demand::Column::Id).limit(SCAN_BATCH).all(state.db.conn()).await?;
+        let exhausted = (batch.len() as u64) < SCAN_BATCH;
+        cursor = batch.last().map(|d| d.id);
+        for d in batch {
+            if found.len() < want && lens.sees(state, &d).await? {
+                found.push(d);
+            }
+        }
+        if found.len() >= want || exhausted {
+            break;
+        }
+    }
+    let mut loaded = Vec::with_capacity(found.len());
+    for d in found {
+        loaded.push((d.id, FinancingDemand::load(state, principal, d).await?));
+    }
+    // The total is not counted (it would mean judging every open demand); -1 marks it unknown.
+    Connection::from_rows(page, -1, loaded, |(id, _)| *id, |(_, d)| Ok(d))
+}
+
+#[derive(Default)]
+pub struct DemandSubscription;
+
+#[Subscription]
+impl DemandSubscription {
+    /// Demands the calling bank's published products can serve, as they are posted.
+    async fn new_opportunities(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<impl Stream<Item = FinancingDemand> + use<>> {
+        let principal = require_principal(ctx)?.clone();
+        let state = ctx.data_unchecked::<AppState>().clone();
+        let lens = BankLens::of(&state, &principal).await?;
+        let posted = state.demand_posted.subscribe();
+        Ok(futures::stream::unfold(
+            (posted, state, principal, lens),
+            |(mut posted, state, principal, lens)| async move {
+                loop {
+                    let id = match posted.recv().await {
+                        Ok(id) => id,
+                        Err(RecvError::Lagged(_)) => continue,
+                        Err(RecvError::Closed) => return None,
+                    };
+                    let Ok(d) = super::repo::find(state.db.conn(), id).await else { continue };
+                    if !lens.sees(&state, &d).await.unwrap_or(false) {
+                        continue;
+                    }
+                    if let Ok(shown) = FinancingDemand::load(&state, &principal, d).await {
+                        return Some((shown, (posted, state, principal, lens)));
+                    }
+                }
+            },
+        ))
+    }
+}

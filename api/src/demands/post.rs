@@ -1,0 +1,137 @@
+//! Use cases of the enterprise: post a financing demand (optionally addressed to chosen products, and
+//! sharing data with every bank that accepts it), and withdraw it.
+
+use chrono::{DateTime, Duration, Utc};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
+use sha2::{Digest, Sha256};
+use uuid::Uuid;
+use xyd_domain::consent::{ConsentTerms, consent_text};
+use xyd_domain::product::ProductStatus;
+use xyd_domain::{AccessPurpose, DataCategory, Money, ProductType, Rate};
+
+use super::entity::demand;
+use super::repo;
+use crate::auth::Principal;
+use crate::error::{AppError, AppResult};
+use crate::state::AppState;
+use crate::tags::encode;
+
+/// The consent text version shown with a demand's data sharing.
+pub const SHARING_TEXT_VERSION: &str = "2026-01";
+
+/// A validated demand.
+pub struct NewDemand {
+    pub amount: Money,
+    pub term_months: u16,
+    pub purpose: String,
+    pub guarantee_types: Vec<ProductType>,
+    pub max_rate: Option<Rate>,
+    pub expires_at: Option<DateTime<Utc>>,
+    pub target_product_ids: Vec<Uuid>,
+    pub share_with_responders: Vec<DataCategory>,
+}
+
+fn validate(state: &AppState, d: &NewDemand, now: DateTime<Utc>) -> AppResult<DateTime<Utc>> {
+    if !d.amount.is_positive() || d.amount.fen() > 100_000_000_000 {
+        return Err(AppError::bad_input("input.amount", "INVALID_AMOUNT", "融资金额须大于0且不超过10亿元"));
+    }
+    if !(1..=360).contains(&d.term_months) {
+        return Err(AppError::bad_input("input.termMonths", "INVALID_TERM", "融资期限须在1至360个月之间"));
+    }
+    if !(2..=500).contains(&d.purpose.trim().chars().count()) {
+        return Err(AppError::bad_input("input.purpose", "INVALID_PURPOSE", "资金用途应为2至500个字"));
+    }
+    if d.guarantee_types.is_empty() {
+        return Err(AppError::bad_input("input.guaranteeTypes", "REQUIRED", "请至少选择一种可接受的担保方式"));
+    }
+    if d.max_rate.is_some_and(|r| r.bp() <= 0 || r.bp() > state.config.products.max_rate_bp) {
+        return Err(AppError::bad_input("input.maxRate", "INVALID_RATE", "可接受的最高利率须大于0且不超过利率上限"));
+    }
+    let expires_at = d.expires_at.unwrap_or(now + Duration::days(state.config.demands.default_validity_days));
+    if expires_at <= now || expires_at > now + Duration::days(180) {
+        return Err(AppError::bad_input("input.expiresAt", "INVALID_EXPIRY", "截止时间须在未来180天之内"));
+    }
+    Ok(expires_at)
+}
+
+pub async fn post(state: &AppState, principal: &Principal, d: NewDemand) -> AppResult<demand::Model> {
+    let subject = principal.subject()?;
+    let now = Utc::now();
+    let expires_at = validate(state, &d, now)?;
+    let sharing = (!d.share_with_responders.is_empty())
+        .then(|| ConsentTerms::parse(&d.share_with_responders, AccessPurpose::LoanApplication, expires_at, now))
+        .transpose()
+        .map_err(|e| AppError::from(e).at("input.shareWithResponders"))?;
+    let txn = state.db.begin_write().await?;
+    if !d.target_product_ids.is_empty() {
+        use crate::products::entity::{Column, Entity};
+        let published = Entity::find()
+            .filter(Column::Id.is_in(d.target_product_ids.iter().copied()))
+            .filter(Column::Status.eq(ProductStatus::Published.as_str()))
+            .all(&*txn)
+            .await?;
+        if published.len() != d.target_product_ids.len() {
+            return Err(AppError::bad_input(
+                "input.targetProductIds",
+                "PRODUCT_NOT_AVAILABLE",
+                "所选产品不存在或未上架",
+            ));
+        }
+    }
+    let due = state.config.demands.calendar().add_working_days(now, state.config.demands.first_response_working_days);
+    let row = demand::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        subject_id: Set(subject.as_uuid()),
+        amount: Set(d.amount.fen()),
+        term_months: Set(i32::from(d.term_months)),
+        purpose: Set(d.purpose.trim().to_string()),
+        guarantee_types: Set(encode(d.guarantee_types.iter().map(|t| t.as_str()))),
+        max_rate: Set(d.max_rate.map(|r| r.bp())),
+        status: Set(xyd_domain::DemandStatus::Open.as_str().to_string()),
+        posted_at: Set(now),
+        expires_at: Set(expires_at),
+        first_response_due_at: Set(due),
+        target_product_ids: Set(encode(d.target_product_ids.iter().map(Uuid::to_string))),
+        shared_categories: Set(encode(d.share_with_responders.iter().map(|c| c.as_str()))),
+        closed_at: Set(None),
+        version: Set(1),
+    }
+    .insert(&*txn)
+    .await?;
+    if let Some(terms) = sharing {
+        let text = consent_text(SHARING_TEXT_VERSION).ok_or_else(|| AppError::internal("consent text", "missing"))?;
+        crate::consents::entity::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            subject_id: Set(subject.as_uuid()),
+            grantee_id: Set(None),
+            demand_id: Set(Some(row.id)),
+            categories: Set(encode(terms.categories.iter().map(|c| c.as_str()))),
+            purpose: Set(terms.purpose.as_str().to_string()),
+            valid_from: Set(terms.valid_from),
+            valid_until: Set(terms.valid_until),
+            revoked_at: Set(None),
+            text_version: Set(SHARING_TEXT_VERSION.to_string()),
+            text_hash: Set(hex::encode(Sha256::digest(text.as_bytes()))),
+            signed_by: Set(principal.user_id.as_uuid()),
+            signed_at: Set(now),
+        }
+        .insert(&*txn)
+        .await?;
+    }
+    txn.commit().await?;
+    let _ = state.demand_posted.send(row.id);
+    Ok(row)
+}
+
+pub async fn withdraw(state: &AppState, principal: &Principal, id: Uuid) -> AppResult<demand::Model> {
+    let subject = principal.subject()?;
+    let txn = state.db.begin_write().await?;
+    let current = repo::find_for_update(&*txn, id).await?;
+    if current.subject_id != subject.as_uuid() {
+        return Err(AppError::not_found("融资需求不存在"));
+    }
+    let next = xyd_domain::demand::withdraw(repo::status_of(&current)?)?;
+    let updated = super::respond::save_status(&*txn, &current, next).await?;
+    txn.commit().await?;
+    Ok(updated)
+}

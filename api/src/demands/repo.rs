@@ -1,0 +1,42 @@
+//! Persistence of demands and responses.
+
+use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseBackend, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use uuid::Uuid;
+use xyd_domain::{DemandStatus, ResponseStatus};
+
+use super::entity::{demand, response};
+use crate::error::{AppError, AppResult};
+
+pub fn status_of(d: &demand::Model) -> AppResult<DemandStatus> {
+    DemandStatus::parse(&d.status).map_err(|e| AppError::internal("demand status", e))
+}
+
+pub fn response_status(r: &response::Model) -> AppResult<ResponseStatus> {
+    ResponseStatus::parse(&r.status).map_err(|e| AppError::internal("response status", e))
+}
+
+pub async fn find(conn: &impl ConnectionTrait, id: Uuid) -> AppResult<demand::Model> {
+    demand::Entity::find_by_id(id).one(conn).await?.ok_or_else(|| AppError::not_found("融资需求不存在"))
+}
+
+/// The demand, locked for the rest of the transaction on PostgreSQL (on SQLite the write gate already
+/// serializes writers), so concurrent responses see each other.
+pub async fn find_for_update(conn: &impl ConnectionTrait, id: Uuid) -> AppResult<demand::Model> {
+    let mut query = demand::Entity::find_by_id(id);
+    if conn.get_database_backend() == DatabaseBackend::Postgres {
+        query = query.lock_exclusive();
+    }
+    query.one(conn).await?.ok_or_else(|| AppError::not_found("融资需求不存在"))
+}
+
+pub async fn responses_of(conn: &impl ConnectionTrait, demand: Uuid) -> AppResult<Vec<response::Model>> {
+    Ok(response::Entity::find()
+        .filter(response::Column::DemandId.eq(demand))
+        .order_by_asc(response::Column::Id)
+        .all(conn)
+        .await?)
+}
+
+pub async fn find_response(conn: &impl ConnectionTrait, id: Uuid) -> AppResult<response::Model> {
+    response::Entity::find_by_id(id).one(conn).await?.ok_or_else(|| AppError::not_found("对接记录不存在"))
+}

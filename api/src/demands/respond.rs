@@ -1,0 +1,265 @@
+//! Use cases of a bank responding to a demand: accept (at most N banks hold a demand at once), reject with a
+//! reason, grant credit, record the disbursement. Each locks the demand, applies the domain state machine,
+//! and derives the demand's status from all responses.
+
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use uuid::Uuid;
+use xyd_domain::demand::{self as rules};
+use xyd_domain::{DemandStatus, Money, Rate, RegionCode, RegionPrefix, RejectReason, ResponseStatus, Role};
+
+use super::entity::{demand, response};
+use super::repo::{self, response_status, status_of};
+use crate::auth::Principal;
+use crate::error::{AppError, AppResult};
+use crate::institutions::InstitutionRepo;
+use crate::state::AppState;
+
+/// Set a demand's status (and close it when final).
+pub async fn save_status(
+    conn: &impl ConnectionTrait,
+    current: &demand::Model,
+    next: DemandStatus,
+) -> AppResult<demand::Model> {
+    if status_of(current)? == next {
+        return Ok(current.clone());
+    }
+    let closed = !rules::is_open(next);
+    demand::Entity::update_many()
+        .col_expr(demand::Column::Status, Expr::value(next.as_str()))
+        .col_expr(demand::Column::ClosedAt, Expr::value(closed.then(Utc::now)))
+        .col_expr(demand::Column::Version, Expr::value(current.version + 1))
+        .filter(demand::Column::Id.eq(current.id))
+        .exec(conn)
+        .await?;
+    repo::find(conn, current.id).await
+}
+
+/// Derive the demand's status from its responses and save it.
+async fn rederive(conn: &impl ConnectionTrait, current: &demand::Model) -> AppResult<()> {
+    let statuses =
+        repo::responses_of(conn, current.id).await?.iter().map(response_status).collect::<AppResult<Vec<_>>>()?;
+    save_status(conn, current, rules::derive_status(status_of(current)?, &statuses)).await.map(|_| ())
+}
+
+/// The calling bank and its service area.
+async fn bank_of(state: &AppState, principal: &Principal) -> AppResult<(Uuid, RegionPrefix)> {
+    principal.require(Role::Bank)?;
+    let id = principal.institution()?;
+    let bank =
+        InstitutionRepo::find(state.db.conn(), id).await?.ok_or_else(|| AppError::forbidden("所属机构不存在"))?;
+    let area = RegionPrefix::parse(&bank.region_code).map_err(|e| AppError::internal("bank region", e))?;
+    Ok((id.as_uuid(), area))
+}
+
+/// The demand's subject must lie in the bank's service area.
+async fn ensure_serves(conn: &impl ConnectionTrait, area: &RegionPrefix, d: &demand::Model) -> AppResult<()> {
+    let subject = crate::subjects::SubjectRepo::get(conn, xyd_domain::SubjectId::from_uuid(d.subject_id)).await?;
+    let region = RegionCode::parse(&subject.region_code).map_err(|e| AppError::internal("subject region", e))?;
+    if area.contains(&region) { Ok(()) } else { Err(AppError::forbidden("该需求不在本机构服务区域内")) }
+}
+
+fn ensure_open(d: &demand::Model) -> AppResult<()> {
+    if rules::is_open(status_of(d)?) {
+        Ok(())
+    } else {
+        Err(AppError::invalid_state("DEMAND_CLOSED", "该融资需求已关闭"))
+    }
+}
+
+pub async fn accept(state: &AppState, principal: &Principal, demand_id: Uuid) -> AppResult<response::Model> {
+    let (bank, area) = bank_of(state, principal).await?;
+    let now = Utc::now();
+    let txn = state.db.begin_write().await?;
+    let current = repo::find_for_update(&*txn, demand_id).await?;
+    ensure_open(&current)?;
+    ensure_serves(&*txn, &area, &current).await?;
+    let responses = repo::responses_of(&*txn, demand_id).await?;
+    let mine = responses.iter().find(|r| r.bank_id == bank);
+    rules::accept(mine.map(response_status).transpose()?)?;
+    let holders = responses.iter().filter(|r| response_status(r).is_ok_and(rules::holds)).count();
+    if holders >= state.config.demands.max_holders {
+        return Err(AppError::conflict(
+            "DEMAND_FULL",
+            format!("该需求已有{}家银行在对接，请稍后关注", state.config.demands.max_holders),
+        ));
+    }
+    let credit_due =
+        state.config.demands.calendar().add_working_days(now, state.config.demands.credit_decision_working_days);
+    let row = response::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        demand_id: Set(demand_id),
+        bank_id: Set(bank),
+        status: Set(ResponseStatus::Accepted.as_str().to_string()),
+        first_responded_at: Set(now),
+        responded_within_sla: Set(now <= current.first_response_due_at),
+        accepted_at: Set(Some(now)),
+        credit_due_at: Set(Some(credit_due)),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&*txn)
+    .await
+    .map_err(|e| {
+        if crate::db::is_unique_violation(&e) {
+            AppError::invalid_state("ALREADY_RESPONDED", "本机构已对该需求作出响应")
+        } else {
+            e.into()
+        }
+    })?;
+    rederive(&*txn, &current).await?;
+    txn.commit().await?;
+    Ok(row)
+}
+
+pub async fn reject(
+    state: &AppState,
+    principal: &Principal,
+    demand_id: Uuid,
+    reason: RejectReason,
+    note: Option<String>,
+) -> AppResult<response::Model> {
+    let (bank, area) = bank_of(state, principal).await?;
+    let note = note.map(|n| n.trim().to_string()).filter(|n| !n.is_empty());
+    if note.as_ref().is_some_and(|n| n.chars().count() > 500) {
+        return Err(AppError::bad_input("note", "INVALID_NOTE", "说明不能超过500个字"));
+    }
+    if reason == RejectReason::Other && note.is_none() {
+        return Err(AppError::bad_input("note", "REQUIRED", "选择“其他”原因时须填写说明"));
+    }
+    let now = Utc::now();
+    let txn = state.db.begin_write().await?;
+    let current = repo::find_for_update(&*txn, demand_id).await?;
+    ensure_open(&current)?;
+    ensure_serves(&*txn, &area, &current).await?;
+    let mine = repo::responses_of(&*txn, demand_id).await?.into_iter().find(|r| r.bank_id == bank);
+    rules::reject(mine.as_ref().map(response_status).transpose()?)?;
+    let rejected = ResponseStatus::Rejected.as_str().to_string();
+    let row = match mine {
+        Some(existing) => {
+            let mut row: response::ActiveModel = existing.into();
+            row.status = Set(rejected);
+            row.reject_reason = Set(Some(reason.as_str().to_string()));
+            row.reject_note = Set(note);
+            row.rejected_at = Set(Some(now));
+            row.updated_at = Set(now);
+            row.update(&*txn).await?
+        }
+        None => {
+            response::ActiveModel {
+                id: Set(Uuid::now_v7()),
+                demand_id: Set(demand_id),
+                bank_id: Set(bank),
+                status: Set(rejected),
+                first_responded_at: Set(now),
+                responded_within_sla: Set(now <= current.first_response_due_at),
+                reject_reason: Set(Some(reason.as_str().to_string())),
+                reject_note: Set(note),
+                rejected_at: Set(Some(now)),
+                updated_at: Set(now),
+                ..Default::default()
+            }
+            .insert(&*txn)
+            .await?
+        }
+    };
+    rederive(&*txn, &current).await?;
+    txn.commit().await?;
+    Ok(row)
+}
+
+/// A credit grant as the bank enters it.
+pub struct CreditGrant {
+    pub amount: Money,
+    pub rate: Rate,
+    pub term_months: i32,
+    pub product_id: Option<Uuid>,
+}
+
+/// Load the caller's response and its demand, locked.
+async fn own_response(
+    state: &AppState,
+    txn: &impl ConnectionTrait,
+    principal: &Principal,
+    id: Uuid,
+) -> AppResult<(response::Model, demand::Model)> {
+    let (bank, _) = bank_of(state, principal).await?;
+    let found = repo::find_response(txn, id).await?;
+    if found.bank_id != bank {
+        return Err(AppError::not_found("对接记录不存在"));
+    }
+    let current = repo::find_for_update(txn, found.demand_id).await?;
+    Ok((found, current))
+}
+
+pub async fn grant_credit(
+    state: &AppState,
+    principal: &Principal,
+    id: Uuid,
+    g: CreditGrant,
+) -> AppResult<response::Model> {
+    if !g.amount.is_positive() {
+        return Err(AppError::bad_input("input.amount", "INVALID_AMOUNT", "授信金额须大于0"));
+    }
+    if g.rate.bp() <= 0 || g.rate.bp() > state.config.products.max_rate_bp {
+        return Err(AppError::bad_input("input.annualRate", "INVALID_RATE", "授信利率须大于0且不超过利率上限"));
+    }
+    if !(1..=360).contains(&g.term_months) {
+        return Err(AppError::bad_input("input.termMonths", "INVALID_TERM", "授信期限须在1至360个月之间"));
+    }
+    let now = Utc::now();
+    let txn = state.db.begin_write().await?;
+    let (found, current) = own_response(state, &*txn, principal, id).await?;
+    rules::grant_credit(response_status(&found)?)?;
+    if let Some(product) = g.product_id {
+        let owned = crate::products::ProductRepo::find(&*txn, xyd_domain::ProductId::from_uuid(product)).await?;
+        if owned.is_none_or(|p| p.bank_id != found.bank_id) {
+            return Err(AppError::bad_input("input.productId", "PRODUCT_NOT_OWNED", "只能选择本机构的产品"));
+        }
+    }
+    let mut row: response::ActiveModel = found.into();
+    row.status = Set(ResponseStatus::CreditGranted.as_str().to_string());
+    row.credit_amount = Set(Some(g.amount.fen()));
+    row.credit_rate = Set(Some(g.rate.bp()));
+    row.credit_term = Set(Some(g.term_months));
+    row.credit_granted_at = Set(Some(now));
+    row.product_id = Set(g.product_id);
+    row.updated_at = Set(now);
+    let saved = row.update(&*txn).await?;
+    rederive(&*txn, &current).await?;
+    txn.commit().await?;
+    Ok(saved)
+}
+
+pub async fn disburse(
+    state: &AppState,
+    principal: &Principal,
+    id: Uuid,
+    amount: Money,
+    at: DateTime<Utc>,
+    first_loan: bool,
+) -> AppResult<response::Model> {
+    let now = Utc::now();
+    let txn = state.db.begin_write().await?;
+    let (found, current) = own_response(state, &*txn, principal, id).await?;
+    rules::disburse(response_status(&found)?)?;
+    if !amount.is_positive() || found.credit_amount.is_some_and(|c| amount.fen() > c) {
+        return Err(AppError::bad_input("input.amount", "INVALID_AMOUNT", "放款金额须大于0且不超过授信金额"));
+    }
+    if at > now + chrono::Duration::hours(1)
+        || found.credit_granted_at.is_some_and(|g| at < g - chrono::Duration::days(1))
+    {
+        return Err(AppError::bad_input("input.disbursedAt", "INVALID_TIME", "放款时间须在授信之后且不晚于当前时间"));
+    }
+    let mut row: response::ActiveModel = found.into();
+    row.status = Set(ResponseStatus::Disbursed.as_str().to_string());
+    row.disbursed_amount = Set(Some(amount.fen()));
+    row.disbursed_at = Set(Some(at));
+    row.first_loan = Set(Some(first_loan));
+    row.updated_at = Set(now);
+    let saved = row.update(&*txn).await?;
+    rederive(&*txn, &current).await?;
+    txn.commit().await?;
+    Ok(saved)
+}

@@ -1,0 +1,227 @@
+//! `FinancingDemand` and `BankResponse` as the API shows them. The enterprise sees every bank's response;
+//! a bank sees only its own; bureaus of the region and the admin see all.
+
+use async_graphql::{ComplexObject, Context, ID, SimpleObject};
+use uuid::Uuid;
+use xyd_domain::{DataCategory, Money, ProductType, Rate, RegionCode, RejectReason, Role, SubjectId};
+
+use super::entity::{demand, response};
+use super::repo::{self, response_status, status_of};
+use crate::auth::Principal;
+use crate::auth::principal::require_principal;
+use crate::error::{AppError, AppResult};
+use crate::graphql::{
+    GqlDataCategory, GqlDateTime, GqlDemandStatus, GqlMoney, GqlProductType, GqlRate, GqlRejectReason,
+    GqlResponseStatus,
+};
+use crate::institutions::{Institution, InstitutionRepo, Scope};
+use crate::products::LoanProduct;
+use crate::state::AppState;
+use crate::subjects::{Subject, SubjectRepo, SubjectView};
+use crate::tags::decode;
+
+/// 融资需求.
+#[derive(Clone, SimpleObject)]
+pub struct FinancingDemand {
+    pub id: ID,
+    pub subject: Subject,
+    pub amount: GqlMoney,
+    pub term_months: i32,
+    pub purpose: String,
+    pub guarantee_types: Vec<GqlProductType>,
+    pub max_rate: Option<GqlRate>,
+    pub status: GqlDemandStatus,
+    pub posted_at: GqlDateTime,
+    pub expires_at: GqlDateTime,
+    /// When the first bank response is due (working days after posting).
+    pub first_response_due_at: GqlDateTime,
+    pub target_products: Vec<LoanProduct>,
+    /// Categories shared with every bank that accepts.
+    pub shared_categories: Vec<GqlDataCategory>,
+    pub responses: Vec<BankResponse>,
+}
+
+/// A bank's response to a demand.
+#[derive(Clone, SimpleObject)]
+#[graphql(complex)]
+pub struct BankResponse {
+    pub id: ID,
+    #[graphql(skip)]
+    pub demand_id: Uuid,
+    pub bank: Institution,
+    pub status: GqlResponseStatus,
+    pub accepted_at: Option<GqlDateTime>,
+    /// The first response (accept or reject) came within the working-day SLA.
+    pub responded_within_sla: Option<bool>,
+    pub credit_due_at: Option<GqlDateTime>,
+    /// The credit decision is overdue (accepted, no grant or rejection by its due time).
+    pub credit_overdue: bool,
+    pub credit_amount: Option<GqlMoney>,
+    pub credit_rate: Option<GqlRate>,
+    pub credit_term_months: Option<i32>,
+    pub credit_granted_at: Option<GqlDateTime>,
+    pub disbursed_amount: Option<GqlMoney>,
+    pub disbursed_at: Option<GqlDateTime>,
+    /// 首贷户.
+    pub first_loan: Option<bool>,
+    #[graphql(skip)]
+    pub product_id: Option<Uuid>,
+    pub reject_reason: Option<GqlRejectReason>,
+    pub reject_note: Option<String>,
+}
+
+#[ComplexObject]
+impl BankResponse {
+    async fn demand(&self, ctx: &Context<'_>) -> AppResult<FinancingDemand> {
+        let principal = require_principal(ctx)?;
+        let state = ctx.data_unchecked::<AppState>();
+        let d = repo::find(state.db.conn(), self.demand_id).await?;
+        FinancingDemand::load(state, principal, d).await
+    }
+
+    /// The product the credit was granted under.
+    async fn product(&self, ctx: &Context<'_>) -> AppResult<Option<LoanProduct>> {
+        let Some(id) = self.product_id else { return Ok(None) };
+        let state = ctx.data_unchecked::<AppState>();
+        let Some(row) =
+            crate::products::ProductRepo::find(state.db.conn(), xyd_domain::ProductId::from_uuid(id)).await?
+        else {
+            return Ok(None);
+        };
+        Ok(crate::products::with_banks(state, vec![row]).await?.pop())
+    }
+}
+
+fn rate(bp: i32) -> AppResult<GqlRate> {
+    Rate::from_bp(bp).map(GqlRate).map_err(|e| AppError::internal("rate", e))
+}
+
+impl BankResponse {
+    pub fn new(r: response::Model, bank: Institution) -> AppResult<Self> {
+        let status = response_status(&r)?;
+        let now = chrono::Utc::now();
+        Ok(Self {
+            id: ID(r.id.to_string()),
+            demand_id: r.demand_id,
+            bank,
+            status: status.into(),
+            accepted_at: r.accepted_at.map(GqlDateTime),
+            responded_within_sla: Some(r.responded_within_sla),
+            credit_due_at: r.credit_due_at.map(GqlDateTime),
+            credit_overdue: status == xyd_domain::ResponseStatus::Accepted && r.credit_due_at.is_some_and(|d| d < now),
+            credit_amount: r.credit_amount.map(|a| GqlMoney(Money::from_fen(a))),
+            credit_rate: r.credit_rate.map(rate).transpose()?,
+            credit_term_months: r.credit_term,
+            credit_granted_at: r.credit_granted_at.map(GqlDateTime),
+            disbursed_amount: r.disbursed_amount.map(|a| GqlMoney(Money::from_fen(a))),
+            disbursed_at: r.disbursed_at.map(GqlDateTime),
+            first_loan: r.first_loan,
+            product_id: r.product_id,
+            reject_reason: r
+                .reject_reason
+                .as_deref()
+                .map(RejectReason::parse)
+                .transpose()
+                .map_err(|e| AppError::internal("reject reason", e))?
+                .map(Into::into),
+            reject_note: r.reject_note,
+        })
+    }
+
+    /// API responses for rows, with their banks loaded in one query.
+    pub async fn many(state: &AppState, rows: Vec<response::Model>) -> AppResult<Vec<Self>> {
+        let banks = InstitutionRepo::find_many(state.db.conn(), rows.iter().map(|r| r.bank_id)).await?;
+        rows.into_iter()
+            .map(|r| {
+                let bank =
+                    banks.get(&r.bank_id).cloned().ok_or_else(|| AppError::internal("response bank", r.bank_id))?;
+                Self::new(r, bank)
+            })
+            .collect()
+    }
+}
+
+/// Who is looking at a demand.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Viewer {
+    Owner,
+    Bank(Uuid),
+    Official(SubjectView),
+}
+
+async fn viewer(state: &AppState, principal: &Principal, d: &demand::Model) -> AppResult<Viewer> {
+    match principal.role {
+        Role::Enterprise if principal.owns(SubjectId::from_uuid(d.subject_id)) => Ok(Viewer::Owner),
+        Role::Enterprise => Err(AppError::not_found("融资需求不存在")),
+        Role::Bank => {
+            // A bank sees demands it responded to, and open demands of its service area.
+            let bank = principal.institution()?;
+            let responded =
+                repo::responses_of(state.db.conn(), d.id).await?.iter().any(|r| r.bank_id == bank.as_uuid());
+            let institution = InstitutionRepo::find(state.db.conn(), bank)
+                .await?
+                .ok_or_else(|| AppError::forbidden("所属机构不存在"))?;
+            let area =
+                xyd_domain::RegionPrefix::parse(&institution.region_code).map_err(|e| AppError::internal("area", e))?;
+            let subject = SubjectRepo::get(state.db.conn(), SubjectId::from_uuid(d.subject_id)).await?;
+            let region = RegionCode::parse(&subject.region_code).map_err(|e| AppError::internal("region", e))?;
+            let open = xyd_domain::demand::is_open(status_of(d)?);
+            if responded || (open && area.contains(&region)) {
+                Ok(Viewer::Bank(bank.as_uuid()))
+            } else {
+                Err(AppError::not_found("融资需求不存在"))
+            }
+        }
+        Role::Admin => Ok(Viewer::Official(SubjectView::Admin)),
+        Role::Bureau => {
+            let subject = SubjectRepo::get(state.db.conn(), SubjectId::from_uuid(d.subject_id)).await?;
+            let region = RegionCode::parse(&subject.region_code).map_err(|e| AppError::internal("region", e))?;
+            Scope::of_bureau(state.db.conn(), principal).await?.ensure(&region)?;
+            Ok(Viewer::Official(SubjectView::Bureau))
+        }
+    }
+}
+
+impl FinancingDemand {
+    /// The demand as `principal` may see it (NOT_FOUND / FORBIDDEN otherwise).
+    pub async fn load(state: &AppState, principal: &Principal, d: demand::Model) -> AppResult<Self> {
+        let viewer = viewer(state, principal, &d).await?;
+        let responses = repo::responses_of(state.db.conn(), d.id).await?;
+        let visible: Vec<response::Model> = match viewer {
+            Viewer::Bank(bank) => responses.into_iter().filter(|r| r.bank_id == bank).collect(),
+            _ => responses,
+        };
+        let subject_view = match viewer {
+            Viewer::Owner => SubjectView::Owner,
+            Viewer::Bank(_) => SubjectView::Bank,
+            Viewer::Official(v) => v,
+        };
+        let subject = SubjectRepo::get(state.db.conn(), SubjectId::from_uuid(d.subject_id)).await?;
+        let target_ids: Vec<Uuid> = decode(&d.target_product_ids).filter_map(|id| Uuid::parse_str(id).ok()).collect();
+        let products = crate::products::ProductRepo::find_many(state.db.conn(), &target_ids).await?;
+        let targets = crate::products::with_banks(state, products.into_values().collect()).await?;
+        let parse = |e: xyd_domain::DomainError| AppError::internal("demand", e);
+        Ok(Self {
+            id: ID(d.id.to_string()),
+            subject: Subject::new(subject, subject_view, &state.cipher)?,
+            amount: GqlMoney(Money::from_fen(d.amount)),
+            term_months: d.term_months,
+            guarantee_types: decode(&d.guarantee_types)
+                .map(|t| ProductType::parse(t).map(Into::into))
+                .collect::<Result<_, _>>()
+                .map_err(parse)?,
+            max_rate: d.max_rate.map(rate).transpose()?,
+            status: status_of(&d)?.into(),
+            posted_at: GqlDateTime(d.posted_at),
+            expires_at: GqlDateTime(d.expires_at),
+            first_response_due_at: GqlDateTime(d.first_response_due_at),
+            target_products: targets,
+            shared_categories: decode(&d.shared_categories)
+                .map(|c| DataCategory::parse(c).map(Into::into))
+                .collect::<Result<_, _>>()
+                .map_err(parse)?,
+            responses: BankResponse::many(state, visible).await?,
+            purpose: d.purpose,
+        })
+    }
+}
