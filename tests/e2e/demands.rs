@@ -240,3 +240,49 @@ async fn new_opportunities_arrive_over_the_subscription() {
     assert_eq!(next["payload"]["data"]["newOpportunities"]["id"], demand.as_str());
     assert_eq!(next["payload"]["data"]["newOpportunities"]["amount"], "500000.00");
 }
+
+both_backends! {
+    async fn expired_demands_close_as_expired_or_unfunded(app) {
+        use sea_orm::{ConnectionTrait, Statement};
+        let (owner, _) = enterprise(&app).await;
+        let (_, bank) = app.bank("拒绝银行", "4408").await;
+        let quiet = app.gql(Some(&owner), POST_DEMAND, demand_input(&[])).await.str_at("/data/postDemand/id").to_string();
+        let declined = app.gql(Some(&owner), POST_DEMAND, demand_input(&[])).await.str_at("/data/postDemand/id").to_string();
+        app.gql(Some(&bank), REJECT, json!({ "d": declined, "r": "OUTSIDE_PRODUCT_SCOPE" })).await.ok();
+        // Time passes: both demands are past their expiry and past the first-response SLA.
+        let db = app.db().conn();
+        let past = chrono::Utc::now() - chrono::Duration::days(1);
+        let sql = if db.get_database_backend() == sea_orm::DatabaseBackend::Postgres {
+            "UPDATE demands SET expires_at = $1, first_response_due_at = $1"
+        } else {
+            "UPDATE demands SET expires_at = ?1, first_response_due_at = ?1"
+        };
+        db.execute_raw(Statement::from_sql_and_values(db.get_database_backend(), sql, [past.into()])).await.unwrap();
+        let overdue = app.gql(Some(&owner), "query($id: ID!) { demand(id: $id) { responseOverdue } }", json!({ "id": quiet })).await;
+        assert_eq!(overdue.at("/data/demand/responseOverdue"), &json!(true));
+        assert_eq!(xinyidai::demands::close_expired(&app.state).await.unwrap(), 2);
+        let status = |id: String| {
+            let app = &app;
+            let owner = owner.clone();
+            async move { app.gql(Some(&owner), DEMAND, json!({ "id": id })).await.str_at("/data/demand/status").to_string() }
+        };
+        assert_eq!(status(quiet).await, "EXPIRED");
+        assert_eq!(status(declined).await, "UNFUNDED", "every responder declined");
+    }
+
+    async fn a_restricted_subject_is_excluded_from_clean_record_products(app) {
+        let (_, bureau) = app.bureau("雷州市发改局", "440882").await;
+        let code = uscc(9);
+        let (owner, _) = app.enterprise(&code, "雷州市受限测试有限公司", "孙九").await;
+        app.import(&bureau, "CREDIT", xyd_tests::fixtures::credit_csv(&[(&code, "SERIOUS_DISHONESTY", "失信〔2025〕9号", "列入严重失信主体名单")])).await.ok();
+        let (_, bank) = app.bank("雷州农商银行", "4408").await;
+        let clean = product(&app, &bank, "需无失信记录", |_| {}).await;
+        let demand = app.gql(Some(&owner), POST_DEMAND, demand_input(&[])).await.str_at("/data/postDemand/id").to_string();
+        let r = app.gql(Some(&owner), MATCH, json!({ "d": demand, "all": true })).await;
+        r.ok();
+        let m = r.at("/data/matchProducts").as_array().unwrap().iter().find(|m| m["product"]["id"] == clean.as_str()).unwrap().clone();
+        assert_eq!(m["eligible"], false);
+        let codes: Vec<&str> = m["unmet"].as_array().unwrap().iter().map(|u| u["code"].as_str().unwrap()).collect();
+        assert!(codes.contains(&"RESTRICTED"), "{m:#}");
+    }
+}

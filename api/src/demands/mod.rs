@@ -2,7 +2,7 @@
 //! working-day SLA clocks, expiry, matching against the product supermarket, and the bank's opportunities.
 
 pub mod entity;
-mod expiry;
+pub mod expiry;
 mod graphql;
 mod matching;
 mod opportunities;
@@ -11,7 +11,7 @@ mod repo;
 mod respond;
 mod view;
 
-pub use expiry::spawn_expiry;
+pub use expiry::{close_expired, spawn_expiry};
 pub use graphql::{DemandMutation, DemandQuery};
 pub use opportunities::DemandSubscription;
 pub use view::{BankResponse, FinancingDemand};

@@ -35,6 +35,8 @@ pub struct FinancingDemand {
     pub expires_at: GqlDateTime,
     /// When the first bank response is due (working days after posting).
     pub first_response_due_at: GqlDateTime,
+    /// Still open with no bank response after its due time (an SLA breach).
+    pub response_overdue: bool,
     pub target_products: Vec<LoanProduct>,
     /// Categories shared with every bank that accepts.
     pub shared_categories: Vec<GqlDataCategory>,
@@ -187,6 +189,7 @@ impl FinancingDemand {
     pub async fn load(state: &AppState, principal: &Principal, d: demand::Model) -> AppResult<Self> {
         let viewer = viewer(state, principal, &d).await?;
         let responses = repo::responses_of(state.db.conn(), d.id).await?;
+        let responses_empty = responses.is_empty();
         let visible: Vec<response::Model> = match viewer {
             Viewer::Bank(bank) => responses.into_iter().filter(|r| r.bank_id == bank).collect(),
             _ => responses,
@@ -215,6 +218,9 @@ impl FinancingDemand {
             posted_at: GqlDateTime(d.posted_at),
             expires_at: GqlDateTime(d.expires_at),
             first_response_due_at: GqlDateTime(d.first_response_due_at),
+            response_overdue: xyd_domain::demand::is_open(status_of(&d)?)
+                && responses_empty
+                && d.first_response_due_at < chrono::Utc::now(),
             target_products: targets,
             shared_categories: decode(&d.shared_categories)
                 .map(|c| DataCategory::parse(c).map(Into::into))
