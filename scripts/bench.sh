@@ -2,10 +2,11 @@
 # Benchmarks against the release binary; figures and how to read them in docs/benchmarks.md.
 #   scripts/bench.sh import     gen-data 1,000,000 registry rows, then import them into PostgreSQL
 #   scripts/bench.sh products   5,000 published products: products(query + 2 filters) via GraphQL vs Meilisearch
+#   scripts/bench.sh match      1,000,000 subjects and 5,000 products: matchProducts latency
 # Needs PostgreSQL (XYD_BENCH_PG, default postgres://postgres@127.0.0.1:5432) and psql.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-what="${1:?usage: scripts/bench.sh import|products}"
+what="${1:?usage: scripts/bench.sh import|products|match}"
 pg="${XYD_BENCH_PG:-postgres://postgres@127.0.0.1:5432}"
 target="${CARGO_TARGET_DIR:-target}"
 cargo build --release --locked -p xinyidai -p xyd-bench
@@ -31,7 +32,7 @@ case "$what" in
     /usr/bin/time -f "import: %e s, peak RSS %M KB" "$bin" import registry "$work/registry.csv"
     psql "$DATABASE_URL" -Atc "SELECT 'rows in registry_entries: ' || count(*) FROM registry_entries"
     ;;
-  products)
+  products|match)
     meili_bin=$(scripts/fetch-meilisearch.sh)
     export MEILI_MASTER_KEY="bench-master-key-0123456789" MEILI_URL="http://127.0.0.1:7791" XYD_INDEX_PREFIX=bench
     export XYD_BIND=127.0.0.1:8091
@@ -39,13 +40,28 @@ case "$what" in
       --dump-dir "$work/dumps" --no-analytics --env development >"$work/meili.log" 2>&1 &
     meili_pid=$!
     until curl -fs "$MEILI_URL/health" >/dev/null 2>&1; do sleep 0.2; done
+    if [[ "$what" == match ]]; then
+      # A million market subjects: the registry imported, then every existing subject registered in bulk.
+      "$bin" gen-data registry --rows 1000000 --seed 42 -o "$work/registry.csv"
+      "$bin" import registry "$work/registry.csv" >/dev/null
+      psql "$DATABASE_URL" -qc "INSERT INTO subjects (id, uscc, name, kind, region_code, industry_code, legal_rep_name,
+          established_on, registered_at, verification_status, verification_method, verified_at, restricted, trusted, version)
+        SELECT gen_random_uuid(), uscc, name, kind, region_code, industry_code, COALESCE(legal_rep_name, '-'), established_on,
+          now(), 'VERIFIED', 'REGISTRY_MATCH', now(), false, false, 0
+        FROM registry_entries WHERE status = 'ACTIVE'"
+      psql "$DATABASE_URL" -Atc "SELECT 'subjects: ' || count(*) FROM subjects"
+    fi
     "$bin" gen-data products --rows 5000 --seed 42
     "$bin" search reindex
     "$bin" serve 2>"$work/api.log" &
     api_pid=$!
     until curl -fs "http://$XYD_BIND/healthz" >/dev/null 2>&1; do sleep 0.2; done
-    "$target/release/xyd-bench" products --api "http://$XYD_BIND" --meili "$MEILI_URL" --key "$MEILI_MASTER_KEY" \
-      --prefix "$XYD_INDEX_PREFIX" --requests "${REQUESTS:-1000}"
+    if [[ "$what" == match ]]; then
+      "$target/release/xyd-bench" match --api "http://$XYD_BIND" --requests "${REQUESTS:-1000}"
+    else
+      "$target/release/xyd-bench" products --api "http://$XYD_BIND" --meili "$MEILI_URL" --key "$MEILI_MASTER_KEY" \
+        --prefix "$XYD_INDEX_PREFIX" --requests "${REQUESTS:-1000}"
+    fi
     ;;
   *) echo "unknown benchmark: $what" >&2; exit 2 ;;
 esac

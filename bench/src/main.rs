@@ -31,6 +31,15 @@ enum Command {
         #[arg(long, default_value_t = 1000)]
         requests: usize,
     },
+    /// `matchProducts` for demands of freshly registered enterprises, each request timed end to end.
+    Match {
+        #[arg(long)]
+        api: String,
+        #[arg(long, default_value_t = 20)]
+        enterprises: u32,
+        #[arg(long, default_value_t = 1000)]
+        requests: usize,
+    },
 }
 
 const QUERY: &str = "经营贷";
@@ -42,6 +51,7 @@ async fn main() -> anyhow::Result<()> {
         Command::Products { api, meili, key, prefix, requests } => {
             products(&api, &meili, &key, &prefix, requests).await
         }
+        Command::Match { api, enterprises, requests } => matching(&api, enterprises, requests).await,
     }
 }
 
@@ -87,6 +97,66 @@ async fn products(api: &str, meili: &str, key: &str, prefix: &str, requests: usi
     println!("GraphQL   median {:>7.2} ms  p95 {:>7.2} ms  p99 {:>7.2} ms", a.median, a.p95, a.p99);
     println!("direct    median {:>7.2} ms  p95 {:>7.2} ms  p99 {:>7.2} ms", m.median, m.p95, m.p99);
     println!("ratio of medians {:.2}× (target ≤ 1.5×)", a.median / m.median);
+    Ok(())
+}
+
+async fn gql(http: &reqwest::Client, api: &str, token: Option<&str>, query: &str, variables: Value) -> anyhow::Result<Value> {
+    let mut request = http.post(format!("{api}/graphql")).json(&json!({ "query": query, "variables": variables }));
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    let body: Value = request.send().await?.json().await?;
+    if body.get("errors").is_some() {
+        bail!("GraphQL errors: {body}");
+    }
+    Ok(body["data"].clone())
+}
+
+const REGISTER: &str = "mutation($i: RegisterSubjectInput!) { registerSubject(input: $i) { accessToken } }";
+const POST: &str = "mutation($i: PostDemandInput!) { postDemand(input: $i) { id } }";
+const MATCH: &str = "query($d: ID!, $all: Boolean) { matchProducts(demandId: $d, first: 10, includeIneligible: $all) { product { id name bank { name } } eligible score reasons { code } unmet { code } } }";
+
+async fn matching(api: &str, enterprises: u32, requests: usize) -> anyhow::Result<()> {
+    let http = reqwest::Client::new();
+    let mut demands = Vec::new();
+    for n in 0..enterprises {
+        let org = format!("BENCH{n:04}");
+        let uscc = xyd_domain::Uscc::from_parts('9', '1', "440882", &org)?;
+        let input = json!({ "i": {
+            "uscc": uscc.as_str(), "name": format!("雷州市基准测试{n}有限公司"), "kind": "ENTERPRISE",
+            "regionCode": "440882105", "industryCode": "C1391", "legalRepName": "测试", "establishedOn": "2015-01-01",
+            "email": format!("bench{n}@bench.test"), "password": "Bench12345" } });
+        let token = gql(&http, api, None, REGISTER, input).await?["registerSubject"]["accessToken"]
+            .as_str()
+            .map(str::to_string)
+            .context("no token")?;
+        let demand = json!({ "i": { "amount": "300000.00", "termMonths": 12, "purpose": "经营周转，采购原材料",
+            "guaranteeTypes": ["CREDIT", "GUARANTEE"], "maxRate": "8.00" } });
+        let id = gql(&http, api, Some(&token), POST, demand).await?["postDemand"]["id"].as_str().map(str::to_string).context("no id")?;
+        demands.push((token, id));
+    }
+    for include_ineligible in [false, true] {
+        let run = |i: usize| {
+            let (token, id) = &demands[i % demands.len()];
+            gql(&http, api, Some(token), MATCH, json!({ "d": id, "all": include_ineligible }))
+        };
+        for i in 0..50 {
+            run(i).await?;
+        }
+        let mut samples = Vec::with_capacity(requests);
+        let mut eligible = 0;
+        for i in 0..requests {
+            let t = Instant::now();
+            let data = run(i).await?;
+            samples.push(t.elapsed());
+            eligible = data["matchProducts"].as_array().map_or(0, |m| m.iter().filter(|x| x["eligible"] == true).count());
+        }
+        let s = Stats::of(samples);
+        println!(
+            "matchProducts(first: 10, includeIneligible: {include_ineligible}): {requests} requests, median {:.2} ms, p95 {:.2} ms, p99 {:.2} ms ({eligible} eligible in the last answer)",
+            s.median, s.p95, s.p99
+        );
+    }
     Ok(())
 }
 
