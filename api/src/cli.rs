@@ -67,9 +67,15 @@ pub enum Command {
         /// Output file (standard output when absent).
         #[arg(long, short)]
         out: Option<PathBuf>,
-        /// Banks the products are spread over (products only, 1 to 8).
+        /// Banks the products or responses are spread over (1 to 8).
         #[arg(long, default_value_t = 8)]
         banks: usize,
+        /// Demands only: months of history, ending now.
+        #[arg(long, default_value_t = 12)]
+        months: u32,
+        /// Demands only: size of the registry the demanding subjects come from.
+        #[arg(long, default_value_t = 10_000)]
+        registry_rows: u64,
     },
 }
 
@@ -90,6 +96,10 @@ pub enum GenKind {
     Credit,
     /// 纳税信用 of those subjects (tax import format).
     Tax,
+    /// Financing demands and bank response histories over `--months` months, for subjects of the registry
+    /// generated with the same options; written into the configured database. `--rows` is the number of
+    /// demands, `--registry-rows` the registry size they draw from.
+    Demands,
     /// Loan products of several banks, written into the configured database (indexed by `serve` or
     /// `search reindex`); `--rows` is the number of products.
     Products,
@@ -138,12 +148,30 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let state = AppState::new(config, db).await?;
             crate::imports::cli::import_file(&state, kind.into(), &file, region.as_deref(), report).await
         }
-        Command::GenData { kind, rows, seed, county, error_rate, snapshot_date, out, banks } => {
+        Command::GenData { kind, rows, seed, county, error_rate, snapshot_date, out, banks, months, registry_rows } => {
             let county = if county == "440882" {
                 xyd_datagen::region::County::leizhou()
             } else {
                 xyd_datagen::region::County::synthetic(&county, &format!("{county}县"), 12)
             };
+            if let GenKind::Demands = kind {
+                let config = Config::load(cli.config.as_deref())?;
+                let state = AppState::init(config).await?;
+                let registry = xyd_datagen::registry::RegistryOptions {
+                    rows: registry_rows,
+                    seed,
+                    county,
+                    snapshot_date,
+                    error_rate: 0.0,
+                };
+                let start = chrono::Utc::now() - chrono::Duration::days(i64::from(months) * 30);
+                let options = xyd_datagen::demands::DemandOptions { registry, demands: rows, banks, start, months };
+                options.validate()?;
+                let seeded =
+                    crate::demands::seed::seed(&state, &options).await.map_err(|e| anyhow::anyhow!(e.message()))?;
+                eprintln!("{seeded:?}");
+                return Ok(());
+            }
             if let GenKind::Products = kind {
                 let config = Config::load(cli.config.as_deref())?;
                 let state = AppState::init(config).await?;
@@ -176,7 +204,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                     let s = xyd_datagen::tax::write_tax(out, &options)?;
                     eprintln!("{} tax rows {:?}", s.rows, s.by_grade);
                 }
-                GenKind::Products => {}
+                GenKind::Products | GenKind::Demands => {}
             }
             Ok(())
         }

@@ -100,7 +100,13 @@ async fn products(api: &str, meili: &str, key: &str, prefix: &str, requests: usi
     Ok(())
 }
 
-async fn gql(http: &reqwest::Client, api: &str, token: Option<&str>, query: &str, variables: Value) -> anyhow::Result<Value> {
+async fn gql(
+    http: &reqwest::Client,
+    api: &str,
+    token: Option<&str>,
+    query: &str,
+    variables: Value,
+) -> anyhow::Result<Value> {
     let mut request = http.post(format!("{api}/graphql")).json(&json!({ "query": query, "variables": variables }));
     if let Some(token) = token {
         request = request.bearer_auth(token);
@@ -132,7 +138,10 @@ async fn matching(api: &str, enterprises: u32, requests: usize) -> anyhow::Resul
             .context("no token")?;
         let demand = json!({ "i": { "amount": "300000.00", "termMonths": 12, "purpose": "经营周转，采购原材料",
             "guaranteeTypes": ["CREDIT", "GUARANTEE"], "maxRate": "8.00" } });
-        let id = gql(&http, api, Some(&token), POST, demand).await?["postDemand"]["id"].as_str().map(str::to_string).context("no id")?;
+        let id = gql(&http, api, Some(&token), POST, demand).await?["postDemand"]["id"]
+            .as_str()
+            .map(str::to_string)
+            .context("no id")?;
         demands.push((token, id));
     }
     for include_ineligible in [false, true] {
@@ -149,7 +158,8 @@ async fn matching(api: &str, enterprises: u32, requests: usize) -> anyhow::Resul
             let t = Instant::now();
             let data = run(i).await?;
             samples.push(t.elapsed());
-            eligible = data["matchProducts"].as_array().map_or(0, |m| m.iter().filter(|x| x["eligible"] == true).count());
+            eligible =
+                data["matchProducts"].as_array().map_or(0, |m| m.iter().filter(|x| x["eligible"] == true).count());
         }
         let s = Stats::of(samples);
         println!(

@@ -13,12 +13,13 @@
 //! - [`credit`]: 信用信息 (credit records) of the registry's subjects.
 //! - [`tax`]: 纳税信用 (tax grades and amounts) of the registry's subjects.
 //! - [`products`]: loan products (金融产品) of the banks serving the county.
-//!
-//! Demands and loans belong in sibling modules built on the same per-row randomness.
+//! - [`demands`]: financing demands (融资需求) of the registry's subjects and the banks' response
+//!   histories (受理, 授信, 放款, 拒绝) over a span of months.
 
 #![warn(missing_docs)]
 
 pub mod credit;
+pub mod demands;
 pub mod names;
 pub mod products;
 mod random;

@@ -20,6 +20,11 @@ pub(crate) enum Stream {
     CreditRow = 5,
     /// The tax history (纳税信用) of a registry subject.
     TaxRow = 6,
+    /// A financing demand (融资需求): its poster, terms and the banks' responses.
+    DemandRow = 7,
+    /// Whether a registry subject had borrowed from a bank before the simulated period
+    /// (decides 首贷户 among the subjects that post demands).
+    Borrower = 8,
 }
 
 /// The generator for item `index` of `stream` under `seed`. The three numbers are the

@@ -286,3 +286,34 @@ both_backends! {
         assert!(codes.contains(&"RESTRICTED"), "{m:#}");
     }
 }
+
+both_backends! {
+    async fn generated_demand_histories_load_consistently(app) {
+        use sea_orm::{ConnectionTrait, Statement};
+        let options = xyd_datagen::demands::DemandOptions {
+            registry: xyd_datagen::registry::RegistryOptions { rows: 2_000, ..Default::default() },
+            demands: 300,
+            start: chrono::Utc::now() - chrono::Duration::days(180),
+            months: 6,
+            ..Default::default()
+        };
+        let seeded = xinyidai::demands::seed::seed(&app.state, &options).await.unwrap();
+        assert_eq!(seeded.demands, 300);
+        assert!(seeded.responses > 200, "{seeded:?}");
+        let db = app.db().conn();
+        let one = |sql: &'static str| async move {
+            let row = db.query_one_raw(Statement::from_string(db.get_database_backend(), sql)).await.unwrap().unwrap();
+            row.try_get::<i64>("", "n").unwrap()
+        };
+        assert_eq!(one("SELECT COUNT(*) AS n FROM demands").await, 300);
+        // A demand is FUNDED exactly when one of its responses is DISBURSED.
+        assert_eq!(
+            one("SELECT COUNT(*) AS n FROM demands d WHERE (d.status = 'FUNDED') <> EXISTS (SELECT 1 FROM bank_responses r WHERE r.demand_id = d.id AND r.status = 'DISBURSED')").await,
+            0
+        );
+        assert_eq!(one("SELECT COUNT(*) AS n FROM (SELECT demand_id FROM bank_responses WHERE status IN ('ACCEPTED','CREDIT_GRANTED') GROUP BY demand_id HAVING COUNT(*) > 3) x").await, 0);
+        assert!(one("SELECT COUNT(*) AS n FROM bank_responses WHERE first_loan").await > 0, "some first loans");
+        assert!(one("SELECT COUNT(*) AS n FROM bank_responses WHERE NOT responded_within_sla").await > 0, "some SLA breaches");
+        assert_eq!(one("SELECT COUNT(*) AS n FROM bank_responses r JOIN demands d ON d.id = r.demand_id WHERE r.first_responded_at < d.posted_at").await, 0);
+    }
+}

@@ -1,0 +1,223 @@
+//! `xinyidai gen-data demands`: synthetic demands and response histories, with their historical
+//! timestamps, written straight into the database for benchmarks and indicator work. Subjects missing from
+//! the platform are registered (verified) from the generated registry; banks are created when missing.
+
+use std::collections::HashMap;
+
+use chrono::Duration;
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use uuid::Uuid;
+use xyd_datagen::demands::{DemandOptions, GeneratedDemand, ResponseOutcome, demands};
+use xyd_datagen::products::DEFAULT_BANKS;
+use xyd_datagen::registry::RegistryGenerator;
+use xyd_domain::demand::{WorkCalendar, derive_status, on_expiry};
+use xyd_domain::{DemandStatus, InstitutionKind, ProductType, RegionPrefix, ResponseStatus, VerificationStatus};
+
+use super::entity::{demand, response};
+use crate::error::{AppError, AppResult};
+use crate::institutions::InstitutionRepo;
+use crate::products::entity as product_entity;
+use crate::state::AppState;
+use crate::subjects::entity as subject_entity;
+use crate::tags::encode;
+
+const BATCH: usize = 200;
+
+/// What was written.
+#[derive(Debug, Default)]
+pub struct Seeded {
+    pub demands: u64,
+    pub responses: u64,
+    pub subjects_created: u64,
+}
+
+pub async fn seed(state: &AppState, options: &DemandOptions) -> AppResult<Seeded> {
+    let registry = RegistryGenerator::new(&options.registry).map_err(|e| AppError::internal("registry options", e))?;
+    let calendar = state.config.demands.calendar();
+    let area = RegionPrefix::parse(&options.registry.county.code[..4]).map_err(AppError::from)?;
+    let mut banks = Vec::new();
+    for name in DEFAULT_BANKS.iter().take(options.banks.clamp(1, DEFAULT_BANKS.len())) {
+        let id = match InstitutionRepo::find_by_name(state.db.conn(), InstitutionKind::Bank, name).await? {
+            Some(id) => id.as_uuid(),
+            None => {
+                let txn = state.db.begin_write().await?;
+                let created = InstitutionRepo::insert(&*txn, InstitutionKind::Bank, name, &area).await?;
+                txn.commit().await?;
+                Uuid::parse_str(&created.id).map_err(|e| AppError::internal("bank id", e))?
+            }
+        };
+        banks.push(id);
+    }
+    let products = bank_products(state, &banks).await?;
+    let mut subjects: HashMap<u64, Uuid> = HashMap::new();
+    let mut seeded = Seeded::default();
+    let mut generated = demands(options).peekable();
+    while generated.peek().is_some() {
+        let txn = state.db.begin_write().await?;
+        for g in generated.by_ref().take(BATCH) {
+            let subject = match subjects.get(&g.subject_index) {
+                Some(id) => *id,
+                None => {
+                    let (id, created) = subject_for(&*txn, &registry, &g).await?;
+                    seeded.subjects_created += u64::from(created);
+                    subjects.insert(g.subject_index, id);
+                    id
+                }
+            };
+            seeded.responses += write_demand(&*txn, &calendar, &banks, &products, subject, g).await?;
+            seeded.demands += 1;
+        }
+        txn.commit().await?;
+    }
+    Ok(seeded)
+}
+
+/// Each bank's published products as (id, type, tax-based), to attach credits to a plausible product.
+async fn bank_products(state: &AppState, banks: &[Uuid]) -> AppResult<HashMap<Uuid, Vec<(Uuid, String, bool)>>> {
+    let rows = product_entity::Entity::find()
+        .filter(product_entity::Column::BankId.is_in(banks.iter().copied()))
+        .filter(product_entity::Column::Status.eq(xyd_domain::ProductStatus::Published.as_str()))
+        .all(state.db.conn())
+        .await?;
+    let mut by_bank: HashMap<Uuid, Vec<(Uuid, String, bool)>> = HashMap::new();
+    for p in rows {
+        by_bank.entry(p.bank_id).or_default().push((p.id, p.product_type, p.tax_based));
+    }
+    Ok(by_bank)
+}
+
+/// The platform subject of a generated demand, registered from the generated registry when missing.
+async fn subject_for(
+    conn: &impl ConnectionTrait,
+    registry: &RegistryGenerator<'_>,
+    g: &GeneratedDemand,
+) -> AppResult<(Uuid, bool)> {
+    let row = registry.row(g.subject_index).map_err(|e| AppError::internal("registry row", e))?;
+    if let Some(found) =
+        subject_entity::Entity::find().filter(subject_entity::Column::Uscc.eq(row.uscc.clone())).one(conn).await?
+    {
+        return Ok((found.id, false));
+    }
+    let registered = g.posted_at - Duration::days(7);
+    let created = subject_entity::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        uscc: Set(row.uscc),
+        name: Set(row.name),
+        kind: Set(row.kind.as_str().to_string()),
+        region_code: Set(row.town.code.clone()),
+        industry_code: Set(Some(row.industry_code.to_string())),
+        legal_rep_name: Set(row.legal_rep_name),
+        legal_rep_id_cipher: Set(None),
+        phone: Set(None),
+        established_on: Set(Some(row.established_on)),
+        registered_at: Set(registered),
+        verification_status: Set(VerificationStatus::Verified.as_str().to_string()),
+        verification_note: Set(None),
+        verified_at: Set(Some(registered)),
+        verified_by: Set(None),
+        verification_method: Set(Some("REGISTRY_MATCH".to_string())),
+        restricted: Set(false),
+        trusted: Set(false),
+        version: Set(0),
+    }
+    .insert(conn)
+    .await?;
+    Ok((created.id, true))
+}
+
+async fn write_demand(
+    conn: &impl ConnectionTrait,
+    calendar: &WorkCalendar,
+    banks: &[Uuid],
+    products: &HashMap<Uuid, Vec<(Uuid, String, bool)>>,
+    subject: Uuid,
+    g: GeneratedDemand,
+) -> AppResult<u64> {
+    let id = Uuid::now_v7();
+    let due = calendar.add_working_days(g.posted_at, 3);
+    let mut statuses = Vec::new();
+    let mut rows = Vec::new();
+    for r in g.responses {
+        let bank = *banks.get(r.bank).ok_or_else(|| AppError::internal("generated bank", r.bank))?;
+        let mut row = response::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            demand_id: Set(id),
+            bank_id: Set(bank),
+            first_responded_at: Set(r.responded_at),
+            responded_within_sla: Set(r.responded_at <= due),
+            updated_at: Set(r.responded_at),
+            ..Default::default()
+        };
+        let status = match r.outcome {
+            ResponseOutcome::Rejected { reason, note } => {
+                row.reject_reason = Set(Some(reason.as_str().to_string()));
+                row.reject_note = Set(note);
+                row.rejected_at = Set(Some(r.responded_at));
+                ResponseStatus::Rejected
+            }
+            ResponseOutcome::Accepted { credit, rejected_later } => {
+                row.accepted_at = Set(Some(r.responded_at));
+                row.credit_due_at = Set(Some(calendar.add_working_days(r.responded_at, 10)));
+                let mut status = ResponseStatus::Accepted;
+                if let Some(c) = credit {
+                    let product = products.get(&bank).and_then(|ps| {
+                        ps.iter()
+                            .find(|(_, t, tax)| *t == c.product_type.as_str() && *tax == c.tax_based)
+                            .or_else(|| ps.iter().find(|(_, t, _)| *t == c.product_type.as_str()))
+                    });
+                    row.credit_amount = Set(Some(c.amount.fen()));
+                    row.credit_rate = Set(Some(c.rate.bp()));
+                    row.credit_term = Set(Some(i32::from(c.term_months)));
+                    row.credit_granted_at = Set(Some(c.granted_at));
+                    row.product_id = Set(product.map(|p| p.0));
+                    status = ResponseStatus::CreditGranted;
+                    if let Some((at, amount, first)) = c.disbursed {
+                        row.disbursed_amount = Set(Some(amount.fen()));
+                        row.disbursed_at = Set(Some(at));
+                        row.first_loan = Set(Some(first));
+                        status = ResponseStatus::Disbursed;
+                    }
+                }
+                if let Some((at, reason)) = rejected_later {
+                    row.reject_reason = Set(Some(reason.as_str().to_string()));
+                    row.rejected_at = Set(Some(at));
+                    status = ResponseStatus::Rejected;
+                }
+                status
+            }
+        };
+        row.status = Set(status.as_str().to_string());
+        statuses.push(status);
+        rows.push(row);
+    }
+    let now = chrono::Utc::now();
+    let mut status =
+        if g.withdrawn_at.is_some() { DemandStatus::Withdrawn } else { derive_status(DemandStatus::Open, &statuses) };
+    if xyd_domain::demand::is_open(status) && g.expires_at < now {
+        status = on_expiry(&statuses);
+    }
+    demand::ActiveModel {
+        id: Set(id),
+        subject_id: Set(subject),
+        amount: Set(g.amount.fen()),
+        term_months: Set(i32::from(g.term_months)),
+        purpose: Set(g.purpose),
+        guarantee_types: Set(encode(g.guarantee_types.iter().map(|t: &ProductType| t.as_str()))),
+        max_rate: Set(g.max_rate.map(|r| r.bp())),
+        status: Set(status.as_str().to_string()),
+        posted_at: Set(g.posted_at),
+        expires_at: Set(g.expires_at),
+        first_response_due_at: Set(due),
+        target_product_ids: Set(",".to_string()),
+        shared_categories: Set(",".to_string()),
+        closed_at: Set((!xyd_domain::demand::is_open(status)).then_some(g.withdrawn_at.unwrap_or(g.expires_at))),
+        version: Set(1),
+    }
+    .insert(conn)
+    .await?;
+    let n = rows.len() as u64;
+    if !rows.is_empty() {
+        response::Entity::insert_many(rows).exec_without_returning(conn).await?;
+    }
+    Ok(n)
+}
