@@ -23,6 +23,8 @@ pub struct Inner {
     pub cipher: FieldCipher,
     /// Wakes the outbox relay after a commit that enqueued work.
     pub relay: Relay,
+    /// Parsed published products for matching.
+    pub catalog: crate::products::catalog::Catalog,
     /// Newly posted demands, for the `newOpportunities` subscription.
     pub demand_posted: tokio::sync::broadcast::Sender<uuid::Uuid>,
     /// Verified against when a login names an unknown account, to equalize timing.
@@ -56,6 +58,7 @@ impl AppState {
         Ok(Self(Arc::new(Inner {
             cipher,
             relay: Relay::default(),
+            catalog: Default::default(),
             demand_posted: tokio::sync::broadcast::channel(1024).0,
             tokens: TokenService::new(&config.auth),
             login_limiter: LoginLimiter::new(&config.auth),

@@ -176,6 +176,11 @@ both_backends! {
         assert_eq!(unmet(&too_big), vec!["AMOUNT_OUT_OF_RANGE".to_string()]);
         assert!(of(&too_big)["unmet"][0]["message"].as_str().unwrap().contains("元"));
 
+        // The matching catalog sees a product leave the shelf on the next request.
+        app.gql(Some(&bank), "mutation($id: ID!) { suspendProduct(id: $id) { status } }", json!({ "id": plain })).await.ok();
+        let after = app.gql(Some(&owner), MATCH, json!({ "d": demand, "all": true })).await;
+        assert!(after.at("/data/matchProducts").as_array().unwrap().iter().all(|m| m["product"]["id"] != plain.as_str()));
+
         let eligible_only = app.gql(Some(&owner), MATCH, json!({ "d": demand, "all": false })).await;
         assert!(eligible_only.at("/data/matchProducts").as_array().unwrap().iter().all(|m| m["eligible"] == true));
         app.gql(Some(&bank), MATCH, json!({ "d": demand, "all": true })).await.expect_error("FORBIDDEN");

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use async_graphql::SimpleObject;
 use chrono::Utc;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use uuid::Uuid;
 use xyd_domain::demand::{DemandFacts, Evaluation, RankInputs, Reason, SubjectFacts, evaluate, score};
 use xyd_domain::product::ProductFilter;
@@ -99,22 +99,21 @@ pub fn filter_for(d: &DemandFacts, s: &SubjectFacts) -> ProductFilter {
     }
 }
 
-/// Share of each bank's first responses that came within the SLA.
+/// Share of each bank's first responses that came within the SLA, aggregated in the database.
 async fn bank_sla_ratios(conn: &impl ConnectionTrait) -> AppResult<HashMap<Uuid, f64>> {
-    let rows: Vec<(Uuid, bool)> = response::Entity::find()
-        .select_only()
-        .column(response::Column::BankId)
-        .column(response::Column::RespondedWithinSla)
-        .into_tuple()
-        .all(conn)
-        .await?;
-    let mut counts: HashMap<Uuid, (u32, u32)> = HashMap::new();
-    for (bank, within) in rows {
-        let e = counts.entry(bank).or_default();
-        e.0 += u32::from(within);
-        e.1 += 1;
-    }
-    Ok(counts.into_iter().map(|(b, (w, n))| (b, f64::from(w) / f64::from(n))).collect())
+    let sql = "SELECT bank_id, COUNT(*) AS n,
+                      CAST(SUM(CASE WHEN responded_within_sla THEN 1 ELSE 0 END) AS BIGINT) AS within
+               FROM bank_responses GROUP BY bank_id";
+    let rows = conn.query_all_raw(sea_orm::Statement::from_string(conn.get_database_backend(), sql)).await?;
+    rows.iter()
+        .map(|r| {
+            let bank: Uuid = r.try_get("", "bank_id")?;
+            let n: i64 = r.try_get("", "n")?;
+            let within: i64 = r.try_get::<Option<i64>>("", "within")?.unwrap_or(0);
+            Ok((bank, within as f64 / n.max(1) as f64))
+        })
+        .collect::<Result<_, sea_orm::DbErr>>()
+        .map_err(Into::into)
 }
 
 pub async fn match_products(
@@ -132,11 +131,7 @@ pub async fn match_products(
     let subject = SubjectRepo::get(state.db.conn(), SubjectId::from_uuid(d.subject_id)).await?;
     let (demand, facts) = (demand_facts(&d)?, subject_facts(state.db.conn(), &subject).await?);
     let filter = filter_for(&demand, &facts);
-    let candidates: Vec<product_entity::Model> = if include_ineligible {
-        ProductRepo::all_published(state.db.conn()).await?
-    } else {
-        ProductRepo::search(state.db.conn(), None, &filter, 0, 100_000).await?.1
-    };
+    let catalog = state.catalog.published(state.db.conn()).await?;
     // Text relevance of the purpose, from the index when it answers.
     let text_rank: HashMap<String, usize> =
         match state.search.products().search(Some(&demand.purpose), &filter, 0, 200).await {
@@ -144,29 +139,35 @@ pub async fn match_products(
             Err(_) => HashMap::new(),
         };
     let sla = bank_sla_ratios(state.db.conn()).await?;
-    let mut judged: Vec<(f64, Evaluation, Vec<Reason>, product_entity::Model)> = Vec::new();
-    for p in candidates {
-        let spec = crate::products::spec_of(&p)?;
-        let eval = evaluate(&demand, &facts, &spec);
+    let mut judged: Vec<(f64, Evaluation, Vec<Reason>, Uuid)> = Vec::new();
+    for entry in catalog.iter() {
+        let bank = xyd_domain::InstitutionId::from_uuid(entry.bank_id);
+        if !include_ineligible && !filter.matches(&entry.spec, bank) {
+            continue;
+        }
+        let eval = evaluate(&demand, &facts, &entry.spec);
         if !eval.eligible && !include_ineligible {
             continue;
         }
         let inputs = RankInputs {
-            text_rank: text_rank.get(&p.id.to_string()).copied(),
-            bank_sla_ratio: sla.get(&p.bank_id).copied(),
+            text_rank: text_rank.get(&entry.id.to_string()).copied(),
+            bank_sla_ratio: sla.get(&entry.bank_id).copied(),
         };
-        let (points, why) = score(&demand, &spec, &eval, facts.trusted, &inputs);
-        judged.push((points, eval, why, p));
+        let (points, why) = score(&demand, &entry.spec, &eval, facts.trusted, &inputs);
+        judged.push((points, eval, why, entry.id));
     }
     judged.sort_by(|a, b| {
         b.1.eligible
             .cmp(&a.1.eligible)
             .then(a.1.unmet.len().cmp(&b.1.unmet.len()))
             .then(b.0.total_cmp(&a.0))
-            .then(a.3.id.cmp(&b.3.id))
+            .then(a.3.cmp(&b.3))
     });
     judged.truncate(first);
-    let products = crate::products::with_banks(state, judged.iter().map(|j| j.3.clone()).collect()).await?;
+    let ids: Vec<Uuid> = judged.iter().map(|j| j.3).collect();
+    let mut rows = ProductRepo::find_many(state.db.conn(), &ids).await?;
+    let ordered: Vec<product_entity::Model> = ids.iter().filter_map(|id| rows.remove(id)).collect();
+    let products = crate::products::with_banks(state, ordered).await?;
     Ok(judged
         .into_iter()
         .zip(products)

@@ -1,0 +1,59 @@
+//! The published products, parsed, cached in memory for matching. Each use revalidates the cache with one
+//! cheap query: every product change bumps that product's `version` (and products are never deleted), so the
+//! sum of versions with the number published changes whenever the catalog does — seen by the next request,
+//! on every replica.
+
+use std::sync::Arc;
+
+use sea_orm::{ConnectionTrait, Statement};
+use tokio::sync::RwLock;
+use uuid::Uuid;
+use xyd_domain::ProductSpec;
+
+use super::repo::{ProductRepo, spec_of};
+use crate::error::AppResult;
+
+/// One published product, ready for the matching rules.
+pub struct CatalogEntry {
+    pub id: Uuid,
+    pub bank_id: Uuid,
+    pub spec: ProductSpec,
+}
+
+type Key = (i64, i64);
+
+#[derive(Default)]
+pub struct Catalog {
+    snapshot: RwLock<Option<(Key, Arc<Vec<CatalogEntry>>)>>,
+}
+
+async fn key(conn: &impl ConnectionTrait) -> AppResult<Key> {
+    let sql = "SELECT CAST(COALESCE(SUM(version), 0) AS BIGINT) AS changes,
+                      CAST(COALESCE(SUM(CASE WHEN status = 'PUBLISHED' THEN 1 ELSE 0 END), 0) AS BIGINT) AS published
+               FROM products";
+    let row = conn.query_one_raw(Statement::from_string(conn.get_database_backend(), sql)).await?;
+    Ok(match row {
+        Some(r) => (r.try_get("", "changes")?, r.try_get("", "published")?),
+        None => (0, 0),
+    })
+}
+
+impl Catalog {
+    /// The published products as of now.
+    pub async fn published(&self, conn: &impl ConnectionTrait) -> AppResult<Arc<Vec<CatalogEntry>>> {
+        let current = key(conn).await?;
+        if let Some((k, products)) = self.snapshot.read().await.as_ref()
+            && *k == current
+        {
+            return Ok(products.clone());
+        }
+        let rows = ProductRepo::all_published(conn).await?;
+        let products = Arc::new(
+            rows.iter()
+                .map(|p| Ok(CatalogEntry { id: p.id, bank_id: p.bank_id, spec: spec_of(p)? }))
+                .collect::<AppResult<Vec<_>>>()?,
+        );
+        *self.snapshot.write().await = Some((current, products.clone()));
+        Ok(products)
+    }
+}
