@@ -5,6 +5,7 @@
 
 mod auth;
 mod consent;
+mod contract;
 mod credit;
 mod demands;
 mod http_edges;

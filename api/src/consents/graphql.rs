@@ -71,6 +71,18 @@ impl Consent {
 
 #[async_graphql::ComplexObject]
 impl Consent {
+    /// The enterprise that granted it (consents are shown to their own enterprise only).
+    async fn subject(&self, ctx: &Context<'_>) -> AppResult<crate::subjects::Subject> {
+        let principal = require_principal(ctx)?;
+        let state = ctx.data_unchecked::<AppState>();
+        let id = xyd_domain::SubjectId::parse(&self.subject_id).map_err(AppError::from)?;
+        if !principal.owns(id) {
+            return Err(AppError::forbidden("无权查看该授权的主体信息"));
+        }
+        let subject = crate::subjects::SubjectRepo::get(state.db.conn(), id).await?;
+        crate::subjects::Subject::new(subject, crate::subjects::SubjectView::Owner, &state.cipher)
+    }
+
     /// The demand whose accepting banks this consent is for.
     async fn demand(&self, ctx: &Context<'_>) -> AppResult<Option<crate::demands::FinancingDemand>> {
         let Some(id) = self.demand_id else { return Ok(None) };

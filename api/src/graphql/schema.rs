@@ -14,9 +14,11 @@ use crate::products::{ProductMutation, ProductQuery};
 use crate::subjects::{SubjectMutation, SubjectQuery};
 
 #[derive(MergedObject, Default)]
+#[graphql(name = "Query")]
 pub struct QueryRoot(AuthQuery, SubjectQuery, ImportQuery, ProductQuery, ConsentQuery, CreditQuery, DemandQuery);
 
 #[derive(MergedObject, Default)]
+#[graphql(name = "Mutation")]
 pub struct MutationRoot(
     AuthMutation,
     InstitutionMutation,
@@ -29,6 +31,7 @@ pub struct MutationRoot(
 );
 
 #[derive(MergedSubscription, Default)]
+#[graphql(name = "Subscription")]
 pub struct SubscriptionRoot(DemandSubscription);
 
 pub type AppSchema = Schema<QueryRoot, MutationRoot, SubscriptionRoot>;
