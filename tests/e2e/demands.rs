@@ -201,7 +201,12 @@ both_backends! {
         assert_eq!(seen.str_at("/data/opportunities/nodes/0/subject/legalRepName"), "张*", "banks see only what is shared");
         assert_eq!(app.gql(Some(&elsewhere), q, json!({})).await.at("/data/opportunities/nodes"), &json!([]));
         assert_eq!(app.gql(Some(&no_products), q, json!({})).await.at("/data/opportunities/nodes"), &json!([]));
+        let contact = "query($id: ID!) { demand(id: $id) { contact { legalRepName phone } } }";
+        assert!(app.gql(Some(&serving), contact, json!({ "id": demand })).await.at("/data/demand/contact").is_null(), "no contact before accepting");
         app.gql(Some(&serving), ACCEPT, json!({ "d": demand })).await.ok();
+        let after = app.gql(Some(&serving), contact, json!({ "id": demand })).await;
+        assert_eq!(after.str_at("/data/demand/contact/legalRepName"), "张三", "contact details after acceptance");
+        assert_eq!(after.str_at("/data/demand/contact/phone"), "13800138000");
         assert_eq!(app.gql(Some(&serving), q, json!({})).await.at("/data/opportunities/nodes"), &json!([]), "answered demands leave the feed");
         app.gql(Some(&owner), q, json!({})).await.expect_error("FORBIDDEN");
     }

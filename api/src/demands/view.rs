@@ -40,7 +40,17 @@ pub struct FinancingDemand {
     pub target_products: Vec<LoanProduct>,
     /// Categories shared with every bank that accepts.
     pub shared_categories: Vec<GqlDataCategory>,
+    /// The enterprise's contact (legal representative and phone): for the enterprise itself, officials, and a
+    /// bank only after it accepted the demand.
+    pub contact: Option<DemandContact>,
     pub responses: Vec<BankResponse>,
+}
+
+/// Who to call about a demand.
+#[derive(Clone, SimpleObject)]
+pub struct DemandContact {
+    pub legal_rep_name: String,
+    pub phone: Option<String>,
 }
 
 /// A bank's response to a demand.
@@ -200,6 +210,12 @@ impl FinancingDemand {
             Viewer::Official(v) => v,
         };
         let subject = SubjectRepo::get(state.db.conn(), SubjectId::from_uuid(d.subject_id)).await?;
+        let accepted =
+            |r: &response::Model| response_status(r).is_ok_and(|s| s != xyd_domain::ResponseStatus::Rejected);
+        let contact = match viewer {
+            Viewer::Bank(_) if !visible.iter().any(accepted) => None,
+            _ => Some(DemandContact { legal_rep_name: subject.legal_rep_name.clone(), phone: subject.phone.clone() }),
+        };
         let target_ids: Vec<Uuid> = decode(&d.target_product_ids).filter_map(|id| Uuid::parse_str(id).ok()).collect();
         let products = crate::products::ProductRepo::find_many(state.db.conn(), &target_ids).await?;
         let targets = crate::products::with_banks(state, products.into_values().collect()).await?;
@@ -227,6 +243,7 @@ impl FinancingDemand {
                 .collect::<Result<_, _>>()
                 .map_err(parse)?,
             responses: BankResponse::many(state, visible).await?,
+            contact,
             purpose: d.purpose,
         })
     }
