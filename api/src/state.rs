@@ -25,6 +25,7 @@ pub struct Inner {
     pub relay: Relay,
     /// Parsed published products for matching.
     pub catalog: crate::products::catalog::Catalog,
+    pub institutions: crate::institutions::InstitutionCache,
     /// Newly posted demands, for the `newOpportunities` subscription.
     pub demand_posted: tokio::sync::broadcast::Sender<uuid::Uuid>,
     /// Verified against when a login names an unknown account, to equalize timing.
@@ -59,6 +60,7 @@ impl AppState {
             cipher,
             relay: Relay::default(),
             catalog: Default::default(),
+            institutions: Default::default(),
             demand_posted: tokio::sync::broadcast::channel(1024).0,
             tokens: TokenService::new(&config.auth),
             login_limiter: LoginLimiter::new(&config.auth),

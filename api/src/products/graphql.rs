@@ -11,7 +11,6 @@ use crate::auth::Principal;
 use crate::auth::principal::require_principal;
 use crate::error::{AppError, AppResult};
 use crate::graphql::{GqlDataCategory, GqlMoney, GqlProductType, GqlRate, GqlSubjectKind, GqlTaxGrade};
-use crate::institutions::InstitutionRepo;
 use crate::pagination::{Connection, MAX_PAGE, PageInfo};
 use crate::state::AppState;
 
@@ -124,7 +123,7 @@ fn product_id(id: &ID) -> AppResult<ProductId> {
 
 /// API products for rows, each with its bank, in one query for the banks.
 pub async fn with_banks(state: &AppState, rows: Vec<entity::Model>) -> AppResult<Vec<LoanProduct>> {
-    let banks = InstitutionRepo::find_many(state.db.conn(), rows.iter().map(|r| r.bank_id)).await?;
+    let banks = state.institutions.find_many(state.db.conn(), rows.iter().map(|r| r.bank_id)).await?;
     rows.into_iter()
         .map(|r| {
             let bank = banks.get(&r.bank_id).cloned().ok_or_else(|| AppError::internal("product bank", r.bank_id))?;
