@@ -62,6 +62,7 @@ use crate::GenError;
 use crate::products::DEFAULT_BANKS;
 use crate::random::{Stream, one_of, stream_rng, weighted, weighted_index};
 use crate::registry::{RegistryGenerator, RegistryOptions};
+use crate::units::{rate, yuan};
 
 /// How long a demand stays open (有效期).
 pub const EXPIRY: TimeDelta = TimeDelta::days(30);
@@ -1066,15 +1067,6 @@ fn local(t: DateTime<Utc>) -> NaiveDateTime {
 /// The instant of Asia/Shanghai wall-clock time `local`, if in chrono's range.
 fn from_local(local: NaiveDateTime) -> Option<DateTime<Utc>> {
     local.checked_sub_offset(SHANGHAI).map(|utc| utc.and_utc())
-}
-
-fn yuan(yuan: i64) -> Money {
-    Money::from_fen(yuan * 100)
-}
-
-/// A rate of `bp` basis points; every caller stays within 0–100 %.
-fn rate(bp: i32) -> Rate {
-    Rate::from_bp(bp).unwrap_or_default()
 }
 
 #[cfg(test)]

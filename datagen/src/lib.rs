@@ -26,6 +26,7 @@ mod random;
 pub mod region;
 pub mod registry;
 pub mod tax;
+mod units;
 mod uscc;
 
 /// Why data could not be generated.

@@ -12,10 +12,11 @@ use rand::Rng;
 use rand::rngs::StdRng;
 use xyd_domain::SubjectKind::{Enterprise, FarmerCooperative, IndividualBusiness};
 use xyd_domain::product::ProductSpecInput;
-use xyd_domain::{DataCategory, Money, ProductType, Rate, RegionPrefix, SubjectKind, TaxGrade};
+use xyd_domain::{DataCategory, ProductType, Rate, RegionPrefix, SubjectKind, TaxGrade};
 
 use crate::random::{Stream, stream_rng, weighted, weighted_index};
 use crate::region::{County, Town};
+use crate::units::{rate, yuan};
 
 /// Banks (金融机构) serving 湛江 and 雷州 that publish products, in the order of
 /// [`GeneratedProduct::bank`].
@@ -653,15 +654,6 @@ fn audience(kinds: &[SubjectKind]) -> String {
         Some((last, [])) => (*last).to_owned(),
         Some((last, rest)) => format!("{}和{last}", rest.join("、")),
     }
-}
-
-fn yuan(yuan: i64) -> Money {
-    Money::from_fen(yuan * 100)
-}
-
-/// A rate of `bp` basis points; every caller stays within 0–100%.
-fn rate(bp: i32) -> Rate {
-    Rate::from_bp(bp).unwrap_or_default()
 }
 
 #[cfg(test)]
