@@ -224,7 +224,6 @@ impl CreditQuery {
             .collect();
         if viewer != Viewer::Owner {
             let txn = state.db.begin_write().await?;
-            let public: Vec<DataCategory> = DataCategory::ALL.iter().copied().filter(|c| c.is_public()).collect();
             profile::log(
                 &*txn,
                 principal,
@@ -232,7 +231,7 @@ impl CreditQuery {
                 subject.id,
                 xyd_domain::AccessPurpose::LoanApplication,
                 None,
-                &public,
+                &profile::public_categories(),
             )
             .await?;
             txn.commit().await?;

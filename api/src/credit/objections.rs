@@ -109,8 +109,7 @@ pub async fn file(
 
 async fn ensure_jurisdiction(state: &AppState, principal: &Principal, subject_id: Uuid) -> AppResult<()> {
     let subject = SubjectRepo::get(state.db.conn(), SubjectId::from_uuid(subject_id)).await?;
-    let region = RegionCode::parse(&subject.region_code).map_err(|e| AppError::internal("subject region", e))?;
-    Scope::of_bureau(state.db.conn(), principal).await?.ensure(&region)
+    Scope::of_bureau(state.db.conn(), principal).await?.ensure(&subject.region()?)
 }
 
 /// A bureau of the subject's jurisdiction decides an objection.

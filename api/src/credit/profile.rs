@@ -6,14 +6,13 @@ use std::collections::BTreeMap;
 
 use chrono::Utc;
 use uuid::Uuid;
-use xyd_domain::{AccessPurpose, DataCategory, RecordStatus, RegionCode, Role, SubjectId};
+use xyd_domain::{AccessPurpose, DataCategory, RecordStatus, Role, SubjectId};
 
 use super::entity::{access_log, credit_record, tax_record};
 use super::repo;
 use crate::auth::Principal;
 use crate::consents::{active_for, fact_of};
 use crate::error::{AppError, AppResult};
-use crate::institutions::Scope;
 use crate::state::AppState;
 use crate::subjects::{SubjectRepo, SubjectView, entity as subject_entity};
 use crate::tags::encode;
@@ -50,18 +49,18 @@ pub fn visible(viewer: Viewer, status: RecordStatus) -> bool {
     }
 }
 
-/// Who `principal` is to `subject`, or FORBIDDEN.
+/// Who `principal` is to `subject` for credit data, or FORBIDDEN (other enterprises, the platform admin,
+/// bureaus outside their jurisdiction).
 pub async fn viewer_of(state: &AppState, principal: &Principal, subject: &subject_entity::Model) -> AppResult<Viewer> {
-    match principal.role {
-        Role::Enterprise if principal.owns(SubjectId::from_uuid(subject.id)) => Ok(Viewer::Owner),
-        Role::Bank => Ok(Viewer::Bank),
-        Role::Bureau => {
-            let region =
-                RegionCode::parse(&subject.region_code).map_err(|e| AppError::internal("subject region", e))?;
-            Scope::of_bureau(state.db.conn(), principal).await?.ensure(&region)?;
-            Ok(Viewer::Bureau)
-        }
-        Role::Enterprise | Role::Admin => Err(AppError::forbidden("无权查看该主体的信用信息")),
+    let refused = || AppError::forbidden("无权查看该主体的信用信息");
+    if principal.role == Role::Enterprise && !principal.owns(SubjectId::from_uuid(subject.id)) {
+        return Err(refused());
+    }
+    match SubjectView::of(state, principal, subject).await? {
+        SubjectView::Owner => Ok(Viewer::Owner),
+        SubjectView::Bureau => Ok(Viewer::Bureau),
+        SubjectView::Bank => Ok(Viewer::Bank),
+        SubjectView::Admin => Err(refused()),
     }
 }
 
@@ -131,8 +130,7 @@ pub async fn read(
                 by_consent.entry(*consent).or_default().push(*category);
             }
         }
-        let public: Vec<DataCategory> = DataCategory::ALL.iter().copied().filter(|c| c.is_public()).collect();
-        log(&*txn, principal, institution.as_uuid(), subject.id, purpose, None, &public).await?;
+        log(&*txn, principal, institution.as_uuid(), subject.id, purpose, None, &public_categories()).await?;
         for (consent, categories) in &by_consent {
             log(&*txn, principal, institution.as_uuid(), subject.id, purpose, Some(*consent), categories).await?;
         }
@@ -140,6 +138,11 @@ pub async fn read(
     };
     txn.commit().await?;
     Ok(ProfileData { subject, view, public_records, tax, authorized_records })
+}
+
+/// The public (公示) categories: a read of public records logs all of them.
+pub fn public_categories() -> Vec<DataCategory> {
+    DataCategory::ALL.iter().copied().filter(|c| c.is_public()).collect()
 }
 
 /// Write one access-log row.

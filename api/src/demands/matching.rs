@@ -10,8 +10,7 @@ use uuid::Uuid;
 use xyd_domain::demand::{DemandFacts, Evaluation, RankInputs, Reason, SubjectFacts, evaluate, score};
 use xyd_domain::product::ProductFilter;
 use xyd_domain::{
-    DataCategory, IndustryCode, Money, ProductType, Rate, RegionCode, SubjectId, SubjectKind, TaxGrade,
-    VerificationStatus,
+    DataCategory, IndustryCode, Money, ProductType, Rate, SubjectId, SubjectKind, TaxGrade, VerificationStatus,
 };
 
 use super::entity::{demand, response};
@@ -73,7 +72,7 @@ pub async fn subject_facts(conn: &impl ConnectionTrait, s: &subject_entity::Mode
     let latest = crate::credit::repo::tax_of(conn, &s.uscc).await?.into_iter().next();
     Ok(SubjectFacts {
         kind: SubjectKind::parse(&s.kind).map_err(corrupt("kind"))?,
-        region: RegionCode::parse(&s.region_code).map_err(corrupt("region"))?,
+        region: s.region()?,
         industry: s.industry_code.as_deref().map(IndustryCode::parse).transpose().map_err(corrupt("industry"))?,
         established_on: s.established_on,
         verified: s.verification_status == VerificationStatus::Verified.as_str(),

@@ -6,15 +6,15 @@ use futures::Stream;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use tokio::sync::broadcast::error::RecvError;
 use uuid::Uuid;
-use xyd_domain::{DemandStatus, ProductSpec, RegionPrefix, Role};
+use xyd_domain::{DemandStatus, ProductSpec, RegionPrefix};
 
 use super::entity::demand;
 use super::matching::is_opportunity;
 use super::view::FinancingDemand;
 use crate::auth::Principal;
 use crate::auth::principal::require_principal;
-use crate::error::{AppError, AppResult};
-use crate::institutions::InstitutionRepo;
+use crate::error::AppResult;
+use crate::institutions::Scope;
 use crate::pagination::{Connection, Page};
 use crate::products::{ProductRepo, spec_of};
 use crate::state::AppState;
@@ -28,11 +28,8 @@ pub struct BankLens {
 
 impl BankLens {
     pub async fn of(state: &AppState, principal: &Principal) -> AppResult<Self> {
-        principal.require(Role::Bank)?;
+        let area = Scope::bank_area(state.db.conn(), principal).await?;
         let id = principal.institution()?;
-        let bank =
-            InstitutionRepo::find(state.db.conn(), id).await?.ok_or_else(|| AppError::forbidden("所属机构不存在"))?;
-        let area = RegionPrefix::parse(&bank.region_code).map_err(|e| AppError::internal("bank region", e))?;
         let products = ProductRepo::of_bank(state.db.conn(), id)
             .await?
             .iter()

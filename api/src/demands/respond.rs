@@ -7,13 +7,13 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 use uuid::Uuid;
 use xyd_domain::demand::{self as rules};
-use xyd_domain::{DemandStatus, Money, Rate, RegionCode, RegionPrefix, RejectReason, ResponseStatus, Role};
+use xyd_domain::{DemandStatus, Money, Rate, RegionPrefix, RejectReason, ResponseStatus};
 
 use super::entity::{demand, response};
 use super::repo::{self, response_status, status_of};
 use crate::auth::Principal;
 use crate::error::{AppError, AppResult};
-use crate::institutions::InstitutionRepo;
+use crate::institutions::Scope;
 use crate::state::AppState;
 
 /// Set a demand's status (and close it when final).
@@ -45,19 +45,18 @@ async fn rederive(conn: &impl ConnectionTrait, current: &demand::Model) -> AppRe
 
 /// The calling bank and its service area.
 async fn bank_of(state: &AppState, principal: &Principal) -> AppResult<(Uuid, RegionPrefix)> {
-    principal.require(Role::Bank)?;
-    let id = principal.institution()?;
-    let bank =
-        InstitutionRepo::find(state.db.conn(), id).await?.ok_or_else(|| AppError::forbidden("所属机构不存在"))?;
-    let area = RegionPrefix::parse(&bank.region_code).map_err(|e| AppError::internal("bank region", e))?;
-    Ok((id.as_uuid(), area))
+    let area = Scope::bank_area(state.db.conn(), principal).await?;
+    Ok((principal.institution()?.as_uuid(), area))
 }
 
 /// The demand's subject must lie in the bank's service area.
 async fn ensure_serves(conn: &impl ConnectionTrait, area: &RegionPrefix, d: &demand::Model) -> AppResult<()> {
     let subject = crate::subjects::SubjectRepo::get(conn, xyd_domain::SubjectId::from_uuid(d.subject_id)).await?;
-    let region = RegionCode::parse(&subject.region_code).map_err(|e| AppError::internal("subject region", e))?;
-    if area.contains(&region) { Ok(()) } else { Err(AppError::forbidden("该需求不在本机构服务区域内")) }
+    if area.contains(&subject.region()?) {
+        Ok(())
+    } else {
+        Err(AppError::forbidden("该需求不在本机构服务区域内"))
+    }
 }
 
 fn ensure_open(d: &demand::Model) -> AppResult<()> {

@@ -3,7 +3,7 @@
 
 use async_graphql::{ComplexObject, Context, ID, SimpleObject};
 use uuid::Uuid;
-use xyd_domain::{DataCategory, Money, ProductType, Rate, RegionCode, RejectReason, Role, SubjectId};
+use xyd_domain::{DataCategory, Money, ProductType, Rate, RejectReason, Role, SubjectId};
 
 use super::entity::{demand, response};
 use super::repo::{self, response_status, status_of};
@@ -162,35 +162,26 @@ enum Viewer {
 }
 
 async fn viewer(state: &AppState, principal: &Principal, d: &demand::Model) -> AppResult<Viewer> {
-    match principal.role {
-        Role::Enterprise if principal.owns(SubjectId::from_uuid(d.subject_id)) => Ok(Viewer::Owner),
-        Role::Enterprise => Err(AppError::not_found("融资需求不存在")),
-        Role::Bank => {
-            // A bank sees demands it responded to, and open demands of its service area.
-            let bank = principal.institution()?;
-            let responded =
-                repo::responses_of(state.db.conn(), d.id).await?.iter().any(|r| r.bank_id == bank.as_uuid());
-            let institution = InstitutionRepo::find(state.db.conn(), bank)
-                .await?
-                .ok_or_else(|| AppError::forbidden("所属机构不存在"))?;
-            let area =
-                xyd_domain::RegionPrefix::parse(&institution.region_code).map_err(|e| AppError::internal("area", e))?;
-            let subject = SubjectRepo::get(state.db.conn(), SubjectId::from_uuid(d.subject_id)).await?;
-            let region = RegionCode::parse(&subject.region_code).map_err(|e| AppError::internal("region", e))?;
-            let open = xyd_domain::demand::is_open(status_of(d)?);
-            if responded || (open && area.contains(&region)) {
-                Ok(Viewer::Bank(bank.as_uuid()))
-            } else {
-                Err(AppError::not_found("融资需求不存在"))
-            }
-        }
-        Role::Admin => Ok(Viewer::Official(SubjectView::Admin)),
-        Role::Bureau => {
-            let subject = SubjectRepo::get(state.db.conn(), SubjectId::from_uuid(d.subject_id)).await?;
-            let region = RegionCode::parse(&subject.region_code).map_err(|e| AppError::internal("region", e))?;
-            Scope::of_bureau(state.db.conn(), principal).await?.ensure(&region)?;
-            Ok(Viewer::Official(SubjectView::Bureau))
-        }
+    if principal.role == Role::Enterprise {
+        return if principal.owns(SubjectId::from_uuid(d.subject_id)) {
+            Ok(Viewer::Owner)
+        } else {
+            Err(AppError::not_found("融资需求不存在"))
+        };
+    }
+    let subject = SubjectRepo::get(state.db.conn(), SubjectId::from_uuid(d.subject_id)).await?;
+    if principal.role != Role::Bank {
+        return Ok(Viewer::Official(SubjectView::of(state, principal, &subject).await?));
+    }
+    // A bank sees demands it responded to, and open demands of its service area.
+    let bank = principal.institution()?;
+    let responded = repo::responses_of(state.db.conn(), d.id).await?.iter().any(|r| r.bank_id == bank.as_uuid());
+    let area = Scope::bank_area(state.db.conn(), principal).await?;
+    let open = xyd_domain::demand::is_open(status_of(d)?);
+    if responded || (open && area.contains(&subject.region()?)) {
+        Ok(Viewer::Bank(bank.as_uuid()))
+    } else {
+        Err(AppError::not_found("融资需求不存在"))
     }
 }
 

@@ -32,6 +32,12 @@ impl Scope {
         Ok(Scope::Within(region_of(conn, principal).await?))
     }
 
+    /// The calling bank's service area (its institution's region prefix); FORBIDDEN for anyone else.
+    pub async fn bank_area(conn: &impl ConnectionTrait, principal: &Principal) -> AppResult<RegionPrefix> {
+        principal.require(Role::Bank)?;
+        region_of(conn, principal).await
+    }
+
     pub fn contains(&self, region: &RegionCode) -> bool {
         match self {
             Scope::All => true,

@@ -9,7 +9,7 @@ use super::entity;
 use super::repo::{ProductRepo, status_of};
 use crate::auth::Principal;
 use crate::error::{AppError, AppResult};
-use crate::institutions::InstitutionRepo;
+use crate::institutions::Scope;
 use crate::outbox;
 use crate::state::AppState;
 
@@ -27,11 +27,7 @@ fn rules(state: &AppState) -> ProductRules {
 
 /// The calling bank's service area: its institution's region prefix.
 async fn service_area(state: &AppState, principal: &Principal) -> AppResult<RegionPrefix> {
-    principal.require(xyd_domain::Role::Bank)?;
-    let bank = InstitutionRepo::find(state.db.conn(), principal.institution()?)
-        .await?
-        .ok_or_else(|| AppError::forbidden("所属机构不存在"))?;
-    RegionPrefix::parse(&bank.region_code).map_err(|e| AppError::internal("bank region", e))
+    Scope::bank_area(state.db.conn(), principal).await
 }
 
 fn parse_spec(input: ProductSpecInput, state: &AppState, area: &RegionPrefix) -> AppResult<ProductSpec> {

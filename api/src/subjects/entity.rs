@@ -37,3 +37,11 @@ pub struct Model {
 pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
+
+impl Model {
+    /// The subject's region, as validated when it was stored.
+    pub fn region(&self) -> crate::error::AppResult<xyd_domain::RegionCode> {
+        xyd_domain::RegionCode::parse(&self.region_code)
+            .map_err(|e| crate::error::AppError::internal("subject region", e))
+    }
+}

@@ -1,10 +1,10 @@
 //! GraphQL operations of market subjects.
 
 use async_graphql::{Context, ID, Object};
-use xyd_domain::{RegionCode, Role, SubjectId};
+use xyd_domain::{Role, SubjectId};
 
 use super::register::{self, RegisterSubjectInput, Registration};
-use super::{Subject, SubjectRepo, SubjectView, entity, verify};
+use super::{Subject, SubjectRepo, SubjectView, verify};
 use crate::auth::Principal;
 use crate::auth::principal::require_principal;
 use crate::error::{AppError, AppResult};
@@ -14,23 +14,6 @@ use crate::state::AppState;
 
 fn subject_id(id: &ID) -> AppResult<SubjectId> {
     SubjectId::parse(id).map_err(|e| AppError::from(e).at("subjectId"))
-}
-
-/// How `principal` may see `subject`, or FORBIDDEN.
-async fn view_for(state: &AppState, principal: &Principal, subject: &entity::Model) -> AppResult<SubjectView> {
-    let id = SubjectId::from_uuid(subject.id);
-    match principal.role {
-        Role::Enterprise if principal.owns(id) => Ok(SubjectView::Owner),
-        Role::Enterprise => Err(AppError::forbidden("无权查看其他市场主体")),
-        Role::Admin => Ok(SubjectView::Admin),
-        Role::Bank => Ok(SubjectView::Bank),
-        Role::Bureau => {
-            let region =
-                RegionCode::parse(&subject.region_code).map_err(|e| AppError::internal("subject region", e))?;
-            Scope::of_bureau(state.db.conn(), principal).await?.ensure(&region)?;
-            Ok(SubjectView::Bureau)
-        }
-    }
 }
 
 fn official_view(principal: &Principal) -> SubjectView {
@@ -47,7 +30,7 @@ impl SubjectQuery {
         let principal = require_principal(ctx)?;
         let state = ctx.data_unchecked::<AppState>();
         let Some(subject) = SubjectRepo::find(state.db.conn(), subject_id(&id)?).await? else { return Ok(None) };
-        let view = view_for(state, principal, &subject).await?;
+        let view = SubjectView::of(state, principal, &subject).await?;
         Subject::new(subject, view, &state.cipher).map(Some)
     }
 

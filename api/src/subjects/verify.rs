@@ -2,7 +2,7 @@
 //! the subject's jurisdiction.
 
 use chrono::Utc;
-use xyd_domain::{RegionCode, SubjectId, VerificationStatus};
+use xyd_domain::{SubjectId, VerificationStatus};
 
 use super::repo::VerificationChange;
 use super::{SubjectRepo, entity};
@@ -15,8 +15,7 @@ use crate::state::AppState;
 async fn load_in_scope(state: &AppState, principal: &Principal, id: SubjectId) -> AppResult<(Scope, entity::Model)> {
     let scope = Scope::of_official(state.db.conn(), principal).await?;
     let subject = SubjectRepo::get(state.db.conn(), id).await?;
-    let region = RegionCode::parse(&subject.region_code).map_err(|e| AppError::internal("subject region", e))?;
-    scope.ensure(&region)?;
+    scope.ensure(&subject.region()?)?;
     Ok((scope, subject))
 }
 

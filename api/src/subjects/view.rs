@@ -3,12 +3,15 @@
 
 use async_graphql::{ID, SimpleObject};
 use xyd_domain::person::{mask_id_text, mask_person_name};
-use xyd_domain::{SubjectKind, VerificationStatus};
+use xyd_domain::{Role, SubjectId, SubjectKind, VerificationStatus};
 
 use super::entity;
+use crate::auth::Principal;
 use crate::crypto::FieldCipher;
 use crate::error::{AppError, AppResult};
 use crate::graphql::{GqlDate, GqlDateTime, GqlSubjectKind, GqlVerificationStatus};
+use crate::institutions::Scope;
+use crate::state::AppState;
 
 /// Who is looking at a subject.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -21,6 +24,23 @@ pub enum SubjectView {
     Bureau,
     /// Banks: the legal representative masked; no ID number, no review note.
     Bank,
+}
+
+impl SubjectView {
+    /// How `principal` may see `subject`: FORBIDDEN for other enterprises and for bureaus outside their
+    /// jurisdiction.
+    pub async fn of(state: &AppState, principal: &Principal, subject: &entity::Model) -> AppResult<Self> {
+        match principal.role {
+            Role::Enterprise if principal.owns(SubjectId::from_uuid(subject.id)) => Ok(Self::Owner),
+            Role::Enterprise => Err(AppError::forbidden("无权查看其他市场主体")),
+            Role::Admin => Ok(Self::Admin),
+            Role::Bank => Ok(Self::Bank),
+            Role::Bureau => {
+                Scope::of_bureau(state.db.conn(), principal).await?.ensure(&subject.region()?)?;
+                Ok(Self::Bureau)
+            }
+        }
+    }
 }
 
 /// 市场主体 (market subject) as the API shows it.
