@@ -7,7 +7,8 @@ cd "$(dirname "$0")/.."
 
 command -v cargo >/dev/null || { echo "cargo is required (https://rustup.rs)" >&2; exit 1; }
 # The Meilisearch binary the tests start (fetched once, integrity-checked, cached outside the checkout).
-scripts/fetch-meilisearch.sh >/dev/null
+MEILI_BIN=$(scripts/fetch-meilisearch.sh)
+export MEILI_BIN
 
 pg_url="${XYD_TEST_PG_URL:-postgres://postgres@127.0.0.1:5432}"
 if command -v pg_isready >/dev/null && ! pg_isready -q -d "$pg_url/postgres"; then

@@ -79,7 +79,13 @@ impl Drop for MeiliServer {
 }
 
 fn binary() -> Result<PathBuf, String> {
-    let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../scripts/fetch-meilisearch.sh");
+    if let Some(bin) = std::env::var_os("MEILI_BIN").map(PathBuf::from).filter(|p| p.is_file()) {
+        return Ok(bin);
+    }
+    // The run-time manifest dir: with a shared compile cache, the compile-time one may be another checkout.
+    let root =
+        std::env::var_os("CARGO_MANIFEST_DIR").map_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")), PathBuf::from);
+    let script = root.join("../scripts/fetch-meilisearch.sh");
     let out = Command::new("bash").arg(&script).output().map_err(|e| format!("run {}: {e}", script.display()))?;
     if !out.status.success() {
         return Err(format!("fetch-meilisearch.sh failed: {}", String::from_utf8_lossy(&out.stderr)));
