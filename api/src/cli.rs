@@ -41,6 +41,11 @@ pub enum Command {
         #[arg(long)]
         report: Option<PathBuf>,
     },
+    /// Reports for the bureaus.
+    Report {
+        #[command(subcommand)]
+        action: ReportAction,
+    },
     /// Maintain the search index.
     Search {
         #[command(subcommand)]
@@ -77,6 +82,48 @@ pub enum Command {
         #[arg(long, default_value_t = 10_000)]
         registry_rows: u64,
     },
+}
+
+#[derive(Subcommand)]
+pub enum ReportAction {
+    /// 监测指标 (definitions v1) for the Asia/Shanghai days [FROM, TO), as CSV (standard output) or XLSX.
+    Indicators {
+        #[arg(long)]
+        from: chrono::NaiveDate,
+        #[arg(long)]
+        to: chrono::NaiveDate,
+        /// Region code prefix (2, 4, 6 or 9 digits); everywhere when absent.
+        #[arg(long)]
+        region: Option<String>,
+        /// Break down by the next region level, bank, industry section or month.
+        #[arg(long, value_enum)]
+        group_by: Option<GroupByArg>,
+        /// csv or xlsx.
+        #[arg(long, default_value = "csv")]
+        format: String,
+        /// Output file (CSV goes to standard output when absent; XLSX needs one).
+        #[arg(long, short)]
+        out: Option<PathBuf>,
+    },
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+pub enum GroupByArg {
+    Region,
+    Bank,
+    Industry,
+    Month,
+}
+
+impl From<GroupByArg> for xyd_domain::IndicatorDimension {
+    fn from(g: GroupByArg) -> Self {
+        match g {
+            GroupByArg::Region => Self::Region,
+            GroupByArg::Bank => Self::Bank,
+            GroupByArg::Industry => Self::Industry,
+            GroupByArg::Month => Self::Month,
+        }
+    }
 }
 
 #[derive(Subcommand)]
@@ -207,6 +254,20 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 GenKind::Products | GenKind::Demands => {}
             }
             Ok(())
+        }
+        Command::Report { action: ReportAction::Indicators { from, to, region, group_by, format, out } } => {
+            let config = Config::load(cli.config.as_deref())?;
+            let db = Db::connect(config.database.url.expose(), 8).await?;
+            db.migrate().await?;
+            let args = crate::indicators::cli::ReportArgs {
+                from,
+                to,
+                region,
+                group_by: group_by.map(Into::into),
+                format,
+                out,
+            };
+            crate::indicators::cli::run(&db, args).await
         }
         Command::Search { action } => {
             let config = Config::load(cli.config.as_deref())?;

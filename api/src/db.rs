@@ -131,6 +131,20 @@ pub fn last_per_key<R, K: std::hash::Hash + Eq>(rows: Vec<R>, key: impl Fn(&R) -
     rows.into_iter().enumerate().filter(|(i, r)| last.get(&key(r)) == Some(i)).map(|(_, r)| r).collect()
 }
 
+/// A raw statement written with PostgreSQL's numbered placeholders (`$1`), rewritten to SQLite's (`?1`) there.
+/// The SQL must not contain `$` otherwise.
+pub fn numbered(
+    backend: DatabaseBackend,
+    sql: &str,
+    values: impl IntoIterator<Item = sea_orm::Value>,
+) -> sea_orm::Statement {
+    let sql = match backend {
+        DatabaseBackend::Postgres => sql.to_string(),
+        _ => sql.replace('$', "?"),
+    };
+    sea_orm::Statement::from_sql_and_values(backend, sql, values)
+}
+
 /// True when `err` is a unique-constraint violation, on either database.
 pub fn is_unique_violation(err: &DbErr) -> bool {
     matches!(err.sql_err(), Some(sea_orm::SqlErr::UniqueConstraintViolation(_)))

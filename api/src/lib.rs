@@ -16,6 +16,7 @@ pub mod error;
 pub mod graphql;
 pub mod http;
 pub mod imports;
+pub mod indicators;
 pub mod institutions;
 pub mod metrics;
 pub mod outbox;

@@ -86,6 +86,36 @@ impl IndustryCode {
     }
 }
 
+/// The Chinese name of a section (门类), e.g. 'C' → "制造业".
+pub fn section_name(section: char) -> Option<&'static str> {
+    let i = SECTIONS.iter().position(|&(s, _, _)| s == section)?;
+    SECTION_NAMES.get(i).copied()
+}
+
+/// Section names in the order of `SECTIONS`.
+const SECTION_NAMES: [&str; 20] = [
+    "农、林、牧、渔业",
+    "采矿业",
+    "制造业",
+    "电力、热力、燃气及水生产和供应业",
+    "建筑业",
+    "批发和零售业",
+    "交通运输、仓储和邮政业",
+    "住宿和餐饮业",
+    "信息传输、软件和信息技术服务业",
+    "金融业",
+    "房地产业",
+    "租赁和商务服务业",
+    "科学研究和技术服务业",
+    "水利、环境和公共设施管理业",
+    "居民服务、修理和其他服务业",
+    "教育",
+    "卫生和社会工作",
+    "文化、体育和娱乐业",
+    "公共管理、社会保障和社会组织",
+    "国际组织",
+];
+
 fn section_of(division: u8) -> Option<char> {
     SECTIONS.iter().find(|&&(_, first, last)| (first..=last).contains(&division)).map(|&(section, _, _)| section)
 }
@@ -108,6 +138,14 @@ mod tests {
             assert_eq!(code(s).as_str(), s);
         }
         assert_eq!(code(" c1391 ").as_str(), "C1391");
+    }
+
+    #[test]
+    fn every_section_has_a_name() {
+        assert!(SECTIONS.iter().all(|&(s, _, _)| section_name(s).is_some()));
+        assert_eq!(section_name('C'), Some("制造业"));
+        assert_eq!(section_name('T'), Some("国际组织"));
+        assert_eq!(section_name('Z'), None);
     }
 
     #[test]

@@ -334,6 +334,20 @@ vocabulary! {
     }
 }
 
+vocabulary! {
+    /// 指标分组维度 (how an indicator report is broken down).
+    pub enum IndicatorDimension in "分组维度" (field "groupBy") {
+        /// 下一级行政区划.
+        Region = "REGION" / "地区",
+        /// 银行.
+        Bank = "BANK" / "银行",
+        /// 行业门类.
+        Industry = "INDUSTRY" / "行业门类",
+        /// 月份 (Asia/Shanghai).
+        Month = "MONTH" / "月份",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

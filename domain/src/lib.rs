@@ -14,6 +14,7 @@ pub mod credit;
 pub mod demand;
 pub mod error;
 pub mod ids;
+pub mod indicators;
 pub mod industry;
 pub mod kinds;
 pub mod money;
@@ -34,7 +35,7 @@ pub use ids::{
 };
 pub use industry::IndustryCode;
 pub use kinds::{
-    AccessPurpose, DataCategory, DemandStatus, InstitutionKind, ObjectionOutcome, ProductType, RecordStatus,
+    AccessPurpose, DataCategory, DemandStatus, IndicatorDimension, InstitutionKind, ObjectionOutcome, ProductType, RecordStatus,
     RegistryStatus, RejectReason, ResponseStatus, Role, SubjectKind, TaxGrade, VerificationStatus,
 };
 pub use money::{Money, Rate};

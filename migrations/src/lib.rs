@@ -10,6 +10,7 @@ mod m20261123_000002_subjects_registry;
 mod m20261123_000003_products_outbox;
 mod m20261123_000004_credit_consent;
 mod m20261123_000005_demands;
+mod m20261123_000006_indicators;
 
 /// Every migration, in order.
 pub struct Migrator;
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000003_products_outbox::Migration),
             Box::new(m20261123_000004_credit_consent::Migration),
             Box::new(m20261123_000005_demands::Migration),
+            Box::new(m20261123_000006_indicators::Migration),
         ]
     }
 }

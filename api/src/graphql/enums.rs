@@ -2,7 +2,7 @@
 
 use xyd_domain::product::ProductStatus;
 use xyd_domain::{
-    AccessPurpose, DataCategory, DemandStatus, InstitutionKind, ObjectionOutcome, ProductType, RecordStatus,
+    AccessPurpose, DataCategory, DemandStatus, IndicatorDimension, InstitutionKind, ObjectionOutcome, ProductType, RecordStatus,
     RejectReason, ResponseStatus, Role, SubjectKind, TaxGrade, VerificationStatus,
 };
 
@@ -45,6 +45,7 @@ mirror_enum!(GqlDemandStatus as "DemandStatus" <=> DemandStatus {
     Open, InProgress, CreditGranted, Funded, Withdrawn, Expired, Unfunded,
 });
 mirror_enum!(GqlResponseStatus as "ResponseStatus" <=> ResponseStatus { Accepted, CreditGranted, Disbursed, Rejected });
+mirror_enum!(GqlIndicatorDimension as "IndicatorDimension" <=> IndicatorDimension { Region, Bank, Industry, Month });
 mirror_enum!(GqlRejectReason as "RejectReason" <=> RejectReason {
     InsufficientCredit, InsufficientRepaymentCapacity, OutsideProductScope, IncompleteInformation, CustomerUnreachable,
     CustomerDeclined, Other,

@@ -9,13 +9,23 @@ use crate::consents::{ConsentMutation, ConsentQuery};
 use crate::credit::{CreditMutation, CreditQuery};
 use crate::demands::{DemandMutation, DemandQuery, DemandSubscription};
 use crate::imports::{ImportMutation, ImportQuery};
+use crate::indicators::IndicatorQueryRoot;
 use crate::institutions::InstitutionMutation;
 use crate::products::{ProductMutation, ProductQuery};
 use crate::subjects::{SubjectMutation, SubjectQuery};
 
 #[derive(MergedObject, Default)]
 #[graphql(name = "Query")]
-pub struct QueryRoot(AuthQuery, SubjectQuery, ImportQuery, ProductQuery, ConsentQuery, CreditQuery, DemandQuery);
+pub struct QueryRoot(
+    AuthQuery,
+    SubjectQuery,
+    ImportQuery,
+    ProductQuery,
+    ConsentQuery,
+    CreditQuery,
+    DemandQuery,
+    IndicatorQueryRoot,
+);
 
 #[derive(MergedObject, Default)]
 #[graphql(name = "Mutation")]

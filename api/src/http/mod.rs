@@ -1,5 +1,6 @@
 //! HTTP: the router, GraphQL over HTTP and WebSocket, health, readiness and metrics.
 
+mod exports;
 mod graphql;
 mod health;
 mod middleware;
@@ -37,6 +38,7 @@ pub fn router(app: AppState) -> Router {
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(health::metrics))
+        .route("/exports/indicators", get(exports::indicators))
         .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::observe))
         .layer(TraceLayer::new_for_http().make_span_with(middleware::span))
         .layer(PropagateRequestIdLayer::x_request_id())

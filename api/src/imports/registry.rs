@@ -1,7 +1,10 @@
 //! Importing 存续主体名录 snapshots, with the 重错码 (duplicate/erroneous code) check.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::hash::{Hash, Hasher};
+use std::sync::Mutex;
+
+use chrono::NaiveDate;
 
 use sea_orm::DatabaseTransaction;
 use uuid::Uuid;
@@ -38,9 +41,12 @@ impl RegistryImporter {
 
 impl Importer for RegistryImporter {
     type Row = RegistryRow;
-    type Writer = ();
+    /// The snapshot dates written, whose summary counts are refreshed when the job ends.
+    type Writer = Mutex<BTreeSet<NaiveDate>>;
 
-    fn writer(&self) {}
+    fn writer(&self) -> Self::Writer {
+        Mutex::default()
+    }
 
     fn required_columns(&self) -> &'static [&'static str] {
         &COLUMNS
@@ -66,8 +72,16 @@ impl Importer for RegistryImporter {
         }
     }
 
-    async fn write(_: &(), txn: &DatabaseTransaction, job: Uuid, rows: Vec<RegistryRow>) -> AppResult<()> {
+    async fn write(dates: &Self::Writer, txn: &DatabaseTransaction, job: Uuid, rows: Vec<RegistryRow>) -> AppResult<()> {
+        if let Ok(mut dates) = dates.lock() {
+            dates.extend(rows.iter().map(|r| r.snapshot_date));
+        }
         registry::upsert(txn, job, rows).await
+    }
+
+    async fn finish(dates: &Self::Writer, txn: &DatabaseTransaction) -> AppResult<()> {
+        let dates = dates.lock().map(|d| d.clone()).unwrap_or_default();
+        crate::indicators::refresh_registry_counts(txn, &dates).await
     }
 }
 

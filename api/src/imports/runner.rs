@@ -50,6 +50,15 @@ pub trait Importer: Send + 'static {
         job: Uuid,
         rows: Vec<Self::Row>,
     ) -> impl std::future::Future<Output = AppResult<()>> + Send;
+
+    /// Work after the last batch, in the transaction that closes the job (whether it succeeded or not).
+    fn finish(
+        writer: &Self::Writer,
+        txn: &DatabaseTransaction,
+    ) -> impl std::future::Future<Output = AppResult<()>> + Send {
+        let _ = (writer, txn);
+        async { Ok(()) }
+    }
 }
 
 /// How to run an import.
@@ -79,8 +88,10 @@ pub async fn run<I: Importer>(
     importer: I,
     options: RunOptions,
 ) -> AppResult<Counts> {
-    let result = write_batches(db, job_id, source, importer, options).await;
+    let writer = importer.writer();
+    let result = write_batches(db, job_id, source, importer, &writer, options).await;
     let txn = db.begin_write().await?;
+    I::finish(&writer, &txn).await?;
     match &result {
         Ok(_) => job::finish(&*txn, job_id, None).await?,
         Err(failure) => job::finish(&*txn, job_id, Some(failure)).await?,
@@ -94,12 +105,12 @@ async fn write_batches<I: Importer>(
     job_id: Uuid,
     source: impl Read + Send + 'static,
     importer: I,
+    writer: &I::Writer,
     options: RunOptions,
 ) -> Result<Counts, String> {
     let (tx, mut rx) = mpsc::channel::<Message<I::Row>>(2);
     let batch_rows = options.batch_rows.max(1);
     let keep_errors = options.keep_errors;
-    let writer = importer.writer();
     let reader =
         tokio::task::spawn_blocking(move || read(source, importer, batch_rows, options.report, options.progress, &tx));
     let mut totals = Counts::default();
@@ -109,7 +120,7 @@ async fn write_batches<I: Importer>(
         let keep = keep_errors.saturating_sub(kept);
         let written = async {
             let txn = db.begin_write().await?;
-            I::write(&writer, &txn, job_id, batch.rows).await?;
+            I::write(writer, &txn, job_id, batch.rows).await?;
             job::record_batch(&*txn, job_id, batch.counts, &batch.rejected, keep).await?;
             txn.commit().await?;
             Ok::<(), AppError>(())

@@ -16,6 +16,11 @@ pub fn local_date(t: DateTime<Utc>) -> NaiveDate {
     local_datetime(t).date()
 }
 
+/// The instant at which the Asia/Shanghai day `date` begins (midnight there, 16:00 UTC the day before).
+pub fn local_midnight(date: NaiveDate) -> DateTime<Utc> {
+    to_utc(date.and_time(NaiveTime::MIN))
+}
+
 /// The Asia/Shanghai wall-clock time of the instant `t` (saturating at the end of chrono's range,
 /// where `DateTime::naive_local` would panic).
 fn local_datetime(t: DateTime<Utc>) -> NaiveDateTime {

@@ -1,0 +1,88 @@
+//! `GET /exports/indicators?from&to&region&groupBy&format=csv|xlsx`: an indicator report as a file, for a
+//! bearer token of a bureau (or the platform admin). Errors are JSON `{"errors": [{message, extensions.code}]}`.
+
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use serde_json::json;
+use xyd_domain::IndicatorDimension;
+
+use super::HttpState;
+use crate::error::AppError;
+use crate::indicators::export::{self, ExportFormat};
+use crate::indicators::report::{self, ReportRequest};
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ExportParams {
+    from: Option<String>,
+    to: Option<String>,
+    region: Option<String>,
+    group_by: Option<String>,
+    format: Option<String>,
+}
+
+pub async fn indicators(
+    State(state): State<HttpState>,
+    headers: HeaderMap,
+    params: Result<Query<ExportParams>, axum::extract::rejection::QueryRejection>,
+) -> Response {
+    match export_file(&state, &headers, params).await {
+        Ok(response) => response,
+        Err(e) => error_response(&state, &e),
+    }
+}
+
+async fn export_file(
+    state: &HttpState,
+    headers: &HeaderMap,
+    params: Result<Query<ExportParams>, axum::extract::rejection::QueryRejection>,
+) -> Result<Response, AppError> {
+    let token = super::graphql::bearer(headers).ok_or_else(AppError::unauthenticated)?;
+    let principal = state.app.tokens.verify(token)?;
+    let Query(params) =
+        params.map_err(|_| AppError::bad_input("query", "INVALID_QUERY", "查询参数格式不正确"))?;
+    let date = |field: &'static str, value: Option<String>| {
+        let value = value.ok_or_else(|| AppError::bad_input(field, "REQUIRED", format!("缺少参数 {field}")))?;
+        value.trim().parse().map_err(|_| AppError::bad_input(field, "INVALID_DATE", "日期格式应为 YYYY-MM-DD"))
+    };
+    let group_by = match params.group_by.as_deref().map(str::trim).filter(|g| !g.is_empty()) {
+        Some(g) => Some(
+            IndicatorDimension::parse_field(&g.to_ascii_uppercase(), "groupBy").map_err(AppError::from)?,
+        ),
+        None => None,
+    };
+    let format = ExportFormat::parse(params.format.as_deref().unwrap_or("csv"))?;
+    let request =
+        ReportRequest { from: date("from", params.from)?, to: date("to", params.to)?, region: params.region, group_by };
+    let report = report::for_principal(&state.app, &principal, request).await?;
+    let body = export::render(&report, format)?;
+    let name = export::file_name(&report, format);
+    let mut response = (StatusCode::OK, body).into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(format.content_type()));
+    if let Ok(value) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
+        headers.insert(header::CONTENT_DISPOSITION, value);
+    }
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    Ok(response)
+}
+
+fn error_response(state: &HttpState, e: &AppError) -> Response {
+    let status = match e.code() {
+        "UNAUTHENTICATED" => StatusCode::UNAUTHORIZED,
+        "FORBIDDEN" => StatusCode::FORBIDDEN,
+        "BAD_USER_INPUT" => StatusCode::BAD_REQUEST,
+        "INTERNAL" => StatusCode::INTERNAL_SERVER_ERROR,
+        _ => StatusCode::UNPROCESSABLE_ENTITY,
+    };
+    state.app.metrics.graphql_error(e.code());
+    let mut extensions = json!({ "code": e.code() });
+    if let AppError::BadInput { field, code, .. } = e {
+        extensions["field"] = json!(field);
+        extensions["reason"] = json!(code);
+    }
+    let body = json!({ "errors": [{ "message": e.message(), "extensions": extensions }] });
+    (status, [(header::CONTENT_TYPE, "application/json; charset=utf-8")], body.to_string()).into_response()
+}

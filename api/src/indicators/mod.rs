@@ -1,0 +1,17 @@
+//! 监测指标: the city-credit monitoring figures (definitions v1) computed by SQL aggregation, their breakdowns,
+//! the bank league table, and the CSV/XLSX exports.
+//!
+//! The figures read summary tables and denormalized columns that database triggers keep exactly consistent
+//! with the events (migration `m20261123_000006_indicators`); registry snapshot counts are refreshed when a
+//! registry import job ends ([`refresh_registry_counts`]).
+
+pub mod cli;
+pub mod export;
+mod graphql;
+mod league;
+pub mod report;
+mod sql;
+mod summary;
+
+pub use graphql::IndicatorQueryRoot;
+pub use summary::refresh_registry_counts;

@@ -1,0 +1,129 @@
+//! The indicator report use case: who may ask for which region, how the period and breakdown are read,
+//! and the labelled rows.
+
+use chrono::{NaiveDate, Utc};
+use xyd_domain::indicators::{Counts, Grouping, Period};
+use xyd_domain::{IndicatorDimension, RegionPrefix};
+
+use super::sql::{self, Key, Window};
+use crate::auth::Principal;
+use crate::db::Db;
+use crate::error::{AppError, AppResult};
+use crate::institutions::{InstitutionRepo, Scope};
+use crate::state::AppState;
+
+/// What is asked for, as it arrives at the edge.
+#[derive(Debug, Clone)]
+pub struct ReportRequest {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    /// Region code prefix; the caller's whole jurisdiction when absent.
+    pub region: Option<String>,
+    pub group_by: Option<IndicatorDimension>,
+}
+
+/// One labelled row (or the totals).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Row {
+    /// Region code, bank id, section letter, `YYYY-MM`, or `TOTAL`.
+    pub key: String,
+    pub label: String,
+    pub counts: Counts,
+}
+
+/// A computed report.
+#[derive(Debug, Clone)]
+pub struct Report {
+    pub period: Period,
+    pub region: Option<RegionPrefix>,
+    pub group_by: Option<IndicatorDimension>,
+    pub totals: Row,
+    pub rows: Vec<Row>,
+}
+
+/// The report for a BUREAU (inside its jurisdiction) or the ADMIN (anywhere); FORBIDDEN for others.
+pub async fn for_principal(state: &AppState, principal: &Principal, request: ReportRequest) -> AppResult<Report> {
+    let scope = Scope::of_official(state.db.conn(), principal).await?;
+    compute(&state.db, &scope, request).await
+}
+
+/// The report within `scope` (the CLI passes [`Scope::All`]).
+pub async fn compute(db: &Db, scope: &Scope, request: ReportRequest) -> AppResult<Report> {
+    let period = Period::new(request.from, request.to).map_err(AppError::from)?;
+    let region = match request.region.as_deref().map(str::trim).filter(|r| !r.is_empty()) {
+        Some(r) => Some(RegionPrefix::parse(r).map_err(|e| AppError::bad_input("regionCode", e.code(), e.to_string()))?),
+        None => scope.prefix().cloned(),
+    };
+    if let (Scope::Within(jurisdiction), Some(asked)) = (scope, &region)
+        && !jurisdiction.contains_prefix(asked)
+    {
+        return Err(AppError::forbidden("统计地区超出本部门辖区"));
+    }
+    let grouping = Grouping::resolve(request.group_by, region.as_ref()).map_err(AppError::from)?;
+    let prefix = region.as_ref().map(|r| r.as_str().to_string()).unwrap_or_default();
+    let conn = db.conn();
+    let now = Utc::now();
+    let window = |p: &Period| Window { start: p.start(), end: p.end(), as_of: p.as_of(now), to: p.to(), prefix: prefix.clone() };
+    let totals = || async { total_of(sql::aggregate(conn, &window(&period), Key::Total).await?) };
+    let (totals, rows) = match grouping {
+        Grouping::None => (totals().await?, Vec::new()),
+        Grouping::Month => {
+            let mut rows = Vec::new();
+            for month in period.months() {
+                let counts = total_of(sql::aggregate(conn, &window(&month), Key::Total).await?)?.counts;
+                rows.push(Row { key: month.month_key(), label: month.month_label(), counts });
+            }
+            (totals().await?, rows)
+        }
+        Grouping::Region { len } => grouped(conn, totals(), &window(&period), Key::Region(len)).await?,
+        Grouping::Industry => grouped(conn, totals(), &window(&period), Key::Section).await?,
+        Grouping::Bank => {
+            let (totals, mut rows) = grouped(conn, totals(), &window(&period), Key::Bank).await?;
+            label_banks(db, &mut rows).await?;
+            (totals, rows)
+        }
+    };
+    Ok(Report { period, region, group_by: request.group_by, totals, rows })
+}
+
+async fn grouped<C: sea_orm::ConnectionTrait>(
+    conn: &C,
+    totals: impl Future<Output = AppResult<Row>>,
+    window: &Window,
+    key: Key,
+) -> AppResult<(Row, Vec<Row>)> {
+    let (totals, rows) = tokio::try_join!(totals, sql::aggregate(conn, window, key))?;
+    let rows = rows
+        .into_iter()
+        .map(|(k, counts)| Row { label: label_of(key, &k), key: k, counts })
+        .collect();
+    Ok((totals, rows))
+}
+
+fn total_of(mut rows: sql::Rows) -> AppResult<Row> {
+    let counts = rows.remove("").unwrap_or_default();
+    Ok(Row { key: "TOTAL".to_string(), label: "合计".to_string(), counts })
+}
+
+fn label_of(key: Key, k: &str) -> String {
+    match key {
+        Key::Section => match k.chars().next().and_then(xyd_domain::industry::section_name) {
+            Some(name) => format!("{k} {name}"),
+            None => "未填行业".to_string(),
+        },
+        _ => k.to_string(),
+    }
+}
+
+/// Bank rows are labelled with the bank's name, and ordered by it.
+async fn label_banks(db: &Db, rows: &mut [Row]) -> AppResult<()> {
+    let ids: Vec<uuid::Uuid> = rows.iter().filter_map(|r| r.key.parse().ok()).collect();
+    let banks = InstitutionRepo::find_many(db.conn(), ids).await?;
+    for row in rows.iter_mut() {
+        if let Some(bank) = row.key.parse().ok().and_then(|id: uuid::Uuid| banks.get(&id)) {
+            row.label = bank.name.clone();
+        }
+    }
+    rows.sort_by(|a, b| a.label.cmp(&b.label));
+    Ok(())
+}

@@ -1,0 +1,287 @@
+//! 监测指标 (the 信易贷 monitoring indicators), definitions v1: the report period, how a report is broken
+//! down, and the formulas that turn counted events into the reported figures (ratios, weighted rates).
+//! Counting the events is the database's job; everything here is arithmetic on the counts.
+
+use chrono::{DateTime, Datelike, Months, NaiveDate, Utc};
+
+use crate::demand::calendar::local_midnight;
+use crate::{DomainError, IndicatorDimension, Rate, RegionPrefix};
+
+/// The version of the indicator definitions every report states.
+pub const DEFINITIONS_VERSION: &str = "v1";
+
+/// The longest period a report may cover (a month breakdown then has at most 120 rows).
+pub const MAX_PERIOD_DAYS: i64 = 3660;
+
+/// 统计期间: the Asia/Shanghai days `[from, to)`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Period {
+    from: NaiveDate,
+    to: NaiveDate,
+}
+
+impl Period {
+    /// A period of at least one day and at most [`MAX_PERIOD_DAYS`].
+    pub fn new(from: NaiveDate, to: NaiveDate) -> Result<Self, DomainError> {
+        if from >= to {
+            return Err(DomainError::invalid("to", "INVALID_PERIOD", "统计截止日期须晚于起始日期（区间为[起始, 截止)）"));
+        }
+        if (to - from).num_days() > MAX_PERIOD_DAYS {
+            return Err(DomainError::invalid("to", "PERIOD_TOO_LONG", "统计期间不能超过10年"));
+        }
+        Ok(Self { from, to })
+    }
+
+    /// First day (inclusive).
+    pub fn from(&self) -> NaiveDate {
+        self.from
+    }
+
+    /// Day after the last (exclusive).
+    pub fn to(&self) -> NaiveDate {
+        self.to
+    }
+
+    /// The instant the period starts: midnight of `from` in Asia/Shanghai.
+    pub fn start(&self) -> DateTime<Utc> {
+        local_midnight(self.from)
+    }
+
+    /// The instant the period ends (exclusive): midnight of `to` in Asia/Shanghai.
+    pub fn end(&self) -> DateTime<Utc> {
+        local_midnight(self.to)
+    }
+
+    /// The instant states ("open objections", "overdue") are read at: the end, or `now` if that is earlier.
+    pub fn as_of(&self, now: DateTime<Utc>) -> DateTime<Utc> {
+        self.end().min(now)
+    }
+
+    /// The calendar months the period touches, each clipped to the period, in order.
+    pub fn months(&self) -> Vec<Period> {
+        let mut months = Vec::new();
+        let mut start = self.from;
+        while start < self.to {
+            let first = start.with_day(1).unwrap_or(start);
+            let next = first.checked_add_months(Months::new(1)).unwrap_or(self.to);
+            let end = next.min(self.to);
+            months.push(Period { from: start, to: end });
+            start = end;
+        }
+        months
+    }
+
+    /// `2026-03` for a period inside March 2026 (the key of a month row).
+    pub fn month_key(&self) -> String {
+        format!("{:04}-{:02}", self.from.year(), self.from.month())
+    }
+
+    /// `2026年3月`.
+    pub fn month_label(&self) -> String {
+        format!("{}年{}月", self.from.year(), self.from.month())
+    }
+}
+
+/// What a report's rows are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Grouping {
+    /// Totals only.
+    None,
+    /// By the first `len` digits of the subject's region code (the level below the report's region).
+    Region {
+        /// Prefix length: 2, 4, 6 or 9.
+        len: usize,
+    },
+    /// By the bank that responded.
+    Bank,
+    /// By the subject's industry section (门类).
+    Industry,
+    /// By calendar month.
+    Month,
+}
+
+impl Grouping {
+    /// The rows for `dimension` under the report region `region` (`None`: the whole country). Grouping by
+    /// region below a town is refused.
+    pub fn resolve(dimension: Option<IndicatorDimension>, region: Option<&RegionPrefix>) -> Result<Self, DomainError> {
+        Ok(match dimension {
+            None => Grouping::None,
+            Some(IndicatorDimension::Region) => {
+                let len = match region {
+                    None => 2,
+                    Some(prefix) => prefix.next_level_len().ok_or_else(|| {
+                        DomainError::invalid("groupBy", "NO_LOWER_REGION", "乡镇（街道）已是最低一级，不能再按地区分组")
+                    })?,
+                };
+                Grouping::Region { len }
+            }
+            Some(IndicatorDimension::Bank) => Grouping::Bank,
+            Some(IndicatorDimension::Industry) => Grouping::Industry,
+            Some(IndicatorDimension::Month) => Grouping::Month,
+        })
+    }
+}
+
+/// The counted events of one row (or the totals) — what the database aggregates.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Counts {
+    /// 存续 subjects in the latest registry snapshot on or before `to`; `None` when there is none.
+    pub existing_subjects: Option<i64>,
+    /// Subjects registered before `to`.
+    pub registered_subjects: i64,
+    /// Subjects real-name verified before `to`.
+    pub verified_subjects: i64,
+    /// Demands posted in the period.
+    pub demands_posted: i64,
+    /// Their amount, fen.
+    pub demand_amount: i64,
+    /// Of those, demands with a first bank response before `to`.
+    pub responded_demands: i64,
+    /// Of those, first response within the SLA.
+    pub responded_within_sla: i64,
+    /// Median hours from posting to first response, over the responded demands.
+    pub median_response_hours: Option<f64>,
+    /// Credit grants in the period.
+    pub credit_granted_count: i64,
+    /// Their amount, fen.
+    pub credit_granted_amount: i64,
+    /// Disbursements in the period.
+    pub disbursed_count: i64,
+    /// Their amount, fen.
+    pub disbursed_amount: i64,
+    /// Distinct subjects with a disbursement in the period (获贷主体).
+    pub loan_obtaining_subjects: i64,
+    /// Disbursed amount on CREDIT (纯信用) products, fen.
+    pub credit_loan_amount: i64,
+    /// Distinct subjects whose disbursement in the period was marked as their first bank loan (首贷户).
+    pub first_loan_subjects: i64,
+    /// Disbursements on tax-based products (银税互动).
+    pub tax_based_loan_count: i64,
+    /// Their amount, fen.
+    pub tax_based_loan_amount: i64,
+    /// Disbursed amount whose annual rate is known, fen.
+    pub rated_amount: i64,
+    /// Σ amount × rate (fen × basis points) over those disbursements.
+    pub rate_weight: i64,
+    /// SLA breaches whose deadline fell in the period.
+    pub overdue_responses: i64,
+    /// Objections open at the end of the period (or now).
+    pub open_objections: i64,
+    /// Of those, past their 20-day deadline.
+    pub overdue_objections: i64,
+}
+
+impl Counts {
+    /// 注册率: registered / existing.
+    pub fn registration_rate(&self) -> Option<f64> {
+        ratio(self.registered_subjects, self.existing_subjects)
+    }
+
+    /// 响应率: responded / posted.
+    pub fn response_rate(&self) -> Option<f64> {
+        ratio(self.responded_demands, Some(self.demands_posted))
+    }
+
+    /// 获贷企业占本地存续企业比例: loan-obtaining subjects / existing.
+    pub fn loan_obtaining_ratio(&self) -> Option<f64> {
+        ratio(self.loan_obtaining_subjects, self.existing_subjects)
+    }
+
+    /// 信用贷款占比: disbursed on CREDIT products / disbursed.
+    pub fn credit_loan_share(&self) -> Option<f64> {
+        ratio(self.credit_loan_amount, Some(self.disbursed_amount))
+    }
+
+    /// Disbursement-amount-weighted annual rate, rounded to the basis point; `None` without rated loans.
+    pub fn average_annual_rate(&self) -> Option<Rate> {
+        if self.rated_amount <= 0 {
+            return None;
+        }
+        let amount = i128::from(self.rated_amount);
+        let bp = (i128::from(self.rate_weight) * 2 + amount) / (2 * amount);
+        i32::try_from(bp).ok().and_then(|bp| Rate::from_bp(bp).ok())
+    }
+}
+
+/// `numerator / denominator`, `None` when the denominator is zero or unknown.
+pub fn ratio(numerator: i64, denominator: Option<i64>) -> Option<f64> {
+    match denominator {
+        Some(d) if d > 0 => Some(numerator as f64 / d as f64),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn a_period_is_shanghai_days() {
+        let p = Period::new(day("2026-03-01"), day("2026-04-01")).unwrap();
+        assert_eq!(p.start().to_rfc3339(), "2026-02-28T16:00:00+00:00");
+        assert_eq!(p.end().to_rfc3339(), "2026-03-31T16:00:00+00:00");
+        assert_eq!(p.as_of(p.start()), p.start());
+        assert_eq!(p.as_of(p.end() + chrono::Duration::days(3)), p.end());
+    }
+
+    #[test]
+    fn empty_reversed_and_overlong_periods_are_refused() {
+        assert_eq!(Period::new(day("2026-03-01"), day("2026-03-01")).unwrap_err().code(), "INVALID_PERIOD");
+        assert_eq!(Period::new(day("2026-03-02"), day("2026-03-01")).unwrap_err().code(), "INVALID_PERIOD");
+        assert_eq!(Period::new(day("2010-01-01"), day("2026-03-01")).unwrap_err().code(), "PERIOD_TOO_LONG");
+    }
+
+    #[test]
+    fn months_are_clipped_to_the_period() {
+        let p = Period::new(day("2025-12-15"), day("2026-02-10")).unwrap();
+        let months: Vec<_> = p.months().iter().map(|m| (m.from(), m.to(), m.month_key())).collect();
+        assert_eq!(
+            months,
+            vec![
+                (day("2025-12-15"), day("2026-01-01"), "2025-12".to_string()),
+                (day("2026-01-01"), day("2026-02-01"), "2026-01".to_string()),
+                (day("2026-02-01"), day("2026-02-10"), "2026-02".to_string()),
+            ]
+        );
+        assert_eq!(p.months()[1].month_label(), "2026年1月");
+    }
+
+    #[test]
+    fn region_grouping_goes_one_level_down_and_stops_at_towns() {
+        let prefix = |s: &str| RegionPrefix::parse(s).unwrap();
+        let region = Some(IndicatorDimension::Region);
+        assert_eq!(Grouping::resolve(region, None).unwrap(), Grouping::Region { len: 2 });
+        assert_eq!(Grouping::resolve(region, Some(&prefix("4408"))).unwrap(), Grouping::Region { len: 6 });
+        assert_eq!(Grouping::resolve(region, Some(&prefix("440882"))).unwrap(), Grouping::Region { len: 9 });
+        let err = Grouping::resolve(region, Some(&prefix("440882100"))).unwrap_err();
+        assert_eq!(err.code(), "NO_LOWER_REGION");
+        assert_eq!(Grouping::resolve(None, Some(&prefix("4408"))).unwrap(), Grouping::None);
+    }
+
+    #[test]
+    fn ratios_are_null_on_zero_or_unknown_denominators() {
+        let mut c = Counts { registered_subjects: 3, demands_posted: 0, ..Default::default() };
+        assert_eq!(c.registration_rate(), None, "no registry snapshot");
+        assert_eq!(c.response_rate(), None, "no demands");
+        assert_eq!(c.credit_loan_share(), None, "nothing disbursed");
+        c.existing_subjects = Some(0);
+        assert_eq!(c.registration_rate(), None);
+        c.existing_subjects = Some(4);
+        assert_eq!(c.registration_rate(), Some(0.75));
+    }
+
+    #[test]
+    fn the_average_rate_is_weighted_by_amount_and_rounded_to_the_basis_point() {
+        // 100 yuan at 4.00% and 300 yuan at 3.00%: (100×400 + 300×300) / 400 = 325 bp.
+        let c = Counts { rated_amount: 40_000, rate_weight: 10_000 * 400 + 30_000 * 300, ..Default::default() };
+        assert_eq!(c.average_annual_rate().unwrap().bp(), 325);
+        // 1 fen at 1 bp and 1 fen at 2 bp: 1.5 bp rounds half up to 2.
+        let c = Counts { rated_amount: 2, rate_weight: 3, ..Default::default() };
+        assert_eq!(c.average_annual_rate().unwrap().bp(), 2);
+        assert_eq!(Counts::default().average_annual_rate(), None);
+    }
+}
