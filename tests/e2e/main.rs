@@ -10,6 +10,7 @@ mod credit;
 mod demands;
 mod http_edges;
 mod imports;
+mod indicators;
 mod institutions;
 mod products;
 mod schema;
