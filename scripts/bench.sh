@@ -3,10 +3,11 @@
 #   scripts/bench.sh import     gen-data 1,000,000 registry rows, then import them into PostgreSQL
 #   scripts/bench.sh products   5,000 published products: products(query + 2 filters) via GraphQL vs Meilisearch
 #   scripts/bench.sh match      1,000,000 subjects and 5,000 products: matchProducts latency
+#   scripts/bench.sh indicators 1,000,000 subjects, 300,000 demands: 12-month report by town vs hand-written SQL
 # Needs PostgreSQL (XYD_BENCH_PG, default postgres://postgres@127.0.0.1:5432) and psql.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-what="${1:?usage: scripts/bench.sh import|products|match}"
+what="${1:?usage: scripts/bench.sh import|products|match|indicators}"
 pg="${XYD_BENCH_PG:-postgres://postgres@127.0.0.1:5432}"
 target="${CARGO_TARGET_DIR:-target}"
 cargo build --release --locked -p xinyidai -p xyd-bench
@@ -32,7 +33,7 @@ case "$what" in
     /usr/bin/time -f "import: %e s, peak RSS %M KB" "$bin" import registry "$work/registry.csv"
     psql "$DATABASE_URL" -Atc "SELECT 'rows in registry_entries: ' || count(*) FROM registry_entries"
     ;;
-  products|match)
+  products|match|indicators)
     meili_bin=$(scripts/fetch-meilisearch.sh)
     export MEILI_MASTER_KEY="bench-master-key-0123456789" MEILI_URL="http://127.0.0.1:7791" XYD_INDEX_PREFIX=bench
     export XYD_BIND=127.0.0.1:8091
@@ -51,12 +52,42 @@ case "$what" in
         FROM registry_entries WHERE status = 'ACTIVE'"
       psql "$DATABASE_URL" -Atc "SELECT 'subjects: ' || count(*) FROM subjects"
     fi
-    "$bin" gen-data products --rows 5000 --seed 42
+    if [[ "$what" == indicators ]]; then
+      # The history: a million-row registry snapshot, its existing subjects registered over 24 months (85%
+      # verified), 200 products, then 300,000 demands over 12 months with their responses, credits and loans.
+      export XYD_BOOTSTRAP_ADMIN_EMAIL=admin@bench.test XYD_BOOTSTRAP_ADMIN_PASSWORD=Bench-Admin-2026
+      "$bin" gen-data registry --rows 1000000 --seed 42 -o "$work/registry.csv"
+      "$bin" import registry "$work/registry.csv" >/dev/null
+      /usr/bin/time -f "gen-data subjects: %e s" "$bin" gen-data subjects --rows 1000000 --seed 42 --months 24
+      "$bin" gen-data products --rows 200 --seed 42
+      /usr/bin/time -f "gen-data demands: %e s" "$bin" gen-data demands --rows "${DEMANDS:-300000}" \
+        --registry-rows 1000000 --months 12 --seed 42
+      psql "$DATABASE_URL" -qc "VACUUM ANALYZE"
+      psql "$DATABASE_URL" -Atc "SELECT 'registry entries: ' || count(*) FROM registry_entries" \
+        -c "SELECT 'subjects: ' || count(*) FROM subjects" -c "SELECT 'demands: ' || count(*) FROM demands" \
+        -c "SELECT 'responses: ' || count(*) FROM bank_responses" \
+        -c "SELECT 'disbursements: ' || count(*) FROM bank_responses WHERE disbursed_at IS NOT NULL"
+    else
+      "$bin" gen-data products --rows 5000 --seed 42
+    fi
     "$bin" search reindex
     "$bin" serve 2>"$work/api.log" &
     api_pid=$!
     until curl -fs "http://$XYD_BIND/healthz" >/dev/null 2>&1; do sleep 0.2; done
-    if [[ "$what" == match ]]; then
+    if [[ "$what" == indicators ]]; then
+      # The 12 whole months before this one (Asia/Shanghai).
+      to=$(TZ=Asia/Shanghai date +%Y-%m-01)
+      from=$(date -d "$to -12 months" +%Y-%m-01)
+      "$target/release/xyd-bench" indicators --api "http://$XYD_BIND" --email "$XYD_BOOTSTRAP_ADMIN_EMAIL" \
+        --password "$XYD_BOOTSTRAP_ADMIN_PASSWORD" --from "$from" --to "$to" --region 440882 --requests "${REQUESTS:-30}"
+      # The same figures by hand-written SQL over the event tables, timed by psql in the same run.
+      { echo '\timing on'; for _ in $(seq "${REQUESTS:-30}"); do cat bench/sql/indicators_by_town.sql; done; } \
+        >"$work/hand.sql"
+      psql "$DATABASE_URL" -v from="$from" -v to="$to" -f "$work/hand.sql" >"$work/hand.out"
+      grep '^Time:' "$work/hand.out" | awk '{print $2}' | sort -n |
+        awk '{a[NR]=$1} END {printf "hand-written SQL: %d runs, median %.1f ms, p95 %.1f ms\n", NR, a[int((NR+1)/2)], a[int(NR*0.95+0.5)]}'
+      psql "$DATABASE_URL" -v from="$from" -v to="$to" -f bench/sql/indicators_by_town.sql
+    elif [[ "$what" == match ]]; then
       "$target/release/xyd-bench" match --api "http://$XYD_BIND" --requests "${REQUESTS:-1000}"
     else
       "$target/release/xyd-bench" products --api "http://$XYD_BIND" --meili "$MEILI_URL" --key "$MEILI_MASTER_KEY" \

@@ -75,7 +75,7 @@ pub enum Command {
         /// Banks the products or responses are spread over (1 to 8).
         #[arg(long, default_value_t = 8)]
         banks: usize,
-        /// Demands only: months of history, ending now.
+        /// Demands and subjects: months of history, ending now.
         #[arg(long, default_value_t = 12)]
         months: u32,
         /// Demands only: size of the registry the demanding subjects come from.
@@ -147,6 +147,10 @@ pub enum GenKind {
     /// generated with the same options; written into the configured database. `--rows` is the number of
     /// demands, `--registry-rows` the registry size they draw from.
     Demands,
+    /// The existing subjects of the registry generated with the same options, registered on the platform
+    /// (85% verified) at times spread over `--months` months; written into the configured database.
+    /// Import the registry (`gen-data registry` then `import registry`) first for the denominators.
+    Subjects,
     /// Loan products of several banks, written into the configured database (indexed by `serve` or
     /// `search reindex`); `--rows` is the number of products.
     Products,
@@ -219,6 +223,16 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 eprintln!("{seeded:?}");
                 return Ok(());
             }
+            if let GenKind::Subjects = kind {
+                let config = Config::load(cli.config.as_deref())?;
+                let state = AppState::init(config).await?;
+                let registry = xyd_datagen::registry::RegistryOptions { rows, seed, county, snapshot_date, error_rate };
+                let offered = crate::subjects::seed::seed(&state, &registry, months)
+                    .await
+                    .map_err(|e| anyhow::anyhow!(e.message()))?;
+                eprintln!("{offered} existing subjects offered for registration (already registered ones kept)");
+                return Ok(());
+            }
             if let GenKind::Products = kind {
                 let config = Config::load(cli.config.as_deref())?;
                 let state = AppState::init(config).await?;
@@ -251,7 +265,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                     let s = xyd_datagen::tax::write_tax(out, &options)?;
                     eprintln!("{} tax rows {:?}", s.rows, s.by_grade);
                 }
-                GenKind::Products | GenKind::Demands => {}
+                GenKind::Products | GenKind::Demands | GenKind::Subjects => {}
             }
             Ok(())
         }

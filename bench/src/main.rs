@@ -40,6 +40,24 @@ enum Command {
         #[arg(long, default_value_t = 1000)]
         requests: usize,
     },
+    /// `indicators` for a period and region grouped by the next region level, as the platform admin; prints
+    /// the latency and the rows of the last answer (to compare with the hand-written SQL's output).
+    Indicators {
+        #[arg(long)]
+        api: String,
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        password: String,
+        #[arg(long)]
+        from: String,
+        #[arg(long)]
+        to: String,
+        #[arg(long)]
+        region: String,
+        #[arg(long, default_value_t = 30)]
+        requests: usize,
+    },
 }
 
 const QUERY: &str = "经营贷";
@@ -52,6 +70,9 @@ async fn main() -> anyhow::Result<()> {
             products(&api, &meili, &key, &prefix, requests).await
         }
         Command::Match { api, enterprises, requests } => matching(&api, enterprises, requests).await,
+        Command::Indicators { api, email, password, from, to, region, requests } => {
+            indicators(&api, &email, &password, [&from, &to, &region], requests).await
+        }
     }
 }
 
@@ -166,6 +187,47 @@ async fn matching(api: &str, enterprises: u32, requests: usize) -> anyhow::Resul
             "matchProducts(first: 10, includeIneligible: {include_ineligible}): {requests} requests, median {:.2} ms, p95 {:.2} ms, p99 {:.2} ms ({eligible} eligible in the last answer)",
             s.median, s.p95, s.p99
         );
+    }
+    Ok(())
+}
+
+const LOGIN: &str = "mutation($i: LoginInput!) { login(input: $i) { accessToken } }";
+const INDICATORS: &str = "query($i: IndicatorQuery!) { indicators(input: $i) { definitionsVersion
+    totals { ...F } rows { ...F } } }
+  fragment F on IndicatorRow { key existingSubjects registeredSubjects verifiedSubjects demandsPosted demandAmount
+    respondedDemands respondedWithinSla medianResponseHours creditGrantedCount creditGrantedAmount disbursedCount
+    disbursedAmount loanObtainingSubjects firstLoanSubjects taxBasedLoanCount averageAnnualRate overdueResponses
+    openObjections overdueObjections }";
+
+async fn indicators(
+    api: &str,
+    email: &str,
+    password: &str,
+    [from, to, region]: [&str; 3],
+    requests: usize,
+) -> anyhow::Result<()> {
+    let http = reqwest::Client::new();
+    let login = gql(&http, api, None, LOGIN, json!({ "i": { "email": email, "password": password } })).await?;
+    let token = login["login"]["accessToken"].as_str().context("no token")?.to_string();
+    let input = json!({ "i": { "from": from, "to": to, "regionCode": region, "groupBy": "REGION" } });
+    let mut last = Value::Null;
+    for _ in 0..3 {
+        last = gql(&http, api, Some(&token), INDICATORS, input.clone()).await?;
+    }
+    let mut samples = Vec::with_capacity(requests);
+    for _ in 0..requests {
+        let t = Instant::now();
+        last = gql(&http, api, Some(&token), INDICATORS, input.clone()).await?;
+        samples.push(t.elapsed());
+    }
+    let s = Stats::of(samples);
+    println!(
+        "indicators(from {from}, to {to}, region {region}, groupBy REGION): {requests} requests, median {:.1} ms, p95 {:.1} ms",
+        s.median, s.p95
+    );
+    println!("totals {}", last["indicators"]["totals"]);
+    for row in last["indicators"]["rows"].as_array().into_iter().flatten() {
+        println!("{row}");
     }
     Ok(())
 }

@@ -24,7 +24,11 @@ impl Period {
     /// A period of at least one day and at most [`MAX_PERIOD_DAYS`].
     pub fn new(from: NaiveDate, to: NaiveDate) -> Result<Self, DomainError> {
         if from >= to {
-            return Err(DomainError::invalid("to", "INVALID_PERIOD", "统计截止日期须晚于起始日期（区间为[起始, 截止)）"));
+            return Err(DomainError::invalid(
+                "to",
+                "INVALID_PERIOD",
+                "统计截止日期须晚于起始日期（区间为[起始, 截止)）",
+            ));
         }
         if (to - from).num_days() > MAX_PERIOD_DAYS {
             return Err(DomainError::invalid("to", "PERIOD_TOO_LONG", "统计期间不能超过10年"));

@@ -35,8 +35,8 @@ pub use ids::{
 };
 pub use industry::IndustryCode;
 pub use kinds::{
-    AccessPurpose, DataCategory, DemandStatus, IndicatorDimension, InstitutionKind, ObjectionOutcome, ProductType, RecordStatus,
-    RegistryStatus, RejectReason, ResponseStatus, Role, SubjectKind, TaxGrade, VerificationStatus,
+    AccessPurpose, DataCategory, DemandStatus, IndicatorDimension, InstitutionKind, ObjectionOutcome, ProductType,
+    RecordStatus, RegistryStatus, RejectReason, ResponseStatus, Role, SubjectKind, TaxGrade, VerificationStatus,
 };
 pub use money::{Money, Rate};
 pub use person::IdNumber;

@@ -79,7 +79,8 @@ struct World {
 
 async fn build(app: &TestApp) -> World {
     let (_, bureau) = app.bureau("湛江市发改局", "4408").await;
-    let mut csv = String::from("uscc,name,kind,region_code,industry_code,legal_rep_name,established_on,status,snapshot_date\n");
+    let mut csv =
+        String::from("uscc,name,kind,region_code,industry_code,legal_rep_name,established_on,status,snapshot_date\n");
     for (letter, town, industry, status, snapshot) in [
         ('A', "440882100", "C1391", "存续", "2026-01-31"),
         ('B', "440882101", "C1391", "存续", "2026-01-31"),
@@ -112,10 +113,12 @@ async fn build(app: &TestApp) -> World {
     let p2 = Uuid::parse_str(&app.published_product(&yi_token, p2).await).unwrap();
 
     let conn = app.db().conn();
-    let s1 = insert_subject(conn, 'A', "440882100", "C1391", "2026-02-28T15:59:59Z", Some("2026-02-28T16:00:00Z")).await;
+    let s1 =
+        insert_subject(conn, 'A', "440882100", "C1391", "2026-02-28T15:59:59Z", Some("2026-02-28T16:00:00Z")).await;
     let s2 = insert_subject(conn, 'B', "440882101", "C1391", "2026-03-15T02:00:00Z", None).await;
     insert_subject(conn, 'D', "440882100", "F5211", "2026-03-31T16:00:00Z", Some("2026-03-31T16:00:00Z")).await;
-    let s4 = insert_subject(conn, 'E', "440881100", "C1391", "2026-01-10T00:00:00Z", Some("2026-01-10T00:00:00Z")).await;
+    let s4 =
+        insert_subject(conn, 'E', "440881100", "C1391", "2026-01-10T00:00:00Z", Some("2026-01-10T00:00:00Z")).await;
 
     let d1 = insert_demand(conn, s1, "2026-02-28T16:00:00Z", 100_000_000, "2026-03-04T16:00:00Z").await;
     let d2 = insert_demand(conn, s2, "2026-03-10T00:00:00Z", 50_000_000, "2026-03-13T00:00:00Z").await;
@@ -137,7 +140,10 @@ async fn build(app: &TestApp) -> World {
         jia,
         "2026-03-02T02:00:00Z",
         true,
-        Accepted::Yes("2026-03-16T16:00:00Z", Some(loan("2026-03-10T02:00:00Z", 80_000_000, 400, p1, "2026-03-20T02:00:00Z", true))),
+        Accepted::Yes(
+            "2026-03-16T16:00:00Z",
+            Some(loan("2026-03-10T02:00:00Z", 80_000_000, 400, p1, "2026-03-20T02:00:00Z", true)),
+        ),
     )
     .await;
     insert_response(conn, d1, yi, "2026-03-06T02:00:00Z", false, Accepted::Rejected).await;
@@ -147,7 +153,10 @@ async fn build(app: &TestApp) -> World {
         yi,
         "2026-03-20T00:00:00Z",
         false,
-        Accepted::Yes("2026-03-25T00:00:00Z", Some(loan("2026-04-05T00:00:00Z", 50_000_000, 500, p2, "2026-04-10T00:00:00Z", false))),
+        Accepted::Yes(
+            "2026-03-25T00:00:00Z",
+            Some(loan("2026-04-05T00:00:00Z", 50_000_000, 500, p2, "2026-04-10T00:00:00Z", false)),
+        ),
     )
     .await;
     insert_response(
@@ -156,13 +165,32 @@ async fn build(app: &TestApp) -> World {
         jia,
         "2026-02-21T00:00:00Z",
         true,
-        Accepted::Yes("2026-03-07T00:00:00Z", Some(loan("2026-03-05T00:00:00Z", 10_000_000, 350, p1, "2026-03-31T15:59:59Z", true))),
+        Accepted::Yes(
+            "2026-03-07T00:00:00Z",
+            Some(loan("2026-03-05T00:00:00Z", 10_000_000, 350, p1, "2026-03-31T15:59:59Z", true)),
+        ),
     )
     .await;
 
     insert_objection(conn, s1, &code('A'), "2026-03-05T00:00:00Z", "2026-03-25T00:00:00Z", None).await;
-    insert_objection(conn, s4, &code('E'), "2026-03-20T00:00:00Z", "2026-04-09T00:00:00Z", Some("2026-04-02T00:00:00Z")).await;
-    insert_objection(conn, s2, &code('B'), "2026-02-01T00:00:00Z", "2026-02-21T00:00:00Z", Some("2026-02-10T00:00:00Z")).await;
+    insert_objection(
+        conn,
+        s4,
+        &code('E'),
+        "2026-03-20T00:00:00Z",
+        "2026-04-09T00:00:00Z",
+        Some("2026-04-02T00:00:00Z"),
+    )
+    .await;
+    insert_objection(
+        conn,
+        s2,
+        &code('B'),
+        "2026-02-01T00:00:00Z",
+        "2026-02-21T00:00:00Z",
+        Some("2026-02-10T00:00:00Z"),
+    )
+    .await;
 
     World { bureau, admin: app.admin_token().await, bank_token: jia_token }
 }

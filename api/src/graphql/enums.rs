@@ -2,8 +2,8 @@
 
 use xyd_domain::product::ProductStatus;
 use xyd_domain::{
-    AccessPurpose, DataCategory, DemandStatus, IndicatorDimension, InstitutionKind, ObjectionOutcome, ProductType, RecordStatus,
-    RejectReason, ResponseStatus, Role, SubjectKind, TaxGrade, VerificationStatus,
+    AccessPurpose, DataCategory, DemandStatus, IndicatorDimension, InstitutionKind, ObjectionOutcome, ProductType,
+    RecordStatus, RejectReason, ResponseStatus, Role, SubjectKind, TaxGrade, VerificationStatus,
 };
 
 macro_rules! mirror_enum {

@@ -41,16 +41,13 @@ async fn export_file(
 ) -> Result<Response, AppError> {
     let token = super::graphql::bearer(headers).ok_or_else(AppError::unauthenticated)?;
     let principal = state.app.tokens.verify(token)?;
-    let Query(params) =
-        params.map_err(|_| AppError::bad_input("query", "INVALID_QUERY", "查询参数格式不正确"))?;
+    let Query(params) = params.map_err(|_| AppError::bad_input("query", "INVALID_QUERY", "查询参数格式不正确"))?;
     let date = |field: &'static str, value: Option<String>| {
         let value = value.ok_or_else(|| AppError::bad_input(field, "REQUIRED", format!("缺少参数 {field}")))?;
         value.trim().parse().map_err(|_| AppError::bad_input(field, "INVALID_DATE", "日期格式应为 YYYY-MM-DD"))
     };
     let group_by = match params.group_by.as_deref().map(str::trim).filter(|g| !g.is_empty()) {
-        Some(g) => Some(
-            IndicatorDimension::parse_field(&g.to_ascii_uppercase(), "groupBy").map_err(AppError::from)?,
-        ),
+        Some(g) => Some(IndicatorDimension::parse_field(&g.to_ascii_uppercase(), "groupBy").map_err(AppError::from)?),
         None => None,
     };
     let format = ExportFormat::parse(params.format.as_deref().unwrap_or("csv"))?;

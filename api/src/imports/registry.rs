@@ -72,7 +72,12 @@ impl Importer for RegistryImporter {
         }
     }
 
-    async fn write(dates: &Self::Writer, txn: &DatabaseTransaction, job: Uuid, rows: Vec<RegistryRow>) -> AppResult<()> {
+    async fn write(
+        dates: &Self::Writer,
+        txn: &DatabaseTransaction,
+        job: Uuid,
+        rows: Vec<RegistryRow>,
+    ) -> AppResult<()> {
         if let Ok(mut dates) = dates.lock() {
             dates.extend(rows.iter().map(|r| r.snapshot_date));
         }

@@ -53,8 +53,11 @@ enum Cell {
     Unknown,
 }
 
+/// A column: its Chinese header and how its cell is read off a row's counts.
+type Column = (&'static str, fn(&Counts) -> Cell);
+
 /// The exported columns after the key and label, in order.
-const COLUMNS: [(&str, fn(&Counts) -> Cell); 24] = [
+const COLUMNS: [Column; 24] = [
     ("存续主体数", |c| c.existing_subjects.map_or(Cell::Unknown, Cell::Count)),
     ("注册主体数", |c| Cell::Count(c.registered_subjects)),
     ("实名认证主体数", |c| Cell::Count(c.verified_subjects)),

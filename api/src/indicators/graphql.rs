@@ -1,8 +1,8 @@
 //! GraphQL of the indicators: `indicators` (the monitoring report) and `bankLeague` (督办 table).
 
 use async_graphql::{Context, InputObject, Object, SimpleObject};
-use xyd_domain::indicators::DEFINITIONS_VERSION;
 use xyd_domain::Money;
+use xyd_domain::indicators::DEFINITIONS_VERSION;
 
 use super::league::{self, LeagueLine};
 use super::report::{self, Report, ReportRequest, Row};

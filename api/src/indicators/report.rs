@@ -51,7 +51,9 @@ pub async fn for_principal(state: &AppState, principal: &Principal, request: Rep
 pub async fn compute(db: &Db, scope: &Scope, request: ReportRequest) -> AppResult<Report> {
     let period = Period::new(request.from, request.to).map_err(AppError::from)?;
     let region = match request.region.as_deref().map(str::trim).filter(|r| !r.is_empty()) {
-        Some(r) => Some(RegionPrefix::parse(r).map_err(|e| AppError::bad_input("regionCode", e.code(), e.to_string()))?),
+        Some(r) => {
+            Some(RegionPrefix::parse(r).map_err(|e| AppError::bad_input("regionCode", e.code(), e.to_string()))?)
+        }
         None => scope.prefix().cloned(),
     };
     if let (Scope::Within(jurisdiction), Some(asked)) = (scope, &region)
@@ -63,7 +65,8 @@ pub async fn compute(db: &Db, scope: &Scope, request: ReportRequest) -> AppResul
     let prefix = region.as_ref().map(|r| r.as_str().to_string()).unwrap_or_default();
     let conn = db.conn();
     let now = Utc::now();
-    let window = |p: &Period| Window { start: p.start(), end: p.end(), as_of: p.as_of(now), to: p.to(), prefix: prefix.clone() };
+    let window =
+        |p: &Period| Window { start: p.start(), end: p.end(), as_of: p.as_of(now), to: p.to(), prefix: prefix.clone() };
     let totals = || async { total_of(sql::aggregate(conn, &window(&period), Key::Total).await?) };
     let (totals, rows) = match grouping {
         Grouping::None => (totals().await?, Vec::new()),
@@ -93,10 +96,7 @@ async fn grouped<C: sea_orm::ConnectionTrait>(
     key: Key,
 ) -> AppResult<(Row, Vec<Row>)> {
     let (totals, rows) = tokio::try_join!(totals, sql::aggregate(conn, window, key))?;
-    let rows = rows
-        .into_iter()
-        .map(|(k, counts)| Row { label: label_of(key, &k), key: k, counts })
-        .collect();
+    let rows = rows.into_iter().map(|(k, counts)| Row { label: label_of(key, &k), key: k, counts }).collect();
     Ok((totals, rows))
 }
 

@@ -6,6 +6,7 @@ mod graphql;
 pub mod register;
 pub mod registry;
 mod repo;
+pub mod seed;
 mod verify;
 mod view;
 
