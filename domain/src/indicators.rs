@@ -207,6 +207,43 @@ impl Counts {
     }
 }
 
+impl Counts {
+    /// The totals of rows that partition the subjects (by region or by industry section: every subject,
+    /// demand, response and objection belongs to exactly one row), except the median, which does not add up
+    /// and is left `None` for the caller to compute. Distinct-subject counts add up because a subject is in one
+    /// row only. Not valid for bank rows: a subject may borrow from two banks.
+    pub fn sum_of_partition<'a>(rows: impl IntoIterator<Item = &'a Counts>) -> Counts {
+        let mut t = Counts::default();
+        for c in rows {
+            t.existing_subjects = match (t.existing_subjects, c.existing_subjects) {
+                (Some(a), Some(b)) => Some(a + b),
+                (a, b) => a.or(b),
+            };
+            t.registered_subjects += c.registered_subjects;
+            t.verified_subjects += c.verified_subjects;
+            t.demands_posted += c.demands_posted;
+            t.demand_amount += c.demand_amount;
+            t.responded_demands += c.responded_demands;
+            t.responded_within_sla += c.responded_within_sla;
+            t.credit_granted_count += c.credit_granted_count;
+            t.credit_granted_amount += c.credit_granted_amount;
+            t.disbursed_count += c.disbursed_count;
+            t.disbursed_amount += c.disbursed_amount;
+            t.loan_obtaining_subjects += c.loan_obtaining_subjects;
+            t.credit_loan_amount += c.credit_loan_amount;
+            t.first_loan_subjects += c.first_loan_subjects;
+            t.tax_based_loan_count += c.tax_based_loan_count;
+            t.tax_based_loan_amount += c.tax_based_loan_amount;
+            t.rated_amount += c.rated_amount;
+            t.rate_weight += c.rate_weight;
+            t.overdue_responses += c.overdue_responses;
+            t.open_objections += c.open_objections;
+            t.overdue_objections += c.overdue_objections;
+        }
+        t
+    }
+}
+
 /// `numerator / denominator`, `None` when the denominator is zero or unknown.
 pub fn ratio(numerator: i64, denominator: Option<i64>) -> Option<f64> {
     match denominator {
@@ -276,6 +313,28 @@ mod tests {
         assert_eq!(c.registration_rate(), None);
         c.existing_subjects = Some(4);
         assert_eq!(c.registration_rate(), Some(0.75));
+    }
+
+    #[test]
+    fn partition_totals_add_up_and_leave_the_median_out() {
+        let a = Counts {
+            existing_subjects: Some(3),
+            registered_subjects: 2,
+            loan_obtaining_subjects: 1,
+            median_response_hours: Some(5.0),
+            ..Default::default()
+        };
+        let b = Counts {
+            existing_subjects: None,
+            registered_subjects: 1,
+            loan_obtaining_subjects: 2,
+            ..Default::default()
+        };
+        let t = Counts::sum_of_partition([&a, &b]);
+        assert_eq!(t.existing_subjects, Some(3), "rows without a snapshot add nothing");
+        assert_eq!((t.registered_subjects, t.loan_obtaining_subjects), (3, 3));
+        assert_eq!(t.median_response_hours, None);
+        assert_eq!(Counts::sum_of_partition([&b]).existing_subjects, None);
     }
 
     #[test]

@@ -11,6 +11,7 @@ mod m20261123_000003_products_outbox;
 mod m20261123_000004_credit_consent;
 mod m20261123_000005_demands;
 mod m20261123_000006_indicators;
+mod m20261123_000007_indicator_speed;
 
 /// Every migration, in order.
 pub struct Migrator;
@@ -25,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000004_credit_consent::Migration),
             Box::new(m20261123_000005_demands::Migration),
             Box::new(m20261123_000006_indicators::Migration),
+            Box::new(m20261123_000007_indicator_speed::Migration),
         ]
     }
 }

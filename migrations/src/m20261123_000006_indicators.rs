@@ -23,7 +23,6 @@ enum Demands {
     RegionCode,
     IndustrySection,
     FirstRespondedAt,
-    PostedAt,
     FirstResponseDueAt,
 }
 
@@ -236,8 +235,7 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        let indexes: [(&str, DynIden, DynIden); 6] = [
-            ("ix_demands_posted_at", Demands::Table.into_iden(), Demands::PostedAt.into_iden()),
+        let indexes: [(&str, DynIden, DynIden); 5] = [
             ("ix_demands_response_due", Demands::Table.into_iden(), Demands::FirstResponseDueAt.into_iden()),
             ("ix_responses_granted_at", BankResponses::Table.into_iden(), BankResponses::CreditGrantedAt.into_iden()),
             ("ix_responses_disbursed_at", BankResponses::Table.into_iden(), BankResponses::DisbursedAt.into_iden()),
@@ -290,7 +288,6 @@ impl MigrationTrait for Migration {
             }
         }
         for name in [
-            "ix_demands_posted_at",
             "ix_demands_response_due",
             "ix_responses_granted_at",
             "ix_responses_disbursed_at",

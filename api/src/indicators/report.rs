@@ -78,10 +78,10 @@ pub async fn compute(db: &Db, scope: &Scope, request: ReportRequest) -> AppResul
             }
             (totals().await?, rows)
         }
-        Grouping::Region { len } => grouped(conn, totals(), &window(&period), Key::Region(len)).await?,
-        Grouping::Industry => grouped(conn, totals(), &window(&period), Key::Section).await?,
+        Grouping::Region { len } => partition(conn, &window(&period), Key::Region(len)).await?,
+        Grouping::Industry => partition(conn, &window(&period), Key::Section).await?,
         Grouping::Bank => {
-            let (totals, mut rows) = grouped(conn, totals(), &window(&period), Key::Bank).await?;
+            let (totals, mut rows) = banks(conn, totals(), &window(&period)).await?;
             label_banks(db, &mut rows).await?;
             (totals, rows)
         }
@@ -89,15 +89,27 @@ pub async fn compute(db: &Db, scope: &Scope, request: ReportRequest) -> AppResul
     Ok(Report { period, region, group_by: request.group_by, totals, rows })
 }
 
-async fn grouped<C: sea_orm::ConnectionTrait>(
+/// Rows that partition the subjects (regions, sections): the totals are their sum, plus the overall median.
+async fn partition<C: sea_orm::ConnectionTrait>(conn: &C, window: &Window, key: Key) -> AppResult<(Row, Vec<Row>)> {
+    let (rows, median) = tokio::try_join!(sql::aggregate(conn, window, key), sql::total_median(conn, window))?;
+    let mut counts = Counts::sum_of_partition(rows.values());
+    counts.median_response_hours = median;
+    let totals = total_of(sql::Rows::from([(String::new(), counts)]))?;
+    Ok((totals, labelled(key, rows)))
+}
+
+fn labelled(key: Key, rows: sql::Rows) -> Vec<Row> {
+    rows.into_iter().map(|(k, counts)| Row { label: label_of(key, &k), key: k, counts }).collect()
+}
+
+/// Bank rows do not partition the subjects: the totals are their own pass.
+async fn banks<C: sea_orm::ConnectionTrait>(
     conn: &C,
     totals: impl Future<Output = AppResult<Row>>,
     window: &Window,
-    key: Key,
 ) -> AppResult<(Row, Vec<Row>)> {
-    let (totals, rows) = tokio::try_join!(totals, sql::aggregate(conn, window, key))?;
-    let rows = rows.into_iter().map(|(k, counts)| Row { label: label_of(key, &k), key: k, counts }).collect();
-    Ok((totals, rows))
+    let (totals, rows) = tokio::try_join!(totals, sql::aggregate(conn, window, Key::Bank))?;
+    Ok((totals, labelled(Key::Bank, rows)))
 }
 
 fn total_of(mut rows: sql::Rows) -> AppResult<Row> {

@@ -79,7 +79,7 @@ pub async fn aggregate<C: ConnectionTrait>(conn: &C, w: &Window, key: Key) -> Ap
         Ok(())
     })?;
     merge(&mut rows, key, median, |c, r| {
-        c.median_response_hours = r.try_get::<Option<f64>>("", "median")?.map(|h| (h * 100.0).round() / 100.0);
+        c.median_response_hours = hours(r)?;
         Ok(())
     })?;
     merge(&mut rows, key, loans, |c, r| {
@@ -109,6 +109,22 @@ pub async fn aggregate<C: ConnectionTrait>(conn: &C, w: &Window, key: Key) -> Ap
         rows.entry(String::new()).or_default();
     }
     Ok(rows)
+}
+
+/// The median response time over the whole window: the one figure of the totals that cannot be summed from
+/// the rows of a partition.
+pub async fn total_median<C: ConnectionTrait>(conn: &C, w: &Window) -> AppResult<Option<f64>> {
+    let q = Queries { backend: conn.get_database_backend(), w, key: Key::Total };
+    let mut rows = Rows::new();
+    merge(&mut rows, Key::Total, q.run(conn, q.median()).await?, |c, r| {
+        c.median_response_hours = hours(r)?;
+        Ok(())
+    })?;
+    Ok(rows.remove("").and_then(|c| c.median_response_hours))
+}
+
+fn hours(r: &QueryResult) -> Result<Option<f64>, sea_orm::DbErr> {
+    Ok(r.try_get::<Option<f64>>("", "median")?.map(|h| (h * 100.0).round() / 100.0))
 }
 
 fn sum(r: &QueryResult, column: &str) -> Result<i64, sea_orm::DbErr> {
@@ -222,7 +238,9 @@ impl Queries<'_> {
     fn median(&self) -> Query {
         let (from, first) = self.demand_source();
         let hours = match self.backend {
-            DatabaseBackend::Postgres => format!("EXTRACT(EPOCH FROM ({first} - d.posted_at)) / 3600"),
+            DatabaseBackend::Postgres => {
+                format!("CAST(EXTRACT(EPOCH FROM ({first} - d.posted_at)) AS DOUBLE PRECISION) / 3600")
+            }
             _ => format!("(julianday({first}) - julianday(d.posted_at)) * 24"),
         };
         let sql = format!(
@@ -244,30 +262,51 @@ impl Queries<'_> {
         }
     }
 
-    /// Credit grants and disbursements in the period, with their products.
+    /// Credit grants and disbursements in the period, with their products. The responses carry their demand's
+    /// subject, region and section; the inner grouping per subject makes 获贷/首贷 subjects distinct without a
+    /// sort-based COUNT(DISTINCT).
     fn loans(&self) -> Query {
         let granted = "r.credit_granted_at >= $1 AND r.credit_granted_at < $2";
         let paid = "r.disbursed_at >= $1 AND r.disbursed_at < $2";
+        let total = self.key == Key::Total;
         let sql = format!(
-            "SELECT {k} AS k,
-               SUM(CASE WHEN {granted} THEN 1 ELSE 0 END) AS granted_count,
-               CAST(SUM(CASE WHEN {granted} THEN r.credit_amount ELSE 0 END) AS BIGINT) AS granted_amount,
-               SUM(CASE WHEN {paid} THEN 1 ELSE 0 END) AS disbursed_count,
-               CAST(SUM(CASE WHEN {paid} THEN r.disbursed_amount ELSE 0 END) AS BIGINT) AS disbursed_amount,
-               COUNT(DISTINCT CASE WHEN {paid} THEN d.subject_id END) AS loan_subjects,
-               CAST(SUM(CASE WHEN {paid} AND p.product_type = 'CREDIT' THEN r.disbursed_amount ELSE 0 END) AS BIGINT)
-                 AS credit_amount,
-               COUNT(DISTINCT CASE WHEN {paid} AND r.first_loan THEN d.subject_id END) AS first_loan_subjects,
-               SUM(CASE WHEN {paid} AND p.tax_based THEN 1 ELSE 0 END) AS tax_count,
-               CAST(SUM(CASE WHEN {paid} AND p.tax_based THEN r.disbursed_amount ELSE 0 END) AS BIGINT) AS tax_amount,
-               CAST(SUM(CASE WHEN {paid} AND r.credit_rate IS NOT NULL THEN r.disbursed_amount ELSE 0 END) AS BIGINT)
-                 AS rated_amount,
-               CAST(SUM(CASE WHEN {paid} AND r.credit_rate IS NOT NULL THEN r.disbursed_amount * r.credit_rate ELSE 0 END)
-                 AS BIGINT) AS rate_weight
-             FROM bank_responses r JOIN demands d ON d.id = r.demand_id LEFT JOIN products p ON p.id = r.product_id
-             WHERE (({granted}) OR ({paid})) AND d.region_code LIKE $3 {g}",
-            k = self.key("d.region_code", "d.industry_section"),
-            g = self.group("d.region_code", "d.industry_section"),
+            "SELECT {outer} AS k,
+               CAST(SUM(granted_count) AS BIGINT) AS granted_count,
+               CAST(SUM(granted_amount) AS BIGINT) AS granted_amount,
+               CAST(SUM(paid_count) AS BIGINT) AS disbursed_count,
+               CAST(SUM(paid_amount) AS BIGINT) AS disbursed_amount,
+               SUM(CASE WHEN paid_count > 0 THEN 1 ELSE 0 END) AS loan_subjects,
+               CAST(SUM(credit_amount) AS BIGINT) AS credit_amount,
+               SUM(CASE WHEN first_loans > 0 THEN 1 ELSE 0 END) AS first_loan_subjects,
+               CAST(SUM(tax_count) AS BIGINT) AS tax_count,
+               CAST(SUM(tax_amount) AS BIGINT) AS tax_amount,
+               CAST(SUM(rated_amount) AS BIGINT) AS rated_amount,
+               CAST(SUM(rate_weight) AS BIGINT) AS rate_weight
+             FROM (
+               SELECT {k} AS k,
+                 SUM(CASE WHEN {granted} THEN 1 ELSE 0 END) AS granted_count,
+                 SUM(CASE WHEN {granted} THEN r.credit_amount ELSE 0 END) AS granted_amount,
+                 SUM(CASE WHEN {paid} THEN 1 ELSE 0 END) AS paid_count,
+                 SUM(CASE WHEN {paid} THEN r.disbursed_amount ELSE 0 END) AS paid_amount,
+                 SUM(CASE WHEN {paid} AND p.product_type = 'CREDIT' THEN r.disbursed_amount ELSE 0 END) AS credit_amount,
+                 SUM(CASE WHEN {paid} AND r.first_loan THEN 1 ELSE 0 END) AS first_loans,
+                 SUM(CASE WHEN {paid} AND p.tax_based THEN 1 ELSE 0 END) AS tax_count,
+                 SUM(CASE WHEN {paid} AND p.tax_based THEN r.disbursed_amount ELSE 0 END) AS tax_amount,
+                 SUM(CASE WHEN {paid} AND r.credit_rate IS NOT NULL THEN r.disbursed_amount ELSE 0 END) AS rated_amount,
+                 SUM(CASE WHEN {paid} AND r.credit_rate IS NOT NULL THEN r.disbursed_amount * r.credit_rate ELSE 0 END)
+                   AS rate_weight
+               FROM bank_responses r LEFT JOIN products p ON p.id = r.product_id
+               WHERE (({granted}) OR ({paid})) AND r.region_code LIKE $3
+               GROUP BY {inner}
+             ) per_subject {g}",
+            k = self.key("r.region_code", "r.industry_section"),
+            inner = if total {
+                "r.subject_id".to_string()
+            } else {
+                format!("{}, r.subject_id", self.key("r.region_code", "r.industry_section"))
+            },
+            outer = if total { "''" } else { "k" },
+            g = if total { "" } else { "GROUP BY k" },
         );
         Some((sql, vec![self.w.start.into(), self.w.end.into(), self.pattern()]))
     }
