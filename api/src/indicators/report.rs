@@ -62,18 +62,16 @@ pub async fn compute(db: &Db, scope: &Scope, request: ReportRequest) -> AppResul
         return Err(AppError::forbidden("统计地区超出本部门辖区"));
     }
     let grouping = Grouping::resolve(request.group_by, region.as_ref()).map_err(AppError::from)?;
-    let prefix = region.as_ref().map(|r| r.as_str().to_string()).unwrap_or_default();
     let conn = db.conn();
     let now = Utc::now();
-    let window =
-        |p: &Period| Window { start: p.start(), end: p.end(), as_of: p.as_of(now), to: p.to(), prefix: prefix.clone() };
-    let totals = || async { total_of(sql::aggregate(conn, &window(&period), Key::Total).await?) };
+    let window = |p: &Period| Window::new(p, region.as_ref(), now);
+    let totals = || async { Ok::<_, AppError>(total(sql::totals(conn, &window(&period)).await?)) };
     let (totals, rows) = match grouping {
         Grouping::None => (totals().await?, Vec::new()),
         Grouping::Month => {
             let mut rows = Vec::new();
             for month in period.months() {
-                let counts = total_of(sql::aggregate(conn, &window(&month), Key::Total).await?)?.counts;
+                let counts = sql::totals(conn, &window(&month)).await?;
                 rows.push(Row { key: month.month_key(), label: month.month_label(), counts });
             }
             (totals().await?, rows)
@@ -94,8 +92,7 @@ async fn partition<C: sea_orm::ConnectionTrait>(conn: &C, window: &Window, key: 
     let (rows, median) = tokio::try_join!(sql::aggregate(conn, window, key), sql::total_median(conn, window))?;
     let mut counts = Counts::sum_of_partition(rows.values());
     counts.median_response_hours = median;
-    let totals = total_of(sql::Rows::from([(String::new(), counts)]))?;
-    Ok((totals, labelled(key, rows)))
+    Ok((total(counts), labelled(key, rows)))
 }
 
 fn labelled(key: Key, rows: sql::Rows) -> Vec<Row> {
@@ -112,9 +109,8 @@ async fn banks<C: sea_orm::ConnectionTrait>(
     Ok((totals, labelled(Key::Bank, rows)))
 }
 
-fn total_of(mut rows: sql::Rows) -> AppResult<Row> {
-    let counts = rows.remove("").unwrap_or_default();
-    Ok(Row { key: "TOTAL".to_string(), label: "合计".to_string(), counts })
+fn total(counts: Counts) -> Row {
+    Row { key: "TOTAL".to_string(), label: "合计".to_string(), counts }
 }
 
 fn label_of(key: Key, k: &str) -> String {

@@ -1,5 +1,5 @@
 //! The indicator queries: one aggregation per family of events, the same SQL on PostgreSQL and SQLite
-//! (placeholders and the hours arithmetic aside), each grouped by the report's key. Nothing is loaded row
+//! (placeholders and the median aside), each grouped by the report's key. Nothing is loaded row
 //! by row: the database returns one row per group.
 //!
 //! | family | reads | figures |
@@ -12,12 +12,13 @@
 //! | breaches | first-response and credit-decision deadlines in the period | overdueResponses |
 //! | objections | `objections` open at the period's end (or now) | open, overdue |
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{ConnectionTrait, DatabaseBackend, QueryResult, Value};
 use uuid::Uuid;
-use xyd_domain::indicators::Counts;
+use xyd_domain::RegionPrefix;
+use xyd_domain::indicators::{Counts, Period};
 
 use crate::error::AppResult;
 
@@ -44,6 +45,24 @@ pub struct Window {
     pub to: NaiveDate,
     /// Region code prefix; empty for everywhere.
     pub prefix: String,
+}
+
+impl Window {
+    /// The window of `period` over the region `region` (everywhere when `None`), states read at `now` at the latest.
+    pub fn new(period: &Period, region: Option<&RegionPrefix>, now: DateTime<Utc>) -> Self {
+        Self {
+            start: period.start(),
+            end: period.end(),
+            as_of: period.as_of(now),
+            to: period.to(),
+            prefix: region.map(|r| r.as_str().to_string()).unwrap_or_default(),
+        }
+    }
+
+    /// The LIKE pattern of the region filter.
+    fn pattern(&self) -> Value {
+        format!("{}%", self.prefix).into()
+    }
 }
 
 /// Counts per key (`""` for [`Key::Total`]; a bank id for [`Key::Bank`]).
@@ -105,22 +124,34 @@ pub async fn aggregate<C: ConnectionTrait>(conn: &C, w: &Window, key: Key) -> Ap
         c.overdue_objections = sum(r, "overdue")?;
         Ok(())
     })?;
-    if key == Key::Total {
-        rows.entry(String::new()).or_default();
-    }
     Ok(rows)
+}
+
+/// Every figure over the whole window.
+pub async fn totals<C: ConnectionTrait>(conn: &C, w: &Window) -> AppResult<Counts> {
+    Ok(aggregate(conn, w, Key::Total).await?.remove("").unwrap_or_default())
 }
 
 /// The median response time over the whole window: the one figure of the totals that cannot be summed from
 /// the rows of a partition.
 pub async fn total_median<C: ConnectionTrait>(conn: &C, w: &Window) -> AppResult<Option<f64>> {
     let q = Queries { backend: conn.get_database_backend(), w, key: Key::Total };
-    let mut rows = Rows::new();
-    merge(&mut rows, Key::Total, q.run(conn, q.median()).await?, |c, r| {
-        c.median_response_hours = hours(r)?;
-        Ok(())
-    })?;
-    Ok(rows.remove("").and_then(|c| c.median_response_hours))
+    match q.run(conn, q.median()).await?.first() {
+        Some(r) => Ok(hours(r)?),
+        None => Ok(None),
+    }
+}
+
+/// Per bank, its responses to the demands posted in the window that were accepted, and rejected, by the end.
+pub async fn bank_decisions<C: ConnectionTrait>(conn: &C, w: &Window) -> AppResult<HashMap<Uuid, (i64, i64)>> {
+    let q = Queries { backend: conn.get_database_backend(), w, key: Key::Bank };
+    let sql = "SELECT r.bank_id AS k,
+                 SUM(CASE WHEN r.accepted_at < $2 THEN 1 ELSE 0 END) AS accepted,
+                 SUM(CASE WHEN r.rejected_at < $2 THEN 1 ELSE 0 END) AS rejected
+               FROM demands d JOIN bank_responses r ON r.demand_id = d.id
+               WHERE d.posted_at >= $1 AND d.posted_at < $2 AND d.region_code LIKE $3 GROUP BY r.bank_id";
+    let rows = q.run(conn, Some((sql.to_string(), vec![w.start.into(), w.end.into(), w.pattern()]))).await?;
+    rows.iter().map(|r| Ok((r.try_get("", "k")?, (sum(r, "accepted")?, sum(r, "rejected")?)))).collect()
 }
 
 fn hours(r: &QueryResult) -> Result<Option<f64>, sea_orm::DbErr> {
@@ -164,7 +195,7 @@ impl Queries<'_> {
     }
 
     fn pattern(&self) -> Value {
-        format!("{}%", self.w.prefix).into()
+        self.w.pattern()
     }
 
     /// The key expression over a table with `region` and `section` columns (or expressions).
