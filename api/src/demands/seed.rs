@@ -11,7 +11,7 @@ use xyd_datagen::demands::{DemandOptions, GeneratedDemand, ResponseOutcome, dema
 use xyd_datagen::products::DEFAULT_BANKS;
 use xyd_datagen::registry::RegistryGenerator;
 use xyd_domain::demand::{WorkCalendar, derive_status, on_expiry};
-use xyd_domain::{DemandStatus, InstitutionKind, ProductType, RegionPrefix, ResponseStatus, VerificationStatus};
+use xyd_domain::{DemandStatus, InstitutionKind, ProductType, RegionPrefix, ResponseStatus};
 
 use super::entity::{demand, response};
 use crate::error::{AppError, AppResult};
@@ -99,29 +99,7 @@ async fn subject_for(
         return Ok((found.id, false));
     }
     let registered = g.posted_at - Duration::days(7);
-    let created = subject_entity::ActiveModel {
-        id: Set(Uuid::now_v7()),
-        uscc: Set(row.uscc),
-        name: Set(row.name),
-        kind: Set(row.kind.as_str().to_string()),
-        region_code: Set(row.town.code.clone()),
-        industry_code: Set(Some(row.industry_code.to_string())),
-        legal_rep_name: Set(row.legal_rep_name),
-        legal_rep_id_cipher: Set(None),
-        phone: Set(None),
-        established_on: Set(Some(row.established_on)),
-        registered_at: Set(registered),
-        verification_status: Set(VerificationStatus::Verified.as_str().to_string()),
-        verification_note: Set(None),
-        verified_at: Set(Some(registered)),
-        verified_by: Set(None),
-        verification_method: Set(Some("REGISTRY_MATCH".to_string())),
-        restricted: Set(false),
-        trusted: Set(false),
-        version: Set(0),
-    }
-    .insert(conn)
-    .await?;
+    let created = crate::subjects::seed::registered_from(row, registered, Some(registered)).insert(conn).await?;
     Ok((created.id, true))
 }
 

@@ -2,13 +2,13 @@
 //! with registration and verification times spread over the past months — the history the indicators read.
 //! Deterministic for a seed; subjects already on the platform are left as they are.
 
-use chrono::{Duration, Utc};
+use chrono::{DateTime, Duration, Utc};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{EntityTrait, Set};
 use uuid::Uuid;
-use xyd_datagen::registry::{RegistryGenerator, RegistryOptions};
+use xyd_datagen::registry::{RegistryGenerator, RegistryOptions, RegistryRow};
 use xyd_domain::{RegistryStatus, VerificationStatus};
 
 use super::entity;
@@ -34,39 +34,44 @@ pub async fn seed(state: &AppState, registry: &RegistryOptions, months: u32) -> 
         }
         let registered = start + Duration::seconds(rng.random_range(0..span.num_seconds()));
         let verified = rng.random_bool(VERIFIED).then(|| registered + Duration::minutes(rng.random_range(1..4 * 1440)));
-        batch.push(entity::ActiveModel {
-            id: Set(Uuid::now_v7()),
-            uscc: Set(row.uscc),
-            name: Set(row.name),
-            kind: Set(row.kind.as_str().to_string()),
-            region_code: Set(row.town.code.clone()),
-            industry_code: Set(Some(row.industry_code.to_string())),
-            legal_rep_name: Set(row.legal_rep_name),
-            legal_rep_id_cipher: Set(None),
-            phone: Set(None),
-            established_on: Set(Some(row.established_on)),
-            registered_at: Set(registered),
-            verification_status: Set(if verified.is_some() {
-                VerificationStatus::Verified
-            } else {
-                VerificationStatus::Pending
-            }
-            .as_str()
-            .to_string()),
-            verification_note: Set(None),
-            verified_at: Set(verified),
-            verified_by: Set(None),
-            verification_method: Set(verified.map(|_| "REGISTRY_MATCH".to_string())),
-            restricted: Set(false),
-            trusted: Set(false),
-            version: Set(0),
-        });
+        batch.push(registered_from(row, registered, verified));
         if batch.len() == BATCH {
             offered += write(state, std::mem::take(&mut batch)).await?;
         }
     }
     offered += write(state, batch).await?;
     Ok(offered)
+}
+
+/// The platform row of a generated registry subject registered at `registered` and, if at all, verified (by
+/// registry match) at `verified`.
+pub fn registered_from(
+    row: RegistryRow<'_>,
+    registered: DateTime<Utc>,
+    verified: Option<DateTime<Utc>>,
+) -> entity::ActiveModel {
+    let status = if verified.is_some() { VerificationStatus::Verified } else { VerificationStatus::Pending };
+    entity::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        uscc: Set(row.uscc),
+        name: Set(row.name),
+        kind: Set(row.kind.as_str().to_string()),
+        region_code: Set(row.town.code.clone()),
+        industry_code: Set(Some(row.industry_code.to_string())),
+        legal_rep_name: Set(row.legal_rep_name),
+        legal_rep_id_cipher: Set(None),
+        phone: Set(None),
+        established_on: Set(Some(row.established_on)),
+        registered_at: Set(registered),
+        verification_status: Set(status.as_str().to_string()),
+        verification_note: Set(None),
+        verified_at: Set(verified),
+        verified_by: Set(None),
+        verification_method: Set(verified.map(|_| "REGISTRY_MATCH".to_string())),
+        restricted: Set(false),
+        trusted: Set(false),
+        version: Set(0),
+    }
 }
 
 async fn write(state: &AppState, batch: Vec<entity::ActiveModel>) -> AppResult<u64> {
