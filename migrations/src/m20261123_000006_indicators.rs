@@ -27,14 +27,6 @@ enum Demands {
 }
 
 #[derive(DeriveIden)]
-enum BankResponses {
-    Table,
-    CreditGrantedAt,
-    DisbursedAt,
-    CreditDueAt,
-}
-
-#[derive(DeriveIden)]
 enum Objections {
     Table,
     FiledAt,
@@ -60,34 +52,63 @@ enum RegistryCounts {
     Existing,
 }
 
-const POSTGRES_TRIGGERS: &str = r#"
-CREATE FUNCTION xyd_subject_counts() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-  IF TG_OP <> 'INSERT' THEN
-    INSERT INTO subject_counts VALUES ((OLD.registered_at AT TIME ZONE 'Asia/Shanghai')::date, OLD.region_code,
-        COALESCE(substr(OLD.industry_code, 1, 1), ''), -1, 0)
-      ON CONFLICT (day, region_code, industry_section) DO UPDATE SET registered = subject_counts.registered - 1;
-    IF OLD.verified_at IS NOT NULL THEN
-      INSERT INTO subject_counts VALUES ((OLD.verified_at AT TIME ZONE 'Asia/Shanghai')::date, OLD.region_code,
-          COALESCE(substr(OLD.industry_code, 1, 1), ''), 0, -1)
-        ON CONFLICT (day, region_code, industry_section) DO UPDATE SET verified = subject_counts.verified - 1;
-    END IF;
-  END IF;
-  IF TG_OP <> 'DELETE' THEN
-    INSERT INTO subject_counts VALUES ((NEW.registered_at AT TIME ZONE 'Asia/Shanghai')::date, NEW.region_code,
-        COALESCE(substr(NEW.industry_code, 1, 1), ''), 1, 0)
-      ON CONFLICT (day, region_code, industry_section) DO UPDATE SET registered = subject_counts.registered + 1;
-    IF NEW.verified_at IS NOT NULL THEN
-      INSERT INTO subject_counts VALUES ((NEW.verified_at AT TIME ZONE 'Asia/Shanghai')::date, NEW.region_code,
-          COALESCE(substr(NEW.industry_code, 1, 1), ''), 0, 1)
-        ON CONFLICT (day, region_code, industry_section) DO UPDATE SET verified = subject_counts.verified + 1;
-    END IF;
-  END IF;
-  RETURN NULL;
-END $$;
-CREATE TRIGGER subjects_counts AFTER INSERT OR DELETE OR UPDATE OF registered_at, verified_at, region_code, industry_code
-  ON subjects FOR EACH ROW EXECUTE FUNCTION xyd_subject_counts();
+/// The two upserts that add `sign` (1 or -1) to the counts of the subject row `side` (`NEW` or `OLD`): its
+/// registration, and its verification if it has one. The same SQL for both databases and every trigger.
+fn bump_counts(backend: DatabaseBackend, side: &str, sign: i8) -> String {
+    let day = |col: &str| shanghai_day(backend, &format!("{side}.{col}"));
+    let key = format!("{side}.region_code, COALESCE(substr({side}.industry_code, 1, 1), '')");
+    let conflict = "ON CONFLICT (day, region_code, industry_section) DO UPDATE SET";
+    format!(
+        "INSERT INTO subject_counts VALUES ({reg}, {key}, {sign}, 0)
+           {conflict} registered = subject_counts.registered + excluded.registered;
+         INSERT INTO subject_counts SELECT {ver}, {key}, 0, {sign} WHERE {side}.verified_at IS NOT NULL
+           {conflict} verified = subject_counts.verified + excluded.verified;",
+        reg = day("registered_at"),
+        ver = day("verified_at"),
+    )
+}
 
+/// The Asia/Shanghai calendar day of a timestamp expression.
+fn shanghai_day(backend: DatabaseBackend, column: &str) -> String {
+    match backend {
+        DatabaseBackend::Postgres => format!("({column} AT TIME ZONE 'Asia/Shanghai')::date"),
+        _ => format!("date({column}, '+8 hours')"),
+    }
+}
+
+fn postgres_subject_counts() -> String {
+    let pg = DatabaseBackend::Postgres;
+    format!(
+        "CREATE FUNCTION xyd_subject_counts() RETURNS trigger LANGUAGE plpgsql AS $$
+         BEGIN
+           IF TG_OP <> 'INSERT' THEN {old} END IF;
+           IF TG_OP <> 'DELETE' THEN {new} END IF;
+           RETURN NULL;
+         END $$;
+         CREATE TRIGGER subjects_counts
+           AFTER INSERT OR DELETE OR UPDATE OF registered_at, verified_at, region_code, industry_code
+           ON subjects FOR EACH ROW EXECUTE FUNCTION xyd_subject_counts();",
+        old = bump_counts(pg, "OLD", -1),
+        new = bump_counts(pg, "NEW", 1),
+    )
+}
+
+/// SQLite triggers take one event each and cannot assign to NEW.
+fn sqlite_subject_counts() -> [String; 3] {
+    let lite = DatabaseBackend::Sqlite;
+    [
+        format!("CREATE TRIGGER subjects_counts_insert AFTER INSERT ON subjects BEGIN {} END", bump_counts(lite, "NEW", 1)),
+        format!(
+            "CREATE TRIGGER subjects_counts_update AFTER UPDATE OF registered_at, verified_at, region_code, industry_code
+             ON subjects BEGIN {} {} END",
+            bump_counts(lite, "OLD", -1),
+            bump_counts(lite, "NEW", 1)
+        ),
+        format!("CREATE TRIGGER subjects_counts_delete AFTER DELETE ON subjects BEGIN {} END", bump_counts(lite, "OLD", -1)),
+    ]
+}
+
+const POSTGRES_TRIGGERS: &str = r#"
 CREATE FUNCTION xyd_demand_subject() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   SELECT region_code, COALESCE(substr(industry_code, 1, 1), '') INTO NEW.region_code, NEW.industry_section
@@ -107,39 +128,8 @@ CREATE TRIGGER responses_first AFTER INSERT OR UPDATE OF first_responded_at ON b
   FOR EACH ROW EXECUTE FUNCTION xyd_demand_first_response();
 "#;
 
-/// SQLite triggers cannot assign to NEW, take one event each, and run one statement list.
-const SQLITE_TRIGGERS: [&str; 6] = [
-    r#"CREATE TRIGGER subjects_counts_insert AFTER INSERT ON subjects BEGIN
-  INSERT INTO subject_counts VALUES (date(NEW.registered_at, '+8 hours'), NEW.region_code,
-      COALESCE(substr(NEW.industry_code, 1, 1), ''), 1, 0)
-    ON CONFLICT (day, region_code, industry_section) DO UPDATE SET registered = registered + 1;
-  INSERT INTO subject_counts SELECT date(NEW.verified_at, '+8 hours'), NEW.region_code,
-      COALESCE(substr(NEW.industry_code, 1, 1), ''), 0, 1 WHERE NEW.verified_at IS NOT NULL
-    ON CONFLICT (day, region_code, industry_section) DO UPDATE SET verified = verified + 1;
-END"#,
-    r#"CREATE TRIGGER subjects_counts_update AFTER UPDATE OF registered_at, verified_at, region_code, industry_code
-  ON subjects BEGIN
-  INSERT INTO subject_counts VALUES (date(OLD.registered_at, '+8 hours'), OLD.region_code,
-      COALESCE(substr(OLD.industry_code, 1, 1), ''), -1, 0)
-    ON CONFLICT (day, region_code, industry_section) DO UPDATE SET registered = registered - 1;
-  INSERT INTO subject_counts SELECT date(OLD.verified_at, '+8 hours'), OLD.region_code,
-      COALESCE(substr(OLD.industry_code, 1, 1), ''), 0, -1 WHERE OLD.verified_at IS NOT NULL
-    ON CONFLICT (day, region_code, industry_section) DO UPDATE SET verified = verified - 1;
-  INSERT INTO subject_counts VALUES (date(NEW.registered_at, '+8 hours'), NEW.region_code,
-      COALESCE(substr(NEW.industry_code, 1, 1), ''), 1, 0)
-    ON CONFLICT (day, region_code, industry_section) DO UPDATE SET registered = registered + 1;
-  INSERT INTO subject_counts SELECT date(NEW.verified_at, '+8 hours'), NEW.region_code,
-      COALESCE(substr(NEW.industry_code, 1, 1), ''), 0, 1 WHERE NEW.verified_at IS NOT NULL
-    ON CONFLICT (day, region_code, industry_section) DO UPDATE SET verified = verified + 1;
-END"#,
-    r#"CREATE TRIGGER subjects_counts_delete AFTER DELETE ON subjects BEGIN
-  INSERT INTO subject_counts VALUES (date(OLD.registered_at, '+8 hours'), OLD.region_code,
-      COALESCE(substr(OLD.industry_code, 1, 1), ''), -1, 0)
-    ON CONFLICT (day, region_code, industry_section) DO UPDATE SET registered = registered - 1;
-  INSERT INTO subject_counts SELECT date(OLD.verified_at, '+8 hours'), OLD.region_code,
-      COALESCE(substr(OLD.industry_code, 1, 1), ''), 0, -1 WHERE OLD.verified_at IS NOT NULL
-    ON CONFLICT (day, region_code, industry_section) DO UPDATE SET verified = verified - 1;
-END"#,
+/// SQLite's versions of the other triggers.
+const SQLITE_TRIGGERS: [&str; 3] = [
     r#"CREATE TRIGGER demands_subject AFTER INSERT ON demands BEGIN
   UPDATE demands SET region_code = (SELECT region_code FROM subjects WHERE id = NEW.subject_id),
     industry_section = COALESCE((SELECT substr(industry_code, 1, 1) FROM subjects WHERE id = NEW.subject_id), '')
@@ -168,10 +158,7 @@ const BACKFILL: [&str; 2] = [
 ];
 
 fn subject_backfill(backend: DatabaseBackend) -> String {
-    let day = |col: &str| match backend {
-        DatabaseBackend::Postgres => format!("({col} AT TIME ZONE 'Asia/Shanghai')::date"),
-        _ => format!("date({col}, '+8 hours')"),
-    };
+    let day = |col: &str| shanghai_day(backend, col);
     format!(
         "INSERT INTO subject_counts
            SELECT day, region_code, section, SUM(registered), SUM(verified) FROM (
@@ -235,11 +222,9 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        let indexes: [(&str, DynIden, DynIden); 5] = [
+        // The credit, loan and missed-credit-deadline figures read the partial indexes of migration 000007.
+        let indexes: [(&str, DynIden, DynIden); 2] = [
             ("ix_demands_response_due", Demands::Table.into_iden(), Demands::FirstResponseDueAt.into_iden()),
-            ("ix_responses_granted_at", BankResponses::Table.into_iden(), BankResponses::CreditGrantedAt.into_iden()),
-            ("ix_responses_disbursed_at", BankResponses::Table.into_iden(), BankResponses::DisbursedAt.into_iden()),
-            ("ix_responses_credit_due", BankResponses::Table.into_iden(), BankResponses::CreditDueAt.into_iden()),
             ("ix_objections_filed_at", Objections::Table.into_iden(), Objections::FiledAt.into_iden()),
         ];
         for (name, table, col) in indexes {
@@ -252,9 +237,13 @@ impl MigrationTrait for Migration {
         conn.execute_unprepared(&subject_backfill(backend)).await?;
         match backend {
             DatabaseBackend::Postgres => {
+                conn.execute_unprepared(&postgres_subject_counts()).await?;
                 conn.execute_unprepared(POSTGRES_TRIGGERS).await?;
             }
             _ => {
+                for sql in sqlite_subject_counts() {
+                    conn.execute_unprepared(&sql).await?;
+                }
                 for sql in SQLITE_TRIGGERS {
                     conn.execute_unprepared(sql).await?;
                 }
@@ -287,13 +276,7 @@ impl MigrationTrait for Migration {
                 }
             }
         }
-        for name in [
-            "ix_demands_response_due",
-            "ix_responses_granted_at",
-            "ix_responses_disbursed_at",
-            "ix_responses_credit_due",
-            "ix_objections_filed_at",
-        ] {
+        for name in ["ix_demands_response_due", "ix_objections_filed_at"] {
             conn.execute_unprepared(&format!("DROP INDEX {name}")).await?;
         }
         manager.drop_table(Table::drop().table(RegistryCounts::Table).to_owned()).await?;

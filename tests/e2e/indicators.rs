@@ -585,6 +585,13 @@ both_backends! {
             .try_get::<i64>("", "n")
             .unwrap();
         assert_eq!(negative, 0);
+        // S3 (registered and verified at Apr 1 00:00) counts in a report to Apr 2, until it is deleted.
+        let april_first = json!({ "from": "2026-03-01", "to": "2026-04-02" });
+        let r = report(&app, &world.bureau, april_first.clone()).await;
+        assert_eq!((r["totals"]["registeredSubjects"].clone(), r["totals"]["verifiedSubjects"].clone()), (json!(4), json!(4)));
+        conn.execute_unprepared(&format!("DELETE FROM subjects WHERE uscc = '{}'", code('D'))).await.unwrap();
+        let r = report(&app, &world.bureau, april_first).await;
+        assert_eq!((r["totals"]["registeredSubjects"].clone(), r["totals"]["verifiedSubjects"].clone()), (json!(3), json!(3)));
         // Re-importing a snapshot with a correction replaces its counts instead of adding to them.
         let fix = format!(
             "uscc,name,kind,region_code,industry_code,legal_rep_name,established_on,status,snapshot_date\n\
