@@ -1,9 +1,11 @@
-//! Encryption of personal data at rest (AES-256-GCM, random 96-bit nonce per value).
+//! Encryption of personal data at rest (AES-256-GCM, random 96-bit nonce per value), and keyed hashes
+//! (HMAC-SHA256 under a key derived from the same data key) for values that are only ever compared.
 
 use aes_gcm::aead::{Aead, KeyInit, OsRng};
 use aes_gcm::{AeadCore, Aes256Gcm, Key, Nonce};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
+use sha2::{Digest, Sha256};
 
 use crate::config::Secret;
 use crate::error::{AppError, AppResult};
@@ -12,6 +14,8 @@ use crate::error::{AppError, AppResult};
 #[derive(Clone)]
 pub struct FieldCipher {
     cipher: Aes256Gcm,
+    /// HMAC key, derived from the data key so one secret serves both and neither reveals the other.
+    mac_key: [u8; 32],
 }
 
 impl FieldCipher {
@@ -21,7 +25,19 @@ impl FieldCipher {
         if bytes.len() != 32 {
             anyhow::bail!("the data key must be 32 bytes (64 hex digits)");
         }
-        Ok(Self { cipher: Aes256Gcm::new(Key::<Aes256Gcm>::from_slice(&bytes)) })
+        let mac_key: [u8; 32] = Sha256::new().chain_update(b"xinyidai keyed hash v1").chain_update(&bytes).finalize().into();
+        Ok(Self { cipher: Aes256Gcm::new(Key::<Aes256Gcm>::from_slice(&bytes)), mac_key })
+    }
+
+    /// HMAC-SHA256 (RFC 2104) of `value` as 64 hex digits: equal values give equal hashes, and without the
+    /// data key nobody can test a guess against a stored hash.
+    pub fn keyed_hash(&self, value: &str) -> String {
+        const BLOCK: usize = 64;
+        let mut key = [0u8; BLOCK];
+        key[..32].copy_from_slice(&self.mac_key);
+        let pad = |byte: u8| key.map(|k| k ^ byte);
+        let inner = Sha256::new().chain_update(pad(0x36)).chain_update(value.as_bytes()).finalize();
+        hex::encode(Sha256::new().chain_update(pad(0x5c)).chain_update(inner).finalize())
     }
 
     pub fn encrypt(&self, plain: &str) -> AppResult<String> {
@@ -59,6 +75,16 @@ mod tests {
         assert_ne!(a, b);
         assert!(!a.contains("1949"));
         assert_eq!(c.decrypt(&a).unwrap(), "11010519491231002X");
+    }
+
+    #[test]
+    fn keyed_hashes_are_stable_per_key_and_differ_across_keys() {
+        let a = FieldCipher::new(&Secret::new("11".repeat(32))).unwrap();
+        let b = FieldCipher::new(&Secret::new("22".repeat(32))).unwrap();
+        assert_eq!(a.keyed_hash("11010519491231002X"), a.keyed_hash("11010519491231002X"));
+        assert_ne!(a.keyed_hash("11010519491231002X"), a.keyed_hash("110105194912310038"));
+        assert_ne!(a.keyed_hash("11010519491231002X"), b.keyed_hash("11010519491231002X"));
+        assert_eq!(a.keyed_hash("x").len(), 64);
     }
 
     #[test]

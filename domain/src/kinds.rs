@@ -133,8 +133,10 @@ vocabulary! {
         Pending = "PENDING" / "待审核",
         /// 已认证: verified, automatically against the registry or by a reviewer.
         Verified = "VERIFIED" / "已认证",
-        /// 未通过: rejected by a reviewer, with a reason.
+        /// 未通过: rejected by a reviewer, with a reason; the enterprise may correct its data and resubmit.
         Rejected = "REJECTED" / "未通过",
+        /// 已关闭: another registration of the same code was verified; this one can no longer act for it.
+        Closed = "CLOSED" / "已关闭",
     }
 }
 
@@ -311,6 +313,9 @@ vocabulary! {
         Disbursed = "DISBURSED" / "已放款",
         /// 已拒绝 (final), with a [`RejectReason`].
         Rejected = "REJECTED" / "已拒绝",
+        /// 已终止 (final): the demand closed (withdrawn, expired, unfunded, or funded by another bank) while
+        /// this bank still held it. Not an SLA breach.
+        Superseded = "SUPERSEDED" / "已终止",
     }
 }
 

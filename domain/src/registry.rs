@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 
 use crate::person::name_match_key;
-use crate::{DomainError, IndustryCode, RegionCode, RegistryStatus, SubjectKind, Uscc};
+use crate::{DomainError, IdNumber, IndustryCode, RegionCode, RegistryStatus, SubjectKind, Uscc};
 
 /// Columns a registry file must have (any order; others are ignored).
 pub const REQUIRED_COLUMNS: [&str; 5] = ["uscc", "name", "kind", "region_code", "status"];
@@ -72,6 +72,8 @@ pub struct RegistryRow {
     pub industry: Option<IndustryCode>,
     /// 法定代表人 / 经营者 name.
     pub legal_rep_name: Option<String>,
+    /// The legal representative's 居民身份证号码: held only until it is hashed with the data key on import.
+    pub legal_rep_id_number: Option<IdNumber>,
     /// 成立日期.
     pub established_on: Option<NaiveDate>,
     /// 存续 / 注销 / 吊销.
@@ -81,8 +83,9 @@ pub struct RegistryRow {
 }
 
 impl RegistryRow {
-    /// Validates one row; `get` returns the cell of a named column.
-    pub fn parse<'a>(get: impl Fn(&str) -> Option<&'a str>) -> Result<Self, RowError> {
+    /// Validates one row; `get` returns the cell of a named column. `today` is the current date in
+    /// Asia/Shanghai: a snapshot cannot be dated after it (a future snapshot would stand as the newest one).
+    pub fn parse<'a>(get: impl Fn(&str) -> Option<&'a str>, today: NaiveDate) -> Result<Self, RowError> {
         let uscc = Uscc::parse(required(get("uscc"), "uscc")?)?;
         let name = crate::person::parse_subject_name(required(get("name"), "name")?, "name")?;
         let kind = SubjectKind::parse_field(required(get("kind"), "kind")?, "kind")?;
@@ -92,13 +95,28 @@ impl RegistryRow {
         let region = RegionCode::parse(required(get("region_code"), "region_code")?)?;
         let industry = optional(get("industry_code")).map(IndustryCode::parse).transpose()?;
         let legal_rep_name = optional(get("legal_rep_name")).map(str::to_string);
+        let legal_rep_id_number = optional(get("legal_rep_id_number")).map(IdNumber::parse).transpose()?;
         let snapshot_date = parse_date(required(get(SNAPSHOT_COLUMN), SNAPSHOT_COLUMN)?, SNAPSHOT_COLUMN)?;
+        if snapshot_date > today {
+            return Err(RowError::new("INVALID_DATE", format!("名录快照日期不能晚于今天（{today}）")));
+        }
         let established_on = optional(get("established_on")).map(|d| parse_date(d, "established_on")).transpose()?;
         if established_on.is_some_and(|d| d > snapshot_date) {
             return Err(RowError::new("INVALID_DATE", "成立日期不能晚于名录快照日期"));
         }
         let status = RegistryStatus::parse_field(required(get("status"), "status")?, "status")?;
-        Ok(Self { uscc, name, kind, region, industry, legal_rep_name, established_on, status, snapshot_date })
+        Ok(Self {
+            uscc,
+            name,
+            kind,
+            region,
+            industry,
+            legal_rep_name,
+            legal_rep_id_number,
+            established_on,
+            status,
+            snapshot_date,
+        })
     }
 }
 
@@ -109,8 +127,23 @@ pub struct RegistryFacts<'a> {
     pub name: &'a str,
     /// Legal representative, when the register has one.
     pub legal_rep_name: Option<&'a str>,
+    /// The keyed hash of the legal representative's ID number, when the register has one.
+    pub legal_rep_id_hash: Option<&'a str>,
     /// Latest status.
     pub status: RegistryStatus,
+    /// The code also stands in another jurisdiction's latest snapshot (a cross-region 重错码).
+    pub cross_region: bool,
+}
+
+/// What a registration claims, as far as matching needs it.
+#[derive(Debug, Clone, Copy)]
+pub struct Claim<'a> {
+    /// The name typed.
+    pub name: &'a str,
+    /// The legal representative typed.
+    pub legal_rep_name: &'a str,
+    /// The keyed hash of the ID number typed, if one was given.
+    pub legal_rep_id_hash: Option<&'a str>,
 }
 
 /// Why a registration goes to the review queue instead of being verified at once.
@@ -122,6 +155,14 @@ pub enum ReviewReason {
     NameMismatch,
     /// The legal representative differs from, or is missing in, the register.
     LegalRepMismatch,
+    /// The legal representative's ID number was not given, is not in the register, or differs.
+    LegalRepIdMismatch,
+    /// The code stands in the latest snapshots of two jurisdictions.
+    CrossRegion,
+    /// The region declared is not the registry's.
+    RegionMismatch,
+    /// Another registration of the same code waits for review too.
+    CompetingRegistration,
 }
 
 impl ReviewReason {
@@ -131,6 +172,10 @@ impl ReviewReason {
             Self::NotInRegistry => "NOT_IN_REGISTRY",
             Self::NameMismatch => "NAME_MISMATCH",
             Self::LegalRepMismatch => "LEGAL_REP_MISMATCH",
+            Self::LegalRepIdMismatch => "LEGAL_REP_ID_MISMATCH",
+            Self::CrossRegion => "CROSS_REGION_USCC",
+            Self::RegionMismatch => "REGION_MISMATCH",
+            Self::CompetingRegistration => "COMPETING_REGISTRATION",
         }
     }
 
@@ -140,6 +185,10 @@ impl ReviewReason {
             Self::NotInRegistry => "存续主体名录中未找到该统一社会信用代码，待人工审核",
             Self::NameMismatch => "主体名称与存续主体名录不一致，待人工审核",
             Self::LegalRepMismatch => "法定代表人与存续主体名录不一致，待人工审核",
+            Self::LegalRepIdMismatch => "法定代表人身份证号码未提供或与存续主体名录不一致，待人工审核",
+            Self::CrossRegion => "该统一社会信用代码同时出现在两个辖区的存续主体名录中（重错码），待人工审核",
+            Self::RegionMismatch => "所在地区与存续主体名录不一致，待人工审核",
+            Self::CompetingRegistration => "同一统一社会信用代码另有注册待审核，请核实哪一方为真实主体",
         }
     }
 }
@@ -147,19 +196,17 @@ impl ReviewReason {
 /// The outcome of matching a registration against the register.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RegistryMatch {
-    /// Name and legal representative match a subject in 存续 status: verified at once.
+    /// Name, legal representative and the representative's ID number match a subject in 存续 status that
+    /// stands in one jurisdiction only: verified at once.
     Verified,
     /// Needs a reviewer.
     Review(ReviewReason),
 }
 
-/// Decide how a registration of `name` with legal representative `legal_rep` is verified.
+/// Decide how a registration `claim` is verified. Automatic verification rests on something the public
+/// does not know: the legal representative's ID number, held by the register only as a keyed hash.
 /// A cancelled or revoked subject cannot register at all.
-pub fn match_registry(
-    facts: Option<RegistryFacts<'_>>,
-    name: &str,
-    legal_rep: &str,
-) -> Result<RegistryMatch, DomainError> {
+pub fn match_registry(facts: Option<RegistryFacts<'_>>, claim: Claim<'_>) -> Result<RegistryMatch, DomainError> {
     let Some(facts) = facts else {
         return Ok(RegistryMatch::Review(ReviewReason::NotInRegistry));
     };
@@ -172,13 +219,19 @@ pub fn match_registry(
             return Err(DomainError::invalid_state("REGISTRY_REVOKED", "该主体营业执照已被吊销，不能注册"));
         }
     }
-    if name_match_key(facts.name) != name_match_key(name) {
+    if facts.cross_region {
+        return Ok(RegistryMatch::Review(ReviewReason::CrossRegion));
+    }
+    if name_match_key(facts.name) != name_match_key(claim.name) {
         return Ok(RegistryMatch::Review(ReviewReason::NameMismatch));
     }
-    if facts.legal_rep_name.map(name_match_key) != Some(name_match_key(legal_rep)) {
+    if facts.legal_rep_name.map(name_match_key) != Some(name_match_key(claim.legal_rep_name)) {
         return Ok(RegistryMatch::Review(ReviewReason::LegalRepMismatch));
     }
-    Ok(RegistryMatch::Verified)
+    match (facts.legal_rep_id_hash, claim.legal_rep_id_hash) {
+        (Some(registered), Some(claimed)) if registered == claimed => Ok(RegistryMatch::Verified),
+        _ => Ok(RegistryMatch::Review(ReviewReason::LegalRepIdMismatch)),
+    }
 }
 
 #[cfg(test)]
@@ -189,9 +242,13 @@ mod tests {
 
     const USCC: &str = "91350100M000100Y43";
 
+    fn today() -> chrono::NaiveDate {
+        chrono::NaiveDate::from_ymd_opt(2026, 11, 27).unwrap()
+    }
+
     fn row(pairs: &[(&str, &str)]) -> Result<RegistryRow, RowError> {
         let map: HashMap<&str, &str> = pairs.iter().copied().collect();
-        RegistryRow::parse(|c| map.get(c).copied())
+        RegistryRow::parse(|c| map.get(c).copied(), today())
     }
 
     fn good() -> Vec<(&'static str, &'static str)> {
@@ -224,6 +281,9 @@ mod tests {
             ("status", "歇业", "INVALID_ENUM"),
             ("snapshot_date", "2026/10/31", "INVALID_DATE"),
             ("established_on", "2027-01-01", "INVALID_DATE"),
+            ("snapshot_date", "2026-11-28", "INVALID_DATE"),
+            ("snapshot_date", "2099-12-31", "INVALID_DATE"),
+            ("legal_rep_id_number", "110105194912310021", "INVALID_ID_NUMBER"),
             ("name", "", "MISSING_FIELD"),
         ];
         for (column, value, code) in cases {
@@ -235,13 +295,23 @@ mod tests {
     }
 
     fn facts(status: RegistryStatus) -> RegistryFacts<'static> {
-        RegistryFacts { name: "雷州市（某某）有限公司", legal_rep_name: Some("张三"), status }
+        RegistryFacts {
+            name: "雷州市（某某）有限公司",
+            legal_rep_name: Some("张三"),
+            legal_rep_id_hash: Some("h1"),
+            status,
+            cross_region: false,
+        }
+    }
+
+    fn claim<'a>(name: &'a str, legal_rep_name: &'a str, id_hash: Option<&'a str>) -> Claim<'a> {
+        Claim { name, legal_rep_name, legal_rep_id_hash: id_hash }
     }
 
     #[test]
-    fn a_matching_registration_is_verified_at_once() {
+    fn a_registration_matching_name_representative_and_id_number_is_verified_at_once() {
         assert_eq!(
-            match_registry(Some(facts(RegistryStatus::Active)), "雷州市(某某)有限公司", "张三"),
+            match_registry(Some(facts(RegistryStatus::Active)), claim("雷州市(某某)有限公司", "张三", Some("h1"))),
             Ok(RegistryMatch::Verified)
         );
     }
@@ -249,19 +319,36 @@ mod tests {
     #[test]
     fn mismatches_go_to_review_with_a_reason() {
         let f = Some(facts(RegistryStatus::Active));
-        assert_eq!(match_registry(f, "别的公司", "张三"), Ok(RegistryMatch::Review(ReviewReason::NameMismatch)));
+        let review = |r| Ok(RegistryMatch::Review(r));
+        assert_eq!(match_registry(f, claim("别的公司", "张三", Some("h1"))), review(ReviewReason::NameMismatch));
         assert_eq!(
-            match_registry(f, "雷州市(某某)有限公司", "李四"),
-            Ok(RegistryMatch::Review(ReviewReason::LegalRepMismatch))
+            match_registry(f, claim("雷州市(某某)有限公司", "李四", Some("h1"))),
+            review(ReviewReason::LegalRepMismatch)
         );
-        assert_eq!(match_registry(None, "x", "y"), Ok(RegistryMatch::Review(ReviewReason::NotInRegistry)));
+        assert_eq!(match_registry(None, claim("x", "y", None)), review(ReviewReason::NotInRegistry));
+    }
+
+    #[test]
+    fn public_facts_alone_never_verify() {
+        let name = "雷州市(某某)有限公司";
+        let f = Some(facts(RegistryStatus::Active));
+        for id in [None, Some("h2")] {
+            assert_eq!(match_registry(f, claim(name, "张三", id)), Ok(RegistryMatch::Review(ReviewReason::LegalRepIdMismatch)));
+        }
+        let unhashed = Some(RegistryFacts { legal_rep_id_hash: None, ..facts(RegistryStatus::Active) });
+        assert_eq!(
+            match_registry(unhashed, claim(name, "张三", Some("h1"))),
+            Ok(RegistryMatch::Review(ReviewReason::LegalRepIdMismatch))
+        );
+        let crossed = Some(RegistryFacts { cross_region: true, ..facts(RegistryStatus::Active) });
+        assert_eq!(match_registry(crossed, claim(name, "张三", Some("h1"))), Ok(RegistryMatch::Review(ReviewReason::CrossRegion)));
     }
 
     #[test]
     fn cancelled_and_revoked_subjects_cannot_register() {
         for status in [RegistryStatus::Cancelled, RegistryStatus::Revoked] {
             assert!(matches!(
-                match_registry(Some(facts(status)), "雷州市(某某)有限公司", "张三"),
+                match_registry(Some(facts(status)), claim("雷州市(某某)有限公司", "张三", Some("h1"))),
                 Err(DomainError::InvalidState { .. })
             ));
         }

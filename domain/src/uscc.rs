@@ -73,6 +73,24 @@ impl Uscc {
         &self.0[2..8]
     }
 
+    /// The area of the registering authority (positions 3–8): a county authority covers its county, a
+    /// city-level one (`xxxx00`) its city's counties, a provincial one (`xx0000`) its province.
+    pub fn authority_area(&self) -> Option<crate::RegionPrefix> {
+        let code = self.county_code();
+        let area = code.strip_suffix("0000").or_else(|| code.strip_suffix("00")).unwrap_or(code);
+        crate::RegionPrefix::parse(area).ok()
+    }
+
+    /// Whether a subject with this code may declare `region`: when the register has an entry (`registered`),
+    /// the two must agree (one the same as or inside the other: a county and a town of it); otherwise the
+    /// region must lie inside the area of the code's registering authority.
+    pub fn admits_region(&self, region: &crate::RegionCode, registered: Option<&crate::RegionCode>) -> bool {
+        match registered {
+            Some(entry) => entry.as_str().starts_with(region.as_str()) || region.as_str().starts_with(entry.as_str()),
+            None => self.authority_area().is_some_and(|area| area.contains(region)),
+        }
+    }
+
     /// Positions 9–17: the organization code (主体标识码/组织机构代码).
     pub fn org_code(&self) -> &str {
         &self.0[8..17]
@@ -236,5 +254,23 @@ mod tests {
             let changed: String = chars.into_iter().collect();
             prop_assert!(Uscc::parse(&changed).is_err(), "{} accepted", changed);
         }
+    }
+
+    #[test]
+    fn a_declared_region_agrees_with_the_register_or_the_registering_authority() {
+        let code = |county: &str| Uscc::from_parts('9', '1', county, "MA0000001").unwrap();
+        let region = |r: &str| crate::RegionCode::parse(r).unwrap();
+        let county = code("440882");
+        assert!(county.admits_region(&region("440882100"), None));
+        assert!(!county.admits_region(&region("650102001"), None));
+        assert!(!county.admits_region(&region("440823"), None));
+        let city = code("440800");
+        assert!(city.admits_region(&region("440882"), None) && city.admits_region(&region("440823100"), None));
+        assert!(!city.admits_region(&region("440100"), None));
+        let registered = region("440882100");
+        assert!(county.admits_region(&region("440882"), Some(&registered)));
+        assert!(county.admits_region(&region("440882100"), Some(&registered)));
+        assert!(!county.admits_region(&region("440882101"), Some(&registered)));
+        assert!(!city.admits_region(&region("440823"), Some(&registered)));
     }
 }

@@ -12,6 +12,7 @@ mod m20261123_000004_credit_consent;
 mod m20261123_000005_demands;
 mod m20261123_000006_indicators;
 mod m20261123_000007_indicator_speed;
+mod m20261127_000008_trust;
 
 /// Every migration, in order.
 pub struct Migrator;
@@ -27,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000005_demands::Migration),
             Box::new(m20261123_000006_indicators::Migration),
             Box::new(m20261123_000007_indicator_speed::Migration),
+            Box::new(m20261127_000008_trust::Migration),
         ]
     }
 }

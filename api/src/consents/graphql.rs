@@ -130,7 +130,7 @@ impl ConsentMutation {
     /// Granting the same consent again returns the existing one.
     async fn grant_consent(&self, ctx: &Context<'_>, input: GrantConsentInput) -> AppResult<Consent> {
         let principal = require_principal(ctx)?;
-        let subject = principal.subject()?;
+        principal.subject()?;
         let state = ctx.data_unchecked::<AppState>();
         let grantee = match (&input.grantee_id, &input.demand_id) {
             (Some(g), None) => {
@@ -153,6 +153,7 @@ impl ConsentMutation {
         let terms = ConsentTerms::parse(&categories, input.purpose.into(), valid_until, Utc::now())
             .map_err(|e| AppError::from(e).prefixed("input"))?;
         let txn = state.db.begin_write().await?;
+        let subject = crate::subjects::claim::acting(&*txn, principal).await?;
         let row = ledger::grant(
             &*txn,
             subject,

@@ -9,7 +9,9 @@ use sea_orm::{
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 use xyd_domain::consent::{ConsentFact, ConsentTerms, consent_text};
-use xyd_domain::{AccessPurpose, DataCategory, InstitutionId, InstitutionKind, ResponseStatus, SubjectId, UserId};
+use xyd_domain::{
+    AccessPurpose, DataCategory, DemandStatus, InstitutionId, InstitutionKind, ResponseStatus, SubjectId, UserId,
+};
 
 use super::entity;
 use crate::error::{AppError, AppResult};
@@ -131,8 +133,8 @@ pub async fn revoke(conn: &impl ConnectionTrait, subject: SubjectId, id: Uuid) -
 }
 
 /// Consents of `subject` that are active at `now` for `grantee`: granted to it directly, or granted to every
-/// bank that accepts a demand it holds or held (accepted, credit granted or disbursed — not after it
-/// declined). On PostgreSQL the rows are share-locked, so a revocation waits for the reads that relied on
+/// bank that accepts a demand, while the demand's reason stands — the bank holds the open, unexpired demand,
+/// or lent on the funded one (not after it declined, not once the demand closed under it). On PostgreSQL the rows are share-locked, so a revocation waits for the reads that relied on
 /// them to commit (and a read after it sees it).
 pub async fn active_for(
     conn: &impl ConnectionTrait,
@@ -145,7 +147,11 @@ pub async fn active_for(
         .filter(
             sea_orm::Condition::any()
                 .add(entity::Column::GranteeId.eq(grantee.as_uuid()))
-                .add(entity::Column::DemandId.in_subquery(accepted_demands(grantee))),
+                .add(
+                    sea_orm::Condition::all()
+                        .add(entity::Column::DemandId.in_subquery(accepted_demands(grantee)))
+                        .add(entity::Column::DemandId.in_subquery(live_demands(now))),
+                ),
         )
         .filter(entity::Column::RevokedAt.is_null())
         .filter(entity::Column::ValidFrom.lte(now))
@@ -157,7 +163,24 @@ pub async fn active_for(
     Ok(query.all(conn).await?)
 }
 
-/// Demands `bank` has accepted (and not declined since).
+/// Demands whose reason for sharing still stands: open and not past their expiry (the expiry job may not have
+/// closed them yet), or funded (where only the lender still holds a response, see `accepted_demands`).
+fn live_demands(now: DateTime<Utc>) -> sea_orm::sea_query::SelectStatement {
+    use crate::demands::entity::demand::{Column, Entity};
+    use sea_orm::QueryTrait;
+    let open = [DemandStatus::Open, DemandStatus::InProgress, DemandStatus::CreditGranted].map(|s| s.as_str());
+    Entity::find()
+        .select_only()
+        .column(Column::Id)
+        .filter(
+            sea_orm::Condition::any()
+                .add(sea_orm::Condition::all().add(Column::Status.is_in(open)).add(Column::ExpiresAt.gt(now)))
+                .add(Column::Status.eq(DemandStatus::Funded.as_str())),
+        )
+        .into_query()
+}
+
+/// Demands `bank` holds or lent on: accepted, credit granted or disbursed (not declined, not superseded).
 fn accepted_demands(bank: InstitutionId) -> sea_orm::sea_query::SelectStatement {
     use crate::demands::entity::response::{Column, Entity};
     use sea_orm::QueryTrait;

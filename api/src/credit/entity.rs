@@ -17,6 +17,9 @@ pub mod credit_record {
         pub valid_until: Option<Date>,
         /// ACTIVE, DISPUTED, REPAIRED or REVOKED.
         pub status: String,
+        /// The region prefix of the bureau that first imported the record ("" for the platform operator):
+        /// only that jurisdiction (or one containing it) changes it or decides its objections.
+        pub jurisdiction: String,
         pub import_job_id: Option<Uuid>,
         pub created_at: DateTimeUtc,
         pub updated_at: DateTimeUtc,

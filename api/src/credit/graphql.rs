@@ -222,7 +222,7 @@ impl CreditQuery {
                 (public || viewer == Viewer::Owner) && profile::visible(viewer, status)
             })
             .collect();
-        if viewer != Viewer::Owner {
+        if viewer.is_institution() {
             let txn = state.db.begin_write().await?;
             profile::log(
                 &*txn,

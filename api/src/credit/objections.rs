@@ -8,7 +8,7 @@ use sea_orm::{
 };
 use uuid::Uuid;
 use xyd_domain::credit::{self, OBJECTION_DAYS};
-use xyd_domain::{ObjectionOutcome, RecordStatus, RegionCode, SubjectId, Uscc};
+use xyd_domain::{ObjectionOutcome, RecordStatus, Uscc, VerificationStatus};
 
 use super::entity::{credit_record, objection, record_event};
 use super::repo::{self, status_of};
@@ -16,14 +16,19 @@ use crate::auth::Principal;
 use crate::error::{AppError, AppResult};
 use crate::institutions::Scope;
 use crate::state::AppState;
-use crate::subjects::{SubjectRepo, entity as subject_entity};
+use crate::subjects::entity as subject_entity;
 
+/// The verified owner of the record's code, if it has registered: only it speaks for the code.
 async fn subject_of_record(
     conn: &impl ConnectionTrait,
     record: &credit_record::Model,
 ) -> AppResult<Option<subject_entity::Model>> {
     use crate::subjects::entity::{Column, Entity};
-    Ok(Entity::find().filter(Column::Uscc.eq(record.uscc.clone())).one(conn).await?)
+    Ok(Entity::find()
+        .filter(Column::Uscc.eq(record.uscc.clone()))
+        .filter(Column::VerificationStatus.eq(VerificationStatus::Verified.as_str()))
+        .one(conn)
+        .await?)
 }
 
 /// Set a record's status, audit it, and recompute the subject's flags.
@@ -77,9 +82,10 @@ pub async fn file(
     record_id: Uuid,
     reason: &str,
 ) -> AppResult<objection::Model> {
-    let subject = principal.subject()?;
+    principal.subject()?;
     let reason = text(reason, "reason", "异议理由")?;
     let txn = state.db.begin_write().await?;
+    let subject = crate::subjects::claim::acting(&*txn, principal).await?;
     let record = repo::find_record(&*txn, record_id).await?;
     let owner = subject_of_record(&*txn, &record).await?;
     if owner.as_ref().map(|s| s.id) != Some(subject.as_uuid()) {
@@ -107,12 +113,8 @@ pub async fn file(
     Ok(filed)
 }
 
-async fn ensure_jurisdiction(state: &AppState, principal: &Principal, subject_id: Uuid) -> AppResult<()> {
-    let subject = SubjectRepo::get(state.db.conn(), SubjectId::from_uuid(subject_id)).await?;
-    Scope::of_bureau(state.db.conn(), principal).await?.ensure(&subject.region()?)
-}
-
-/// A bureau of the subject's jurisdiction decides an objection.
+/// An objection is decided by the bureau whose jurisdiction imported the record, or by the admin: a record
+/// always has such a bureau, so no objection is undecidable.
 pub async fn resolve(
     state: &AppState,
     principal: &Principal,
@@ -122,11 +124,11 @@ pub async fn resolve(
 ) -> AppResult<objection::Model> {
     let txn = state.db.begin_write().await?;
     let filed = objection::Entity::find_by_id(id).one(&*txn).await?.ok_or_else(|| AppError::not_found("异议不存在"))?;
-    ensure_jurisdiction(state, principal, filed.subject_id).await?;
+    let record = repo::find_record(&*txn, filed.record_id).await?;
+    Scope::of_official(&*txn, principal).await?.ensure_jurisdiction(&record.jurisdiction)?;
     if filed.resolved_at.is_some() {
         return Err(AppError::invalid_state("ALREADY_RESOLVED", "该异议已处理"));
     }
-    let record = repo::find_record(&*txn, filed.record_id).await?;
     let to = credit::resolve_objection(status_of(&record)?, outcome)?;
     let action = match outcome {
         ObjectionOutcome::Corrected => "OBJECTION_CORRECTED",
@@ -149,7 +151,7 @@ pub async fn resolve(
     Ok(resolved)
 }
 
-/// 信用修复 by a bureau of the subject's jurisdiction.
+/// 信用修复 by the bureau whose jurisdiction imported the record.
 pub async fn repair(
     state: &AppState,
     principal: &Principal,
@@ -159,16 +161,7 @@ pub async fn repair(
     let note = text(note, "note", "修复说明")?;
     let txn = state.db.begin_write().await?;
     let record = repo::find_record(&*txn, record_id).await?;
-    let subject = subject_of_record(&*txn, &record).await?;
-    match &subject {
-        Some(s) => ensure_jurisdiction(state, principal, s.id).await?,
-        None => {
-            // Not registered on the platform: the code's registering county decides.
-            let uscc = Uscc::parse(&record.uscc).map_err(|e| AppError::internal("record uscc", e))?;
-            let county = RegionCode::parse(uscc.county_code()).map_err(|e| AppError::internal("uscc county", e))?;
-            Scope::of_bureau(state.db.conn(), principal).await?.ensure(&county)?;
-        }
-    }
+    Scope::of_bureau(&*txn, principal).await?.ensure_jurisdiction(&record.jurisdiction)?;
     let to = credit::repair(status_of(&record)?)?;
     change(state, &*txn, &record, to, "REPAIRED", principal.user_id.as_uuid(), Some(&note)).await?;
     let updated = repo::find_record(&*txn, record_id).await?;
@@ -176,7 +169,8 @@ pub async fn repair(
     Ok(updated)
 }
 
-/// Objections in a bureau's jurisdiction (or everywhere for the admin): open ones, optionally only overdue.
+/// Objections against records of a bureau's jurisdiction (or everywhere for the admin): open ones, optionally
+/// only overdue.
 pub async fn list(
     state: &AppState,
     principal: &Principal,
@@ -193,13 +187,12 @@ pub async fn list(
         query = query.filter(objection::Column::DueAt.lt(Utc::now()));
     }
     if let Some(prefix) = scope.prefix() {
-        use crate::subjects::entity::{Column, Entity};
-        let in_scope = Entity::find()
+        let in_scope = credit_record::Entity::find()
             .select_only()
-            .column(Column::Id)
-            .filter(Column::RegionCode.starts_with(prefix.as_str()))
+            .column(credit_record::Column::Id)
+            .filter(credit_record::Column::Jurisdiction.starts_with(prefix.as_str()))
             .into_query();
-        query = query.filter(objection::Column::SubjectId.in_subquery(in_scope));
+        query = query.filter(objection::Column::RecordId.in_subquery(in_scope));
     }
     Ok(query.order_by_asc(objection::Column::DueAt).limit(limit).all(state.db.conn()).await?)
 }

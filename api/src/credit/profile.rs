@@ -14,16 +14,26 @@ use crate::auth::Principal;
 use crate::consents::{active_for, fact_of};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
-use crate::subjects::{SubjectRepo, SubjectView, entity as subject_entity};
+use crate::subjects::{SubjectRepo, SubjectView, ensure_verified, entity as subject_entity};
 use crate::tags::encode;
 use sea_orm::{ActiveModelTrait, Set};
 
 /// What a caller may see of a subject's records.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Viewer {
+    /// The verified owner's users.
     Owner,
+    /// Users of a registration not (yet) verified: what they typed and the public file, as the public sees it.
+    Claimant,
     Bureau,
     Bank,
+}
+
+impl Viewer {
+    /// Banks and bureaus: their reads are logged.
+    pub fn is_institution(self) -> bool {
+        matches!(self, Viewer::Bureau | Viewer::Bank)
+    }
 }
 
 /// The authorized categories shown under `authorizedRecords`.
@@ -45,7 +55,7 @@ pub fn visible(viewer: Viewer, status: RecordStatus) -> bool {
     match viewer {
         Viewer::Owner => true,
         Viewer::Bureau => status != RecordStatus::Revoked,
-        Viewer::Bank => matches!(status, RecordStatus::Active | RecordStatus::Disputed),
+        Viewer::Bank | Viewer::Claimant => matches!(status, RecordStatus::Active | RecordStatus::Disputed),
     }
 }
 
@@ -57,7 +67,8 @@ pub async fn viewer_of(state: &AppState, principal: &Principal, subject: &subjec
         return Err(refused());
     }
     match SubjectView::of(state, principal, subject).await? {
-        SubjectView::Owner => Ok(Viewer::Owner),
+        SubjectView::Owner if ensure_verified(subject).is_ok() => Ok(Viewer::Owner),
+        SubjectView::Owner => Ok(Viewer::Claimant),
         SubjectView::Bureau => Ok(Viewer::Bureau),
         SubjectView::Bank => Ok(Viewer::Bank),
         SubjectView::Admin => Err(refused()),
@@ -77,7 +88,7 @@ pub async fn read(
     let subject = SubjectRepo::get(state.db.conn(), subject).await?;
     let viewer = viewer_of(state, principal, &subject).await?;
     let view = match viewer {
-        Viewer::Owner => SubjectView::Owner,
+        Viewer::Owner | Viewer::Claimant => SubjectView::Owner,
         Viewer::Bureau => SubjectView::Bureau,
         Viewer::Bank => SubjectView::Bank,
     };
@@ -97,6 +108,9 @@ pub async fn read(
     let (tax, authorized_records) = if viewer == Viewer::Owner {
         let authorized = records.iter().filter(|r| category(r).is_some_and(|c| c.is_authorized())).cloned().collect();
         (Ok(repo::tax_of(&*txn, &subject.uscc).await?), Ok(authorized))
+    } else if viewer == Viewer::Claimant {
+        // Until verified, a registration reaches no authorized data of its code.
+        (ensure_verified(&subject).map(|()| Vec::new()), ensure_verified(&subject).map(|()| Vec::new()))
     } else {
         let institution = principal.institution()?;
         let consents = active_for(&*txn, SubjectId::from_uuid(subject.id), institution, now).await?;

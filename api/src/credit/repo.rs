@@ -1,5 +1,7 @@
 //! Persistence of credit and tax records, and the recomputation of subject flags.
 
+use std::collections::{BTreeSet, HashMap};
+
 use chrono::Utc;
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
@@ -7,19 +9,52 @@ use sea_orm::{
 };
 use uuid::Uuid;
 use xyd_domain::credit::{CreditRow, FlagPolicy, TaxRow};
-use xyd_domain::{RecordStatus, Uscc};
+use xyd_domain::{RecordStatus, RowError, Uscc};
 
 use super::entity::{credit_record, tax_record};
 use crate::error::{AppError, AppResult};
+use crate::imports::Written;
+use crate::institutions::Scope;
 
 /// Insert or update credit rows on (source, doc_number). A record's status is never overwritten by an
-/// import: objections and repairs own it.
-pub async fn upsert_credit(conn: &impl ConnectionTrait, job: Uuid, rows: Vec<CreditRow>) -> AppResult<()> {
+/// import: objections and repairs own it. A record belongs to the jurisdiction that first imported it: rows
+/// for another jurisdiction's records are refused (`OUT_OF_JURISDICTION`) and change nothing. The codes
+/// touched include a corrected record's previous subject.
+pub async fn upsert_credit(
+    conn: &impl ConnectionTrait,
+    job: Uuid,
+    scope: &Scope,
+    rows: Vec<(u64, CreditRow)>,
+) -> AppResult<Written> {
+    let mut written = Written { refused: Vec::new(), touched: Vec::new() };
     if rows.is_empty() {
-        return Ok(());
+        return Ok(written);
+    }
+    let existing = existing_records(conn, rows.iter().map(|(_, r)| r)).await?;
+    let mut accepted = Vec::with_capacity(rows.len());
+    for (line, row) in rows {
+        let key = (row.source.clone(), row.doc_number.clone());
+        match existing.get(&key) {
+            Some(owned) if !scope.covers_jurisdiction(&owned.jurisdiction) => {
+                let message = format!("文书号 {} 的信用信息由其他辖区归集，本部门不能更改", row.doc_number);
+                written.refused.push((line, RowError::new("OUT_OF_JURISDICTION", message)));
+                continue;
+            }
+            Some(owned) => {
+                if let Ok(previous) = Uscc::parse(&owned.uscc) {
+                    written.touched.push(previous);
+                }
+            }
+            None => {}
+        }
+        written.touched.push(row.uscc.clone());
+        accepted.push(row);
+    }
+    if accepted.is_empty() {
+        return Ok(written);
     }
     let now = Utc::now();
-    let rows = crate::db::last_per_key(rows, |r| (r.source.clone(), r.doc_number.clone()));
+    let rows = crate::db::last_per_key(accepted, |r| (r.source.clone(), r.doc_number.clone()));
     let models = rows.into_iter().map(|r| credit_record::ActiveModel {
         id: Set(Uuid::now_v7()),
         uscc: Set(r.uscc.as_str().to_string()),
@@ -30,6 +65,7 @@ pub async fn upsert_credit(conn: &impl ConnectionTrait, job: Uuid, rows: Vec<Cre
         decided_at: Set(r.decided_at),
         valid_until: Set(r.valid_until),
         status: Set(RecordStatus::Active.as_str().to_string()),
+        jurisdiction: Set(scope.jurisdiction_of(&r.uscc)),
         import_job_id: Set(Some(job)),
         created_at: Set(now),
         updated_at: Set(now),
@@ -44,7 +80,25 @@ pub async fn upsert_credit(conn: &impl ConnectionTrait, job: Uuid, rows: Vec<Cre
         ])
         .to_owned();
     credit_record::Entity::insert_many(models).on_conflict(on_conflict).exec_without_returning(conn).await?;
-    Ok(())
+    Ok(written)
+}
+
+/// The stored records with the natural keys of `rows`.
+async fn existing_records<'r>(
+    conn: &impl ConnectionTrait,
+    rows: impl Iterator<Item = &'r CreditRow>,
+) -> AppResult<HashMap<(String, String), credit_record::Model>> {
+    let (mut sources, mut docs) = (BTreeSet::new(), BTreeSet::new());
+    for r in rows {
+        sources.insert(r.source.clone());
+        docs.insert(r.doc_number.clone());
+    }
+    let found = credit_record::Entity::find()
+        .filter(credit_record::Column::Source.is_in(sources))
+        .filter(credit_record::Column::DocNumber.is_in(docs))
+        .all(conn)
+        .await?;
+    Ok(found.into_iter().map(|m| ((m.source.clone(), m.doc_number.clone()), m)).collect())
 }
 
 /// Insert or update tax rows on (uscc, year).

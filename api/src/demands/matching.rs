@@ -198,11 +198,6 @@ pub async fn is_opportunity(
     if !xyd_domain::demand::is_open(repo::status_of(d)?) {
         return Ok(false);
     }
-    let subject = SubjectRepo::get(state.db.conn(), SubjectId::from_uuid(d.subject_id)).await?;
-    let facts = subject_facts(state.db.conn(), &subject).await?;
-    if !area.contains(&facts.region) {
-        return Ok(false);
-    }
     let answered = response::Entity::find()
         .filter(response::Column::DemandId.eq(d.id))
         .filter(response::Column::BankId.eq(bank))
@@ -211,6 +206,33 @@ pub async fn is_opportunity(
         .is_some();
     if answered {
         return Ok(false);
+    }
+    may_serve(state.db.conn(), bank, area, bank_products, d).await
+}
+
+/// Whether `bank` may take up demand `d` at all: the subject lies in the bank's service area and, when the
+/// demand names products (an application), the bank owns one of them; otherwise one of the bank's published
+/// products is eligible for it under the matching rules.
+pub async fn may_serve(
+    conn: &impl ConnectionTrait,
+    bank: Uuid,
+    area: &xyd_domain::RegionPrefix,
+    bank_products: &[xyd_domain::ProductSpec],
+    d: &demand::Model,
+) -> AppResult<bool> {
+    let subject = SubjectRepo::get(conn, SubjectId::from_uuid(d.subject_id)).await?;
+    let facts = subject_facts(conn, &subject).await?;
+    if !area.contains(&facts.region) {
+        return Ok(false);
+    }
+    let targets: Vec<Uuid> = decode(&d.target_product_ids).filter_map(|id| Uuid::parse_str(id).ok()).collect();
+    if !targets.is_empty() {
+        let owned = product_entity::Entity::find()
+            .filter(product_entity::Column::Id.is_in(targets))
+            .filter(product_entity::Column::BankId.eq(bank))
+            .one(conn)
+            .await?;
+        return Ok(owned.is_some());
     }
     let filter = filter_for(&demand_facts(d)?, &facts);
     let bank_id = xyd_domain::InstitutionId::from_uuid(bank);

@@ -39,8 +39,18 @@ impl BankLens {
         Ok(Self { bank: id.as_uuid(), area, products })
     }
 
+    pub fn bank(&self) -> Uuid {
+        self.bank
+    }
+
+    /// An open demand the bank has not answered and may serve.
     pub async fn sees(&self, state: &AppState, d: &demand::Model) -> AppResult<bool> {
         is_opportunity(state, self.bank, &self.area, &self.products, d).await
+    }
+
+    /// Whether the bank may take up `d` (see `matching::may_serve`).
+    pub async fn may_serve(&self, conn: &impl sea_orm::ConnectionTrait, d: &demand::Model) -> AppResult<bool> {
+        super::matching::may_serve(conn, self.bank, &self.area, &self.products, d).await
     }
 }
 

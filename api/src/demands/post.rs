@@ -55,7 +55,7 @@ fn validate(state: &AppState, d: &NewDemand, now: DateTime<Utc>) -> AppResult<Da
 }
 
 pub async fn post(state: &AppState, principal: &Principal, d: NewDemand) -> AppResult<demand::Model> {
-    let subject = principal.subject()?;
+    principal.subject()?;
     let now = Utc::now();
     let expires_at = validate(state, &d, now)?;
     let sharing = (!d.share_with_responders.is_empty())
@@ -63,6 +63,7 @@ pub async fn post(state: &AppState, principal: &Principal, d: NewDemand) -> AppR
         .transpose()
         .map_err(|e| AppError::from(e).at("input.shareWithResponders"))?;
     let txn = state.db.begin_write().await?;
+    let subject = crate::subjects::claim::acting(&*txn, principal).await?;
     if !d.target_product_ids.is_empty() {
         use crate::products::entity::{Column, Entity};
         let published = Entity::find()

@@ -13,10 +13,12 @@ use super::entity::{demand, response};
 use super::repo::{self, response_status, status_of};
 use crate::auth::Principal;
 use crate::error::{AppError, AppResult};
+use super::opportunities::BankLens;
 use crate::institutions::Scope;
 use crate::state::AppState;
 
-/// Set a demand's status (and close it when final).
+/// Set a demand's status (and close it when final). Closing it ends every response that still holds it as
+/// SUPERSEDED, which ends those banks' demand-scoped consent at once; the lender's DISBURSED response stays.
 pub async fn save_status(
     conn: &impl ConnectionTrait,
     current: &demand::Model,
@@ -26,6 +28,9 @@ pub async fn save_status(
         return Ok(current.clone());
     }
     let closed = !rules::is_open(next);
+    if closed {
+        supersede_holders(conn, current.id).await?;
+    }
     demand::Entity::update_many()
         .col_expr(demand::Column::Status, Expr::value(next.as_str()))
         .col_expr(demand::Column::ClosedAt, Expr::value(closed.then(Utc::now)))
@@ -34,6 +39,21 @@ pub async fn save_status(
         .exec(conn)
         .await?;
     repo::find(conn, current.id).await
+}
+
+async fn supersede_holders(conn: &impl ConnectionTrait, demand_id: Uuid) -> AppResult<()> {
+    let now = Utc::now();
+    for r in repo::responses_of(conn, demand_id).await? {
+        if let Some(next) = rules::supersede(response_status(&r)?) {
+            response::Entity::update_many()
+                .col_expr(response::Column::Status, Expr::value(next.as_str()))
+                .col_expr(response::Column::UpdatedAt, Expr::value(now))
+                .filter(response::Column::Id.eq(r.id))
+                .exec(conn)
+                .await?;
+        }
+    }
+    Ok(())
 }
 
 /// Derive the demand's status from its responses and save it.
@@ -49,13 +69,13 @@ async fn bank_of(state: &AppState, principal: &Principal) -> AppResult<(Uuid, Re
     Ok((principal.institution()?.as_uuid(), area))
 }
 
-/// The demand's subject must lie in the bank's service area.
-async fn ensure_serves(conn: &impl ConnectionTrait, area: &RegionPrefix, d: &demand::Model) -> AppResult<()> {
-    let subject = crate::subjects::SubjectRepo::get(conn, xyd_domain::SubjectId::from_uuid(d.subject_id)).await?;
-    if area.contains(&subject.region()?) {
-        Ok(())
+/// The calling bank, when it may take up the demand (see `matching::may_serve`); FORBIDDEN otherwise.
+async fn serving_bank(state: &AppState, principal: &Principal, conn: &impl ConnectionTrait, d: &demand::Model) -> AppResult<Uuid> {
+    let lens = BankLens::of(state, principal).await?;
+    if lens.may_serve(conn, d).await? {
+        Ok(lens.bank())
     } else {
-        Err(AppError::forbidden("该需求不在本机构服务区域内"))
+        Err(AppError::forbidden("本机构不能响应该需求：需求不在服务区域内、指定了其他机构的产品，或本机构没有适合的已上架产品"))
     }
 }
 
@@ -68,12 +88,12 @@ fn ensure_open(d: &demand::Model) -> AppResult<()> {
 }
 
 pub async fn accept(state: &AppState, principal: &Principal, demand_id: Uuid) -> AppResult<response::Model> {
-    let (bank, area) = bank_of(state, principal).await?;
+    principal.require(xyd_domain::Role::Bank)?;
     let now = Utc::now();
     let txn = state.db.begin_write().await?;
     let current = repo::find_for_update(&*txn, demand_id).await?;
     ensure_open(&current)?;
-    ensure_serves(&*txn, &area, &current).await?;
+    let bank = serving_bank(state, principal, &*txn, &current).await?;
     let responses = repo::responses_of(&*txn, demand_id).await?;
     let mine = responses.iter().find(|r| r.bank_id == bank);
     rules::accept(mine.map(response_status).transpose()?)?;
@@ -119,7 +139,7 @@ pub async fn reject(
     reason: RejectReason,
     note: Option<String>,
 ) -> AppResult<response::Model> {
-    let (bank, area) = bank_of(state, principal).await?;
+    let (bank, _) = bank_of(state, principal).await?;
     let note = note.map(|n| n.trim().to_string()).filter(|n| !n.is_empty());
     if note.as_ref().is_some_and(|n| n.chars().count() > 500) {
         return Err(AppError::bad_input("note", "INVALID_NOTE", "说明不能超过500个字"));
@@ -131,8 +151,11 @@ pub async fn reject(
     let txn = state.db.begin_write().await?;
     let current = repo::find_for_update(&*txn, demand_id).await?;
     ensure_open(&current)?;
-    ensure_serves(&*txn, &area, &current).await?;
     let mine = repo::responses_of(&*txn, demand_id).await?.into_iter().find(|r| r.bank_id == bank);
+    if mine.is_none() {
+        // Declining up front counts towards UNFUNDED: only a bank that could have served it may.
+        serving_bank(state, principal, &*txn, &current).await?;
+    }
     rules::reject(mine.as_ref().map(response_status).transpose()?)?;
     let rejected = ResponseStatus::Rejected.as_str().to_string();
     let row = match mine {
@@ -210,6 +233,7 @@ pub async fn grant_credit(
     let now = Utc::now();
     let txn = state.db.begin_write().await?;
     let (found, current) = own_response(state, &*txn, principal, id).await?;
+    ensure_open(&current)?;
     rules::grant_credit(response_status(&found)?)?;
     if let Some(product) = g.product_id {
         let owned = crate::products::ProductRepo::find(&*txn, xyd_domain::ProductId::from_uuid(product)).await?;
@@ -242,6 +266,7 @@ pub async fn disburse(
     let now = Utc::now();
     let txn = state.db.begin_write().await?;
     let (found, current) = own_response(state, &*txn, principal, id).await?;
+    ensure_open(&current)?;
     rules::disburse(response_status(&found)?)?;
     if !amount.is_positive() || found.credit_amount.is_some_and(|c| amount.fen() > c) {
         return Err(AppError::bad_input("input.amount", "INVALID_AMOUNT", "放款金额须大于0且不超过授信金额"));

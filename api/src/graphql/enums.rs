@@ -37,14 +37,14 @@ mirror_enum!(GqlDataCategory as "DataCategory" <=> DataCategory {
     Registration, AdminLicensing, AdminPenalty, AbnormalOperation, SeriousDishonesty, Judicial, Honor, Commitment,
     Tax, SocialInsurance, HousingFund, Utilities, RealEstate,
 });
-mirror_enum!(GqlVerificationStatus as "VerificationStatus" <=> VerificationStatus { Pending, Verified, Rejected });
+mirror_enum!(GqlVerificationStatus as "VerificationStatus" <=> VerificationStatus { Pending, Verified, Rejected, Closed });
 mirror_enum!(GqlProductStatus as "ProductStatus" <=> ProductStatus { Draft, Published, Suspended, Archived });
 mirror_enum!(GqlRecordStatus as "RecordStatus" <=> RecordStatus { Active, Disputed, Repaired, Revoked });
 mirror_enum!(GqlObjectionOutcome as "ObjectionOutcome" <=> ObjectionOutcome { Corrected, Upheld });
 mirror_enum!(GqlDemandStatus as "DemandStatus" <=> DemandStatus {
     Open, InProgress, CreditGranted, Funded, Withdrawn, Expired, Unfunded,
 });
-mirror_enum!(GqlResponseStatus as "ResponseStatus" <=> ResponseStatus { Accepted, CreditGranted, Disbursed, Rejected });
+mirror_enum!(GqlResponseStatus as "ResponseStatus" <=> ResponseStatus { Accepted, CreditGranted, Disbursed, Rejected, Superseded });
 mirror_enum!(GqlIndicatorDimension as "IndicatorDimension" <=> IndicatorDimension { Region, Bank, Industry, Month });
 mirror_enum!(GqlRejectReason as "RejectReason" <=> RejectReason {
     InsufficientCredit, InsufficientRepaymentCapacity, OutsideProductScope, IncompleteInformation, CustomerUnreachable,

@@ -1,6 +1,7 @@
 //! Importing 信用信息 (credit) and 纳税信用 (tax) files. A row's subject is its USCC; the code's registering
-//! county must lie in the importing bureau's jurisdiction. Each batch recomputes the flags of the subjects
-//! it touched, in the same transaction.
+//! county must lie in the importing bureau's jurisdiction, and a credit record stays with the jurisdiction
+//! that first imported it. Each batch recomputes the flags of the subjects it touched (a record moved
+//! between two subjects touches both), in the same transaction.
 
 use std::marker::PhantomData;
 
@@ -20,7 +21,19 @@ pub trait SubjectData: Sized + Send + 'static {
     const COLUMNS: &'static [&'static str];
     fn parse(cells: &Cells<'_>) -> Result<Self, RowError>;
     fn uscc(&self) -> &Uscc;
-    fn upsert(txn: &DatabaseTransaction, job: Uuid, rows: Vec<Self>) -> impl Future<Output = AppResult<()>> + Send;
+    /// Write the rows the jurisdiction may write; refuse the others.
+    fn upsert(
+        txn: &DatabaseTransaction,
+        job: Uuid,
+        scope: &Scope,
+        rows: Vec<(u64, Self)>,
+    ) -> impl Future<Output = AppResult<Written>> + Send;
+}
+
+/// The outcome of writing a batch: rows refused, and the codes whose flags must be recomputed.
+pub struct Written {
+    pub refused: Vec<(u64, RowError)>,
+    pub touched: Vec<Uscc>,
 }
 
 impl SubjectData for CreditRow {
@@ -34,8 +47,8 @@ impl SubjectData for CreditRow {
         &self.uscc
     }
 
-    async fn upsert(txn: &DatabaseTransaction, job: Uuid, rows: Vec<Self>) -> AppResult<()> {
-        repo::upsert_credit(txn, job, rows).await
+    async fn upsert(txn: &DatabaseTransaction, job: Uuid, scope: &Scope, rows: Vec<(u64, Self)>) -> AppResult<Written> {
+        repo::upsert_credit(txn, job, scope, rows).await
     }
 }
 
@@ -50,8 +63,10 @@ impl SubjectData for TaxRow {
         &self.uscc
     }
 
-    async fn upsert(txn: &DatabaseTransaction, job: Uuid, rows: Vec<Self>) -> AppResult<()> {
-        repo::upsert_tax(txn, job, rows).await
+    async fn upsert(txn: &DatabaseTransaction, job: Uuid, _: &Scope, rows: Vec<(u64, Self)>) -> AppResult<Written> {
+        let touched = rows.iter().map(|(_, r)| r.uscc.clone()).collect();
+        repo::upsert_tax(txn, job, rows.into_iter().map(|(_, r)| r).collect()).await?;
+        Ok(Written { refused: Vec::new(), touched })
     }
 }
 
@@ -70,10 +85,10 @@ impl<R> SubjectDataImporter<R> {
 
 impl<R: SubjectData> Importer for SubjectDataImporter<R> {
     type Row = R;
-    type Writer = FlagPolicy;
+    type Writer = (Scope, FlagPolicy);
 
-    fn writer(&self) -> FlagPolicy {
-        self.policy
+    fn writer(&self) -> Self::Writer {
+        (self.scope.clone(), self.policy)
     }
 
     fn required_columns(&self) -> &'static [&'static str] {
@@ -93,11 +108,16 @@ impl<R: SubjectData> Importer for SubjectDataImporter<R> {
         Ok(row)
     }
 
-    async fn write(policy: &FlagPolicy, txn: &DatabaseTransaction, job: Uuid, rows: Vec<R>) -> AppResult<()> {
-        let mut codes: Vec<Uscc> = rows.iter().map(|r| r.uscc().clone()).collect();
-        codes.sort();
-        codes.dedup();
-        R::upsert(txn, job, rows).await?;
-        repo::recompute_flags(txn, &codes.iter().collect::<Vec<_>>(), *policy).await
+    async fn write(
+        (scope, policy): &Self::Writer,
+        txn: &DatabaseTransaction,
+        job: Uuid,
+        rows: Vec<(u64, R)>,
+    ) -> AppResult<Vec<(u64, RowError)>> {
+        let Written { refused, mut touched } = R::upsert(txn, job, scope, rows).await?;
+        touched.sort();
+        touched.dedup();
+        repo::recompute_flags(txn, &touched.iter().collect::<Vec<_>>(), *policy).await?;
+        Ok(refused)
     }
 }

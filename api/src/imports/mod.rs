@@ -16,6 +16,7 @@ use credit::SubjectDataImporter;
 use uuid::Uuid;
 use xyd_domain::credit::{CreditRow, TaxRow};
 
+pub use credit::Written;
 pub use graphql::{ImportMutation, ImportQuery};
 use job::{Counts, ImportKind};
 pub use registry::RegistryImporter;
@@ -36,7 +37,10 @@ pub async fn run_kind(
 ) -> AppResult<Counts> {
     let policy = state.config.credit.flag_policy();
     match kind {
-        ImportKind::Registry => runner::run(&state.db, job, source, RegistryImporter::new(scope), options).await,
+        ImportKind::Registry => {
+            let importer = RegistryImporter::new(scope, state.cipher.clone());
+            runner::run(&state.db, job, source, importer, options).await
+        }
         ImportKind::Credit => {
             let importer = SubjectDataImporter::<CreditRow>::new(scope, policy);
             runner::run(&state.db, job, source, importer, options).await

@@ -4,14 +4,16 @@ use std::collections::{BTreeSet, HashMap};
 use std::hash::{Hash, Hasher};
 use std::sync::Mutex;
 
-use chrono::NaiveDate;
+use chrono::{NaiveDate, Utc};
 
 use sea_orm::DatabaseTransaction;
 use uuid::Uuid;
+use xyd_domain::demand::local_date;
 use xyd_domain::registry::{REQUIRED_COLUMNS, SNAPSHOT_COLUMN};
 use xyd_domain::{RegistryRow, RowError, Uscc};
 
 use super::runner::{Cells, Importer};
+use crate::crypto::FieldCipher;
 use crate::error::AppResult;
 use crate::institutions::Scope;
 use crate::subjects::registry;
@@ -28,24 +30,34 @@ const COLUMNS: [&str; 6] = [
 /// Validates registry rows against the importer's jurisdiction and the rows seen before in the file.
 pub struct RegistryImporter {
     scope: Scope,
+    cipher: FieldCipher,
+    /// Today in Asia/Shanghai: no snapshot may be dated later.
+    today: NaiveDate,
     /// (USCC, snapshot day) packed into one number → (32-bit hash of the name, first line): 24 bytes a
     /// row, so a million-row snapshot costs about 50 MB of table.
     seen: HashMap<u128, (u32, u32)>,
 }
 
 impl RegistryImporter {
-    pub fn new(scope: Scope) -> Self {
-        Self { scope, seen: HashMap::new() }
+    pub fn new(scope: Scope, cipher: FieldCipher) -> Self {
+        Self { scope, cipher, today: local_date(Utc::now()), seen: HashMap::new() }
     }
+}
+
+/// What writing needs: the jurisdiction (for cross-region codes), the data key (for ID-number hashes), and
+/// the snapshot dates written, whose summary counts are refreshed when the job ends.
+pub struct RegistryWriter {
+    scope: Scope,
+    cipher: FieldCipher,
+    dates: Mutex<BTreeSet<NaiveDate>>,
 }
 
 impl Importer for RegistryImporter {
     type Row = RegistryRow;
-    /// The snapshot dates written, whose summary counts are refreshed when the job ends.
-    type Writer = Mutex<BTreeSet<NaiveDate>>;
+    type Writer = RegistryWriter;
 
     fn writer(&self) -> Self::Writer {
-        Mutex::default()
+        RegistryWriter { scope: self.scope.clone(), cipher: self.cipher.clone(), dates: Mutex::default() }
     }
 
     fn required_columns(&self) -> &'static [&'static str] {
@@ -53,7 +65,7 @@ impl Importer for RegistryImporter {
     }
 
     fn check(&mut self, line: u64, cells: &Cells<'_>) -> Result<RegistryRow, RowError> {
-        let row = RegistryRow::parse(|c| cells.get(c))?;
+        let row = RegistryRow::parse(|c| cells.get(c), self.today)?;
         if !self.scope.contains(&row.region) {
             return Err(RowError::new("OUT_OF_JURISDICTION", format!("地区 {} 不在本部门辖区内", row.region)));
         }
@@ -72,20 +84,33 @@ impl Importer for RegistryImporter {
         }
     }
 
+    /// A code that stands in another jurisdiction's latest snapshot is refused as a 重错码 (`CROSS_REGION_USCC`).
     async fn write(
-        dates: &Self::Writer,
+        writer: &Self::Writer,
         txn: &DatabaseTransaction,
         job: Uuid,
-        rows: Vec<RegistryRow>,
-    ) -> AppResult<()> {
-        if let Ok(mut dates) = dates.lock() {
-            dates.extend(rows.iter().map(|r| r.snapshot_date));
+        rows: Vec<(u64, RegistryRow)>,
+    ) -> AppResult<Vec<(u64, RowError)>> {
+        let keys: Vec<(&str, &xyd_domain::RegionCode)> = rows.iter().map(|(_, r)| (r.uscc.as_str(), &r.region)).collect();
+        let elsewhere = registry::standing_elsewhere(txn, &writer.scope, &keys).await?;
+        let (refused, accepted): (Vec<_>, Vec<_>) =
+            rows.into_iter().partition(|(_, r)| elsewhere.contains(r.uscc.as_str()));
+        let accepted: Vec<RegistryRow> = accepted.into_iter().map(|(_, r)| r).collect();
+        if let Ok(mut dates) = writer.dates.lock() {
+            dates.extend(accepted.iter().map(|r| r.snapshot_date));
         }
-        registry::upsert(txn, job, rows).await
+        registry::upsert(txn, job, accepted, &writer.cipher).await?;
+        Ok(refused
+            .into_iter()
+            .map(|(line, r)| {
+                let message = format!("重错码：统一社会信用代码 {} 已在其他辖区的最新存续主体名录中", r.uscc);
+                (line, RowError::new("CROSS_REGION_USCC", message))
+            })
+            .collect())
     }
 
-    async fn finish(dates: &Self::Writer, txn: &DatabaseTransaction) -> AppResult<()> {
-        let dates = dates.lock().map(|d| d.clone()).unwrap_or_default();
+    async fn finish(writer: &Self::Writer, txn: &DatabaseTransaction) -> AppResult<()> {
+        let dates = writer.dates.lock().map(|d| d.clone()).unwrap_or_default();
         crate::indicators::refresh_registry_counts(txn, &dates).await
     }
 }

@@ -5,8 +5,8 @@
 
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read, Write};
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 
 use sea_orm::DatabaseTransaction;
 use tokio::sync::mpsc;
@@ -43,13 +43,15 @@ pub trait Importer: Send + 'static {
     /// Validate one row; `line` is its line in the file (the header is line 1).
     fn check(&mut self, line: u64, cells: &Cells<'_>) -> Result<Self::Row, RowError>;
 
-    /// Write accepted rows within the batch's transaction.
+    /// Write accepted rows (with their lines) within the batch's transaction. Rows that only the database can
+    /// judge (who owns a record, which jurisdictions hold a code) are refused here instead: they are returned
+    /// with their reasons and must not have been written.
     fn write(
         writer: &Self::Writer,
         txn: &DatabaseTransaction,
         job: Uuid,
-        rows: Vec<Self::Row>,
-    ) -> impl std::future::Future<Output = AppResult<()>> + Send;
+        rows: Vec<(u64, Self::Row)>,
+    ) -> impl std::future::Future<Output = AppResult<Vec<(u64, RowError)>>> + Send;
 
     /// Work after the last batch, in the transaction that closes the job (whether it succeeded or not).
     fn finish(
@@ -72,8 +74,28 @@ pub struct RunOptions {
     pub progress: Option<Arc<AtomicU64>>,
 }
 
+/// Where every rejected row is reported, shared by the reader (invalid rows) and the writer (rows the
+/// database refused).
+type Report = Arc<Mutex<Box<dyn Write + Send>>>;
+
+fn report_line(report: Option<&Report>, line: u64, err: &RowError) {
+    if let Some(Ok(mut r)) = report.map(|r| r.lock()) {
+        let _ = writeln!(r, "{line},{},{}", err.code, csv_cell(&err.message));
+    }
+}
+
+/// Count a rejection, and its code family (invalid codes, 重错码).
+fn tally(counts: &mut Counts, code: &str) {
+    counts.rejected += 1;
+    match code {
+        "INVALID_USCC" => counts.invalid_codes += 1,
+        "DUPLICATE_USCC" | "CROSS_REGION_USCC" => counts.duplicate_codes += 1,
+        _ => {}
+    }
+}
+
 struct Batch<R> {
-    rows: Vec<R>,
+    rows: Vec<(u64, R)>,
     rejected: Vec<RejectedRow>,
     counts: Counts,
 }
@@ -111,22 +133,32 @@ async fn write_batches<I: Importer>(
     let (tx, mut rx) = mpsc::channel::<Message<I::Row>>(2);
     let batch_rows = options.batch_rows.max(1);
     let keep_errors = options.keep_errors;
+    let report: Option<Report> = options.report.map(|r| Arc::new(Mutex::new(r)));
+    let reader_report = report.clone();
     let reader =
-        tokio::task::spawn_blocking(move || read(source, importer, batch_rows, options.report, options.progress, &tx));
+        tokio::task::spawn_blocking(move || read(source, importer, batch_rows, reader_report, options.progress, &tx));
     let mut totals = Counts::default();
     let mut kept = 0usize;
     while let Some(message) = rx.recv().await {
-        let batch = message?;
+        let mut batch = message?;
         let keep = keep_errors.saturating_sub(kept);
         let written = async {
             let txn = db.begin_write().await?;
-            I::write(writer, &txn, job_id, batch.rows).await?;
+            let refused = I::write(writer, &txn, job_id, batch.rows).await?;
+            for (line, err) in refused {
+                batch.counts.accepted -= 1;
+                tally(&mut batch.counts, err.code);
+                report_line(report.as_ref(), line, &err);
+                batch.rejected.push(RejectedRow { line, code: err.code, message: err.message });
+            }
+            batch.rejected.sort_by_key(|r| r.line);
             job::record_batch(&*txn, job_id, batch.counts, &batch.rejected, keep).await?;
             txn.commit().await?;
             Ok::<(), AppError>(())
         }
         .await;
-        if written.is_err() {
+        if let Err(e) = written {
+            tracing::warn!(error = %e.message(), job = %job_id, "import batch failed");
             // Dropping the receiver stops the reader at its next batch.
             return Err("写入数据库失败，导入已中止；已写入的批次保留，重新导入即可补齐".to_string());
         }
@@ -150,7 +182,7 @@ fn read<I: Importer>(
     source: impl Read,
     mut importer: I,
     batch_rows: usize,
-    mut report: Option<Box<dyn Write + Send>>,
+    report: Option<Report>,
     progress: Option<Arc<AtomicU64>>,
     tx: &mpsc::Sender<Message<I::Row>>,
 ) {
@@ -173,7 +205,7 @@ fn read<I: Importer>(
         let _ = tx.blocking_send(Err(format!("表头缺少必需列：{}", missing.join(", "))));
         return;
     }
-    if let Some(r) = report.as_mut() {
+    if let Some(Ok(mut r)) = report.as_ref().map(|r| r.lock()) {
         let _ = writeln!(r, "line,code,message");
     }
 
@@ -200,18 +232,11 @@ fn read<I: Importer>(
         match outcome {
             Ok(row) => {
                 batch.counts.accepted += 1;
-                batch.rows.push(row);
+                batch.rows.push((line, row));
             }
             Err(err) => {
-                batch.counts.rejected += 1;
-                match err.code {
-                    "INVALID_USCC" => batch.counts.invalid_codes += 1,
-                    "DUPLICATE_USCC" => batch.counts.duplicate_codes += 1,
-                    _ => {}
-                }
-                if let Some(r) = report.as_mut() {
-                    let _ = writeln!(r, "{line},{},{}", err.code, csv_cell(&err.message));
-                }
+                tally(&mut batch.counts, err.code);
+                report_line(report.as_ref(), line, &err);
                 batch.rejected.push(RejectedRow { line, code: err.code, message: err.message });
             }
         }
@@ -234,7 +259,7 @@ fn read<I: Importer>(
     if batch.counts.total > 0 {
         let _ = tx.blocking_send(Ok(batch));
     }
-    if let Some(r) = report.as_mut() {
+    if let Some(Ok(mut r)) = report.as_ref().map(|r| r.lock()) {
         let _ = r.flush();
     }
 }

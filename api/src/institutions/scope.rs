@@ -45,6 +45,32 @@ impl Scope {
         }
     }
 
+    /// Whether the scope contains the jurisdiction `owner` (a region prefix).
+    pub fn covers_jurisdiction(&self, owner: &str) -> bool {
+        match self {
+            Scope::All => true,
+            Scope::Within(prefix) => !owner.is_empty() && owner.starts_with(prefix.as_str()),
+        }
+    }
+
+    /// The jurisdiction that owns a record about `uscc` written in this scope: the bureau's own; for the
+    /// platform operator (the CLI), the code's registering county, as if its bureau had imported it.
+    pub fn jurisdiction_of(&self, uscc: &xyd_domain::Uscc) -> String {
+        match self {
+            Scope::All => uscc.county_code().to_string(),
+            Scope::Within(prefix) => prefix.as_str().to_string(),
+        }
+    }
+
+    /// FORBIDDEN unless the record owned by jurisdiction `owner` is inside the scope.
+    pub fn ensure_jurisdiction(&self, owner: &str) -> AppResult<()> {
+        if self.covers_jurisdiction(owner) {
+            Ok(())
+        } else {
+            Err(AppError::forbidden("该信用信息由其他辖区归集，本部门无权处理"))
+        }
+    }
+
     /// FORBIDDEN unless `region` is inside the scope.
     pub fn ensure(&self, region: &RegionCode) -> AppResult<()> {
         if self.contains(region) { Ok(()) } else { Err(AppError::forbidden("该主体不在本部门辖区内")) }

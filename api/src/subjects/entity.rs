@@ -7,7 +7,7 @@ use sea_orm::entity::prelude::*;
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: Uuid,
-    #[sea_orm(unique)]
+    /// Not unique: unverified registrations of one code may wait side by side; at most one is VERIFIED.
     pub uscc: String,
     pub name: String,
     pub kind: String,

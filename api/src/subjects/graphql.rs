@@ -3,7 +3,7 @@
 use async_graphql::{Context, ID, Object};
 use xyd_domain::{Role, SubjectId};
 
-use super::register::{self, RegisterSubjectInput, Registration};
+use super::register::{self, Correction, RegisterSubjectInput, Registration, ResubmitVerificationInput};
 use super::{Subject, SubjectRepo, SubjectView, verify};
 use crate::auth::Principal;
 use crate::auth::principal::require_principal;
@@ -64,6 +64,16 @@ impl SubjectMutation {
     ) -> AppResult<crate::auth::AuthPayload> {
         let registration = Registration::parse(input)?;
         Ok(register::register(ctx.data_unchecked::<AppState>(), registration).await?.into())
+    }
+
+    /// Correct a rejected (or pending) registration and ask for review again (the subject's own user). Verified
+    /// at once when the registry confirms name, legal representative and ID number.
+    async fn resubmit_verification(&self, ctx: &Context<'_>, input: ResubmitVerificationInput) -> AppResult<Subject> {
+        let principal = require_principal(ctx)?;
+        let state = ctx.data_unchecked::<AppState>();
+        let correction = Correction::parse(input)?;
+        let subject = register::resubmit(state, principal, correction).await?;
+        Subject::new(subject, SubjectView::Owner, &state.cipher)
     }
 
     /// Verify a subject after review (admin, or a bureau of its jurisdiction).

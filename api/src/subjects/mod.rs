@@ -1,6 +1,7 @@
 //! Market subjects (市场主体): self-registration, 实名认证 against the registry or by review, who sees what,
 //! and the registry snapshots (存续主体名录) that registration is matched against.
 
+pub mod claim;
 pub mod entity;
 mod graphql;
 pub mod register;
@@ -11,5 +12,6 @@ mod verify;
 mod view;
 
 pub use graphql::{SubjectMutation, SubjectQuery};
+pub use claim::ensure_verified;
 pub use repo::SubjectRepo;
 pub use view::{Subject, SubjectView};

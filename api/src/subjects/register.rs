@@ -1,16 +1,19 @@
-//! Use case: a market subject registers itself with its first ENTERPRISE user, and is verified at once
-//! when the registry confirms name and legal representative.
+//! Use cases: a market subject registers itself with its first ENTERPRISE user, and is verified at once
+//! when the registry confirms name, legal representative and the representative's ID number; a rejected
+//! registration is corrected and resubmitted.
 
 use async_graphql::InputObject;
 use chrono::{NaiveDate, Utc};
-use sea_orm::Set;
+use sea_orm::{ActiveModelTrait, Set};
 use xyd_domain::person::{parse_person_name, parse_phone, parse_subject_name};
-use xyd_domain::registry::{RegistryFacts, RegistryMatch, match_registry};
+use xyd_domain::registry::Claim;
 use xyd_domain::{
     Email, IdNumber, IndustryCode, Password, RegionCode, Role, SubjectId, SubjectKind, Uscc, VerificationStatus,
 };
 
-use super::{SubjectRepo, entity, registry};
+use super::claim::{self, ClaimInput};
+use super::{SubjectRepo, entity};
+use crate::auth::Principal;
 use crate::auth::password;
 use crate::auth::sessions::{Session, start_session};
 use crate::auth::user::UserRepo;
@@ -87,26 +90,24 @@ impl Registration {
     }
 }
 
-/// Register and sign in. Duplicate USCC or email is CONFLICT; a cancelled or revoked subject is refused.
+/// Register and sign in. A code that already has a verified owner, or an email in use, is CONFLICT; a
+/// cancelled or revoked subject is refused. A registration verified at once closes the code's unverified
+/// claims (see `claim`).
 pub async fn register(state: &AppState, r: Registration) -> AppResult<Session> {
     let hash = password::hash(&r.password).await?;
     let sealed_id = r.legal_rep_id.as_ref().map(|id| state.cipher.encrypt(id.expose())).transpose()?;
+    let id_hash = r.legal_rep_id.as_ref().map(|id| state.cipher.keyed_hash(id.expose()));
     let now = Utc::now();
     let txn = state.db.begin_write().await?;
 
-    let entry = registry::latest(&*txn, &r.uscc).await?;
-    let facts = match &entry {
-        Some(e) => Some(RegistryFacts {
-            name: &e.name,
-            legal_rep_name: e.legal_rep_name.as_deref(),
-            status: registry::status_of(e)?,
-        }),
-        None => None,
+    let others = claim::lock_code(&*txn, r.uscc.as_str()).await?;
+    let input = ClaimInput {
+        uscc: &r.uscc,
+        region: &r.region,
+        claim: Claim { name: &r.name, legal_rep_name: &r.legal_rep_name, legal_rep_id_hash: id_hash.as_deref() },
+        itself: None,
     };
-    let (status, note, method, verified_at) = match match_registry(facts, &r.name, &r.legal_rep_name)? {
-        RegistryMatch::Verified => (VerificationStatus::Verified, None, Some("REGISTRY_MATCH".to_string()), Some(now)),
-        RegistryMatch::Review(reason) => (VerificationStatus::Pending, Some(reason.message().to_string()), None, None),
-    };
+    let judgement = claim::judge(&*txn, &input, &others).await?;
 
     let subject_id = SubjectId::new();
     SubjectRepo::insert(
@@ -123,20 +124,102 @@ pub async fn register(state: &AppState, r: Registration) -> AppResult<Session> {
             phone: Set(r.phone),
             established_on: Set(r.established_on),
             registered_at: Set(now),
-            verification_status: Set(status.as_str().to_string()),
-            verification_note: Set(note),
-            verified_at: Set(verified_at),
+            verification_status: Set(judgement.status.as_str().to_string()),
+            verification_note: Set(judgement.note),
+            verified_at: Set(judgement.verified_at),
             verified_by: Set(None),
-            verification_method: Set(method),
+            verification_method: Set(judgement.method.map(str::to_string)),
             restricted: Set(false),
             trusted: Set(false),
             version: Set(0),
         },
     )
     .await?;
+    if judgement.status == VerificationStatus::Verified {
+        claim::close_others(&*txn, r.uscc.as_str(), subject_id.as_uuid()).await?;
+    } else {
+        claim::mark_competing(&*txn, &others).await?;
+    }
     crate::credit::repo::recompute_flags(&*txn, &[&r.uscc], state.config.credit.flag_policy()).await?;
     let user = UserRepo::insert(&*txn, &r.email, hash, Role::Enterprise, None, Some(subject_id)).await?;
     let session = start_session(state, &*txn, user, uuid::Uuid::now_v7()).await?;
     txn.commit().await?;
     Ok(session)
+}
+
+#[derive(InputObject)]
+pub struct ResubmitVerificationInput {
+    pub name: String,
+    pub region_code: String,
+    pub legal_rep_name: String,
+    pub legal_rep_id_number: String,
+}
+
+/// A corrected claim, validated.
+pub struct Correction {
+    name: String,
+    region: RegionCode,
+    legal_rep_name: String,
+    legal_rep_id: IdNumber,
+}
+
+impl Correction {
+    pub fn parse(input: ResubmitVerificationInput) -> AppResult<Self> {
+        Ok(Self {
+            name: at(parse_subject_name(&input.name, "name"), "input.name")?,
+            region: at(RegionCode::parse(&input.region_code), "input.regionCode")?,
+            legal_rep_name: at(parse_person_name(&input.legal_rep_name, "legalRepName"), "input.legalRepName")?,
+            legal_rep_id: at(IdNumber::parse(&input.legal_rep_id_number), "input.legalRepIdNumber")?,
+        })
+    }
+}
+
+/// The subject's own user corrects a rejected (or still pending) registration and asks for review again:
+/// judged like a new registration — verified at once when the register confirms it, else back in the queue.
+pub async fn resubmit(state: &AppState, principal: &Principal, c: Correction) -> AppResult<entity::Model> {
+    let id = principal.subject()?;
+    let sealed_id = state.cipher.encrypt(c.legal_rep_id.expose())?;
+    let id_hash = state.cipher.keyed_hash(c.legal_rep_id.expose());
+    let txn = state.db.begin_write().await?;
+    let subject = SubjectRepo::get(&*txn, id).await?;
+    let others = claim::lock_code(&*txn, &subject.uscc).await?;
+    let subject = others.iter().find(|o| o.id == subject.id).cloned().unwrap_or(subject);
+    let status = VerificationStatus::parse(&subject.verification_status)
+        .map_err(|e| AppError::internal("verification status", e))?;
+    match status {
+        VerificationStatus::Verified => {
+            return Err(AppError::invalid_state("ALREADY_VERIFIED", "该主体已通过实名认证"));
+        }
+        VerificationStatus::Closed => claim::ensure_verified(&subject)?,
+        VerificationStatus::Pending | VerificationStatus::Rejected => {}
+    }
+    let uscc = Uscc::parse(&subject.uscc).map_err(|e| AppError::internal("subject uscc", e))?;
+    let input = ClaimInput {
+        uscc: &uscc,
+        region: &c.region,
+        claim: Claim { name: &c.name, legal_rep_name: &c.legal_rep_name, legal_rep_id_hash: Some(&id_hash) },
+        itself: Some(subject.id),
+    };
+    let judgement = claim::judge(&*txn, &input, &others).await?;
+    let updated = entity::ActiveModel {
+        id: Set(subject.id),
+        name: Set(c.name),
+        region_code: Set(c.region.as_str().to_string()),
+        legal_rep_name: Set(c.legal_rep_name),
+        legal_rep_id_cipher: Set(Some(sealed_id)),
+        verification_status: Set(judgement.status.as_str().to_string()),
+        verification_note: Set(judgement.note),
+        verified_at: Set(judgement.verified_at),
+        verified_by: Set(None),
+        verification_method: Set(judgement.method.map(str::to_string)),
+        version: Set(subject.version + 1),
+        ..Default::default()
+    }
+    .update(&*txn)
+    .await?;
+    if judgement.status == VerificationStatus::Verified {
+        claim::close_others(&*txn, &subject.uscc, subject.id).await?;
+    }
+    txn.commit().await?;
+    Ok(updated)
 }

@@ -34,7 +34,7 @@ impl SubjectRepo {
         Self::find(conn, id).await?.ok_or_else(|| AppError::not_found("市场主体不存在"))
     }
 
-    /// Insert; a registered USCC is CONFLICT.
+    /// Insert; a second verified owner of a code is CONFLICT (the partial unique index).
     pub async fn insert(conn: &impl ConnectionTrait, row: entity::ActiveModel) -> AppResult<entity::Model> {
         row.insert(conn).await.map_err(|e| {
             if is_unique_violation(&e) {

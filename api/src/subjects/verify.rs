@@ -5,7 +5,7 @@ use chrono::Utc;
 use xyd_domain::{SubjectId, VerificationStatus};
 
 use super::repo::VerificationChange;
-use super::{SubjectRepo, entity};
+use super::{SubjectRepo, claim, entity};
 use crate::auth::Principal;
 use crate::error::{AppError, AppResult};
 use crate::institutions::Scope;
@@ -19,7 +19,8 @@ async fn load_in_scope(state: &AppState, principal: &Principal, id: SubjectId) -
     Ok((scope, subject))
 }
 
-/// Mark a subject verified after manual review.
+/// Mark a subject verified after manual review, closing the code's other unverified registrations. A code
+/// has at most one verified owner: verifying a second is CONFLICT, a closed registration INVALID_STATE.
 pub async fn verify(state: &AppState, principal: &Principal, id: SubjectId) -> AppResult<entity::Model> {
     let (_, subject) = load_in_scope(state, principal, id).await?;
     if subject.verification_status == VerificationStatus::Verified.as_str() {
@@ -50,10 +51,23 @@ async fn decide(
     note: Option<&str>,
 ) -> AppResult<entity::Model> {
     let id = SubjectId::from_uuid(subject.id);
-    let at = (status == VerificationStatus::Verified).then(Utc::now);
+    let verified = status == VerificationStatus::Verified;
+    let at = verified.then(Utc::now);
     let change = VerificationChange { status, note, method: Some("MANUAL"), by: Some(principal.user_id), at };
     let txn = state.db.begin_write().await?;
-    SubjectRepo::set_verification(&*txn, id, subject.version, change).await?;
+    // Claims of one code are decided one after another: a concurrent decision is seen here, not overwritten.
+    let claims = claim::lock_code(&*txn, &subject.uscc).await?;
+    let current = claims.iter().find(|c| c.id == subject.id).unwrap_or(subject);
+    if current.verification_status == VerificationStatus::Closed.as_str() {
+        claim::ensure_verified(current)?;
+    }
+    if verified && claims.iter().any(|c| c.verification_status == VerificationStatus::Verified.as_str()) {
+        return Err(AppError::conflict("USCC_REGISTERED", "该统一社会信用代码已由通过实名认证的主体注册"));
+    }
+    SubjectRepo::set_verification(&*txn, id, current.version, change).await?;
+    if verified {
+        claim::close_others(&*txn, &subject.uscc, subject.id).await?;
+    }
     let updated = SubjectRepo::get(&*txn, id).await?;
     txn.commit().await?;
     Ok(updated)

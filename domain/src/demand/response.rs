@@ -26,6 +26,7 @@ fn illegal(message: impl Into<String>) -> DomainError {
 fn final_state(current: ResponseStatus, action: &str) -> DomainError {
     match current {
         ResponseStatus::Rejected => illegal(format!("已拒绝该需求，不能再{action}")),
+        ResponseStatus::Superseded => illegal(format!("该融资需求已结束，不能再{action}")),
         _ => illegal(format!("已放款，业务已办结，不能再{action}")),
     }
 }
@@ -48,6 +49,7 @@ pub fn reject(current: Option<ResponseStatus>) -> Result<ResponseStatus, DomainE
         None | Some(ResponseStatus::Accepted | ResponseStatus::CreditGranted) => Ok(ResponseStatus::Rejected),
         Some(ResponseStatus::Rejected) => Err(illegal("已拒绝该需求，不能重复拒绝")),
         Some(ResponseStatus::Disbursed) => Err(illegal("已放款，不能再拒绝")),
+        Some(ResponseStatus::Superseded) => Err(final_state(ResponseStatus::Superseded, "拒绝")),
     }
 }
 
@@ -66,8 +68,14 @@ pub fn disburse(current: ResponseStatus) -> Result<ResponseStatus, DomainError> 
         ResponseStatus::CreditGranted => Ok(ResponseStatus::Disbursed),
         ResponseStatus::Accepted => Err(illegal("须先授信才能放款")),
         ResponseStatus::Disbursed => Err(illegal("已放款，不能重复放款")),
-        ResponseStatus::Rejected => Err(final_state(ResponseStatus::Rejected, "放款")),
+        done @ (ResponseStatus::Rejected | ResponseStatus::Superseded) => Err(final_state(done, "放款")),
     }
+}
+
+/// 终止: when a demand closes, every response that still holds it ends as SUPERSEDED, except the lender's
+/// (DISBURSED, already final). `None` means the response stays as it is.
+pub fn supersede(current: ResponseStatus) -> Option<ResponseStatus> {
+    holds(current).then_some(ResponseStatus::Superseded)
 }
 
 /// Whether a bank whose response is `status` holds (占用) the demand: ACCEPTED or CREDIT_GRANTED.
@@ -164,6 +172,17 @@ mod tests {
         let granted = grant_credit(accepted).unwrap();
         assert_eq!(granted, CreditGranted);
         assert_eq!(disburse(granted).unwrap(), Disbursed);
+    }
+
+    #[test]
+    fn a_closing_demand_supersedes_only_the_responses_that_hold_it() {
+        assert_eq!(supersede(Accepted), Some(ResponseStatus::Superseded));
+        assert_eq!(supersede(CreditGranted), Some(ResponseStatus::Superseded));
+        assert_eq!(supersede(Disbursed), None);
+        assert_eq!(supersede(Rejected), None);
+        let superseded = ResponseStatus::Superseded;
+        assert!(grant_credit(superseded).is_err() && disburse(superseded).is_err() && reject(Some(superseded)).is_err());
+        assert!(!holds(superseded));
     }
 
     #[test]
