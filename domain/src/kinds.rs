@@ -383,7 +383,7 @@ mod tests {
         );
         assert_eq!(
             names(&ResponseStatus::ALL.iter().map(|v| v.as_str()).collect::<Vec<_>>()),
-            "ACCEPTED CREDIT_GRANTED DISBURSED REJECTED"
+            "ACCEPTED CREDIT_GRANTED DISBURSED REJECTED SUPERSEDED"
         );
         assert_eq!(
             names(&RejectReason::ALL.iter().map(|v| v.as_str()).collect::<Vec<_>>()),

@@ -15,7 +15,7 @@ struct World {
 async fn world(app: &TestApp) -> World {
     let (_, bureau) = app.bureau("雷州市发改局", "440882").await;
     let code = uscc(1);
-    let (owner, subject) = app.enterprise(&code, "雷州市授权测试有限公司", "张三").await;
+    let (owner, subject) = app.verified_enterprise(&bureau, &code, "雷州市授权测试有限公司", "张三").await;
     app.import(&bureau, "TAX", tax_csv(&[(&code, 2024, "B", "98765.43"), (&code, 2025, "B", "125000.50")])).await.ok();
     let credit = credit_csv(&[
         (&code, "ADMIN_PENALTY", "雷市监罚〔2025〕1号", "未按规定公示年报"),

@@ -36,7 +36,7 @@ both_backends! {
     async fn the_objection_cycle_moves_restricted_as_described(app) {
         let (_, bureau) = app.bureau("雷州市发改局", "440882").await;
         let code = uscc(1);
-        let (owner, subject) = app.enterprise(&code, "雷州市失信测试有限公司", "张三").await;
+        let (owner, subject) = app.verified_enterprise(&bureau, &code, "雷州市失信测试有限公司", "张三").await;
         assert_eq!(flags(&app, &owner, &subject).await, (false, false));
         app.import(&bureau, "CREDIT", credit_csv(&[(&code, "SERIOUS_DISHONESTY", "失信〔2025〕1号", "列入严重失信主体名单")])).await.ok();
         assert!(flags(&app, &owner, &subject).await.0, "an active serious-dishonesty record restricts");
@@ -75,7 +75,7 @@ both_backends! {
     async fn repair_lifts_the_restriction_and_hides_the_record_from_banks(app) {
         let (_, bureau) = app.bureau("雷州市发改局", "440882").await;
         let code = uscc(3);
-        let (owner, subject) = app.enterprise(&code, "雷州市修复测试有限公司", "王五").await;
+        let (owner, subject) = app.verified_enterprise(&bureau, &code, "雷州市修复测试有限公司", "王五").await;
         app.import(&bureau, "CREDIT", credit_csv(&[(&code, "SERIOUS_DISHONESTY", "失信〔2025〕3号", "列入严重失信主体名单")])).await.ok();
         let record = record_id(&app, &owner, &subject, "列入严重失信主体名单").await;
         let (_, bank) = app.bank("某银行", "4408").await;
@@ -94,7 +94,7 @@ both_backends! {
     async fn an_overdue_objection_is_visible_to_the_bureau(app) {
         let (_, bureau) = app.bureau("雷州市发改局", "440882").await;
         let code = uscc(4);
-        let (owner, subject) = app.enterprise(&code, "雷州市逾期测试有限公司", "赵六").await;
+        let (owner, subject) = app.verified_enterprise(&bureau, &code, "雷州市逾期测试有限公司", "赵六").await;
         app.import(&bureau, "CREDIT", credit_csv(&[(&code, "ADMIN_PENALTY", "罚〔2025〕4号", "行政处罚")])).await.ok();
         let record = record_id(&app, &owner, &subject, "行政处罚").await;
         let filed = app.gql(Some(&owner), FILE, json!({ "r": record })).await;
@@ -118,7 +118,7 @@ both_backends! {
     async fn tax_grade_a_makes_a_subject_trusted_and_bad_rows_are_reported(app) {
         let (_, bureau) = app.bureau("雷州市发改局", "440882").await;
         let code = uscc(5);
-        let (owner, subject) = app.enterprise(&code, "雷州市守信测试有限公司", "钱七").await;
+        let (owner, subject) = app.verified_enterprise(&bureau, &code, "雷州市守信测试有限公司", "钱七").await;
         let far = uscc_in("440825", '1', 6);
         let file = tax_csv(&[(&code, 2024, "B", "1000.00"), (&code, 2025, "A", "2000.00"), (&code, 2099, "A", "1.00"), (&far, 2025, "A", "1.00"), (&code, 2023, "E", "1.00")]);
         let r = app.import(&bureau, "TAX", file).await;

@@ -32,7 +32,7 @@ both_backends! {
         assert_eq!(posted.str_at("/data/postDemand/status"), "OPEN");
         let mut banks = Vec::new();
         for n in 0..5 {
-            banks.push(app.bank(&format!("竞争银行{n}"), "4408").await.1);
+            banks.push(app.lending_bank(&format!("竞争银行{n}"), "4408").await.1);
         }
         let app = std::sync::Arc::new(app);
         let races: Vec<_> = banks
@@ -61,8 +61,8 @@ both_backends! {
         let posted = app.gql(Some(&owner), POST_DEMAND, demand_input(&["TAX"])).await;
         posted.ok();
         let demand = posted.str_at("/data/postDemand/id").to_string();
-        let (_, lender) = app.bank("放款银行", "4408").await;
-        let (_, decliner) = app.bank("拒绝银行", "4408").await;
+        let (_, lender) = app.lending_bank("放款银行", "4408").await;
+        let (_, decliner) = app.lending_bank("拒绝银行", "4408").await;
         let (_, bystander) = app.bank("旁观银行", "4408").await;
 
         // Only accepting banks gain the shared consent.
@@ -255,7 +255,7 @@ both_backends! {
     async fn expired_demands_close_as_expired_or_unfunded(app) {
         use sea_orm::{ConnectionTrait, Statement};
         let (owner, _) = enterprise(&app).await;
-        let (_, bank) = app.bank("拒绝银行", "4408").await;
+        let (_, bank) = app.lending_bank("拒绝银行", "4408").await;
         let quiet = app.gql(Some(&owner), POST_DEMAND, demand_input(&[])).await.str_at("/data/postDemand/id").to_string();
         let declined = app.gql(Some(&owner), POST_DEMAND, demand_input(&[])).await.str_at("/data/postDemand/id").to_string();
         app.gql(Some(&bank), REJECT, json!({ "d": declined, "r": "OUTSIDE_PRODUCT_SCOPE" })).await.ok();
@@ -283,7 +283,7 @@ both_backends! {
     async fn a_restricted_subject_is_excluded_from_clean_record_products(app) {
         let (_, bureau) = app.bureau("雷州市发改局", "440882").await;
         let code = uscc(9);
-        let (owner, _) = app.enterprise(&code, "雷州市受限测试有限公司", "孙九").await;
+        let (owner, _) = app.verified_enterprise(&bureau, &code, "雷州市受限测试有限公司", "孙九").await;
         app.import(&bureau, "CREDIT", xyd_tests::fixtures::credit_csv(&[(&code, "SERIOUS_DISHONESTY", "失信〔2025〕9号", "列入严重失信主体名单")])).await.ok();
         let (_, bank) = app.bank("雷州农商银行", "4408").await;
         let clean = product(&app, &bank, "需无失信记录", |_| {}).await;

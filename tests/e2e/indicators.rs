@@ -334,6 +334,7 @@ async fn insert_objection(
         decided_at: Set(chrono::NaiveDate::from_ymd_opt(2026, 1, 5).unwrap()),
         valid_until: Set(None),
         status: Set("DISPUTED".into()),
+        jurisdiction: Set(uscc[2..8].into()),
         import_job_id: Set(None),
         created_at: Set(at(filed)),
         updated_at: Set(at(filed)),

@@ -17,3 +17,4 @@ mod products;
 mod schema;
 mod search_sync;
 mod subjects;
+mod trust;

@@ -28,7 +28,9 @@ both_backends! {
     }
 
     async fn a_duplicate_uscc_or_email_is_a_conflict(app) {
-        app.enterprise(&uscc(2), "雷州市乙有限公司", "李四").await;
+        // A code with a verified owner takes no second registration (unverified ones may wait side by side).
+        let (_, bureau) = app.bureau("雷州市发改局", "440882").await;
+        app.verified_enterprise(&bureau, &uscc(2), "雷州市乙有限公司", "李四").await;
         let r = app.gql(None, REGISTER, registration(&uscc(2), "雷州市乙有限公司", "李四", "other@ent.test")).await;
         r.expect_error("CONFLICT");
         assert_eq!(r.str_at("/errors/0/extensions/reason"), "USCC_REGISTERED");

@@ -171,6 +171,14 @@ impl TestApp {
         )
     }
 
+    /// An enterprise verified at once: `bureau` lists it in the registry (with the default ID number), then it
+    /// registers. Returns (access token, subject id).
+    pub async fn verified_enterprise(&self, bureau: &str, uscc: &str, name: &str, legal_rep: &str) -> (String, String) {
+        let listed = crate::fixtures::RegistryCsv::new().row(uscc, name, legal_rep);
+        self.import(bureau, "REGISTRY", listed.bytes()).await.ok();
+        self.enterprise(uscc, name, legal_rep).await
+    }
+
     /// Create and publish a product as `bank`; returns its id.
     pub async fn published_product(&self, bank: &str, input: Value) -> String {
         let r = self.gql(Some(bank), crate::fixtures::CREATE_PRODUCT, json!({ "i": input })).await;
@@ -178,6 +186,14 @@ impl TestApp {
         let id = r.str_at("/data/createProduct/id").to_string();
         self.gql(Some(bank), crate::fixtures::PUBLISH_PRODUCT, json!({ "id": id })).await.ok();
         id
+    }
+
+    /// A bank of `region` with a published product fit for `fixtures::demand_input`: a bank may take up a demand
+    /// only when one of its products can serve it. Returns (institution id, staff token).
+    pub async fn lending_bank(&self, name: &str, region: &str) -> (String, String) {
+        let (id, token) = self.bank(name, region).await;
+        self.published_product(&token, crate::fixtures::product_input(&format!("{name}信易贷"), "经营周转，纯信用")).await;
+        (id, token)
     }
 
     /// Wait until the outbox relay has applied every pending change to the search index.

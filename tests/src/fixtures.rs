@@ -42,7 +42,8 @@ impl Default for RegistryCsv {
 impl RegistryCsv {
     pub fn new() -> Self {
         Self {
-            text: "uscc,name,kind,region_code,industry_code,legal_rep_name,established_on,status,snapshot_date\n"
+            text: "uscc,name,kind,region_code,industry_code,legal_rep_name,legal_rep_id_number,established_on,status,\
+                   snapshot_date\n"
                 .into(),
         }
     }
@@ -53,7 +54,9 @@ impl RegistryCsv {
     }
 
     pub fn row_with(mut self, uscc: &str, name: &str, legal_rep: &str, region: &str, status: &str) -> Self {
-        self.text.push_str(&format!("{uscc},{name},企业,{region},C1391,{legal_rep},2015-06-01,{status},2026-10-31\n"));
+        self.text.push_str(&format!(
+            "{uscc},{name},企业,{region},C1391,{legal_rep},{LEGAL_REP_ID},2015-06-01,{status},2026-10-31\n"
+        ));
         self
     }
 
@@ -62,11 +65,14 @@ impl RegistryCsv {
     }
 }
 
+/// The legal representative's ID number that registry rows and registrations carry by default.
+pub const LEGAL_REP_ID: &str = "11010519491231002X";
+
 /// Variables of `registerSubject` for an enterprise of 雷州; change fields as needed.
 pub fn registration(uscc: &str, name: &str, legal_rep: &str, email: &str) -> Value {
     json!({ "i": {
         "uscc": uscc, "name": name, "kind": "ENTERPRISE", "regionCode": "440882100", "industryCode": "C1391",
-        "legalRepName": legal_rep, "legalRepIdNumber": "11010519491231002X", "establishedOn": "2015-06-01",
+        "legalRepName": legal_rep, "legalRepIdNumber": LEGAL_REP_ID, "establishedOn": "2015-06-01",
         "email": email, "password": "Owner12345", "phone": "13800138000"
     }})
 }
