@@ -167,7 +167,8 @@ pub struct Counts {
     pub rated_amount: i64,
     /// Σ amount × rate (fen × basis points) over those disbursements.
     pub rate_weight: i64,
-    /// SLA breaches whose deadline fell in the period.
+    /// SLA breaches whose deadline fell in the period. A response superseded because its demand closed
+    /// (withdrawn, expired, unfunded, or funded by another bank) before its deadline is not a breach.
     pub overdue_responses: i64,
     /// Objections open at the end of the period (or now).
     pub open_objections: i64,

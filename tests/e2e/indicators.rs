@@ -25,6 +25,9 @@
 //!   D5 S2 02-20T00:00Z 100,000.00 due 02-25T00:00Z
 //!      甲 accepts 02-21T00:00Z (24 h), credit due 03-07T00:00Z, grants 03-05 100,000.00 at 3.50% on P1,
 //!         disburses 03-31T15:59:59Z (Mar 31 23:59:59) 100,000.00, first loan.
+//!   D6 S1 2025-12-10T00:00Z 400,000.00 due 12-15T00:00Z
+//!      甲 accepts 12-11T00:00Z (24 h), credit due 03-10T00:00Z; S1 withdraws D6 on 03-05, so 甲's response ends
+//!         SUPERSEDED: its March credit deadline is no SLA breach (the only figure D6 could touch in any period).
 //! Objections: O1 S1 filed 03-05 due 03-25 open; O2 S4 filed 03-20 due 04-09 resolved 04-02;
 //!   O3 S2 filed 02-01 due 02-21 resolved 02-10.
 
@@ -126,6 +129,8 @@ async fn build(app: &TestApp) -> World {
     insert_demand(conn, s1, "2026-03-31T16:00:00Z", 30_000_000, "2026-04-03T16:00:00Z").await;
     let d5 = insert_demand(conn, s2, "2026-02-20T00:00:00Z", 10_000_000, "2026-02-25T00:00:00Z").await;
 
+    let d6 = insert_demand(conn, s1, "2025-12-10T00:00:00Z", 40_000_000, "2025-12-15T00:00:00Z").await;
+
     let loan = |granted: &str, amount: i64, rate: i32, product: Uuid, paid: &str, first: bool| Loan {
         granted: at(granted),
         amount,
@@ -171,6 +176,9 @@ async fn build(app: &TestApp) -> World {
         ),
     )
     .await;
+
+    insert_response(conn, d6, jia, "2025-12-11T00:00:00Z", true, Accepted::Yes("2026-03-10T00:00:00Z", None)).await;
+    withdraw(conn, d6, "2026-03-05T00:00:00Z").await;
 
     insert_objection(conn, s1, &code('A'), "2026-03-05T00:00:00Z", "2026-03-25T00:00:00Z", None).await;
     insert_objection(
@@ -254,6 +262,27 @@ async fn insert_demand(conn: &impl ConnectionTrait, subject: Uuid, posted: &str,
     .await
     .unwrap();
     id
+}
+
+/// The enterprise withdraws `demand` at `when`: the responses that held it end as superseded.
+async fn withdraw(conn: &impl ConnectionTrait, demand: Uuid, when: &str) {
+    demand::ActiveModel {
+        id: Set(demand),
+        status: Set("WITHDRAWN".into()),
+        closed_at: Set(Some(at(when))),
+        ..Default::default()
+    }
+    .update(conn)
+    .await
+    .unwrap();
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
+    response::Entity::update_many()
+        .col_expr(response::Column::Status, Expr::value("SUPERSEDED"))
+        .filter(response::Column::DemandId.eq(demand))
+        .filter(response::Column::Status.eq("ACCEPTED"))
+        .exec(conn)
+        .await
+        .unwrap();
 }
 
 struct Loan {

@@ -185,7 +185,12 @@ fn xlsx(report: &Report) -> Result<Vec<u8>, XlsxError> {
         ("统计地区", region),
         ("分组维度", group.to_string()),
         ("指标口径版本", DEFINITIONS_VERSION.to_string()),
-        ("说明", "比率分母为0或未知时留空；存续主体数取截止日（含）前最新一期名录".to_string()),
+        (
+            "说明",
+            "比率分母为0或未知时留空；存续主体数取截止日（含）前最新一期名录；\
+             需求在响应时限前关闭（撤回、到期、未获贷或由他行放款）而终止的响应不计为超时"
+                .to_string(),
+        ),
     ];
     notes.set_column_width(0, 14)?;
     notes.set_column_width(1, 60)?;

@@ -5,8 +5,9 @@
 use chrono::{DateTime, Duration, Utc};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
-use sea_orm::sea_query::OnConflict;
-use sea_orm::{EntityTrait, Set};
+use std::collections::HashSet;
+
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect, Set};
 use uuid::Uuid;
 use xyd_datagen::registry::{RegistryGenerator, RegistryOptions, RegistryRow};
 use xyd_domain::{RegistryStatus, VerificationStatus};
@@ -74,16 +75,28 @@ pub fn registered_from(
     }
 }
 
+/// Insert the batch's subjects whose codes are not registered yet (running it again adds nothing).
 async fn write(state: &AppState, batch: Vec<entity::ActiveModel>) -> AppResult<u64> {
     if batch.is_empty() {
         return Ok(0);
     }
     let n = batch.len() as u64;
     let txn = state.db.begin_write().await?;
-    entity::Entity::insert_many(batch)
-        .on_conflict(OnConflict::column(entity::Column::Uscc).do_nothing().to_owned())
-        .exec_without_returning(&*txn)
-        .await?;
+    let codes: Vec<String> = batch.iter().filter_map(|m| m.uscc.try_as_ref().cloned()).collect();
+    let registered: HashSet<String> = entity::Entity::find()
+        .select_only()
+        .column(entity::Column::Uscc)
+        .filter(entity::Column::Uscc.is_in(codes))
+        .into_tuple()
+        .all(&*txn)
+        .await?
+        .into_iter()
+        .collect();
+    let fresh: Vec<entity::ActiveModel> =
+        batch.into_iter().filter(|m| m.uscc.try_as_ref().is_none_or(|c| !registered.contains(c))).collect();
+    if !fresh.is_empty() {
+        entity::Entity::insert_many(fresh).exec_without_returning(&*txn).await?;
+    }
     txn.commit().await?;
     Ok(n)
 }
