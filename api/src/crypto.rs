@@ -25,7 +25,8 @@ impl FieldCipher {
         if bytes.len() != 32 {
             anyhow::bail!("the data key must be 32 bytes (64 hex digits)");
         }
-        let mac_key: [u8; 32] = Sha256::new().chain_update(b"xinyidai keyed hash v1").chain_update(&bytes).finalize().into();
+        let mac_key: [u8; 32] =
+            Sha256::new().chain_update(b"xinyidai keyed hash v1").chain_update(&bytes).finalize().into();
         Ok(Self { cipher: Aes256Gcm::new(Key::<Aes256Gcm>::from_slice(&bytes)), mac_key })
     }
 

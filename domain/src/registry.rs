@@ -333,7 +333,10 @@ mod tests {
         let name = "雷州市(某某)有限公司";
         let f = Some(facts(RegistryStatus::Active));
         for id in [None, Some("h2")] {
-            assert_eq!(match_registry(f, claim(name, "张三", id)), Ok(RegistryMatch::Review(ReviewReason::LegalRepIdMismatch)));
+            assert_eq!(
+                match_registry(f, claim(name, "张三", id)),
+                Ok(RegistryMatch::Review(ReviewReason::LegalRepIdMismatch))
+            );
         }
         let unhashed = Some(RegistryFacts { legal_rep_id_hash: None, ..facts(RegistryStatus::Active) });
         assert_eq!(
@@ -341,7 +344,10 @@ mod tests {
             Ok(RegistryMatch::Review(ReviewReason::LegalRepIdMismatch))
         );
         let crossed = Some(RegistryFacts { cross_region: true, ..facts(RegistryStatus::Active) });
-        assert_eq!(match_registry(crossed, claim(name, "张三", Some("h1"))), Ok(RegistryMatch::Review(ReviewReason::CrossRegion)));
+        assert_eq!(
+            match_registry(crossed, claim(name, "张三", Some("h1"))),
+            Ok(RegistryMatch::Review(ReviewReason::CrossRegion))
+        );
     }
 
     #[test]

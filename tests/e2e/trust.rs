@@ -6,8 +6,8 @@ use std::sync::Arc;
 
 use serde_json::{Value, json};
 use xyd_tests::fixtures::{
-    GRANT, LEGAL_REP_ID, POST_DEMAND, PROFILE, REGISTER, RegistryCsv, credit_csv, demand_input, grant,
-    registration, tax_csv, uscc, uscc_in,
+    GRANT, LEGAL_REP_ID, POST_DEMAND, PROFILE, REGISTER, RegistryCsv, credit_csv, demand_input, grant, registration,
+    tax_csv, uscc, uscc_in,
 };
 use xyd_tests::{TestApp, both_backends};
 
@@ -16,7 +16,8 @@ const GRANT_CREDIT: &str = "mutation($r: ID!) { grantCredit(responseId: $r, inpu
 const DISBURSE: &str = "mutation($r: ID!, $at: DateTime!) { recordDisbursement(responseId: $r, input: {amount: \"400000.00\", disbursedAt: $at, firstLoan: true}) { status } }";
 const WITHDRAW: &str = "mutation($id: ID!) { withdrawDemand(id: $id) { status } }";
 const RECORDS: &str = "query($id: ID!) { creditRecords(subjectId: $id) { id title status category } }";
-const FILE: &str = "mutation($r: ID!) { fileObjection(recordId: $r, reason: \"该记录有误，附说明材料\") { id record { status } } }";
+const FILE: &str =
+    "mutation($r: ID!) { fileObjection(recordId: $r, reason: \"该记录有误，附说明材料\") { id record { status } } }";
 const RESOLVE: &str = "mutation($id: ID!) { resolveObjection(id: $id, outcome: CORRECTED, note: \"已核实\") { outcome record { status } } }";
 const SUBJECT: &str = "query($id: ID!) { subject(id: $id) { verificationStatus verificationNote restricted } }";
 

@@ -192,7 +192,8 @@ impl TestApp {
     /// only when one of its products can serve it. Returns (institution id, staff token).
     pub async fn lending_bank(&self, name: &str, region: &str) -> (String, String) {
         let (id, token) = self.bank(name, region).await;
-        self.published_product(&token, crate::fixtures::product_input(&format!("{name}信易贷"), "经营周转，纯信用")).await;
+        self.published_product(&token, crate::fixtures::product_input(&format!("{name}信易贷"), "经营周转，纯信用"))
+            .await;
         (id, token)
     }
 

@@ -145,13 +145,11 @@ pub async fn active_for(
     let mut query = entity::Entity::find()
         .filter(entity::Column::SubjectId.eq(subject.as_uuid()))
         .filter(
-            sea_orm::Condition::any()
-                .add(entity::Column::GranteeId.eq(grantee.as_uuid()))
-                .add(
-                    sea_orm::Condition::all()
-                        .add(entity::Column::DemandId.in_subquery(accepted_demands(grantee)))
-                        .add(entity::Column::DemandId.in_subquery(live_demands(now))),
-                ),
+            sea_orm::Condition::any().add(entity::Column::GranteeId.eq(grantee.as_uuid())).add(
+                sea_orm::Condition::all()
+                    .add(entity::Column::DemandId.in_subquery(accepted_demands(grantee)))
+                    .add(entity::Column::DemandId.in_subquery(live_demands(now))),
+            ),
         )
         .filter(entity::Column::RevokedAt.is_null())
         .filter(entity::Column::ValidFrom.lte(now))

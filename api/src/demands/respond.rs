@@ -10,10 +10,10 @@ use xyd_domain::demand::{self as rules};
 use xyd_domain::{DemandStatus, Money, Rate, RegionPrefix, RejectReason, ResponseStatus};
 
 use super::entity::{demand, response};
+use super::opportunities::BankLens;
 use super::repo::{self, response_status, status_of};
 use crate::auth::Principal;
 use crate::error::{AppError, AppResult};
-use super::opportunities::BankLens;
 use crate::institutions::Scope;
 use crate::state::AppState;
 
@@ -70,12 +70,19 @@ async fn bank_of(state: &AppState, principal: &Principal) -> AppResult<(Uuid, Re
 }
 
 /// The calling bank, when it may take up the demand (see `matching::may_serve`); FORBIDDEN otherwise.
-async fn serving_bank(state: &AppState, principal: &Principal, conn: &impl ConnectionTrait, d: &demand::Model) -> AppResult<Uuid> {
+async fn serving_bank(
+    state: &AppState,
+    principal: &Principal,
+    conn: &impl ConnectionTrait,
+    d: &demand::Model,
+) -> AppResult<Uuid> {
     let lens = BankLens::of(state, principal).await?;
     if lens.may_serve(conn, d).await? {
         Ok(lens.bank())
     } else {
-        Err(AppError::forbidden("本机构不能响应该需求：需求不在服务区域内、指定了其他机构的产品，或本机构没有适合的已上架产品"))
+        Err(AppError::forbidden(
+            "本机构不能响应该需求：需求不在服务区域内、指定了其他机构的产品，或本机构没有适合的已上架产品",
+        ))
     }
 }
 

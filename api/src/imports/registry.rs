@@ -91,7 +91,8 @@ impl Importer for RegistryImporter {
         job: Uuid,
         rows: Vec<(u64, RegistryRow)>,
     ) -> AppResult<Vec<(u64, RowError)>> {
-        let keys: Vec<(&str, &xyd_domain::RegionCode)> = rows.iter().map(|(_, r)| (r.uscc.as_str(), &r.region)).collect();
+        let keys: Vec<(&str, &xyd_domain::RegionCode)> =
+            rows.iter().map(|(_, r)| (r.uscc.as_str(), &r.region)).collect();
         let elsewhere = registry::standing_elsewhere(txn, &writer.scope, &keys).await?;
         let (refused, accepted): (Vec<_>, Vec<_>) =
             rows.into_iter().partition(|(_, r)| elsewhere.contains(r.uscc.as_str()));

@@ -37,8 +37,7 @@ pub async fn acting(conn: &impl ConnectionTrait, principal: &Principal) -> AppRe
 /// Every claim of `uscc`, oldest first; on PostgreSQL locked until the transaction ends, so claims of one
 /// code are decided one after another.
 pub async fn lock_code(conn: &impl ConnectionTrait, uscc: &str) -> AppResult<Vec<entity::Model>> {
-    let mut query =
-        entity::Entity::find().filter(entity::Column::Uscc.eq(uscc)).order_by_asc(entity::Column::Id);
+    let mut query = entity::Entity::find().filter(entity::Column::Uscc.eq(uscc)).order_by_asc(entity::Column::Id);
     if conn.get_database_backend() == DatabaseBackend::Postgres {
         query = query.lock_exclusive();
     }

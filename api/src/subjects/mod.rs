@@ -11,7 +11,7 @@ pub mod seed;
 mod verify;
 mod view;
 
-pub use graphql::{SubjectMutation, SubjectQuery};
 pub use claim::ensure_verified;
+pub use graphql::{SubjectMutation, SubjectQuery};
 pub use repo::SubjectRepo;
 pub use view::{Subject, SubjectView};

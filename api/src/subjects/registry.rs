@@ -61,7 +61,8 @@ pub async fn facts_of<'e>(
     latest: &'e entry::Model,
 ) -> AppResult<RegistryFacts<'e>> {
     let counties = standing_counties(conn, &[uscc.as_str()]).await?;
-    let cross_region = counties.iter().any(|(code, county)| code == uscc.as_str() && county != &latest.region_code[..6]);
+    let cross_region =
+        counties.iter().any(|(code, county)| code == uscc.as_str() && county != &latest.region_code[..6]);
     Ok(RegistryFacts {
         name: &latest.name,
         legal_rep_name: latest.legal_rep_name.as_deref(),

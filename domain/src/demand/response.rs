@@ -181,7 +181,9 @@ mod tests {
         assert_eq!(supersede(Disbursed), None);
         assert_eq!(supersede(Rejected), None);
         let superseded = ResponseStatus::Superseded;
-        assert!(grant_credit(superseded).is_err() && disburse(superseded).is_err() && reject(Some(superseded)).is_err());
+        assert!(
+            grant_credit(superseded).is_err() && disburse(superseded).is_err() && reject(Some(superseded)).is_err()
+        );
         assert!(!holds(superseded));
     }
 
