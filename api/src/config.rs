@@ -1,8 +1,9 @@
 //! One typed configuration, loaded once at start-up: an optional TOML file, then environment overrides.
 //!
 //! The environment names are fixed by the design (`DATABASE_URL`, `MEILI_URL`, `MEILI_MASTER_KEY`,
-//! `XYD_BIND`, `XYD_JWT_SECRET`, `XYD_BOOTSTRAP_ADMIN_EMAIL`, `XYD_BOOTSTRAP_ADMIN_PASSWORD`); the rest
-//! use the `XYD_` prefix. Nothing else in the code reads the environment.
+//! `XYD_BIND`, `XYD_JWT_SECRET`, `XYD_BOOTSTRAP_ADMIN_EMAIL`, `XYD_BOOTSTRAP_ADMIN_PASSWORD`), and
+//! `MEILI_API_KEY` sits beside the other Meilisearch names; the rest use the `XYD_` prefix. Nothing else
+//! in the code reads the environment.
 
 use std::collections::HashMap;
 use std::fmt;
@@ -48,6 +49,8 @@ pub enum Environment {
 pub struct Config {
     pub environment: Environment,
     pub server: ServerConfig,
+    pub metrics: MetricsConfig,
+    pub graphql: GraphqlConfig,
     pub database: DatabaseConfig,
     pub search: SearchConfig,
     pub auth: AuthConfig,
@@ -172,10 +175,19 @@ impl Default for ImportsConfig {
 pub struct ServerConfig {
     /// Listen address, e.g. `127.0.0.1:8080`.
     pub bind: String,
-    /// Trust the first address of `X-Forwarded-For` as the client (only behind a proxy you control).
-    pub trust_forwarded_for: bool,
+    /// How many proxies you control stand in front of the API. With N > 0 the client is the N-th address of
+    /// `X-Forwarded-For` counted from the right (what the outermost trusted proxy saw); 0 ignores the header.
+    pub trusted_proxy_hops: usize,
     /// Seconds granted to in-flight requests on shutdown.
     pub shutdown_grace_secs: u64,
+    /// A request is answered (504) if its handler takes longer; an import answers sooner (`imports.wait_secs`).
+    pub request_timeout_secs: u64,
+    /// A connection must send its request headers within this time.
+    pub header_read_timeout_secs: u64,
+    /// A request body must arrive within this time (an upload of the largest allowed file included).
+    pub body_read_timeout_secs: u64,
+    /// Requests in flight at once per client address (IPv6 by /64); more are refused with 429.
+    pub concurrent_requests_per_ip: usize,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -191,8 +203,34 @@ pub struct DatabaseConfig {
 pub struct SearchConfig {
     pub url: String,
     pub master_key: Secret,
+    /// The key the application sends. When empty, the application finds or creates, with the master key, a
+    /// key limited to the indexes `{index_prefix}_*` and to the actions it needs, and uses that one.
+    pub api_key: Secret,
     /// Prefix of every index name, so tenants and tests never collide.
     pub index_prefix: String,
+}
+
+/// Prometheus metrics: served on their own address, which should not be reachable from outside.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct MetricsConfig {
+    /// Listen address of `/metrics` (and `/healthz`), e.g. `127.0.0.1:9090`; empty serves no metrics listener.
+    pub bind: String,
+    /// When set, the API address also serves `/metrics`, to `Authorization: Bearer <token>` only.
+    pub token: Secret,
+}
+
+impl Default for MetricsConfig {
+    fn default() -> Self {
+        Self { bind: "127.0.0.1:9090".into(), token: Secret::default() }
+    }
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct GraphqlConfig {
+    /// Answer introspection queries (`__schema`, `__type`). Default: on in development, off in production.
+    pub introspection: Option<bool>,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -207,6 +245,10 @@ pub struct AuthConfig {
     pub login_failures_per_account: u32,
     /// Login attempts allowed per client address within `login_window_secs`.
     pub login_attempts_per_ip: u32,
+    /// Anonymous registrations (each an Argon2 hash) allowed per client address within `login_window_secs`.
+    pub registrations_per_ip: u32,
+    /// Session refreshes allowed per client address within `login_window_secs`.
+    pub refreshes_per_ip: u32,
     pub login_window_secs: u64,
 }
 
@@ -226,11 +268,22 @@ pub struct LimitsConfig {
     pub upload_body_bytes: usize,
     pub query_depth: usize,
     pub query_complexity: usize,
+    /// The cost a request may have (see `graphql::cost`): a page of 100 products with their fields is about
+    /// 2,000; an indicator report about 1,500.
+    pub query_cost: u64,
 }
 
 impl Default for ServerConfig {
     fn default() -> Self {
-        Self { bind: "127.0.0.1:8080".into(), trust_forwarded_for: false, shutdown_grace_secs: 20 }
+        Self {
+            bind: "127.0.0.1:8080".into(),
+            trusted_proxy_hops: 0,
+            shutdown_grace_secs: 20,
+            request_timeout_secs: 30,
+            header_read_timeout_secs: 10,
+            body_read_timeout_secs: 300,
+            concurrent_requests_per_ip: 32,
+        }
     }
 }
 
@@ -242,7 +295,12 @@ impl Default for DatabaseConfig {
 
 impl Default for SearchConfig {
     fn default() -> Self {
-        Self { url: "http://127.0.0.1:7700".into(), master_key: Secret::default(), index_prefix: "xyd".into() }
+        Self {
+            url: "http://127.0.0.1:7700".into(),
+            master_key: Secret::default(),
+            api_key: Secret::default(),
+            index_prefix: "xyd".into(),
+        }
     }
 }
 
@@ -256,6 +314,8 @@ impl Default for AuthConfig {
             refresh_ttl_days: 30,
             login_failures_per_account: 5,
             login_attempts_per_ip: 30,
+            registrations_per_ip: 20,
+            refreshes_per_ip: 120,
             login_window_secs: 15 * 60,
         }
     }
@@ -265,9 +325,11 @@ impl Default for LimitsConfig {
     fn default() -> Self {
         Self {
             json_body_bytes: 1024 * 1024,
-            upload_body_bytes: 512 * 1024 * 1024,
+            // A 1,000,000-row registry file with every column is about 150 MB.
+            upload_body_bytes: 256 * 1024 * 1024,
             query_depth: 12,
             query_complexity: 1000,
+            query_cost: 5000,
         }
     }
 }
@@ -315,11 +377,27 @@ impl Config {
         if let Some(v) = get("MEILI_MASTER_KEY") {
             self.search.master_key = Secret::new(v);
         }
+        if let Some(v) = get("MEILI_API_KEY") {
+            self.search.api_key = Secret::new(v);
+        }
         if let Some(v) = get("XYD_INDEX_PREFIX") {
             self.search.index_prefix = v;
         }
         if let Some(v) = get("XYD_BIND") {
             self.server.bind = v;
+        }
+        if let Some(v) = get("XYD_METRICS_BIND") {
+            self.metrics.bind = v;
+        }
+        if let Some(v) = get("XYD_METRICS_TOKEN") {
+            self.metrics.token = Secret::new(v);
+        }
+        if let Some(v) = get("XYD_GRAPHQL_INTROSPECTION") {
+            self.graphql.introspection = Some(match v.as_str() {
+                "true" | "1" => true,
+                "false" | "0" => false,
+                other => bail!("XYD_GRAPHQL_INTROSPECTION must be true or false, not {other:?}"),
+            });
         }
         if let Some(v) = get("XYD_JWT_SECRET") {
             self.auth.jwt_secret = Secret::new(v);
@@ -373,6 +451,11 @@ impl Config {
 
     pub fn is_development(&self) -> bool {
         self.environment == Environment::Development
+    }
+
+    /// Whether GraphQL answers introspection: as configured, else only in development.
+    pub fn introspection_enabled(&self) -> bool {
+        self.graphql.introspection.unwrap_or(self.is_development())
     }
 }
 
@@ -457,6 +540,28 @@ mod tests {
         assert_eq!(c.search.master_key.expose(), "k");
         assert_eq!(c.server.bind, "127.0.0.1:9");
         assert_eq!(c.bootstrap.admin_email.as_deref(), Some("a@b.cn"));
+    }
+
+    #[test]
+    fn operations_settings_have_safe_defaults_and_environment_names() {
+        let mut c = Config::default();
+        assert_eq!(c.metrics.bind, "127.0.0.1:9090");
+        assert!(c.introspection_enabled(), "on in development");
+        c.environment = Environment::Production;
+        assert!(!c.introspection_enabled(), "off in production");
+        let mut c: Config = toml::from_str("environment = \"production\"\n[graphql]\nintrospection = true").unwrap();
+        assert!(c.introspection_enabled(), "unless the file turns it on");
+        c.apply_env(&env(&[
+            ("XYD_METRICS_BIND", "0.0.0.0:9100"),
+            ("XYD_METRICS_TOKEN", "scrape"),
+            ("MEILI_API_KEY", "scoped"),
+            ("XYD_GRAPHQL_INTROSPECTION", "false"),
+        ]))
+        .unwrap();
+        assert_eq!(c.metrics.bind, "0.0.0.0:9100");
+        assert_eq!(c.metrics.token.expose(), "scrape");
+        assert_eq!(c.search.api_key.expose(), "scoped");
+        assert!(!c.introspection_enabled());
     }
 
     #[test]

@@ -1,4 +1,5 @@
-//! Running the server: bind, serve with client addresses, shut down gracefully on SIGINT/SIGTERM.
+//! Running the server: bind, serve with client addresses, shut down gracefully on SIGINT/SIGTERM. The
+//! metrics are served on their own address (`metrics.bind`), which only the scraper should reach.
 
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -8,14 +9,27 @@ use tokio::net::TcpListener;
 
 use crate::state::AppState;
 
-/// Serve `state` on `listener` until `shutdown` resolves, then let in-flight requests finish.
+/// Serve `state` on `listener`, and its metrics (`http::metrics_router`) on `metrics` when given, until
+/// `shutdown` resolves, then let in-flight requests finish.
 pub async fn serve_on(
     listener: TcpListener,
+    metrics: Option<TcpListener>,
     state: AppState,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
     let grace = Duration::from_secs(state.config.server.shutdown_grace_secs);
     let (stop_relay, relay_stopped) = tokio::sync::watch::channel(false);
+    let metrics_server = metrics.map(|listener| {
+        let mut stopped = relay_stopped.clone();
+        let app = crate::http::metrics_router(state.clone());
+        tokio::spawn(async move {
+            axum::serve(listener, app)
+                .with_graceful_shutdown(async move {
+                    let _ = stopped.changed().await;
+                })
+                .await
+        })
+    });
     let relay = crate::outbox::spawn_relay(state.clone(), relay_stopped.clone());
     let expiry = crate::demands::spawn_expiry(state.clone(), relay_stopped);
     let app = crate::app(state).into_make_service_with_connect_info::<SocketAddr>();
@@ -34,6 +48,14 @@ pub async fn serve_on(
     tokio::time::timeout(grace, served).await.context("graceful shutdown timed out")?.context("server task")??;
     let _ = tokio::time::timeout(grace, relay).await;
     let _ = tokio::time::timeout(grace, expiry).await;
+    if let Some(metrics_server) = metrics_server {
+        match tokio::time::timeout(grace, metrics_server).await {
+            Ok(Ok(Ok(()))) => {}
+            Ok(Ok(Err(e))) => tracing::warn!(error = %e, "the metrics listener failed"),
+            Ok(Err(e)) => tracing::warn!(error = %e, "the metrics listener task failed"),
+            Err(_) => tracing::warn!("the metrics listener did not stop in time"),
+        }
+    }
     Ok(())
 }
 
@@ -42,7 +64,18 @@ pub async fn run(state: AppState) -> anyhow::Result<()> {
     let bind = state.config.server.bind.clone();
     let listener = TcpListener::bind(&bind).await.with_context(|| format!("cannot listen on {bind}"))?;
     tracing::info!(address = %listener.local_addr()?, "xinyidai listening");
-    serve_on(listener, state, shutdown_signal()).await
+    let metrics_bind = state.config.metrics.bind.clone();
+    let metrics = if metrics_bind.is_empty() {
+        tracing::info!("metrics.bind is empty: no metrics listener");
+        None
+    } else {
+        let metrics = TcpListener::bind(&metrics_bind)
+            .await
+            .with_context(|| format!("cannot listen on {metrics_bind} (metrics.bind, XYD_METRICS_BIND)"))?;
+        tracing::info!(address = %metrics.local_addr()?, "metrics listening");
+        Some(metrics)
+    };
+    serve_on(listener, metrics, state, shutdown_signal()).await
 }
 
 async fn shutdown_signal() {

@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use crate::auth::{bootstrap, password, rate_limit::LoginLimiter, tokens::TokenService};
+use crate::auth::{bootstrap, password, rate_limit::RateLimits, tokens::TokenService};
 use crate::config::Config;
 use crate::crypto::FieldCipher;
 use crate::db::Db;
@@ -18,7 +18,7 @@ pub struct Inner {
     pub db: Db,
     pub search: xyd_search::Search,
     pub tokens: TokenService,
-    pub login_limiter: LoginLimiter,
+    pub rate_limits: RateLimits,
     pub metrics: Metrics,
     pub cipher: FieldCipher,
     /// Wakes the outbox relay after a commit that enqueued work.
@@ -53,7 +53,10 @@ impl AppState {
     /// Assemble the state over an already migrated database.
     pub async fn new(config: Config, db: Db) -> anyhow::Result<Self> {
         let master_key = Some(config.search.master_key.expose()).filter(|k| !k.is_empty());
-        let search = xyd_search::Search::new(&config.search.url, master_key, &config.search.index_prefix)?;
+        let api_key = Some(config.search.api_key.expose()).filter(|k| !k.is_empty());
+        // With only the master key, this sets up a key scoped to the index prefix and uses that one.
+        let search =
+            xyd_search::Search::connect(&config.search.url, master_key, api_key, &config.search.index_prefix).await?;
         let decoy_hash = password::decoy_hash().await.map_err(|e| anyhow::anyhow!("decoy hash: {}", e.message()))?;
         let cipher = FieldCipher::new(&config.crypto.data_key)?;
         Ok(Self(Arc::new(Inner {
@@ -63,7 +66,7 @@ impl AppState {
             institutions: Default::default(),
             demand_posted: tokio::sync::broadcast::channel(1024).0,
             tokens: TokenService::new(&config.auth),
-            login_limiter: LoginLimiter::new(&config.auth),
+            rate_limits: RateLimits::new(&config.auth),
             metrics: Metrics::default(),
             search,
             db,

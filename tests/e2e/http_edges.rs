@@ -82,7 +82,7 @@ async fn health_readiness_and_metrics_answer() {
     let ready: serde_json::Value = app.http.get(app.url("/readyz")).send().await.unwrap().json().await.unwrap();
     assert_eq!(ready, json!({ "database": "ok", "search": "ok" }));
     app.gql(None, "{ nosuchfield }", json!({})).await;
-    let metrics = app.http.get(app.url("/metrics")).send().await.unwrap().text().await.unwrap();
+    let metrics = app.http.get(app.metrics_url("/metrics")).send().await.unwrap().text().await.unwrap();
     assert!(metrics.contains("xyd_http_requests_total{route=\"/graphql\",status=\"200\"}"), "{metrics}");
     assert!(metrics.contains("xyd_graphql_errors_total{code=\"BAD_USER_INPUT\"}"), "{metrics}");
     assert!(metrics.contains("xyd_http_request_duration_seconds_bucket"));

@@ -3,6 +3,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod abuse;
 mod auth;
 mod authz;
 mod consent;
@@ -13,8 +14,10 @@ mod http_edges;
 mod imports;
 mod indicators;
 mod institutions;
+mod operations;
 mod products;
 mod schema;
 mod search_sync;
 mod subjects;
 mod trust;
+mod websocket;

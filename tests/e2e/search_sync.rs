@@ -113,7 +113,7 @@ async fn with_meilisearch_down_writes_succeed_search_falls_back_and_the_index_co
     expected.push(before.clone());
     expected.sort();
     assert_eq!(found, expected, "the SQL fallback answers with the same hard filters");
-    let metrics = app.http.get(app.url("/metrics")).send().await.unwrap().text().await.unwrap();
+    let metrics = app.http.get(app.metrics_url("/metrics")).send().await.unwrap().text().await.unwrap();
     assert!(metrics.contains("xyd_search_fallback_total"), "{metrics}");
     let ready: Value = app.http.get(app.url("/readyz")).send().await.unwrap().json().await.unwrap();
     assert_eq!(ready["search"], "unavailable");

@@ -32,6 +32,8 @@ pub struct Tokens {
 pub struct TestApp {
     pub backend: Backend,
     pub base_url: String,
+    /// The metrics address (`metrics.bind`), serving `/metrics` apart from the API.
+    pub metrics_base_url: String,
     pub http: reqwest::Client,
     pub config: Config,
     pub state: xinyidai::AppState,
@@ -58,6 +60,9 @@ impl TestApp {
         config.search.master_key = Secret::new(MASTER_KEY);
         config.search.index_prefix = format!("t{}", uuid::Uuid::now_v7().simple());
         config.database.max_connections = 8;
+        // Tests register many subjects from one address; the abuse tests set these limits back down.
+        config.auth.registrations_per_ip = 10_000;
+        config.auth.refreshes_per_ip = 10_000;
 
         let (pg_database, sqlite_dir) = match backend {
             Backend::Postgres => match postgres::create_database().await {
@@ -83,10 +88,12 @@ impl TestApp {
         let state = xinyidai::AppState::init(config.clone()).await.expect("application state");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let addr: SocketAddr = listener.local_addr().expect("local addr");
+        let metrics_listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind metrics");
+        let metrics_addr: SocketAddr = metrics_listener.local_addr().expect("metrics local addr");
         let (tx, rx) = oneshot::channel::<()>();
         let serve_state = state.clone();
         tokio::spawn(async move {
-            let _ = xinyidai::serve::serve_on(listener, serve_state, async {
+            let _ = xinyidai::serve::serve_on(listener, Some(metrics_listener), serve_state, async {
                 let _ = rx.await;
             })
             .await;
@@ -94,6 +101,7 @@ impl TestApp {
         Some(TestApp {
             backend,
             base_url: format!("http://{addr}"),
+            metrics_base_url: format!("http://{metrics_addr}"),
             http: reqwest::Client::new(),
             config,
             state,
@@ -105,6 +113,11 @@ impl TestApp {
 
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base_url)
+    }
+
+    /// A URL on the metrics address, e.g. `metrics_url("/metrics")`.
+    pub fn metrics_url(&self, path: &str) -> String {
+        format!("{}{path}", self.metrics_base_url)
     }
 
     pub fn db(&self) -> &Db {

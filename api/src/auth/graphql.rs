@@ -49,13 +49,12 @@ pub struct AuthMutation;
 impl AuthMutation {
     async fn login(&self, ctx: &Context<'_>, input: LoginInput) -> AppResult<AuthPayload> {
         let state = ctx.data_unchecked::<AppState>();
-        let ip = ctx.data_unchecked::<ClientIp>().0;
-        Ok(sessions::login(state, ip, &input.email, &input.password).await?.into())
+        Ok(sessions::login(state, ClientIp::of(ctx)?, &input.email, &input.password).await?.into())
     }
 
     async fn refresh_session(&self, ctx: &Context<'_>, refresh_token: String) -> AppResult<AuthPayload> {
         let state = ctx.data_unchecked::<AppState>();
-        Ok(sessions::refresh(state, &refresh_token).await?.into())
+        Ok(sessions::refresh(state, ClientIp::of(ctx)?, &refresh_token).await?.into())
     }
 
     /// Revoke the caller's session (its refresh tokens). The access token lapses within minutes.

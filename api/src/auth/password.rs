@@ -6,6 +6,10 @@ use xyd_domain::Password;
 
 use crate::error::{AppError, AppResult};
 
+/// The counter of Argon2 computations (hashes and checks) in `/metrics`: what a flood of logins or
+/// registrations costs, and what rate limits must bound.
+pub const HASHES_METRIC: &str = "xyd_password_hashes_total";
+
 fn argon2() -> AppResult<Argon2<'static>> {
     // 19 MiB, 2 passes, 1 lane: OWASP's recommended Argon2id minimum.
     let params = Params::new(19 * 1024, 2, 1, None).map_err(|e| AppError::internal("argon2 params", e))?;

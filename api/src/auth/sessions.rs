@@ -30,21 +30,20 @@ const BAD_CREDENTIALS: &str = "邮箱或密码错误";
 /// Log in with email and password. Unknown email and wrong password answer identically, in the same time.
 pub async fn login(state: &AppState, ip: IpAddr, email: &str, plain: &str) -> AppResult<Session> {
     let key = email.trim().to_lowercase();
-    state.login_limiter.attempt(ip, &key)?;
+    // Counted before the hash: concurrent guesses never run more Argon2 checks than the limit.
+    let attempt = state.rate_limits.login(ip, &key)?;
     let found = match Email::parse(email) {
         Ok(email) => UserRepo::find_by_email(state.db.conn(), &email).await?,
         Err(_) => None,
     };
     let stored = found.as_ref().map_or(state.decoy_hash.as_str(), |u| u.password_hash.as_str());
+    state.metrics.incr(password::HASHES_METRIC, 1);
     let matches = password::verify(plain, stored).await?;
     let user = match found {
         Some(user) if matches => user,
-        _ => {
-            state.login_limiter.failed(&key);
-            return Err(AppError::Unauthenticated(BAD_CREDENTIALS));
-        }
+        _ => return Err(AppError::Unauthenticated(BAD_CREDENTIALS)),
     };
-    state.login_limiter.succeeded(&key);
+    attempt.succeeded();
     let txn = state.db.begin_write().await?;
     let session = start_session(state, &*txn, user, Uuid::now_v7()).await?;
     txn.commit().await?;
@@ -86,7 +85,8 @@ pub async fn start_session(
 
 /// Exchange a refresh token for a new pair. A token that was already used or revoked revokes its whole
 /// family (someone holds a stolen copy), and the revocation is committed even though the call fails.
-pub async fn refresh(state: &AppState, presented: &str) -> AppResult<Session> {
+pub async fn refresh(state: &AppState, ip: IpAddr, presented: &str) -> AppResult<Session> {
+    state.rate_limits.refresh(ip)?;
     let invalid = || AppError::Unauthenticated("会话已失效，请重新登录");
     let now = Utc::now();
     let txn = state.db.begin_write().await?;

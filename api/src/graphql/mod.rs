@@ -1,5 +1,6 @@
 //! The GraphQL schema: roots merged from each capability, scalars, enums, limits and the error policy.
 
+mod cost;
 mod enums;
 mod error_policy;
 mod scalars;

@@ -2,6 +2,7 @@
 
 use async_graphql::{MergedObject, MergedSubscription, Schema, SchemaBuilder};
 
+use super::cost::CostLimit;
 use super::error_policy::ErrorPolicy;
 use crate::auth::{AuthMutation, AuthQuery};
 use crate::config::LimitsConfig;
@@ -46,17 +47,24 @@ pub struct SubscriptionRoot(DemandSubscription);
 
 pub type AppSchema = Schema<QueryRoot, MutationRoot, SubscriptionRoot>;
 
-/// The schema with its limits; the caller adds request-independent data (application state).
-pub fn build_schema(limits: &LimitsConfig) -> SchemaBuilder<QueryRoot, MutationRoot, SubscriptionRoot> {
-    Schema::build(QueryRoot::default(), MutationRoot::default(), SubscriptionRoot::default())
+/// The schema with its limits, answering introspection (`__schema`, `__type`) only when `introspection`
+/// (`Config::introspection_enabled`); the caller adds request-independent data (application state).
+pub fn build_schema(
+    limits: &LimitsConfig,
+    introspection: bool,
+) -> SchemaBuilder<QueryRoot, MutationRoot, SubscriptionRoot> {
+    let schema = Schema::build(QueryRoot::default(), MutationRoot::default(), SubscriptionRoot::default())
         .limit_depth(limits.query_depth)
         .limit_complexity(limits.query_complexity)
         .limit_recursive_depth(32)
         .limit_directives(16)
-        .extension(ErrorPolicy)
+        .extension(CostLimit { budget: limits.query_cost })
+        .extension(ErrorPolicy);
+    // Without introspection `__schema` and `__type` resolve to null; the SDL is still printed by `sdl()`.
+    if introspection { schema } else { schema.disable_introspection() }
 }
 
 /// The SDL, as printed by `xinyidai schema`.
 pub fn sdl() -> String {
-    build_schema(&LimitsConfig::default()).finish().sdl()
+    build_schema(&LimitsConfig::default(), true).finish().sdl()
 }

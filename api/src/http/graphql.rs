@@ -8,10 +8,9 @@
 use std::net::SocketAddr;
 
 use async_graphql::http::{GraphiQLSource, MultipartOptions};
-use async_graphql::{Data, ServerError};
-use async_graphql_axum::{GraphQLProtocol, GraphQLWebSocket};
+use async_graphql::ServerError;
 use axum::body::{Body, to_bytes};
-use axum::extract::{ConnectInfo, State, WebSocketUpgrade};
+use axum::extract::{ConnectInfo, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use futures::TryStreamExt;
@@ -41,13 +40,16 @@ pub async fn post(
         Ok(p) => p,
         Err(e) => return request_error(modern, StatusCode::UNAUTHORIZED, &state, e.code(), &e.message(), None),
     };
+    if let Err((status, code, message)) = admit_upload(&state, &headers, principal.as_ref()) {
+        return request_error(modern, status, &state, code, message, None);
+    }
     let request = match read_request(&state, &headers, body).await {
         Ok(request) => request,
         Err((status, reason, message)) => {
             return request_error(modern, status, &state, "BAD_USER_INPUT", message, Some(reason));
         }
     };
-    let ip = ClientIp(client_ip(state.app.config.server.trust_forwarded_for, &headers, peer));
+    let ip = ClientIp(client_ip(state.app.config.server.trusted_proxy_hops, &headers, peer));
     let mut request = request.data(ip);
     if let Some(principal) = principal {
         request = request.data(principal);
@@ -72,6 +74,26 @@ pub async fn post(
 
 type Rejection = (StatusCode, &'static str, &'static str);
 
+/// A multipart request (a file upload) is judged before a byte of its body is read: only a signed-in user of
+/// a role that may import sends one (401 / 403 at once), and a declared length over the limit is 413.
+fn admit_upload(state: &HttpState, headers: &HeaderMap, principal: Option<&Principal>) -> Result<(), Rejection> {
+    let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    if !content_type.starts_with("multipart/form-data") {
+        return Ok(());
+    }
+    let Some(principal) = principal else {
+        return Err((StatusCode::UNAUTHORIZED, "UNAUTHENTICATED", "上传文件须先登录"));
+    };
+    if !crate::imports::may_upload(principal.role) {
+        return Err((StatusCode::FORBIDDEN, "FORBIDDEN", "当前账号不能上传文件"));
+    }
+    let declared = headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse::<usize>().ok());
+    if declared.is_some_and(|n| n > state.app.config.limits.upload_body_bytes) {
+        return Err((StatusCode::PAYLOAD_TOO_LARGE, "PAYLOAD_TOO_LARGE", "上传文件过大"));
+    }
+    Ok(())
+}
+
 /// Read one GraphQL request from a JSON or multipart body, within the configured size limits.
 async fn read_request(state: &HttpState, headers: &HeaderMap, body: Body) -> Result<async_graphql::Request, Rejection> {
     let limits = &state.app.config.limits;
@@ -83,6 +105,7 @@ async fn read_request(state: &HttpState, headers: &HeaderMap, body: Body) -> Res
         let options = MultipartOptions::default().max_file_size(limits.upload_body_bytes).max_num_files(4);
         let batch = async_graphql::http::receive_batch_body(Some(content_type), reader, options).await.map_err(
             |e| match e {
+                async_graphql::ParseRequestError::Io(e) if timed_out(&e) => too_slow(),
                 async_graphql::ParseRequestError::PayloadTooLarge | async_graphql::ParseRequestError::Io(_) => {
                     too_large
                 }
@@ -98,7 +121,7 @@ async fn read_request(state: &HttpState, headers: &HeaderMap, body: Body) -> Res
             "请求须为 application/json 或 multipart/form-data",
         ));
     }
-    let bytes = to_bytes(body, limits.json_body_bytes).await.map_err(|_| too_large)?;
+    let bytes = to_bytes(body, limits.json_body_bytes).await.map_err(|e| if timed_out(&e) { too_slow() } else { too_large })?;
     let invalid = (StatusCode::BAD_REQUEST, "INVALID_JSON", "请求体不是合法的 GraphQL JSON 请求");
     match serde_json::from_slice::<Value>(&bytes).map_err(|_| invalid)? {
         Value::Array(_) => Err(batch_rejection()),
@@ -107,36 +130,24 @@ async fn read_request(state: &HttpState, headers: &HeaderMap, body: Body) -> Res
     }
 }
 
-fn batch_rejection() -> Rejection {
-    (StatusCode::BAD_REQUEST, "BATCH_NOT_SUPPORTED", "不支持批量请求，请每次只发送一个操作")
+fn too_slow() -> Rejection {
+    (StatusCode::REQUEST_TIMEOUT, "BODY_TIMEOUT", "请求体接收超时")
 }
 
-/// Subscriptions over WebSocket; the client authenticates in `connection_init` with
-/// `{"authorization": "Bearer <token>"}` (or `{"token": "<token>"}`).
-pub async fn websocket(
-    State(state): State<HttpState>,
-    protocol: GraphQLProtocol,
-    upgrade: WebSocketUpgrade,
-) -> Response {
-    upgrade.protocols(async_graphql::http::ALL_WEBSOCKET_PROTOCOLS).on_upgrade(move |socket| {
-        let tokens_state = state.app.clone();
-        GraphQLWebSocket::new(socket, state.schema.clone(), protocol)
-            .on_connection_init(move |payload| async move {
-                let mut data = Data::default();
-                let token = payload
-                    .get("authorization")
-                    .or_else(|| payload.get("Authorization"))
-                    .and_then(Value::as_str)
-                    .map(|v| v.strip_prefix("Bearer ").unwrap_or(v))
-                    .or_else(|| payload.get("token").and_then(Value::as_str));
-                if let Some(token) = token {
-                    let principal: Principal = tokens_state.tokens.verify(token).map_err(async_graphql::Error::from)?;
-                    data.insert(principal);
-                }
-                Ok(data)
-            })
-            .serve()
-    })
+/// Whether reading a body failed because its deadline passed (see `middleware::deadlines`).
+fn timed_out(err: &(dyn std::error::Error + 'static)) -> bool {
+    let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(err);
+    while let Some(e) = cause {
+        if e.is::<tower_http::timeout::TimeoutError>() {
+            return true;
+        }
+        cause = e.source();
+    }
+    false
+}
+
+fn batch_rejection() -> Rejection {
+    (StatusCode::BAD_REQUEST, "BATCH_NOT_SUPPORTED", "不支持批量请求，请每次只发送一个操作")
 }
 
 pub(super) fn bearer(headers: &HeaderMap) -> Option<&str> {

@@ -1,16 +1,22 @@
-//! Request observation: a tracing span with the request id, Prometheus counts and latencies, and a last
-//! resort for panics that answers a generic INTERNAL error.
+//! Request observation (a tracing span with the request id, Prometheus counts and latencies), the guards
+//! against slow and greedy clients (a deadline per request, a deadline for the body, a cap on requests in
+//! flight per client address), and a last resort for panics that answers a generic INTERNAL error.
 
 use std::any::Any;
-use std::time::Instant;
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use axum::body::Body;
-use axum::extract::{MatchedPath, Request, State};
+use axum::extract::{ConnectInfo, MatchedPath, Request, State};
 use axum::http::{StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use tower_http::timeout::TimeoutBody;
 
-use super::HttpState;
+use super::{HttpState, client_ip};
+use crate::auth::rate_limit::address_key;
 
 pub fn span(request: &Request<Body>) -> tracing::Span {
     let request_id = request.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-");
@@ -24,6 +30,82 @@ pub async fn observe(State(state): State<HttpState>, request: Request, next: Nex
     let response = next.run(request).await;
     state.app.metrics.observe_request(&route, response.status().as_u16(), started.elapsed());
     response
+}
+
+/// Requests in flight per client address.
+#[derive(Clone, Default)]
+pub struct InFlight(Arc<Mutex<HashMap<String, usize>>>);
+
+/// One request counted in flight until dropped.
+struct Admitted {
+    table: InFlight,
+    key: String,
+}
+
+impl InFlight {
+    fn admit(&self, key: String, cap: usize) -> Option<Admitted> {
+        let mut table = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let n = table.entry(key.clone()).or_default();
+        if *n >= cap {
+            return None;
+        }
+        *n += 1;
+        Some(Admitted { table: self.clone(), key })
+    }
+}
+
+impl Drop for Admitted {
+    fn drop(&mut self) {
+        let mut table = self.table.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(n) = table.get_mut(&self.key) {
+            *n -= 1;
+            if *n == 0 {
+                table.remove(&self.key);
+            }
+        }
+    }
+}
+
+fn error_body(status: StatusCode, code: &str, message: &str) -> Response {
+    let body = serde_json::json!({ "errors": [{ "message": message, "extensions": { "code": code } }] });
+    (status, [(header::CONTENT_TYPE, "application/json")], body.to_string()).into_response()
+}
+
+/// Refuse a client's request (429) while `server.concurrent_requests_per_ip` of its requests are in flight.
+pub async fn limit_in_flight(State(state): State<HttpState>, request: Request, next: Next) -> Response {
+    let Some(ConnectInfo(peer)) = request.extensions().get::<ConnectInfo<SocketAddr>>().copied() else {
+        return next.run(request).await;
+    };
+    let server = &state.app.config.server;
+    let key = address_key(client_ip(server.trusted_proxy_hops, request.headers(), peer));
+    let Some(_admitted) = state.in_flight.admit(key, server.concurrent_requests_per_ip) else {
+        state.app.metrics.incr("xyd_requests_refused_in_flight_total", 1);
+        return error_body(StatusCode::TOO_MANY_REQUESTS, "RATE_LIMITED", "同一地址的并发请求过多，请稍后重试");
+    };
+    next.run(request).await
+}
+
+/// A request's handler must answer within `server.request_timeout_secs` (504 otherwise), and its body must
+/// arrive within `server.body_read_timeout_secs`. A file upload is bounded by the body deadline alone (a large
+/// registry file takes a while to send); the import it starts answers within `imports.wait_secs`.
+pub async fn deadlines(State(state): State<HttpState>, request: Request, next: Next) -> Response {
+    let server = &state.app.config.server;
+    let upload = request
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("multipart/form-data"));
+    let request = request.map(|body| Body::new(TimeoutBody::new(Duration::from_secs(server.body_read_timeout_secs), body)));
+    if upload {
+        return next.run(request).await;
+    }
+    match tokio::time::timeout(Duration::from_secs(server.request_timeout_secs), next.run(request)).await {
+        Ok(response) => response,
+        Err(_) => {
+            state.app.metrics.incr("xyd_requests_timed_out_total", 1);
+            error_body(StatusCode::GATEWAY_TIMEOUT, "TIMEOUT", "请求处理超时，请稍后重试")
+        }
+    }
 }
 
 pub fn panic_response(cause: Box<dyn Any + Send + 'static>) -> Response {

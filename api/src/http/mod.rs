@@ -4,6 +4,7 @@ mod exports;
 mod graphql;
 mod health;
 mod middleware;
+mod websocket;
 
 use std::net::{IpAddr, SocketAddr};
 
@@ -21,24 +22,39 @@ use crate::state::AppState;
 #[derive(Clone, Copy, Debug)]
 pub struct ClientIp(pub IpAddr);
 
+impl ClientIp {
+    /// The address of the request `ctx` belongs to. Every transport sets it; a request without one (a bug) is
+    /// refused rather than limited as nobody.
+    pub fn of(ctx: &async_graphql::Context<'_>) -> crate::error::AppResult<std::net::IpAddr> {
+        ctx.data_opt::<ClientIp>()
+            .map(|ip| ip.0)
+            .ok_or_else(|| crate::error::AppError::internal("client address", "the transport set none"))
+    }
+}
+
 /// Shared by every handler: the application state and the schema built over it.
 #[derive(Clone)]
 pub struct HttpState {
     pub app: AppState,
     pub schema: AppSchema,
+    /// Requests in flight per client address.
+    pub in_flight: middleware::InFlight,
 }
 
 /// The whole HTTP application. Serve it with `into_make_service_with_connect_info::<SocketAddr>()`.
 pub fn router(app: AppState) -> Router {
-    let schema = crate::graphql::build_schema(&app.config.limits).data(app.clone()).finish();
-    let state = HttpState { app, schema };
+    let schema =
+        crate::graphql::build_schema(&app.config.limits, app.config.introspection_enabled()).data(app.clone()).finish();
+    let state = HttpState { app, schema, in_flight: middleware::InFlight::default() };
     Router::new()
         .route("/graphql", get(graphql::graphiql).post(graphql::post))
-        .route("/graphql/ws", get(graphql::websocket))
+        .route("/graphql/ws", get(websocket::upgrade))
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
-        .route("/metrics", get(health::metrics))
+        .route("/metrics", get(health::metrics_with_token))
         .route("/exports/indicators", get(exports::indicators))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::deadlines))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::limit_in_flight))
         .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::observe))
         .layer(TraceLayer::new_for_http().make_span_with(middleware::span))
         .layer(PropagateRequestIdLayer::x_request_id())
@@ -47,10 +63,44 @@ pub fn router(app: AppState) -> Router {
         .with_state(state)
 }
 
-/// The client address: the peer, or the first `X-Forwarded-For` hop when configured to trust it.
-pub fn client_ip(trust_forwarded_for: bool, headers: &HeaderMap, peer: SocketAddr) -> IpAddr {
-    trust_forwarded_for
-        .then(|| headers.get("x-forwarded-for")?.to_str().ok()?.split(',').next()?.trim().parse().ok())
-        .flatten()
+/// What the metrics address (`metrics.bind`) serves: `/metrics` and `/healthz`, nothing of the API.
+pub fn metrics_router(app: AppState) -> Router {
+    Router::new().route("/metrics", get(health::metrics)).route("/healthz", get(health::healthz)).with_state(app)
+}
+
+/// The client address: the peer, or behind `trusted_hops` proxies you control the address the outermost of
+/// them saw — the `trusted_hops`-th entry of `X-Forwarded-For` from the right. Entries further left were
+/// written by the client and prove nothing; a header with fewer entries than trusted hops leaves the peer.
+pub fn client_ip(trusted_hops: usize, headers: &HeaderMap, peer: SocketAddr) -> IpAddr {
+    if trusted_hops == 0 {
+        return peer.ip();
+    }
+    let hops: Vec<&str> = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(str::trim)
+        .collect();
+    hops.len()
+        .checked_sub(trusted_hops)
+        .and_then(|i| hops.get(i))
+        .and_then(|hop| hop.parse().ok())
         .unwrap_or(peer.ip())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_the_trusted_hops_from_the_right_are_believed() {
+        let peer = SocketAddr::from(([10, 0, 0, 1], 5000));
+        let mut headers = HeaderMap::new();
+        headers.insert("x-forwarded-for", axum::http::HeaderValue::from_static("6.6.6.6, 203.0.113.7, 10.0.0.2"));
+        assert_eq!(client_ip(0, &headers, peer), peer.ip(), "no proxy: the header is ignored");
+        assert_eq!(client_ip(1, &headers, peer).to_string(), "10.0.0.2");
+        assert_eq!(client_ip(2, &headers, peer).to_string(), "203.0.113.7", "the spoofed left entry is never used");
+        assert_eq!(client_ip(4, &headers, peer), peer.ip());
+    }
 }

@@ -26,6 +26,12 @@ use crate::error::AppResult;
 use crate::institutions::Scope;
 use crate::state::AppState;
 
+/// Whether users of `role` may upload files (`importRecords`): bureau staff only. Checked before an upload's
+/// body is read.
+pub fn may_upload(role: xyd_domain::Role) -> bool {
+    role == xyd_domain::Role::Bureau
+}
+
 /// Run the import of `kind` over `source` for `job`, limited to `scope`.
 pub async fn run_kind(
     state: &AppState,

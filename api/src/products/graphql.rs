@@ -159,7 +159,7 @@ impl ProductQuery {
             return Err(AppError::bad_input("first", "INVALID_PAGE_SIZE", format!("first 须在1到{MAX_PAGE}之间")));
         }
         let filter = filter.unwrap_or_default().parse()?;
-        let offset = after.as_deref().map(decode_offset).transpose()?.unwrap_or(0);
+        let offset = after.as_deref().map(|c| decode_offset(c, first as u64)).transpose()?.unwrap_or(0);
         let found = search::search(state, query.as_deref(), &filter, offset, first as u64).await?;
         let next = offset + found.rows.len() as u64;
         let has_next_page = next < found.total;

@@ -55,7 +55,7 @@ pub async fn apply(state: &AppState, ids: &[Uuid]) -> Result<(), String> {
 /// Rebuild the index from the database into a fresh index and swap it in. Returns the documents indexed.
 pub async fn reindex(state: &AppState) -> AppResult<usize> {
     let docs = documents(state, ProductRepo::all_published(state.db.conn()).await?).await?;
-    state.search.products().rebuild(&docs).await.map_err(|e| AppError::internal("reindex", e))?;
+    state.search.products_admin().rebuild(&docs).await.map_err(|e| AppError::internal("reindex", e))?;
     Ok(docs.len())
 }
 

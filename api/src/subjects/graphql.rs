@@ -63,7 +63,9 @@ impl SubjectMutation {
         input: RegisterSubjectInput,
     ) -> AppResult<crate::auth::AuthPayload> {
         let registration = Registration::parse(input)?;
-        Ok(register::register(ctx.data_unchecked::<AppState>(), registration).await?.into())
+        let state = ctx.data_unchecked::<AppState>();
+        state.rate_limits.registration(crate::http::ClientIp::of(ctx)?)?;
+        Ok(register::register(state, registration).await?.into())
     }
 
     /// Correct a rejected (or pending) registration and ask for review again (the subject's own user). Verified

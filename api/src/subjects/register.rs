@@ -94,6 +94,7 @@ impl Registration {
 /// cancelled or revoked subject is refused. A registration verified at once closes the code's unverified
 /// claims (see `claim`).
 pub async fn register(state: &AppState, r: Registration) -> AppResult<Session> {
+    state.metrics.incr(password::HASHES_METRIC, 1);
     let hash = password::hash(&r.password).await?;
     let sealed_id = r.legal_rep_id.as_ref().map(|id| state.cipher.encrypt(id.expose())).transpose()?;
     let id_hash = r.legal_rep_id.as_ref().map(|id| state.cipher.keyed_hash(id.expose()));

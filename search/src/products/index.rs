@@ -296,7 +296,7 @@ fn pending(uid: u32, timeout: Duration) -> SearchError {
 }
 
 /// Runs one request to Meilisearch, mapping its error and giving up after [`REQUEST_TIMEOUT`].
-async fn request<T>(call: impl Future<Output = Result<T, MeiliError>>) -> Result<T, SearchError> {
+pub(crate) async fn request<T>(call: impl Future<Output = Result<T, MeiliError>>) -> Result<T, SearchError> {
     match tokio::time::timeout(REQUEST_TIMEOUT, call).await {
         Ok(result) => result.map_err(SearchError::from),
         Err(_) => Err(SearchError::Unavailable(format!("no answer within {}s", REQUEST_TIMEOUT.as_secs()))),

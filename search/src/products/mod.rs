@@ -9,4 +9,4 @@ pub use document::ProductDocument;
 pub use filter::filter_expression;
 pub use index::{ProductIndex, SearchPage};
 
-pub(crate) use index::REQUEST_TIMEOUT;
+pub(crate) use index::{REQUEST_TIMEOUT, request};

@@ -1,0 +1,210 @@
+//! Request cost: every field costs something, a list multiplies what it selects by the page it asks for, the
+//! fields that search, match, aggregate, import or hash passwords cost what they really do, and aliases add
+//! up like any other field. A request over the budget is refused before execution (`QUERY_TOO_EXPENSIVE`,
+//! naming the cost and the budget); so is a request with more than one Argon2-bearing mutation.
+
+use std::cell::Cell;
+use std::sync::Arc;
+
+use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextParseQuery};
+use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
+use async_graphql::registry::{MetaTypeName, Registry};
+use async_graphql::{ErrorExtensionValues, Name, ServerError, ServerResult, Value, Variables};
+
+/// What a list without a `first` argument is assumed to hold.
+const UNPAGED_LIST: u64 = 10;
+/// `first` when a paged field's default cannot be read.
+const DEFAULT_PAGE: u64 = 20;
+
+/// Fields whose resolver does far more than read a row, and what one call costs.
+const WEIGHTS: [(&str, &str, u64); 12] = [
+    ("Query", "products", 20),
+    ("Query", "matchProducts", 100),
+    ("Query", "opportunities", 100),
+    ("Query", "indicators", 1000),
+    ("Query", "bankLeague", 300),
+    ("Query", "creditProfile", 20),
+    ("Query", "dataAccessLog", 10),
+    ("Mutation", "importRecords", 2000),
+    ("Mutation", "login", 200),
+    ("Mutation", "registerSubject", 200),
+    ("Mutation", "createInstitution", 200),
+    ("Mutation", "refreshSession", 20),
+];
+
+/// Mutations that compute an Argon2 hash: at most one per request.
+const PASSWORD_MUTATIONS: [&str; 3] = ["login", "registerSubject", "createInstitution"];
+
+/// The cost limit, installed as a schema extension.
+pub struct CostLimit {
+    pub budget: u64,
+}
+
+impl ExtensionFactory for CostLimit {
+    fn create(&self) -> Arc<dyn Extension> {
+        Arc::new(CostLimit { budget: self.budget })
+    }
+}
+
+#[async_graphql::async_trait::async_trait]
+impl Extension for CostLimit {
+    async fn parse_query(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        query: &str,
+        variables: &Variables,
+        next: NextParseQuery<'_>,
+    ) -> ServerResult<ExecutableDocument> {
+        let document = next.run(ctx, query, variables).await?;
+        let walker = Walker { registry: &ctx.schema_env.registry, document: &document, variables, visits: Cell::new(0) };
+        let mut cost = 0u64;
+        for (_, operation) in document.operations.iter() {
+            let root = match operation.node.ty {
+                async_graphql::parser::types::OperationType::Query => walker.registry.query_type.as_str(),
+                async_graphql::parser::types::OperationType::Mutation => {
+                    walker.registry.mutation_type.as_deref().unwrap_or("Mutation")
+                }
+                async_graphql::parser::types::OperationType::Subscription => {
+                    walker.registry.subscription_type.as_deref().unwrap_or("Subscription")
+                }
+            };
+            if walker
+                .root_fields(&operation.node.selection_set.node)
+                .iter()
+                .filter(|name| root == "Mutation" && PASSWORD_MUTATIONS.contains(&name.as_str()))
+                .count()
+                > 1
+            {
+                return Err(refusal(
+                    "每个请求最多包含一个登录、注册或设置密码的操作",
+                    "TOO_MANY_PASSWORD_OPERATIONS",
+                    None,
+                ));
+            }
+            cost = cost.saturating_add(walker.selection_cost(&operation.node.selection_set.node, root, None, 0));
+        }
+        if walker.visits.get() > MAX_VISITS {
+            cost = u64::MAX;
+        }
+        if cost > self.budget {
+            return Err(refusal(
+                &format!("请求代价 {cost} 超过上限 {}，请减少字段、别名或分页大小", self.budget),
+                "OVER_BUDGET",
+                Some((cost, self.budget)),
+            ));
+        }
+        Ok(document)
+    }
+}
+
+fn refusal(message: &str, reason: &str, cost: Option<(u64, u64)>) -> ServerError {
+    let mut err = ServerError::new(message, None);
+    let mut ext = ErrorExtensionValues::default();
+    ext.set("code", "QUERY_TOO_EXPENSIVE");
+    ext.set("reason", reason);
+    if let Some((cost, budget)) = cost {
+        ext.set("cost", Value::from(cost));
+        ext.set("budget", Value::from(budget));
+    }
+    err.extensions = Some(ext);
+    err
+}
+
+struct Walker<'a> {
+    registry: &'a Registry,
+    document: &'a ExecutableDocument,
+    variables: &'a Variables,
+    /// Selections visited: fragments spread into fragments multiply, so the walk itself is bounded.
+    visits: Cell<u64>,
+}
+
+/// Nested selections deeper than this are not followed (validation, which runs later, refuses fragment
+/// cycles; this bounds the walk before it).
+const MAX_DEPTH: usize = 32;
+/// Selections the walk visits at most; a document that needs more is refused as too expensive.
+const MAX_VISITS: u64 = 100_000;
+
+impl Walker<'_> {
+    /// The names of the fields selected at the root, through fragments, aliases counted as separate fields.
+    fn root_fields(&self, set: &SelectionSet) -> Vec<String> {
+        let mut names = Vec::new();
+        self.each_field(set, 0, &mut |field| names.push(field.name.node.to_string()));
+        names
+    }
+
+    fn each_field(&self, set: &SelectionSet, depth: usize, f: &mut dyn FnMut(&async_graphql::parser::types::Field)) {
+        if depth > MAX_DEPTH {
+            return;
+        }
+        for item in &set.items {
+            self.visits.set(self.visits.get() + 1);
+            if self.visits.get() > MAX_VISITS {
+                return;
+            }
+            match &item.node {
+                Selection::Field(field) => f(&field.node),
+                Selection::InlineFragment(inline) => self.each_field(&inline.node.selection_set.node, depth + 1, f),
+                Selection::FragmentSpread(spread) => {
+                    if let Some(fragment) = self.document.fragments.get(&spread.node.fragment_name.node) {
+                        self.each_field(&fragment.node.selection_set.node, depth + 1, f);
+                    }
+                }
+            }
+        }
+    }
+
+    /// The cost of `set` selected on type `ty`. `page` is the size a paged parent asked for, which its first
+    /// list below it (a connection's `nodes`) holds.
+    fn selection_cost(&self, set: &SelectionSet, ty: &str, page: Option<u64>, depth: usize) -> u64 {
+        let mut cost = 0u64;
+        let mut page = page;
+        self.each_field(set, depth, &mut |field| {
+            let name = field.name.node.as_str();
+            if name.starts_with("__") {
+                cost = cost.saturating_add(1);
+                return;
+            }
+            let meta = self.registry.types.get(ty).and_then(|t| t.field_by_name(name));
+            let weight = WEIGHTS.iter().find(|(t, f, _)| *t == ty && *f == name).map_or(1, |(_, _, w)| *w);
+            let Some(meta) = meta else {
+                cost = cost.saturating_add(weight);
+                return;
+            };
+            let child = MetaTypeName::concrete_typename(&meta.ty);
+            let is_list = is_list(&meta.ty);
+            let first = self.first_of(field, meta);
+            let (multiplier, child_page) = match (first, is_list) {
+                (Some(first), true) => (first, None),
+                (Some(first), false) => (1, Some(first)),
+                (None, true) => (page.take().unwrap_or(UNPAGED_LIST), None),
+                (None, false) => (1, None),
+            };
+            let below = if field.selection_set.node.items.is_empty() {
+                0
+            } else {
+                self.selection_cost(&field.selection_set.node, child, child_page, depth + 1)
+            };
+            cost = cost.saturating_add(weight.saturating_add(multiplier.saturating_mul(below)));
+        });
+        cost
+    }
+
+    /// The `first` argument of a paged field: given (literal or variable) or its declared default.
+    fn first_of(&self, field: &async_graphql::parser::types::Field, meta: &async_graphql::registry::MetaField) -> Option<u64> {
+        let declared = meta.args.get("first")?;
+        let given = field.arguments.iter().find(|(n, _)| n.node.as_str() == "first").map(|(_, v)| &v.node);
+        let value = given.and_then(|v| {
+            v.clone().into_const_with(|var: Name| self.variables.get(&var).cloned().ok_or(())).ok()
+        });
+        let number = match value {
+            Some(Value::Number(n)) => n.as_u64(),
+            _ => declared.default_value.as_deref().and_then(|d| d.parse().ok()),
+        };
+        Some(number.unwrap_or(DEFAULT_PAGE).max(1))
+    }
+}
+
+fn is_list(ty: &str) -> bool {
+    let inner = ty.strip_suffix('!').unwrap_or(ty);
+    inner.starts_with('[')
+}
