@@ -188,6 +188,9 @@ pub struct ServerConfig {
     pub body_read_timeout_secs: u64,
     /// Requests in flight at once per client address (IPv6 by /64); more are refused with 429.
     pub concurrent_requests_per_ip: usize,
+    /// Connections one peer address (IPv6 by /64) may hold open at once; more are closed on accept. Behind a
+    /// proxy every client shares the proxy's address: raise it there.
+    pub connections_per_ip: usize,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -283,6 +286,7 @@ impl Default for ServerConfig {
             header_read_timeout_secs: 10,
             body_read_timeout_secs: 300,
             concurrent_requests_per_ip: 32,
+            connections_per_ip: 64,
         }
     }
 }

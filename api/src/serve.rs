@@ -1,12 +1,12 @@
 //! Running the server: bind, serve with client addresses, shut down gracefully on SIGINT/SIGTERM. The
 //! metrics are served on their own address (`metrics.bind`), which only the scraper should reach.
 
-use std::net::SocketAddr;
 use std::time::Duration;
 
 use anyhow::Context;
 use tokio::net::TcpListener;
 
+use crate::http::connections::{self, ConnectionLimits};
 use crate::state::AppState;
 
 /// Serve `state` on `listener`, and its metrics (`http::metrics_router`) on `metrics` when given, until
@@ -32,20 +32,17 @@ pub async fn serve_on(
     });
     let relay = crate::outbox::spawn_relay(state.clone(), relay_stopped.clone());
     let expiry = crate::demands::spawn_expiry(state.clone(), relay_stopped);
-    let app = crate::app(state).into_make_service_with_connect_info::<SocketAddr>();
-    let server = axum::serve(listener, app).with_graceful_shutdown(async move {
+    let server = &state.config.server;
+    let limits = ConnectionLimits {
+        per_address: server.connections_per_ip,
+        header_read_timeout: Duration::from_secs(server.header_read_timeout_secs),
+    };
+    // Graceful shutdown waits for open connections (WebSockets too), at most `grace`.
+    connections::serve(listener, crate::app(state.clone()), limits, grace, async move {
         shutdown.await;
         let _ = stop_relay.send(true);
-    });
-    // Graceful shutdown waits for open connections (WebSockets too); bound that wait.
-    let (done_tx, done_rx) = tokio::sync::oneshot::channel::<()>();
-    let served = tokio::spawn(async move {
-        let result = server.await;
-        let _ = done_tx.send(());
-        result
-    });
-    let _ = done_rx.await;
-    tokio::time::timeout(grace, served).await.context("graceful shutdown timed out")?.context("server task")??;
+    })
+    .await;
     let _ = tokio::time::timeout(grace, relay).await;
     let _ = tokio::time::timeout(grace, expiry).await;
     if let Some(metrics_server) = metrics_server {

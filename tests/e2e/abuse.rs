@@ -95,7 +95,9 @@ async fn aliased_password_mutations_and_registrations_per_address_are_limited() 
 
     // One registration a request, and a few per address.
     for n in 0..3 {
-        app.gql(None, REGISTER, registration(&uscc(200 + n), "雷州市限额有限公司", "张三", &format!("q{n}@x.test"))).await.ok();
+        app.gql(None, REGISTER, registration(&uscc(200 + n), "雷州市限额有限公司", "张三", &format!("q{n}@x.test")))
+            .await
+            .ok();
     }
     let r = app.gql(None, REGISTER, registration(&uscc(210), "雷州市限额有限公司", "张三", "q9@x.test")).await;
     r.expect_error("RATE_LIMITED");
@@ -114,20 +116,27 @@ async fn aliased_searches_are_refused_with_their_cost_and_forged_cursors_are_bad
     assert!(cost > budget);
     assert!(err["message"].as_str().unwrap().contains(&cost.to_string()), "the message names the cost");
     // Aliases hidden in a fragment count the same.
-    let (status, body) = post(&app, json!({ "query": format!("{{ ...F }} fragment F on Query {{ {aliases} }}") }), &[]).await;
+    let (status, body) =
+        post(&app, json!({ "query": format!("{{ ...F }} fragment F on Query {{ {aliases} }}") }), &[]).await;
     assert_eq!(status, 400, "{body:#}");
     // An ordinary page is well inside the budget.
-    let (status, body) = post(&app, json!({ "query": "{ products(first: 100) { totalCount nodes { id name bank { name } } } }" }), &[]).await;
+    let (status, body) =
+        post(&app, json!({ "query": "{ products(first: 100) { totalCount nodes { id name bank { name } } } }" }), &[])
+            .await;
     assert_eq!(status, 200, "{body:#}");
 
     use base64::Engine;
     let forge = |s: &str| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(s);
     for cursor in [forge("o:99999"), forge("o:7"), forge("x"), "!!".to_string()] {
-        let r = app.gql(None, "query($a: String) { products(first: 20, after: $a) { totalCount } }", json!({ "a": cursor })).await;
+        let r = app
+            .gql(None, "query($a: String) { products(first: 20, after: $a) { totalCount } }", json!({ "a": cursor }))
+            .await;
         r.expect_error("BAD_USER_INPUT");
         assert_eq!(r.str_at("/errors/0/extensions/field"), "after");
     }
-    app.gql(None, "query($a: String) { products(first: 20, after: $a) { totalCount } }", json!({ "a": forge("o:20") })).await.ok();
+    app.gql(None, "query($a: String) { products(first: 20, after: $a) { totalCount } }", json!({ "a": forge("o:20") }))
+        .await
+        .ok();
 }
 
 #[tokio::test]
@@ -149,7 +158,13 @@ async fn uploads_are_judged_before_their_body_is_read() {
     assert_eq!(raw_status(&app, &head(Some(&bureau), big), Duration::from_secs(5)).await, Some(413), "too large");
     assert!(started.elapsed() < Duration::from_secs(5), "answered without waiting for 64 MB that never came");
     // Within the limit, a bureau's upload still works.
-    app.import(&bureau, "REGISTRY", xyd_tests::fixtures::RegistryCsv::new().row(&uscc(1), "雷州市上传有限公司", "张三").bytes()).await.ok();
+    app.import(
+        &bureau,
+        "REGISTRY",
+        xyd_tests::fixtures::RegistryCsv::new().row(&uscc(1), "雷州市上传有限公司", "张三").bytes(),
+    )
+    .await
+    .ok();
 }
 
 #[tokio::test]

@@ -56,7 +56,8 @@ impl Extension for CostLimit {
         next: NextParseQuery<'_>,
     ) -> ServerResult<ExecutableDocument> {
         let document = next.run(ctx, query, variables).await?;
-        let walker = Walker { registry: &ctx.schema_env.registry, document: &document, variables, visits: Cell::new(0) };
+        let walker =
+            Walker { registry: &ctx.schema_env.registry, document: &document, variables, visits: Cell::new(0) };
         let mut cost = 0u64;
         for (_, operation) in document.operations.iter() {
             let root = match operation.node.ty {
@@ -190,12 +191,15 @@ impl Walker<'_> {
     }
 
     /// The `first` argument of a paged field: given (literal or variable) or its declared default.
-    fn first_of(&self, field: &async_graphql::parser::types::Field, meta: &async_graphql::registry::MetaField) -> Option<u64> {
+    fn first_of(
+        &self,
+        field: &async_graphql::parser::types::Field,
+        meta: &async_graphql::registry::MetaField,
+    ) -> Option<u64> {
         let declared = meta.args.get("first")?;
         let given = field.arguments.iter().find(|(n, _)| n.node.as_str() == "first").map(|(_, v)| &v.node);
-        let value = given.and_then(|v| {
-            v.clone().into_const_with(|var: Name| self.variables.get(&var).cloned().ok_or(())).ok()
-        });
+        let value =
+            given.and_then(|v| v.clone().into_const_with(|var: Name| self.variables.get(&var).cloned().ok_or(())).ok());
         let number = match value {
             Some(Value::Number(n)) => n.as_u64(),
             _ => declared.default_value.as_deref().and_then(|d| d.parse().ok()),

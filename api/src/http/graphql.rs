@@ -1,5 +1,5 @@
-//! GraphQL over HTTP (POST, JSON or multipart uploads), GraphiQL in development, and subscriptions over
-//! WebSocket.
+//! GraphQL over HTTP (POST, JSON or multipart uploads) and GraphiQL in development; subscriptions are in
+//! `websocket`.
 //!
 //! Follows the GraphQL-over-HTTP specification: a client that accepts `application/graphql-response+json`
 //! gets 4xx for requests that could not be executed (no `data` entry); a legacy `application/json` client
@@ -7,8 +7,8 @@
 
 use std::net::SocketAddr;
 
-use async_graphql::http::{GraphiQLSource, MultipartOptions};
 use async_graphql::ServerError;
+use async_graphql::http::{GraphiQLSource, MultipartOptions};
 use axum::body::{Body, to_bytes};
 use axum::extract::{ConnectInfo, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -121,7 +121,8 @@ async fn read_request(state: &HttpState, headers: &HeaderMap, body: Body) -> Res
             "请求须为 application/json 或 multipart/form-data",
         ));
     }
-    let bytes = to_bytes(body, limits.json_body_bytes).await.map_err(|e| if timed_out(&e) { too_slow() } else { too_large })?;
+    let bytes =
+        to_bytes(body, limits.json_body_bytes).await.map_err(|e| if timed_out(&e) { too_slow() } else { too_large })?;
     let invalid = (StatusCode::BAD_REQUEST, "INVALID_JSON", "请求体不是合法的 GraphQL JSON 请求");
     match serde_json::from_slice::<Value>(&bytes).map_err(|_| invalid)? {
         Value::Array(_) => Err(batch_rejection()),

@@ -95,7 +95,8 @@ pub async fn deadlines(State(state): State<HttpState>, request: Request, next: N
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("multipart/form-data"));
-    let request = request.map(|body| Body::new(TimeoutBody::new(Duration::from_secs(server.body_read_timeout_secs), body)));
+    let request =
+        request.map(|body| Body::new(TimeoutBody::new(Duration::from_secs(server.body_read_timeout_secs), body)));
     if upload {
         return next.run(request).await;
     }

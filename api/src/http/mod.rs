@@ -1,5 +1,6 @@
 //! HTTP: the router, GraphQL over HTTP and WebSocket, health, readiness and metrics.
 
+pub mod connections;
 mod exports;
 mod graphql;
 mod health;
@@ -82,11 +83,7 @@ pub fn client_ip(trusted_hops: usize, headers: &HeaderMap, peer: SocketAddr) -> 
         .flat_map(|v| v.split(','))
         .map(str::trim)
         .collect();
-    hops.len()
-        .checked_sub(trusted_hops)
-        .and_then(|i| hops.get(i))
-        .and_then(|hop| hop.parse().ok())
-        .unwrap_or(peer.ip())
+    hops.len().checked_sub(trusted_hops).and_then(|i| hops.get(i)).and_then(|hop| hop.parse().ok()).unwrap_or(peer.ip())
 }
 
 #[cfg(test)]

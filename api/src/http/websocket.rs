@@ -79,10 +79,8 @@ pub async fn upgrade(
     ws: WebSocketUpgrade,
 ) -> Response {
     let ws = ws.protocols(ALL_WEBSOCKET_PROTOCOLS);
-    let protocol = ws
-        .selected_protocol()
-        .and_then(|p| p.to_str().ok())
-        .and_then(|p| p.parse::<WebSocketProtocols>().ok());
+    let protocol =
+        ws.selected_protocol().and_then(|p| p.to_str().ok()).and_then(|p| p.parse::<WebSocketProtocols>().ok());
     let Some(protocol) = protocol else {
         return (StatusCode::BAD_REQUEST, "Sec-WebSocket-Protocol 须为 graphql-transport-ws 或 graphql-ws")
             .into_response();
@@ -103,8 +101,12 @@ async fn serve(socket: WebSocket, state: HttpState, protocol: WebSocketProtocols
     };
     let expires_at = Arc::new(AtomicI64::new(expires_at_ms));
     let (closes_tx, mut closes) = mpsc::unbounded_channel::<Closing>();
-    let inspector =
-        Inspector { app: state.app.clone(), user: principal.user_id, expires_at: expires_at.clone(), closes: closes_tx };
+    let inspector = Inspector {
+        app: state.app.clone(),
+        user: principal.user_id,
+        expires_at: expires_at.clone(),
+        closes: closes_tx,
+    };
     // The protocol sees the `connection_init` read above, then everything else the inspector lets through.
     let input = futures::stream::iter([init]).chain(
         source
@@ -210,7 +212,7 @@ impl Inspector {
             if let Some(token) = token_in(&payload) {
                 match authenticate(&self.app.tokens, token) {
                     Some((principal, expires_at_ms)) if principal.user_id == self.user => {
-                        self.expires_at.fetch_max(expires_at_ms, Ordering::SeqCst);
+                        let _previous = self.expires_at.fetch_max(expires_at_ms, Ordering::SeqCst);
                     }
                     _ => return self.end(close_with(CLOSE_FORBIDDEN, "令牌无效或不属于本连接的用户")),
                 }

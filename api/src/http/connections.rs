@@ -1,0 +1,114 @@
+//! Accepting connections: a cap on the connections one client address holds open at once (IPv6 by /64), and
+//! a deadline for a connection's request headers, so slow or hoarding clients cannot exhaust the server.
+//! Requests then go to the router with the peer address as axum's `ConnectInfo`.
+
+use std::collections::HashMap;
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::ConnectInfo;
+use hyper::body::Incoming;
+use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+use hyper_util::server::conn::auto::Builder;
+use hyper_util::server::graceful::GracefulShutdown;
+use tokio::net::TcpListener;
+use tower::ServiceExt;
+
+use crate::auth::rate_limit::address_key;
+
+/// How connections are admitted.
+#[derive(Clone, Copy, Debug)]
+pub struct ConnectionLimits {
+    /// Connections one client address may hold open at once.
+    pub per_address: usize,
+    /// Time allowed to send a request's headers.
+    pub header_read_timeout: Duration,
+}
+
+/// Open connections per client address.
+#[derive(Clone, Default)]
+struct Open(Arc<Mutex<HashMap<String, usize>>>);
+
+/// One admitted connection, counted until dropped.
+struct Held {
+    open: Open,
+    key: String,
+}
+
+impl Open {
+    fn admit(&self, key: String, cap: usize) -> Option<Held> {
+        let mut table = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let n = table.entry(key.clone()).or_default();
+        if *n >= cap {
+            return None;
+        }
+        *n += 1;
+        Some(Held { open: self.clone(), key })
+    }
+}
+
+impl Drop for Held {
+    fn drop(&mut self) {
+        let mut table = self.open.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(n) = table.get_mut(&self.key) {
+            *n -= 1;
+            if *n == 0 {
+                table.remove(&self.key);
+            }
+        }
+    }
+}
+
+/// Serve `app` on `listener` until `shutdown` resolves, then wait (at most `grace`) for open connections.
+pub async fn serve(
+    listener: TcpListener,
+    app: Router,
+    limits: ConnectionLimits,
+    grace: Duration,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) {
+    let open = Open::default();
+    let graceful = GracefulShutdown::new();
+    let mut builder = Builder::new(TokioExecutor::new());
+    builder.http1().timer(TokioTimer::new()).header_read_timeout(limits.header_read_timeout);
+    let builder = Arc::new(builder);
+    tokio::pin!(shutdown);
+    loop {
+        let (stream, peer) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(accepted) => accepted,
+                Err(e) => {
+                    // Out of file descriptors and the like: wait a little rather than spin.
+                    tracing::warn!(error = %e, "accepting a connection failed");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            () = &mut shutdown => break,
+        };
+        let Some(held) = open.admit(address_key(peer.ip()), limits.per_address) else {
+            tracing::debug!(peer = %peer, "too many connections from one address; closed");
+            continue;
+        };
+        let app = app.clone();
+        let service = hyper::service::service_fn(move |mut request: hyper::Request<Incoming>| {
+            request.extensions_mut().insert(ConnectInfo::<SocketAddr>(peer));
+            app.clone().oneshot(request)
+        });
+        let connection = builder.serve_connection_with_upgrades(TokioIo::new(stream), service).into_owned();
+        let connection = graceful.watch(connection);
+        tokio::spawn(async move {
+            if let Err(e) = connection.await {
+                tracing::debug!(peer = %peer, error = %e, "connection ended with an error");
+            }
+            drop(held);
+        });
+    }
+    drop(listener);
+    if tokio::time::timeout(grace, graceful.shutdown()).await.is_err() {
+        tracing::warn!("open connections did not finish within the shutdown grace period");
+    }
+}
