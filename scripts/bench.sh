@@ -4,10 +4,11 @@
 #   scripts/bench.sh products   5,000 published products: products(query + 2 filters) via GraphQL vs Meilisearch
 #   scripts/bench.sh match      1,000,000 subjects and 5,000 products: matchProducts latency
 #   scripts/bench.sh indicators 1,000,000 subjects, 300,000 demands: 12-month report by town vs hand-written SQL
+#   scripts/bench.sh abuse      5,000 products: products p95 idle vs while 50 clients hammer login and registration
 # Needs PostgreSQL (XYD_BENCH_PG, default postgres://postgres@127.0.0.1:5432) and psql.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-what="${1:?usage: scripts/bench.sh import|products|match|indicators}"
+what="${1:?usage: scripts/bench.sh import|products|match|indicators|abuse}"
 pg="${XYD_BENCH_PG:-postgres://postgres@127.0.0.1:5432}"
 target="${CARGO_TARGET_DIR:-target}"
 cargo build --release --locked -p xinyidai -p xyd-bench
@@ -33,10 +34,12 @@ case "$what" in
     /usr/bin/time -f "import: %e s, peak RSS %M KB" "$bin" import registry "$work/registry.csv"
     psql "$DATABASE_URL" -Atc "SELECT 'rows in registry_entries: ' || count(*) FROM registry_entries"
     ;;
-  products|match|indicators)
+  products|match|indicators|abuse)
     meili_bin=$(scripts/fetch-meilisearch.sh)
     export MEILI_MASTER_KEY="bench-master-key-0123456789" MEILI_URL="http://127.0.0.1:7791" XYD_INDEX_PREFIX=bench
-    export XYD_BIND=127.0.0.1:8091
+    export XYD_BIND=127.0.0.1:8091 XYD_METRICS_BIND=127.0.0.1:9191
+    # The abuse benchmark tells its clients apart by X-Forwarded-For, as behind one reverse proxy.
+    [[ "$what" == abuse ]] && export XYD_TRUSTED_PROXY_HOPS=1
     "$meili_bin" --http-addr 127.0.0.1:7791 --master-key "$MEILI_MASTER_KEY" --db-path "$work/meili" \
       --dump-dir "$work/dumps" --no-analytics --env development >"$work/meili.log" 2>&1 &
     meili_pid=$!
@@ -88,6 +91,8 @@ case "$what" in
       grep '^Time:' "$work/hand.out" | awk '{print $2}' | sort -n |
         awk '{a[NR]=$1} END {printf "hand-written SQL: %d runs, median %.1f ms, p95 %.1f ms\n", NR, a[int((NR+1)/2)], a[int(NR*0.95+0.5)]}'
       psql "$DATABASE_URL" -v from="$from" -v to="$to" -f bench/sql/indicators_by_town.sql
+    elif [[ "$what" == abuse ]]; then
+      "$target/release/xyd-bench" abuse --api "http://$XYD_BIND" --abusers "${ABUSERS:-50}" --requests "${REQUESTS:-300}"
     elif [[ "$what" == match ]]; then
       "$target/release/xyd-bench" match --api "http://$XYD_BIND" --requests "${REQUESTS:-1000}"
     else

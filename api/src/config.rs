@@ -390,6 +390,10 @@ impl Config {
         if let Some(v) = get("XYD_BIND") {
             self.server.bind = v;
         }
+        if let Some(v) = get("XYD_TRUSTED_PROXY_HOPS") {
+            self.server.trusted_proxy_hops =
+                v.parse().map_err(|_| anyhow::anyhow!("XYD_TRUSTED_PROXY_HOPS must be a whole number, not {v:?}"))?;
+        }
         if let Some(v) = get("XYD_METRICS_BIND") {
             self.metrics.bind = v;
         }

@@ -4,6 +4,8 @@
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
+
+mod abuse;
 use clap::{Parser, Subcommand};
 use serde_json::{Value, json};
 use xyd_domain::product::ProductFilter;
@@ -58,10 +60,20 @@ enum Command {
         #[arg(long, default_value_t = 30)]
         requests: usize,
     },
+    /// `products` for a well-behaved client, idle and then while abusive clients hammer `login` and
+    /// `registerSubject` (the API must trust one proxy hop: clients are told apart by `X-Forwarded-For`).
+    Abuse {
+        #[arg(long)]
+        api: String,
+        #[arg(long, default_value_t = 50)]
+        abusers: usize,
+        #[arg(long, default_value_t = 300)]
+        requests: usize,
+    },
 }
 
 const QUERY: &str = "经营贷";
-const GRAPHQL: &str = r#"{ products(query: "经营贷", filter: {subjectKind: INDIVIDUAL_BUSINESS, regionCode: "440882105"}, first: 20) { totalCount nodes { id name rateMin bank { name } } } }"#;
+pub(crate) const GRAPHQL: &str = r#"{ products(query: "经营贷", filter: {subjectKind: INDIVIDUAL_BUSINESS, regionCode: "440882105"}, first: 20) { totalCount nodes { id name rateMin bank { name } } } }"#;
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> anyhow::Result<()> {
@@ -73,6 +85,7 @@ async fn main() -> anyhow::Result<()> {
         Command::Indicators { api, email, password, from, to, region, requests } => {
             indicators(&api, &email, &password, [&from, &to, &region], requests).await
         }
+        Command::Abuse { api, abusers, requests } => abuse::run(&api, abusers, requests).await,
     }
 }
 
@@ -232,14 +245,14 @@ async fn indicators(
     Ok(())
 }
 
-struct Stats {
-    median: f64,
-    p95: f64,
-    p99: f64,
+pub(crate) struct Stats {
+    pub(crate) median: f64,
+    pub(crate) p95: f64,
+    pub(crate) p99: f64,
 }
 
 impl Stats {
-    fn of(mut samples: Vec<Duration>) -> Self {
+    pub(crate) fn of(mut samples: Vec<Duration>) -> Self {
         samples.sort();
         let at = |q: f64| {
             let i = ((samples.len() as f64 - 1.0) * q).round() as usize;

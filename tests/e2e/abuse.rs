@@ -214,3 +214,36 @@ async fn only_the_trusted_proxy_hops_decide_the_client_address() {
     let (_, body) = post(&app, login(4), &[("x-forwarded-for", "203.0.113.6")]).await;
     assert_eq!(body["errors"][0]["extensions"]["code"], "UNAUTHENTICATED", "another client address");
 }
+
+#[tokio::test]
+async fn slow_headers_are_cut_off_and_connections_are_capped_per_address() {
+    let app = TestApp::spawn_with(Backend::Sqlite, |c| {
+        c.server.header_read_timeout_secs = 1;
+        c.server.connections_per_ip = 3;
+    })
+    .await
+    .unwrap();
+    let addr = app.base_url.trim_start_matches("http://").to_string();
+    // Headers that never finish: the connection is closed when their deadline passes.
+    let mut slow = TcpStream::connect(&addr).await.unwrap();
+    slow.write_all(b"POST /graphql HTTP/1.1\r\nHost: x\r\n").await.unwrap();
+    let mut buf = [0u8; 256];
+    let closed = tokio::time::timeout(Duration::from_secs(5), slow.read(&mut buf)).await;
+    assert!(matches!(closed, Ok(Ok(_)) | Ok(Err(_))), "the server ended the connection within its deadline");
+
+    // Three idle connections hold the address's slots: a fourth is closed at once.
+    let mut idle = Vec::new();
+    for _ in 0..3 {
+        idle.push(TcpStream::connect(&addr).await.unwrap());
+    }
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let mut fourth = TcpStream::connect(&addr).await.unwrap();
+    let _ = fourth.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n").await;
+    let n =
+        tokio::time::timeout(Duration::from_secs(2), fourth.read(&mut buf)).await.expect("closed, not left hanging");
+    assert!(matches!(n, Ok(0) | Err(_)), "refused without an answer");
+    drop(idle);
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let (status, _) = post(&app, json!({ "query": "{ me { id } }" }), &[]).await;
+    assert_eq!(status, 200, "slots are given back when connections close");
+}
