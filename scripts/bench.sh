@@ -92,7 +92,7 @@ case "$what" in
         awk '{a[NR]=$1} END {printf "hand-written SQL: %d runs, median %.1f ms, p95 %.1f ms\n", NR, a[int((NR+1)/2)], a[int(NR*0.95+0.5)]}'
       psql "$DATABASE_URL" -v from="$from" -v to="$to" -f bench/sql/indicators_by_town.sql
     elif [[ "$what" == abuse ]]; then
-      "$target/release/xyd-bench" abuse --api "http://$XYD_BIND" --abusers "${ABUSERS:-50}" --requests "${REQUESTS:-300}"
+      "$target/release/xyd-bench" abuse --api "http://$XYD_BIND" --abusers "${ABUSERS:-50}" --requests "${REQUESTS:-1000}"
     elif [[ "$what" == match ]]; then
       "$target/release/xyd-bench" match --api "http://$XYD_BIND" --requests "${REQUESTS:-1000}"
     else

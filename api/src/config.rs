@@ -191,6 +191,9 @@ pub struct ServerConfig {
     /// Connections one peer address (IPv6 by /64) may hold open at once; more are closed on accept. Behind a
     /// proxy every client shares the proxy's address: raise it there.
     pub connections_per_ip: usize,
+    /// A refusal for a limit (429, RATE_LIMITED) is answered after this many milliseconds, so a client that
+    /// keeps hammering is slowed to a trickle instead of being refused as fast as it can ask.
+    pub refusal_delay_ms: u64,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -287,6 +290,7 @@ impl Default for ServerConfig {
             body_read_timeout_secs: 300,
             concurrent_requests_per_ip: 32,
             connections_per_ip: 64,
+            refusal_delay_ms: 500,
         }
     }
 }

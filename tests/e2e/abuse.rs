@@ -200,6 +200,7 @@ async fn slow_bodies_time_out_and_requests_in_flight_are_capped_per_address() {
 async fn only_the_trusted_proxy_hops_decide_the_client_address() {
     let app = TestApp::spawn_with(Backend::Sqlite, |c| {
         c.server.trusted_proxy_hops = 1;
+        c.server.refusal_delay_ms = 300;
         c.auth.login_attempts_per_ip = 2;
     })
     .await
@@ -209,8 +210,10 @@ async fn only_the_trusted_proxy_hops_decide_the_client_address() {
     for n in 0..2 {
         post(&app, login(n), &[("x-forwarded-for", &format!("10.9.9.{n}, 203.0.113.5"))]).await;
     }
+    let started = Instant::now();
     let (_, body) = post(&app, login(3), &[("x-forwarded-for", "10.9.9.77, 203.0.113.5")]).await;
     assert_eq!(body["errors"][0]["extensions"]["code"], "RATE_LIMITED", "{body:#}");
+    assert!(started.elapsed() >= Duration::from_millis(300), "a refusal is held (tarpit) before it is answered");
     let (_, body) = post(&app, login(4), &[("x-forwarded-for", "203.0.113.6")]).await;
     assert_eq!(body["errors"][0]["extensions"]["code"], "UNAUTHENTICATED", "another client address");
 }

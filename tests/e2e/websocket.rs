@@ -211,3 +211,31 @@ async fn a_fresh_token_in_a_ping_keeps_the_socket_open_until_it_expires() {
     assert_eq!(closed_with(&mut ws).await, Some(4401), "it closes when the fresh token expires");
     assert!(Utc::now() >= start + chrono::Duration::seconds(4), "not before the fresh token's expiry");
 }
+
+#[tokio::test]
+async fn open_sockets_count_against_the_connection_cap_of_their_address() {
+    let app = TestApp::spawn_with(Backend::Sqlite, |c| c.server.connections_per_ip = 2).await.unwrap();
+    // A token minted directly: no HTTP connection of the harness may hold a slot.
+    let principal = xinyidai::auth::Principal {
+        user_id: xyd_domain::UserId::new(),
+        role: xyd_domain::Role::Bank,
+        institution_id: Some(xyd_domain::InstitutionId::new()),
+        subject_id: None,
+        session_id: uuid::Uuid::now_v7(),
+    };
+    let bank = app.state.tokens.issue(&principal, Utc::now()).unwrap();
+    let mut sockets = Vec::new();
+    for _ in 0..2 {
+        let mut ws = connect(&app).await;
+        send(&mut ws, &init(&bank)).await;
+        assert_eq!(next_message(&mut ws).await["type"], "connection_ack");
+        sockets.push(ws);
+    }
+    // Both slots are held by the upgraded sockets: a third connection is closed on accept.
+    let fresh = || reqwest::Client::builder().pool_max_idle_per_host(0).build().unwrap();
+    let refused = fresh().get(app.url("/healthz")).send().await;
+    assert!(refused.is_err(), "a third connection got through: {refused:?}");
+    drop(sockets);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(fresh().get(app.url("/healthz")).send().await.unwrap().status(), 200);
+}

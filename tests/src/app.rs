@@ -63,6 +63,7 @@ impl TestApp {
         // Tests register many subjects from one address; the abuse tests set these limits back down.
         config.auth.registrations_per_ip = 10_000;
         config.auth.refreshes_per_ip = 10_000;
+        config.server.refusal_delay_ms = 20;
 
         let (pg_database, sqlite_dir) = match backend {
             Backend::Postgres => match postgres::create_database().await {

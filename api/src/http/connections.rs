@@ -38,6 +38,13 @@ struct Held {
     key: String,
 }
 
+/// The admitted connection a request came on, in the request's extensions. A WebSocket keeps it for its
+/// lifetime: after the upgrade the HTTP connection is over, but the client still holds the socket open.
+#[derive(Clone)]
+pub struct ConnectionSlot {
+    _held: Arc<Held>,
+}
+
 impl Open {
     fn admit(&self, key: String, cap: usize) -> Option<Held> {
         let mut table = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
@@ -93,9 +100,11 @@ pub async fn serve(
             tracing::debug!(peer = %peer, "too many connections from one address; closed");
             continue;
         };
+        let slot = ConnectionSlot { _held: Arc::new(held) };
         let app = app.clone();
         let service = hyper::service::service_fn(move |mut request: hyper::Request<Incoming>| {
             request.extensions_mut().insert(ConnectInfo::<SocketAddr>(peer));
+            request.extensions_mut().insert(slot.clone());
             app.clone().oneshot(request)
         });
         let connection = builder.serve_connection_with_upgrades(TokioIo::new(stream), service).into_owned();
@@ -104,7 +113,6 @@ pub async fn serve(
             if let Err(e) = connection.await {
                 tracing::debug!(peer = %peer, error = %e, "connection ended with an error");
             }
-            drop(held);
         });
     }
     drop(listener);

@@ -58,6 +58,9 @@ pub async fn post(
     for err in &response.errors {
         state.app.metrics.graphql_error(error_code(err));
     }
+    if response.errors.iter().any(|e| error_code(e) == "RATE_LIMITED") {
+        super::middleware::slow_down(&state).await;
+    }
     let request_failed =
         response.data == async_graphql::Value::Null && response.errors.iter().all(|e| e.path.is_empty());
     let mut body = serde_json::to_value(&response).unwrap_or_else(|_| json!({}));

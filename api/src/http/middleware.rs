@@ -80,9 +80,16 @@ pub async fn limit_in_flight(State(state): State<HttpState>, request: Request, n
     let key = address_key(client_ip(server.trusted_proxy_hops, request.headers(), peer));
     let Some(_admitted) = state.in_flight.admit(key, server.concurrent_requests_per_ip) else {
         state.app.metrics.incr("xyd_requests_refused_in_flight_total", 1);
+        slow_down(&state).await;
         return error_body(StatusCode::TOO_MANY_REQUESTS, "RATE_LIMITED", "同一地址的并发请求过多，请稍后重试");
     };
     next.run(request).await
+}
+
+/// Hold a refusal for `server.refusal_delay_ms` (a tarpit): a client that keeps asking past a limit waits
+/// for each answer, so its refusals cost the server almost nothing.
+pub async fn slow_down(state: &HttpState) {
+    tokio::time::sleep(Duration::from_millis(state.app.config.server.refusal_delay_ms)).await;
 }
 
 /// A request's handler must answer within `server.request_timeout_secs` (504 otherwise), and its body must

@@ -27,6 +27,7 @@ use std::time::Duration;
 use async_graphql::http::{ALL_WEBSOCKET_PROTOCOLS, WebSocketProtocols, WsMessage};
 use async_graphql::parser::types::{DocumentOperations, ExecutableDocument, OperationType};
 use async_graphql::{Data, ErrorExtensionValues, Executor, ServerError};
+use axum::Extension;
 use axum::body::Bytes;
 use axum::extract::ws::{CloseFrame, Message, WebSocket};
 use axum::extract::{ConnectInfo, State, WebSocketUpgrade};
@@ -38,6 +39,8 @@ use futures::{SinkExt, StreamExt, future};
 use serde::Deserialize;
 use serde_json::Value;
 use tokio::sync::mpsc;
+
+use super::connections::ConnectionSlot;
 use tokio::time::Instant;
 use xyd_domain::UserId;
 
@@ -76,6 +79,7 @@ pub async fn upgrade(
     State(state): State<HttpState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
+    slot: Option<Extension<ConnectionSlot>>,
     ws: WebSocketUpgrade,
 ) -> Response {
     let ws = ws.protocols(ALL_WEBSOCKET_PROTOCOLS);
@@ -87,7 +91,11 @@ pub async fn upgrade(
     };
     let ip = ClientIp(client_ip(state.app.config.server.trusted_proxy_hops, &headers, peer));
     let limit = state.app.config.limits.json_body_bytes;
-    ws.max_message_size(limit).max_frame_size(limit).on_upgrade(move |socket| serve(socket, state, protocol, ip))
+    ws.max_message_size(limit).max_frame_size(limit).on_upgrade(move |socket| async move {
+        // The socket occupies its connection's slot of the per-address cap until it closes.
+        let _slot = slot;
+        serve(socket, state, protocol, ip).await;
+    })
 }
 
 /// One connection: authenticate `connection_init`, then run the protocol until the client leaves, the token
