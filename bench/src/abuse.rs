@@ -44,7 +44,7 @@ async fn abuser(api: String, n: usize, stop: Arc<AtomicBool>) -> BTreeMap<String
         i += 1;
         let org = format!("{:09}", (n as u64) * 1_000_000 + i);
         let code = Uscc::from_parts('9', '1', "440882", &org).map(|u| u.as_str().to_string()).unwrap_or_default();
-        let body = if i % 2 == 0 {
+        let body = if i.is_multiple_of(2) {
             json!({ "query": LOGIN, "variables": { "e": format!("victim{n}-{i}@abuse.test") } })
         } else {
             json!({ "query": REGISTER, "variables": { "i": {

@@ -30,14 +30,18 @@ pub trait RateStore: Send + Sync {
 /// Entries kept before old windows are swept out, to bound memory under a flood of distinct keys.
 const SWEEP_AT: usize = 10_000;
 
+/// A window: when it started, attempts counted, how long it lasts.
+type Window = (Instant, u32, Duration);
+type Windows = HashMap<(&'static str, String), Window>;
+
 /// Fixed windows in memory, for one replica.
 #[derive(Default)]
 pub struct MemoryStore {
-    entries: Mutex<HashMap<(&'static str, String), (Instant, u32, Duration)>>,
+    entries: Mutex<Windows>,
 }
 
 impl MemoryStore {
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<(&'static str, String), (Instant, u32, Duration)>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Windows> {
         // A poisoned lock only means another thread panicked mid-update of a counter; the counts stay usable.
         self.entries.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
     }

@@ -2,10 +2,9 @@
 //! a deadline for a connection's request headers, so slow or hoarding clients cannot exhaust the server.
 //! Requests then go to the router with the peer address as axum's `ConnectInfo`.
 
-use std::collections::HashMap;
 use std::future::Future;
 use std::net::SocketAddr;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
@@ -17,6 +16,7 @@ use hyper_util::server::graceful::GracefulShutdown;
 use tokio::net::TcpListener;
 use tower::ServiceExt;
 
+use super::occupancy::{Occupancy, Occupied};
 use crate::auth::rate_limit::address_key;
 
 /// How connections are admitted.
@@ -28,45 +28,11 @@ pub struct ConnectionLimits {
     pub header_read_timeout: Duration,
 }
 
-/// Open connections per client address.
-#[derive(Clone, Default)]
-struct Open(Arc<Mutex<HashMap<String, usize>>>);
-
-/// One admitted connection, counted until dropped.
-struct Held {
-    open: Open,
-    key: String,
-}
-
 /// The admitted connection a request came on, in the request's extensions. A WebSocket keeps it for its
 /// lifetime: after the upgrade the HTTP connection is over, but the client still holds the socket open.
 #[derive(Clone)]
 pub struct ConnectionSlot {
-    _held: Arc<Held>,
-}
-
-impl Open {
-    fn admit(&self, key: String, cap: usize) -> Option<Held> {
-        let mut table = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        let n = table.entry(key.clone()).or_default();
-        if *n >= cap {
-            return None;
-        }
-        *n += 1;
-        Some(Held { open: self.clone(), key })
-    }
-}
-
-impl Drop for Held {
-    fn drop(&mut self) {
-        let mut table = self.open.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        if let Some(n) = table.get_mut(&self.key) {
-            *n -= 1;
-            if *n == 0 {
-                table.remove(&self.key);
-            }
-        }
-    }
+    _held: Arc<Occupied>,
 }
 
 /// Serve `app` on `listener` until `shutdown` resolves, then wait (at most `grace`) for open connections.
@@ -77,7 +43,7 @@ pub async fn serve(
     grace: Duration,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) {
-    let open = Open::default();
+    let open = Occupancy::default();
     let graceful = GracefulShutdown::new();
     let mut builder = Builder::new(TokioExecutor::new());
     builder.http1().timer(TokioTimer::new()).header_read_timeout(limits.header_read_timeout);

@@ -3,9 +3,7 @@
 //! flight per client address), and a last resort for panics that answers a generic INTERNAL error.
 
 use std::any::Any;
-use std::collections::HashMap;
 use std::net::SocketAddr;
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use axum::body::Body;
@@ -30,40 +28,6 @@ pub async fn observe(State(state): State<HttpState>, request: Request, next: Nex
     let response = next.run(request).await;
     state.app.metrics.observe_request(&route, response.status().as_u16(), started.elapsed());
     response
-}
-
-/// Requests in flight per client address.
-#[derive(Clone, Default)]
-pub struct InFlight(Arc<Mutex<HashMap<String, usize>>>);
-
-/// One request counted in flight until dropped.
-struct Admitted {
-    table: InFlight,
-    key: String,
-}
-
-impl InFlight {
-    fn admit(&self, key: String, cap: usize) -> Option<Admitted> {
-        let mut table = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        let n = table.entry(key.clone()).or_default();
-        if *n >= cap {
-            return None;
-        }
-        *n += 1;
-        Some(Admitted { table: self.clone(), key })
-    }
-}
-
-impl Drop for Admitted {
-    fn drop(&mut self) {
-        let mut table = self.table.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        if let Some(n) = table.get_mut(&self.key) {
-            *n -= 1;
-            if *n == 0 {
-                table.remove(&self.key);
-            }
-        }
-    }
 }
 
 fn error_body(status: StatusCode, code: &str, message: &str) -> Response {

@@ -5,6 +5,7 @@ mod exports;
 mod graphql;
 mod health;
 mod middleware;
+mod occupancy;
 mod websocket;
 
 use std::net::{IpAddr, SocketAddr};
@@ -39,14 +40,14 @@ pub struct HttpState {
     pub app: AppState,
     pub schema: AppSchema,
     /// Requests in flight per client address.
-    pub in_flight: middleware::InFlight,
+    pub in_flight: occupancy::Occupancy,
 }
 
 /// The whole HTTP application. Serve it with `into_make_service_with_connect_info::<SocketAddr>()`.
 pub fn router(app: AppState) -> Router {
     let schema =
         crate::graphql::build_schema(&app.config.limits, app.config.introspection_enabled()).data(app.clone()).finish();
-    let state = HttpState { app, schema, in_flight: middleware::InFlight::default() };
+    let state = HttpState { app, schema, in_flight: occupancy::Occupancy::default() };
     Router::new()
         .route("/graphql", get(graphql::graphiql).post(graphql::post))
         .route("/graphql/ws", get(websocket::upgrade))

@@ -216,14 +216,14 @@ impl Inspector {
             Ok(Message::Close(_)) => return None,
             Err(err) => return self.end(read_failure(&err)),
         };
-        if let Some(payload) = ping_payload(&bytes) {
-            if let Some(token) = token_in(&payload) {
-                match authenticate(&self.app.tokens, token) {
-                    Some((principal, expires_at_ms)) if principal.user_id == self.user => {
-                        let _previous = self.expires_at.fetch_max(expires_at_ms, Ordering::SeqCst);
-                    }
-                    _ => return self.end(close_with(CLOSE_FORBIDDEN, "令牌无效或不属于本连接的用户")),
+        if let Some(payload) = ping_payload(&bytes)
+            && let Some(token) = token_in(&payload)
+        {
+            match authenticate(&self.app.tokens, token) {
+                Some((principal, expires_at_ms)) if principal.user_id == self.user => {
+                    let _previous = self.expires_at.fetch_max(expires_at_ms, Ordering::SeqCst);
                 }
+                _ => return self.end(close_with(CLOSE_FORBIDDEN, "令牌无效或不属于本连接的用户")),
             }
         }
         Some(Some(bytes))
