@@ -3,18 +3,17 @@
 use std::collections::{BTreeSet, HashMap};
 
 use chrono::Utc;
-use sea_orm::sea_query::OnConflict;
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseBackend, EntityTrait, QueryFilter, QueryOrder, Set, Statement, Value,
-};
+use sea_orm::sea_query::{Expr, OnConflict};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 use uuid::Uuid;
-use xyd_domain::credit::{CreditRow, FlagPolicy, TaxRow};
-use xyd_domain::{RecordStatus, RowError, Uscc};
+use xyd_domain::credit::{CreditRow, FlagPolicy, RecordFact, TaxRow, flags};
+use xyd_domain::{DataCategory, RecordStatus, RowError, TaxGrade, Uscc};
 
 use super::entity::{credit_record, tax_record};
 use crate::error::{AppError, AppResult};
 use crate::imports::Written;
 use crate::institutions::Scope;
+use crate::subjects::entity as subject_entity;
 
 /// Insert or update credit rows on (source, doc_number). A record's status is never overwritten by an
 /// import: objections and repairs own it. A record belongs to the jurisdiction that first imported it: rows
@@ -150,30 +149,75 @@ pub fn status_of(record: &credit_record::Model) -> AppResult<RecordStatus> {
     RecordStatus::parse(&record.status).map_err(|e| AppError::internal("record status", e))
 }
 
-/// Recompute 失信惩戒 / 守信激励 for the subjects with these codes, in SQL, per `FlagPolicy`.
+/// Recompute 失信惩戒 / 守信激励 for the subjects with these codes: the domain rule (`credit::flags`) over their
+/// records and latest tax grades, written back with at most four statements whatever the number of codes.
 pub async fn recompute_flags(conn: &impl ConnectionTrait, usccs: &[&Uscc], policy: FlagPolicy) -> AppResult<()> {
     if usccs.is_empty() {
         return Ok(());
     }
-    let backend = conn.get_database_backend();
-    let punitive: Vec<String> =
-        RecordStatus::ALL.iter().filter(|s| policy.punitive(**s)).map(|s| format!("'{}'", s.as_str())).collect();
-    let placeholders: Vec<String> = (1..=usccs.len())
-        .map(|i| if backend == DatabaseBackend::Postgres { format!("${i}") } else { format!("?{i}") })
-        .collect();
-    let sql = format!(
-        "UPDATE subjects SET
-           restricted = EXISTS (SELECT 1 FROM credit_records r WHERE r.uscc = subjects.uscc
-                                AND r.category = 'SERIOUS_DISHONESTY' AND r.status IN ({punitive})),
-           trusted = (EXISTS (SELECT 1 FROM credit_records r WHERE r.uscc = subjects.uscc
-                              AND r.category = 'HONOR' AND r.status = 'ACTIVE')
-                      OR COALESCE((SELECT t.grade FROM tax_records t WHERE t.uscc = subjects.uscc
-                                   ORDER BY t.year DESC LIMIT 1), '') = 'A')
-         WHERE uscc IN ({})",
-        placeholders.join(", "),
-        punitive = punitive.join(", "),
-    );
-    let values: Vec<Value> = usccs.iter().map(|u| Value::from(u.as_str().to_string())).collect();
-    conn.execute_raw(Statement::from_sql_and_values(backend, sql, values)).await?;
+    let codes: Vec<String> = usccs.iter().map(|u| u.as_str().to_string()).collect();
+    let mut records: HashMap<String, Vec<RecordFact>> = HashMap::new();
+    let facts: Vec<(String, String, String)> = credit_record::Entity::find()
+        .select_only()
+        .column(credit_record::Column::Uscc)
+        .column(credit_record::Column::Category)
+        .column(credit_record::Column::Status)
+        .filter(credit_record::Column::Uscc.is_in(codes.clone()))
+        .into_tuple()
+        .all(conn)
+        .await?;
+    for (uscc, category, status) in facts {
+        let category = DataCategory::parse(&category).map_err(|e| AppError::internal("record category", e))?;
+        let status = RecordStatus::parse(&status).map_err(|e| AppError::internal("record status", e))?;
+        records.entry(uscc).or_default().push(RecordFact { category, status });
+    }
+    let mut latest: HashMap<String, (i32, String)> = HashMap::new();
+    let grades: Vec<(String, i32, String)> = tax_record::Entity::find()
+        .select_only()
+        .column(tax_record::Column::Uscc)
+        .column(tax_record::Column::Year)
+        .column(tax_record::Column::Grade)
+        .filter(tax_record::Column::Uscc.is_in(codes.clone()))
+        .into_tuple()
+        .all(conn)
+        .await?;
+    for (uscc, year, grade) in grades {
+        let slot = latest.entry(uscc).or_insert((year, grade.clone()));
+        if year > slot.0 {
+            *slot = (year, grade);
+        }
+    }
+    let (mut restricted, mut trusted) = (Vec::new(), Vec::new());
+    for code in &codes {
+        let grade = latest
+            .get(code)
+            .map(|(_, g)| TaxGrade::parse(g))
+            .transpose()
+            .map_err(|e| AppError::internal("tax grade", e))?;
+        let f = flags(records.get(code).map_or(&[][..], Vec::as_slice), grade, policy);
+        restricted.push((code.clone(), f.restricted));
+        trusted.push((code.clone(), f.trusted));
+    }
+    set_flag(conn, subject_entity::Column::Restricted, &restricted).await?;
+    set_flag(conn, subject_entity::Column::Trusted, &trusted).await
+}
+
+/// Write `column` of the subjects with each code: one statement for the codes where it is true, one for false.
+async fn set_flag(
+    conn: &impl ConnectionTrait,
+    column: subject_entity::Column,
+    values: &[(String, bool)],
+) -> AppResult<()> {
+    for value in [true, false] {
+        let codes: Vec<&str> = values.iter().filter(|(_, v)| *v == value).map(|(c, _)| c.as_str()).collect();
+        if codes.is_empty() {
+            continue;
+        }
+        subject_entity::Entity::update_many()
+            .col_expr(column, Expr::value(value))
+            .filter(subject_entity::Column::Uscc.is_in(codes))
+            .exec(conn)
+            .await?;
+    }
     Ok(())
 }

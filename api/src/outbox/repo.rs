@@ -3,7 +3,7 @@
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseBackend, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set, Statement,
+    ColumnTrait, ConnectionTrait, DatabaseBackend, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set,
 };
 use uuid::Uuid;
 
@@ -43,12 +43,10 @@ pub struct Claimed {
 pub async fn claim(conn: &impl ConnectionTrait, limit: u64, lease: Duration) -> AppResult<Vec<Claimed>> {
     let now = Utc::now();
     let backend = conn.get_database_backend();
-    let (sql, lock) = match backend {
-        DatabaseBackend::Postgres => (POSTGRES_CLAIM, "FOR UPDATE SKIP LOCKED"),
-        _ => (SQLITE_CLAIM, ""),
-    };
-    let sql = sql.replace("{lock}", lock);
-    let stmt = Statement::from_sql_and_values(backend, sql, [(now + lease).into(), now.into(), (limit as i64).into()]);
+    // SQLite has no row locks: its write transactions run one at a time anyway.
+    let lock = if backend == DatabaseBackend::Postgres { "FOR UPDATE SKIP LOCKED" } else { "" };
+    let sql = CLAIM.replace("{lock}", lock);
+    let stmt = crate::db::numbered(backend, &sql, [(now + lease).into(), now.into(), (limit as i64).into()]);
     let rows = conn.query_all_raw(stmt).await?;
     let mut claimed = rows
         .iter()
@@ -65,18 +63,12 @@ pub async fn claim(conn: &impl ConnectionTrait, limit: u64, lease: Duration) -> 
     Ok(claimed)
 }
 
-const POSTGRES_CLAIM: &str = "UPDATE outbox SET claimed_until = $1 WHERE id IN (
+/// One text for both databases (`db::numbered` adapts the placeholders).
+const CLAIM: &str = "UPDATE outbox SET claimed_until = $1 WHERE id IN (
     SELECT id FROM outbox
     WHERE processed_at IS NULL AND next_attempt_at <= $2 AND (claimed_until IS NULL OR claimed_until < $2)
       AND aggregate_id NOT IN (SELECT aggregate_id FROM outbox WHERE processed_at IS NULL AND claimed_until >= $2)
     ORDER BY id LIMIT $3 {lock})
-  RETURNING id, aggregate, aggregate_id, attempts";
-
-const SQLITE_CLAIM: &str = "UPDATE outbox SET claimed_until = ?1 WHERE id IN (
-    SELECT id FROM outbox
-    WHERE processed_at IS NULL AND next_attempt_at <= ?2 AND (claimed_until IS NULL OR claimed_until < ?2)
-      AND aggregate_id NOT IN (SELECT aggregate_id FROM outbox WHERE processed_at IS NULL AND claimed_until >= ?2)
-    ORDER BY id LIMIT ?3 {lock})
   RETURNING id, aggregate, aggregate_id, attempts";
 
 /// Mark rows applied.

@@ -80,4 +80,37 @@ mod tests {
         assert!(!flags(&[], Some(TaxGrade::B), FlagPolicy::default()).trusted);
         assert!(flags(&[fact(DataCategory::Honor, RecordStatus::Active)], None, FlagPolicy::default()).trusted);
     }
+
+    use proptest::prelude::*;
+
+    fn any_fact() -> impl Strategy<Value = RecordFact> {
+        (proptest::sample::select(DataCategory::ALL), proptest::sample::select(RecordStatus::ALL))
+            .prop_map(|(category, status)| RecordFact { category, status })
+    }
+
+    proptest! {
+        /// The rule the platform runs: restricted exactly when a serious-dishonesty record has punitive effect under
+        /// the policy; trusted exactly when an honor is active or the latest grade is A; whatever the order of the
+        /// records, and untouched by records of other categories.
+        #[test]
+        fn flags_follow_the_rule_whatever_the_order(
+            records in proptest::collection::vec(any_fact(), 0..12),
+            grade in proptest::option::of(proptest::sample::select(TaxGrade::ALL)),
+            suspend in any::<bool>(),
+        ) {
+            let policy = FlagPolicy { suspend_while_disputed: suspend };
+            let got = flags(&records, grade, policy);
+            let restricted = records.iter().any(|r| r.category == DataCategory::SeriousDishonesty
+                && (r.status == RecordStatus::Active || (r.status == RecordStatus::Disputed && !suspend)));
+            let trusted = grade == Some(TaxGrade::A)
+                || records.iter().any(|r| r.category == DataCategory::Honor && r.status == RecordStatus::Active);
+            prop_assert_eq!(got, SubjectFlags { restricted, trusted });
+            let mut reversed = records.clone();
+            reversed.reverse();
+            prop_assert_eq!(flags(&reversed, grade, policy), got);
+            let others: Vec<RecordFact> = records.iter().copied()
+                .filter(|r| !matches!(r.category, DataCategory::SeriousDishonesty | DataCategory::Honor)).collect();
+            prop_assert_eq!(flags(&others, None, policy), SubjectFlags::default());
+        }
+    }
 }
