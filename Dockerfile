@@ -2,7 +2,7 @@
 FROM rust:1.95-bookworm AS build
 WORKDIR /src
 COPY . .
-RUN cargo build --release --locked -p xinyidai && cp target/release/xinyidai /xinyidai
+RUN cargo build --release --locked -p xyd-cli && cp target/release/xinyidai /xinyidai
 
 FROM debian:bookworm-slim
 RUN apt-get update && apt-get install -y --no-install-recommends ca-certificates curl && rm -rf /var/lib/apt/lists/* \

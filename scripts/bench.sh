@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 what="${1:?usage: scripts/bench.sh import|products|match|indicators|abuse}"
 pg="${XYD_BENCH_PG:-postgres://postgres@127.0.0.1:5432}"
 target="${CARGO_TARGET_DIR:-target}"
-cargo build --release --locked -p xinyidai -p xyd-bench
+cargo build --release --locked -p xyd-cli -p xyd-bench
 bin="$target/release/xinyidai"
 work=$(mktemp -d)
 db="xyd_bench_$$"

@@ -32,7 +32,7 @@ for _ in $(seq 1 100); do
   sleep 0.2
 done
 
-cargo build --release --locked -p xinyidai
+cargo build --release --locked -p xyd-cli
 bin=target/release/xinyidai
 [[ -n "${CARGO_TARGET_DIR:-}" ]] && bin="$CARGO_TARGET_DIR/release/xinyidai"
 "$bin" seed-demo

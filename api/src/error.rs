@@ -53,6 +53,15 @@ impl AppError {
         }
     }
 
+    /// For an operator at the command line, not a client: the message with the code, and an internal
+    /// error's cause instead of the generic message.
+    pub fn operator_message(&self) -> String {
+        match self {
+            Self::Internal(cause) => format!("INTERNAL: {cause}"),
+            other => format!("{}: {}", other.code(), other.message()),
+        }
+    }
+
     pub fn unauthenticated() -> Self {
         Self::Unauthenticated("请先登录")
     }

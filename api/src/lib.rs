@@ -1,17 +1,16 @@
-//! The Xinyidai application: GraphQL API, persistence, authentication, outbox relay and CLI.
+//! The Xinyidai server library: GraphQL API, persistence, authentication, outbox relay, imports and reports.
+//! The `xinyidai` command and the development data live in the `xyd-cli` crate.
 //!
 //! One module per capability, each holding its GraphQL types, use cases and repository. `app` builds the
 //! HTTP application so tests can serve it on a free port.
 
 pub mod auth;
-pub mod cli;
 pub mod config;
 pub mod consents;
 pub mod credit;
 pub mod crypto;
 pub mod db;
 pub mod demands;
-pub mod demo;
 pub mod error;
 pub mod graphql;
 pub mod http;

@@ -307,7 +307,7 @@ both_backends! {
             months: 6,
             ..Default::default()
         };
-        let seeded = xinyidai::demands::seed::seed(&app.state, &options).await.unwrap();
+        let seeded = xyd_cli::gen_data::demands::seed(&app.state, &options).await.unwrap();
         assert_eq!(seeded.demands, 300);
         assert!(seeded.responses > 200, "{seeded:?}");
         let db = app.db().conn();

@@ -9,7 +9,6 @@ mod opportunities;
 mod post;
 mod repo;
 mod respond;
-pub mod seed;
 mod view;
 
 pub use expiry::{close_expired, spawn_expiry};

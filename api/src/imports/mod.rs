@@ -2,7 +2,6 @@
 //! reported with line number, code and message, good rows upserted on their natural key. Used by the
 //! `importRecords` mutation and by `xinyidai import`.
 
-pub mod cli;
 mod credit;
 pub mod entity;
 mod graphql;

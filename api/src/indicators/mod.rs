@@ -5,7 +5,6 @@
 //! with the events (migration `m20261123_000006_indicators`); registry snapshot counts are refreshed when a
 //! registry import job ends ([`refresh_registry_counts`]).
 
-pub mod cli;
 pub mod export;
 mod graphql;
 mod league;

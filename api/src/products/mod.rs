@@ -8,7 +8,6 @@ mod manage;
 pub mod projection;
 mod repo;
 mod search;
-pub mod seed;
 mod view;
 
 pub use graphql::{ProductMutation, ProductQuery, with_banks};

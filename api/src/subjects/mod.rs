@@ -7,7 +7,6 @@ mod graphql;
 pub mod register;
 pub mod registry;
 mod repo;
-pub mod seed;
 mod verify;
 mod view;
 

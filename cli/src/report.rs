@@ -7,10 +7,10 @@ use std::path::PathBuf;
 use chrono::NaiveDate;
 use xyd_domain::IndicatorDimension;
 
-use super::export::{self, ExportFormat};
-use super::report::{self, ReportRequest};
-use crate::db::Db;
-use crate::institutions::Scope;
+use xinyidai::db::Db;
+use xinyidai::indicators::export::{self, ExportFormat};
+use xinyidai::indicators::report::{self, ReportRequest};
+use xinyidai::institutions::Scope;
 
 /// What `report indicators` was asked.
 pub struct ReportArgs {
@@ -23,10 +23,10 @@ pub struct ReportArgs {
 }
 
 pub async fn run(db: &Db, args: ReportArgs) -> anyhow::Result<()> {
-    let format = ExportFormat::parse(&args.format).map_err(|e| anyhow::anyhow!(e.message()))?;
+    let format = ExportFormat::parse(&args.format).map_err(crate::commands::operator)?;
     let request = ReportRequest { from: args.from, to: args.to, region: args.region, group_by: args.group_by };
-    let report = report::compute(db, &Scope::All, request).await.map_err(|e| anyhow::anyhow!(e.message()))?;
-    let bytes = export::render(&report, format).map_err(|e| anyhow::anyhow!(e.message()))?;
+    let report = report::compute(db, &Scope::All, request).await.map_err(crate::commands::operator)?;
+    let bytes = export::render(&report, format).map_err(crate::commands::operator)?;
     match args.out {
         Some(path) => {
             std::fs::write(&path, bytes)?;

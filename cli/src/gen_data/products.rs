@@ -7,11 +7,11 @@ use xyd_datagen::products::{DEFAULT_BANKS, ProductOptions, products, service_are
 use xyd_domain::product::{ProductSpec, ProductStatus};
 use xyd_domain::{InstitutionId, InstitutionKind, ProductId};
 
-use super::ProductRepo;
-use crate::error::{AppError, AppResult};
-use crate::institutions::InstitutionRepo;
-use crate::outbox;
-use crate::state::AppState;
+use xinyidai::error::{AppError, AppResult};
+use xinyidai::institutions::InstitutionRepo;
+use xinyidai::outbox;
+use xinyidai::products::ProductRepo;
+use xinyidai::state::AppState;
 
 const BATCH: usize = 500;
 

@@ -1,4 +1,4 @@
-//! `xinyidai`: see `cli` for the commands.
+//! `xinyidai`: see `xyd_cli::args` for the commands.
 
 use clap::Parser;
 use tracing_subscriber::EnvFilter;
@@ -11,7 +11,7 @@ async fn main() -> std::process::ExitCode {
         .with_current_span(true)
         .with_writer(std::io::stderr)
         .init();
-    match xinyidai::cli::run(xinyidai::cli::Cli::parse()).await {
+    match xyd_cli::commands::run(xyd_cli::args::Cli::parse()).await {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {
             tracing::error!(error = format!("{e:#}"), "xinyidai failed");

@@ -13,13 +13,13 @@ use xyd_datagen::registry::RegistryGenerator;
 use xyd_domain::demand::{WorkCalendar, derive_status, on_expiry};
 use xyd_domain::{DemandStatus, InstitutionKind, ProductType, RegionPrefix, ResponseStatus};
 
-use super::entity::{demand, response};
-use crate::error::{AppError, AppResult};
-use crate::institutions::InstitutionRepo;
-use crate::products::entity as product_entity;
-use crate::state::AppState;
-use crate::subjects::entity as subject_entity;
-use crate::tags::encode;
+use xinyidai::demands::entity::{demand, response};
+use xinyidai::error::{AppError, AppResult};
+use xinyidai::institutions::InstitutionRepo;
+use xinyidai::products::entity as product_entity;
+use xinyidai::state::AppState;
+use xinyidai::subjects::entity as subject_entity;
+use xinyidai::tags::encode;
 
 const BATCH: usize = 200;
 
@@ -99,7 +99,7 @@ async fn subject_for(
         return Ok((found.id, false));
     }
     let registered = g.posted_at - Duration::days(7);
-    let created = crate::subjects::seed::registered_from(row, registered, Some(registered)).insert(conn).await?;
+    let created = super::subjects::registered_from(row, registered, Some(registered)).insert(conn).await?;
     Ok((created.id, true))
 }
 

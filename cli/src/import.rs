@@ -12,10 +12,10 @@ use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
 use xyd_domain::RegionPrefix;
 
-use super::job::{self, ImportKind};
-use super::runner::RunOptions;
-use crate::institutions::Scope;
-use crate::state::AppState;
+use xinyidai::imports::job::{self, ImportKind};
+use xinyidai::imports::runner::RunOptions;
+use xinyidai::institutions::Scope;
+use xinyidai::state::AppState;
 
 /// Import `file`; rows outside `region` (when given) are rejected. Rejected rows go to `report`
 /// (default: `FILE.rejected.csv`).
@@ -41,7 +41,7 @@ pub async fn import_file(
 
     let name = file.file_name().map_or_else(|| file.display().to_string(), |n| n.to_string_lossy().into_owned());
     let txn = state.db.begin_write().await.map_err(|e| anyhow::anyhow!(e))?;
-    let created = job::create(&*txn, kind, &name, None, None).await.map_err(|e| anyhow::anyhow!(e.message()))?;
+    let created = job::create(&*txn, kind, &name, None, None).await.map_err(crate::commands::operator)?;
     txn.commit().await?;
 
     let progress = Arc::new(AtomicU64::new(0));
@@ -64,10 +64,10 @@ pub async fn import_file(
         report: Some(Box::new(BufWriter::new(report_file))),
         progress: Some(progress),
     };
-    let outcome = super::run_kind(state, created.id, kind, scope, source, options).await;
+    let outcome = xinyidai::imports::run_kind(state, created.id, kind, scope, source, options).await;
     ticker.abort();
     bar.finish_and_clear();
-    let counts = outcome.map_err(|e| anyhow::anyhow!(e.message()))?;
+    let counts = outcome.map_err(crate::commands::operator)?;
     println!(
         "job {}: {} rows, {} accepted, {} rejected ({} invalid codes, {} duplicate codes); rejected rows in {}",
         created.id,

@@ -12,9 +12,9 @@ use uuid::Uuid;
 use xyd_datagen::registry::{RegistryGenerator, RegistryOptions, RegistryRow};
 use xyd_domain::{RegistryStatus, VerificationStatus};
 
-use super::entity;
-use crate::error::{AppError, AppResult};
-use crate::state::AppState;
+use xinyidai::error::{AppError, AppResult};
+use xinyidai::state::AppState;
+use xinyidai::subjects::entity;
 
 const BATCH: usize = 1000;
 /// Share of registered subjects that completed real-name verification.

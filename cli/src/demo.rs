@@ -3,11 +3,11 @@
 
 use xyd_domain::Email;
 
-use crate::auth::user::UserRepo;
-use crate::graphql::GqlInstitutionKind;
-use crate::institutions::CreateInstitutionInput;
-use crate::institutions::create::{NewInstitution, create_institution};
-use crate::state::AppState;
+use xinyidai::auth::user::UserRepo;
+use xinyidai::graphql::GqlInstitutionKind;
+use xinyidai::institutions::CreateInstitutionInput;
+use xinyidai::institutions::create::{NewInstitution, create_institution};
+use xinyidai::state::AppState;
 
 /// Password of every demo staff account.
 pub const DEMO_PASSWORD: &str = "Demo12345";
@@ -23,8 +23,7 @@ const INSTITUTIONS: [(GqlInstitutionKind, &str, &str, &str); 4] = [
 pub async fn seed(state: &AppState) -> anyhow::Result<()> {
     for (kind, name, region, email) in INSTITUTIONS {
         let parsed = Email::parse(email)?;
-        if UserRepo::find_by_email(state.db.conn(), &parsed).await.map_err(|e| anyhow::anyhow!(e.message()))?.is_some()
-        {
+        if UserRepo::find_by_email(state.db.conn(), &parsed).await.map_err(crate::commands::operator)?.is_some() {
             continue;
         }
         let input = CreateInstitutionInput {
@@ -34,7 +33,7 @@ pub async fn seed(state: &AppState) -> anyhow::Result<()> {
             admin_email: email.into(),
             admin_password: DEMO_PASSWORD.into(),
         };
-        let new = NewInstitution::parse(input).map_err(|e| anyhow::anyhow!(e.message()))?;
+        let new = NewInstitution::parse(input).map_err(crate::commands::operator)?;
         create_institution(state, new).await.map_err(|e| anyhow::anyhow!("{name}: {}", e.message()))?;
         tracing::info!(name, email, "demo institution created");
     }
