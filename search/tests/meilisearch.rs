@@ -1,5 +1,5 @@
-//! Against a real Meilisearch (started here on a free loopback port, killed when this test binary
-//! exits): settings are accepted, Chinese text search finds products through keywords and
+//! Against a real Meilisearch (`xyd_testkit`: started on a free loopback port, stopped when this test
+//! binary exits): settings are accepted, Chinese text search finds products through keywords and
 //! synonyms, filter strings select exactly what `ProductFilter::matches` selects, writes wait for
 //! their tasks, and a rebuild swaps in a fresh index.
 
@@ -7,11 +7,6 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::collections::BTreeSet;
-use std::net::TcpListener;
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
-use std::sync::OnceLock;
-use std::time::{Duration, Instant};
 
 use xyd_domain::{
     DataCategory, IndustryCode, InstitutionId, Money, ProductFilter, ProductId, ProductSpec, ProductSpecInput,
@@ -19,90 +14,15 @@ use xyd_domain::{
 };
 use xyd_search::{ProductDocument, Search, SearchError};
 
-const MASTER_KEY: &str = "xyd-search-test-master-key-0123456789";
+use xyd_testkit::{MASTER_KEY, MeiliServer};
 
-struct Server {
-    url: String,
-    _child: Child,
-}
-
-static SERVER: OnceLock<Server> = OnceLock::new();
-
-fn server() -> &'static Server {
-    SERVER.get_or_init(|| start().unwrap_or_else(|e| panic!("cannot start Meilisearch: {e}")))
-}
-
-fn start() -> Result<Server, String> {
-    let bin = binary()?;
-    let port = TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map_err(|e| e.to_string())?.port();
-    let dir = std::env::temp_dir().join(format!("xyd-search-test-{}-{port}", std::process::id()));
-    // The wrapper kills Meilisearch and removes its data as soon as this test process is gone,
-    // however it ends (statics are never dropped).
-    let script = r#"bin="$1"; dir="$2"; shift 2; "$bin" "$@" & m=$!; while kill -0 "$PPID" 2>/dev/null && kill -0 "$m" 2>/dev/null; do sleep 1; done; kill "$m" 2>/dev/null; wait "$m"; rm -rf "$dir""#;
-    let child = Command::new("sh")
-        .arg("-c")
-        .arg(script)
-        .arg("meili-wrapper")
-        .arg(&bin)
-        .arg(&dir)
-        .arg("--http-addr")
-        .arg(format!("127.0.0.1:{port}"))
-        .arg("--master-key")
-        .arg(MASTER_KEY)
-        .arg("--db-path")
-        .arg(dir.join("db"))
-        .arg("--dump-dir")
-        .arg(dir.join("dumps"))
-        .arg("--no-analytics")
-        .arg("--env")
-        .arg("development")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .map_err(|e| format!("spawn {}: {e}", bin.display()))?;
-    let url = format!("http://127.0.0.1:{port}");
-    wait_healthy(&format!("127.0.0.1:{port}"))?;
-    Ok(Server { url, _child: child })
-}
-
-fn binary() -> Result<PathBuf, String> {
-    if let Some(bin) = std::env::var_os("MEILI_BIN").map(PathBuf::from).filter(|p| p.is_file()) {
-        return Ok(bin);
-    }
-    // The run-time manifest dir: with a shared compile cache, the compile-time one may be another checkout.
-    let root =
-        std::env::var_os("CARGO_MANIFEST_DIR").map_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")), PathBuf::from);
-    let script = root.join("../scripts/fetch-meilisearch.sh");
-    let out = Command::new("bash").arg(&script).output().map_err(|e| format!("run {}: {e}", script.display()))?;
-    if !out.status.success() {
-        return Err(format!("fetch-meilisearch.sh failed: {}", String::from_utf8_lossy(&out.stderr)));
-    }
-    Ok(PathBuf::from(String::from_utf8_lossy(&out.stdout).trim()))
-}
-
-fn wait_healthy(addr: &str) -> Result<(), String> {
-    use std::io::{Read, Write};
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while Instant::now() < deadline {
-        if let Ok(mut stream) = std::net::TcpStream::connect(addr) {
-            let _ = stream.set_read_timeout(Some(Duration::from_secs(2)));
-            let request = format!("GET /health HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n");
-            let mut response = String::new();
-            if stream.write_all(request.as_bytes()).is_ok()
-                && stream.read_to_string(&mut response).is_ok()
-                && response.starts_with("HTTP/1.1 200")
-            {
-                return Ok(());
-            }
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    Err(format!("Meilisearch at {addr} did not become healthy"))
+fn url() -> &'static str {
+    &MeiliServer::shared().url
 }
 
 /// A handle with an index prefix of its own.
 fn search(prefix: &str) -> Search {
-    Search::new(&server().url, Some(MASTER_KEY), prefix).unwrap()
+    Search::new(url(), Some(MASTER_KEY), prefix).unwrap()
 }
 
 fn input(name: &str, description: &str) -> ProductSpecInput {
@@ -195,7 +115,7 @@ async fn synonyms_work_both_ways_without_keywords() {
 async fn ensure_is_idempotent_and_applies_settings() {
     let products = search("ensure").products();
     products.ensure().await.unwrap();
-    let client = meilisearch_sdk::client::Client::new(&server().url, Some(MASTER_KEY)).unwrap();
+    let client = meilisearch_sdk::client::Client::new(url(), Some(MASTER_KEY)).unwrap();
     let tasks = || async {
         let mut query = meilisearch_sdk::tasks::TasksSearchQuery::new(&client);
         query.with_index_uids(["ensure_products"]);
@@ -449,7 +369,7 @@ async fn rebuild_swaps_in_a_fresh_index() {
     assert_eq!(products.search(None, &filter, 0, 10).await.unwrap().total, 4);
 
     // No build index is left behind.
-    let client = meilisearch_sdk::client::Client::new(&server().url, Some(MASTER_KEY)).unwrap();
+    let client = meilisearch_sdk::client::Client::new(url(), Some(MASTER_KEY)).unwrap();
     let raw = client.get_indexes_raw().await.unwrap();
     let leftovers: Vec<String> = raw["results"]
         .as_array()

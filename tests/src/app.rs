@@ -8,8 +8,8 @@ use xinyidai::config::{Config, Environment, Secret};
 use xinyidai::db::Db;
 
 use crate::graphql::GqlResponse;
-use crate::meili::{MASTER_KEY, MeiliServer};
 use crate::postgres;
+use xyd_testkit::{MASTER_KEY, MeiliServer};
 
 pub const JWT_SECRET: &str = "test-jwt-secret-that-is-long-enough-0123456789";
 pub const ADMIN_EMAIL: &str = "admin@xyd.test";

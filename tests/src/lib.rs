@@ -9,12 +9,11 @@
 mod app;
 pub mod fixtures;
 mod graphql;
-mod meili;
 mod postgres;
 
 pub use app::{Backend, TestApp, Tokens};
 pub use graphql::GqlResponse;
-pub use meili::MeiliServer;
+pub use xyd_testkit::MeiliServer;
 
 /// Write each test once; run it on PostgreSQL and on SQLite.
 ///

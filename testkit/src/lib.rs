@@ -1,4 +1,9 @@
-//! A real Meilisearch server for tests: one shared per test binary, or a private one a test may stop.
+//! A real Meilisearch server for tests: one shared per test binary, or a private one a test may stop. Used by
+//! the search adapter's tests and the end-to-end tests alike. The binary is `MEILI_BIN`, or the pinned one that
+//! `scripts/fetch-meilisearch.sh` fetches.
+
+// Test support: a panic here is a failing test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::net::TcpListener;
 use std::path::PathBuf;
