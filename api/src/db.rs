@@ -6,6 +6,7 @@
 //! PostgreSQL runs them concurrently and relies on row locks and constraints.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
@@ -22,6 +23,8 @@ use xyd_migrations::Migrator;
 pub struct Db {
     conn: DatabaseConnection,
     write_gate: Option<Arc<Mutex<()>>>,
+    /// SQL statements run so far (every connection and transaction of the pool).
+    statements: Arc<AtomicU64>,
 }
 
 /// A transaction that may write. On SQLite it holds the write gate until it ends.
@@ -66,9 +69,14 @@ impl Db {
                     .foreign_keys(true)
                     .create_if_missing(true)
             });
-        let conn = Database::connect(options).await?;
+        let mut conn = Database::connect(options).await?;
+        let statements = Arc::new(AtomicU64::new(0));
+        let counter = statements.clone();
+        conn.set_metric_callback(move |_| {
+            counter.fetch_add(1, Ordering::Relaxed);
+        });
         let write_gate = (conn.get_database_backend() == DatabaseBackend::Sqlite).then(|| Arc::new(Mutex::new(())));
-        Ok(Self { conn, write_gate })
+        Ok(Self { conn, write_gate, statements })
     }
 
     /// Apply every pending migration.
@@ -96,6 +104,12 @@ impl Db {
     /// Begin a read-only transaction (a consistent snapshot for several queries).
     pub async fn begin_read(&self) -> Result<DatabaseTransaction, DbErr> {
         self.conn.begin().await
+    }
+
+    /// SQL statements run through this handle so far: what a request costs the database, and the bound that
+    /// tests hold list queries to (a page must not cost a statement per row).
+    pub fn statements(&self) -> u64 {
+        self.statements.load(Ordering::Relaxed)
     }
 
     /// Whether the database answers.

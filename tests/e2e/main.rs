@@ -18,6 +18,7 @@ mod operations;
 mod products;
 mod schema;
 mod search_sync;
+mod statements;
 mod subjects;
 mod trust;
 mod websocket;

@@ -171,35 +171,39 @@ pub async fn recompute_flags(conn: &impl ConnectionTrait, usccs: &[&Uscc], polic
         let status = RecordStatus::parse(&status).map_err(|e| AppError::internal("record status", e))?;
         records.entry(uscc).or_default().push(RecordFact { category, status });
     }
-    let mut latest: HashMap<String, (i32, String)> = HashMap::new();
-    let grades: Vec<(String, i32, String)> = tax_record::Entity::find()
-        .select_only()
-        .column(tax_record::Column::Uscc)
-        .column(tax_record::Column::Year)
-        .column(tax_record::Column::Grade)
-        .filter(tax_record::Column::Uscc.is_in(codes.clone()))
-        .into_tuple()
-        .all(conn)
-        .await?;
-    for (uscc, year, grade) in grades {
-        let slot = latest.entry(uscc).or_insert((year, grade.clone()));
-        if year > slot.0 {
-            *slot = (year, grade);
-        }
-    }
+    let latest = latest_grades(conn, &codes).await?;
     let (mut restricted, mut trusted) = (Vec::new(), Vec::new());
     for code in &codes {
-        let grade = latest
-            .get(code)
-            .map(|(_, g)| TaxGrade::parse(g))
-            .transpose()
-            .map_err(|e| AppError::internal("tax grade", e))?;
-        let f = flags(records.get(code).map_or(&[][..], Vec::as_slice), grade, policy);
+        let f = flags(records.get(code).map_or(&[][..], Vec::as_slice), latest.get(code).copied(), policy);
         restricted.push((code.clone(), f.restricted));
         trusted.push((code.clone(), f.trusted));
     }
     set_flag(conn, subject_entity::Column::Restricted, &restricted).await?;
     set_flag(conn, subject_entity::Column::Trusted, &trusted).await
+}
+
+/// The grade of the latest tax year of each of `codes` that has one, in one query.
+pub async fn latest_grades(conn: &impl ConnectionTrait, codes: &[String]) -> AppResult<HashMap<String, TaxGrade>> {
+    let rows: Vec<(String, i32, String)> = tax_record::Entity::find()
+        .select_only()
+        .column(tax_record::Column::Uscc)
+        .column(tax_record::Column::Year)
+        .column(tax_record::Column::Grade)
+        .filter(tax_record::Column::Uscc.is_in(codes.iter().cloned()))
+        .into_tuple()
+        .all(conn)
+        .await?;
+    let mut latest: HashMap<String, (i32, String)> = HashMap::new();
+    for (uscc, year, grade) in rows {
+        let slot = latest.entry(uscc).or_insert((year, grade.clone()));
+        if year > slot.0 {
+            *slot = (year, grade);
+        }
+    }
+    latest
+        .into_iter()
+        .map(|(uscc, (_, grade))| Ok((uscc, TaxGrade::parse(&grade).map_err(|e| AppError::internal("tax grade", e))?)))
+        .collect()
 }
 
 /// Write `column` of the subjects with each code: one statement for the codes where it is true, one for false.

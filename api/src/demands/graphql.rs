@@ -134,10 +134,8 @@ impl DemandQuery {
             query = query.filter(demand::Column::Id.lt(after));
         }
         let rows = query.order_by_desc(demand::Column::Id).limit(page.fetch_limit()).all(state.db.conn()).await?;
-        let mut loaded = Vec::with_capacity(rows.len());
-        for row in rows {
-            loaded.push((row.id, FinancingDemand::load(state, principal, row).await?));
-        }
+        let ids: Vec<uuid::Uuid> = rows.iter().map(|r| r.id).collect();
+        let loaded = ids.into_iter().zip(FinancingDemand::load_many(state, principal, rows).await?).collect();
         Connection::from_rows(page, total, loaded, |(id, _)| *id, |(_, d)| Ok(d))
     }
 }

@@ -1,7 +1,7 @@
 //! `matchProducts`: every published product judged against the demand and the enterprise's own data —
 //! eligible ones ranked and explained, near misses with what is missing. Nothing is disclosed to banks.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use async_graphql::SimpleObject;
 use chrono::Utc;
@@ -69,7 +69,12 @@ pub fn demand_facts(d: &demand::Model) -> AppResult<DemandFacts> {
 
 /// The subject as the matching rules see it (its own data, never shown to banks by matching).
 pub async fn subject_facts(conn: &impl ConnectionTrait, s: &subject_entity::Model) -> AppResult<SubjectFacts> {
-    let latest = crate::credit::repo::tax_of(conn, &s.uscc).await?.into_iter().next();
+    let latest = crate::credit::repo::latest_grades(conn, std::slice::from_ref(&s.uscc)).await?;
+    facts_of(s, latest.get(&s.uscc).copied())
+}
+
+/// The subject's facts given its latest tax grade.
+fn facts_of(s: &subject_entity::Model, latest_tax_grade: Option<TaxGrade>) -> AppResult<SubjectFacts> {
     Ok(SubjectFacts {
         kind: SubjectKind::parse(&s.kind).map_err(corrupt("kind"))?,
         region: s.region()?,
@@ -78,7 +83,7 @@ pub async fn subject_facts(conn: &impl ConnectionTrait, s: &subject_entity::Mode
         verified: s.verification_status == VerificationStatus::Verified.as_str(),
         restricted: s.restricted,
         trusted: s.trusted,
-        latest_tax_grade: latest.map(|t| TaxGrade::parse(&t.grade)).transpose().map_err(corrupt("grade"))?,
+        latest_tax_grade,
         today: Utc::now().date_naive(),
     })
 }
@@ -210,9 +215,7 @@ pub async fn is_opportunity(
     may_serve(state.db.conn(), bank, area, bank_products, d).await
 }
 
-/// Whether `bank` may take up demand `d` at all: the subject lies in the bank's service area and, when the
-/// demand names products (an application), the bank owns one of them; otherwise one of the bank's published
-/// products is eligible for it under the matching rules.
+/// Whether `bank` may take up demand `d` at all (see [`servable`]).
 pub async fn may_serve(
     conn: &impl ConnectionTrait,
     bank: Uuid,
@@ -220,21 +223,51 @@ pub async fn may_serve(
     bank_products: &[xyd_domain::ProductSpec],
     d: &demand::Model,
 ) -> AppResult<bool> {
-    let subject = SubjectRepo::get(conn, SubjectId::from_uuid(d.subject_id)).await?;
-    let facts = subject_facts(conn, &subject).await?;
-    if !area.contains(&facts.region) {
-        return Ok(false);
-    }
-    let targets: Vec<Uuid> = decode(&d.target_product_ids).filter_map(|id| Uuid::parse_str(id).ok()).collect();
-    if !targets.is_empty() {
-        let owned = product_entity::Entity::find()
-            .filter(product_entity::Column::Id.is_in(targets))
-            .filter(product_entity::Column::BankId.eq(bank))
-            .one(conn)
-            .await?;
-        return Ok(owned.is_some());
-    }
-    let filter = filter_for(&demand_facts(d)?, &facts);
+    Ok(servable(conn, bank, area, bank_products, std::slice::from_ref(d)).await?.contains(&d.id))
+}
+
+/// Of `demands`, those `bank` may take up: the subject lies in the bank's service area and, when the demand
+/// names products (an application), the bank owns one of them; otherwise one of the bank's published products
+/// is eligible for it under the matching rules. A fixed number of queries, however many demands.
+pub async fn servable(
+    conn: &impl ConnectionTrait,
+    bank: Uuid,
+    area: &xyd_domain::RegionPrefix,
+    bank_products: &[xyd_domain::ProductSpec],
+    demands: &[demand::Model],
+) -> AppResult<HashSet<Uuid>> {
+    let subjects = SubjectRepo::find_many(conn, demands.iter().map(|d| d.subject_id)).await?;
+    let codes: Vec<String> = subjects.values().map(|s| s.uscc.clone()).collect();
+    let grades = crate::credit::repo::latest_grades(conn, &codes).await?;
+    let targets_of = |d: &demand::Model| -> Vec<Uuid> {
+        decode(&d.target_product_ids).filter_map(|id| Uuid::parse_str(id).ok()).collect()
+    };
+    let owned: HashSet<Uuid> = product_entity::Entity::find()
+        .filter(product_entity::Column::Id.is_in(demands.iter().flat_map(targets_of)))
+        .filter(product_entity::Column::BankId.eq(bank))
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|p| p.id)
+        .collect();
     let bank_id = xyd_domain::InstitutionId::from_uuid(bank);
-    Ok(bank_products.iter().any(|spec| filter.matches(spec, bank_id)))
+    let mut servable = HashSet::new();
+    for d in demands {
+        let Some(subject) = subjects.get(&d.subject_id) else { continue };
+        let facts = facts_of(subject, grades.get(&subject.uscc).copied())?;
+        if !area.contains(&facts.region) {
+            continue;
+        }
+        let targets = targets_of(d);
+        let serves = if targets.is_empty() {
+            let filter = filter_for(&demand_facts(d)?, &facts);
+            bank_products.iter().any(|spec| filter.matches(spec, bank_id))
+        } else {
+            targets.iter().any(|t| owned.contains(t))
+        };
+        if serves {
+            servable.insert(d.id);
+        }
+    }
+    Ok(servable)
 }

@@ -3,6 +3,8 @@
 
 use async_graphql::{Context, Subscription};
 use futures::Stream;
+use std::collections::HashSet;
+
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use tokio::sync::broadcast::error::RecvError;
 use uuid::Uuid;
@@ -52,6 +54,29 @@ impl BankLens {
     pub async fn may_serve(&self, conn: &impl sea_orm::ConnectionTrait, d: &demand::Model) -> AppResult<bool> {
         super::matching::may_serve(conn, self.bank, &self.area, &self.products, d).await
     }
+
+    /// Of `batch`, the open demands the bank has not answered and may serve, in a fixed number of queries.
+    async fn opportunities_in(&self, state: &AppState, batch: &[demand::Model]) -> AppResult<HashSet<Uuid>> {
+        use super::entity::response;
+        let conn = state.db.conn();
+        let answered: HashSet<Uuid> = response::Entity::find()
+            .select_only()
+            .column(response::Column::DemandId)
+            .filter(response::Column::BankId.eq(self.bank))
+            .filter(response::Column::DemandId.is_in(batch.iter().map(|d| d.id)))
+            .into_tuple()
+            .all(conn)
+            .await?
+            .into_iter()
+            .collect();
+        let mut candidates = Vec::new();
+        for d in batch {
+            if xyd_domain::demand::is_open(super::repo::status_of(d)?) && !answered.contains(&d.id) {
+                candidates.push(d.clone());
+            }
+        }
+        super::matching::servable(conn, self.bank, &self.area, &self.products, &candidates).await
+    }
 }
 
 const SCAN_BATCH: u64 = 200;
@@ -67,7 +92,8 @@ pub async fn opportunities(
     let mut found: Vec<demand::Model> = Vec::new();
     let mut cursor = page.after;
     let want = page.fetch_limit() as usize;
-    // Scan open demands in batches, keeping those the bank can serve, until a page (+1) is filled.
+    // Scan open demands in batches, keeping those the bank can serve, until a page (+1) is filled: each batch
+    // is judged in a fixed number of queries, and the page is loaded in another few.
     loop {
         let mut query = demand::Entity::find().filter(demand::Column::Status.is_in(open));
         if let Some(after) = cursor {
@@ -76,19 +102,15 @@ pub async fn opportunities(
         let batch = query.order_by_desc(demand::Column::Id).limit(SCAN_BATCH).all(state.db.conn()).await?;
         let exhausted = (batch.len() as u64) < SCAN_BATCH;
         cursor = batch.last().map(|d| d.id);
-        for d in batch {
-            if found.len() < want && lens.sees(state, &d).await? {
-                found.push(d);
-            }
-        }
+        let servable = lens.opportunities_in(state, &batch).await?;
+        found.extend(batch.into_iter().filter(|d| servable.contains(&d.id)).take(want - found.len()));
         if found.len() >= want || exhausted {
             break;
         }
     }
-    let mut loaded = Vec::with_capacity(found.len());
-    for d in found {
-        loaded.push((d.id, FinancingDemand::load(state, principal, d).await?));
-    }
+    let ids: Vec<Uuid> = found.iter().map(|d| d.id).collect();
+    let loaded: Vec<(Uuid, FinancingDemand)> =
+        ids.into_iter().zip(FinancingDemand::load_many(state, principal, found).await?).collect();
     // The total is not counted (it would mean judging every open demand); -1 marks it unknown.
     Connection::from_rows(page, -1, loaded, |(id, _)| *id, |(_, d)| Ok(d))
 }

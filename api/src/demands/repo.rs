@@ -37,6 +37,23 @@ pub async fn responses_of(conn: &impl ConnectionTrait, demand: Uuid) -> AppResul
         .await?)
 }
 
+/// The responses to each of `demands`, oldest first, in one query.
+pub async fn responses_of_many(
+    conn: &impl ConnectionTrait,
+    demands: impl IntoIterator<Item = Uuid>,
+) -> AppResult<std::collections::HashMap<Uuid, Vec<response::Model>>> {
+    let rows = response::Entity::find()
+        .filter(response::Column::DemandId.is_in(demands))
+        .order_by_asc(response::Column::Id)
+        .all(conn)
+        .await?;
+    let mut by_demand: std::collections::HashMap<Uuid, Vec<response::Model>> = std::collections::HashMap::new();
+    for r in rows {
+        by_demand.entry(r.demand_id).or_default().push(r);
+    }
+    Ok(by_demand)
+}
+
 pub async fn find_response(conn: &impl ConnectionTrait, id: Uuid) -> AppResult<response::Model> {
     response::Entity::find_by_id(id).one(conn).await?.ok_or_else(|| AppError::not_found("对接记录不存在"))
 }

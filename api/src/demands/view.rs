@@ -1,9 +1,11 @@
 //! `FinancingDemand` and `BankResponse` as the API shows them. The enterprise sees every bank's response;
 //! a bank sees only its own; bureaus of the region and the admin see all.
 
+use std::collections::HashMap;
+
 use async_graphql::{ComplexObject, Context, ID, SimpleObject};
 use uuid::Uuid;
-use xyd_domain::{DataCategory, Money, ProductType, Rate, RejectReason, Role, SubjectId};
+use xyd_domain::{DataCategory, Money, ProductType, Rate, RegionPrefix, RejectReason, Role, SubjectId};
 
 use super::entity::{demand, response};
 use super::repo::{self, response_status, status_of};
@@ -17,7 +19,7 @@ use crate::graphql::{
 use crate::institutions::{Institution, InstitutionRepo, Scope};
 use crate::products::LoanProduct;
 use crate::state::AppState;
-use crate::subjects::{Subject, SubjectRepo, SubjectView};
+use crate::subjects::{Subject, SubjectLens, SubjectRepo, SubjectView, entity as subject_entity};
 use crate::tags::decode;
 
 /// 融资需求.
@@ -161,55 +163,124 @@ enum Viewer {
     Official(SubjectView),
 }
 
-async fn viewer(state: &AppState, principal: &Principal, d: &demand::Model) -> AppResult<Viewer> {
-    if principal.role == Role::Enterprise {
-        return if principal.owns(SubjectId::from_uuid(d.subject_id)) {
-            Ok(Viewer::Owner)
-        } else {
-            Err(AppError::not_found("融资需求不存在"))
+/// What showing demands to one caller needs beyond the demands themselves, loaded once for a whole page.
+struct DemandLens<'p> {
+    principal: &'p Principal,
+    subjects: SubjectLens<'p>,
+    /// The calling bank and its service area.
+    bank: Option<(Uuid, RegionPrefix)>,
+}
+
+impl<'p> DemandLens<'p> {
+    async fn of(state: &AppState, principal: &'p Principal) -> AppResult<Self> {
+        let bank = match principal.role {
+            Role::Bank => {
+                Some((principal.institution()?.as_uuid(), Scope::bank_area(state.db.conn(), principal).await?))
+            }
+            _ => None,
         };
+        Ok(Self { principal, subjects: SubjectLens::of(state, principal).await?, bank })
     }
-    let subject = SubjectRepo::get(state.db.conn(), SubjectId::from_uuid(d.subject_id)).await?;
-    if principal.role != Role::Bank {
-        return Ok(Viewer::Official(SubjectView::of(state, principal, &subject).await?));
-    }
-    // A bank sees demands it responded to, and open demands of its service area.
-    let bank = principal.institution()?;
-    let responded = repo::responses_of(state.db.conn(), d.id).await?.iter().any(|r| r.bank_id == bank.as_uuid());
-    let area = Scope::bank_area(state.db.conn(), principal).await?;
-    let open = xyd_domain::demand::is_open(status_of(d)?);
-    if responded || (open && area.contains(&subject.region()?)) {
-        Ok(Viewer::Bank(bank.as_uuid()))
-    } else {
-        Err(AppError::not_found("融资需求不存在"))
+
+    /// An enterprise sees its own demands; a bank those it responded to and open ones of its service area;
+    /// officials those their view of the subject allows. NOT_FOUND (or FORBIDDEN) otherwise.
+    fn viewer(
+        &self,
+        d: &demand::Model,
+        subject: &subject_entity::Model,
+        responses: &[response::Model],
+    ) -> AppResult<Viewer> {
+        match (self.principal.role, &self.bank) {
+            (Role::Enterprise, _) if self.principal.owns(SubjectId::from_uuid(d.subject_id)) => Ok(Viewer::Owner),
+            (Role::Enterprise, _) => Err(AppError::not_found("融资需求不存在")),
+            (Role::Bank, Some((bank, area))) => {
+                let responded = responses.iter().any(|r| r.bank_id == *bank);
+                let open = xyd_domain::demand::is_open(status_of(d)?);
+                if responded || (open && area.contains(&subject.region()?)) {
+                    Ok(Viewer::Bank(*bank))
+                } else {
+                    Err(AppError::not_found("融资需求不存在"))
+                }
+            }
+            _ => Ok(Viewer::Official(self.subjects.view(subject)?)),
+        }
     }
 }
 
 impl FinancingDemand {
     /// The demand as `principal` may see it (NOT_FOUND / FORBIDDEN otherwise).
     pub async fn load(state: &AppState, principal: &Principal, d: demand::Model) -> AppResult<Self> {
-        let viewer = viewer(state, principal, &d).await?;
-        let responses = repo::responses_of(state.db.conn(), d.id).await?;
-        let responses_empty = responses.is_empty();
-        let visible: Vec<response::Model> = match viewer {
-            Viewer::Bank(bank) => responses.into_iter().filter(|r| r.bank_id == bank).collect(),
-            _ => responses,
+        Self::load_many(state, principal, vec![d]).await?.pop().ok_or_else(|| AppError::internal("demand", "vanished"))
+    }
+
+    /// Demands as `principal` may see them, each NOT_FOUND / FORBIDDEN as `load` would refuse it, in a fixed
+    /// number of queries whatever their number.
+    pub async fn load_many(
+        state: &AppState,
+        principal: &Principal,
+        demands: Vec<demand::Model>,
+    ) -> AppResult<Vec<Self>> {
+        let conn = state.db.conn();
+        let lens = DemandLens::of(state, principal).await?;
+        let subjects = SubjectRepo::find_many(conn, demands.iter().map(|d| d.subject_id)).await?;
+        let mut responses = repo::responses_of_many(conn, demands.iter().map(|d| d.id)).await?;
+        let targets_of = |d: &demand::Model| -> Vec<Uuid> {
+            decode(&d.target_product_ids).filter_map(|id| Uuid::parse_str(id).ok()).collect()
         };
+        let target_ids: Vec<Uuid> = demands.iter().flat_map(targets_of).collect();
+        let products = crate::products::ProductRepo::find_many(conn, &target_ids).await?;
+        let products: HashMap<String, LoanProduct> =
+            crate::products::with_banks(state, products.into_values().collect())
+                .await?
+                .into_iter()
+                .map(|p| (p.id.to_string(), p))
+                .collect();
+
+        let mut shown = Vec::with_capacity(demands.len());
+        let mut visible_responses = Vec::new();
+        for d in demands {
+            let subject = subjects.get(&d.subject_id).cloned().ok_or_else(|| AppError::not_found("市场主体不存在"))?;
+            let all = responses.remove(&d.id).unwrap_or_default();
+            let viewer = lens.viewer(&d, &subject, &all)?;
+            let responded = !all.is_empty();
+            let visible: Vec<response::Model> = match viewer {
+                Viewer::Bank(bank) => all.into_iter().filter(|r| r.bank_id == bank).collect(),
+                _ => all,
+            };
+            let targets: Vec<LoanProduct> =
+                targets_of(&d).iter().filter_map(|id| products.get(&id.to_string()).cloned()).collect();
+            shown.push(Self::shown(state, d, subject, viewer, &visible, responded, targets)?);
+            visible_responses.push(visible);
+        }
+        let mut banked =
+            BankResponse::many(state, visible_responses.iter().flatten().cloned().collect()).await?.into_iter();
+        for (demand, visible) in shown.iter_mut().zip(&visible_responses) {
+            demand.responses = banked.by_ref().take(visible.len()).collect();
+        }
+        Ok(shown)
+    }
+
+    /// The demand as `viewer` sees it, without its responses (filled in by the caller).
+    fn shown(
+        state: &AppState,
+        d: demand::Model,
+        subject: subject_entity::Model,
+        viewer: Viewer,
+        visible: &[response::Model],
+        responded: bool,
+        target_products: Vec<LoanProduct>,
+    ) -> AppResult<Self> {
         let subject_view = match viewer {
             Viewer::Owner => SubjectView::Owner,
             Viewer::Bank(_) => SubjectView::Bank,
             Viewer::Official(v) => v,
         };
-        let subject = SubjectRepo::get(state.db.conn(), SubjectId::from_uuid(d.subject_id)).await?;
         let accepted =
             |r: &response::Model| response_status(r).is_ok_and(|s| s != xyd_domain::ResponseStatus::Rejected);
         let contact = match viewer {
             Viewer::Bank(_) if !visible.iter().any(accepted) => None,
             _ => Some(DemandContact { legal_rep_name: subject.legal_rep_name.clone(), phone: subject.phone.clone() }),
         };
-        let target_ids: Vec<Uuid> = decode(&d.target_product_ids).filter_map(|id| Uuid::parse_str(id).ok()).collect();
-        let products = crate::products::ProductRepo::find_many(state.db.conn(), &target_ids).await?;
-        let targets = crate::products::with_banks(state, products.into_values().collect()).await?;
         let parse = |e: xyd_domain::DomainError| AppError::internal("demand", e);
         Ok(Self {
             id: ID(d.id.to_string()),
@@ -226,14 +297,14 @@ impl FinancingDemand {
             expires_at: GqlDateTime(d.expires_at),
             first_response_due_at: GqlDateTime(d.first_response_due_at),
             response_overdue: xyd_domain::demand::is_open(status_of(&d)?)
-                && responses_empty
+                && !responded
                 && d.first_response_due_at < chrono::Utc::now(),
-            target_products: targets,
+            target_products,
             shared_categories: decode(&d.shared_categories)
                 .map(|c| DataCategory::parse(c).map(Into::into))
                 .collect::<Result<_, _>>()
                 .map_err(parse)?,
-            responses: BankResponse::many(state, visible).await?,
+            responses: Vec::new(),
             contact,
             purpose: d.purpose,
         })

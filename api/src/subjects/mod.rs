@@ -13,4 +13,4 @@ mod view;
 pub use claim::ensure_verified;
 pub use graphql::{SubjectMutation, SubjectQuery};
 pub use repo::SubjectRepo;
-pub use view::{Subject, SubjectView};
+pub use view::{Subject, SubjectLens, SubjectView};

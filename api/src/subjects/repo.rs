@@ -29,6 +29,15 @@ impl SubjectRepo {
         Ok(entity::Entity::find_by_id(id.as_uuid()).one(conn).await?)
     }
 
+    /// The subjects with these ids, in one query.
+    pub async fn find_many(
+        conn: &impl ConnectionTrait,
+        ids: impl IntoIterator<Item = Uuid>,
+    ) -> AppResult<std::collections::HashMap<Uuid, entity::Model>> {
+        let rows = entity::Entity::find().filter(entity::Column::Id.is_in(ids)).all(conn).await?;
+        Ok(rows.into_iter().map(|m| (m.id, m)).collect())
+    }
+
     /// The subject or NOT_FOUND.
     pub async fn get(conn: &impl ConnectionTrait, id: SubjectId) -> AppResult<entity::Model> {
         Self::find(conn, id).await?.ok_or_else(|| AppError::not_found("市场主体不存在"))

@@ -30,15 +30,38 @@ impl SubjectView {
     /// How `principal` may see `subject`: FORBIDDEN for other enterprises and for bureaus outside their
     /// jurisdiction.
     pub async fn of(state: &AppState, principal: &Principal, subject: &entity::Model) -> AppResult<Self> {
-        match principal.role {
-            Role::Enterprise if principal.owns(SubjectId::from_uuid(subject.id)) => Ok(Self::Owner),
-            Role::Enterprise => Err(AppError::forbidden("无权查看其他市场主体")),
-            Role::Admin => Ok(Self::Admin),
-            Role::Bank => Ok(Self::Bank),
-            Role::Bureau => {
-                Scope::of_bureau(state.db.conn(), principal).await?.ensure(&subject.region()?)?;
-                Ok(Self::Bureau)
+        SubjectLens::of(state, principal).await?.view(subject)
+    }
+}
+
+/// What deciding the [`SubjectView`] of many subjects for one caller needs, loaded once: the jurisdiction of
+/// a bureau caller.
+pub struct SubjectLens<'p> {
+    principal: &'p Principal,
+    jurisdiction: Option<Scope>,
+}
+
+impl<'p> SubjectLens<'p> {
+    pub async fn of(state: &AppState, principal: &'p Principal) -> AppResult<Self> {
+        let jurisdiction = match principal.role {
+            Role::Bureau => Some(Scope::of_bureau(state.db.conn(), principal).await?),
+            _ => None,
+        };
+        Ok(Self { principal, jurisdiction })
+    }
+
+    /// How the caller may see `subject`.
+    pub fn view(&self, subject: &entity::Model) -> AppResult<SubjectView> {
+        match (self.principal.role, &self.jurisdiction) {
+            (Role::Enterprise, _) if self.principal.owns(SubjectId::from_uuid(subject.id)) => Ok(SubjectView::Owner),
+            (Role::Enterprise, _) => Err(AppError::forbidden("无权查看其他市场主体")),
+            (Role::Admin, _) => Ok(SubjectView::Admin),
+            (Role::Bank, _) => Ok(SubjectView::Bank),
+            (Role::Bureau, Some(scope)) => {
+                scope.ensure(&subject.region()?)?;
+                Ok(SubjectView::Bureau)
             }
+            (Role::Bureau, None) => Err(AppError::internal("subject lens", "a bureau without its jurisdiction")),
         }
     }
 }
