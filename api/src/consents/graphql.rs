@@ -136,9 +136,7 @@ impl ConsentMutation {
             (Some(g), None) => {
                 Grantee::Institution(InstitutionId::parse(g).map_err(|e| AppError::from(e).at("input.granteeId"))?)
             }
-            (None, Some(d)) => Grantee::Demand(
-                Uuid::parse_str(d).map_err(|_| AppError::bad_input("input.demandId", "INVALID_ID", "ID 格式不正确"))?,
-            ),
+            (None, Some(d)) => Grantee::Demand(crate::graphql::uuid_arg(d, "input.demandId")?),
             _ => {
                 return Err(AppError::bad_input(
                     "input.granteeId",
@@ -169,7 +167,7 @@ impl ConsentMutation {
     async fn revoke_consent(&self, ctx: &Context<'_>, id: ID) -> AppResult<Consent> {
         let subject = require_principal(ctx)?.subject()?;
         let state = ctx.data_unchecked::<AppState>();
-        let id = Uuid::parse_str(&id).map_err(|_| AppError::bad_input("id", "INVALID_ID", "ID 格式不正确"))?;
+        let id = crate::graphql::uuid_arg(&id, "id")?;
         let txn = state.db.begin_write().await?;
         let row = ledger::revoke(&*txn, subject, id).await?;
         txn.commit().await?;

@@ -8,10 +8,11 @@ use xyd_domain::{DataCategory, Money, ObjectionOutcome, RecordStatus, SubjectId,
 
 use super::entity::{access_log, credit_record, objection, tax_record};
 use super::objections;
-use super::profile::{self, Viewer};
+use super::profile;
 use crate::auth::principal::require_principal;
 use crate::consents::Consent;
 use crate::error::{AppError, AppResult};
+use crate::graphql::uuid_arg;
 use crate::graphql::{
     GqlAccessPurpose, GqlDataCategory, GqlDate, GqlDateTime, GqlMoney, GqlObjectionOutcome, GqlRecordStatus,
     GqlTaxGrade,
@@ -19,7 +20,7 @@ use crate::graphql::{
 use crate::institutions::{Institution, InstitutionRepo};
 use crate::pagination::{Connection, Page};
 use crate::state::AppState;
-use crate::subjects::{Subject, SubjectRepo};
+use crate::subjects::Subject;
 use crate::tags::decode;
 
 /// 信用信息 record.
@@ -158,10 +159,6 @@ pub struct AccessLogEntry {
     pub consent: Option<Consent>,
 }
 
-fn id_arg(id: &ID, field: &str) -> AppResult<Uuid> {
-    Uuid::parse_str(id).map_err(|_| AppError::bad_input(field, "INVALID_ID", "ID 格式不正确"))
-}
-
 #[derive(Default)]
 pub struct CreditQuery;
 
@@ -178,26 +175,9 @@ impl CreditQuery {
     ) -> AppResult<CreditProfile> {
         let principal = require_principal(ctx)?;
         let state = ctx.data_unchecked::<AppState>();
-        let subject = SubjectId::from_uuid(id_arg(&subject_id, "subjectId")?);
-        if let Some(demand) = &demand_id {
-            // Reading for a demand: the bank must hold it, and it must be this subject's.
-            let demand = crate::demands::entity::demand::Entity::find_by_id(id_arg(demand, "demandId")?)
-                .one(state.db.conn())
-                .await?
-                .filter(|d| d.subject_id == subject.as_uuid())
-                .ok_or_else(|| AppError::not_found("融资需求不存在"))?;
-            let bank = principal.institution()?.as_uuid();
-            let held = crate::demands::entity::response::Entity::find()
-                .filter(crate::demands::entity::response::Column::DemandId.eq(demand.id))
-                .filter(crate::demands::entity::response::Column::BankId.eq(bank))
-                .one(state.db.conn())
-                .await?
-                .is_some_and(|r| r.status != xyd_domain::ResponseStatus::Rejected.as_str());
-            if !held {
-                return Err(AppError::forbidden("只有受理该需求的银行可按需求查询"));
-            }
-        }
-        let data = profile::read(state, principal, subject, purpose.into()).await?;
+        let subject = SubjectId::from_uuid(uuid_arg(&subject_id, "subjectId")?);
+        let demand = demand_id.as_deref().map(|d| uuid_arg(d, "demandId")).transpose()?;
+        let data = profile::read(state, principal, subject, purpose.into(), demand).await?;
         Ok(CreditProfile {
             subject: Subject::new(data.subject, data.view, &state.cipher)?,
             public_records: CreditRecord::many(data.public_records)?,
@@ -210,32 +190,8 @@ impl CreditQuery {
     async fn credit_records(&self, ctx: &Context<'_>, subject_id: ID) -> AppResult<Vec<CreditRecord>> {
         let principal = require_principal(ctx)?;
         let state = ctx.data_unchecked::<AppState>();
-        let subject =
-            SubjectRepo::get(state.db.conn(), SubjectId::from_uuid(id_arg(&subject_id, "subjectId")?)).await?;
-        let viewer = profile::viewer_of(state, principal, &subject).await?;
-        let rows = super::repo::records_of(state.db.conn(), &subject.uscc).await?;
-        let visible: Vec<credit_record::Model> = rows
-            .into_iter()
-            .filter(|r| {
-                let public = DataCategory::parse(&r.category).is_ok_and(|c| c.is_public());
-                let status = RecordStatus::parse(&r.status).unwrap_or(RecordStatus::Revoked);
-                (public || viewer == Viewer::Owner) && profile::visible(viewer, status)
-            })
-            .collect();
-        if viewer.is_institution() {
-            let txn = state.db.begin_write().await?;
-            profile::log(
-                &*txn,
-                principal,
-                principal.institution()?.as_uuid(),
-                subject.id,
-                xyd_domain::AccessPurpose::LoanApplication,
-                None,
-                &profile::public_categories(),
-            )
-            .await?;
-            txn.commit().await?;
-        }
+        let subject = SubjectId::from_uuid(uuid_arg(&subject_id, "subjectId")?);
+        let visible = profile::records(state, principal, subject).await?;
         CreditRecord::many(visible)
     }
 
@@ -314,7 +270,7 @@ impl CreditMutation {
     async fn file_objection(&self, ctx: &Context<'_>, record_id: ID, reason: String) -> AppResult<Objection> {
         let principal = require_principal(ctx)?;
         let state = ctx.data_unchecked::<AppState>();
-        let filed = objections::file(state, principal, id_arg(&record_id, "recordId")?, &reason).await?;
+        let filed = objections::file(state, principal, uuid_arg(&record_id, "recordId")?, &reason).await?;
         Ok(objections_api(state, vec![filed]).await?.remove(0))
     }
 
@@ -330,7 +286,7 @@ impl CreditMutation {
         let principal = require_principal(ctx)?;
         let state = ctx.data_unchecked::<AppState>();
         let resolved =
-            objections::resolve(state, principal, id_arg(&id, "id")?, outcome.into(), note.as_deref()).await?;
+            objections::resolve(state, principal, uuid_arg(&id, "id")?, outcome.into(), note.as_deref()).await?;
         Ok(objections_api(state, vec![resolved]).await?.remove(0))
     }
 
@@ -338,6 +294,6 @@ impl CreditMutation {
     async fn repair_record(&self, ctx: &Context<'_>, record_id: ID, note: String) -> AppResult<CreditRecord> {
         let principal = require_principal(ctx)?;
         let state = ctx.data_unchecked::<AppState>();
-        CreditRecord::new(objections::repair(state, principal, id_arg(&record_id, "recordId")?, &note).await?)
+        CreditRecord::new(objections::repair(state, principal, uuid_arg(&record_id, "recordId")?, &note).await?)
     }
 }

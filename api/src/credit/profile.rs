@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use chrono::Utc;
 use uuid::Uuid;
-use xyd_domain::{AccessPurpose, DataCategory, RecordStatus, Role, SubjectId};
+use xyd_domain::{AccessPurpose, DataCategory, RecordStatus, ResponseStatus, Role, SubjectId};
 
 use super::entity::{access_log, credit_record, tax_record};
 use super::repo;
@@ -79,12 +79,38 @@ fn consent_required(category: &str) -> AppError {
     AppError::ConsentRequired(format!("查看{category}须取得该企业的有效授权"))
 }
 
+/// Read for a demand (`demand`): only a bank that holds it (or lent on it) may, and only for its subject.
+async fn ensure_holds(state: &AppState, principal: &Principal, subject: SubjectId, demand: Uuid) -> AppResult<()> {
+    use crate::demands::entity::{demand, response};
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    demand::Entity::find_by_id(demand)
+        .one(state.db.conn())
+        .await?
+        .filter(|d| d.subject_id == subject.as_uuid())
+        .ok_or_else(|| AppError::not_found("融资需求不存在"))?;
+    let bank = principal.institution()?.as_uuid();
+    let holding =
+        [ResponseStatus::Accepted, ResponseStatus::CreditGranted, ResponseStatus::Disbursed].map(|s| s.as_str());
+    let held = response::Entity::find()
+        .filter(response::Column::DemandId.eq(demand))
+        .filter(response::Column::BankId.eq(bank))
+        .filter(response::Column::Status.is_in(holding))
+        .one(state.db.conn())
+        .await?
+        .is_some();
+    if held { Ok(()) } else { Err(AppError::forbidden("只有受理该需求的银行可按需求查询")) }
+}
+
 pub async fn read(
     state: &AppState,
     principal: &Principal,
     subject: SubjectId,
     purpose: AccessPurpose,
+    demand: Option<Uuid>,
 ) -> AppResult<ProfileData> {
+    if let Some(demand) = demand {
+        ensure_holds(state, principal, subject, demand).await?;
+    }
     let subject = SubjectRepo::get(state.db.conn(), subject).await?;
     let viewer = viewer_of(state, principal, &subject).await?;
     let view = match viewer {
@@ -152,6 +178,34 @@ pub async fn read(
     };
     txn.commit().await?;
     Ok(ProfileData { subject, view, public_records, tax, authorized_records })
+}
+
+/// A subject's records as `principal` may list them: the public ones (owners: all of their own; banks: not
+/// repaired or revoked ones), a bank's or bureau's read logged in the same transaction as the read.
+pub async fn records(
+    state: &AppState,
+    principal: &Principal,
+    subject: SubjectId,
+) -> AppResult<Vec<credit_record::Model>> {
+    let subject = SubjectRepo::get(state.db.conn(), subject).await?;
+    let viewer = viewer_of(state, principal, &subject).await?;
+    let txn = state.db.begin_write().await?;
+    let rows = repo::records_of(&*txn, &subject.uscc).await?;
+    let visible = rows
+        .into_iter()
+        .filter(|r| {
+            let public = DataCategory::parse(&r.category).is_ok_and(|c| c.is_public());
+            let status = RecordStatus::parse(&r.status).unwrap_or(RecordStatus::Revoked);
+            (public || viewer == Viewer::Owner) && visible(viewer, status)
+        })
+        .collect();
+    if viewer.is_institution() {
+        let institution = principal.institution()?.as_uuid();
+        let purpose = AccessPurpose::LoanApplication;
+        log(&*txn, principal, institution, subject.id, purpose, None, &public_categories()).await?;
+    }
+    txn.commit().await?;
+    Ok(visible)
 }
 
 /// The public (公示) categories: a read of public records logs all of them.

@@ -2,7 +2,6 @@
 
 use async_graphql::{Context, ID, InputObject, Object};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
-use uuid::Uuid;
 
 use super::entity::demand;
 use super::post::{self, NewDemand};
@@ -10,6 +9,7 @@ use super::respond::{self, CreditGrant};
 use super::view::{BankResponse, FinancingDemand};
 use crate::auth::principal::require_principal;
 use crate::error::{AppError, AppResult};
+use crate::graphql::uuid_arg;
 use crate::graphql::{GqlDataCategory, GqlDateTime, GqlMoney, GqlProductType, GqlRate, GqlRejectReason};
 use crate::pagination::{Connection, Page};
 use crate::state::AppState;
@@ -41,10 +41,6 @@ pub struct DisbursementInput {
     pub disbursed_at: GqlDateTime,
     /// 首贷户: this is the subject's first bank loan.
     pub first_loan: bool,
-}
-
-pub(crate) fn uuid_arg(id: &ID, field: &str) -> AppResult<Uuid> {
-    Uuid::parse_str(id).map_err(|_| AppError::bad_input(field, "INVALID_ID", "ID 格式不正确"))
 }
 
 impl TryFrom<PostDemandInput> for NewDemand {

@@ -104,7 +104,7 @@ impl ImportQuery {
     async fn import_job(&self, ctx: &Context<'_>, id: ID) -> AppResult<Option<ImportJob>> {
         let principal = require_principal(ctx)?;
         let state = ctx.data_unchecked::<AppState>();
-        let id = Uuid::parse_str(&id).map_err(|_| AppError::bad_input("id", "INVALID_ID", "ID 格式不正确"))?;
+        let id = crate::graphql::uuid_arg(&id, "id")?;
         let Some(job) = job::find(state.db.conn(), id).await? else { return Ok(None) };
         ensure_can_see(principal, &job)?;
         ImportJob::from_model(job).map(Some)
