@@ -4,6 +4,9 @@
 use async_graphql::{OutputType, SimpleObject};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select,
+};
 use uuid::Uuid;
 
 use crate::error::{AppError, AppResult};
@@ -31,6 +34,41 @@ impl Page {
     pub fn fetch_limit(&self) -> u64 {
         self.first + 1
     }
+
+    /// The total of `query` and the rows of this page (one more than `first`, see `Connection::from_rows`),
+    /// keyed on the time-ordered UUID v7 column `id`.
+    pub async fn fetch<E>(
+        &self,
+        conn: &impl ConnectionTrait,
+        query: Select<E>,
+        id: E::Column,
+        order: Order,
+    ) -> AppResult<(i64, Vec<E::Model>)>
+    where
+        E: EntityTrait,
+        E::Model: Sync,
+    {
+        let total = query.clone().count(conn).await? as i64;
+        let mut query = query;
+        if let Some(after) = self.after {
+            query = query.filter(match order {
+                Order::OldestFirst => id.gt(after),
+                Order::NewestFirst => id.lt(after),
+            });
+        }
+        let query = match order {
+            Order::OldestFirst => query.order_by_asc(id),
+            Order::NewestFirst => query.order_by_desc(id),
+        };
+        Ok((total, query.limit(self.fetch_limit()).all(conn).await?))
+    }
+}
+
+/// Which way a page runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Order {
+    OldestFirst,
+    NewestFirst,
 }
 
 pub fn encode(id: Uuid) -> String {

@@ -2,7 +2,7 @@
 
 use async_graphql::{ComplexObject, Context, ID, Object, SimpleObject};
 use chrono::Utc;
-use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use uuid::Uuid;
 use xyd_domain::{DataCategory, Money, ObjectionOutcome, RecordStatus, SubjectId, TaxGrade};
 
@@ -18,7 +18,7 @@ use crate::graphql::{
     GqlTaxGrade,
 };
 use crate::institutions::{Institution, InstitutionRepo};
-use crate::pagination::{Connection, Page};
+use crate::pagination::{Connection, Order, Page};
 use crate::state::AppState;
 use crate::subjects::Subject;
 use crate::tags::decode;
@@ -205,13 +205,8 @@ impl CreditQuery {
         let subject = require_principal(ctx)?.subject()?;
         let state = ctx.data_unchecked::<AppState>();
         let page = Page::parse(Some(first), after)?;
-        let base = access_log::Entity::find().filter(access_log::Column::SubjectId.eq(subject.as_uuid()));
-        let total = base.clone().count(state.db.conn()).await? as i64;
-        let mut query = base;
-        if let Some(after) = page.after {
-            query = query.filter(access_log::Column::Id.lt(after));
-        }
-        let rows = query.order_by_desc(access_log::Column::Id).limit(page.fetch_limit()).all(state.db.conn()).await?;
+        let query = access_log::Entity::find().filter(access_log::Column::SubjectId.eq(subject.as_uuid()));
+        let (total, rows) = page.fetch(state.db.conn(), query, access_log::Column::Id, Order::NewestFirst).await?;
         let institutions = InstitutionRepo::find_many(state.db.conn(), rows.iter().map(|r| r.institution_id)).await?;
         let consent_ids: Vec<Uuid> = rows.iter().filter_map(|r| r.consent_id).collect();
         let consent_rows = crate::consents::entity::Entity::find()

@@ -1,7 +1,7 @@
 //! GraphQL operations of financing demands and bank responses.
 
 use async_graphql::{Context, ID, InputObject, Object};
-use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 use super::entity::demand;
 use super::post::{self, NewDemand};
@@ -11,7 +11,7 @@ use crate::auth::principal::require_principal;
 use crate::error::{AppError, AppResult};
 use crate::graphql::uuid_arg;
 use crate::graphql::{GqlDataCategory, GqlDateTime, GqlMoney, GqlProductType, GqlRate, GqlRejectReason};
-use crate::pagination::{Connection, Page};
+use crate::pagination::{Connection, Order, Page};
 use crate::state::AppState;
 
 #[derive(InputObject)]
@@ -123,13 +123,8 @@ impl DemandQuery {
         let subject = principal.subject()?;
         let state = ctx.data_unchecked::<AppState>();
         let page = Page::parse(Some(first), after)?;
-        let base = demand::Entity::find().filter(demand::Column::SubjectId.eq(subject.as_uuid()));
-        let total = base.clone().count(state.db.conn()).await? as i64;
-        let mut query = base;
-        if let Some(after) = page.after {
-            query = query.filter(demand::Column::Id.lt(after));
-        }
-        let rows = query.order_by_desc(demand::Column::Id).limit(page.fetch_limit()).all(state.db.conn()).await?;
+        let query = demand::Entity::find().filter(demand::Column::SubjectId.eq(subject.as_uuid()));
+        let (total, rows) = page.fetch(state.db.conn(), query, demand::Column::Id, Order::NewestFirst).await?;
         let ids: Vec<uuid::Uuid> = rows.iter().map(|r| r.id).collect();
         let loaded = ids.into_iter().zip(FinancingDemand::load_many(state, principal, rows).await?).collect();
         Connection::from_rows(page, total, loaded, |(id, _)| *id, |(_, d)| Ok(d))

@@ -2,16 +2,14 @@
 
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use uuid::Uuid;
 use xyd_domain::{RegionPrefix, SubjectId, UserId, VerificationStatus};
 
 use super::entity;
 use crate::db::is_unique_violation;
 use crate::error::{AppError, AppResult};
-use crate::pagination::Page;
+use crate::pagination::{Order, Page};
 
 pub struct SubjectRepo;
 
@@ -91,12 +89,7 @@ impl SubjectRepo {
         if let Some(prefix) = prefix {
             query = query.filter(entity::Column::RegionCode.starts_with(prefix.as_str()));
         }
-        let total = query.clone().count(conn).await? as i64;
-        if let Some(after) = page.after {
-            query = query.filter(entity::Column::Id.gt(after));
-        }
-        let rows = query.order_by_asc(entity::Column::Id).limit(page.fetch_limit()).all(conn).await?;
-        Ok((total, rows))
+        page.fetch(conn, query, entity::Column::Id, Order::OldestFirst).await
     }
 
     pub fn id_of(m: &entity::Model) -> Uuid {
