@@ -5,10 +5,10 @@
 
 use std::sync::Arc;
 
-use sea_orm::{ConnectionTrait, Statement};
+use sea_orm::ConnectionTrait;
 use tokio::sync::RwLock;
 use uuid::Uuid;
-use xyd_domain::ProductSpec;
+use xyd_domain::{ProductSpec, ProductStatus};
 
 use super::repo::{ProductRepo, spec_of};
 use crate::error::AppResult;
@@ -29,9 +29,10 @@ pub struct Catalog {
 
 async fn key(conn: &impl ConnectionTrait) -> AppResult<Key> {
     let sql = "SELECT CAST(COALESCE(SUM(version), 0) AS BIGINT) AS changes,
-                      CAST(COALESCE(SUM(CASE WHEN status = 'PUBLISHED' THEN 1 ELSE 0 END), 0) AS BIGINT) AS published
+                      CAST(COALESCE(SUM(CASE WHEN status = $1 THEN 1 ELSE 0 END), 0) AS BIGINT) AS published
                FROM products";
-    let row = conn.query_one_raw(Statement::from_string(conn.get_database_backend(), sql)).await?;
+    let published = ProductStatus::Published.as_str();
+    let row = conn.query_one_raw(crate::db::numbered(conn.get_database_backend(), sql, [published.into()])).await?;
     Ok(match row {
         Some(r) => (r.try_get("", "changes")?, r.try_get("", "published")?),
         None => (0, 0),
