@@ -118,7 +118,6 @@ pub async fn read(
         Viewer::Bureau => SubjectView::Bureau,
         Viewer::Bank => SubjectView::Bank,
     };
-    let now = Utc::now();
     // A write transaction even for the read: it writes the access log, and on SQLite it serializes with
     // revocations.
     let txn = state.db.begin_write().await?;
@@ -138,46 +137,57 @@ pub async fn read(
         // Until verified, a registration reaches no authorized data of its code.
         (ensure_verified(&subject).map(|()| Vec::new()), ensure_verified(&subject).map(|()| Vec::new()))
     } else {
-        let institution = principal.institution()?;
-        let consents = active_for(&*txn, SubjectId::from_uuid(subject.id), institution, now).await?;
-        // For each authorized category, the first consent that covers it for this purpose.
-        let mut granted: BTreeMap<&'static str, (DataCategory, Uuid)> = BTreeMap::new();
-        for consent in &consents {
-            let fact = fact_of(consent)?;
-            for c in &fact.categories {
-                if fact.covers(*c, purpose, now) {
-                    granted.entry(c.as_str()).or_insert((*c, consent.id));
-                }
-            }
-        }
-        let tax = match granted.get(DataCategory::Tax.as_str()) {
-            Some(_) => Ok(repo::tax_of(&*txn, &subject.uscc).await?),
-            None => Err(consent_required("纳税信息")),
-        };
-        let allowed: Vec<DataCategory> =
-            AUTHORIZED_RECORD_CATEGORIES.iter().copied().filter(|c| granted.contains_key(c.as_str())).collect();
-        let authorized = if allowed.is_empty() {
-            Err(consent_required("社保、公积金、水电、不动产等授权信息"))
-        } else {
-            Ok(records.iter().filter(|r| category(r).is_some_and(|c| allowed.contains(&c))).cloned().collect())
-        };
-
-        // The log: one row for the public part, one per consent relied on, naming the categories returned.
-        let mut by_consent: BTreeMap<Uuid, Vec<DataCategory>> = BTreeMap::new();
-        for (category, consent) in granted.values() {
-            let returned = (*category == DataCategory::Tax && tax.is_ok()) || allowed.contains(category);
-            if returned {
-                by_consent.entry(*consent).or_default().push(*category);
-            }
-        }
-        log(&*txn, principal, institution.as_uuid(), subject.id, purpose, None, &public_categories()).await?;
-        for (consent, categories) in &by_consent {
-            log(&*txn, principal, institution.as_uuid(), subject.id, purpose, Some(*consent), categories).await?;
-        }
-        (tax, authorized)
+        read_under_consent(&*txn, principal, &subject, purpose, &records).await?
     };
     txn.commit().await?;
     Ok(ProfileData { subject, view, public_records, tax, authorized_records })
+}
+
+/// The authorized part of a profile for a bank or bureau: each category under the first active consent to its
+/// institution that covers it for `purpose`, and the access log — one row for the public part, one per consent
+/// relied on, naming the categories returned — in the read's transaction.
+async fn read_under_consent(
+    txn: &impl sea_orm::ConnectionTrait,
+    principal: &Principal,
+    subject: &subject_entity::Model,
+    purpose: AccessPurpose,
+    records: &[credit_record::Model],
+) -> AppResult<(AppResult<Vec<tax_record::Model>>, AppResult<Vec<credit_record::Model>>)> {
+    let now = Utc::now();
+    let institution = principal.institution()?;
+    let consents = active_for(txn, SubjectId::from_uuid(subject.id), institution, now).await?;
+    let mut granted: BTreeMap<&'static str, (DataCategory, Uuid)> = BTreeMap::new();
+    for consent in &consents {
+        let fact = fact_of(consent)?;
+        for c in &fact.categories {
+            if fact.covers(*c, purpose, now) {
+                granted.entry(c.as_str()).or_insert((*c, consent.id));
+            }
+        }
+    }
+    let tax = match granted.get(DataCategory::Tax.as_str()) {
+        Some(_) => Ok(repo::tax_of(txn, &subject.uscc).await?),
+        None => Err(consent_required("纳税信息")),
+    };
+    let allowed: Vec<DataCategory> =
+        AUTHORIZED_RECORD_CATEGORIES.iter().copied().filter(|c| granted.contains_key(c.as_str())).collect();
+    let authorized = if allowed.is_empty() {
+        Err(consent_required("社保、公积金、水电、不动产等授权信息"))
+    } else {
+        let category = |r: &credit_record::Model| DataCategory::parse(&r.category).ok();
+        Ok(records.iter().filter(|r| category(r).is_some_and(|c| allowed.contains(&c))).cloned().collect())
+    };
+    let mut by_consent: BTreeMap<Uuid, Vec<DataCategory>> = BTreeMap::new();
+    for (category, consent) in granted.values() {
+        if (*category == DataCategory::Tax && tax.is_ok()) || allowed.contains(category) {
+            by_consent.entry(*consent).or_default().push(*category);
+        }
+    }
+    log(txn, principal, institution.as_uuid(), subject.id, purpose, None, &public_categories()).await?;
+    for (consent, categories) in &by_consent {
+        log(txn, principal, institution.as_uuid(), subject.id, purpose, Some(*consent), categories).await?;
+    }
+    Ok((tax, authorized))
 }
 
 /// A subject's records as `principal` may list them: the public ones (owners: all of their own; banks: not

@@ -25,30 +25,11 @@ pub async fn upsert_credit(
     scope: &Scope,
     rows: Vec<(u64, CreditRow)>,
 ) -> AppResult<Written> {
-    let mut written = Written { refused: Vec::new(), touched: Vec::new() };
     if rows.is_empty() {
-        return Ok(written);
+        return Ok(Written { refused: Vec::new(), touched: Vec::new() });
     }
     let existing = existing_records(conn, rows.iter().map(|(_, r)| r)).await?;
-    let mut accepted = Vec::with_capacity(rows.len());
-    for (line, row) in rows {
-        let key = (row.source.clone(), row.doc_number.clone());
-        match existing.get(&key) {
-            Some(owned) if !scope.covers_jurisdiction(&owned.jurisdiction) => {
-                let message = format!("文书号 {} 的信用信息由其他辖区归集，本部门不能更改", row.doc_number);
-                written.refused.push((line, RowError::new("OUT_OF_JURISDICTION", message)));
-                continue;
-            }
-            Some(owned) => {
-                if let Ok(previous) = Uscc::parse(&owned.uscc) {
-                    written.touched.push(previous);
-                }
-            }
-            None => {}
-        }
-        written.touched.push(row.uscc.clone());
-        accepted.push(row);
-    }
+    let (accepted, written) = owned_by(scope, &existing, rows);
     if accepted.is_empty() {
         return Ok(written);
     }
@@ -80,6 +61,31 @@ pub async fn upsert_credit(
         .to_owned();
     credit_record::Entity::insert_many(models).on_conflict(on_conflict).exec_without_returning(conn).await?;
     Ok(written)
+}
+
+/// Split `rows` into those `scope` may write and those it may not (another jurisdiction's records), noting
+/// the codes touched: each row's, and a corrected record's previous one.
+fn owned_by(
+    scope: &Scope,
+    existing: &HashMap<(String, String), credit_record::Model>,
+    rows: Vec<(u64, CreditRow)>,
+) -> (Vec<CreditRow>, Written) {
+    let mut written = Written { refused: Vec::new(), touched: Vec::new() };
+    let mut accepted = Vec::with_capacity(rows.len());
+    for (line, row) in rows {
+        match existing.get(&(row.source.clone(), row.doc_number.clone())) {
+            Some(owned) if !scope.covers_jurisdiction(&owned.jurisdiction) => {
+                let message = format!("文书号 {} 的信用信息由其他辖区归集，本部门不能更改", row.doc_number);
+                written.refused.push((line, RowError::new("OUT_OF_JURISDICTION", message)));
+                continue;
+            }
+            Some(owned) => written.touched.extend(Uscc::parse(&owned.uscc).ok()),
+            None => {}
+        }
+        written.touched.push(row.uscc.clone());
+        accepted.push(row);
+    }
+    (accepted, written)
 }
 
 /// The stored records with the natural keys of `rows`.
