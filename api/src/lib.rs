@@ -21,6 +21,7 @@ pub mod metrics;
 pub mod outbox;
 pub mod pagination;
 pub mod products;
+pub mod reasons;
 pub mod serve;
 pub mod state;
 pub mod subjects;
