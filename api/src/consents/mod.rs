@@ -6,4 +6,4 @@ mod graphql;
 mod ledger;
 
 pub use graphql::{Consent, ConsentMutation, ConsentQuery};
-pub use ledger::{Grant, Grantee, active_for, fact_of};
+pub use ledger::{Grant, Grantee, active_for, fact_of, grant};

@@ -3,15 +3,15 @@
 
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
-use sha2::{Digest, Sha256};
 use uuid::Uuid;
-use xyd_domain::consent::{ConsentTerms, consent_text};
+use xyd_domain::consent::ConsentTerms;
 use xyd_domain::product::ProductStatus;
 use xyd_domain::{AccessPurpose, DataCategory, Money, ProductType, Rate};
 
 use super::entity::demand;
 use super::repo;
 use crate::auth::Principal;
+use crate::consents::{Grant, Grantee};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use crate::tags::encode;
@@ -64,21 +64,7 @@ pub async fn post(state: &AppState, principal: &Principal, d: NewDemand) -> AppR
         .map_err(|e| AppError::from(e).at("input.shareWithResponders"))?;
     let txn = state.db.begin_write().await?;
     let subject = crate::subjects::claim::acting(&*txn, principal).await?;
-    if !d.target_product_ids.is_empty() {
-        use crate::products::entity::{Column, Entity};
-        let published = Entity::find()
-            .filter(Column::Id.is_in(d.target_product_ids.iter().copied()))
-            .filter(Column::Status.eq(ProductStatus::Published.as_str()))
-            .all(&*txn)
-            .await?;
-        if published.len() != d.target_product_ids.len() {
-            return Err(AppError::bad_input(
-                "input.targetProductIds",
-                "PRODUCT_NOT_AVAILABLE",
-                "所选产品不存在或未上架",
-            ));
-        }
-    }
+    ensure_published(&*txn, &d.target_product_ids).await?;
     let due = state.config.demands.calendar().add_working_days(now, state.config.demands.first_response_working_days);
     let row = demand::ActiveModel {
         id: Set(Uuid::now_v7()),
@@ -100,28 +86,31 @@ pub async fn post(state: &AppState, principal: &Principal, d: NewDemand) -> AppR
     .insert(&*txn)
     .await?;
     if let Some(terms) = sharing {
-        let text = consent_text(SHARING_TEXT_VERSION).ok_or_else(|| AppError::internal("consent text", "missing"))?;
-        crate::consents::entity::ActiveModel {
-            id: Set(Uuid::now_v7()),
-            subject_id: Set(subject.as_uuid()),
-            grantee_id: Set(None),
-            demand_id: Set(Some(row.id)),
-            categories: Set(encode(terms.categories.iter().map(|c| c.as_str()))),
-            purpose: Set(terms.purpose.as_str().to_string()),
-            valid_from: Set(terms.valid_from),
-            valid_until: Set(terms.valid_until),
-            revoked_at: Set(None),
-            text_version: Set(SHARING_TEXT_VERSION.to_string()),
-            text_hash: Set(hex::encode(Sha256::digest(text.as_bytes()))),
-            signed_by: Set(principal.user_id.as_uuid()),
-            signed_at: Set(now),
-        }
-        .insert(&*txn)
-        .await?;
+        // Shared with every bank that accepts the demand: one consent, granted like any other.
+        let grant = Grant { grantee: Grantee::Demand(row.id), terms, text_version: SHARING_TEXT_VERSION.to_string() };
+        crate::consents::grant(&*txn, subject, principal.user_id, grant).await?;
     }
     txn.commit().await?;
     let _ = state.demand_posted.send(row.id);
     Ok(row)
+}
+
+/// The products a demand names must exist and be on the shelf.
+async fn ensure_published(conn: &impl sea_orm::ConnectionTrait, ids: &[Uuid]) -> AppResult<()> {
+    use crate::products::entity::{Column, Entity};
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let published = Entity::find()
+        .filter(Column::Id.is_in(ids.iter().copied()))
+        .filter(Column::Status.eq(ProductStatus::Published.as_str()))
+        .all(conn)
+        .await?;
+    if published.len() == ids.len() {
+        Ok(())
+    } else {
+        Err(AppError::bad_input("input.targetProductIds", "PRODUCT_NOT_AVAILABLE", "所选产品不存在或未上架"))
+    }
 }
 
 pub async fn withdraw(state: &AppState, principal: &Principal, id: Uuid) -> AppResult<demand::Model> {
