@@ -58,25 +58,7 @@ pub async fn grant(
 ) -> AppResult<entity::Model> {
     let text = consent_text(&grant.text_version)
         .ok_or_else(|| AppError::bad_input("input.textVersion", "UNKNOWN_TEXT_VERSION", "授权书版本不存在"))?;
-    let (grantee_id, demand_id) = match grant.grantee {
-        Grantee::Institution(id) => {
-            let institution = InstitutionRepo::find(conn, id)
-                .await?
-                .ok_or_else(|| AppError::bad_input("input.granteeId", "GRANTEE_NOT_FOUND", "被授权机构不存在"))?;
-            let kind: InstitutionKind = institution.kind.into();
-            if kind != InstitutionKind::Bank && kind != InstitutionKind::Bureau {
-                return Err(AppError::bad_input("input.granteeId", "INVALID_GRANTEE", "只能授权给金融机构或主管部门"));
-            }
-            (Some(id.as_uuid()), None)
-        }
-        Grantee::Demand(id) => {
-            let demand = crate::demands::entity::demand::Entity::find_by_id(id).one(conn).await?;
-            if demand.is_none_or(|d| d.subject_id != subject.as_uuid()) {
-                return Err(AppError::bad_input("input.demandId", "DEMAND_NOT_FOUND", "融资需求不存在"));
-            }
-            (None, Some(id))
-        }
-    };
+    let (grantee_id, demand_id) = resolve(conn, subject, grant.grantee).await?;
     let categories = encode(grant.terms.categories.iter().map(|c| c.as_str()));
     let existing = entity::Entity::find()
         .filter(entity::Column::SubjectId.eq(subject.as_uuid()))
@@ -115,6 +97,33 @@ pub async fn grant(
     }
     .insert(conn)
     .await?)
+}
+
+/// The grantee's columns (institution, demand), checked: an existing bank or bureau, or a demand of `subject`.
+async fn resolve(
+    conn: &impl ConnectionTrait,
+    subject: SubjectId,
+    grantee: Grantee,
+) -> AppResult<(Option<Uuid>, Option<Uuid>)> {
+    match grantee {
+        Grantee::Institution(id) => {
+            let institution = InstitutionRepo::find(conn, id)
+                .await?
+                .ok_or_else(|| AppError::bad_input("input.granteeId", "GRANTEE_NOT_FOUND", "被授权机构不存在"))?;
+            let kind: InstitutionKind = institution.kind.into();
+            if kind != InstitutionKind::Bank && kind != InstitutionKind::Bureau {
+                return Err(AppError::bad_input("input.granteeId", "INVALID_GRANTEE", "只能授权给金融机构或主管部门"));
+            }
+            Ok((Some(id.as_uuid()), None))
+        }
+        Grantee::Demand(id) => {
+            let demand = crate::demands::entity::demand::Entity::find_by_id(id).one(conn).await?;
+            if demand.is_none_or(|d| d.subject_id != subject.as_uuid()) {
+                return Err(AppError::bad_input("input.demandId", "DEMAND_NOT_FOUND", "融资需求不存在"));
+            }
+            Ok((None, Some(id)))
+        }
+    }
 }
 
 /// Revoke a consent of `subject`; revoking twice keeps the first revocation time.
