@@ -17,6 +17,7 @@ use super::entity::{demand, response};
 use super::repo;
 use crate::auth::Principal;
 use crate::error::{AppError, AppResult};
+use crate::products::catalog::CatalogEntry;
 use crate::products::{LoanProduct, ProductRepo, entity as product_entity};
 use crate::state::AppState;
 use crate::subjects::{SubjectRepo, entity as subject_entity};
@@ -120,6 +121,47 @@ async fn bank_sla_ratios(conn: &impl ConnectionTrait) -> AppResult<HashMap<Uuid,
         .map_err(Into::into)
 }
 
+/// A product judged: its points, the rules' evaluation, why it ranks so, and its id.
+type Judged = (f64, Evaluation, Vec<Reason>, Uuid);
+
+/// Every catalogue product judged for the demand (only eligible ones unless `include_ineligible`), eligible
+/// first, then fewest unmet rules, most points, and id.
+fn judge(
+    catalog: &[CatalogEntry],
+    demand: &DemandFacts,
+    facts: &SubjectFacts,
+    filter: &ProductFilter,
+    text_rank: &HashMap<String, usize>,
+    sla: &HashMap<Uuid, f64>,
+    include_ineligible: bool,
+) -> Vec<Judged> {
+    let mut judged: Vec<Judged> = Vec::new();
+    for entry in catalog {
+        let bank = xyd_domain::InstitutionId::from_uuid(entry.bank_id);
+        if !include_ineligible && !filter.matches(&entry.spec, bank) {
+            continue;
+        }
+        let eval = evaluate(demand, facts, &entry.spec);
+        if !eval.eligible && !include_ineligible {
+            continue;
+        }
+        let inputs = RankInputs {
+            text_rank: text_rank.get(&entry.id.to_string()).copied(),
+            bank_sla_ratio: sla.get(&entry.bank_id).copied(),
+        };
+        let (points, why) = score(demand, &entry.spec, &eval, facts.trusted, &inputs);
+        judged.push((points, eval, why, entry.id));
+    }
+    judged.sort_by(|a, b| {
+        b.1.eligible
+            .cmp(&a.1.eligible)
+            .then(a.1.unmet.len().cmp(&b.1.unmet.len()))
+            .then(b.0.total_cmp(&a.0))
+            .then(a.3.cmp(&b.3))
+    });
+    judged
+}
+
 pub async fn match_products(
     state: &AppState,
     principal: &Principal,
@@ -143,30 +185,7 @@ pub async fn match_products(
             Err(_) => HashMap::new(),
         };
     let sla = bank_sla_ratios(state.db.conn()).await?;
-    let mut judged: Vec<(f64, Evaluation, Vec<Reason>, Uuid)> = Vec::new();
-    for entry in catalog.iter() {
-        let bank = xyd_domain::InstitutionId::from_uuid(entry.bank_id);
-        if !include_ineligible && !filter.matches(&entry.spec, bank) {
-            continue;
-        }
-        let eval = evaluate(&demand, &facts, &entry.spec);
-        if !eval.eligible && !include_ineligible {
-            continue;
-        }
-        let inputs = RankInputs {
-            text_rank: text_rank.get(&entry.id.to_string()).copied(),
-            bank_sla_ratio: sla.get(&entry.bank_id).copied(),
-        };
-        let (points, why) = score(&demand, &entry.spec, &eval, facts.trusted, &inputs);
-        judged.push((points, eval, why, entry.id));
-    }
-    judged.sort_by(|a, b| {
-        b.1.eligible
-            .cmp(&a.1.eligible)
-            .then(a.1.unmet.len().cmp(&b.1.unmet.len()))
-            .then(b.0.total_cmp(&a.0))
-            .then(a.3.cmp(&b.3))
-    });
+    let mut judged = judge(&catalog, &demand, &facts, &filter, &text_rank, &sla, include_ineligible);
     judged.truncate(first);
     let ids: Vec<Uuid> = judged.iter().map(|j| j.3).collect();
     let mut rows = ProductRepo::find_many(state.db.conn(), &ids).await?;
