@@ -274,8 +274,8 @@ pub struct LimitsConfig {
     pub upload_body_bytes: usize,
     pub query_depth: usize,
     pub query_complexity: usize,
-    /// The cost a request may have (see `graphql::cost`): a page of 100 products with their fields is about
-    /// 2,000; an indicator report about 1,500.
+    /// The cost a request may have (see `graphql::cost`): a page of 100 products with a dozen fields is about
+    /// 1,500; an indicator report about as much.
     pub query_cost: u64,
 }
 

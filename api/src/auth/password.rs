@@ -6,8 +6,8 @@ use xyd_domain::Password;
 
 use crate::error::{AppError, AppResult};
 
-/// The counter of Argon2 computations (hashes and checks) in `/metrics`: what a flood of logins or
-/// registrations costs, and what rate limits must bound.
+/// The counter in `/metrics` of the Argon2 computations that anonymous callers can cause — login checks and
+/// self-registrations: what a flood of them costs, and what the rate limits must bound.
 pub const HASHES_METRIC: &str = "xyd_password_hashes_total";
 
 fn argon2() -> AppResult<Argon2<'static>> {

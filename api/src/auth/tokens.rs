@@ -74,18 +74,25 @@ impl TokenService {
 
     /// Check a bearer token and return its principal. Every failure is the same UNAUTHENTICATED.
     pub fn verify(&self, token: &str) -> AppResult<Principal> {
+        self.verify_until(token).map(|(principal, _)| principal)
+    }
+
+    /// Like `verify`, with the token's expiry (`exp`, seconds since the epoch): for a connection that lasts as
+    /// long as its token.
+    pub fn verify_until(&self, token: &str) -> AppResult<(Principal, i64)> {
         let invalid = || AppError::Unauthenticated("登录凭证无效或已过期，请重新登录");
         let data = decode::<Claims>(token, &self.decoding, &self.validation).map_err(|_| invalid())?;
         let claims = data.claims;
         let user_id = UserId::parse(&claims.sub).map_err(|_| invalid())?;
         let role: Role = claims.role.parse().map_err(|_| invalid())?;
-        Ok(Principal {
+        let principal = Principal {
             user_id,
             role,
             institution_id: claims.inst.map(InstitutionId::from_uuid),
             subject_id: claims.subj.map(SubjectId::from_uuid),
             session_id: claims.sid,
-        })
+        };
+        Ok((principal, claims.exp))
     }
 
     pub fn ttl_secs(&self) -> i64 {

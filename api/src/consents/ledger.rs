@@ -9,9 +9,7 @@ use sea_orm::{
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 use xyd_domain::consent::{ConsentFact, ConsentTerms, consent_text};
-use xyd_domain::{
-    AccessPurpose, DataCategory, DemandStatus, InstitutionId, InstitutionKind, ResponseStatus, SubjectId, UserId,
-};
+use xyd_domain::{AccessPurpose, DataCategory, DemandStatus, InstitutionId, InstitutionKind, SubjectId, UserId};
 
 use super::entity;
 use crate::error::{AppError, AppResult};
@@ -175,7 +173,7 @@ pub async fn active_for(
 fn live_demands(now: DateTime<Utc>) -> sea_orm::sea_query::SelectStatement {
     use crate::demands::entity::demand::{Column, Entity};
     use sea_orm::QueryTrait;
-    let open = [DemandStatus::Open, DemandStatus::InProgress, DemandStatus::CreditGranted].map(|s| s.as_str());
+    let open = xyd_domain::demand::OPEN.map(|s| s.as_str());
     Entity::find()
         .select_only()
         .column(Column::Id)
@@ -191,8 +189,7 @@ fn live_demands(now: DateTime<Utc>) -> sea_orm::sea_query::SelectStatement {
 fn accepted_demands(bank: InstitutionId) -> sea_orm::sea_query::SelectStatement {
     use crate::demands::entity::response::{Column, Entity};
     use sea_orm::QueryTrait;
-    let holding =
-        [ResponseStatus::Accepted, ResponseStatus::CreditGranted, ResponseStatus::Disbursed].map(|s| s.as_str());
+    let holding = xyd_domain::demand::SHARING.map(|s| s.as_str());
     Entity::find()
         .select_only()
         .column(Column::DemandId)

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use chrono::Utc;
 use uuid::Uuid;
-use xyd_domain::{AccessPurpose, DataCategory, RecordStatus, ResponseStatus, Role, SubjectId};
+use xyd_domain::{AccessPurpose, DataCategory, RecordStatus, Role, SubjectId};
 
 use super::entity::{access_log, credit_record, tax_record};
 use super::repo;
@@ -89,8 +89,7 @@ async fn ensure_holds(state: &AppState, principal: &Principal, subject: SubjectI
         .filter(|d| d.subject_id == subject.as_uuid())
         .ok_or_else(|| AppError::not_found("融资需求不存在"))?;
     let bank = principal.institution()?.as_uuid();
-    let holding =
-        [ResponseStatus::Accepted, ResponseStatus::CreditGranted, ResponseStatus::Disbursed].map(|s| s.as_str());
+    let holding = xyd_domain::demand::SHARING.map(|s| s.as_str());
     let held = response::Entity::find()
         .filter(response::Column::DemandId.eq(demand))
         .filter(response::Column::BankId.eq(bank))
@@ -134,8 +133,9 @@ pub async fn read(
         let authorized = records.iter().filter(|r| category(r).is_some_and(|c| c.is_authorized())).cloned().collect();
         (Ok(repo::tax_of(&*txn, &subject.uscc).await?), Ok(authorized))
     } else if viewer == Viewer::Claimant {
-        // Until verified, a registration reaches no authorized data of its code.
-        (ensure_verified(&subject).map(|()| Vec::new()), ensure_verified(&subject).map(|()| Vec::new()))
+        // Until verified, a registration reaches no authorized data of its code: both parts carry the refusal.
+        let refusal = ensure_verified(&subject).err().unwrap_or_else(|| AppError::internal("claimant", "verified"));
+        (Err(refusal.clone()), Err(refusal))
     } else {
         read_under_consent(&*txn, principal, &subject, purpose, &records).await?
     };

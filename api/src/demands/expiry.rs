@@ -6,7 +6,6 @@ use std::time::Duration;
 use chrono::Utc;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
 use tokio::sync::watch;
-use xyd_domain::DemandStatus;
 
 use super::entity::demand;
 use super::repo::{self, response_status};
@@ -17,7 +16,7 @@ const EVERY: Duration = Duration::from_secs(60);
 
 /// Close expired demands; returns how many were closed.
 pub async fn close_expired(state: &AppState) -> AppResult<usize> {
-    let open = [DemandStatus::Open, DemandStatus::InProgress, DemandStatus::CreditGranted].map(|s| s.as_str());
+    let open = xyd_domain::demand::OPEN.map(|s| s.as_str());
     let due = demand::Entity::find()
         .filter(demand::Column::Status.is_in(open))
         .filter(demand::Column::ExpiresAt.lte(Utc::now()))

@@ -13,7 +13,7 @@ use xyd_domain::{
     DataCategory, IndustryCode, Money, ProductType, Rate, SubjectId, SubjectKind, TaxGrade, VerificationStatus,
 };
 
-use super::entity::{demand, response};
+use super::entity::demand;
 use super::repo;
 use crate::auth::Principal;
 use crate::error::{AppError, AppResult};
@@ -210,30 +210,6 @@ pub async fn match_products(
         .collect())
 }
 
-/// Whether a demand is an opportunity for a bank: open, in its service area, not yet answered by it, and
-/// servable by at least one of its published products under the demand's hard filters.
-pub async fn is_opportunity(
-    state: &AppState,
-    bank: Uuid,
-    area: &xyd_domain::RegionPrefix,
-    bank_products: &[xyd_domain::ProductSpec],
-    d: &demand::Model,
-) -> AppResult<bool> {
-    if !xyd_domain::demand::is_open(repo::status_of(d)?) {
-        return Ok(false);
-    }
-    let answered = response::Entity::find()
-        .filter(response::Column::DemandId.eq(d.id))
-        .filter(response::Column::BankId.eq(bank))
-        .one(state.db.conn())
-        .await?
-        .is_some();
-    if answered {
-        return Ok(false);
-    }
-    may_serve(state.db.conn(), bank, area, bank_products, d).await
-}
-
 /// Whether `bank` may take up demand `d` at all (see [`servable`]).
 pub async fn may_serve(
     conn: &impl ConnectionTrait,
@@ -258,11 +234,8 @@ pub async fn servable(
     let subjects = SubjectRepo::find_many(conn, demands.iter().map(|d| d.subject_id)).await?;
     let codes: Vec<String> = subjects.values().map(|s| s.uscc.clone()).collect();
     let grades = crate::credit::repo::latest_grades(conn, &codes).await?;
-    let targets_of = |d: &demand::Model| -> Vec<Uuid> {
-        decode(&d.target_product_ids).filter_map(|id| Uuid::parse_str(id).ok()).collect()
-    };
     let owned: HashSet<Uuid> = product_entity::Entity::find()
-        .filter(product_entity::Column::Id.is_in(demands.iter().flat_map(targets_of)))
+        .filter(product_entity::Column::Id.is_in(demands.iter().flat_map(repo::target_products)))
         .filter(product_entity::Column::BankId.eq(bank))
         .all(conn)
         .await?
@@ -277,7 +250,7 @@ pub async fn servable(
         if !area.contains(&facts.region) {
             continue;
         }
-        let targets = targets_of(d);
+        let targets = repo::target_products(d);
         let serves = if targets.is_empty() {
             let filter = filter_for(&demand_facts(d)?, &facts);
             bank_products.iter().any(|spec| filter.matches(spec, bank_id))

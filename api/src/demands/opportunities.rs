@@ -11,7 +11,6 @@ use uuid::Uuid;
 use xyd_domain::{DemandStatus, ProductSpec, RegionPrefix};
 
 use super::entity::demand;
-use super::matching::is_opportunity;
 use super::view::FinancingDemand;
 use crate::auth::Principal;
 use crate::auth::principal::require_principal;
@@ -47,7 +46,7 @@ impl BankLens {
 
     /// An open demand the bank has not answered and may serve.
     pub async fn sees(&self, state: &AppState, d: &demand::Model) -> AppResult<bool> {
-        is_opportunity(state, self.bank, &self.area, &self.products, d).await
+        Ok(self.opportunities_in(state, std::slice::from_ref(d)).await?.contains(&d.id))
     }
 
     /// Whether the bank may take up `d` (see `matching::may_serve`).

@@ -54,6 +54,11 @@ pub async fn responses_of_many(
     Ok(by_demand)
 }
 
+/// The products a demand names (an application); empty for an open demand.
+pub fn target_products(d: &demand::Model) -> Vec<Uuid> {
+    crate::tags::decode(&d.target_product_ids).filter_map(|id| Uuid::parse_str(id).ok()).collect()
+}
+
 pub async fn find_response(conn: &impl ConnectionTrait, id: Uuid) -> AppResult<response::Model> {
     response::Entity::find_by_id(id).one(conn).await?.ok_or_else(|| AppError::not_found("对接记录不存在"))
 }

@@ -224,10 +224,7 @@ impl FinancingDemand {
         let lens = DemandLens::of(state, principal).await?;
         let subjects = SubjectRepo::find_many(conn, demands.iter().map(|d| d.subject_id)).await?;
         let mut responses = repo::responses_of_many(conn, demands.iter().map(|d| d.id)).await?;
-        let targets_of = |d: &demand::Model| -> Vec<Uuid> {
-            decode(&d.target_product_ids).filter_map(|id| Uuid::parse_str(id).ok()).collect()
-        };
-        let target_ids: Vec<Uuid> = demands.iter().flat_map(targets_of).collect();
+        let target_ids: Vec<Uuid> = demands.iter().flat_map(repo::target_products).collect();
         let products = crate::products::ProductRepo::find_many(conn, &target_ids).await?;
         let products: HashMap<String, LoanProduct> =
             crate::products::with_banks(state, products.into_values().collect())
@@ -248,7 +245,7 @@ impl FinancingDemand {
                 _ => all,
             };
             let targets: Vec<LoanProduct> =
-                targets_of(&d).iter().filter_map(|id| products.get(&id.to_string()).cloned()).collect();
+                repo::target_products(&d).iter().filter_map(|id| products.get(&id.to_string()).cloned()).collect();
             shown.push(Self::shown(state, d, subject, viewer, &visible, responded, targets)?);
             visible_responses.push(visible);
         }

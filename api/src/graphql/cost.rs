@@ -69,13 +69,13 @@ impl Extension for CostLimit {
                     walker.registry.subscription_type.as_deref().unwrap_or("Subscription")
                 }
             };
-            if walker
+            let is_mutation = operation.node.ty == async_graphql::parser::types::OperationType::Mutation;
+            let password_operations = walker
                 .root_fields(&operation.node.selection_set.node)
                 .iter()
-                .filter(|name| root == "Mutation" && PASSWORD_MUTATIONS.contains(&name.as_str()))
-                .count()
-                > 1
-            {
+                .filter(|name| PASSWORD_MUTATIONS.contains(&name.as_str()))
+                .count();
+            if is_mutation && password_operations > 1 {
                 return Err(refusal(
                     "每个请求最多包含一个登录、注册或设置密码的操作",
                     "TOO_MANY_PASSWORD_OPERATIONS",

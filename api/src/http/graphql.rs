@@ -16,7 +16,7 @@ use axum::response::{Html, IntoResponse, Response};
 use futures::TryStreamExt;
 use serde_json::{Value, json};
 
-use super::{ClientIp, HttpState, client_ip};
+use super::{ClientIp, HttpState, client_ip, is_upload, strip_bearer};
 use crate::auth::Principal;
 
 const GRAPHQL_RESPONSE: &str = "application/graphql-response+json";
@@ -80,8 +80,7 @@ type Rejection = (StatusCode, &'static str, &'static str);
 /// A multipart request (a file upload) is judged before a byte of its body is read: only a signed-in user of
 /// a role that may import sends one (401 / 403 at once), and a declared length over the limit is 413.
 fn admit_upload(state: &HttpState, headers: &HeaderMap, principal: Option<&Principal>) -> Result<(), Rejection> {
-    let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
-    if !content_type.starts_with("multipart/form-data") {
+    if !is_upload(headers) {
         return Ok(());
     }
     let Some(principal) = principal else {
@@ -102,7 +101,7 @@ async fn read_request(state: &HttpState, headers: &HeaderMap, body: Body) -> Res
     let limits = &state.app.config.limits;
     let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
     let too_large = (StatusCode::PAYLOAD_TOO_LARGE, "PAYLOAD_TOO_LARGE", "请求体过大");
-    if content_type.starts_with("multipart/form-data") {
+    if is_upload(headers) {
         let limited = http_body_util::Limited::new(body, limits.upload_body_bytes);
         let reader = Body::new(limited).into_data_stream().map_err(std::io::Error::other).into_async_read();
         let options = MultipartOptions::default().max_file_size(limits.upload_body_bytes).max_num_files(4);
@@ -155,15 +154,15 @@ fn batch_rejection() -> Rejection {
 }
 
 pub(super) fn bearer(headers: &HeaderMap) -> Option<&str> {
-    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
-    value.strip_prefix("Bearer ").or_else(|| value.strip_prefix("bearer ")).map(str::trim)
+    strip_bearer(headers.get(header::AUTHORIZATION)?.to_str().ok()?)
 }
 
 fn accepts_graphql_response(headers: &HeaderMap) -> bool {
     headers.get_all(header::ACCEPT).iter().filter_map(|v| v.to_str().ok()).any(|v| v.contains(GRAPHQL_RESPONSE))
 }
 
-fn error_code(err: &ServerError) -> &str {
+/// The `extensions.code` of an error, for the metrics.
+pub(super) fn error_code(err: &ServerError) -> &str {
     match err.extensions.as_ref().and_then(|e| e.get("code")) {
         Some(async_graphql::Value::String(code)) => code.as_str(),
         _ => "UNKNOWN",

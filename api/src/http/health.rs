@@ -35,12 +35,7 @@ pub async fn metrics_with_token(State(state): State<HttpState>, headers: HeaderM
     if token.is_empty() {
         return StatusCode::NOT_FOUND.into_response();
     }
-    let presented = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .map(str::trim);
-    match presented {
+    match super::graphql::bearer(&headers) {
         Some(presented) if same_secret(presented, token.expose()) => prometheus(&state.app),
         _ => (StatusCode::UNAUTHORIZED, [(header::WWW_AUTHENTICATE, "Bearer")]).into_response(),
     }

@@ -61,11 +61,7 @@ pub async fn slow_down(state: &HttpState) {
 /// registry file takes a while to send); the import it starts answers within `imports.wait_secs`.
 pub async fn deadlines(State(state): State<HttpState>, request: Request, next: Next) -> Response {
     let server = &state.app.config.server;
-    let upload = request
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("multipart/form-data"));
+    let upload = super::is_upload(request.headers());
     let request =
         request.map(|body| Body::new(TimeoutBody::new(Duration::from_secs(server.body_read_timeout_secs), body)));
     if upload {

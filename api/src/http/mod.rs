@@ -65,6 +65,19 @@ pub fn router(app: AppState) -> Router {
         .with_state(state)
 }
 
+/// Whether a request is a file upload (a multipart body).
+pub(crate) fn is_upload(headers: &HeaderMap) -> bool {
+    headers
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("multipart/form-data"))
+}
+
+/// An access token from an `Authorization` value: what follows `Bearer `, or `None` for any other scheme.
+pub(crate) fn strip_bearer(value: &str) -> Option<&str> {
+    value.strip_prefix("Bearer ").or_else(|| value.strip_prefix("bearer ")).map(str::trim)
+}
+
 /// What the metrics address (`metrics.bind`) serves: `/metrics` and `/healthz`, nothing of the API.
 pub fn metrics_router(app: AppState) -> Router {
     Router::new().route("/metrics", get(health::metrics)).route("/healthz", get(health::healthz)).with_state(app)

@@ -33,7 +33,6 @@ use axum::extract::ws::{CloseFrame, Message, WebSocket};
 use axum::extract::{ConnectInfo, State, WebSocketUpgrade};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use base64::Engine as _;
 use futures::stream::{BoxStream, SplitSink, SplitStream};
 use futures::{SinkExt, StreamExt, future};
 use serde::Deserialize;
@@ -297,11 +296,7 @@ fn selected_operation(document: &ExecutableDocument, name: Option<&str>) -> Opti
 
 fn count_errors(app: &AppState, response: &async_graphql::Response) {
     for error in &response.errors {
-        let code = match error.extensions.as_ref().and_then(|e| e.get("code")) {
-            Some(async_graphql::Value::String(code)) => code.as_str(),
-            _ => "UNKNOWN",
-        };
-        app.metrics.graphql_error(code);
+        app.metrics.graphql_error(super::graphql::error_code(error));
     }
 }
 
@@ -332,7 +327,7 @@ fn ping_payload(bytes: &[u8]) -> Option<Value> {
 fn token_in(payload: &Value) -> Option<&str> {
     let authorization = payload.get("authorization").or_else(|| payload.get("Authorization")).and_then(Value::as_str);
     let token = match authorization {
-        Some(value) => value.strip_prefix("Bearer ").or_else(|| value.strip_prefix("bearer ")).unwrap_or(value),
+        Some(value) => super::strip_bearer(value).unwrap_or(value),
         None => payload.get("token")?.as_str()?,
     };
     Some(token.trim())
@@ -340,20 +335,8 @@ fn token_in(payload: &Value) -> Option<&str> {
 
 /// The principal of a valid access token and its expiry, in ms since the epoch.
 fn authenticate(tokens: &TokenService, token: &str) -> Option<(Principal, i64)> {
-    let principal = tokens.verify(token).ok()?;
-    Some((principal, expiry_ms(token)?))
-}
-
-/// The `exp` claim of a token that `verify` has accepted (signature, issuer, audience and expiry checked),
-/// in ms; the principal does not carry it.
-fn expiry_ms(token: &str) -> Option<i64> {
-    #[derive(Deserialize)]
-    struct Expiry {
-        exp: i64,
-    }
-    let claims = token.split('.').nth(1)?;
-    let json = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(claims).ok()?;
-    serde_json::from_slice::<Expiry>(&json).ok()?.exp.checked_mul(1000)
+    let (principal, exp) = tokens.verify_until(token).ok()?;
+    Some((principal, exp.checked_mul(1000)?))
 }
 
 fn now_ms() -> i64 {

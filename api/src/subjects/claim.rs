@@ -16,13 +16,35 @@ use crate::error::{AppError, AppResult};
 /// Why a claim cannot act for its code yet: INVALID_STATE with reason `UNVERIFIED` (or
 /// `REGISTRATION_CLOSED` once another claim of the code was verified).
 pub fn ensure_verified(subject: &entity::Model) -> AppResult<()> {
-    match VerificationStatus::parse(&subject.verification_status) {
-        Ok(VerificationStatus::Verified) => Ok(()),
-        Ok(VerificationStatus::Closed) => Err(AppError::invalid_state(
+    ensure_not_closed(subject)?;
+    if subject.verification_status == VerificationStatus::Verified.as_str() {
+        Ok(())
+    } else {
+        Err(AppError::invalid_state("UNVERIFIED", "主体尚未通过实名认证，暂不能使用此功能"))
+    }
+}
+
+/// INVALID_STATE (`REGISTRATION_CLOSED`) once another claim of the code was verified: a closed registration
+/// is decided for good.
+pub fn ensure_not_closed(subject: &entity::Model) -> AppResult<()> {
+    if subject.verification_status == VerificationStatus::Closed.as_str() {
+        Err(AppError::invalid_state(
             "REGISTRATION_CLOSED",
             "该注册已关闭：同一统一社会信用代码的另一注册已通过实名认证",
-        )),
-        _ => Err(AppError::invalid_state("UNVERIFIED", "主体尚未通过实名认证，暂不能使用此功能")),
+        ))
+    } else {
+        Ok(())
+    }
+}
+
+/// CONFLICT (`USCC_REGISTERED`) when one of the code's `claims`, other than `itself`, is verified.
+pub fn ensure_no_owner(claims: &[entity::Model], itself: Option<Uuid>) -> AppResult<()> {
+    let owned =
+        claims.iter().any(|c| Some(c.id) != itself && c.verification_status == VerificationStatus::Verified.as_str());
+    if owned {
+        Err(AppError::conflict("USCC_REGISTERED", "该统一社会信用代码已由通过实名认证的主体注册"))
+    } else {
+        Ok(())
     }
 }
 
@@ -69,10 +91,7 @@ pub async fn judge(
     input: &ClaimInput<'_>,
     others: &[entity::Model],
 ) -> AppResult<Judgement> {
-    let others: Vec<&entity::Model> = others.iter().filter(|o| Some(o.id) != input.itself).collect();
-    if others.iter().any(|o| o.verification_status == VerificationStatus::Verified.as_str()) {
-        return Err(AppError::conflict("USCC_REGISTERED", "该统一社会信用代码已由通过实名认证的主体注册"));
-    }
+    ensure_no_owner(others, input.itself)?;
     let entry = registry::latest(conn, input.uscc).await?;
     let registered = entry.as_ref().map(|e| RegionCode::parse(&e.region_code)).transpose().ok().flatten();
     if !input.uscc.admits_region(input.region, registered.as_ref()) {
@@ -86,7 +105,10 @@ pub async fn judge(
         Some(e) => Some(registry::facts_of(conn, input.uscc, e).await?),
         None => None,
     };
-    let competing = others.iter().filter(|o| o.verification_status == VerificationStatus::Pending.as_str()).count();
+    let competing = others
+        .iter()
+        .filter(|o| Some(o.id) != input.itself && o.verification_status == VerificationStatus::Pending.as_str())
+        .count();
     Ok(match match_registry(facts, input.claim)? {
         RegistryMatch::Verified => Judgement {
             status: VerificationStatus::Verified,

@@ -187,13 +187,10 @@ pub async fn resubmit(state: &AppState, principal: &Principal, c: Correction) ->
     let subject = others.iter().find(|o| o.id == subject.id).cloned().unwrap_or(subject);
     let status = VerificationStatus::parse(&subject.verification_status)
         .map_err(|e| AppError::internal("verification status", e))?;
-    match status {
-        VerificationStatus::Verified => {
-            return Err(AppError::invalid_state("ALREADY_VERIFIED", "该主体已通过实名认证"));
-        }
-        VerificationStatus::Closed => claim::ensure_verified(&subject)?,
-        VerificationStatus::Pending | VerificationStatus::Rejected => {}
+    if status == VerificationStatus::Verified {
+        return Err(AppError::invalid_state("ALREADY_VERIFIED", "该主体已通过实名认证"));
     }
+    claim::ensure_not_closed(&subject)?;
     let uscc = Uscc::parse(&subject.uscc).map_err(|e| AppError::internal("subject uscc", e))?;
     let input = ClaimInput {
         uscc: &uscc,

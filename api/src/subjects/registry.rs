@@ -61,8 +61,8 @@ pub async fn facts_of<'e>(
     latest: &'e entry::Model,
 ) -> AppResult<RegistryFacts<'e>> {
     let counties = standing_counties(conn, &[uscc.as_str()]).await?;
-    let cross_region =
-        counties.iter().any(|(code, county)| code == uscc.as_str() && county != &latest.region_code[..6]);
+    let own = county_of(&latest.region_code);
+    let cross_region = counties.iter().any(|(code, county)| code == uscc.as_str() && county != own);
     Ok(RegistryFacts {
         name: &latest.name,
         legal_rep_name: latest.legal_rep_name.as_deref(),
@@ -112,7 +112,7 @@ async fn standing_counties(conn: &impl ConnectionTrait, codes: &[&str]) -> AppRe
     // The newest entry of each code per county, then whether that is the county's latest snapshot.
     let mut newest: BTreeMap<(String, String), NaiveDate> = BTreeMap::new();
     for (code, region, date) in found {
-        let county = region.get(..6).unwrap_or(&region).to_string();
+        let county = county_of(&region).to_string();
         let slot = newest.entry((code, county)).or_insert(date);
         *slot = (*slot).max(date);
     }
@@ -129,6 +129,11 @@ async fn standing_counties(conn: &impl ConnectionTrait, codes: &[&str]) -> AppRe
         }
     }
     Ok(standing)
+}
+
+/// The county (first six digits) of a stored region code.
+fn county_of(region: &str) -> &str {
+    region.get(..6).unwrap_or(region)
 }
 
 /// The newest snapshot date summarized for a county (`registry_counts`, recounted when an import ends).

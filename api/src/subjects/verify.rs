@@ -58,11 +58,9 @@ async fn decide(
     // Claims of one code are decided one after another: a concurrent decision is seen here, not overwritten.
     let claims = claim::lock_code(&*txn, &subject.uscc).await?;
     let current = claims.iter().find(|c| c.id == subject.id).unwrap_or(subject);
-    if current.verification_status == VerificationStatus::Closed.as_str() {
-        claim::ensure_verified(current)?;
-    }
-    if verified && claims.iter().any(|c| c.verification_status == VerificationStatus::Verified.as_str()) {
-        return Err(AppError::conflict("USCC_REGISTERED", "该统一社会信用代码已由通过实名认证的主体注册"));
+    claim::ensure_not_closed(current)?;
+    if verified {
+        claim::ensure_no_owner(&claims, None)?;
     }
     SubjectRepo::set_verification(&*txn, id, current.version, change).await?;
     if verified {

@@ -88,10 +88,17 @@ pub fn holder_count(responses: &[ResponseStatus]) -> usize {
     responses.iter().filter(|&&r| holds(r)).count()
 }
 
-/// Whether a demand in `status` is still open (OPEN, IN_PROGRESS or CREDIT_GRANTED): banks may
-/// respond, the enterprise may withdraw it, and it may expire.
+/// The statuses of an open demand: banks may respond, the enterprise may withdraw it, and it may expire.
+pub const OPEN: [DemandStatus; 3] = [DemandStatus::Open, DemandStatus::InProgress, DemandStatus::CreditGranted];
+
+/// The responses under which a bank reads what a demand shares: it holds the demand (ACCEPTED,
+/// CREDIT_GRANTED) or lent on it (DISBURSED) — not once it declined or the demand closed under it.
+pub const SHARING: [ResponseStatus; 3] =
+    [ResponseStatus::Accepted, ResponseStatus::CreditGranted, ResponseStatus::Disbursed];
+
+/// Whether a demand in `status` is still open (see [`OPEN`]).
 pub fn is_open(status: DemandStatus) -> bool {
-    matches!(status, DemandStatus::Open | DemandStatus::InProgress | DemandStatus::CreditGranted)
+    OPEN.contains(&status)
 }
 
 /// Refuses any response to a demand that is no longer open (code `DEMAND_CLOSED`).
