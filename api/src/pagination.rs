@@ -103,16 +103,16 @@ pub struct Connection<T: OutputType> {
 
 impl<T: OutputType> Connection<T> {
     /// Build from rows fetched with `page.fetch_limit()`, given each row's id.
-    pub fn from_rows<R>(
+    pub fn from_rows<R, K: Into<Uuid>>(
         page: Page,
         total_count: i64,
         mut rows: Vec<R>,
-        id_of: impl Fn(&R) -> Uuid,
+        id_of: impl Fn(&R) -> K,
         convert: impl Fn(R) -> AppResult<T>,
     ) -> AppResult<Self> {
         let has_next_page = rows.len() as u64 > page.first;
         rows.truncate(page.first as usize);
-        let end_cursor = rows.last().map(|r| encode(id_of(r)));
+        let end_cursor = rows.last().map(|r| encode(id_of(r).into()));
         let nodes = rows.into_iter().map(convert).collect::<AppResult<Vec<_>>>()?;
         Ok(Self { total_count, nodes, page_info: PageInfo { has_next_page, end_cursor } })
     }

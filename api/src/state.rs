@@ -27,7 +27,7 @@ pub struct Inner {
     pub catalog: crate::products::catalog::Catalog,
     pub institutions: crate::institutions::InstitutionCache,
     /// Newly posted demands, for the `newOpportunities` subscription.
-    pub demand_posted: tokio::sync::broadcast::Sender<uuid::Uuid>,
+    pub demand_posted: tokio::sync::broadcast::Sender<xyd_domain::DemandId>,
     /// Verified against when a login names an unknown account, to equalize timing.
     pub decoy_hash: String,
 }

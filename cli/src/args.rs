@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
-use xinyidai::imports::job::ImportKind;
+use xyd_domain::ImportKind;
 
 #[derive(Parser)]
 #[command(name = "xinyidai", version, about = "信易贷融资对接平台 — Xinyidai financing matchmaking platform")]

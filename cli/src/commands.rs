@@ -63,7 +63,7 @@ async fn migrate(config: Option<&Path>) -> anyhow::Result<()> {
 
 async fn import(
     config: Option<&Path>,
-    kind: xinyidai::imports::job::ImportKind,
+    kind: xyd_domain::ImportKind,
     file: &Path,
     region: Option<String>,
     report: Option<PathBuf>,

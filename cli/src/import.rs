@@ -12,10 +12,11 @@ use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
 use xyd_domain::RegionPrefix;
 
-use xinyidai::imports::job::{self, ImportKind};
+use xinyidai::imports::job;
 use xinyidai::imports::runner::RunOptions;
 use xinyidai::institutions::Scope;
 use xinyidai::state::AppState;
+use xyd_domain::ImportKind;
 
 /// Import `file`; rows outside `region` (when given) are rejected. Rejected rows go to `report`
 /// (default: `FILE.rejected.csv`).

@@ -14,6 +14,7 @@ macro_rules! vocabulary {
     ) => {
         $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+        #[cfg_attr(feature = "sea-orm", derive(sea_orm::DeriveValueType), sea_orm(value_type = "String"))]
         pub enum $name {
             $( $(#[$vmeta])* #[serde(rename = $code)] $variant, )+
         }
@@ -350,6 +351,54 @@ vocabulary! {
         Industry = "INDUSTRY" / "行业门类",
         /// 月份 (Asia/Shanghai).
         Month = "MONTH" / "月份",
+    }
+}
+
+vocabulary! {
+    /// 导入数据种类 (what an import job loads).
+    pub enum ImportKind in "导入种类" (field "kind") {
+        /// 登记信息 (the business registry).
+        Registry = "REGISTRY" / "登记信息",
+        /// 公共信用信息 (public credit records).
+        Credit = "CREDIT" / "公共信用信息",
+        /// 纳税信用等级 (tax credit grades).
+        Tax = "TAX" / "纳税信用等级",
+    }
+}
+
+vocabulary! {
+    /// 导入任务状态 (import job status).
+    pub enum ImportStatus in "导入任务状态" (field "status") {
+        /// 进行中.
+        Running = "RUNNING" / "进行中",
+        /// 已完成 (rows may still have been rejected one by one).
+        Completed = "COMPLETED" / "已完成",
+        /// 失败: the file as a whole could not be read; nothing was kept.
+        Failed = "FAILED" / "失败",
+    }
+}
+
+vocabulary! {
+    /// 实名认证方式 (how a registration was verified).
+    pub enum VerificationMethod in "认证方式" (field "verificationMethod") {
+        /// 与登记信息自动比对一致.
+        RegistryMatch = "REGISTRY_MATCH" / "登记信息比对",
+        /// 主管部门人工审核.
+        Manual = "MANUAL" / "人工审核",
+    }
+}
+
+vocabulary! {
+    /// 信用信息变更动作 (what changed a credit record's status, in its audit trail).
+    pub enum RecordAction in "变更动作" (field "action") {
+        /// 提出异议.
+        ObjectionFiled = "OBJECTION_FILED" / "提出异议",
+        /// 异议成立，信息已更正.
+        ObjectionCorrected = "OBJECTION_CORRECTED" / "异议成立",
+        /// 异议不成立，信息维持.
+        ObjectionUpheld = "OBJECTION_UPHELD" / "异议不成立",
+        /// 信用修复.
+        Repaired = "REPAIRED" / "信用修复",
     }
 }
 

@@ -22,6 +22,7 @@ pub mod person;
 pub mod product;
 pub mod region;
 pub mod registry;
+pub mod tags;
 pub mod uscc;
 
 mod text_value;
@@ -35,12 +36,14 @@ pub use ids::{
 };
 pub use industry::IndustryCode;
 pub use kinds::{
-    AccessPurpose, DataCategory, DemandStatus, IndicatorDimension, InstitutionKind, ObjectionOutcome, ProductType,
-    RecordStatus, RegistryStatus, RejectReason, ResponseStatus, Role, SubjectKind, TaxGrade, VerificationStatus,
+    AccessPurpose, DataCategory, DemandStatus, ImportKind, ImportStatus, IndicatorDimension, InstitutionKind,
+    ObjectionOutcome, ProductType, RecordAction, RecordStatus, RegistryStatus, RejectReason, ResponseStatus, Role,
+    SubjectKind, TaxGrade, VerificationMethod, VerificationStatus,
 };
 pub use money::{Money, Rate};
 pub use person::IdNumber;
 pub use product::{ProductFilter, ProductRules, ProductSpec, ProductSpecInput, ProductStatus};
 pub use region::{RegionCode, RegionPrefix};
 pub use registry::{RegistryRow, RowError};
+pub use tags::TagList;
 pub use uscc::Uscc;

@@ -114,7 +114,7 @@ both_backends! {
         let first = {
             let (state, file) = (state.clone(), file.clone());
             tokio::spawn(async move {
-                xyd_cli::import::import_file(&state, xinyidai::imports::job::ImportKind::Registry, &file, None, None).await
+                xyd_cli::import::import_file(&state, xyd_domain::ImportKind::Registry, &file, None, None).await
             })
         };
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
@@ -127,7 +127,7 @@ both_backends! {
         let (partial, _) = registry_rows(&app).await;
         assert!(partial > 0 && partial < 20_000, "killed midway: {partial} rows");
 
-        xyd_cli::import::import_file(&state, xinyidai::imports::job::ImportKind::Registry, &file, None, None).await.unwrap();
+        xyd_cli::import::import_file(&state, xyd_domain::ImportKind::Registry, &file, None, None).await.unwrap();
         assert_eq!(registry_rows(&app).await, (20_000, 20_000));
         let report = std::fs::read_to_string(dir.join("registry.csv.rejected.csv")).unwrap();
         assert_eq!(report.trim(), "line,code,message", "a clean file has no rejected rows");
@@ -140,7 +140,7 @@ both_backends! {
         let file = dir.join("bad.csv");
         let options = xyd_datagen::registry::RegistryOptions { rows: 3_000, error_rate: 0.02, ..Default::default() };
         let summary = xyd_datagen::registry::write_registry(std::fs::File::create(&file).unwrap(), &options).unwrap();
-        xyd_cli::import::import_file(&app.state, xinyidai::imports::job::ImportKind::Registry, &file, Some("440882"), None)
+        xyd_cli::import::import_file(&app.state, xyd_domain::ImportKind::Registry, &file, Some("440882"), None)
             .await
             .unwrap();
         let report = std::fs::read_to_string(dir.join("bad.csv.rejected.csv")).unwrap();

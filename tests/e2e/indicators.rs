@@ -38,10 +38,14 @@ use calamine::{Data, Reader, Xlsx};
 use chrono::{DateTime, Utc};
 use sea_orm::{ActiveModelTrait, ConnectionTrait, Set};
 use serde_json::{Value, json};
-use uuid::Uuid;
 use xinyidai::credit::entity::{credit_record, objection};
 use xinyidai::demands::entity::{demand, response};
 use xinyidai::subjects::entity as subject;
+use xyd_domain::{
+    DataCategory, DemandId, DemandStatus, InstitutionId, ObjectionId, ObjectionOutcome, ProductId, ProductType,
+    RecordId, RecordStatus, RejectReason, ResponseId, ResponseStatus, SubjectId, SubjectKind, TagList, UserId,
+    VerificationStatus,
+};
 use xyd_tests::fixtures::{product_input, uscc_in};
 use xyd_tests::{TestApp, both_backends};
 
@@ -106,14 +110,14 @@ async fn build(app: &TestApp) -> World {
 
     let (jia, jia_token) = app.bank("甲银行", "4408").await;
     let (yi, yi_token) = app.bank("乙银行", "4408").await;
-    let jia = Uuid::parse_str(&jia).unwrap();
-    let yi = Uuid::parse_str(&yi).unwrap();
+    let jia = InstitutionId::parse(&jia).unwrap();
+    let yi = InstitutionId::parse(&yi).unwrap();
     let mut p1 = product_input("甲银行税易贷", "纳税信用贷款");
     p1["taxBased"] = json!(true);
-    let p1 = Uuid::parse_str(&app.published_product(&jia_token, p1).await).unwrap();
+    let p1 = ProductId::parse(&app.published_product(&jia_token, p1).await).unwrap();
     let mut p2 = product_input("乙银行担保贷", "担保贷款");
     p2["productType"] = json!("GUARANTEE");
-    let p2 = Uuid::parse_str(&app.published_product(&yi_token, p2).await).unwrap();
+    let p2 = ProductId::parse(&app.published_product(&yi_token, p2).await).unwrap();
 
     let conn = app.db().conn();
     let s1 =
@@ -131,7 +135,7 @@ async fn build(app: &TestApp) -> World {
 
     let d6 = insert_demand(conn, s1, "2025-12-10T00:00:00Z", 40_000_000, "2025-12-15T00:00:00Z").await;
 
-    let loan = |granted: &str, amount: i64, rate: i32, product: Uuid, paid: &str, first: bool| Loan {
+    let loan = |granted: &str, amount: i64, rate: i32, product: ProductId, paid: &str, first: bool| Loan {
         granted: at(granted),
         amount,
         rate,
@@ -210,13 +214,13 @@ async fn insert_subject(
     industry: &str,
     registered: &str,
     verified: Option<&str>,
-) -> Uuid {
-    let id = Uuid::now_v7();
+) -> SubjectId {
+    let id = SubjectId::new();
     subject::ActiveModel {
         id: Set(id),
         uscc: Set(code(letter)),
         name: Set(format!("企业{letter}")),
-        kind: Set("ENTERPRISE".into()),
+        kind: Set(SubjectKind::Enterprise),
         region_code: Set(town.into()),
         industry_code: Set(Some(industry.into())),
         legal_rep_name: Set(format!("法人{letter}")),
@@ -224,7 +228,11 @@ async fn insert_subject(
         phone: Set(None),
         established_on: Set(None),
         registered_at: Set(at(registered)),
-        verification_status: Set(if verified.is_some() { "VERIFIED" } else { "PENDING" }.into()),
+        verification_status: Set(if verified.is_some() {
+            VerificationStatus::Verified
+        } else {
+            VerificationStatus::Pending
+        }),
         verification_note: Set(None),
         verified_at: Set(verified.map(at)),
         verified_by: Set(None),
@@ -239,22 +247,22 @@ async fn insert_subject(
     id
 }
 
-async fn insert_demand(conn: &impl ConnectionTrait, subject: Uuid, posted: &str, fen: i64, due: &str) -> Uuid {
-    let id = Uuid::now_v7();
+async fn insert_demand(conn: &impl ConnectionTrait, subject: SubjectId, posted: &str, fen: i64, due: &str) -> DemandId {
+    let id = DemandId::new();
     demand::ActiveModel {
         id: Set(id),
         subject_id: Set(subject),
         amount: Set(fen),
         term_months: Set(12),
         purpose: Set("流动资金".into()),
-        guarantee_types: Set(",CREDIT,".into()),
+        guarantee_types: Set(TagList::new(vec![ProductType::Credit])),
         max_rate: Set(None),
-        status: Set("OPEN".into()),
+        status: Set(DemandStatus::Open),
         posted_at: Set(at(posted)),
         expires_at: Set(at(posted) + chrono::Duration::days(90)),
         first_response_due_at: Set(at(due)),
-        target_product_ids: Set(String::new()),
-        shared_categories: Set(String::new()),
+        target_product_ids: Set(TagList::default()),
+        shared_categories: Set(TagList::default()),
         closed_at: Set(None),
         version: Set(0),
     }
@@ -265,10 +273,10 @@ async fn insert_demand(conn: &impl ConnectionTrait, subject: Uuid, posted: &str,
 }
 
 /// The enterprise withdraws `demand` at `when`: the responses that held it end as superseded.
-async fn withdraw(conn: &impl ConnectionTrait, demand: Uuid, when: &str) {
+async fn withdraw(conn: &impl ConnectionTrait, demand: DemandId, when: &str) {
     demand::ActiveModel {
         id: Set(demand),
-        status: Set("WITHDRAWN".into()),
+        status: Set(DemandStatus::Withdrawn),
         closed_at: Set(Some(at(when))),
         ..Default::default()
     }
@@ -277,9 +285,9 @@ async fn withdraw(conn: &impl ConnectionTrait, demand: Uuid, when: &str) {
     .unwrap();
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
     response::Entity::update_many()
-        .col_expr(response::Column::Status, Expr::value("SUPERSEDED"))
+        .col_expr(response::Column::Status, Expr::value(ResponseStatus::Superseded))
         .filter(response::Column::DemandId.eq(demand))
-        .filter(response::Column::Status.eq("ACCEPTED"))
+        .filter(response::Column::Status.eq(ResponseStatus::Accepted))
         .exec(conn)
         .await
         .unwrap();
@@ -289,7 +297,7 @@ struct Loan {
     granted: DateTime<Utc>,
     amount: i64,
     rate: i32,
-    product: Uuid,
+    product: ProductId,
     paid: DateTime<Utc>,
     first: bool,
 }
@@ -302,18 +310,18 @@ enum Accepted {
 
 async fn insert_response(
     conn: &impl ConnectionTrait,
-    demand: Uuid,
-    bank: Uuid,
+    demand: DemandId,
+    bank: InstitutionId,
     responded: &str,
     within_sla: bool,
     outcome: Accepted,
 ) {
     let responded = at(responded);
     let mut row = response::ActiveModel {
-        id: Set(Uuid::now_v7()),
+        id: Set(ResponseId::new()),
         demand_id: Set(demand),
         bank_id: Set(bank),
-        status: Set("ACCEPTED".into()),
+        status: Set(ResponseStatus::Accepted),
         first_responded_at: Set(responded),
         responded_within_sla: Set(within_sla),
         updated_at: Set(responded),
@@ -321,15 +329,15 @@ async fn insert_response(
     };
     match outcome {
         Accepted::Rejected => {
-            row.status = Set("REJECTED".into());
-            row.reject_reason = Set(Some("INSUFFICIENT_CREDIT".into()));
+            row.status = Set(ResponseStatus::Rejected);
+            row.reject_reason = Set(Some(RejectReason::InsufficientCredit));
             row.rejected_at = Set(Some(responded));
         }
         Accepted::Yes(credit_due, loan) => {
             row.accepted_at = Set(Some(responded));
             row.credit_due_at = Set(Some(at(credit_due)));
             if let Some(l) = loan {
-                row.status = Set("DISBURSED".into());
+                row.status = Set(ResponseStatus::Disbursed);
                 row.credit_amount = Set(Some(l.amount));
                 row.credit_rate = Set(Some(l.rate));
                 row.credit_term = Set(Some(12));
@@ -346,23 +354,23 @@ async fn insert_response(
 
 async fn insert_objection(
     conn: &impl ConnectionTrait,
-    subject: Uuid,
+    subject: SubjectId,
     uscc: &str,
     filed: &str,
     due: &str,
     resolved: Option<&str>,
 ) {
-    let record = Uuid::now_v7();
+    let record = RecordId::new();
     credit_record::ActiveModel {
         id: Set(record),
         uscc: Set(uscc.into()),
-        category: Set("ADMIN_PENALTY".into()),
+        category: Set(DataCategory::AdminPenalty),
         source: Set("湛江市市场监督管理局".into()),
-        doc_number: Set(format!("湛市监罚〔2026〕{}号", record.simple())),
+        doc_number: Set(format!("湛市监罚〔2026〕{}号", record.as_uuid().simple())),
         title: Set("行政处罚".into()),
         decided_at: Set(chrono::NaiveDate::from_ymd_opt(2026, 1, 5).unwrap()),
         valid_until: Set(None),
-        status: Set("DISPUTED".into()),
+        status: Set(RecordStatus::Disputed),
         jurisdiction: Set(uscc[2..8].into()),
         import_job_id: Set(None),
         created_at: Set(at(filed)),
@@ -372,14 +380,14 @@ async fn insert_objection(
     .await
     .unwrap();
     objection::ActiveModel {
-        id: Set(Uuid::now_v7()),
+        id: Set(ObjectionId::new()),
         record_id: Set(record),
         subject_id: Set(subject),
-        filed_by: Set(Uuid::now_v7()),
+        filed_by: Set(UserId::new()),
         reason: Set("处罚已撤销".into()),
         filed_at: Set(at(filed)),
         due_at: Set(at(due)),
-        outcome: Set(resolved.map(|_| "CORRECTED".into())),
+        outcome: Set(resolved.map(|_| ObjectionOutcome::Corrected)),
         note: Set(None),
         resolved_at: Set(resolved.map(at)),
         resolved_by: Set(None),

@@ -2,20 +2,21 @@
 
 pub mod user {
     use sea_orm::entity::prelude::*;
+    use xyd_domain::{InstitutionId, Role, SubjectId, UserId};
 
     #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
     #[sea_orm(table_name = "users")]
     pub struct Model {
         #[sea_orm(primary_key, auto_increment = false)]
-        pub id: Uuid,
+        pub id: UserId,
         #[sea_orm(unique)]
         pub email: String,
         pub password_hash: String,
-        pub role: String,
-        pub institution_id: Option<Uuid>,
+        pub role: Role,
+        pub institution_id: Option<InstitutionId>,
         pub created_at: DateTimeUtc,
         /// The market subject an enterprise user acts for.
-        pub subject_id: Option<Uuid>,
+        pub subject_id: Option<SubjectId>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -26,13 +27,14 @@ pub mod user {
 
 pub mod refresh_token {
     use sea_orm::entity::prelude::*;
+    use xyd_domain::{RefreshTokenId, UserId};
 
     #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
     #[sea_orm(table_name = "refresh_tokens")]
     pub struct Model {
         #[sea_orm(primary_key, auto_increment = false)]
-        pub id: Uuid,
-        pub user_id: Uuid,
+        pub id: RefreshTokenId,
+        pub user_id: UserId,
         /// Every token rotated from one login shares a family; reuse of a spent token revokes the family.
         pub family_id: Uuid,
         /// SHA-256 of the token, hex: the token itself is never stored.

@@ -10,7 +10,7 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
-use xyd_domain::{Email, InstitutionId, Role, SubjectId, UserId};
+use xyd_domain::{Email, RefreshTokenId};
 
 use super::entities::{refresh_token, user};
 use super::user::UserRepo;
@@ -58,18 +58,17 @@ pub async fn start_session(
     family: Uuid,
 ) -> AppResult<Session> {
     let now = Utc::now();
-    let role: Role = user.role.parse().map_err(|_| AppError::internal("user role", &user.role))?;
     let principal = Principal {
-        user_id: UserId::from_uuid(user.id),
-        role,
-        institution_id: user.institution_id.map(InstitutionId::from_uuid),
-        subject_id: user.subject_id.map(SubjectId::from_uuid),
+        user_id: user.id,
+        role: user.role,
+        institution_id: user.institution_id,
+        subject_id: user.subject_id,
         session_id: family,
     };
     let access_token = state.tokens.issue(&principal, now)?;
     let refresh_token = random_token();
     refresh_token::ActiveModel {
-        id: Set(Uuid::now_v7()),
+        id: Set(RefreshTokenId::new()),
         user_id: Set(user.id),
         family_id: Set(family),
         token_hash: Set(token_hash(&refresh_token)),
@@ -113,7 +112,7 @@ pub async fn refresh(state: &AppState, ip: IpAddr, presented: &str) -> AppResult
         tracing::warn!(family = %row.family_id, user = %row.user_id, "refresh token reused; session family revoked");
         return Err(invalid());
     }
-    let Some(user) = UserRepo::find(&*txn, UserId::from_uuid(row.user_id)).await? else {
+    let Some(user) = UserRepo::find(&*txn, row.user_id).await? else {
         return Err(invalid());
     };
     let session = start_session(state, &*txn, user, row.family_id).await?;

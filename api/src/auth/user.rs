@@ -3,7 +3,6 @@
 use async_graphql::{ComplexObject, Context, ID, SimpleObject};
 use chrono::Utc;
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
-use uuid::Uuid;
 use xyd_domain::{Email, InstitutionId, Role, SubjectId, UserId};
 
 use super::entities::user;
@@ -22,9 +21,9 @@ pub struct User {
     pub email: String,
     pub role: GqlRole,
     #[graphql(skip)]
-    pub institution_id: Option<Uuid>,
+    pub institution_id: Option<InstitutionId>,
     #[graphql(skip)]
-    pub subject_id: Option<Uuid>,
+    pub subject_id: Option<SubjectId>,
 }
 
 #[ComplexObject]
@@ -32,14 +31,14 @@ impl User {
     async fn institution(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Institution>> {
         let Some(id) = self.institution_id else { return Ok(None) };
         let state = ctx.data::<AppState>()?;
-        Ok(InstitutionRepo::find(state.db.conn(), InstitutionId::from_uuid(id)).await?)
+        Ok(InstitutionRepo::find(state.db.conn(), id).await?)
     }
 
     /// The market subject of an enterprise user, seen as its owner.
     async fn subject(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Subject>> {
         let Some(id) = self.subject_id else { return Ok(None) };
         let state = ctx.data::<AppState>()?;
-        let row = SubjectRepo::find(state.db.conn(), SubjectId::from_uuid(id)).await?;
+        let row = SubjectRepo::find(state.db.conn(), id).await?;
         Ok(row.map(|m| Subject::new(m, SubjectView::Owner, &state.cipher)).transpose()?)
     }
 }
@@ -47,11 +46,10 @@ impl User {
 impl TryFrom<user::Model> for User {
     type Error = AppError;
     fn try_from(m: user::Model) -> AppResult<Self> {
-        let role: Role = m.role.parse().map_err(|_| AppError::internal("user role", &m.role))?;
         Ok(Self {
             id: ID(m.id.to_string()),
             email: m.email,
-            role: role.into(),
+            role: m.role.into(),
             institution_id: m.institution_id,
             subject_id: m.subject_id,
         })
@@ -63,7 +61,7 @@ pub struct UserRepo;
 
 impl UserRepo {
     pub async fn find(conn: &impl ConnectionTrait, id: UserId) -> AppResult<Option<user::Model>> {
-        Ok(user::Entity::find_by_id(id.as_uuid()).one(conn).await?)
+        Ok(user::Entity::find_by_id(id).one(conn).await?)
     }
 
     pub async fn find_by_email(conn: &impl ConnectionTrait, email: &Email) -> AppResult<Option<user::Model>> {
@@ -71,7 +69,7 @@ impl UserRepo {
     }
 
     pub async fn any_with_role(conn: &impl ConnectionTrait, role: Role) -> AppResult<bool> {
-        Ok(user::Entity::find().filter(user::Column::Role.eq(role.as_str())).one(conn).await?.is_some())
+        Ok(user::Entity::find().filter(user::Column::Role.eq(role)).one(conn).await?.is_some())
     }
 
     /// Insert a user; a taken email is CONFLICT on `field`.
@@ -84,13 +82,13 @@ impl UserRepo {
         subject_id: Option<SubjectId>,
     ) -> AppResult<user::Model> {
         let row = user::ActiveModel {
-            id: Set(UserId::new().as_uuid()),
+            id: Set(UserId::new()),
             email: Set(email.as_str().to_string()),
             password_hash: Set(password_hash),
-            role: Set(role.as_str().to_string()),
-            institution_id: Set(institution_id.map(|i| i.as_uuid())),
+            role: Set(role),
+            institution_id: Set(institution_id),
             created_at: Set(Utc::now()),
-            subject_id: Set(subject_id.map(|s| s.as_uuid())),
+            subject_id: Set(subject_id),
         };
         row.insert(conn).await.map_err(|e| {
             if is_unique_violation(&e) { AppError::conflict("EMAIL_TAKEN", "该邮箱已被注册") } else { e.into() }

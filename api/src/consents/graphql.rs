@@ -3,15 +3,14 @@
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 use chrono::{SubsecRound, Utc};
 use sea_orm::EntityTrait;
-use uuid::Uuid;
 use xyd_domain::consent::ConsentTerms;
-use xyd_domain::{DataCategory, InstitutionId};
+use xyd_domain::{DataCategory, DemandId};
 
 use super::entity;
 use super::ledger::{self, Grant, Grantee, fact_of};
 use crate::auth::principal::require_principal;
 use crate::error::{AppError, AppResult};
-use crate::graphql::{GqlAccessPurpose, GqlDataCategory, GqlDateTime};
+use crate::graphql::{GqlAccessPurpose, GqlDataCategory, GqlDateTime, id_arg};
 use crate::institutions::{Institution, InstitutionRepo};
 use crate::state::AppState;
 
@@ -23,7 +22,7 @@ pub struct Consent {
     pub subject_id: ID,
     pub grantee: Option<Institution>,
     #[graphql(skip)]
-    pub demand_id: Option<Uuid>,
+    pub demand_id: Option<DemandId>,
     pub categories: Vec<GqlDataCategory>,
     pub purpose: GqlAccessPurpose,
     pub valid_from: GqlDateTime,
@@ -39,7 +38,7 @@ pub struct Consent {
 
 impl Consent {
     pub fn new(m: entity::Model, grantee: Option<Institution>) -> AppResult<Self> {
-        let fact = fact_of(&m)?;
+        let fact = fact_of(&m);
         Ok(Self {
             id: ID(m.id.to_string()),
             subject_id: ID(m.subject_id.to_string()),
@@ -133,10 +132,8 @@ impl ConsentMutation {
         principal.subject()?;
         let state = ctx.data_unchecked::<AppState>();
         let grantee = match (&input.grantee_id, &input.demand_id) {
-            (Some(g), None) => {
-                Grantee::Institution(InstitutionId::parse(g).map_err(|e| AppError::from(e).at("input.granteeId"))?)
-            }
-            (None, Some(d)) => Grantee::Demand(crate::graphql::uuid_arg(d, "input.demandId")?),
+            (Some(g), None) => Grantee::Institution(id_arg(g, "input.granteeId")?),
+            (None, Some(d)) => Grantee::Demand(id_arg(d, "input.demandId")?),
             _ => {
                 return Err(AppError::bad_input(
                     "input.granteeId",
@@ -167,7 +164,7 @@ impl ConsentMutation {
     async fn revoke_consent(&self, ctx: &Context<'_>, id: ID) -> AppResult<Consent> {
         let subject = require_principal(ctx)?.subject()?;
         let state = ctx.data_unchecked::<AppState>();
-        let id = crate::graphql::uuid_arg(&id, "id")?;
+        let id = id_arg(&id, "id")?;
         let txn = state.db.begin_write().await?;
         let row = ledger::revoke(&*txn, subject, id).await?;
         txn.commit().await?;

@@ -7,14 +7,12 @@ use sea_orm::{
     Set,
 };
 use sha2::{Digest, Sha256};
-use uuid::Uuid;
 use xyd_domain::consent::{ConsentFact, ConsentTerms, consent_text};
-use xyd_domain::{AccessPurpose, DataCategory, DemandStatus, InstitutionId, InstitutionKind, SubjectId, UserId};
+use xyd_domain::{ConsentId, DemandId, DemandStatus, InstitutionId, InstitutionKind, SubjectId, TagList, UserId};
 
 use super::entity;
 use crate::error::{AppError, AppResult};
 use crate::institutions::InstitutionRepo;
-use crate::tags::{decode, encode};
 
 /// Who a consent is for.
 #[derive(Clone, Copy, Debug)]
@@ -22,7 +20,7 @@ pub enum Grantee {
     /// One bank or bureau.
     Institution(InstitutionId),
     /// Every bank that accepts this demand of the subject's.
-    Demand(Uuid),
+    Demand(DemandId),
 }
 
 /// A grant as the enterprise signs it.
@@ -33,18 +31,14 @@ pub struct Grant {
 }
 
 /// The access-relevant facts of a stored consent.
-pub fn fact_of(m: &entity::Model) -> AppResult<ConsentFact> {
-    let categories = decode(&m.categories)
-        .map(DataCategory::parse)
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| AppError::internal("consent categories", e))?;
-    Ok(ConsentFact {
-        categories,
-        purpose: AccessPurpose::parse(&m.purpose).map_err(|e| AppError::internal("consent purpose", e))?,
+pub fn fact_of(m: &entity::Model) -> ConsentFact {
+    ConsentFact {
+        categories: m.categories.as_slice().to_vec(),
+        purpose: m.purpose,
         valid_from: m.valid_from,
         valid_until: m.valid_until,
         revoked_at: m.revoked_at,
-    })
+    }
 }
 
 /// Record a grant; the same grant made twice returns the first.
@@ -57,9 +51,9 @@ pub async fn grant(
     let text = consent_text(&grant.text_version)
         .ok_or_else(|| AppError::bad_input("input.textVersion", "UNKNOWN_TEXT_VERSION", "授权书版本不存在"))?;
     let (grantee_id, demand_id) = resolve(conn, subject, grant.grantee).await?;
-    let categories = encode(grant.terms.categories.iter().map(|c| c.as_str()));
+    let categories = TagList::new(grant.terms.categories.clone());
     let existing = entity::Entity::find()
-        .filter(entity::Column::SubjectId.eq(subject.as_uuid()))
+        .filter(entity::Column::SubjectId.eq(subject))
         .filter(match grantee_id {
             Some(g) => entity::Column::GranteeId.eq(g),
             None => entity::Column::GranteeId.is_null(),
@@ -69,7 +63,7 @@ pub async fn grant(
             None => entity::Column::DemandId.is_null(),
         })
         .filter(entity::Column::Categories.eq(categories.clone()))
-        .filter(entity::Column::Purpose.eq(grant.terms.purpose.as_str()))
+        .filter(entity::Column::Purpose.eq(grant.terms.purpose))
         .filter(entity::Column::ValidUntil.eq(grant.terms.valid_until))
         .filter(entity::Column::TextVersion.eq(grant.text_version.clone()))
         .filter(entity::Column::RevokedAt.is_null())
@@ -79,18 +73,18 @@ pub async fn grant(
         return Ok(existing);
     }
     Ok(entity::ActiveModel {
-        id: Set(Uuid::now_v7()),
-        subject_id: Set(subject.as_uuid()),
+        id: Set(ConsentId::new()),
+        subject_id: Set(subject),
         grantee_id: Set(grantee_id),
         demand_id: Set(demand_id),
         categories: Set(categories),
-        purpose: Set(grant.terms.purpose.as_str().to_string()),
+        purpose: Set(grant.terms.purpose),
         valid_from: Set(grant.terms.valid_from),
         valid_until: Set(grant.terms.valid_until),
         revoked_at: Set(None),
         text_hash: Set(hex::encode(Sha256::digest(text.as_bytes()))),
         text_version: Set(grant.text_version),
-        signed_by: Set(signer.as_uuid()),
+        signed_by: Set(signer),
         signed_at: Set(grant.terms.valid_from),
     }
     .insert(conn)
@@ -102,7 +96,7 @@ async fn resolve(
     conn: &impl ConnectionTrait,
     subject: SubjectId,
     grantee: Grantee,
-) -> AppResult<(Option<Uuid>, Option<Uuid>)> {
+) -> AppResult<(Option<InstitutionId>, Option<DemandId>)> {
     match grantee {
         Grantee::Institution(id) => {
             let institution = InstitutionRepo::find(conn, id)
@@ -112,11 +106,11 @@ async fn resolve(
             if kind != InstitutionKind::Bank && kind != InstitutionKind::Bureau {
                 return Err(AppError::bad_input("input.granteeId", "INVALID_GRANTEE", "只能授权给金融机构或主管部门"));
             }
-            Ok((Some(id.as_uuid()), None))
+            Ok((Some(id), None))
         }
         Grantee::Demand(id) => {
             let demand = crate::demands::entity::demand::Entity::find_by_id(id).one(conn).await?;
-            if demand.is_none_or(|d| d.subject_id != subject.as_uuid()) {
+            if demand.is_none_or(|d| d.subject_id != subject) {
                 return Err(AppError::bad_input("input.demandId", "DEMAND_NOT_FOUND", "融资需求不存在"));
             }
             Ok((None, Some(id)))
@@ -125,9 +119,9 @@ async fn resolve(
 }
 
 /// Revoke a consent of `subject`; revoking twice keeps the first revocation time.
-pub async fn revoke(conn: &impl ConnectionTrait, subject: SubjectId, id: Uuid) -> AppResult<entity::Model> {
+pub async fn revoke(conn: &impl ConnectionTrait, subject: SubjectId, id: ConsentId) -> AppResult<entity::Model> {
     let consent = entity::Entity::find_by_id(id).one(conn).await?.ok_or_else(|| AppError::not_found("授权不存在"))?;
-    if consent.subject_id != subject.as_uuid() {
+    if consent.subject_id != subject {
         return Err(AppError::not_found("授权不存在"));
     }
     entity::Entity::update_many()
@@ -150,9 +144,9 @@ pub async fn active_for(
     now: DateTime<Utc>,
 ) -> AppResult<Vec<entity::Model>> {
     let mut query = entity::Entity::find()
-        .filter(entity::Column::SubjectId.eq(subject.as_uuid()))
+        .filter(entity::Column::SubjectId.eq(subject))
         .filter(
-            sea_orm::Condition::any().add(entity::Column::GranteeId.eq(grantee.as_uuid())).add(
+            sea_orm::Condition::any().add(entity::Column::GranteeId.eq(grantee)).add(
                 sea_orm::Condition::all()
                     .add(entity::Column::DemandId.in_subquery(accepted_demands(grantee)))
                     .add(entity::Column::DemandId.in_subquery(live_demands(now))),
@@ -173,14 +167,17 @@ pub async fn active_for(
 fn live_demands(now: DateTime<Utc>) -> sea_orm::sea_query::SelectStatement {
     use crate::demands::entity::demand::{Column, Entity};
     use sea_orm::QueryTrait;
-    let open = xyd_domain::demand::OPEN.map(|s| s.as_str());
     Entity::find()
         .select_only()
         .column(Column::Id)
         .filter(
             sea_orm::Condition::any()
-                .add(sea_orm::Condition::all().add(Column::Status.is_in(open)).add(Column::ExpiresAt.gt(now)))
-                .add(Column::Status.eq(DemandStatus::Funded.as_str())),
+                .add(
+                    sea_orm::Condition::all()
+                        .add(Column::Status.is_in(xyd_domain::demand::OPEN))
+                        .add(Column::ExpiresAt.gt(now)),
+                )
+                .add(Column::Status.eq(DemandStatus::Funded)),
         )
         .into_query()
 }
@@ -189,19 +186,18 @@ fn live_demands(now: DateTime<Utc>) -> sea_orm::sea_query::SelectStatement {
 fn accepted_demands(bank: InstitutionId) -> sea_orm::sea_query::SelectStatement {
     use crate::demands::entity::response::{Column, Entity};
     use sea_orm::QueryTrait;
-    let holding = xyd_domain::demand::SHARING.map(|s| s.as_str());
     Entity::find()
         .select_only()
         .column(Column::DemandId)
-        .filter(Column::BankId.eq(bank.as_uuid()))
-        .filter(Column::Status.is_in(holding))
+        .filter(Column::BankId.eq(bank))
+        .filter(Column::Status.is_in(xyd_domain::demand::SHARING))
         .into_query()
 }
 
 /// Every consent of `subject`, newest first.
 pub async fn of_subject(conn: &impl ConnectionTrait, subject: SubjectId) -> AppResult<Vec<entity::Model>> {
     Ok(entity::Entity::find()
-        .filter(entity::Column::SubjectId.eq(subject.as_uuid()))
+        .filter(entity::Column::SubjectId.eq(subject))
         .order_by_desc(entity::Column::Id)
         .all(conn)
         .await?)

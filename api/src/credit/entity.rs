@@ -2,25 +2,25 @@
 
 pub mod credit_record {
     use sea_orm::entity::prelude::*;
+    use xyd_domain::{DataCategory, ImportJobId, RecordId, RecordStatus};
 
     #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
     #[sea_orm(table_name = "credit_records")]
     pub struct Model {
         #[sea_orm(primary_key, auto_increment = false)]
-        pub id: Uuid,
+        pub id: RecordId,
         pub uscc: String,
-        pub category: String,
+        pub category: DataCategory,
         pub source: String,
         pub doc_number: String,
         pub title: String,
         pub decided_at: Date,
         pub valid_until: Option<Date>,
-        /// ACTIVE, DISPUTED, REPAIRED or REVOKED.
-        pub status: String,
+        pub status: RecordStatus,
         /// The region prefix of the bureau that first imported the record ("" for the platform operator):
         /// only that jurisdiction (or one containing it) changes it or decides its objections.
         pub jurisdiction: String,
-        pub import_job_id: Option<Uuid>,
+        pub import_job_id: Option<ImportJobId>,
         pub created_at: DateTimeUtc,
         pub updated_at: DateTimeUtc,
     }
@@ -33,6 +33,7 @@ pub mod credit_record {
 
 pub mod tax_record {
     use sea_orm::entity::prelude::*;
+    use xyd_domain::{ImportJobId, TaxGrade};
 
     #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
     #[sea_orm(table_name = "tax_records")]
@@ -41,11 +42,11 @@ pub mod tax_record {
         pub id: Uuid,
         pub uscc: String,
         pub year: i32,
-        pub grade: String,
+        pub grade: TaxGrade,
         /// Fen.
         pub tax_paid: i64,
         pub vat_sales: Option<i64>,
-        pub import_job_id: Option<Uuid>,
+        pub import_job_id: Option<ImportJobId>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -56,22 +57,23 @@ pub mod tax_record {
 
 pub mod objection {
     use sea_orm::entity::prelude::*;
+    use xyd_domain::{ObjectionId, ObjectionOutcome, RecordId, SubjectId, UserId};
 
     #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
     #[sea_orm(table_name = "objections")]
     pub struct Model {
         #[sea_orm(primary_key, auto_increment = false)]
-        pub id: Uuid,
-        pub record_id: Uuid,
-        pub subject_id: Uuid,
-        pub filed_by: Uuid,
+        pub id: ObjectionId,
+        pub record_id: RecordId,
+        pub subject_id: SubjectId,
+        pub filed_by: UserId,
         pub reason: String,
         pub filed_at: DateTimeUtc,
         pub due_at: DateTimeUtc,
-        pub outcome: Option<String>,
+        pub outcome: Option<ObjectionOutcome>,
         pub note: Option<String>,
         pub resolved_at: Option<DateTimeUtc>,
-        pub resolved_by: Option<Uuid>,
+        pub resolved_by: Option<UserId>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -82,6 +84,7 @@ pub mod objection {
 
 pub mod record_event {
     use sea_orm::entity::prelude::*;
+    use xyd_domain::{RecordAction, RecordId, RecordStatus, UserId};
 
     /// The audit trail of a record's status changes.
     #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -89,11 +92,11 @@ pub mod record_event {
     pub struct Model {
         #[sea_orm(primary_key, auto_increment = false)]
         pub id: Uuid,
-        pub record_id: Uuid,
-        pub action: String,
-        pub from_status: String,
-        pub to_status: String,
-        pub actor_id: Uuid,
+        pub record_id: RecordId,
+        pub action: RecordAction,
+        pub from_status: RecordStatus,
+        pub to_status: RecordStatus,
+        pub actor_id: UserId,
         pub note: Option<String>,
         pub at: DateTimeUtc,
     }
@@ -106,6 +109,7 @@ pub mod record_event {
 
 pub mod access_log {
     use sea_orm::entity::prelude::*;
+    use xyd_domain::{AccessPurpose, ConsentId, DataCategory, InstitutionId, SubjectId, TagList, UserId};
 
     /// One read of a subject's data by a bank or bureau.
     #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -113,13 +117,12 @@ pub mod access_log {
     pub struct Model {
         #[sea_orm(primary_key, auto_increment = false)]
         pub id: Uuid,
-        pub subject_id: Uuid,
-        pub user_id: Uuid,
-        pub institution_id: Uuid,
-        /// Delimited: ",TAX,SOCIAL_INSURANCE,".
-        pub categories: String,
-        pub purpose: String,
-        pub consent_id: Option<Uuid>,
+        pub subject_id: SubjectId,
+        pub user_id: UserId,
+        pub institution_id: InstitutionId,
+        pub categories: TagList<DataCategory>,
+        pub purpose: AccessPurpose,
+        pub consent_id: Option<ConsentId>,
         pub at: DateTimeUtc,
     }
 

@@ -3,8 +3,7 @@
 use async_graphql::{ComplexObject, Context, ID, Object, SimpleObject};
 use chrono::Utc;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
-use uuid::Uuid;
-use xyd_domain::{DataCategory, Money, ObjectionOutcome, RecordStatus, SubjectId, TaxGrade};
+use xyd_domain::{ConsentId, Money, RecordId};
 
 use super::entity::{access_log, credit_record, objection, tax_record};
 use super::objections;
@@ -12,7 +11,7 @@ use super::profile;
 use crate::auth::principal::require_principal;
 use crate::consents::Consent;
 use crate::error::{AppError, AppResult};
-use crate::graphql::uuid_arg;
+use crate::graphql::id_arg;
 use crate::graphql::{
     GqlAccessPurpose, GqlDataCategory, GqlDate, GqlDateTime, GqlMoney, GqlObjectionOutcome, GqlRecordStatus,
     GqlTaxGrade,
@@ -21,7 +20,6 @@ use crate::institutions::{Institution, InstitutionRepo};
 use crate::pagination::{Connection, Order, Page};
 use crate::state::AppState;
 use crate::subjects::Subject;
-use crate::tags::decode;
 
 /// 信用信息 record.
 #[derive(Clone, Debug, SimpleObject)]
@@ -40,8 +38,8 @@ impl CreditRecord {
     fn new(m: credit_record::Model) -> AppResult<Self> {
         Ok(Self {
             id: ID(m.id.to_string()),
-            category: DataCategory::parse(&m.category).map_err(|e| AppError::internal("record category", e))?.into(),
-            status: RecordStatus::parse(&m.status).map_err(|e| AppError::internal("record status", e))?.into(),
+            category: m.category.into(),
+            status: m.status.into(),
             decided_at: GqlDate(m.decided_at),
             valid_until: m.valid_until.map(GqlDate),
             source: m.source,
@@ -68,7 +66,7 @@ impl TaxRecord {
     fn new(m: tax_record::Model) -> AppResult<Self> {
         Ok(Self {
             year: m.year,
-            grade: TaxGrade::parse(&m.grade).map_err(|e| AppError::internal("tax grade", e))?.into(),
+            grade: m.grade.into(),
             tax_paid: GqlMoney(Money::from_fen(m.tax_paid)),
             vat_sales: m.vat_sales.map(|v| GqlMoney(Money::from_fen(v))),
         })
@@ -116,7 +114,7 @@ pub struct Objection {
 }
 
 async fn objections_api(state: &AppState, rows: Vec<objection::Model>) -> AppResult<Vec<Objection>> {
-    let ids: Vec<Uuid> = rows.iter().map(|o| o.record_id).collect();
+    let ids: Vec<RecordId> = rows.iter().map(|o| o.record_id).collect();
     let records =
         credit_record::Entity::find().filter(credit_record::Column::Id.is_in(ids)).all(state.db.conn()).await?;
     let now = Utc::now();
@@ -131,13 +129,7 @@ async fn objections_api(state: &AppState, rows: Vec<objection::Model>) -> AppRes
                 id: ID(o.id.to_string()),
                 record: CreditRecord::new(record)?,
                 overdue: o.resolved_at.is_none() && o.due_at < now,
-                outcome: o
-                    .outcome
-                    .as_deref()
-                    .map(ObjectionOutcome::parse)
-                    .transpose()
-                    .map_err(|e| AppError::internal("outcome", e))?
-                    .map(Into::into),
+                outcome: o.outcome.map(Into::into),
                 reason: o.reason,
                 filed_at: GqlDateTime(o.filed_at),
                 due_at: GqlDateTime(o.due_at),
@@ -175,8 +167,8 @@ impl CreditQuery {
     ) -> AppResult<CreditProfile> {
         let principal = require_principal(ctx)?;
         let state = ctx.data_unchecked::<AppState>();
-        let subject = SubjectId::from_uuid(uuid_arg(&subject_id, "subjectId")?);
-        let demand = demand_id.as_deref().map(|d| uuid_arg(d, "demandId")).transpose()?;
+        let subject = id_arg(&subject_id, "subjectId")?;
+        let demand = demand_id.as_deref().map(|d| id_arg(d, "demandId")).transpose()?;
         let data = profile::read(state, principal, subject, purpose.into(), demand).await?;
         Ok(CreditProfile {
             subject: Subject::new(data.subject, data.view, &state.cipher)?,
@@ -190,7 +182,7 @@ impl CreditQuery {
     async fn credit_records(&self, ctx: &Context<'_>, subject_id: ID) -> AppResult<Vec<CreditRecord>> {
         let principal = require_principal(ctx)?;
         let state = ctx.data_unchecked::<AppState>();
-        let subject = SubjectId::from_uuid(uuid_arg(&subject_id, "subjectId")?);
+        let subject = id_arg(&subject_id, "subjectId")?;
         let visible = profile::records(state, principal, subject).await?;
         CreditRecord::many(visible)
     }
@@ -205,10 +197,10 @@ impl CreditQuery {
         let subject = require_principal(ctx)?.subject()?;
         let state = ctx.data_unchecked::<AppState>();
         let page = Page::parse(Some(first), after)?;
-        let query = access_log::Entity::find().filter(access_log::Column::SubjectId.eq(subject.as_uuid()));
+        let query = access_log::Entity::find().filter(access_log::Column::SubjectId.eq(subject));
         let (total, rows) = page.fetch(state.db.conn(), query, access_log::Column::Id, Order::NewestFirst).await?;
         let institutions = InstitutionRepo::find_many(state.db.conn(), rows.iter().map(|r| r.institution_id)).await?;
-        let consent_ids: Vec<Uuid> = rows.iter().filter_map(|r| r.consent_id).collect();
+        let consent_ids: Vec<ConsentId> = rows.iter().filter_map(|r| r.consent_id).collect();
         let consent_rows = crate::consents::entity::Entity::find()
             .filter(crate::consents::entity::Column::Id.is_in(consent_ids))
             .all(state.db.conn())
@@ -226,13 +218,8 @@ impl CreditQuery {
                         .get(&r.institution_id)
                         .cloned()
                         .ok_or_else(|| AppError::internal("log institution", r.institution_id))?,
-                    categories: decode(&r.categories)
-                        .map(|c| DataCategory::parse(c).map(Into::into))
-                        .collect::<Result<_, _>>()
-                        .map_err(|e| AppError::internal("log categories", e))?,
-                    purpose: xyd_domain::AccessPurpose::parse(&r.purpose)
-                        .map_err(|e| AppError::internal("log purpose", e))?
-                        .into(),
+                    categories: r.categories.iter().map(|c| (*c).into()).collect(),
+                    purpose: r.purpose.into(),
                     consent: r
                         .consent_id
                         .and_then(|id| consents.iter().find(|c| c.id.as_str() == id.to_string()).cloned()),
@@ -265,7 +252,7 @@ impl CreditMutation {
     async fn file_objection(&self, ctx: &Context<'_>, record_id: ID, reason: String) -> AppResult<Objection> {
         let principal = require_principal(ctx)?;
         let state = ctx.data_unchecked::<AppState>();
-        let filed = objections::file(state, principal, uuid_arg(&record_id, "recordId")?, &reason).await?;
+        let filed = objections::file(state, principal, id_arg(&record_id, "recordId")?, &reason).await?;
         Ok(objections_api(state, vec![filed]).await?.remove(0))
     }
 
@@ -281,7 +268,7 @@ impl CreditMutation {
         let principal = require_principal(ctx)?;
         let state = ctx.data_unchecked::<AppState>();
         let resolved =
-            objections::resolve(state, principal, uuid_arg(&id, "id")?, outcome.into(), note.as_deref()).await?;
+            objections::resolve(state, principal, id_arg(&id, "id")?, outcome.into(), note.as_deref()).await?;
         Ok(objections_api(state, vec![resolved]).await?.remove(0))
     }
 
@@ -289,6 +276,6 @@ impl CreditMutation {
     async fn repair_record(&self, ctx: &Context<'_>, record_id: ID, note: String) -> AppResult<CreditRecord> {
         let principal = require_principal(ctx)?;
         let state = ctx.data_unchecked::<AppState>();
-        CreditRecord::new(objections::repair(state, principal, uuid_arg(&record_id, "recordId")?, &note).await?)
+        CreditRecord::new(objections::repair(state, principal, id_arg(&record_id, "recordId")?, &note).await?)
     }
 }

@@ -6,12 +6,13 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Set,
 };
-use uuid::Uuid;
 use xyd_domain::credit::{self, OBJECTION_DAYS};
-use xyd_domain::{ObjectionOutcome, RecordStatus, Uscc, VerificationStatus};
+use xyd_domain::{
+    ObjectionId, ObjectionOutcome, RecordAction, RecordId, RecordStatus, Uscc, UserId, VerificationStatus,
+};
 
 use super::entity::{credit_record, objection, record_event};
-use super::repo::{self, status_of};
+use super::repo;
 use crate::auth::Principal;
 use crate::error::{AppError, AppResult};
 use crate::institutions::Scope;
@@ -26,7 +27,7 @@ async fn subject_of_record(
     use crate::subjects::entity::{Column, Entity};
     Ok(Entity::find()
         .filter(Column::Uscc.eq(record.uscc.clone()))
-        .filter(Column::VerificationStatus.eq(VerificationStatus::Verified.as_str()))
+        .filter(Column::VerificationStatus.eq(VerificationStatus::Verified))
         .one(conn)
         .await?)
 }
@@ -37,26 +38,26 @@ async fn change(
     conn: &impl ConnectionTrait,
     record: &credit_record::Model,
     to: RecordStatus,
-    action: &str,
-    actor: Uuid,
+    action: RecordAction,
+    actor: UserId,
     note: Option<&str>,
 ) -> AppResult<()> {
     let updated = credit_record::Entity::update_many()
-        .col_expr(credit_record::Column::Status, Expr::value(to.as_str()))
+        .col_expr(credit_record::Column::Status, Expr::value(to))
         .col_expr(credit_record::Column::UpdatedAt, Expr::value(Utc::now()))
         .filter(credit_record::Column::Id.eq(record.id))
-        .filter(credit_record::Column::Status.eq(record.status.clone()))
+        .filter(credit_record::Column::Status.eq(record.status))
         .exec(conn)
         .await?;
     if updated.rows_affected != 1 {
         return Err(AppError::conflict("CONCURRENT_UPDATE", "该信用信息已被他人处理，请刷新后重试"));
     }
     record_event::ActiveModel {
-        id: Set(Uuid::now_v7()),
+        id: Set(uuid::Uuid::now_v7()),
         record_id: Set(record.id),
-        action: Set(action.to_string()),
-        from_status: Set(record.status.clone()),
-        to_status: Set(to.as_str().to_string()),
+        action: Set(action),
+        from_status: Set(record.status),
+        to_status: Set(to),
         actor_id: Set(actor),
         note: Set(note.map(str::to_string)),
         at: Set(Utc::now()),
@@ -79,7 +80,7 @@ fn text(value: &str, field: &str, what: &str) -> AppResult<String> {
 pub async fn file(
     state: &AppState,
     principal: &Principal,
-    record_id: Uuid,
+    record_id: RecordId,
     reason: &str,
 ) -> AppResult<objection::Model> {
     principal.subject()?;
@@ -88,17 +89,17 @@ pub async fn file(
     let subject = crate::subjects::claim::acting(&*txn, principal).await?;
     let record = repo::find_record(&*txn, record_id).await?;
     let owner = subject_of_record(&*txn, &record).await?;
-    if owner.as_ref().map(|s| s.id) != Some(subject.as_uuid()) {
+    if owner.as_ref().map(|s| s.id) != Some(subject) {
         return Err(AppError::not_found("信用信息不存在"));
     }
-    let to = credit::file_objection(status_of(&record)?)?;
-    change(state, &*txn, &record, to, "OBJECTION_FILED", principal.user_id.as_uuid(), Some(&reason)).await?;
+    let to = credit::file_objection(record.status)?;
+    change(state, &*txn, &record, to, RecordAction::ObjectionFiled, principal.user_id, Some(&reason)).await?;
     let now = Utc::now();
     let filed = objection::ActiveModel {
-        id: Set(Uuid::now_v7()),
+        id: Set(ObjectionId::new()),
         record_id: Set(record.id),
-        subject_id: Set(subject.as_uuid()),
-        filed_by: Set(principal.user_id.as_uuid()),
+        subject_id: Set(subject),
+        filed_by: Set(principal.user_id),
         reason: Set(reason),
         filed_at: Set(now),
         due_at: Set(now + Duration::days(OBJECTION_DAYS)),
@@ -118,7 +119,7 @@ pub async fn file(
 pub async fn resolve(
     state: &AppState,
     principal: &Principal,
-    id: Uuid,
+    id: ObjectionId,
     outcome: ObjectionOutcome,
     note: Option<&str>,
 ) -> AppResult<objection::Model> {
@@ -129,17 +130,17 @@ pub async fn resolve(
     if filed.resolved_at.is_some() {
         return Err(AppError::invalid_state("ALREADY_RESOLVED", "该异议已处理"));
     }
-    let to = credit::resolve_objection(status_of(&record)?, outcome)?;
+    let to = credit::resolve_objection(record.status, outcome)?;
     let action = match outcome {
-        ObjectionOutcome::Corrected => "OBJECTION_CORRECTED",
-        ObjectionOutcome::Upheld => "OBJECTION_UPHELD",
+        ObjectionOutcome::Corrected => RecordAction::ObjectionCorrected,
+        ObjectionOutcome::Upheld => RecordAction::ObjectionUpheld,
     };
-    change(state, &*txn, &record, to, action, principal.user_id.as_uuid(), note).await?;
+    change(state, &*txn, &record, to, action, principal.user_id, note).await?;
     objection::Entity::update_many()
-        .col_expr(objection::Column::Outcome, Expr::value(outcome.as_str()))
+        .col_expr(objection::Column::Outcome, Expr::value(outcome))
         .col_expr(objection::Column::Note, Expr::value(note.map(str::to_string)))
         .col_expr(objection::Column::ResolvedAt, Expr::value(Utc::now()))
-        .col_expr(objection::Column::ResolvedBy, Expr::value(principal.user_id.as_uuid()))
+        .col_expr(objection::Column::ResolvedBy, Expr::value(principal.user_id))
         .filter(objection::Column::Id.eq(id))
         .exec(&*txn)
         .await?;
@@ -155,15 +156,15 @@ pub async fn resolve(
 pub async fn repair(
     state: &AppState,
     principal: &Principal,
-    record_id: Uuid,
+    record_id: RecordId,
     note: &str,
 ) -> AppResult<credit_record::Model> {
     let note = text(note, "note", "修复说明")?;
     let txn = state.db.begin_write().await?;
     let record = repo::find_record(&*txn, record_id).await?;
     Scope::of_bureau(&*txn, principal).await?.ensure_jurisdiction(&record.jurisdiction)?;
-    let to = credit::repair(status_of(&record)?)?;
-    change(state, &*txn, &record, to, "REPAIRED", principal.user_id.as_uuid(), Some(&note)).await?;
+    let to = credit::repair(record.status)?;
+    change(state, &*txn, &record, to, RecordAction::Repaired, principal.user_id, Some(&note)).await?;
     let updated = repo::find_record(&*txn, record_id).await?;
     txn.commit().await?;
     Ok(updated)

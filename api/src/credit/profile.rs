@@ -6,7 +6,9 @@ use std::collections::BTreeMap;
 
 use chrono::Utc;
 use uuid::Uuid;
-use xyd_domain::{AccessPurpose, DataCategory, RecordStatus, Role, SubjectId};
+use xyd_domain::{
+    AccessPurpose, ConsentId, DataCategory, DemandId, InstitutionId, RecordStatus, Role, SubjectId, TagList,
+};
 
 use super::entity::{access_log, credit_record, tax_record};
 use super::repo;
@@ -15,7 +17,6 @@ use crate::consents::{active_for, fact_of};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use crate::subjects::{SubjectRepo, SubjectView, ensure_verified, entity as subject_entity};
-use crate::tags::encode;
 use sea_orm::{ActiveModelTrait, Set};
 
 /// What a caller may see of a subject's records.
@@ -63,7 +64,7 @@ pub fn visible(viewer: Viewer, status: RecordStatus) -> bool {
 /// bureaus outside their jurisdiction).
 pub async fn viewer_of(state: &AppState, principal: &Principal, subject: &subject_entity::Model) -> AppResult<Viewer> {
     let refused = || AppError::forbidden("无权查看该主体的信用信息");
-    if principal.role == Role::Enterprise && !principal.owns(SubjectId::from_uuid(subject.id)) {
+    if principal.role == Role::Enterprise && !principal.owns(subject.id) {
         return Err(refused());
     }
     match SubjectView::of(state, principal, subject).await? {
@@ -80,20 +81,19 @@ fn consent_required(category: &str) -> AppError {
 }
 
 /// Read for a demand (`demand`): only a bank that holds it (or lent on it) may, and only for its subject.
-async fn ensure_holds(state: &AppState, principal: &Principal, subject: SubjectId, demand: Uuid) -> AppResult<()> {
+async fn ensure_holds(state: &AppState, principal: &Principal, subject: SubjectId, demand: DemandId) -> AppResult<()> {
     use crate::demands::entity::{demand, response};
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
     demand::Entity::find_by_id(demand)
         .one(state.db.conn())
         .await?
-        .filter(|d| d.subject_id == subject.as_uuid())
+        .filter(|d| d.subject_id == subject)
         .ok_or_else(|| AppError::not_found("融资需求不存在"))?;
-    let bank = principal.institution()?.as_uuid();
-    let holding = xyd_domain::demand::SHARING.map(|s| s.as_str());
+    let bank = principal.institution()?;
     let held = response::Entity::find()
         .filter(response::Column::DemandId.eq(demand))
         .filter(response::Column::BankId.eq(bank))
-        .filter(response::Column::Status.is_in(holding))
+        .filter(response::Column::Status.is_in(xyd_domain::demand::SHARING))
         .one(state.db.conn())
         .await?
         .is_some();
@@ -105,7 +105,7 @@ pub async fn read(
     principal: &Principal,
     subject: SubjectId,
     purpose: AccessPurpose,
-    demand: Option<Uuid>,
+    demand: Option<DemandId>,
 ) -> AppResult<ProfileData> {
     if let Some(demand) = demand {
         ensure_holds(state, principal, subject, demand).await?;
@@ -121,16 +121,11 @@ pub async fn read(
     // revocations.
     let txn = state.db.begin_write().await?;
     let records = repo::records_of(&*txn, &subject.uscc).await?;
-    let category = |r: &credit_record::Model| DataCategory::parse(&r.category).ok();
-    let status = |r: &credit_record::Model| RecordStatus::parse(&r.status).unwrap_or(RecordStatus::Revoked);
-    let public_records: Vec<credit_record::Model> = records
-        .iter()
-        .filter(|r| category(r).is_some_and(|c| c.is_public()) && visible(viewer, status(r)))
-        .cloned()
-        .collect();
+    let public_records: Vec<credit_record::Model> =
+        records.iter().filter(|r| r.category.is_public() && visible(viewer, r.status)).cloned().collect();
 
     let (tax, authorized_records) = if viewer == Viewer::Owner {
-        let authorized = records.iter().filter(|r| category(r).is_some_and(|c| c.is_authorized())).cloned().collect();
+        let authorized = records.iter().filter(|r| r.category.is_authorized()).cloned().collect();
         (Ok(repo::tax_of(&*txn, &subject.uscc).await?), Ok(authorized))
     } else if viewer == Viewer::Claimant {
         // Until verified, a registration reaches no authorized data of its code: both parts carry the refusal.
@@ -155,10 +150,10 @@ async fn read_under_consent(
 ) -> AppResult<(AppResult<Vec<tax_record::Model>>, AppResult<Vec<credit_record::Model>>)> {
     let now = Utc::now();
     let institution = principal.institution()?;
-    let consents = active_for(txn, SubjectId::from_uuid(subject.id), institution, now).await?;
-    let mut granted: BTreeMap<&'static str, (DataCategory, Uuid)> = BTreeMap::new();
+    let consents = active_for(txn, subject.id, institution, now).await?;
+    let mut granted: BTreeMap<&'static str, (DataCategory, ConsentId)> = BTreeMap::new();
     for consent in &consents {
-        let fact = fact_of(consent)?;
+        let fact = fact_of(consent);
         for c in &fact.categories {
             if fact.covers(*c, purpose, now) {
                 granted.entry(c.as_str()).or_insert((*c, consent.id));
@@ -174,18 +169,17 @@ async fn read_under_consent(
     let authorized = if allowed.is_empty() {
         Err(consent_required("社保、公积金、水电、不动产等授权信息"))
     } else {
-        let category = |r: &credit_record::Model| DataCategory::parse(&r.category).ok();
-        Ok(records.iter().filter(|r| category(r).is_some_and(|c| allowed.contains(&c))).cloned().collect())
+        Ok(records.iter().filter(|r| allowed.contains(&r.category)).cloned().collect())
     };
-    let mut by_consent: BTreeMap<Uuid, Vec<DataCategory>> = BTreeMap::new();
+    let mut by_consent: BTreeMap<ConsentId, Vec<DataCategory>> = BTreeMap::new();
     for (category, consent) in granted.values() {
         if (*category == DataCategory::Tax && tax.is_ok()) || allowed.contains(category) {
             by_consent.entry(*consent).or_default().push(*category);
         }
     }
-    log(txn, principal, institution.as_uuid(), subject.id, purpose, None, &public_categories()).await?;
+    log(txn, principal, institution, subject.id, purpose, None, &public_categories()).await?;
     for (consent, categories) in &by_consent {
-        log(txn, principal, institution.as_uuid(), subject.id, purpose, Some(*consent), categories).await?;
+        log(txn, principal, institution, subject.id, purpose, Some(*consent), categories).await?;
     }
     Ok((tax, authorized))
 }
@@ -203,14 +197,10 @@ pub async fn records(
     let rows = repo::records_of(&*txn, &subject.uscc).await?;
     let visible = rows
         .into_iter()
-        .filter(|r| {
-            let public = DataCategory::parse(&r.category).is_ok_and(|c| c.is_public());
-            let status = RecordStatus::parse(&r.status).unwrap_or(RecordStatus::Revoked);
-            (public || viewer == Viewer::Owner) && visible(viewer, status)
-        })
+        .filter(|r| (r.category.is_public() || viewer == Viewer::Owner) && visible(viewer, r.status))
         .collect();
     if viewer.is_institution() {
-        let institution = principal.institution()?.as_uuid();
+        let institution = principal.institution()?;
         let purpose = AccessPurpose::LoanApplication;
         log(&*txn, principal, institution, subject.id, purpose, None, &public_categories()).await?;
     }
@@ -227,19 +217,19 @@ pub fn public_categories() -> Vec<DataCategory> {
 pub async fn log(
     conn: &impl sea_orm::ConnectionTrait,
     principal: &Principal,
-    institution: Uuid,
-    subject: Uuid,
+    institution: InstitutionId,
+    subject: SubjectId,
     purpose: AccessPurpose,
-    consent: Option<Uuid>,
+    consent: Option<ConsentId>,
     categories: &[DataCategory],
 ) -> AppResult<()> {
     access_log::ActiveModel {
         id: Set(Uuid::now_v7()),
         subject_id: Set(subject),
-        user_id: Set(principal.user_id.as_uuid()),
+        user_id: Set(principal.user_id),
         institution_id: Set(institution),
-        categories: Set(encode(categories.iter().map(|c| c.as_str()))),
-        purpose: Set(purpose.as_str().to_string()),
+        categories: Set(TagList::new(categories.to_vec())),
+        purpose: Set(purpose),
         consent_id: Set(consent),
         at: Set(Utc::now()),
     }

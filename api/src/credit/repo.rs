@@ -7,7 +7,7 @@ use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 use uuid::Uuid;
 use xyd_domain::credit::{CreditRow, FlagPolicy, RecordFact, TaxRow, flags};
-use xyd_domain::{DataCategory, RecordStatus, RowError, TaxGrade, Uscc};
+use xyd_domain::{DataCategory, ImportJobId, RecordId, RecordStatus, RowError, TaxGrade, Uscc};
 
 use super::entity::{credit_record, tax_record};
 use crate::error::{AppError, AppResult};
@@ -21,7 +21,7 @@ use crate::subjects::entity as subject_entity;
 /// touched include a corrected record's previous subject.
 pub async fn upsert_credit(
     conn: &impl ConnectionTrait,
-    job: Uuid,
+    job: ImportJobId,
     scope: &Scope,
     rows: Vec<(u64, CreditRow)>,
 ) -> AppResult<Written> {
@@ -36,15 +36,15 @@ pub async fn upsert_credit(
     let now = Utc::now();
     let rows = crate::db::last_per_key(accepted, |r| (r.source.clone(), r.doc_number.clone()));
     let models = rows.into_iter().map(|r| credit_record::ActiveModel {
-        id: Set(Uuid::now_v7()),
+        id: Set(RecordId::new()),
         uscc: Set(r.uscc.as_str().to_string()),
-        category: Set(r.category.as_str().to_string()),
+        category: Set(r.category),
         source: Set(r.source),
         doc_number: Set(r.doc_number),
         title: Set(r.title),
         decided_at: Set(r.decided_at),
         valid_until: Set(r.valid_until),
-        status: Set(RecordStatus::Active.as_str().to_string()),
+        status: Set(RecordStatus::Active),
         jurisdiction: Set(scope.jurisdiction_of(&r.uscc)),
         import_job_id: Set(Some(job)),
         created_at: Set(now),
@@ -107,7 +107,7 @@ async fn existing_records<'r>(
 }
 
 /// Insert or update tax rows on (uscc, year).
-pub async fn upsert_tax(conn: &impl ConnectionTrait, job: Uuid, rows: Vec<TaxRow>) -> AppResult<()> {
+pub async fn upsert_tax(conn: &impl ConnectionTrait, job: ImportJobId, rows: Vec<TaxRow>) -> AppResult<()> {
     if rows.is_empty() {
         return Ok(());
     }
@@ -116,7 +116,7 @@ pub async fn upsert_tax(conn: &impl ConnectionTrait, job: Uuid, rows: Vec<TaxRow
         id: Set(Uuid::now_v7()),
         uscc: Set(r.uscc.as_str().to_string()),
         year: Set(r.year),
-        grade: Set(r.grade.as_str().to_string()),
+        grade: Set(r.grade),
         tax_paid: Set(r.tax_paid.fen()),
         vat_sales: Set(r.vat_sales.map(|v| v.fen())),
         import_job_id: Set(Some(job)),
@@ -128,7 +128,7 @@ pub async fn upsert_tax(conn: &impl ConnectionTrait, job: Uuid, rows: Vec<TaxRow
     Ok(())
 }
 
-pub async fn find_record(conn: &impl ConnectionTrait, id: Uuid) -> AppResult<credit_record::Model> {
+pub async fn find_record(conn: &impl ConnectionTrait, id: RecordId) -> AppResult<credit_record::Model> {
     credit_record::Entity::find_by_id(id).one(conn).await?.ok_or_else(|| AppError::not_found("信用信息不存在"))
 }
 
@@ -151,10 +151,6 @@ pub async fn tax_of(conn: &impl ConnectionTrait, uscc: &str) -> AppResult<Vec<ta
         .await?)
 }
 
-pub fn status_of(record: &credit_record::Model) -> AppResult<RecordStatus> {
-    RecordStatus::parse(&record.status).map_err(|e| AppError::internal("record status", e))
-}
-
 /// Recompute 失信惩戒 / 守信激励 for the subjects with these codes: the domain rule (`credit::flags`) over their
 /// records and latest tax grades, written back with at most four statements whatever the number of codes.
 pub async fn recompute_flags(conn: &impl ConnectionTrait, usccs: &[&Uscc], policy: FlagPolicy) -> AppResult<()> {
@@ -163,7 +159,7 @@ pub async fn recompute_flags(conn: &impl ConnectionTrait, usccs: &[&Uscc], polic
     }
     let codes: Vec<String> = usccs.iter().map(|u| u.as_str().to_string()).collect();
     let mut records: HashMap<String, Vec<RecordFact>> = HashMap::new();
-    let facts: Vec<(String, String, String)> = credit_record::Entity::find()
+    let facts: Vec<(String, DataCategory, RecordStatus)> = credit_record::Entity::find()
         .select_only()
         .column(credit_record::Column::Uscc)
         .column(credit_record::Column::Category)
@@ -173,8 +169,6 @@ pub async fn recompute_flags(conn: &impl ConnectionTrait, usccs: &[&Uscc], polic
         .all(conn)
         .await?;
     for (uscc, category, status) in facts {
-        let category = DataCategory::parse(&category).map_err(|e| AppError::internal("record category", e))?;
-        let status = RecordStatus::parse(&status).map_err(|e| AppError::internal("record status", e))?;
         records.entry(uscc).or_default().push(RecordFact { category, status });
     }
     let latest = latest_grades(conn, &codes).await?;
@@ -190,7 +184,7 @@ pub async fn recompute_flags(conn: &impl ConnectionTrait, usccs: &[&Uscc], polic
 
 /// The grade of the latest tax year of each of `codes` that has one, in one query.
 pub async fn latest_grades(conn: &impl ConnectionTrait, codes: &[String]) -> AppResult<HashMap<String, TaxGrade>> {
-    let rows: Vec<(String, i32, String)> = tax_record::Entity::find()
+    let rows: Vec<(String, i32, TaxGrade)> = tax_record::Entity::find()
         .select_only()
         .column(tax_record::Column::Uscc)
         .column(tax_record::Column::Year)
@@ -199,17 +193,14 @@ pub async fn latest_grades(conn: &impl ConnectionTrait, codes: &[String]) -> App
         .into_tuple()
         .all(conn)
         .await?;
-    let mut latest: HashMap<String, (i32, String)> = HashMap::new();
+    let mut latest: HashMap<String, (i32, TaxGrade)> = HashMap::new();
     for (uscc, year, grade) in rows {
-        let slot = latest.entry(uscc).or_insert((year, grade.clone()));
+        let slot = latest.entry(uscc).or_insert((year, grade));
         if year > slot.0 {
             *slot = (year, grade);
         }
     }
-    latest
-        .into_iter()
-        .map(|(uscc, (_, grade))| Ok((uscc, TaxGrade::parse(&grade).map_err(|e| AppError::internal("tax grade", e))?)))
-        .collect()
+    Ok(latest.into_iter().map(|(uscc, (_, grade))| (uscc, grade)).collect())
 }
 
 /// Write `column` of the subjects with each code: one statement for the codes where it is true, one for false.

@@ -2,30 +2,31 @@
 
 pub mod demand {
     use sea_orm::entity::prelude::*;
+    use xyd_domain::{DataCategory, DemandId, DemandStatus, ProductId, ProductType, SubjectId, TagList};
 
     #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
     #[sea_orm(table_name = "demands")]
     pub struct Model {
         #[sea_orm(primary_key, auto_increment = false)]
-        pub id: Uuid,
-        pub subject_id: Uuid,
+        pub id: DemandId,
+        pub subject_id: SubjectId,
         /// Fen.
         pub amount: i64,
         pub term_months: i32,
         pub purpose: String,
-        /// Delimited product types the enterprise accepts.
-        pub guarantee_types: String,
+        /// The product types the enterprise accepts.
+        pub guarantee_types: TagList<ProductType>,
         /// Basis points.
         pub max_rate: Option<i32>,
-        pub status: String,
+        pub status: DemandStatus,
         pub posted_at: DateTimeUtc,
         pub expires_at: DateTimeUtc,
         /// First bank response due (working days after posting).
         pub first_response_due_at: DateTimeUtc,
-        /// Delimited product ids the demand is addressed to (an application); empty for an open demand.
-        pub target_product_ids: String,
-        /// Categories shared with every bank that accepts (delimited).
-        pub shared_categories: String,
+        /// The products the demand is addressed to (an application); empty for an open demand.
+        pub target_product_ids: TagList<ProductId>,
+        /// Categories shared with every bank that accepts.
+        pub shared_categories: TagList<DataCategory>,
         pub closed_at: Option<DateTimeUtc>,
         pub version: i64,
     }
@@ -38,15 +39,16 @@ pub mod demand {
 
 pub mod response {
     use sea_orm::entity::prelude::*;
+    use xyd_domain::{DemandId, InstitutionId, ProductId, RejectReason, ResponseId, ResponseStatus};
 
     #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
     #[sea_orm(table_name = "bank_responses")]
     pub struct Model {
         #[sea_orm(primary_key, auto_increment = false)]
-        pub id: Uuid,
-        pub demand_id: Uuid,
-        pub bank_id: Uuid,
-        pub status: String,
+        pub id: ResponseId,
+        pub demand_id: DemandId,
+        pub bank_id: InstitutionId,
+        pub status: ResponseStatus,
         /// The bank's first response (accept or reject), which the SLA measures.
         pub first_responded_at: DateTimeUtc,
         pub responded_within_sla: bool,
@@ -57,12 +59,12 @@ pub mod response {
         pub credit_rate: Option<i32>,
         pub credit_term: Option<i32>,
         pub credit_granted_at: Option<DateTimeUtc>,
-        pub product_id: Option<Uuid>,
+        pub product_id: Option<ProductId>,
         pub disbursed_amount: Option<i64>,
         pub disbursed_at: Option<DateTimeUtc>,
         /// 首贷户: the bank marked this as the subject's first bank loan.
         pub first_loan: Option<bool>,
-        pub reject_reason: Option<String>,
+        pub reject_reason: Option<RejectReason>,
         pub reject_note: Option<String>,
         pub rejected_at: Option<DateTimeUtc>,
         pub updated_at: DateTimeUtc,

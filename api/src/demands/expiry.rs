@@ -8,7 +8,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
 use tokio::sync::watch;
 
 use super::entity::demand;
-use super::repo::{self, response_status};
+use super::repo;
 use crate::error::AppResult;
 use crate::state::AppState;
 
@@ -26,9 +26,8 @@ pub async fn close_expired(state: &AppState) -> AppResult<usize> {
     for d in &due {
         let txn = state.db.begin_write().await?;
         let current = repo::find_for_update(&*txn, d.id).await?;
-        if xyd_domain::demand::is_open(repo::status_of(&current)?) {
-            let statuses =
-                repo::responses_of(&*txn, d.id).await?.iter().map(response_status).collect::<AppResult<Vec<_>>>()?;
+        if xyd_domain::demand::is_open(current.status) {
+            let statuses = repo::responses_of(&*txn, d.id).await?.iter().map(|r| r.status).collect::<Vec<_>>();
             super::respond::save_status(&*txn, &current, xyd_domain::demand::on_expiry(&statuses)).await?;
         }
         txn.commit().await?;

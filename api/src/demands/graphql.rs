@@ -2,6 +2,7 @@
 
 use async_graphql::{Context, ID, InputObject, Object};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use xyd_domain::DemandId;
 
 use super::entity::demand;
 use super::post::{self, NewDemand};
@@ -9,7 +10,7 @@ use super::respond::{self, CreditGrant};
 use super::view::{BankResponse, FinancingDemand};
 use crate::auth::principal::require_principal;
 use crate::error::{AppError, AppResult};
-use crate::graphql::uuid_arg;
+use crate::graphql::id_arg;
 use crate::graphql::{GqlDataCategory, GqlDateTime, GqlMoney, GqlProductType, GqlRate, GqlRejectReason};
 use crate::pagination::{Connection, Order, Page};
 use crate::state::AppState;
@@ -58,7 +59,7 @@ impl TryFrom<PostDemandInput> for NewDemand {
                 .target_product_ids
                 .unwrap_or_default()
                 .iter()
-                .map(|id| uuid_arg(id, "input.targetProductIds"))
+                .map(|id| id_arg(id, "input.targetProductIds"))
                 .collect::<AppResult<_>>()?,
             share_with_responders: i.share_with_responders.unwrap_or_default().into_iter().map(Into::into).collect(),
         })
@@ -73,7 +74,7 @@ impl DemandQuery {
     async fn demand(&self, ctx: &Context<'_>, id: ID) -> AppResult<Option<FinancingDemand>> {
         let principal = require_principal(ctx)?;
         let state = ctx.data_unchecked::<AppState>();
-        let Some(d) = demand::Entity::find_by_id(uuid_arg(&id, "id")?).one(state.db.conn()).await? else {
+        let Some(d) = demand::Entity::find_by_id(id_arg::<DemandId>(&id, "id")?).one(state.db.conn()).await? else {
             return Ok(None);
         };
         match FinancingDemand::load(state, principal, d).await {
@@ -95,7 +96,7 @@ impl DemandQuery {
         let principal = require_principal(ctx)?;
         let state = ctx.data_unchecked::<AppState>();
         let first = usize::try_from(first.clamp(1, 100)).unwrap_or(10);
-        super::matching::match_products(state, principal, uuid_arg(&demand_id, "demandId")?, first, include_ineligible)
+        super::matching::match_products(state, principal, id_arg(&demand_id, "demandId")?, first, include_ineligible)
             .await
     }
 
@@ -123,9 +124,9 @@ impl DemandQuery {
         let subject = principal.subject()?;
         let state = ctx.data_unchecked::<AppState>();
         let page = Page::parse(Some(first), after)?;
-        let query = demand::Entity::find().filter(demand::Column::SubjectId.eq(subject.as_uuid()));
+        let query = demand::Entity::find().filter(demand::Column::SubjectId.eq(subject));
         let (total, rows) = page.fetch(state.db.conn(), query, demand::Column::Id, Order::NewestFirst).await?;
-        let ids: Vec<uuid::Uuid> = rows.iter().map(|r| r.id).collect();
+        let ids: Vec<DemandId> = rows.iter().map(|r| r.id).collect();
         let loaded = ids.into_iter().zip(FinancingDemand::load_many(state, principal, rows).await?).collect();
         Connection::from_rows(page, total, loaded, |(id, _)| *id, |(_, d)| Ok(d))
     }
@@ -147,7 +148,7 @@ impl DemandMutation {
     async fn withdraw_demand(&self, ctx: &Context<'_>, id: ID) -> AppResult<FinancingDemand> {
         let principal = require_principal(ctx)?;
         let state = ctx.data_unchecked::<AppState>();
-        let withdrawn = post::withdraw(state, principal, uuid_arg(&id, "id")?).await?;
+        let withdrawn = post::withdraw(state, principal, id_arg(&id, "id")?).await?;
         FinancingDemand::load(state, principal, withdrawn).await
     }
 
@@ -155,7 +156,7 @@ impl DemandMutation {
     async fn accept_demand(&self, ctx: &Context<'_>, demand_id: ID) -> AppResult<BankResponse> {
         let principal = require_principal(ctx)?;
         let state = ctx.data_unchecked::<AppState>();
-        let row = respond::accept(state, principal, uuid_arg(&demand_id, "demandId")?).await?;
+        let row = respond::accept(state, principal, id_arg(&demand_id, "demandId")?).await?;
         Ok(BankResponse::many(state, vec![row]).await?.remove(0))
     }
 
@@ -169,7 +170,7 @@ impl DemandMutation {
     ) -> AppResult<BankResponse> {
         let principal = require_principal(ctx)?;
         let state = ctx.data_unchecked::<AppState>();
-        let row = respond::reject(state, principal, uuid_arg(&demand_id, "demandId")?, reason.into(), note).await?;
+        let row = respond::reject(state, principal, id_arg(&demand_id, "demandId")?, reason.into(), note).await?;
         Ok(BankResponse::many(state, vec![row]).await?.remove(0))
     }
 
@@ -186,9 +187,9 @@ impl DemandMutation {
             amount: input.amount.0,
             rate: input.annual_rate.0,
             term_months: input.term_months,
-            product_id: input.product_id.as_ref().map(|p| uuid_arg(p, "input.productId")).transpose()?,
+            product_id: input.product_id.as_ref().map(|p| id_arg(p, "input.productId")).transpose()?,
         };
-        let row = respond::grant_credit(state, principal, uuid_arg(&response_id, "responseId")?, grant).await?;
+        let row = respond::grant_credit(state, principal, id_arg(&response_id, "responseId")?, grant).await?;
         Ok(BankResponse::many(state, vec![row]).await?.remove(0))
     }
 
@@ -201,7 +202,7 @@ impl DemandMutation {
     ) -> AppResult<BankResponse> {
         let principal = require_principal(ctx)?;
         let state = ctx.data_unchecked::<AppState>();
-        let id = uuid_arg(&response_id, "responseId")?;
+        let id = id_arg(&response_id, "responseId")?;
         let row =
             respond::disburse(state, principal, id, input.amount.0, input.disbursed_at.0, input.first_loan).await?;
         Ok(BankResponse::many(state, vec![row]).await?.remove(0))

@@ -6,12 +6,9 @@ use std::collections::{HashMap, HashSet};
 use async_graphql::SimpleObject;
 use chrono::Utc;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
-use uuid::Uuid;
 use xyd_domain::demand::{DemandFacts, Evaluation, RankInputs, Reason, SubjectFacts, evaluate, score};
 use xyd_domain::product::ProductFilter;
-use xyd_domain::{
-    DataCategory, IndustryCode, Money, ProductType, Rate, SubjectId, SubjectKind, TaxGrade, VerificationStatus,
-};
+use xyd_domain::{DemandId, IndustryCode, InstitutionId, Money, ProductId, Rate, TaxGrade, VerificationStatus};
 
 use super::entity::demand;
 use super::repo;
@@ -21,7 +18,6 @@ use crate::products::catalog::CatalogEntry;
 use crate::products::{LoanProduct, ProductRepo, entity as product_entity};
 use crate::state::AppState;
 use crate::subjects::{SubjectRepo, entity as subject_entity};
-use crate::tags::decode;
 
 /// Why a product fits, or what it lacks.
 #[derive(Clone, Debug, SimpleObject)]
@@ -55,16 +51,10 @@ pub fn demand_facts(d: &demand::Model) -> AppResult<DemandFacts> {
     Ok(DemandFacts {
         amount: Money::from_fen(d.amount),
         term_months: u16::try_from(d.term_months).map_err(|e| AppError::internal("demand term", e))?,
-        guarantee_types: decode(&d.guarantee_types)
-            .map(ProductType::parse)
-            .collect::<Result<_, _>>()
-            .map_err(corrupt("guarantee"))?,
+        guarantee_types: d.guarantee_types.as_slice().to_vec(),
         max_rate: d.max_rate.map(Rate::from_bp).transpose().map_err(corrupt("max rate"))?,
         purpose: d.purpose.clone(),
-        shared_categories: decode(&d.shared_categories)
-            .map(DataCategory::parse)
-            .collect::<Result<_, _>>()
-            .map_err(corrupt("shared"))?,
+        shared_categories: d.shared_categories.as_slice().to_vec(),
     })
 }
 
@@ -77,11 +67,11 @@ pub async fn subject_facts(conn: &impl ConnectionTrait, s: &subject_entity::Mode
 /// The subject's facts given its latest tax grade.
 fn facts_of(s: &subject_entity::Model, latest_tax_grade: Option<TaxGrade>) -> AppResult<SubjectFacts> {
     Ok(SubjectFacts {
-        kind: SubjectKind::parse(&s.kind).map_err(corrupt("kind"))?,
+        kind: s.kind,
         region: s.region()?,
         industry: s.industry_code.as_deref().map(IndustryCode::parse).transpose().map_err(corrupt("industry"))?,
         established_on: s.established_on,
-        verified: s.verification_status == VerificationStatus::Verified.as_str(),
+        verified: s.verification_status == VerificationStatus::Verified,
         restricted: s.restricted,
         trusted: s.trusted,
         latest_tax_grade,
@@ -105,14 +95,14 @@ pub fn filter_for(d: &DemandFacts, s: &SubjectFacts) -> ProductFilter {
 }
 
 /// Share of each bank's first responses that came within the SLA, aggregated in the database.
-async fn bank_sla_ratios(conn: &impl ConnectionTrait) -> AppResult<HashMap<Uuid, f64>> {
+async fn bank_sla_ratios(conn: &impl ConnectionTrait) -> AppResult<HashMap<InstitutionId, f64>> {
     let sql = "SELECT bank_id, COUNT(*) AS n,
                       CAST(SUM(CASE WHEN responded_within_sla THEN 1 ELSE 0 END) AS BIGINT) AS within
                FROM bank_responses GROUP BY bank_id";
     let rows = conn.query_all_raw(sea_orm::Statement::from_string(conn.get_database_backend(), sql)).await?;
     rows.iter()
         .map(|r| {
-            let bank: Uuid = r.try_get("", "bank_id")?;
+            let bank: InstitutionId = r.try_get("", "bank_id")?;
             let n: i64 = r.try_get("", "n")?;
             let within: i64 = r.try_get::<Option<i64>>("", "within")?.unwrap_or(0);
             Ok((bank, within as f64 / n.max(1) as f64))
@@ -122,7 +112,7 @@ async fn bank_sla_ratios(conn: &impl ConnectionTrait) -> AppResult<HashMap<Uuid,
 }
 
 /// A product judged: its points, the rules' evaluation, why it ranks so, and its id.
-type Judged = (f64, Evaluation, Vec<Reason>, Uuid);
+type Judged = (f64, Evaluation, Vec<Reason>, ProductId);
 
 /// Every catalogue product judged for the demand (only eligible ones unless `include_ineligible`), eligible
 /// first, then fewest unmet rules, most points, and id.
@@ -132,13 +122,12 @@ fn judge(
     facts: &SubjectFacts,
     filter: &ProductFilter,
     text_rank: &HashMap<String, usize>,
-    sla: &HashMap<Uuid, f64>,
+    sla: &HashMap<InstitutionId, f64>,
     include_ineligible: bool,
 ) -> Vec<Judged> {
     let mut judged: Vec<Judged> = Vec::new();
     for entry in catalog {
-        let bank = xyd_domain::InstitutionId::from_uuid(entry.bank_id);
-        if !include_ineligible && !filter.matches(&entry.spec, bank) {
+        if !include_ineligible && !filter.matches(&entry.spec, entry.bank_id) {
             continue;
         }
         let eval = evaluate(demand, facts, &entry.spec);
@@ -165,16 +154,16 @@ fn judge(
 pub async fn match_products(
     state: &AppState,
     principal: &Principal,
-    demand_id: Uuid,
+    demand_id: DemandId,
     first: usize,
     include_ineligible: bool,
 ) -> AppResult<Vec<ProductMatch>> {
     let subject_id = principal.subject()?;
     let d = repo::find(state.db.conn(), demand_id).await?;
-    if d.subject_id != subject_id.as_uuid() {
+    if d.subject_id != subject_id {
         return Err(AppError::not_found("融资需求不存在"));
     }
-    let subject = SubjectRepo::get(state.db.conn(), SubjectId::from_uuid(d.subject_id)).await?;
+    let subject = SubjectRepo::get(state.db.conn(), d.subject_id).await?;
     let (demand, facts) = (demand_facts(&d)?, subject_facts(state.db.conn(), &subject).await?);
     let filter = filter_for(&demand, &facts);
     let catalog = state.catalog.published(state.db.conn()).await?;
@@ -187,7 +176,7 @@ pub async fn match_products(
     let sla = bank_sla_ratios(state.db.conn()).await?;
     let mut judged = judge(&catalog, &demand, &facts, &filter, &text_rank, &sla, include_ineligible);
     judged.truncate(first);
-    let ids: Vec<Uuid> = judged.iter().map(|j| j.3).collect();
+    let ids: Vec<ProductId> = judged.iter().map(|j| j.3).collect();
     let mut rows = ProductRepo::find_many(state.db.conn(), &ids).await?;
     let ordered: Vec<product_entity::Model> = ids.iter().filter_map(|id| rows.remove(id)).collect();
     let products = crate::products::with_banks(state, ordered).await?;
@@ -213,7 +202,7 @@ pub async fn match_products(
 /// Whether `bank` may take up demand `d` at all (see [`servable`]).
 pub async fn may_serve(
     conn: &impl ConnectionTrait,
-    bank: Uuid,
+    bank: InstitutionId,
     area: &xyd_domain::RegionPrefix,
     bank_products: &[xyd_domain::ProductSpec],
     d: &demand::Model,
@@ -226,23 +215,22 @@ pub async fn may_serve(
 /// is eligible for it under the matching rules. A fixed number of queries, however many demands.
 pub async fn servable(
     conn: &impl ConnectionTrait,
-    bank: Uuid,
+    bank: InstitutionId,
     area: &xyd_domain::RegionPrefix,
     bank_products: &[xyd_domain::ProductSpec],
     demands: &[demand::Model],
-) -> AppResult<HashSet<Uuid>> {
+) -> AppResult<HashSet<DemandId>> {
     let subjects = SubjectRepo::find_many(conn, demands.iter().map(|d| d.subject_id)).await?;
     let codes: Vec<String> = subjects.values().map(|s| s.uscc.clone()).collect();
     let grades = crate::credit::repo::latest_grades(conn, &codes).await?;
-    let owned: HashSet<Uuid> = product_entity::Entity::find()
-        .filter(product_entity::Column::Id.is_in(demands.iter().flat_map(repo::target_products)))
+    let owned: HashSet<ProductId> = product_entity::Entity::find()
+        .filter(product_entity::Column::Id.is_in(demands.iter().flat_map(|d| d.target_product_ids.iter().copied())))
         .filter(product_entity::Column::BankId.eq(bank))
         .all(conn)
         .await?
         .into_iter()
         .map(|p| p.id)
         .collect();
-    let bank_id = xyd_domain::InstitutionId::from_uuid(bank);
     let mut servable = HashSet::new();
     for d in demands {
         let Some(subject) = subjects.get(&d.subject_id) else { continue };
@@ -250,10 +238,10 @@ pub async fn servable(
         if !area.contains(&facts.region) {
             continue;
         }
-        let targets = repo::target_products(d);
+        let targets = &d.target_product_ids;
         let serves = if targets.is_empty() {
             let filter = filter_for(&demand_facts(d)?, &facts);
-            bank_products.iter().any(|spec| filter.matches(spec, bank_id))
+            bank_products.iter().any(|spec| filter.matches(spec, bank))
         } else {
             targets.iter().any(|t| owned.contains(t))
         };

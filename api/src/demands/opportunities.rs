@@ -7,8 +7,7 @@ use std::collections::HashSet;
 
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use tokio::sync::broadcast::error::RecvError;
-use uuid::Uuid;
-use xyd_domain::{DemandStatus, ProductSpec, RegionPrefix};
+use xyd_domain::{DemandId, DemandStatus, InstitutionId, ProductSpec, RegionPrefix};
 
 use super::entity::demand;
 use super::view::FinancingDemand;
@@ -22,7 +21,7 @@ use crate::state::AppState;
 
 /// What deciding a bank's opportunities needs: its id, service area and published products.
 pub struct BankLens {
-    bank: Uuid,
+    bank: InstitutionId,
     area: RegionPrefix,
     products: Vec<ProductSpec>,
 }
@@ -34,13 +33,13 @@ impl BankLens {
         let products = ProductRepo::of_bank(state.db.conn(), id)
             .await?
             .iter()
-            .filter(|p| p.status == xyd_domain::ProductStatus::Published.as_str())
+            .filter(|p| p.status == xyd_domain::ProductStatus::Published)
             .map(spec_of)
             .collect::<AppResult<Vec<_>>>()?;
-        Ok(Self { bank: id.as_uuid(), area, products })
+        Ok(Self { bank: id, area, products })
     }
 
-    pub fn bank(&self) -> Uuid {
+    pub fn bank(&self) -> InstitutionId {
         self.bank
     }
 
@@ -55,10 +54,10 @@ impl BankLens {
     }
 
     /// Of `batch`, the open demands the bank has not answered and may serve, in a fixed number of queries.
-    async fn opportunities_in(&self, state: &AppState, batch: &[demand::Model]) -> AppResult<HashSet<Uuid>> {
+    async fn opportunities_in(&self, state: &AppState, batch: &[demand::Model]) -> AppResult<HashSet<DemandId>> {
         use super::entity::response;
         let conn = state.db.conn();
-        let answered: HashSet<Uuid> = response::Entity::find()
+        let answered: HashSet<DemandId> = response::Entity::find()
             .select_only()
             .column(response::Column::DemandId)
             .filter(response::Column::BankId.eq(self.bank))
@@ -70,7 +69,7 @@ impl BankLens {
             .collect();
         let mut candidates = Vec::new();
         for d in batch {
-            if xyd_domain::demand::is_open(super::repo::status_of(d)?) && !answered.contains(&d.id) {
+            if xyd_domain::demand::is_open(d.status) && !answered.contains(&d.id) {
                 candidates.push(d.clone());
             }
         }
@@ -87,9 +86,9 @@ pub async fn opportunities(
     page: Page,
 ) -> AppResult<Connection<FinancingDemand>> {
     let lens = BankLens::of(state, principal).await?;
-    let open = [DemandStatus::Open, DemandStatus::InProgress].map(|s| s.as_str());
+    let open = [DemandStatus::Open, DemandStatus::InProgress];
     let mut found: Vec<demand::Model> = Vec::new();
-    let mut cursor = page.after;
+    let mut cursor = page.after.map(DemandId::from_uuid);
     let want = page.fetch_limit() as usize;
     // Scan open demands in batches, keeping those the bank can serve, until a page (+1) is filled: each batch
     // is judged in a fixed number of queries, and the page is loaded in another few.
@@ -107,8 +106,8 @@ pub async fn opportunities(
             break;
         }
     }
-    let ids: Vec<Uuid> = found.iter().map(|d| d.id).collect();
-    let loaded: Vec<(Uuid, FinancingDemand)> =
+    let ids: Vec<DemandId> = found.iter().map(|d| d.id).collect();
+    let loaded: Vec<(DemandId, FinancingDemand)> =
         ids.into_iter().zip(FinancingDemand::load_many(state, principal, found).await?).collect();
     // The total is not counted (it would mean judging every open demand); -1 marks it unknown.
     Connection::from_rows(page, -1, loaded, |(id, _)| *id, |(_, d)| Ok(d))

@@ -3,10 +3,9 @@
 
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
-use uuid::Uuid;
 use xyd_domain::consent::ConsentTerms;
 use xyd_domain::product::ProductStatus;
-use xyd_domain::{AccessPurpose, DataCategory, Money, ProductType, Rate};
+use xyd_domain::{AccessPurpose, DataCategory, DemandId, DemandStatus, Money, ProductId, ProductType, Rate, TagList};
 
 use super::entity::demand;
 use super::repo;
@@ -14,7 +13,6 @@ use crate::auth::Principal;
 use crate::consents::{Grant, Grantee};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
-use crate::tags::encode;
 
 /// The consent text version shown with a demand's data sharing.
 pub const SHARING_TEXT_VERSION: &str = "2026-01";
@@ -27,7 +25,7 @@ pub struct NewDemand {
     pub guarantee_types: Vec<ProductType>,
     pub max_rate: Option<Rate>,
     pub expires_at: Option<DateTime<Utc>>,
-    pub target_product_ids: Vec<Uuid>,
+    pub target_product_ids: Vec<ProductId>,
     pub share_with_responders: Vec<DataCategory>,
 }
 
@@ -67,19 +65,19 @@ pub async fn post(state: &AppState, principal: &Principal, d: NewDemand) -> AppR
     ensure_published(&*txn, &d.target_product_ids).await?;
     let due = state.config.demands.calendar().add_working_days(now, state.config.demands.first_response_working_days);
     let row = demand::ActiveModel {
-        id: Set(Uuid::now_v7()),
-        subject_id: Set(subject.as_uuid()),
+        id: Set(DemandId::new()),
+        subject_id: Set(subject),
         amount: Set(d.amount.fen()),
         term_months: Set(i32::from(d.term_months)),
         purpose: Set(d.purpose.trim().to_string()),
-        guarantee_types: Set(encode(d.guarantee_types.iter().map(|t| t.as_str()))),
+        guarantee_types: Set(TagList::new(d.guarantee_types.clone())),
         max_rate: Set(d.max_rate.map(|r| r.bp())),
-        status: Set(xyd_domain::DemandStatus::Open.as_str().to_string()),
+        status: Set(DemandStatus::Open),
         posted_at: Set(now),
         expires_at: Set(expires_at),
         first_response_due_at: Set(due),
-        target_product_ids: Set(encode(d.target_product_ids.iter().map(Uuid::to_string))),
-        shared_categories: Set(encode(d.share_with_responders.iter().map(|c| c.as_str()))),
+        target_product_ids: Set(TagList::new(d.target_product_ids.clone())),
+        shared_categories: Set(TagList::new(d.share_with_responders.clone())),
         closed_at: Set(None),
         version: Set(1),
     }
@@ -96,14 +94,14 @@ pub async fn post(state: &AppState, principal: &Principal, d: NewDemand) -> AppR
 }
 
 /// The products a demand names must exist and be on the shelf.
-async fn ensure_published(conn: &impl sea_orm::ConnectionTrait, ids: &[Uuid]) -> AppResult<()> {
+async fn ensure_published(conn: &impl sea_orm::ConnectionTrait, ids: &[ProductId]) -> AppResult<()> {
     use crate::products::entity::{Column, Entity};
     if ids.is_empty() {
         return Ok(());
     }
     let published = Entity::find()
         .filter(Column::Id.is_in(ids.iter().copied()))
-        .filter(Column::Status.eq(ProductStatus::Published.as_str()))
+        .filter(Column::Status.eq(ProductStatus::Published))
         .all(conn)
         .await?;
     if published.len() == ids.len() {
@@ -113,14 +111,14 @@ async fn ensure_published(conn: &impl sea_orm::ConnectionTrait, ids: &[Uuid]) ->
     }
 }
 
-pub async fn withdraw(state: &AppState, principal: &Principal, id: Uuid) -> AppResult<demand::Model> {
+pub async fn withdraw(state: &AppState, principal: &Principal, id: DemandId) -> AppResult<demand::Model> {
     let subject = principal.subject()?;
     let txn = state.db.begin_write().await?;
     let current = repo::find_for_update(&*txn, id).await?;
-    if current.subject_id != subject.as_uuid() {
+    if current.subject_id != subject {
         return Err(AppError::not_found("融资需求不存在"));
     }
-    let next = xyd_domain::demand::withdraw(repo::status_of(&current)?)?;
+    let next = xyd_domain::demand::withdraw(current.status)?;
     let updated = super::respond::save_status(&*txn, &current, next).await?;
     txn.commit().await?;
     Ok(updated)

@@ -5,13 +5,15 @@
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
-use uuid::Uuid;
 use xyd_domain::demand::{self as rules};
-use xyd_domain::{DemandStatus, Money, Rate, RegionPrefix, RejectReason, ResponseStatus};
+use xyd_domain::{
+    DemandId, DemandStatus, InstitutionId, Money, ProductId, Rate, RegionPrefix, RejectReason, ResponseId,
+    ResponseStatus,
+};
 
 use super::entity::{demand, response};
 use super::opportunities::BankLens;
-use super::repo::{self, response_status, status_of};
+use super::repo;
 use crate::auth::Principal;
 use crate::error::{AppError, AppResult};
 use crate::institutions::Scope;
@@ -24,7 +26,7 @@ pub async fn save_status(
     current: &demand::Model,
     next: DemandStatus,
 ) -> AppResult<demand::Model> {
-    if status_of(current)? == next {
+    if current.status == next {
         return Ok(current.clone());
     }
     let closed = !rules::is_open(next);
@@ -32,7 +34,7 @@ pub async fn save_status(
         supersede_holders(conn, current.id).await?;
     }
     demand::Entity::update_many()
-        .col_expr(demand::Column::Status, Expr::value(next.as_str()))
+        .col_expr(demand::Column::Status, Expr::value(next))
         .col_expr(demand::Column::ClosedAt, Expr::value(closed.then(Utc::now)))
         .col_expr(demand::Column::Version, Expr::value(current.version + 1))
         .filter(demand::Column::Id.eq(current.id))
@@ -41,12 +43,12 @@ pub async fn save_status(
     repo::find(conn, current.id).await
 }
 
-async fn supersede_holders(conn: &impl ConnectionTrait, demand_id: Uuid) -> AppResult<()> {
+async fn supersede_holders(conn: &impl ConnectionTrait, demand_id: DemandId) -> AppResult<()> {
     let now = Utc::now();
     for r in repo::responses_of(conn, demand_id).await? {
-        if let Some(next) = rules::supersede(response_status(&r)?) {
+        if let Some(next) = rules::supersede(r.status) {
             response::Entity::update_many()
-                .col_expr(response::Column::Status, Expr::value(next.as_str()))
+                .col_expr(response::Column::Status, Expr::value(next))
                 .col_expr(response::Column::UpdatedAt, Expr::value(now))
                 .filter(response::Column::Id.eq(r.id))
                 .exec(conn)
@@ -58,15 +60,14 @@ async fn supersede_holders(conn: &impl ConnectionTrait, demand_id: Uuid) -> AppR
 
 /// Derive the demand's status from its responses and save it.
 async fn rederive(conn: &impl ConnectionTrait, current: &demand::Model) -> AppResult<()> {
-    let statuses =
-        repo::responses_of(conn, current.id).await?.iter().map(response_status).collect::<AppResult<Vec<_>>>()?;
-    save_status(conn, current, rules::derive_status(status_of(current)?, &statuses)).await.map(|_| ())
+    let statuses = repo::responses_of(conn, current.id).await?.iter().map(|r| r.status).collect::<Vec<_>>();
+    save_status(conn, current, rules::derive_status(current.status, &statuses)).await.map(|_| ())
 }
 
 /// The calling bank and its service area.
-async fn bank_of(state: &AppState, principal: &Principal) -> AppResult<(Uuid, RegionPrefix)> {
+async fn bank_of(state: &AppState, principal: &Principal) -> AppResult<(InstitutionId, RegionPrefix)> {
     let area = Scope::bank_area(state.db.conn(), principal).await?;
-    Ok((principal.institution()?.as_uuid(), area))
+    Ok((principal.institution()?, area))
 }
 
 /// The calling bank, when it may take up the demand (see `matching::may_serve`); FORBIDDEN otherwise.
@@ -75,7 +76,7 @@ async fn serving_bank(
     principal: &Principal,
     conn: &impl ConnectionTrait,
     d: &demand::Model,
-) -> AppResult<Uuid> {
+) -> AppResult<InstitutionId> {
     let lens = BankLens::of(state, principal).await?;
     if lens.may_serve(conn, d).await? {
         Ok(lens.bank())
@@ -87,14 +88,14 @@ async fn serving_bank(
 }
 
 fn ensure_open(d: &demand::Model) -> AppResult<()> {
-    if rules::is_open(status_of(d)?) {
+    if rules::is_open(d.status) {
         Ok(())
     } else {
         Err(AppError::invalid_state("DEMAND_CLOSED", "该融资需求已关闭"))
     }
 }
 
-pub async fn accept(state: &AppState, principal: &Principal, demand_id: Uuid) -> AppResult<response::Model> {
+pub async fn accept(state: &AppState, principal: &Principal, demand_id: DemandId) -> AppResult<response::Model> {
     principal.require(xyd_domain::Role::Bank)?;
     let now = Utc::now();
     let txn = state.db.begin_write().await?;
@@ -103,8 +104,8 @@ pub async fn accept(state: &AppState, principal: &Principal, demand_id: Uuid) ->
     let bank = serving_bank(state, principal, &*txn, &current).await?;
     let responses = repo::responses_of(&*txn, demand_id).await?;
     let mine = responses.iter().find(|r| r.bank_id == bank);
-    rules::accept(mine.map(response_status).transpose()?)?;
-    let holders = responses.iter().filter(|r| response_status(r).is_ok_and(rules::holds)).count();
+    rules::accept(mine.map(|r| r.status))?;
+    let holders = responses.iter().filter(|r| rules::holds(r.status)).count();
     if holders >= state.config.demands.max_holders {
         return Err(AppError::conflict(
             "DEMAND_FULL",
@@ -114,10 +115,10 @@ pub async fn accept(state: &AppState, principal: &Principal, demand_id: Uuid) ->
     let credit_due =
         state.config.demands.calendar().add_working_days(now, state.config.demands.credit_decision_working_days);
     let row = response::ActiveModel {
-        id: Set(Uuid::now_v7()),
+        id: Set(ResponseId::new()),
         demand_id: Set(demand_id),
         bank_id: Set(bank),
-        status: Set(ResponseStatus::Accepted.as_str().to_string()),
+        status: Set(ResponseStatus::Accepted),
         first_responded_at: Set(now),
         responded_within_sla: Set(now <= current.first_response_due_at),
         accepted_at: Set(Some(now)),
@@ -142,7 +143,7 @@ pub async fn accept(state: &AppState, principal: &Principal, demand_id: Uuid) ->
 pub async fn reject(
     state: &AppState,
     principal: &Principal,
-    demand_id: Uuid,
+    demand_id: DemandId,
     reason: RejectReason,
     note: Option<String>,
 ) -> AppResult<response::Model> {
@@ -163,13 +164,13 @@ pub async fn reject(
         // Declining up front counts towards UNFUNDED: only a bank that could have served it may.
         serving_bank(state, principal, &*txn, &current).await?;
     }
-    rules::reject(mine.as_ref().map(response_status).transpose()?)?;
-    let rejected = ResponseStatus::Rejected.as_str().to_string();
+    rules::reject(mine.as_ref().map(|r| r.status))?;
+    let rejected = ResponseStatus::Rejected;
     let row = match mine {
         Some(existing) => {
             let mut row: response::ActiveModel = existing.into();
             row.status = Set(rejected);
-            row.reject_reason = Set(Some(reason.as_str().to_string()));
+            row.reject_reason = Set(Some(reason));
             row.reject_note = Set(note);
             row.rejected_at = Set(Some(now));
             row.updated_at = Set(now);
@@ -177,13 +178,13 @@ pub async fn reject(
         }
         None => {
             response::ActiveModel {
-                id: Set(Uuid::now_v7()),
+                id: Set(ResponseId::new()),
                 demand_id: Set(demand_id),
                 bank_id: Set(bank),
                 status: Set(rejected),
                 first_responded_at: Set(now),
                 responded_within_sla: Set(now <= current.first_response_due_at),
-                reject_reason: Set(Some(reason.as_str().to_string())),
+                reject_reason: Set(Some(reason)),
                 reject_note: Set(note),
                 rejected_at: Set(Some(now)),
                 updated_at: Set(now),
@@ -203,7 +204,7 @@ pub struct CreditGrant {
     pub amount: Money,
     pub rate: Rate,
     pub term_months: i32,
-    pub product_id: Option<Uuid>,
+    pub product_id: Option<ProductId>,
 }
 
 /// Load the caller's response and its demand, locked.
@@ -211,7 +212,7 @@ async fn own_response(
     state: &AppState,
     txn: &impl ConnectionTrait,
     principal: &Principal,
-    id: Uuid,
+    id: ResponseId,
 ) -> AppResult<(response::Model, demand::Model)> {
     let (bank, _) = bank_of(state, principal).await?;
     let found = repo::find_response(txn, id).await?;
@@ -225,7 +226,7 @@ async fn own_response(
 pub async fn grant_credit(
     state: &AppState,
     principal: &Principal,
-    id: Uuid,
+    id: ResponseId,
     g: CreditGrant,
 ) -> AppResult<response::Model> {
     if !g.amount.is_positive() {
@@ -241,15 +242,15 @@ pub async fn grant_credit(
     let txn = state.db.begin_write().await?;
     let (found, current) = own_response(state, &*txn, principal, id).await?;
     ensure_open(&current)?;
-    rules::grant_credit(response_status(&found)?)?;
+    rules::grant_credit(found.status)?;
     if let Some(product) = g.product_id {
-        let owned = crate::products::ProductRepo::find(&*txn, xyd_domain::ProductId::from_uuid(product)).await?;
+        let owned = crate::products::ProductRepo::find(&*txn, product).await?;
         if owned.is_none_or(|p| p.bank_id != found.bank_id) {
             return Err(AppError::bad_input("input.productId", "PRODUCT_NOT_OWNED", "只能选择本机构的产品"));
         }
     }
     let mut row: response::ActiveModel = found.into();
-    row.status = Set(ResponseStatus::CreditGranted.as_str().to_string());
+    row.status = Set(ResponseStatus::CreditGranted);
     row.credit_amount = Set(Some(g.amount.fen()));
     row.credit_rate = Set(Some(g.rate.bp()));
     row.credit_term = Set(Some(g.term_months));
@@ -265,7 +266,7 @@ pub async fn grant_credit(
 pub async fn disburse(
     state: &AppState,
     principal: &Principal,
-    id: Uuid,
+    id: ResponseId,
     amount: Money,
     at: DateTime<Utc>,
     first_loan: bool,
@@ -274,7 +275,7 @@ pub async fn disburse(
     let txn = state.db.begin_write().await?;
     let (found, current) = own_response(state, &*txn, principal, id).await?;
     ensure_open(&current)?;
-    rules::disburse(response_status(&found)?)?;
+    rules::disburse(found.status)?;
     if !amount.is_positive() || found.credit_amount.is_some_and(|c| amount.fen() > c) {
         return Err(AppError::bad_input("input.amount", "INVALID_AMOUNT", "放款金额须大于0且不超过授信金额"));
     }
@@ -284,7 +285,7 @@ pub async fn disburse(
         return Err(AppError::bad_input("input.disbursedAt", "INVALID_TIME", "放款时间须在授信之后且不晚于当前时间"));
     }
     let mut row: response::ActiveModel = found.into();
-    row.status = Set(ResponseStatus::Disbursed.as_str().to_string());
+    row.status = Set(ResponseStatus::Disbursed);
     row.disbursed_amount = Set(Some(amount.fen()));
     row.disbursed_at = Set(Some(at));
     row.first_loan = Set(Some(first_loan));

@@ -4,11 +4,10 @@
 use std::collections::HashMap;
 
 use async_graphql::{ComplexObject, Context, ID, SimpleObject};
-use uuid::Uuid;
-use xyd_domain::{DataCategory, Money, ProductType, Rate, RegionPrefix, RejectReason, Role, SubjectId};
+use xyd_domain::{DemandId, InstitutionId, Money, ProductId, Rate, RegionPrefix, Role};
 
 use super::entity::{demand, response};
-use super::repo::{self, response_status, status_of};
+use super::repo;
 use crate::auth::Principal;
 use crate::auth::principal::require_principal;
 use crate::error::{AppError, AppResult};
@@ -20,7 +19,6 @@ use crate::institutions::{Institution, InstitutionRepo, Scope};
 use crate::products::LoanProduct;
 use crate::state::AppState;
 use crate::subjects::{Subject, SubjectLens, SubjectRepo, SubjectView, entity as subject_entity};
-use crate::tags::decode;
 
 /// 融资需求.
 #[derive(Clone, SimpleObject)]
@@ -61,7 +59,7 @@ pub struct DemandContact {
 pub struct BankResponse {
     pub id: ID,
     #[graphql(skip)]
-    pub demand_id: Uuid,
+    pub demand_id: DemandId,
     pub bank: Institution,
     pub status: GqlResponseStatus,
     pub accepted_at: Option<GqlDateTime>,
@@ -79,7 +77,7 @@ pub struct BankResponse {
     /// 首贷户.
     pub first_loan: Option<bool>,
     #[graphql(skip)]
-    pub product_id: Option<Uuid>,
+    pub product_id: Option<ProductId>,
     pub reject_reason: Option<GqlRejectReason>,
     pub reject_note: Option<String>,
 }
@@ -97,11 +95,7 @@ impl BankResponse {
     async fn product(&self, ctx: &Context<'_>) -> AppResult<Option<LoanProduct>> {
         let Some(id) = self.product_id else { return Ok(None) };
         let state = ctx.data_unchecked::<AppState>();
-        let Some(row) =
-            crate::products::ProductRepo::find(state.db.conn(), xyd_domain::ProductId::from_uuid(id)).await?
-        else {
-            return Ok(None);
-        };
+        let Some(row) = crate::products::ProductRepo::find(state.db.conn(), id).await? else { return Ok(None) };
         Ok(crate::products::with_banks(state, vec![row]).await?.pop())
     }
 }
@@ -112,7 +106,7 @@ fn rate(bp: i32) -> AppResult<GqlRate> {
 
 impl BankResponse {
     pub fn new(r: response::Model, bank: Institution) -> AppResult<Self> {
-        let status = response_status(&r)?;
+        let status = r.status;
         let now = chrono::Utc::now();
         Ok(Self {
             id: ID(r.id.to_string()),
@@ -131,13 +125,7 @@ impl BankResponse {
             disbursed_at: r.disbursed_at.map(GqlDateTime),
             first_loan: r.first_loan,
             product_id: r.product_id,
-            reject_reason: r
-                .reject_reason
-                .as_deref()
-                .map(RejectReason::parse)
-                .transpose()
-                .map_err(|e| AppError::internal("reject reason", e))?
-                .map(Into::into),
+            reject_reason: r.reject_reason.map(Into::into),
             reject_note: r.reject_note,
         })
     }
@@ -159,7 +147,7 @@ impl BankResponse {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Viewer {
     Owner,
-    Bank(Uuid),
+    Bank(InstitutionId),
     Official(SubjectView),
 }
 
@@ -168,15 +156,13 @@ struct DemandLens<'p> {
     principal: &'p Principal,
     subjects: SubjectLens<'p>,
     /// The calling bank and its service area.
-    bank: Option<(Uuid, RegionPrefix)>,
+    bank: Option<(InstitutionId, RegionPrefix)>,
 }
 
 impl<'p> DemandLens<'p> {
     async fn of(state: &AppState, principal: &'p Principal) -> AppResult<Self> {
         let bank = match principal.role {
-            Role::Bank => {
-                Some((principal.institution()?.as_uuid(), Scope::bank_area(state.db.conn(), principal).await?))
-            }
+            Role::Bank => Some((principal.institution()?, Scope::bank_area(state.db.conn(), principal).await?)),
             _ => None,
         };
         Ok(Self { principal, subjects: SubjectLens::of(state, principal).await?, bank })
@@ -191,11 +177,11 @@ impl<'p> DemandLens<'p> {
         responses: &[response::Model],
     ) -> AppResult<Viewer> {
         match (self.principal.role, &self.bank) {
-            (Role::Enterprise, _) if self.principal.owns(SubjectId::from_uuid(d.subject_id)) => Ok(Viewer::Owner),
+            (Role::Enterprise, _) if self.principal.owns(d.subject_id) => Ok(Viewer::Owner),
             (Role::Enterprise, _) => Err(AppError::not_found("融资需求不存在")),
             (Role::Bank, Some((bank, area))) => {
                 let responded = responses.iter().any(|r| r.bank_id == *bank);
-                let open = xyd_domain::demand::is_open(status_of(d)?);
+                let open = xyd_domain::demand::is_open(d.status);
                 if responded || (open && area.contains(&subject.region()?)) {
                     Ok(Viewer::Bank(*bank))
                 } else {
@@ -224,7 +210,7 @@ impl FinancingDemand {
         let lens = DemandLens::of(state, principal).await?;
         let subjects = SubjectRepo::find_many(conn, demands.iter().map(|d| d.subject_id)).await?;
         let mut responses = repo::responses_of_many(conn, demands.iter().map(|d| d.id)).await?;
-        let target_ids: Vec<Uuid> = demands.iter().flat_map(repo::target_products).collect();
+        let target_ids: Vec<ProductId> = demands.iter().flat_map(|d| d.target_product_ids.iter().copied()).collect();
         let products = crate::products::ProductRepo::find_many(conn, &target_ids).await?;
         let products: HashMap<String, LoanProduct> =
             crate::products::with_banks(state, products.into_values().collect())
@@ -245,7 +231,7 @@ impl FinancingDemand {
                 _ => all,
             };
             let targets: Vec<LoanProduct> =
-                repo::target_products(&d).iter().filter_map(|id| products.get(&id.to_string()).cloned()).collect();
+                d.target_product_ids.iter().filter_map(|id| products.get(&id.to_string()).cloned()).collect();
             shown.push(Self::shown(state, d, subject, viewer, &visible, responded, targets)?);
             visible_responses.push(visible);
         }
@@ -272,35 +258,27 @@ impl FinancingDemand {
             Viewer::Bank(_) => SubjectView::Bank,
             Viewer::Official(v) => v,
         };
-        let accepted =
-            |r: &response::Model| response_status(r).is_ok_and(|s| s != xyd_domain::ResponseStatus::Rejected);
+        let accepted = |r: &response::Model| r.status != xyd_domain::ResponseStatus::Rejected;
         let contact = match viewer {
             Viewer::Bank(_) if !visible.iter().any(accepted) => None,
             _ => Some(DemandContact { legal_rep_name: subject.legal_rep_name.clone(), phone: subject.phone.clone() }),
         };
-        let parse = |e: xyd_domain::DomainError| AppError::internal("demand", e);
         Ok(Self {
             id: ID(d.id.to_string()),
             subject: Subject::new(subject, subject_view, &state.cipher)?,
             amount: GqlMoney(Money::from_fen(d.amount)),
             term_months: d.term_months,
-            guarantee_types: decode(&d.guarantee_types)
-                .map(|t| ProductType::parse(t).map(Into::into))
-                .collect::<Result<_, _>>()
-                .map_err(parse)?,
+            guarantee_types: d.guarantee_types.iter().map(|t| (*t).into()).collect(),
             max_rate: d.max_rate.map(rate).transpose()?,
-            status: status_of(&d)?.into(),
+            status: d.status.into(),
             posted_at: GqlDateTime(d.posted_at),
             expires_at: GqlDateTime(d.expires_at),
             first_response_due_at: GqlDateTime(d.first_response_due_at),
-            response_overdue: xyd_domain::demand::is_open(status_of(&d)?)
+            response_overdue: xyd_domain::demand::is_open(d.status)
                 && !responded
                 && d.first_response_due_at < chrono::Utc::now(),
             target_products,
-            shared_categories: decode(&d.shared_categories)
-                .map(|c| DataCategory::parse(c).map(Into::into))
-                .collect::<Result<_, _>>()
-                .map_err(parse)?,
+            shared_categories: d.shared_categories.iter().map(|c| (*c).into()).collect(),
             responses: Vec::new(),
             contact,
             purpose: d.purpose,

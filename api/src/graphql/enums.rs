@@ -2,8 +2,8 @@
 
 use xyd_domain::product::ProductStatus;
 use xyd_domain::{
-    AccessPurpose, DataCategory, DemandStatus, IndicatorDimension, InstitutionKind, ObjectionOutcome, ProductType,
-    RecordStatus, RejectReason, ResponseStatus, Role, SubjectKind, TaxGrade, VerificationStatus,
+    AccessPurpose, DataCategory, DemandStatus, ImportKind, IndicatorDimension, InstitutionKind, ObjectionOutcome,
+    ProductType, RecordStatus, RejectReason, ResponseStatus, Role, SubjectKind, TaxGrade, VerificationStatus,
 };
 
 macro_rules! mirror_enum {
@@ -50,3 +50,6 @@ mirror_enum!(GqlRejectReason as "RejectReason" <=> RejectReason {
     InsufficientCredit, InsufficientRepaymentCapacity, OutsideProductScope, IncompleteInformation, CustomerUnreachable,
     CustomerDeclined, Other,
 });
+mirror_enum!(
+    /// What kind of file an import reads.
+    GqlImportKind as "ImportKind" <=> ImportKind { Registry, Credit, Tax });

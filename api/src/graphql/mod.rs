@@ -10,7 +10,7 @@ pub use enums::*;
 pub use scalars::{GqlDate, GqlDateTime, GqlMoney, GqlRate};
 
 /// An `ID` argument as the UUID it must be, or BAD_USER_INPUT (`INVALID_ID`) on `field`.
-pub fn uuid_arg(id: &str, field: &str) -> crate::error::AppResult<uuid::Uuid> {
-    uuid::Uuid::parse_str(id).map_err(|_| crate::error::AppError::bad_input(field, "INVALID_ID", "ID 格式不正确"))
+pub fn id_arg<T: std::str::FromStr>(id: &str, field: &str) -> crate::error::AppResult<T> {
+    id.parse().map_err(|_| crate::error::AppError::bad_input(field, "INVALID_ID", "ID 格式不正确"))
 }
 pub use schema::{AppSchema, build_schema, sdl};

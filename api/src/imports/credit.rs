@@ -7,9 +7,8 @@ use std::marker::PhantomData;
 
 use chrono::Utc;
 use sea_orm::DatabaseTransaction;
-use uuid::Uuid;
 use xyd_domain::credit::{CreditRow, FlagPolicy, TaxRow};
-use xyd_domain::{RegionCode, RowError, Uscc};
+use xyd_domain::{ImportJobId, RegionCode, RowError, Uscc};
 
 use super::runner::{Cells, Importer};
 use crate::credit::repo;
@@ -24,7 +23,7 @@ pub trait SubjectData: Sized + Send + 'static {
     /// Write the rows the jurisdiction may write; refuse the others.
     fn upsert(
         txn: &DatabaseTransaction,
-        job: Uuid,
+        job: ImportJobId,
         scope: &Scope,
         rows: Vec<(u64, Self)>,
     ) -> impl Future<Output = AppResult<Written>> + Send;
@@ -47,7 +46,12 @@ impl SubjectData for CreditRow {
         &self.uscc
     }
 
-    async fn upsert(txn: &DatabaseTransaction, job: Uuid, scope: &Scope, rows: Vec<(u64, Self)>) -> AppResult<Written> {
+    async fn upsert(
+        txn: &DatabaseTransaction,
+        job: ImportJobId,
+        scope: &Scope,
+        rows: Vec<(u64, Self)>,
+    ) -> AppResult<Written> {
         repo::upsert_credit(txn, job, scope, rows).await
     }
 }
@@ -63,7 +67,12 @@ impl SubjectData for TaxRow {
         &self.uscc
     }
 
-    async fn upsert(txn: &DatabaseTransaction, job: Uuid, _: &Scope, rows: Vec<(u64, Self)>) -> AppResult<Written> {
+    async fn upsert(
+        txn: &DatabaseTransaction,
+        job: ImportJobId,
+        _: &Scope,
+        rows: Vec<(u64, Self)>,
+    ) -> AppResult<Written> {
         let touched = rows.iter().map(|(_, r)| r.uscc.clone()).collect();
         repo::upsert_tax(txn, job, rows.into_iter().map(|(_, r)| r).collect()).await?;
         Ok(Written { refused: Vec::new(), touched })
@@ -111,7 +120,7 @@ impl<R: SubjectData> Importer for SubjectDataImporter<R> {
     async fn write(
         (scope, policy): &Self::Writer,
         txn: &DatabaseTransaction,
-        job: Uuid,
+        job: ImportJobId,
         rows: Vec<(u64, R)>,
     ) -> AppResult<Vec<(u64, RowError)>> {
         let Written { refused, mut touched } = R::upsert(txn, job, scope, rows).await?;

@@ -2,20 +2,19 @@
 
 pub mod import_job {
     use sea_orm::entity::prelude::*;
+    use xyd_domain::{ImportJobId, ImportKind, ImportStatus, InstitutionId, UserId};
 
     #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
     #[sea_orm(table_name = "import_jobs")]
     pub struct Model {
         #[sea_orm(primary_key, auto_increment = false)]
-        pub id: Uuid,
-        /// REGISTRY, CREDIT or TAX.
-        pub kind: String,
-        /// RUNNING, COMPLETED or FAILED.
-        pub status: String,
+        pub id: ImportJobId,
+        pub kind: ImportKind,
+        pub status: ImportStatus,
         pub file_name: String,
         /// The importing bureau (none for the CLI).
-        pub institution_id: Option<Uuid>,
-        pub user_id: Option<Uuid>,
+        pub institution_id: Option<InstitutionId>,
+        pub user_id: Option<UserId>,
         pub total_rows: i64,
         pub accepted_rows: i64,
         pub rejected_rows: i64,
@@ -36,13 +35,14 @@ pub mod import_job {
 
 pub mod import_error {
     use sea_orm::entity::prelude::*;
+    use xyd_domain::ImportJobId;
 
     #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
     #[sea_orm(table_name = "import_errors")]
     pub struct Model {
         #[sea_orm(primary_key)]
         pub id: i64,
-        pub job_id: Uuid,
+        pub job_id: ImportJobId,
         pub line: i64,
         pub code: String,
         pub message: String,

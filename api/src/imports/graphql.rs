@@ -3,24 +3,26 @@
 use std::time::Duration;
 
 use async_graphql::{ComplexObject, Context, ID, Object, SimpleObject, Upload};
-use uuid::Uuid;
 
 use super::entity::import_job;
-use super::job::{self, ImportKind};
+use super::job;
 use super::runner::RunOptions;
 use crate::auth::Principal;
 use crate::auth::principal::require_principal;
 use crate::error::{AppError, AppResult};
-use crate::graphql::GqlDateTime;
+use crate::graphql::{GqlDateTime, GqlImportKind, id_arg};
 use crate::institutions::Scope;
 use crate::state::AppState;
+use xyd_domain::{ImportJobId, ImportKind};
 
 /// An import and its outcome so far.
 #[derive(SimpleObject)]
 #[graphql(complex)]
 pub struct ImportJob {
     pub id: ID,
-    pub kind: ImportKind,
+    #[graphql(skip)]
+    pub job_id: ImportJobId,
+    pub kind: GqlImportKind,
     /// RUNNING, COMPLETED or FAILED.
     pub status: String,
     pub file_name: String,
@@ -56,24 +58,18 @@ impl ImportJob {
     /// The first rejected rows, by line (at most 100; the CLI report has them all).
     async fn errors(&self, ctx: &Context<'_>, #[graphql(default = 100)] first: i32) -> AppResult<Vec<ImportError>> {
         let state = ctx.data_unchecked::<AppState>();
-        let id = Uuid::parse_str(&self.id).map_err(|e| AppError::internal("import job id", e))?;
-        let rows = job::errors(state.db.conn(), id, first.clamp(1, 100) as u64).await?;
+        let rows = job::errors(state.db.conn(), self.job_id, first.clamp(1, 100) as u64).await?;
         Ok(rows.into_iter().map(|e| ImportError { line: e.line, code: e.code, message: e.message }).collect())
     }
 }
 
 impl ImportJob {
-    fn from_model(m: import_job::Model) -> AppResult<Self> {
-        let kind = match m.kind.as_str() {
-            "REGISTRY" => ImportKind::Registry,
-            "CREDIT" => ImportKind::Credit,
-            "TAX" => ImportKind::Tax,
-            other => return Err(AppError::internal("import kind", other)),
-        };
-        Ok(Self {
+    fn from_model(m: import_job::Model) -> Self {
+        Self {
             id: ID(m.id.to_string()),
-            kind,
-            status: m.status,
+            job_id: m.id,
+            kind: m.kind.into(),
+            status: m.status.to_string(),
             file_name: m.file_name,
             total_rows: m.total_rows,
             accepted_rows: m.accepted_rows,
@@ -83,7 +79,7 @@ impl ImportJob {
             failure: m.failure,
             created_at: GqlDateTime(m.created_at),
             finished_at: m.finished_at.map(GqlDateTime),
-        })
+        }
     }
 }
 
@@ -91,7 +87,7 @@ impl ImportJob {
 fn ensure_can_see(principal: &Principal, job: &import_job::Model) -> AppResult<()> {
     match principal.role {
         xyd_domain::Role::Admin => Ok(()),
-        xyd_domain::Role::Bureau if job.institution_id == principal.institution_id.map(|i| i.as_uuid()) => Ok(()),
+        xyd_domain::Role::Bureau if job.institution_id == principal.institution_id => Ok(()),
         _ => Err(AppError::forbidden("无权查看该导入任务")),
     }
 }
@@ -104,10 +100,10 @@ impl ImportQuery {
     async fn import_job(&self, ctx: &Context<'_>, id: ID) -> AppResult<Option<ImportJob>> {
         let principal = require_principal(ctx)?;
         let state = ctx.data_unchecked::<AppState>();
-        let id = crate::graphql::uuid_arg(&id, "id")?;
+        let id = id_arg(&id, "id")?;
         let Some(job) = job::find(state.db.conn(), id).await? else { return Ok(None) };
         ensure_can_see(principal, &job)?;
-        ImportJob::from_model(job).map(Some)
+        Ok(Some(ImportJob::from_model(job)))
     }
 }
 
@@ -118,12 +114,13 @@ pub struct ImportMutation;
 impl ImportMutation {
     /// Import a CSV file (UTF-8, header row) into the bureau's jurisdiction. Answers when the job is done,
     /// or after a configurable wait with the job still RUNNING (poll `importJob`).
-    async fn import_records(&self, ctx: &Context<'_>, kind: ImportKind, file: Upload) -> AppResult<ImportJob> {
+    async fn import_records(&self, ctx: &Context<'_>, kind: GqlImportKind, file: Upload) -> AppResult<ImportJob> {
         let principal = require_principal(ctx)?;
         let state = ctx.data_unchecked::<AppState>().clone();
         let scope = Scope::of_bureau(state.db.conn(), principal).await?;
         let upload = file.value(ctx).map_err(|e| AppError::internal("read upload", e))?;
         let txn = state.db.begin_write().await?;
+        let kind: ImportKind = kind.into();
         let created =
             job::create(&*txn, kind, &upload.filename, principal.institution_id, Some(principal.user_id)).await?;
         txn.commit().await?;
@@ -143,6 +140,6 @@ impl ImportMutation {
         let _ = tokio::time::timeout(Duration::from_secs(state.config.imports.wait_secs), task).await;
         let job =
             job::find(state.db.conn(), job_id).await?.ok_or_else(|| AppError::internal("import job", "vanished"))?;
-        ImportJob::from_model(job)
+        Ok(ImportJob::from_model(job))
     }
 }

@@ -4,29 +4,10 @@
 use chrono::Utc;
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
-use uuid::Uuid;
-use xyd_domain::{ImportJobId, InstitutionId, UserId};
+use xyd_domain::{ImportJobId, ImportKind, ImportStatus, InstitutionId, UserId};
 
 use super::entity::{import_error, import_job};
 use crate::error::AppResult;
-
-/// What kind of file an import reads.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, async_graphql::Enum)]
-pub enum ImportKind {
-    Registry,
-    Credit,
-    Tax,
-}
-
-impl ImportKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Registry => "REGISTRY",
-            Self::Credit => "CREDIT",
-            Self::Tax => "TAX",
-        }
-    }
-}
 
 /// One rejected row.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -55,12 +36,12 @@ pub async fn create(
 ) -> AppResult<import_job::Model> {
     let name: String = file_name.chars().take(255).collect();
     Ok(import_job::ActiveModel {
-        id: Set(ImportJobId::new().as_uuid()),
-        kind: Set(kind.as_str().to_string()),
-        status: Set("RUNNING".into()),
+        id: Set(ImportJobId::new()),
+        kind: Set(kind),
+        status: Set(ImportStatus::Running),
         file_name: Set(name),
-        institution_id: Set(institution.map(|i| i.as_uuid())),
-        user_id: Set(user.map(|u| u.as_uuid())),
+        institution_id: Set(institution),
+        user_id: Set(user),
         total_rows: Set(0),
         accepted_rows: Set(0),
         rejected_rows: Set(0),
@@ -74,14 +55,14 @@ pub async fn create(
     .await?)
 }
 
-pub async fn find(conn: &impl ConnectionTrait, id: Uuid) -> AppResult<Option<import_job::Model>> {
+pub async fn find(conn: &impl ConnectionTrait, id: ImportJobId) -> AppResult<Option<import_job::Model>> {
     Ok(import_job::Entity::find_by_id(id).one(conn).await?)
 }
 
 /// Add a batch's counts and keep its rejected rows (up to `keep` of them).
 pub async fn record_batch(
     conn: &impl ConnectionTrait,
-    job: Uuid,
+    job: ImportJobId,
     counts: Counts,
     rejected: &[RejectedRow],
     keep: usize,
@@ -117,9 +98,12 @@ pub async fn record_batch(
 }
 
 /// Mark the job COMPLETED, or FAILED with a reason.
-pub async fn finish(conn: &impl ConnectionTrait, job: Uuid, failure: Option<&str>) -> AppResult<()> {
+pub async fn finish(conn: &impl ConnectionTrait, job: ImportJobId, failure: Option<&str>) -> AppResult<()> {
     import_job::Entity::update_many()
-        .col_expr(import_job::Column::Status, Expr::value(if failure.is_some() { "FAILED" } else { "COMPLETED" }))
+        .col_expr(
+            import_job::Column::Status,
+            Expr::value(if failure.is_some() { ImportStatus::Failed } else { ImportStatus::Completed }),
+        )
         .col_expr(import_job::Column::Failure, Expr::value(failure.map(|f| f.chars().take(500).collect::<String>())))
         .col_expr(import_job::Column::FinishedAt, Expr::value(Utc::now()))
         .filter(import_job::Column::Id.eq(job))
@@ -129,7 +113,7 @@ pub async fn finish(conn: &impl ConnectionTrait, job: Uuid, failure: Option<&str
 }
 
 /// The first `limit` rejected rows of a job, by line.
-pub async fn errors(conn: &impl ConnectionTrait, job: Uuid, limit: u64) -> AppResult<Vec<import_error::Model>> {
+pub async fn errors(conn: &impl ConnectionTrait, job: ImportJobId, limit: u64) -> AppResult<Vec<import_error::Model>> {
     Ok(import_error::Entity::find()
         .filter(import_error::Column::JobId.eq(job))
         .order_by_asc(import_error::Column::Line)

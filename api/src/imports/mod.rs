@@ -12,12 +12,12 @@ pub mod runner;
 use std::io::Read;
 
 use credit::SubjectDataImporter;
-use uuid::Uuid;
 use xyd_domain::credit::{CreditRow, TaxRow};
+use xyd_domain::{ImportJobId, ImportKind};
 
 pub use credit::Written;
 pub use graphql::{ImportMutation, ImportQuery};
-use job::{Counts, ImportKind};
+use job::Counts;
 pub use registry::RegistryImporter;
 use runner::RunOptions;
 
@@ -34,7 +34,7 @@ pub fn may_upload(role: xyd_domain::Role) -> bool {
 /// Run the import of `kind` over `source` for `job`, limited to `scope`.
 pub async fn run_kind(
     state: &AppState,
-    job: Uuid,
+    job: ImportJobId,
     kind: ImportKind,
     scope: Scope,
     source: impl Read + Send + 'static,

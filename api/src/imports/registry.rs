@@ -7,10 +7,9 @@ use std::sync::Mutex;
 use chrono::{NaiveDate, Utc};
 
 use sea_orm::DatabaseTransaction;
-use uuid::Uuid;
 use xyd_domain::demand::local_date;
 use xyd_domain::registry::{REQUIRED_COLUMNS, SNAPSHOT_COLUMN};
-use xyd_domain::{RegistryRow, RowError, Uscc};
+use xyd_domain::{ImportJobId, RegistryRow, RowError, Uscc};
 
 use super::runner::{Cells, Importer};
 use crate::crypto::FieldCipher;
@@ -88,7 +87,7 @@ impl Importer for RegistryImporter {
     async fn write(
         writer: &Self::Writer,
         txn: &DatabaseTransaction,
-        job: Uuid,
+        job: ImportJobId,
         rows: Vec<(u64, RegistryRow)>,
     ) -> AppResult<Vec<(u64, RowError)>> {
         let keys: Vec<(&str, &xyd_domain::RegionCode)> =

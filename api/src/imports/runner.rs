@@ -10,8 +10,7 @@ use std::sync::{Arc, Mutex};
 
 use sea_orm::DatabaseTransaction;
 use tokio::sync::mpsc;
-use uuid::Uuid;
-use xyd_domain::RowError;
+use xyd_domain::{ImportJobId, RowError};
 
 use super::job::{self, Counts, RejectedRow};
 use crate::db::Db;
@@ -49,7 +48,7 @@ pub trait Importer: Send + 'static {
     fn write(
         writer: &Self::Writer,
         txn: &DatabaseTransaction,
-        job: Uuid,
+        job: ImportJobId,
         rows: Vec<(u64, Self::Row)>,
     ) -> impl std::future::Future<Output = AppResult<Vec<(u64, RowError)>>> + Send;
 
@@ -105,7 +104,7 @@ type Message<R> = Result<Batch<R>, String>;
 /// Run `importer` over `source` for `job`, then mark the job finished (or failed). Returns the totals.
 pub async fn run<I: Importer>(
     db: &Db,
-    job_id: Uuid,
+    job_id: ImportJobId,
     source: impl Read + Send + 'static,
     importer: I,
     options: RunOptions,
@@ -124,7 +123,7 @@ pub async fn run<I: Importer>(
 
 async fn write_batches<I: Importer>(
     db: &Db,
-    job_id: Uuid,
+    job_id: ImportJobId,
     source: impl Read + Send + 'static,
     importer: I,
     writer: &I::Writer,

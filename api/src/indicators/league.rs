@@ -2,8 +2,7 @@
 //! responded to, accepted and rejected, how fast, how many deadlines it missed, and what it granted and lent.
 
 use chrono::Utc;
-use uuid::Uuid;
-use xyd_domain::IndicatorDimension;
+use xyd_domain::{IndicatorDimension, InstitutionId};
 
 use super::report::{self, ReportRequest, Row};
 use super::sql::{self, Window};
@@ -14,7 +13,7 @@ use crate::state::AppState;
 /// One bank's line.
 #[derive(Debug, Clone)]
 pub struct LeagueLine {
-    pub bank: Uuid,
+    pub bank: InstitutionId,
     pub row: Row,
     pub accepted: i64,
     pub rejected: i64,
@@ -30,7 +29,7 @@ pub async fn league(state: &AppState, principal: &Principal, mut request: Report
         .rows
         .into_iter()
         .filter_map(|row| {
-            let bank: Uuid = row.key.parse().ok()?;
+            let bank: InstitutionId = row.key.parse().ok()?;
             let (accepted, rejected) = decisions.get(&bank).copied().unwrap_or_default();
             Some(LeagueLine { bank, row, accepted, rejected })
         })

@@ -3,7 +3,7 @@
 
 use chrono::{NaiveDate, Utc};
 use xyd_domain::indicators::{Counts, Grouping, Period};
-use xyd_domain::{IndicatorDimension, RegionPrefix};
+use xyd_domain::{IndicatorDimension, InstitutionId, RegionPrefix};
 
 use super::sql::{self, Key, Window};
 use crate::auth::Principal;
@@ -125,10 +125,10 @@ fn label_of(key: Key, k: &str) -> String {
 
 /// Bank rows are labelled with the bank's name, and ordered by it.
 async fn label_banks(db: &Db, rows: &mut [Row]) -> AppResult<()> {
-    let ids: Vec<uuid::Uuid> = rows.iter().filter_map(|r| r.key.parse().ok()).collect();
+    let ids: Vec<InstitutionId> = rows.iter().filter_map(|r| r.key.parse().ok()).collect();
     let banks = InstitutionRepo::find_many(db.conn(), ids).await?;
     for row in rows.iter_mut() {
-        if let Some(bank) = row.key.parse().ok().and_then(|id: uuid::Uuid| banks.get(&id)) {
+        if let Some(bank) = row.key.parse().ok().and_then(|id: InstitutionId| banks.get(&id)) {
             row.label = bank.name.clone();
         }
     }

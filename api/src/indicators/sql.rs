@@ -17,6 +17,7 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{ConnectionTrait, DatabaseBackend, QueryResult, Value};
 use uuid::Uuid;
+use xyd_domain::InstitutionId;
 use xyd_domain::RegionPrefix;
 use xyd_domain::indicators::{Counts, Period};
 
@@ -143,7 +144,7 @@ pub async fn total_median<C: ConnectionTrait>(conn: &C, w: &Window) -> AppResult
 }
 
 /// Per bank, its responses to the demands posted in the window that were accepted, and rejected, by the end.
-pub async fn bank_decisions<C: ConnectionTrait>(conn: &C, w: &Window) -> AppResult<HashMap<Uuid, (i64, i64)>> {
+pub async fn bank_decisions<C: ConnectionTrait>(conn: &C, w: &Window) -> AppResult<HashMap<InstitutionId, (i64, i64)>> {
     let q = Queries { backend: conn.get_database_backend(), w, key: Key::Bank };
     let sql = "SELECT r.bank_id AS k,
                  SUM(CASE WHEN r.accepted_at < $2 THEN 1 ELSE 0 END) AS accepted,

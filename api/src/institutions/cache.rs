@@ -6,14 +6,14 @@ use std::collections::HashMap;
 
 use sea_orm::ConnectionTrait;
 use tokio::sync::RwLock;
-use uuid::Uuid;
+use xyd_domain::InstitutionId;
 
 use super::{Institution, InstitutionRepo};
 use crate::error::AppResult;
 
 #[derive(Default)]
 pub struct InstitutionCache {
-    known: RwLock<HashMap<Uuid, Institution>>,
+    known: RwLock<HashMap<InstitutionId, Institution>>,
 }
 
 impl InstitutionCache {
@@ -21,8 +21,8 @@ impl InstitutionCache {
     pub async fn find_many(
         &self,
         conn: &impl ConnectionTrait,
-        ids: impl IntoIterator<Item = Uuid>,
-    ) -> AppResult<HashMap<Uuid, Institution>> {
+        ids: impl IntoIterator<Item = InstitutionId>,
+    ) -> AppResult<HashMap<InstitutionId, Institution>> {
         let mut found = HashMap::new();
         let mut missing = Vec::new();
         {

@@ -1,13 +1,14 @@
 //! The `institutions` table.
 
 use sea_orm::entity::prelude::*;
+use xyd_domain::{InstitutionId, InstitutionKind};
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "institutions")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
-    pub id: Uuid,
-    pub kind: String,
+    pub id: InstitutionId,
+    pub kind: InstitutionKind,
     pub name: String,
     /// For a bureau, its jurisdiction (a region code prefix); for a bank, the area it serves.
     pub region_code: String,

@@ -14,7 +14,7 @@ pub struct InstitutionRepo;
 
 impl InstitutionRepo {
     pub async fn find(conn: &impl ConnectionTrait, id: InstitutionId) -> AppResult<Option<Institution>> {
-        entity::Entity::find_by_id(id.as_uuid()).one(conn).await?.map(Institution::try_from).transpose()
+        Ok(entity::Entity::find_by_id(id).one(conn).await?.map(Institution::from))
     }
 
     /// The institution of `kind` named `name`, if any.
@@ -25,21 +25,21 @@ impl InstitutionRepo {
     ) -> AppResult<Option<InstitutionId>> {
         use sea_orm::{ColumnTrait, QueryFilter};
         let row = entity::Entity::find()
-            .filter(entity::Column::Kind.eq(kind.as_str()))
+            .filter(entity::Column::Kind.eq(kind))
             .filter(entity::Column::Name.eq(name))
             .one(conn)
             .await?;
-        Ok(row.map(|r| InstitutionId::from_uuid(r.id)))
+        Ok(row.map(|r| r.id))
     }
 
     /// Institutions by id.
     pub async fn find_many(
         conn: &impl ConnectionTrait,
-        ids: impl IntoIterator<Item = uuid::Uuid>,
-    ) -> AppResult<std::collections::HashMap<uuid::Uuid, Institution>> {
+        ids: impl IntoIterator<Item = InstitutionId>,
+    ) -> AppResult<std::collections::HashMap<InstitutionId, Institution>> {
         use sea_orm::{ColumnTrait, QueryFilter};
         let rows = entity::Entity::find().filter(entity::Column::Id.is_in(ids)).all(conn).await?;
-        rows.into_iter().map(|m| Ok((m.id, Institution::try_from(m)?))).collect()
+        Ok(rows.into_iter().map(|m| (m.id, Institution::from(m))).collect())
     }
 
     pub async fn insert(
@@ -49,8 +49,8 @@ impl InstitutionRepo {
         region: &RegionPrefix,
     ) -> AppResult<Institution> {
         let row = entity::ActiveModel {
-            id: Set(InstitutionId::new().as_uuid()),
-            kind: Set(kind.as_str().to_string()),
+            id: Set(InstitutionId::new()),
+            kind: Set(kind),
             name: Set(name.to_string()),
             region_code: Set(region.as_str().to_string()),
             created_at: Set(Utc::now()),
@@ -64,14 +64,12 @@ impl InstitutionRepo {
                 e.into()
             }
         })?;
-        Institution::try_from(row)
+        Ok(Institution::from(row))
     }
 }
 
-impl TryFrom<entity::Model> for Institution {
-    type Error = AppError;
-    fn try_from(m: entity::Model) -> AppResult<Self> {
-        let kind: InstitutionKind = m.kind.parse().map_err(|_| AppError::internal("institution kind", &m.kind))?;
-        Ok(Institution { id: ID(m.id.to_string()), kind: kind.into(), name: m.name, region_code: m.region_code })
+impl From<entity::Model> for Institution {
+    fn from(m: entity::Model) -> Self {
+        Institution { id: ID(m.id.to_string()), kind: m.kind.into(), name: m.name, region_code: m.region_code }
     }
 }

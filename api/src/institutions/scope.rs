@@ -87,9 +87,6 @@ impl Scope {
 
 async fn region_of(conn: &impl ConnectionTrait, principal: &Principal) -> AppResult<RegionPrefix> {
     let id = principal.institution()?;
-    let row = entity::Entity::find_by_id(id.as_uuid())
-        .one(conn)
-        .await?
-        .ok_or_else(|| AppError::forbidden("所属机构不存在"))?;
+    let row = entity::Entity::find_by_id(id).one(conn).await?.ok_or_else(|| AppError::forbidden("所属机构不存在"))?;
     RegionPrefix::parse(&row.region_code).map_err(|e| AppError::internal("institution region", e))
 }

@@ -10,6 +10,7 @@ use tokio::sync::{Notify, watch};
 use super::repo::{self, Claimed};
 use crate::error::AppResult;
 use crate::state::AppState;
+use xyd_domain::ProductId;
 
 const BATCH: u64 = 200;
 const LEASE_SECS: i64 = 60;
@@ -69,7 +70,7 @@ async fn round(state: &AppState) -> AppResult<usize> {
     // of the same document (stale versions) are simply marked done with it.
     let products: Vec<Claimed> = claimed.iter().filter(|c| c.aggregate == super::PRODUCT).cloned().collect();
     let unknown: Vec<i64> = claimed.iter().filter(|c| c.aggregate != super::PRODUCT).map(|c| c.id).collect();
-    let mut ids: Vec<uuid::Uuid> = products.iter().map(|c| c.aggregate_id).collect();
+    let mut ids: Vec<ProductId> = products.iter().map(|c| ProductId::from_uuid(c.aggregate_id)).collect();
     ids.sort();
     ids.dedup();
     let outcome = crate::products::projection::apply(state, &ids).await;

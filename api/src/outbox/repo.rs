@@ -11,11 +11,11 @@ use super::entity;
 use crate::error::AppResult;
 
 /// Record that `aggregate_id` changed; call inside the transaction that changed it.
-pub async fn enqueue(conn: &impl ConnectionTrait, aggregate: &str, aggregate_id: Uuid) -> AppResult<()> {
+pub async fn enqueue(conn: &impl ConnectionTrait, aggregate: &str, aggregate_id: impl Into<Uuid>) -> AppResult<()> {
     let now = Utc::now();
     entity::Entity::insert(entity::ActiveModel {
         aggregate: Set(aggregate.to_string()),
-        aggregate_id: Set(aggregate_id),
+        aggregate_id: Set(aggregate_id.into()),
         created_at: Set(now),
         next_attempt_at: Set(now),
         claimed_until: Set(None),

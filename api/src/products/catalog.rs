@@ -7,16 +7,15 @@ use std::sync::Arc;
 
 use sea_orm::ConnectionTrait;
 use tokio::sync::RwLock;
-use uuid::Uuid;
-use xyd_domain::{ProductSpec, ProductStatus};
+use xyd_domain::{InstitutionId, ProductId, ProductSpec, ProductStatus};
 
 use super::repo::{ProductRepo, spec_of};
 use crate::error::AppResult;
 
 /// One published product, ready for the matching rules.
 pub struct CatalogEntry {
-    pub id: Uuid,
-    pub bank_id: Uuid,
+    pub id: ProductId,
+    pub bank_id: InstitutionId,
     pub spec: ProductSpec,
 }
 

@@ -1,18 +1,18 @@
 //! The `products` table.
 
 use sea_orm::entity::prelude::*;
+use xyd_domain::{DataCategory, InstitutionId, ProductId, ProductStatus, ProductType, SubjectKind, TagList, TaxGrade};
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "products")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
-    pub id: Uuid,
-    pub bank_id: Uuid,
+    pub id: ProductId,
+    pub bank_id: InstitutionId,
     pub name: String,
     pub description: String,
-    pub product_type: String,
-    /// DRAFT, PUBLISHED, SUSPENDED or ARCHIVED.
-    pub status: String,
+    pub product_type: ProductType,
+    pub status: ProductStatus,
     /// Fen.
     pub amount_min: i64,
     pub amount_max: i64,
@@ -22,15 +22,15 @@ pub struct Model {
     /// Basis points of annual percent.
     pub rate_min: i32,
     pub rate_max: i32,
-    /// Delimited tag lists: ",A,B,".
-    pub subject_kinds: String,
+    pub subject_kinds: TagList<SubjectKind>,
+    /// Delimited code lists: ",A,B,".
     pub region_prefixes: String,
     pub industry_codes: String,
-    pub min_tax_grade: Option<String>,
+    pub min_tax_grade: Option<TaxGrade>,
     pub min_years: Option<i32>,
     pub requires_clean_record: bool,
     pub requires_verified: bool,
-    pub required_consents: String,
+    pub required_consents: TagList<DataCategory>,
     pub tax_based: bool,
     pub trusted_discount: Option<i32>,
     /// Bumped by every change; optimistic concurrency and the index's staleness check use it.

@@ -10,7 +10,7 @@ use super::{LoanProduct, ProductRepo, entity};
 use crate::auth::Principal;
 use crate::auth::principal::require_principal;
 use crate::error::{AppError, AppResult};
-use crate::graphql::{GqlDataCategory, GqlMoney, GqlProductType, GqlRate, GqlSubjectKind, GqlTaxGrade};
+use crate::graphql::{GqlDataCategory, GqlMoney, GqlProductType, GqlRate, GqlSubjectKind, GqlTaxGrade, id_arg};
 use crate::pagination::{Connection, MAX_PAGE, PageInfo};
 use crate::state::AppState;
 
@@ -118,7 +118,7 @@ impl ProductFilter {
 }
 
 fn product_id(id: &ID) -> AppResult<ProductId> {
-    ProductId::parse(id).map_err(|e| AppError::from(e).at("id"))
+    id_arg(id, "id")
 }
 
 /// API products for rows, each with its bank, in one query for the banks.
@@ -137,7 +137,7 @@ async fn one(state: &AppState, row: entity::Model) -> AppResult<LoanProduct> {
 }
 
 fn owns(principal: Option<&Principal>, row: &entity::Model) -> bool {
-    principal.is_some_and(|p| p.institution_id.map(|i| i.as_uuid()) == Some(row.bank_id))
+    principal.is_some_and(|p| p.institution_id == Some(row.bank_id))
 }
 
 #[derive(Default)]
@@ -175,8 +175,8 @@ impl ProductQuery {
     async fn product(&self, ctx: &Context<'_>, id: ID) -> AppResult<Option<LoanProduct>> {
         let state = ctx.data_unchecked::<AppState>();
         let Some(row) = ProductRepo::find(state.db.conn(), product_id(&id)?).await? else { return Ok(None) };
-        let visible = row.status == xyd_domain::product::ProductStatus::Published.as_str()
-            || owns(ctx.data_opt::<Principal>(), &row);
+        let visible =
+            row.status == xyd_domain::product::ProductStatus::Published || owns(ctx.data_opt::<Principal>(), &row);
         if !visible {
             return Ok(None);
         }

@@ -6,7 +6,7 @@ use xyd_domain::product::{ProductRules, ProductSpec, ProductSpecInput, ProductSt
 use xyd_domain::{ProductId, RegionPrefix};
 
 use super::entity;
-use super::repo::{ProductRepo, status_of};
+use super::repo::ProductRepo;
 use crate::auth::Principal;
 use crate::error::{AppError, AppResult};
 use crate::institutions::Scope;
@@ -38,7 +38,7 @@ fn parse_spec(input: ProductSpecInput, state: &AppState, area: &RegionPrefix) ->
 async fn owned(state: &AppState, principal: &Principal, id: ProductId) -> AppResult<entity::Model> {
     principal.require(xyd_domain::Role::Bank)?;
     let product = ProductRepo::find(state.db.conn(), id).await?.ok_or_else(|| AppError::not_found("产品不存在"))?;
-    if Some(product.bank_id) != principal.institution_id.map(|i| i.as_uuid()) {
+    if Some(product.bank_id) != principal.institution_id {
         return Err(AppError::forbidden("只能管理本机构的产品"));
     }
     Ok(product)
@@ -67,7 +67,7 @@ pub async fn update(
     if expected_version.is_some_and(|v| v != current.version) {
         return Err(AppError::conflict("VERSION_MISMATCH", "产品已被他人修改，请刷新后重试"));
     }
-    let status = status_of(&current)?;
+    let status = current.status;
     if !status.can_edit() {
         return Err(AppError::invalid_state("ARCHIVED", "已下架归档的产品不能修改"));
     }
@@ -81,7 +81,7 @@ pub async fn transition(
     step: Transition,
 ) -> AppResult<entity::Model> {
     let current = owned(state, principal, id).await?;
-    let status = status_of(&current)?;
+    let status = current.status;
     let next = match step {
         Transition::Publish => status.publish(),
         Transition::Suspend => status.suspend(),

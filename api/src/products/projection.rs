@@ -3,13 +3,12 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use uuid::Uuid;
+use xyd_domain::ProductId;
 use xyd_domain::product::ProductStatus;
-use xyd_domain::{InstitutionId, ProductId};
 use xyd_search::ProductDocument;
 
 use super::entity;
-use super::repo::{ProductRepo, spec_of, status_of};
+use super::repo::{ProductRepo, spec_of};
 use crate::error::{AppError, AppResult};
 use crate::institutions::InstitutionRepo;
 use crate::state::AppState;
@@ -19,30 +18,24 @@ async fn documents(state: &AppState, products: Vec<entity::Model>) -> AppResult<
     let banks = InstitutionRepo::find_many(state.db.conn(), products.iter().map(|p| p.bank_id)).await?;
     products
         .into_iter()
-        .filter(|p| status_of(p).is_ok_and(|s| s == ProductStatus::Published))
+        .filter(|p| p.status == ProductStatus::Published)
         .map(|p| {
             let bank = banks.get(&p.bank_id).map_or("", |b| b.name.as_str());
             let spec = spec_of(&p)?;
-            Ok(ProductDocument::new(
-                ProductId::from_uuid(p.id),
-                p.version,
-                InstitutionId::from_uuid(p.bank_id),
-                bank,
-                &spec,
-            ))
+            Ok(ProductDocument::new(p.id, p.version, p.bank_id, bank, &spec))
         })
         .collect()
 }
 
 /// Bring the index in line with the current state of products `ids` (the outbox relay's work).
-pub async fn apply(state: &AppState, ids: &[Uuid]) -> Result<(), String> {
+pub async fn apply(state: &AppState, ids: &[ProductId]) -> Result<(), String> {
     let index = state.search.products();
     index.ensure().await.map_err(|e| e.to_string())?;
     let products = ProductRepo::find_many(state.db.conn(), ids).await.map_err(|e| e.message())?;
     let published: Vec<entity::Model> = products.into_values().collect();
     let docs = documents(state, published).await.map_err(|e| e.message())?;
     let indexed: BTreeSet<&str> = docs.iter().map(|d| d.id.as_str()).collect();
-    let gone: Vec<String> = ids.iter().map(Uuid::to_string).filter(|id| !indexed.contains(id.as_str())).collect();
+    let gone: Vec<String> = ids.iter().map(ProductId::to_string).filter(|id| !indexed.contains(id.as_str())).collect();
     if !docs.is_empty() {
         index.upsert(&docs).await.map_err(|e| e.to_string())?;
     }

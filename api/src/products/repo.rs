@@ -8,11 +8,10 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
     QuerySelect, Set,
 };
-use uuid::Uuid;
 use xyd_domain::product::{
     ProductFilter, ProductSpec, ProductSpecInput, ProductStatus, industry_prefixes_of, region_prefixes_of,
 };
-use xyd_domain::{DataCategory, InstitutionId, Money, ProductId, ProductType, Rate, SubjectKind, TaxGrade};
+use xyd_domain::{InstitutionId, Money, ProductId, Rate, TagList};
 
 use super::entity::{self, Column};
 use crate::error::{AppError, AppResult};
@@ -23,21 +22,21 @@ pub struct ProductRepo;
 fn set_spec(row: &mut entity::ActiveModel, spec: &ProductSpec) {
     row.name = Set(spec.name().to_string());
     row.description = Set(spec.description().to_string());
-    row.product_type = Set(spec.product_type().as_str().to_string());
+    row.product_type = Set(spec.product_type());
     row.amount_min = Set(spec.amount_min().fen());
     row.amount_max = Set(spec.amount_max().fen());
     row.term_min = Set(i32::from(spec.term_months_min()));
     row.term_max = Set(i32::from(spec.term_months_max()));
     row.rate_min = Set(spec.rate_min().bp());
     row.rate_max = Set(spec.rate_max().bp());
-    row.subject_kinds = Set(encode(spec.subject_kinds().iter().map(|k| k.as_str())));
+    row.subject_kinds = Set(TagList::new(spec.subject_kinds().to_vec()));
     row.region_prefixes = Set(encode(spec.region_prefixes().iter().map(|p| p.as_str())));
     row.industry_codes = Set(encode(spec.industry_codes().iter().map(|c| c.as_str())));
-    row.min_tax_grade = Set(spec.min_tax_grade().map(|g| g.as_str().to_string()));
+    row.min_tax_grade = Set(spec.min_tax_grade());
     row.min_years = Set(spec.min_years_in_operation().map(i32::from));
     row.requires_clean_record = Set(spec.requires_clean_record());
     row.requires_verified = Set(spec.requires_verified());
-    row.required_consents = Set(encode(spec.required_consents().iter().map(|c| c.as_str())));
+    row.required_consents = Set(TagList::new(spec.required_consents().to_vec()));
     row.tax_based = Set(spec.tax_based());
     row.trusted_discount = Set(spec.trusted_rate_discount().map(|r| r.bp()));
 }
@@ -48,39 +47,32 @@ pub fn spec_of(m: &entity::Model) -> AppResult<ProductSpec> {
     let input = ProductSpecInput {
         name: m.name.clone(),
         description: m.description.clone(),
-        product_type: ProductType::parse(&m.product_type).map_err(bad)?,
+        product_type: m.product_type,
         amount_min: Money::from_fen(m.amount_min),
         amount_max: Money::from_fen(m.amount_max),
         term_months_min: m.term_min,
         term_months_max: m.term_max,
         rate_min: Rate::from_bp(m.rate_min).map_err(bad)?,
         rate_max: Rate::from_bp(m.rate_max).map_err(bad)?,
-        subject_kinds: decode(&m.subject_kinds).map(SubjectKind::parse).collect::<Result<_, _>>().map_err(bad)?,
+        subject_kinds: m.subject_kinds.as_slice().to_vec(),
         region_prefixes: decode(&m.region_prefixes).map(str::to_string).collect(),
         industry_codes: decode(&m.industry_codes).map(str::to_string).collect(),
-        min_tax_grade: m.min_tax_grade.as_deref().map(TaxGrade::parse).transpose().map_err(bad)?,
+        min_tax_grade: m.min_tax_grade,
         min_years_in_operation: m.min_years,
         requires_clean_record: m.requires_clean_record,
         requires_verified: m.requires_verified,
-        required_consents: decode(&m.required_consents)
-            .map(DataCategory::parse)
-            .collect::<Result<_, _>>()
-            .map_err(bad)?,
+        required_consents: m.required_consents.as_slice().to_vec(),
         tax_based: m.tax_based,
         trusted_rate_discount: m.trusted_discount.map(Rate::from_bp).transpose().map_err(bad)?,
     };
     ProductSpec::restore(input).map_err(bad)
 }
 
-pub fn status_of(m: &entity::Model) -> AppResult<ProductStatus> {
-    ProductStatus::parse(&m.status).map_err(|e| AppError::internal("product status", e))
-}
-
 /// The hard filters of `ProductFilter::matches`, in SQL, over published products.
 pub fn published_matching(filter: &ProductFilter) -> Condition {
-    let mut c = Condition::all().add(Column::Status.eq(ProductStatus::Published.as_str()));
+    let mut c = Condition::all().add(Column::Status.eq(ProductStatus::Published));
     if !filter.product_types.is_empty() {
-        c = c.add(Column::ProductType.is_in(filter.product_types.iter().map(|t| t.as_str())));
+        c = c.add(Column::ProductType.is_in(filter.product_types.iter().copied()));
     }
     if let Some(kind) = filter.subject_kind {
         c = c.add(contains_any(Column::SubjectKinds, &[kind.as_str().to_string()]));
@@ -108,7 +100,7 @@ pub fn published_matching(filter: &ProductFilter) -> Condition {
         c = c.add(Column::TaxBased.eq(tax_based));
     }
     if let Some(bank) = filter.bank_id {
-        c = c.add(Column::BankId.eq(bank.as_uuid()));
+        c = c.add(Column::BankId.eq(bank));
     }
     c
 }
@@ -122,9 +114,9 @@ impl ProductRepo {
         now: DateTime<Utc>,
     ) -> AppResult<entity::Model> {
         let mut row = entity::ActiveModel {
-            id: Set(id.as_uuid()),
-            bank_id: Set(bank.as_uuid()),
-            status: Set(ProductStatus::Draft.as_str().to_string()),
+            id: Set(id),
+            bank_id: Set(bank),
+            status: Set(ProductStatus::Draft),
             version: Set(1),
             created_at: Set(now),
             updated_at: Set(now),
@@ -136,11 +128,14 @@ impl ProductRepo {
     }
 
     pub async fn find(conn: &impl ConnectionTrait, id: ProductId) -> AppResult<Option<entity::Model>> {
-        Ok(entity::Entity::find_by_id(id.as_uuid()).one(conn).await?)
+        Ok(entity::Entity::find_by_id(id).one(conn).await?)
     }
 
     /// Products by id, in no particular order.
-    pub async fn find_many(conn: &impl ConnectionTrait, ids: &[Uuid]) -> AppResult<HashMap<Uuid, entity::Model>> {
+    pub async fn find_many(
+        conn: &impl ConnectionTrait,
+        ids: &[ProductId],
+    ) -> AppResult<HashMap<ProductId, entity::Model>> {
         let rows = entity::Entity::find().filter(Column::Id.is_in(ids.iter().copied())).all(conn).await?;
         Ok(rows.into_iter().map(|m| (m.id, m)).collect())
     }
@@ -154,7 +149,7 @@ impl ProductRepo {
     ) -> AppResult<entity::Model> {
         let now = Utc::now();
         let mut row = entity::ActiveModel {
-            status: Set(status.as_str().to_string()),
+            status: Set(status),
             version: Set(current.version + 1),
             updated_at: Set(now),
             ..Default::default()
@@ -206,11 +201,11 @@ impl ProductRepo {
 
     /// Every published product (for reindex and verify).
     pub async fn all_published(conn: &impl ConnectionTrait) -> AppResult<Vec<entity::Model>> {
-        Ok(entity::Entity::find().filter(Column::Status.eq(ProductStatus::Published.as_str())).all(conn).await?)
+        Ok(entity::Entity::find().filter(Column::Status.eq(ProductStatus::Published)).all(conn).await?)
     }
 
     /// A bank's products, newest first.
     pub async fn of_bank(conn: &impl ConnectionTrait, bank: InstitutionId) -> AppResult<Vec<entity::Model>> {
-        Ok(entity::Entity::find().filter(Column::BankId.eq(bank.as_uuid())).order_by_desc(Column::Id).all(conn).await?)
+        Ok(entity::Entity::find().filter(Column::BankId.eq(bank)).order_by_desc(Column::Id).all(conn).await?)
     }
 }

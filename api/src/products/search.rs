@@ -2,6 +2,7 @@
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use xyd_domain::ProductId;
 use xyd_domain::product::ProductFilter;
 
 use super::entity;
@@ -45,13 +46,13 @@ pub async fn search(
 ) -> AppResult<Found> {
     match state.search.products().search(query, filter, offset as usize, limit as usize).await {
         Ok(page) => {
-            let ids: Vec<uuid::Uuid> = page.ids.iter().filter_map(|id| uuid::Uuid::parse_str(id).ok()).collect();
+            let ids: Vec<ProductId> = page.ids.iter().filter_map(|id| ProductId::parse(id).ok()).collect();
             let mut found = ProductRepo::find_many(state.db.conn(), &ids).await?;
             // The database has the last word: a document whose product left the shelf meanwhile is dropped.
             let rows = ids
                 .iter()
                 .filter_map(|id| found.remove(id))
-                .filter(|p| p.status == xyd_domain::product::ProductStatus::Published.as_str())
+                .filter(|p| p.status == xyd_domain::product::ProductStatus::Published)
                 .collect();
             Ok(Found { total: page.total as u64, rows })
         }

@@ -1,8 +1,7 @@
 //! The `LoanProduct` API type.
 
 use async_graphql::{ID, SimpleObject};
-use xyd_domain::product::ProductStatus;
-use xyd_domain::{DataCategory, Money, ProductType, Rate, SubjectKind, TaxGrade};
+use xyd_domain::{Money, Rate};
 
 use super::entity;
 use crate::error::{AppError, AppResult};
@@ -57,35 +56,25 @@ fn rate(bp: i32) -> AppResult<GqlRate> {
 
 impl LoanProduct {
     pub fn new(m: entity::Model, bank: Institution) -> AppResult<Self> {
-        let kinds = decode(&m.subject_kinds)
-            .map(|k| SubjectKind::parse(k).map(GqlSubjectKind::from).map_err(|e| corrupt("product kinds", e)))
-            .collect::<AppResult<Vec<_>>>()?;
-        let consents = decode(&m.required_consents)
-            .map(|c| DataCategory::parse(c).map(GqlDataCategory::from).map_err(|e| corrupt("product consents", e)))
-            .collect::<AppResult<Vec<_>>>()?;
         Ok(Self {
             id: ID(m.id.to_string()),
             bank,
-            product_type: ProductType::parse(&m.product_type).map_err(|e| corrupt("product type", e))?.into(),
-            status: ProductStatus::parse(&m.status).map_err(|e| corrupt("product status", e))?.into(),
+            product_type: m.product_type.into(),
+            status: m.status.into(),
             amount_min: GqlMoney(Money::from_fen(m.amount_min)),
             amount_max: GqlMoney(Money::from_fen(m.amount_max)),
             term_months_min: m.term_min,
             term_months_max: m.term_max,
             rate_min: rate(m.rate_min)?,
             rate_max: rate(m.rate_max)?,
-            subject_kinds: kinds,
+            subject_kinds: m.subject_kinds.iter().map(|k| (*k).into()).collect(),
             region_prefixes: decode(&m.region_prefixes).map(str::to_string).collect(),
             industry_codes: decode(&m.industry_codes).map(str::to_string).collect(),
-            min_tax_grade: m
-                .min_tax_grade
-                .as_deref()
-                .map(|g| TaxGrade::parse(g).map(GqlTaxGrade::from).map_err(|e| corrupt("product grade", e)))
-                .transpose()?,
+            min_tax_grade: m.min_tax_grade.map(Into::into),
             min_years_in_operation: m.min_years,
             requires_clean_record: m.requires_clean_record,
             requires_verified: m.requires_verified,
-            required_consents: consents,
+            required_consents: m.required_consents.iter().map(|c| (*c).into()).collect(),
             tax_based: m.tax_based,
             trusted_rate_discount: m.trusted_discount.map(rate).transpose()?,
             version: m.version,

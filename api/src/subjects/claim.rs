@@ -5,9 +5,8 @@
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseBackend, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
-use uuid::Uuid;
 use xyd_domain::registry::{Claim, RegistryMatch, ReviewReason, match_registry};
-use xyd_domain::{RegionCode, SubjectId, Uscc, VerificationStatus};
+use xyd_domain::{RegionCode, SubjectId, Uscc, VerificationMethod, VerificationStatus};
 
 use super::{SubjectRepo, entity, registry};
 use crate::auth::Principal;
@@ -17,7 +16,7 @@ use crate::error::{AppError, AppResult};
 /// `REGISTRATION_CLOSED` once another claim of the code was verified).
 pub fn ensure_verified(subject: &entity::Model) -> AppResult<()> {
     ensure_not_closed(subject)?;
-    if subject.verification_status == VerificationStatus::Verified.as_str() {
+    if subject.verification_status == VerificationStatus::Verified {
         Ok(())
     } else {
         Err(AppError::invalid_state("UNVERIFIED", "主体尚未通过实名认证，暂不能使用此功能"))
@@ -27,7 +26,7 @@ pub fn ensure_verified(subject: &entity::Model) -> AppResult<()> {
 /// INVALID_STATE (`REGISTRATION_CLOSED`) once another claim of the code was verified: a closed registration
 /// is decided for good.
 pub fn ensure_not_closed(subject: &entity::Model) -> AppResult<()> {
-    if subject.verification_status == VerificationStatus::Closed.as_str() {
+    if subject.verification_status == VerificationStatus::Closed {
         Err(AppError::invalid_state(
             "REGISTRATION_CLOSED",
             "该注册已关闭：同一统一社会信用代码的另一注册已通过实名认证",
@@ -38,9 +37,8 @@ pub fn ensure_not_closed(subject: &entity::Model) -> AppResult<()> {
 }
 
 /// CONFLICT (`USCC_REGISTERED`) when one of the code's `claims`, other than `itself`, is verified.
-pub fn ensure_no_owner(claims: &[entity::Model], itself: Option<Uuid>) -> AppResult<()> {
-    let owned =
-        claims.iter().any(|c| Some(c.id) != itself && c.verification_status == VerificationStatus::Verified.as_str());
+pub fn ensure_no_owner(claims: &[entity::Model], itself: Option<SubjectId>) -> AppResult<()> {
+    let owned = claims.iter().any(|c| Some(c.id) != itself && c.verification_status == VerificationStatus::Verified);
     if owned {
         Err(AppError::conflict("USCC_REGISTERED", "该统一社会信用代码已由通过实名认证的主体注册"))
     } else {
@@ -70,7 +68,7 @@ pub async fn lock_code(conn: &impl ConnectionTrait, uscc: &str) -> AppResult<Vec
 pub struct Judgement {
     pub status: VerificationStatus,
     pub note: Option<String>,
-    pub method: Option<&'static str>,
+    pub method: Option<VerificationMethod>,
     pub verified_at: Option<DateTime<Utc>>,
 }
 
@@ -80,7 +78,7 @@ pub struct ClaimInput<'a> {
     pub region: &'a RegionCode,
     pub claim: Claim<'a>,
     /// The claim being reconsidered, when a rejected claimant resubmits.
-    pub itself: Option<Uuid>,
+    pub itself: Option<SubjectId>,
 }
 
 /// Judge a claim against the register and the code's other claims (`others`, as locked by `lock_code`).
@@ -107,13 +105,13 @@ pub async fn judge(
     };
     let competing = others
         .iter()
-        .filter(|o| Some(o.id) != input.itself && o.verification_status == VerificationStatus::Pending.as_str())
+        .filter(|o| Some(o.id) != input.itself && o.verification_status == VerificationStatus::Pending)
         .count();
     Ok(match match_registry(facts, input.claim)? {
         RegistryMatch::Verified => Judgement {
             status: VerificationStatus::Verified,
             note: None,
-            method: Some("REGISTRY_MATCH"),
+            method: Some(VerificationMethod::RegistryMatch),
             verified_at: Some(Utc::now()),
         },
         RegistryMatch::Review(reason) => {
@@ -132,7 +130,7 @@ pub async fn mark_competing(conn: &impl ConnectionTrait, others: &[entity::Model
     let competing = ReviewReason::CompetingRegistration.message();
     for other in others {
         let note = other.verification_note.as_deref().unwrap_or_default();
-        if other.verification_status != VerificationStatus::Pending.as_str() || note.contains(competing) {
+        if other.verification_status != VerificationStatus::Pending || note.contains(competing) {
             continue;
         }
         let note = if note.is_empty() { competing.to_string() } else { format!("{note}；{competing}") };
@@ -147,10 +145,9 @@ pub async fn mark_competing(conn: &impl ConnectionTrait, others: &[entity::Model
 }
 
 /// Close every other unverified claim of `uscc` now that `winner` is verified.
-pub async fn close_others(conn: &impl ConnectionTrait, uscc: &str, winner: Uuid) -> AppResult<()> {
-    let open = [VerificationStatus::Pending, VerificationStatus::Rejected].map(|s| s.as_str());
+pub async fn close_others(conn: &impl ConnectionTrait, uscc: &str, winner: SubjectId) -> AppResult<()> {
     entity::Entity::update_many()
-        .col_expr(entity::Column::VerificationStatus, Expr::value(VerificationStatus::Closed.as_str()))
+        .col_expr(entity::Column::VerificationStatus, Expr::value(VerificationStatus::Closed))
         .col_expr(
             entity::Column::VerificationNote,
             Expr::value("同一统一社会信用代码的另一注册已通过实名认证，本注册已关闭；如有异议请联系主管部门"),
@@ -158,7 +155,7 @@ pub async fn close_others(conn: &impl ConnectionTrait, uscc: &str, winner: Uuid)
         .col_expr(entity::Column::Version, Expr::col(entity::Column::Version).add(1))
         .filter(entity::Column::Uscc.eq(uscc))
         .filter(entity::Column::Id.ne(winner))
-        .filter(entity::Column::VerificationStatus.is_in(open))
+        .filter(entity::Column::VerificationStatus.is_in([VerificationStatus::Pending, VerificationStatus::Rejected]))
         .exec(conn)
         .await?;
     Ok(())

@@ -114,10 +114,10 @@ pub async fn register(state: &AppState, r: Registration) -> AppResult<Session> {
     SubjectRepo::insert(
         &*txn,
         entity::ActiveModel {
-            id: Set(subject_id.as_uuid()),
+            id: Set(subject_id),
             uscc: Set(r.uscc.as_str().to_string()),
             name: Set(r.name),
-            kind: Set(r.kind.as_str().to_string()),
+            kind: Set(r.kind),
             region_code: Set(r.region.as_str().to_string()),
             industry_code: Set(r.industry.map(|i| i.as_str().to_string())),
             legal_rep_name: Set(r.legal_rep_name),
@@ -125,11 +125,11 @@ pub async fn register(state: &AppState, r: Registration) -> AppResult<Session> {
             phone: Set(r.phone),
             established_on: Set(r.established_on),
             registered_at: Set(now),
-            verification_status: Set(judgement.status.as_str().to_string()),
+            verification_status: Set(judgement.status),
             verification_note: Set(judgement.note),
             verified_at: Set(judgement.verified_at),
             verified_by: Set(None),
-            verification_method: Set(judgement.method.map(str::to_string)),
+            verification_method: Set(judgement.method),
             restricted: Set(false),
             trusted: Set(false),
             version: Set(0),
@@ -137,7 +137,7 @@ pub async fn register(state: &AppState, r: Registration) -> AppResult<Session> {
     )
     .await?;
     if judgement.status == VerificationStatus::Verified {
-        claim::close_others(&*txn, r.uscc.as_str(), subject_id.as_uuid()).await?;
+        claim::close_others(&*txn, r.uscc.as_str(), subject_id).await?;
     } else {
         claim::mark_competing(&*txn, &others).await?;
     }
@@ -185,9 +185,7 @@ pub async fn resubmit(state: &AppState, principal: &Principal, c: Correction) ->
     let subject = SubjectRepo::get(&*txn, id).await?;
     let others = claim::lock_code(&*txn, &subject.uscc).await?;
     let subject = others.iter().find(|o| o.id == subject.id).cloned().unwrap_or(subject);
-    let status = VerificationStatus::parse(&subject.verification_status)
-        .map_err(|e| AppError::internal("verification status", e))?;
-    if status == VerificationStatus::Verified {
+    if subject.verification_status == VerificationStatus::Verified {
         return Err(AppError::invalid_state("ALREADY_VERIFIED", "该主体已通过实名认证"));
     }
     claim::ensure_not_closed(&subject)?;
@@ -205,11 +203,11 @@ pub async fn resubmit(state: &AppState, principal: &Principal, c: Correction) ->
         region_code: Set(c.region.as_str().to_string()),
         legal_rep_name: Set(c.legal_rep_name),
         legal_rep_id_cipher: Set(Some(sealed_id)),
-        verification_status: Set(judgement.status.as_str().to_string()),
+        verification_status: Set(judgement.status),
         verification_note: Set(judgement.note),
         verified_at: Set(judgement.verified_at),
         verified_by: Set(None),
-        verification_method: Set(judgement.method.map(str::to_string)),
+        verification_method: Set(judgement.method),
         version: Set(subject.version + 1),
         ..Default::default()
     }

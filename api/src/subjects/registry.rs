@@ -8,14 +8,15 @@ use sea_orm::sea_query::OnConflict;
 use sea_orm::{QueryOrder, QuerySelect, Set};
 use xyd_domain::demand::local_date;
 use xyd_domain::registry::RegistryFacts;
-use xyd_domain::{RegionCode, RegistryRow, RegistryStatus, Uscc};
+use xyd_domain::{ImportJobId, RegionCode, RegistryRow, Uscc};
 
 use crate::crypto::FieldCipher;
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::institutions::Scope;
 
 pub mod entry {
     use sea_orm::entity::prelude::*;
+    use xyd_domain::{ImportJobId, RegistryStatus, SubjectKind};
 
     #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
     #[sea_orm(table_name = "registry_entries")]
@@ -25,16 +26,15 @@ pub mod entry {
         pub uscc: String,
         pub snapshot_date: Date,
         pub name: String,
-        pub kind: String,
+        pub kind: SubjectKind,
         pub region_code: String,
         pub industry_code: Option<String>,
         pub legal_rep_name: Option<String>,
         /// HMAC of the legal representative's ID number under the data key; never the number itself.
         pub legal_rep_id_hash: Option<String>,
         pub established_on: Option<Date>,
-        /// ACTIVE (存续), CANCELLED (注销) or REVOKED (吊销).
-        pub status: String,
-        pub import_job_id: Option<Uuid>,
+        pub status: RegistryStatus,
+        pub import_job_id: Option<ImportJobId>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -67,7 +67,7 @@ pub async fn facts_of<'e>(
         name: &latest.name,
         legal_rep_name: latest.legal_rep_name.as_deref(),
         legal_rep_id_hash: latest.legal_rep_id_hash.as_deref(),
-        status: status_of(latest)?,
+        status: latest.status,
         cross_region,
     })
 }
@@ -145,16 +145,11 @@ async fn latest_snapshot(conn: &impl ConnectionTrait, county: &str) -> AppResult
     Ok(latest.and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok()))
 }
 
-/// The status of a stored registry record.
-pub fn status_of(row: &entry::Model) -> AppResult<RegistryStatus> {
-    RegistryStatus::parse(&row.status).map_err(|e| AppError::internal("registry status", e))
-}
-
 /// Insert or update rows on their natural key (uscc, snapshot_date): importing the same rows again
 /// changes nothing. ID numbers are stored only as keyed hashes.
 pub async fn upsert(
     conn: &impl ConnectionTrait,
-    job: Uuid,
+    job: ImportJobId,
     rows: Vec<RegistryRow>,
     cipher: &FieldCipher,
 ) -> AppResult<()> {
@@ -167,13 +162,13 @@ pub async fn upsert(
         uscc: Set(r.uscc.as_str().to_string()),
         snapshot_date: Set(r.snapshot_date),
         name: Set(r.name),
-        kind: Set(r.kind.as_str().to_string()),
+        kind: Set(r.kind),
         region_code: Set(r.region.as_str().to_string()),
         industry_code: Set(r.industry.map(|i| i.as_str().to_string())),
         legal_rep_name: Set(r.legal_rep_name),
         legal_rep_id_hash: Set(r.legal_rep_id_number.as_ref().map(|id| cipher.keyed_hash(id.expose()))),
         established_on: Set(r.established_on),
-        status: Set(r.status.as_str().to_string()),
+        status: Set(r.status),
         import_job_id: Set(Some(job)),
     });
     let on_conflict = OnConflict::columns([entry::Column::Uscc, entry::Column::SnapshotDate])

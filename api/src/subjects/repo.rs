@@ -3,8 +3,7 @@
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
-use uuid::Uuid;
-use xyd_domain::{RegionPrefix, SubjectId, UserId, VerificationStatus};
+use xyd_domain::{RegionPrefix, SubjectId, UserId, VerificationMethod, VerificationStatus};
 
 use super::entity;
 use crate::db::is_unique_violation;
@@ -17,21 +16,21 @@ pub struct SubjectRepo;
 pub struct VerificationChange<'a> {
     pub status: VerificationStatus,
     pub note: Option<&'a str>,
-    pub method: Option<&'a str>,
+    pub method: Option<VerificationMethod>,
     pub by: Option<UserId>,
     pub at: Option<DateTime<Utc>>,
 }
 
 impl SubjectRepo {
     pub async fn find(conn: &impl ConnectionTrait, id: SubjectId) -> AppResult<Option<entity::Model>> {
-        Ok(entity::Entity::find_by_id(id.as_uuid()).one(conn).await?)
+        Ok(entity::Entity::find_by_id(id).one(conn).await?)
     }
 
     /// The subjects with these ids, in one query.
     pub async fn find_many(
         conn: &impl ConnectionTrait,
-        ids: impl IntoIterator<Item = Uuid>,
-    ) -> AppResult<std::collections::HashMap<Uuid, entity::Model>> {
+        ids: impl IntoIterator<Item = SubjectId>,
+    ) -> AppResult<std::collections::HashMap<SubjectId, entity::Model>> {
         let rows = entity::Entity::find().filter(entity::Column::Id.is_in(ids)).all(conn).await?;
         Ok(rows.into_iter().map(|m| (m.id, m)).collect())
     }
@@ -61,13 +60,13 @@ impl SubjectRepo {
         change: VerificationChange<'_>,
     ) -> AppResult<()> {
         let updated = entity::Entity::update_many()
-            .col_expr(entity::Column::VerificationStatus, Expr::value(change.status.as_str()))
+            .col_expr(entity::Column::VerificationStatus, Expr::value(change.status))
             .col_expr(entity::Column::VerificationNote, Expr::value(change.note.map(str::to_string)))
-            .col_expr(entity::Column::VerificationMethod, Expr::value(change.method.map(str::to_string)))
-            .col_expr(entity::Column::VerifiedBy, Expr::value(change.by.map(|u| u.as_uuid())))
+            .col_expr(entity::Column::VerificationMethod, Expr::value(change.method))
+            .col_expr(entity::Column::VerifiedBy, Expr::value(change.by))
             .col_expr(entity::Column::VerifiedAt, Expr::value(change.at))
             .col_expr(entity::Column::Version, Expr::value(version + 1))
-            .filter(entity::Column::Id.eq(id.as_uuid()))
+            .filter(entity::Column::Id.eq(id))
             .filter(entity::Column::Version.eq(version))
             .exec(conn)
             .await?;
@@ -85,14 +84,14 @@ impl SubjectRepo {
         page: Page,
     ) -> AppResult<(i64, Vec<entity::Model>)> {
         let mut query =
-            entity::Entity::find().filter(entity::Column::VerificationStatus.eq(VerificationStatus::Pending.as_str()));
+            entity::Entity::find().filter(entity::Column::VerificationStatus.eq(VerificationStatus::Pending));
         if let Some(prefix) = prefix {
             query = query.filter(entity::Column::RegionCode.starts_with(prefix.as_str()));
         }
         page.fetch(conn, query, entity::Column::Id, Order::OldestFirst).await
     }
 
-    pub fn id_of(m: &entity::Model) -> Uuid {
+    pub fn id_of(m: &entity::Model) -> SubjectId {
         m.id
     }
 }

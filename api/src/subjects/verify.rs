@@ -2,7 +2,7 @@
 //! the subject's jurisdiction.
 
 use chrono::Utc;
-use xyd_domain::{SubjectId, VerificationStatus};
+use xyd_domain::{SubjectId, VerificationMethod, VerificationStatus};
 
 use super::repo::VerificationChange;
 use super::{SubjectRepo, claim, entity};
@@ -23,7 +23,7 @@ async fn load_in_scope(state: &AppState, principal: &Principal, id: SubjectId) -
 /// has at most one verified owner: verifying a second is CONFLICT, a closed registration INVALID_STATE.
 pub async fn verify(state: &AppState, principal: &Principal, id: SubjectId) -> AppResult<entity::Model> {
     let (_, subject) = load_in_scope(state, principal, id).await?;
-    if subject.verification_status == VerificationStatus::Verified.as_str() {
+    if subject.verification_status == VerificationStatus::Verified {
         return Err(AppError::invalid_state("ALREADY_VERIFIED", "该主体已通过实名认证"));
     }
     decide(state, principal, &subject, VerificationStatus::Verified, None).await
@@ -36,7 +36,7 @@ pub async fn reject(state: &AppState, principal: &Principal, id: SubjectId, reas
         return Err(AppError::bad_input("reason", "INVALID_REASON", "驳回理由应为2至500个字"));
     }
     let (_, subject) = load_in_scope(state, principal, id).await?;
-    if subject.verification_status != VerificationStatus::Pending.as_str() {
+    if subject.verification_status != VerificationStatus::Pending {
         return Err(AppError::invalid_state("NOT_PENDING", "只能驳回待审核的实名认证"));
     }
     decide(state, principal, &subject, VerificationStatus::Rejected, Some(reason)).await
@@ -50,10 +50,11 @@ async fn decide(
     status: VerificationStatus,
     note: Option<&str>,
 ) -> AppResult<entity::Model> {
-    let id = SubjectId::from_uuid(subject.id);
+    let id = subject.id;
     let verified = status == VerificationStatus::Verified;
     let at = verified.then(Utc::now);
-    let change = VerificationChange { status, note, method: Some("MANUAL"), by: Some(principal.user_id), at };
+    let change =
+        VerificationChange { status, note, method: Some(VerificationMethod::Manual), by: Some(principal.user_id), at };
     let txn = state.db.begin_write().await?;
     // Claims of one code are decided one after another: a concurrent decision is seen here, not overwritten.
     let claims = claim::lock_code(&*txn, &subject.uscc).await?;

@@ -3,7 +3,7 @@
 
 use async_graphql::{ID, SimpleObject};
 use xyd_domain::person::{mask_id_text, mask_person_name};
-use xyd_domain::{Role, SubjectId, SubjectKind, VerificationStatus};
+use xyd_domain::{Role, VerificationStatus};
 
 use super::entity;
 use crate::auth::Principal;
@@ -53,7 +53,7 @@ impl<'p> SubjectLens<'p> {
     /// How the caller may see `subject`.
     pub fn view(&self, subject: &entity::Model) -> AppResult<SubjectView> {
         match (self.principal.role, &self.jurisdiction) {
-            (Role::Enterprise, _) if self.principal.owns(SubjectId::from_uuid(subject.id)) => Ok(SubjectView::Owner),
+            (Role::Enterprise, _) if self.principal.owns(subject.id) => Ok(SubjectView::Owner),
             (Role::Enterprise, _) => Err(AppError::forbidden("无权查看其他市场主体")),
             (Role::Admin, _) => Ok(SubjectView::Admin),
             (Role::Bank, _) => Ok(SubjectView::Bank),
@@ -96,9 +96,7 @@ pub struct Subject {
 
 impl Subject {
     pub fn new(m: entity::Model, view: SubjectView, cipher: &FieldCipher) -> AppResult<Self> {
-        let kind = SubjectKind::parse(&m.kind).map_err(|e| AppError::internal("subject kind", e))?;
-        let status = VerificationStatus::parse(&m.verification_status)
-            .map_err(|e| AppError::internal("verification status", e))?;
+        let (kind, status) = (m.kind, m.verification_status);
         let legal_rep_name = match view {
             SubjectView::Owner | SubjectView::Admin => m.legal_rep_name,
             SubjectView::Bureau | SubjectView::Bank => mask_person_name(&m.legal_rep_name),

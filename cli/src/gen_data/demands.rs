@@ -6,12 +6,14 @@ use std::collections::HashMap;
 
 use chrono::Duration;
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
-use uuid::Uuid;
 use xyd_datagen::demands::{DemandOptions, GeneratedDemand, ResponseOutcome, demands};
 use xyd_datagen::products::DEFAULT_BANKS;
 use xyd_datagen::registry::RegistryGenerator;
 use xyd_domain::demand::{WorkCalendar, derive_status, on_expiry};
-use xyd_domain::{DemandStatus, InstitutionKind, ProductType, RegionPrefix, ResponseStatus};
+use xyd_domain::{
+    DemandId, DemandStatus, InstitutionId, InstitutionKind, ProductId, ProductType, RegionPrefix, ResponseId,
+    ResponseStatus, SubjectId, TagList,
+};
 
 use xinyidai::demands::entity::{demand, response};
 use xinyidai::error::{AppError, AppResult};
@@ -19,9 +21,11 @@ use xinyidai::institutions::InstitutionRepo;
 use xinyidai::products::entity as product_entity;
 use xinyidai::state::AppState;
 use xinyidai::subjects::entity as subject_entity;
-use xinyidai::tags::encode;
 
 const BATCH: usize = 200;
+
+/// Each bank's published products as (id, type, tax-based).
+type BankProducts = HashMap<InstitutionId, Vec<(ProductId, ProductType, bool)>>;
 
 /// What was written.
 #[derive(Debug, Default)]
@@ -38,18 +42,18 @@ pub async fn seed(state: &AppState, options: &DemandOptions) -> AppResult<Seeded
     let mut banks = Vec::new();
     for name in DEFAULT_BANKS.iter().take(options.banks.clamp(1, DEFAULT_BANKS.len())) {
         let id = match InstitutionRepo::find_by_name(state.db.conn(), InstitutionKind::Bank, name).await? {
-            Some(id) => id.as_uuid(),
+            Some(id) => id,
             None => {
                 let txn = state.db.begin_write().await?;
                 let created = InstitutionRepo::insert(&*txn, InstitutionKind::Bank, name, &area).await?;
                 txn.commit().await?;
-                Uuid::parse_str(&created.id).map_err(|e| AppError::internal("bank id", e))?
+                InstitutionId::parse(&created.id).map_err(|e| AppError::internal("bank id", e))?
             }
         };
         banks.push(id);
     }
     let products = bank_products(state, &banks).await?;
-    let mut subjects: HashMap<u64, Uuid> = HashMap::new();
+    let mut subjects: HashMap<u64, SubjectId> = HashMap::new();
     let mut seeded = Seeded::default();
     let mut generated = demands(options).peekable();
     while generated.peek().is_some() {
@@ -73,13 +77,13 @@ pub async fn seed(state: &AppState, options: &DemandOptions) -> AppResult<Seeded
 }
 
 /// Each bank's published products as (id, type, tax-based), to attach credits to a plausible product.
-async fn bank_products(state: &AppState, banks: &[Uuid]) -> AppResult<HashMap<Uuid, Vec<(Uuid, String, bool)>>> {
+async fn bank_products(state: &AppState, banks: &[InstitutionId]) -> AppResult<BankProducts> {
     let rows = product_entity::Entity::find()
         .filter(product_entity::Column::BankId.is_in(banks.iter().copied()))
-        .filter(product_entity::Column::Status.eq(xyd_domain::ProductStatus::Published.as_str()))
+        .filter(product_entity::Column::Status.eq(xyd_domain::ProductStatus::Published))
         .all(state.db.conn())
         .await?;
-    let mut by_bank: HashMap<Uuid, Vec<(Uuid, String, bool)>> = HashMap::new();
+    let mut by_bank: BankProducts = HashMap::new();
     for p in rows {
         by_bank.entry(p.bank_id).or_default().push((p.id, p.product_type, p.tax_based));
     }
@@ -91,7 +95,7 @@ async fn subject_for(
     conn: &impl ConnectionTrait,
     registry: &RegistryGenerator<'_>,
     g: &GeneratedDemand,
-) -> AppResult<(Uuid, bool)> {
+) -> AppResult<(SubjectId, bool)> {
     let row = registry.row(g.subject_index).map_err(|e| AppError::internal("registry row", e))?;
     if let Some(found) =
         subject_entity::Entity::find().filter(subject_entity::Column::Uscc.eq(row.uscc.clone())).one(conn).await?
@@ -106,19 +110,19 @@ async fn subject_for(
 async fn write_demand(
     conn: &impl ConnectionTrait,
     calendar: &WorkCalendar,
-    banks: &[Uuid],
-    products: &HashMap<Uuid, Vec<(Uuid, String, bool)>>,
-    subject: Uuid,
+    banks: &[InstitutionId],
+    products: &BankProducts,
+    subject: SubjectId,
     g: GeneratedDemand,
 ) -> AppResult<u64> {
-    let id = Uuid::now_v7();
+    let id = DemandId::new();
     let due = calendar.add_working_days(g.posted_at, 3);
     let mut statuses = Vec::new();
     let mut rows = Vec::new();
     for r in g.responses {
         let bank = *banks.get(r.bank).ok_or_else(|| AppError::internal("generated bank", r.bank))?;
         let mut row = response::ActiveModel {
-            id: Set(Uuid::now_v7()),
+            id: Set(ResponseId::new()),
             demand_id: Set(id),
             bank_id: Set(bank),
             first_responded_at: Set(r.responded_at),
@@ -128,7 +132,7 @@ async fn write_demand(
         };
         let status = match r.outcome {
             ResponseOutcome::Rejected { reason, note } => {
-                row.reject_reason = Set(Some(reason.as_str().to_string()));
+                row.reject_reason = Set(Some(reason));
                 row.reject_note = Set(note);
                 row.rejected_at = Set(Some(r.responded_at));
                 ResponseStatus::Rejected
@@ -140,8 +144,8 @@ async fn write_demand(
                 if let Some(c) = credit {
                     let product = products.get(&bank).and_then(|ps| {
                         ps.iter()
-                            .find(|(_, t, tax)| *t == c.product_type.as_str() && *tax == c.tax_based)
-                            .or_else(|| ps.iter().find(|(_, t, _)| *t == c.product_type.as_str()))
+                            .find(|(_, t, tax)| *t == c.product_type && *tax == c.tax_based)
+                            .or_else(|| ps.iter().find(|(_, t, _)| *t == c.product_type))
                     });
                     row.credit_amount = Set(Some(c.amount.fen()));
                     row.credit_rate = Set(Some(c.rate.bp()));
@@ -157,14 +161,14 @@ async fn write_demand(
                     }
                 }
                 if let Some((at, reason)) = rejected_later {
-                    row.reject_reason = Set(Some(reason.as_str().to_string()));
+                    row.reject_reason = Set(Some(reason));
                     row.rejected_at = Set(Some(at));
                     status = ResponseStatus::Rejected;
                 }
                 status
             }
         };
-        row.status = Set(status.as_str().to_string());
+        row.status = Set(status);
         statuses.push(status);
         rows.push(row);
     }
@@ -180,14 +184,14 @@ async fn write_demand(
         amount: Set(g.amount.fen()),
         term_months: Set(i32::from(g.term_months)),
         purpose: Set(g.purpose),
-        guarantee_types: Set(encode(g.guarantee_types.iter().map(|t: &ProductType| t.as_str()))),
+        guarantee_types: Set(TagList::new(g.guarantee_types.clone())),
         max_rate: Set(g.max_rate.map(|r| r.bp())),
-        status: Set(status.as_str().to_string()),
+        status: Set(status),
         posted_at: Set(g.posted_at),
         expires_at: Set(g.expires_at),
         first_response_due_at: Set(due),
-        target_product_ids: Set(",".to_string()),
-        shared_categories: Set(",".to_string()),
+        target_product_ids: Set(TagList::default()),
+        shared_categories: Set(TagList::default()),
         closed_at: Set((!xyd_domain::demand::is_open(status)).then_some(g.withdrawn_at.unwrap_or(g.expires_at))),
         version: Set(1),
     }

@@ -8,9 +8,8 @@ use rand::{Rng, SeedableRng};
 use std::collections::HashSet;
 
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect, Set};
-use uuid::Uuid;
 use xyd_datagen::registry::{RegistryGenerator, RegistryOptions, RegistryRow};
-use xyd_domain::{RegistryStatus, VerificationStatus};
+use xyd_domain::{RegistryStatus, SubjectId, VerificationMethod, VerificationStatus};
 
 use xinyidai::error::{AppError, AppResult};
 use xinyidai::state::AppState;
@@ -53,10 +52,10 @@ pub fn registered_from(
 ) -> entity::ActiveModel {
     let status = if verified.is_some() { VerificationStatus::Verified } else { VerificationStatus::Pending };
     entity::ActiveModel {
-        id: Set(Uuid::now_v7()),
+        id: Set(SubjectId::new()),
         uscc: Set(row.uscc),
         name: Set(row.name),
-        kind: Set(row.kind.as_str().to_string()),
+        kind: Set(row.kind),
         region_code: Set(row.town.code.clone()),
         industry_code: Set(Some(row.industry_code.to_string())),
         legal_rep_name: Set(row.legal_rep_name),
@@ -64,11 +63,11 @@ pub fn registered_from(
         phone: Set(None),
         established_on: Set(Some(row.established_on)),
         registered_at: Set(registered),
-        verification_status: Set(status.as_str().to_string()),
+        verification_status: Set(status),
         verification_note: Set(None),
         verified_at: Set(verified),
         verified_by: Set(None),
-        verification_method: Set(verified.map(|_| "REGISTRY_MATCH".to_string())),
+        verification_method: Set(verified.map(|_| VerificationMethod::RegistryMatch)),
         restricted: Set(false),
         trusted: Set(false),
         version: Set(0),

@@ -9,6 +9,7 @@ use crate::DomainError;
 ///   └──────────────────┴──archive──────────┴──→ ARCHIVED (final)
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "sea-orm", derive(sea_orm::DeriveValueType), sea_orm(value_type = "String"))]
 pub enum ProductStatus {
     /// 草稿: being prepared, invisible to enterprises.
     #[serde(rename = "DRAFT")]
