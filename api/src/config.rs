@@ -137,10 +137,14 @@ impl Default for ProductsConfig {
 }
 
 impl ProductsConfig {
+    /// The rate ceiling (falls back to the default if the configured one is out of range).
+    pub fn max_rate(&self) -> xyd_domain::Rate {
+        xyd_domain::Rate::from_bp(self.max_rate_bp).unwrap_or(xyd_domain::product::ProductRules::default().max_rate)
+    }
+
     pub fn rules(&self) -> xyd_domain::product::ProductRules {
-        let defaults = xyd_domain::product::ProductRules::default();
         xyd_domain::product::ProductRules {
-            max_rate: xyd_domain::Rate::from_bp(self.max_rate_bp).unwrap_or(defaults.max_rate),
+            max_rate: self.max_rate(),
             max_term_months: self.max_term_months,
         }
     }

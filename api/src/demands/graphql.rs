@@ -2,10 +2,12 @@
 
 use async_graphql::{Context, ID, InputObject, Object};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use chrono::Utc;
 use xyd_domain::DemandId;
+use xyd_domain::demand::{DemandInput, NewDemand};
 
 use super::entity::demand;
-use super::post::{self, NewDemand};
+use super::post;
 use super::respond::{self, CreditGrant};
 use super::view::{BankResponse, FinancingDemand};
 use crate::auth::principal::require_principal;
@@ -44,13 +46,13 @@ pub struct DisbursementInput {
     pub first_loan: bool,
 }
 
-impl TryFrom<PostDemandInput> for NewDemand {
-    type Error = AppError;
-    fn try_from(i: PostDemandInput) -> AppResult<Self> {
-        Ok(Self {
+impl PostDemandInput {
+    /// The demand, validated against the platform's rules.
+    fn parse(self, state: &AppState) -> AppResult<NewDemand> {
+        let i = self;
+        let input = DemandInput {
             amount: i.amount.0,
-            term_months: u16::try_from(i.term_months)
-                .map_err(|_| AppError::bad_input("input.termMonths", "INVALID_TERM", "融资期限须在1至360个月之间"))?,
+            term_months: i.term_months,
             purpose: i.purpose,
             guarantee_types: i.guarantee_types.into_iter().map(Into::into).collect(),
             max_rate: i.max_rate.map(|r| r.0),
@@ -62,7 +64,8 @@ impl TryFrom<PostDemandInput> for NewDemand {
                 .map(|id| id_arg(id, "input.targetProductIds"))
                 .collect::<AppResult<_>>()?,
             share_with_responders: i.share_with_responders.unwrap_or_default().into_iter().map(Into::into).collect(),
-        })
+        };
+        NewDemand::parse(input, &post::rules(state), Utc::now()).map_err(|e| AppError::from(e).prefixed("input"))
     }
 }
 
@@ -141,7 +144,8 @@ impl DemandMutation {
     async fn post_demand(&self, ctx: &Context<'_>, input: PostDemandInput) -> AppResult<FinancingDemand> {
         let principal = require_principal(ctx)?;
         let state = ctx.data_unchecked::<AppState>();
-        let posted = post::post(state, principal, input.try_into()?).await?;
+        principal.subject()?;
+        let posted = post::post(state, principal, input.parse(state)?).await?;
         FinancingDemand::load(state, principal, posted).await
     }
 

@@ -1,11 +1,12 @@
 //! Use cases of the enterprise: post a financing demand (optionally addressed to chosen products, and
 //! sharing data with every bank that accepts it), and withdraw it.
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::Utc;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 use xyd_domain::consent::ConsentTerms;
 use xyd_domain::product::ProductStatus;
-use xyd_domain::{AccessPurpose, DataCategory, DemandId, DemandStatus, Money, ProductId, ProductType, Rate, TagList};
+use xyd_domain::demand::{DemandRules, NewDemand};
+use xyd_domain::{AccessPurpose, DemandId, DemandStatus, ProductId};
 
 use super::entity::demand;
 use super::repo;
@@ -17,45 +18,18 @@ use crate::state::AppState;
 /// The consent text version shown with a demand's data sharing.
 pub const SHARING_TEXT_VERSION: &str = "2026-01";
 
-/// A validated demand.
-pub struct NewDemand {
-    pub amount: Money,
-    pub term_months: u16,
-    pub purpose: String,
-    pub guarantee_types: Vec<ProductType>,
-    pub max_rate: Option<Rate>,
-    pub expires_at: Option<DateTime<Utc>>,
-    pub target_product_ids: Vec<ProductId>,
-    pub share_with_responders: Vec<DataCategory>,
-}
-
-fn validate(state: &AppState, d: &NewDemand, now: DateTime<Utc>) -> AppResult<DateTime<Utc>> {
-    if !d.amount.is_positive() || d.amount.fen() > 100_000_000_000 {
-        return Err(AppError::bad_input("input.amount", "INVALID_AMOUNT", "融资金额须大于0且不超过10亿元"));
+/// The limits of demands on this platform.
+pub fn rules(state: &AppState) -> DemandRules {
+    DemandRules {
+        max_rate: state.config.products.max_rate(),
+        default_validity_days: state.config.demands.default_validity_days,
     }
-    if !(1..=360).contains(&d.term_months) {
-        return Err(AppError::bad_input("input.termMonths", "INVALID_TERM", "融资期限须在1至360个月之间"));
-    }
-    if !(2..=500).contains(&d.purpose.trim().chars().count()) {
-        return Err(AppError::bad_input("input.purpose", "INVALID_PURPOSE", "资金用途应为2至500个字"));
-    }
-    if d.guarantee_types.is_empty() {
-        return Err(AppError::bad_input("input.guaranteeTypes", "REQUIRED", "请至少选择一种可接受的担保方式"));
-    }
-    if d.max_rate.is_some_and(|r| r.bp() <= 0 || r.bp() > state.config.products.max_rate_bp) {
-        return Err(AppError::bad_input("input.maxRate", "INVALID_RATE", "可接受的最高利率须大于0且不超过利率上限"));
-    }
-    let expires_at = d.expires_at.unwrap_or(now + Duration::days(state.config.demands.default_validity_days));
-    if expires_at <= now || expires_at > now + Duration::days(180) {
-        return Err(AppError::bad_input("input.expiresAt", "INVALID_EXPIRY", "截止时间须在未来180天之内"));
-    }
-    Ok(expires_at)
 }
 
 pub async fn post(state: &AppState, principal: &Principal, d: NewDemand) -> AppResult<demand::Model> {
     principal.subject()?;
     let now = Utc::now();
-    let expires_at = validate(state, &d, now)?;
+    let expires_at = d.expires_at;
     let sharing = (!d.share_with_responders.is_empty())
         .then(|| ConsentTerms::parse(&d.share_with_responders, AccessPurpose::LoanApplication, expires_at, now))
         .transpose()
@@ -69,15 +43,15 @@ pub async fn post(state: &AppState, principal: &Principal, d: NewDemand) -> AppR
         subject_id: Set(subject),
         amount: Set(d.amount.fen()),
         term_months: Set(i32::from(d.term_months)),
-        purpose: Set(d.purpose.trim().to_string()),
-        guarantee_types: Set(TagList::new(d.guarantee_types.clone())),
+        purpose: Set(d.purpose),
+        guarantee_types: Set(d.guarantee_types.into()),
         max_rate: Set(d.max_rate.map(|r| r.bp())),
         status: Set(DemandStatus::Open),
         posted_at: Set(now),
         expires_at: Set(expires_at),
         first_response_due_at: Set(due),
-        target_product_ids: Set(TagList::new(d.target_product_ids.clone())),
-        shared_categories: Set(TagList::new(d.share_with_responders.clone())),
+        target_product_ids: Set(d.target_product_ids.into()),
+        shared_categories: Set(d.share_with_responders.into()),
         closed_at: Set(None),
         version: Set(1),
     }

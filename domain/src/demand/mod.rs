@@ -12,9 +12,11 @@
 
 pub mod calendar;
 pub mod matching;
+pub mod new;
 pub mod response;
 
 pub use calendar::{WorkCalendar, local_date};
+pub use new::{DemandInput, DemandRules, NewDemand};
 pub use matching::{DemandFacts, Evaluation, RankInputs, Reason, SubjectFacts, effective_rate, evaluate, score};
 pub use response::{
     DEFAULT_MAX_HOLDERS, OPEN, SHARING, accept, derive_status, disburse, ensure_capacity, ensure_open, grant_credit,
