@@ -143,10 +143,7 @@ impl ProductsConfig {
     }
 
     pub fn rules(&self) -> xyd_domain::product::ProductRules {
-        xyd_domain::product::ProductRules {
-            max_rate: self.max_rate(),
-            max_term_months: self.max_term_months,
-        }
+        xyd_domain::product::ProductRules { max_rate: self.max_rate(), max_term_months: self.max_term_months }
     }
 }
 

@@ -33,11 +33,7 @@ pub async fn import_file(
     };
     let source = File::open(file).with_context(|| format!("cannot open {}", file.display()))?;
     let size = source.metadata().map(|m| m.len()).unwrap_or(0);
-    let report_path = report.unwrap_or_else(|| {
-        let mut name = file.as_os_str().to_owned();
-        name.push(".rejected.csv");
-        PathBuf::from(name)
-    });
+    let report_path = report.unwrap_or_else(|| default_report(file));
     let report_file = File::create(&report_path).with_context(|| format!("cannot create {}", report_path.display()))?;
 
     let name = file.file_name().map_or_else(|| file.display().to_string(), |n| n.to_string_lossy().into_owned());
@@ -46,19 +42,7 @@ pub async fn import_file(
     txn.commit().await?;
 
     let progress = Arc::new(AtomicU64::new(0));
-    let bar = ProgressBar::new(size).with_style(
-        ProgressStyle::with_template("{spinner} [{elapsed_precise}] {wide_bar} {bytes}/{total_bytes} ({eta})")
-            .unwrap_or_else(|_| ProgressStyle::default_bar()),
-    );
-    let ticker = {
-        let (bar, progress) = (bar.clone(), progress.clone());
-        tokio::spawn(async move {
-            loop {
-                bar.set_position(progress.load(Ordering::Relaxed));
-                tokio::time::sleep(Duration::from_millis(200)).await;
-            }
-        })
-    };
+    let (bar, ticker) = progress_bar(size, progress.clone());
     let options = RunOptions {
         batch_rows: state.config.imports.batch_rows,
         keep_errors: state.config.imports.stored_errors,
@@ -80,4 +64,29 @@ pub async fn import_file(
         report_path.display()
     );
     Ok(())
+}
+
+/// `FILE.rejected.csv` beside the imported file.
+fn default_report(file: &Path) -> PathBuf {
+    let mut name = file.as_os_str().to_owned();
+    name.push(".rejected.csv");
+    PathBuf::from(name)
+}
+
+/// A progress bar over `size` bytes, and the task that moves it to the bytes `progress` says were read.
+fn progress_bar(size: u64, progress: Arc<AtomicU64>) -> (ProgressBar, tokio::task::JoinHandle<()>) {
+    let bar = ProgressBar::new(size).with_style(
+        ProgressStyle::with_template("{spinner} [{elapsed_precise}] {wide_bar} {bytes}/{total_bytes} ({eta})")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    let ticker = {
+        let bar = bar.clone();
+        tokio::spawn(async move {
+            loop {
+                bar.set_position(progress.load(Ordering::Relaxed));
+                tokio::time::sleep(Duration::from_millis(200)).await;
+            }
+        })
+    };
+    (bar, ticker)
 }

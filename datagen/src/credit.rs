@@ -697,37 +697,24 @@ mod tests {
     use std::collections::HashSet;
 
     use super::*;
-    use crate::registry::write_registry;
+    use crate::test_csv::{data_rows, registry_rows, written};
 
     fn options(rows: u64) -> CreditOptions {
         CreditOptions { registry: RegistryOptions { rows, ..RegistryOptions::default() }, ..CreditOptions::default() }
     }
 
     fn generate(opts: &CreditOptions) -> (Vec<u8>, CreditSummary) {
-        let mut out = Vec::new();
-        let summary = write_credit(&mut out, opts).unwrap();
-        (out, summary)
+        written(|out| write_credit(out, opts))
     }
 
     fn records(csv: &[u8]) -> Vec<csv::StringRecord> {
-        let mut reader = csv::Reader::from_reader(csv);
-        assert_eq!(reader.headers().unwrap().iter().collect::<Vec<_>>(), HEADER);
-        reader.records().map(Result::unwrap).collect()
+        data_rows(csv, &HEADER)
     }
 
     /// The establishment dates of the valid codes in the registry file of `opts` (a 重错码
     /// keeps its first, clean row).
     fn registry(opts: &RegistryOptions) -> HashMap<String, NaiveDate> {
-        let mut out = Vec::new();
-        write_registry(&mut out, opts).unwrap();
-        let mut reader = csv::Reader::from_reader(out.as_slice());
-        let mut subjects = HashMap::new();
-        for row in reader.records().map(Result::unwrap) {
-            if xyd_domain::Uscc::parse(&row[0]).is_ok() {
-                subjects.entry(row[0].to_owned()).or_insert_with(|| row[6].parse().unwrap());
-            }
-        }
-        subjects
+        registry_rows(opts).into_iter().map(|(code, row)| (code, row[6].parse().unwrap())).collect()
     }
 
     #[test]

@@ -714,7 +714,13 @@ struct History {
     funded: bool,
 }
 
+/// The disbursement that funds a demand: when it is paid, when its credit was granted, and the
+/// index of its bank's plan.
+type Funding = (DateTime<Utc>, DateTime<Utc>, usize);
+
 impl History {
+    /// What becomes of a demand: the enterprise may withdraw it, banks respond, and the first
+    /// disbursement before it closes funds it; responses are cut short where it closed.
     fn simulate(
         rng: &mut StdRng,
         generator: &Generator<'_>,
@@ -722,30 +728,13 @@ impl History {
         subject: &Poster,
         context: &Context,
     ) -> Self {
-        let (posted, expires) = (context.posted_at, context.expires_at);
-        let withdrawn_at = rng.random_bool(WITHDRAWN).then(|| {
-            // Mostly early: the enterprise found money elsewhere or changed its plans.
-            let span = (expires - posted - TimeDelta::hours(3)).num_seconds().max(1) as f64;
-            posted + TimeDelta::hours(2) + TimeDelta::seconds((span * rng.random::<f64>().powf(1.5)) as i64)
-        });
-        let open_until = withdrawn_at.unwrap_or(expires);
+        let withdrawn_at = withdrawal(rng, context);
+        let open_until = withdrawn_at.unwrap_or(context.expires_at);
 
         let plans = plan_responses(rng, generator, terms, subject, context);
 
         // The first disbursement before the demand closes funds it (never a withdrawn demand).
-        let winner = plans
-            .iter()
-            .enumerate()
-            .filter(|_| withdrawn_at.is_none())
-            .filter_map(|(i, plan)| match &plan.intent {
-                Intent::Accept(AcceptPlan { grant: Some((granted, _)), disburse: Some((at, _)), .. })
-                    if *at < open_until && context.not_before.is_none_or(|nb| *at > nb) =>
-                {
-                    Some((*at, *granted, i))
-                }
-                _ => None,
-            })
-            .min();
+        let winner = if withdrawn_at.is_none() { funding(&plans, open_until, context.not_before) } else { None };
         let closed_at = winner.map_or(open_until, |(at, _, _)| at);
 
         let mut responses = Vec::with_capacity(plans.len());
@@ -753,42 +742,81 @@ impl History {
             if plan.responded_at >= closed_at {
                 continue; // the demand was closed by then
             }
-            let outcome = match plan.intent {
-                Intent::Reject { reason, note } => ResponseOutcome::Rejected { reason, note },
-                Intent::Accept(accept) => match winner {
-                    Some((_, _, w)) if w == i => {
-                        let disbursed = accept.disburse.map(|(at, amount)| (at, amount, context.first_loan));
-                        let credit = accept.grant.map(|(granted, credit)| credit.outcome(granted, disbursed));
-                        ResponseOutcome::Accepted { credit, rejected_later: None }
-                    }
-                    Some((funded_at, chosen_at, _)) => {
-                        // The enterprise takes the other loan: it declines this bank between
-                        // choosing (the other bank's credit) and the disbursement.
-                        let from = plan.responded_at.max(chosen_at);
-                        let Some(declined_at) = between(rng, from, funded_at) else { continue };
-                        let credit = accept.grant.filter(|(granted, _)| *granted < declined_at);
-                        let rejected_later = match accept.reject {
-                            Some((at, reason)) if at < declined_at => (at, reason),
-                            _ => (declined_at, RejectReason::CustomerDeclined),
-                        };
-                        ResponseOutcome::Accepted {
-                            credit: credit.map(|(granted, credit)| credit.outcome(granted, None)),
-                            rejected_later: Some(rejected_later),
-                        }
-                    }
-                    None => {
-                        let credit = accept.grant.filter(|(granted, _)| *granted < closed_at);
-                        ResponseOutcome::Accepted {
-                            credit: credit.map(|(granted, credit)| credit.outcome(granted, None)),
-                            rejected_later: accept.reject.filter(|(at, _)| *at < closed_at),
-                        }
-                    }
-                },
+            let outcome = match (plan.intent, winner) {
+                (Intent::Reject { reason, note }, _) => ResponseOutcome::Rejected { reason, note },
+                (Intent::Accept(accept), Some((_, _, w))) if w == i => accept.funded(context.first_loan),
+                (Intent::Accept(accept), Some((funded_at, chosen_at, _))) => {
+                    // The enterprise takes the other loan: it declines this bank between
+                    // choosing (the other bank's credit) and the disbursement.
+                    let from = plan.responded_at.max(chosen_at);
+                    let Some(declined_at) = between(rng, from, funded_at) else { continue };
+                    accept.declined(declined_at)
+                }
+                (Intent::Accept(accept), None) => accept.unfunded(closed_at),
             };
             responses.push(GeneratedResponse { bank: plan.bank, responded_at: plan.responded_at, outcome });
         }
         Self { responses, withdrawn_at, closed_at, funded: winner.is_some() }
     }
+}
+
+/// When the enterprise withdraws its demand, if it does: mostly early, as it found money
+/// elsewhere or changed its plans.
+fn withdrawal(rng: &mut StdRng, context: &Context) -> Option<DateTime<Utc>> {
+    let (posted, expires) = (context.posted_at, context.expires_at);
+    rng.random_bool(WITHDRAWN).then(|| {
+        let span = (expires - posted - TimeDelta::hours(3)).num_seconds().max(1) as f64;
+        posted + TimeDelta::hours(2) + TimeDelta::seconds((span * rng.random::<f64>().powf(1.5)) as i64)
+    })
+}
+
+/// The first of the planned disbursements before `open_until` and after `not_before` (when the
+/// subject's previous demand closed), if any.
+fn funding(plans: &[Plan], open_until: DateTime<Utc>, not_before: Option<DateTime<Utc>>) -> Option<Funding> {
+    plans
+        .iter()
+        .enumerate()
+        .filter_map(|(i, plan)| match &plan.intent {
+            Intent::Accept(AcceptPlan { grant: Some((granted, _)), disburse: Some((at, _)), .. })
+                if *at < open_until && not_before.is_none_or(|nb| *at > nb) =>
+            {
+                Some((*at, *granted, i))
+            }
+            _ => None,
+        })
+        .min()
+}
+
+impl AcceptPlan {
+    /// The outcome of the acceptance whose disbursement funds the demand.
+    fn funded(self, first_loan: bool) -> ResponseOutcome {
+        let disbursed = self.disburse.map(|(at, amount)| (at, amount, first_loan));
+        let credit = self.grant.map(|(granted, credit)| credit.outcome(granted, disbursed));
+        ResponseOutcome::Accepted { credit, rejected_later: None }
+    }
+
+    /// The outcome of an acceptance the enterprise declines at `declined_at` for another bank's
+    /// loan, unless the bank rejected it before.
+    fn declined(self, declined_at: DateTime<Utc>) -> ResponseOutcome {
+        let rejected_later = match self.reject {
+            Some((at, reason)) if at < declined_at => (at, reason),
+            _ => (declined_at, RejectReason::CustomerDeclined),
+        };
+        ResponseOutcome::Accepted { credit: undrawn(self.grant, declined_at), rejected_later: Some(rejected_later) }
+    }
+
+    /// The outcome of an acceptance on a demand that no bank funds, as it stands at `closed_at`.
+    fn unfunded(self, closed_at: DateTime<Utc>) -> ResponseOutcome {
+        ResponseOutcome::Accepted {
+            credit: undrawn(self.grant, closed_at),
+            rejected_later: self.reject.filter(|(at, _)| *at < closed_at),
+        }
+    }
+}
+
+/// The credit of `grant` if it was granted before `until`, never disbursed.
+fn undrawn(grant: Option<(DateTime<Utc>, CreditTerms)>, until: DateTime<Utc>) -> Option<CreditOutcome> {
+    grant.filter(|(granted, _)| *granted < until).map(|(granted, credit)| credit.outcome(granted, None))
 }
 
 /// What each responding bank means to do, in order of first response.

@@ -26,6 +26,8 @@ mod random;
 pub mod region;
 pub mod registry;
 pub mod tax;
+#[cfg(test)]
+mod test_csv;
 mod units;
 mod uscc;
 

@@ -222,91 +222,138 @@ struct Profile {
     max_amounts: &'static [i64],
 }
 
+/// Ten thousand yuan (万元), the unit of the amount tables.
+const WAN: i64 = 10_000;
+
+/// The profile of [`Theme::Tax`] products.
+const TAX_PROFILE: Profile = Profile {
+    kinds: &[(&[Enterprise, IndividualBusiness], 55), (&[Enterprise], 30), (&[IndividualBusiness], 15)],
+    industry_share: 10,
+    industries: &["C", "F", "G", "E"],
+    max_amounts: &[100 * WAN, 200 * WAN, 300 * WAN, 500 * WAN],
+};
+
+/// The profile of [`Theme::Merchant`] products.
+const MERCHANT_PROFILE: Profile = Profile {
+    kinds: &[(&[IndividualBusiness], 60), (&[Enterprise, IndividualBusiness], 40)],
+    industry_share: 35,
+    industries: &["F", "H", "O", "F5211", "F5212", "H6210"],
+    max_amounts: &[30 * WAN, 50 * WAN, 100 * WAN, 200 * WAN],
+};
+
+/// The profile of [`Theme::Rural`] products.
+const RURAL_PROFILE: Profile = Profile {
+    kinds: &[
+        (&[IndividualBusiness, FarmerCooperative], 35),
+        (&[Enterprise, IndividualBusiness, FarmerCooperative], 40),
+        (&[FarmerCooperative], 10),
+        (&[IndividualBusiness], 15),
+    ],
+    industry_share: 70,
+    industries: &["A", "A0154", "A0133", "A0141", "A0111", "A0313"],
+    max_amounts: &[30 * WAN, 50 * WAN, 100 * WAN, 300 * WAN],
+};
+
+/// The profile of [`Theme::Cooperative`] products.
+const COOPERATIVE_PROFILE: Profile = Profile {
+    kinds: &[
+        (&[FarmerCooperative], 55),
+        (&[IndividualBusiness, FarmerCooperative], 25),
+        (&[Enterprise, FarmerCooperative], 20),
+    ],
+    industry_share: 75,
+    industries: &["A", "A0154", "A0133", "A0141", "A0111", "A0313", "A0512"],
+    max_amounts: &[100 * WAN, 200 * WAN, 300 * WAN, 500 * WAN],
+};
+
+/// The profile of [`Theme::Fishery`] products.
+const FISHERY_PROFILE: Profile = Profile {
+    kinds: &[
+        (&[IndividualBusiness, FarmerCooperative], 40),
+        (&[Enterprise, IndividualBusiness, FarmerCooperative], 40),
+        (&[FarmerCooperative], 20),
+    ],
+    industry_share: 85,
+    industries: &["A0411", "A0412", "A0421"],
+    max_amounts: &[50 * WAN, 100 * WAN, 300 * WAN],
+};
+
+/// The profile of [`Theme::Tech`] products.
+const TECH_PROFILE: Profile = Profile {
+    kinds: &[(&[Enterprise], 100)],
+    industry_share: 60,
+    industries: &["C", "I", "M", "I6513", "C3572"],
+    max_amounts: &[300 * WAN, 500 * WAN, 1000 * WAN],
+};
+
+/// The profile of [`Theme::Renewal`] products.
+const RENEWAL_PROFILE: Profile = Profile {
+    kinds: &[(&[Enterprise], 40), (&[Enterprise, IndividualBusiness], 60)],
+    industry_share: 10,
+    industries: &["C", "F", "E"],
+    max_amounts: &[100 * WAN, 300 * WAN, 500 * WAN, 1000 * WAN],
+};
+
+/// The profile of [`Theme::Procurement`] products.
+const PROCUREMENT_PROFILE: Profile = Profile {
+    kinds: &[(&[Enterprise], 100)],
+    industry_share: 30,
+    industries: &["E", "C", "F", "E4710"],
+    max_amounts: &[100 * WAN, 300 * WAN, 500 * WAN, 1000 * WAN],
+};
+
+/// The profile of [`Theme::SocialInsurance`] and [`Theme::HousingFund`] products.
+const PAYROLL_PROFILE: Profile = Profile {
+    kinds: &[(&[Enterprise], 70), (&[Enterprise, IndividualBusiness], 30)],
+    industry_share: 0,
+    industries: &[],
+    max_amounts: &[30 * WAN, 50 * WAN, 100 * WAN],
+};
+
+/// The profile of [`Theme::Property`] products.
+const PROPERTY_PROFILE: Profile = Profile {
+    kinds: &[(&[Enterprise, IndividualBusiness], 60), (&[IndividualBusiness], 20), (&[Enterprise], 20)],
+    industry_share: 10,
+    industries: &["F", "H", "C"],
+    max_amounts: &[200 * WAN, 300 * WAN, 500 * WAN, 1000 * WAN],
+};
+
+/// The profile of [`Theme::Guarantee`] products.
+const GUARANTEE_PROFILE: Profile = Profile {
+    kinds: &[
+        (&[Enterprise, IndividualBusiness, FarmerCooperative], 40),
+        (&[Enterprise, IndividualBusiness], 40),
+        (&[IndividualBusiness], 20),
+    ],
+    industry_share: 15,
+    industries: &["C", "F", "A"],
+    max_amounts: &[100 * WAN, 200 * WAN, 300 * WAN, 500 * WAN],
+};
+
+/// The profile of [`Theme::Rights`] products.
+const RIGHTS_PROFILE: Profile = Profile {
+    kinds: &[(&[Enterprise], 60), (&[Enterprise, IndividualBusiness], 40)],
+    industry_share: 15,
+    industries: &["C", "F", "G"],
+    max_amounts: &[100 * WAN, 300 * WAN, 500 * WAN, 1000 * WAN],
+};
+
+/// The profile of `theme`'s products.
 fn profile(theme: Theme) -> Profile {
-    const WAN: i64 = 10_000;
-    let (kinds, industry_share, industries, max_amounts): (KindSets, u32, &[&str], &[i64]) = match theme {
-        Theme::Tax => (
-            &[(&[Enterprise, IndividualBusiness], 55), (&[Enterprise], 30), (&[IndividualBusiness], 15)],
-            10,
-            &["C", "F", "G", "E"],
-            &[100 * WAN, 200 * WAN, 300 * WAN, 500 * WAN],
-        ),
-        Theme::Merchant => (
-            &[(&[IndividualBusiness], 60), (&[Enterprise, IndividualBusiness], 40)],
-            35,
-            &["F", "H", "O", "F5211", "F5212", "H6210"],
-            &[30 * WAN, 50 * WAN, 100 * WAN, 200 * WAN],
-        ),
-        Theme::Rural => (
-            &[
-                (&[IndividualBusiness, FarmerCooperative], 35),
-                (&[Enterprise, IndividualBusiness, FarmerCooperative], 40),
-                (&[FarmerCooperative], 10),
-                (&[IndividualBusiness], 15),
-            ],
-            70,
-            &["A", "A0154", "A0133", "A0141", "A0111", "A0313"],
-            &[30 * WAN, 50 * WAN, 100 * WAN, 300 * WAN],
-        ),
-        Theme::Cooperative => (
-            &[
-                (&[FarmerCooperative], 55),
-                (&[IndividualBusiness, FarmerCooperative], 25),
-                (&[Enterprise, FarmerCooperative], 20),
-            ],
-            75,
-            &["A", "A0154", "A0133", "A0141", "A0111", "A0313", "A0512"],
-            &[100 * WAN, 200 * WAN, 300 * WAN, 500 * WAN],
-        ),
-        Theme::Fishery => (
-            &[
-                (&[IndividualBusiness, FarmerCooperative], 40),
-                (&[Enterprise, IndividualBusiness, FarmerCooperative], 40),
-                (&[FarmerCooperative], 20),
-            ],
-            85,
-            &["A0411", "A0412", "A0421"],
-            &[50 * WAN, 100 * WAN, 300 * WAN],
-        ),
-        Theme::Tech => {
-            (&[(&[Enterprise], 100)], 60, &["C", "I", "M", "I6513", "C3572"], &[300 * WAN, 500 * WAN, 1000 * WAN])
-        }
-        Theme::Renewal => (
-            &[(&[Enterprise], 40), (&[Enterprise, IndividualBusiness], 60)],
-            10,
-            &["C", "F", "E"],
-            &[100 * WAN, 300 * WAN, 500 * WAN, 1000 * WAN],
-        ),
-        Theme::Procurement => {
-            (&[(&[Enterprise], 100)], 30, &["E", "C", "F", "E4710"], &[100 * WAN, 300 * WAN, 500 * WAN, 1000 * WAN])
-        }
-        Theme::SocialInsurance | Theme::HousingFund => {
-            (&[(&[Enterprise], 70), (&[Enterprise, IndividualBusiness], 30)], 0, &[], &[30 * WAN, 50 * WAN, 100 * WAN])
-        }
-        Theme::Property => (
-            &[(&[Enterprise, IndividualBusiness], 60), (&[IndividualBusiness], 20), (&[Enterprise], 20)],
-            10,
-            &["F", "H", "C"],
-            &[200 * WAN, 300 * WAN, 500 * WAN, 1000 * WAN],
-        ),
-        Theme::Guarantee => (
-            &[
-                (&[Enterprise, IndividualBusiness, FarmerCooperative], 40),
-                (&[Enterprise, IndividualBusiness], 40),
-                (&[IndividualBusiness], 20),
-            ],
-            15,
-            &["C", "F", "A"],
-            &[100 * WAN, 200 * WAN, 300 * WAN, 500 * WAN],
-        ),
-        Theme::Rights => (
-            &[(&[Enterprise], 60), (&[Enterprise, IndividualBusiness], 40)],
-            15,
-            &["C", "F", "G"],
-            &[100 * WAN, 300 * WAN, 500 * WAN, 1000 * WAN],
-        ),
-    };
-    Profile { kinds, industry_share, industries, max_amounts }
+    match theme {
+        Theme::Tax => TAX_PROFILE,
+        Theme::Merchant => MERCHANT_PROFILE,
+        Theme::Rural => RURAL_PROFILE,
+        Theme::Cooperative => COOPERATIVE_PROFILE,
+        Theme::Fishery => FISHERY_PROFILE,
+        Theme::Tech => TECH_PROFILE,
+        Theme::Renewal => RENEWAL_PROFILE,
+        Theme::Procurement => PROCUREMENT_PROFILE,
+        Theme::SocialInsurance | Theme::HousingFund => PAYROLL_PROFILE,
+        Theme::Property => PROPERTY_PROFILE,
+        Theme::Guarantee => GUARANTEE_PROFILE,
+        Theme::Rights => RIGHTS_PROFILE,
+    }
 }
 
 /// Lowest amounts (元), weighted; a product's minimum is at most half its maximum.
@@ -363,79 +410,23 @@ fn draw(opts: &ProductOptions, banks: usize, city: &str, index: u64) -> Generate
     let profile = profile(theme);
     let tax_based = theme == Theme::Tax;
 
-    let name = match rng.random_range(0..100) {
-        0..45 => format!("{}{}", bank.short, template.name),
-        45..60 if matches!(theme, Theme::Rural | Theme::Cooperative | Theme::Fishery) => {
-            format!("{}{}", county.short_name(), template.name)
-        }
-        _ => template.name.to_owned(),
-    };
-
-    let max_yuan =
-        profile.max_amounts.get(rng.random_range(0..profile.max_amounts.len().max(1))).copied().unwrap_or(1_000_000);
-    let small_enough = |&&(min, _): &&(i64, u32)| min * 2 <= max_yuan;
-    let min_yuan = weighted_index(&mut rng, MIN_AMOUNTS.iter().filter(small_enough).map(|&(_, w)| w))
-        .and_then(|i| MIN_AMOUNTS.iter().filter(small_enough).nth(i))
-        .map_or(50_000, |&(min, _)| min);
-
-    let term_max = if product_type == ProductType::Mortgage {
-        weighted(&mut rng, &MORTGAGE_TERM_MAX, |&(_, w)| w).0
-    } else {
-        weighted(&mut rng, &TERM_MAX, |&(_, w)| w).0
-    };
-    let short_enough = |&&(min, _): &&(i32, u32)| min <= term_max;
-    let term_min = weighted_index(&mut rng, TERM_MIN.iter().filter(short_enough).map(|&(_, w)| w))
-        .and_then(|i| TERM_MIN.iter().filter(short_enough).nth(i))
-        .map_or(1, |&(min, _)| min);
-
-    let (low, high) = bank.rate_min_bp;
-    let secured = matches!(product_type, ProductType::Mortgage | ProductType::Pledge);
-    let rate_min_bp = (rng.random_range(low / 5..=high / 5) * 5 - if secured { 50 } else { 0 }).max(320);
-    let spread_bp = if secured { rng.random_range(10..=80) * 5 } else { rng.random_range(10..=120) * 5 };
-    let rate_max_bp = (rate_min_bp + spread_bp).min(2400);
-    let discount = rng.random_ratio(40, 100).then(|| rate(rng.random_range(2..=10) * 5));
-
-    let subject_kinds = weighted_index(&mut rng, profile.kinds.iter().map(|&(_, w)| w))
-        .and_then(|i| profile.kinds.get(i))
-        .map_or_else(|| vec![IndividualBusiness], |&(kinds, _)| kinds.to_vec());
-
-    let scopes = if bank.local { &LOCAL_SCOPES } else { &CITY_SCOPES };
-    let scope = weighted(&mut rng, scopes, |&(_, w)| w).0;
-    let rural = matches!(theme, Theme::Rural | Theme::Cooperative | Theme::Fishery);
-    let towns = match scope {
-        Scope::Towns => pick_towns(&mut rng, county, rural),
-        Scope::City | Scope::County => Vec::new(),
-    };
-    let region_prefixes = match scope {
-        Scope::City => vec![city.to_owned()],
-        Scope::County | Scope::Towns if towns.is_empty() => vec![county.code.clone()],
-        Scope::County | Scope::Towns => towns.iter().map(|t| t.code.clone()).collect(),
-    };
-
-    let industry_codes = industries(&mut rng, &profile);
-
-    let min_tax_grade = tax_based.then(|| if rng.random_ratio(30, 100) { TaxGrade::A } else { TaxGrade::B });
-    let min_years_in_operation = if tax_based {
-        rng.random_ratio(85, 100).then(|| weighted(&mut rng, &[(1, 30), (2, 50), (3, 20)], |&(_, w)| w).0)
-    } else {
-        rng.random_ratio(35, 100).then(|| weighted(&mut rng, &[(0, 10), (1, 40), (2, 35), (3, 15)], |&(_, w)| w).0)
-    };
-    let requires_clean_record = rng.random_ratio(80, 100);
-    let requires_verified = rng.random_ratio(70, 100);
-    let required_consents = consents(&mut rng, theme, product_type);
+    let name = product_name(&mut rng, bank, template, county);
+    let pricing = Pricing::draw(&mut rng, bank, product_type, &profile);
+    let reach = Reach::draw(&mut rng, bank, theme, &profile, county, city);
+    let rules = Eligibility::draw(&mut rng, theme, product_type);
 
     let description = Description {
         theme,
         product_type,
-        kinds: &subject_kinds,
+        kinds: &reach.subject_kinds,
         county,
-        scope,
-        towns: &towns,
-        grade: min_tax_grade,
-        max_yuan,
-        term_max,
-        discount,
-        consents: &required_consents,
+        scope: reach.scope,
+        towns: &reach.towns,
+        grade: rules.min_tax_grade,
+        max_yuan: pricing.max_yuan,
+        term_max: pricing.term_max,
+        discount: pricing.discount,
+        consents: &rules.required_consents,
     }
     .write(&mut rng);
 
@@ -446,24 +437,141 @@ fn draw(opts: &ProductOptions, banks: usize, city: &str, index: u64) -> Generate
             name,
             description,
             product_type,
-            amount_min: yuan(min_yuan),
-            amount_max: yuan(max_yuan),
-            term_months_min: term_min,
-            term_months_max: term_max,
-            rate_min: rate(rate_min_bp),
-            rate_max: rate(rate_max_bp),
-            subject_kinds,
-            region_prefixes,
-            industry_codes,
-            min_tax_grade,
-            min_years_in_operation,
-            requires_clean_record,
-            requires_verified,
-            required_consents,
+            amount_min: yuan(pricing.min_yuan),
+            amount_max: yuan(pricing.max_yuan),
+            term_months_min: pricing.term_min,
+            term_months_max: pricing.term_max,
+            rate_min: rate(pricing.rate_min_bp),
+            rate_max: rate(pricing.rate_max_bp),
+            subject_kinds: reach.subject_kinds,
+            region_prefixes: reach.region_prefixes,
+            industry_codes: reach.industry_codes,
+            min_tax_grade: rules.min_tax_grade,
+            min_years_in_operation: rules.min_years_in_operation,
+            requires_clean_record: rules.requires_clean_record,
+            requires_verified: rules.requires_verified,
+            required_consents: rules.required_consents,
             tax_based,
-            trusted_rate_discount: discount,
+            trusted_rate_discount: pricing.discount,
         },
         published,
+    }
+}
+
+/// The product's name: the template's, often after the bank's short name, and for some rural
+/// products after the county's.
+fn product_name(rng: &mut StdRng, bank: &Bank, template: &Template, county: &County) -> String {
+    match rng.random_range(0..100) {
+        0..45 => format!("{}{}", bank.short, template.name),
+        45..60 if matches!(template.theme, Theme::Rural | Theme::Cooperative | Theme::Fishery) => {
+            format!("{}{}", county.short_name(), template.name)
+        }
+        _ => template.name.to_owned(),
+    }
+}
+
+/// A product's amounts (元), terms (months), rates (basis points) and 守信激励 discount.
+struct Pricing {
+    min_yuan: i64,
+    max_yuan: i64,
+    term_min: i32,
+    term_max: i32,
+    rate_min_bp: i32,
+    rate_max_bp: i32,
+    discount: Option<Rate>,
+}
+
+impl Pricing {
+    /// The amounts of the theme's `profile`, terms by `product_type` and the `bank`'s rates,
+    /// lower for secured loans.
+    fn draw(rng: &mut StdRng, bank: &Bank, product_type: ProductType, profile: &Profile) -> Self {
+        let amounts = profile.max_amounts;
+        let max_yuan = amounts.get(rng.random_range(0..amounts.len().max(1))).copied().unwrap_or(1_000_000);
+        let small_enough = |&&(min, _): &&(i64, u32)| min * 2 <= max_yuan;
+        let min_yuan = weighted_index(rng, MIN_AMOUNTS.iter().filter(small_enough).map(|&(_, w)| w))
+            .and_then(|i| MIN_AMOUNTS.iter().filter(small_enough).nth(i))
+            .map_or(50_000, |&(min, _)| min);
+
+        let term_max = if product_type == ProductType::Mortgage {
+            weighted(rng, &MORTGAGE_TERM_MAX, |&(_, w)| w).0
+        } else {
+            weighted(rng, &TERM_MAX, |&(_, w)| w).0
+        };
+        let short_enough = |&&(min, _): &&(i32, u32)| min <= term_max;
+        let term_min = weighted_index(rng, TERM_MIN.iter().filter(short_enough).map(|&(_, w)| w))
+            .and_then(|i| TERM_MIN.iter().filter(short_enough).nth(i))
+            .map_or(1, |&(min, _)| min);
+
+        let (low, high) = bank.rate_min_bp;
+        let secured = matches!(product_type, ProductType::Mortgage | ProductType::Pledge);
+        let rate_min_bp = (rng.random_range(low / 5..=high / 5) * 5 - if secured { 50 } else { 0 }).max(320);
+        let spread_bp = if secured { rng.random_range(10..=80) * 5 } else { rng.random_range(10..=120) * 5 };
+        let rate_max_bp = (rate_min_bp + spread_bp).min(2400);
+        let discount = rng.random_ratio(40, 100).then(|| rate(rng.random_range(2..=10) * 5));
+        Self { min_yuan, max_yuan, term_min, term_max, rate_min_bp, rate_max_bp, discount }
+    }
+}
+
+/// Whom and where a product serves: its subject kinds, scope, towns (for a town scope),
+/// service areas and industries (none: all).
+struct Reach<'c> {
+    subject_kinds: Vec<SubjectKind>,
+    scope: Scope,
+    towns: Vec<&'c Town>,
+    region_prefixes: Vec<String>,
+    industry_codes: Vec<String>,
+}
+
+impl<'c> Reach<'c> {
+    /// The kinds and industries of the theme's `profile`, and a scope fitting the `bank`: the
+    /// `city` (prefix), the `county` or some of its towns (rural ones for rural themes).
+    fn draw(rng: &mut StdRng, bank: &Bank, theme: Theme, profile: &Profile, county: &'c County, city: &str) -> Self {
+        let subject_kinds = weighted_index(rng, profile.kinds.iter().map(|&(_, w)| w))
+            .and_then(|i| profile.kinds.get(i))
+            .map_or_else(|| vec![IndividualBusiness], |&(kinds, _)| kinds.to_vec());
+
+        let scopes = if bank.local { &LOCAL_SCOPES } else { &CITY_SCOPES };
+        let scope = weighted(rng, scopes, |&(_, w)| w).0;
+        let rural = matches!(theme, Theme::Rural | Theme::Cooperative | Theme::Fishery);
+        let towns = match scope {
+            Scope::Towns => pick_towns(rng, county, rural),
+            Scope::City | Scope::County => Vec::new(),
+        };
+        let region_prefixes = match scope {
+            Scope::City => vec![city.to_owned()],
+            Scope::County | Scope::Towns if towns.is_empty() => vec![county.code.clone()],
+            Scope::County | Scope::Towns => towns.iter().map(|t| t.code.clone()).collect(),
+        };
+
+        let industry_codes = industries(rng, profile);
+        Self { subject_kinds, scope, towns, region_prefixes, industry_codes }
+    }
+}
+
+/// A product's eligibility rules and the data it needs consent for.
+struct Eligibility {
+    min_tax_grade: Option<TaxGrade>,
+    min_years_in_operation: Option<i32>,
+    requires_clean_record: bool,
+    requires_verified: bool,
+    required_consents: Vec<DataCategory>,
+}
+
+impl Eligibility {
+    /// Rules of a product of `theme` and `product_type`: tax-based products ask for a grade and
+    /// mostly for some years in operation, others less often.
+    fn draw(rng: &mut StdRng, theme: Theme, product_type: ProductType) -> Self {
+        let tax_based = theme == Theme::Tax;
+        let min_tax_grade = tax_based.then(|| if rng.random_ratio(30, 100) { TaxGrade::A } else { TaxGrade::B });
+        let min_years_in_operation = if tax_based {
+            rng.random_ratio(85, 100).then(|| weighted(rng, &[(1, 30), (2, 50), (3, 20)], |&(_, w)| w).0)
+        } else {
+            rng.random_ratio(35, 100).then(|| weighted(rng, &[(0, 10), (1, 40), (2, 35), (3, 15)], |&(_, w)| w).0)
+        };
+        let requires_clean_record = rng.random_ratio(80, 100);
+        let requires_verified = rng.random_ratio(70, 100);
+        let required_consents = consents(rng, theme, product_type);
+        Self { min_tax_grade, min_years_in_operation, requires_clean_record, requires_verified, required_consents }
     }
 }
 

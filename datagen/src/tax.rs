@@ -219,22 +219,18 @@ mod tests {
     use chrono::NaiveDate;
 
     use super::*;
-    use crate::registry::write_registry;
+    use crate::test_csv::{data_rows, registry_rows, written};
 
     fn options(rows: u64) -> TaxOptions {
         TaxOptions { registry: RegistryOptions { rows, ..RegistryOptions::default() }, ..TaxOptions::default() }
     }
 
     fn generate(opts: &TaxOptions) -> (Vec<u8>, TaxSummary) {
-        let mut out = Vec::new();
-        let summary = write_tax(&mut out, opts).unwrap();
-        (out, summary)
+        written(|out| write_tax(out, opts))
     }
 
     fn records(csv: &[u8]) -> Vec<csv::StringRecord> {
-        let mut reader = csv::Reader::from_reader(csv);
-        assert_eq!(reader.headers().unwrap().iter().collect::<Vec<_>>(), HEADER);
-        reader.records().map(Result::unwrap).collect()
+        data_rows(csv, &HEADER)
     }
 
     struct Subject {
@@ -245,20 +241,12 @@ mod tests {
 
     /// The valid codes of the registry file of `opts` (a 重错码 keeps its first row).
     fn registry(opts: &RegistryOptions) -> HashMap<String, Subject> {
-        let mut out = Vec::new();
-        write_registry(&mut out, opts).unwrap();
-        let mut reader = csv::Reader::from_reader(out.as_slice());
-        let mut subjects = HashMap::new();
-        for row in reader.records().map(Result::unwrap) {
-            if xyd_domain::Uscc::parse(&row[0]).is_ok() {
-                subjects.entry(row[0].to_owned()).or_insert(Subject {
-                    kind: SubjectKind::parse(&row[2]).unwrap(),
-                    established: row[6].parse().unwrap(),
-                    status: RegistryStatus::parse(&row[7]).unwrap(),
-                });
-            }
-        }
-        subjects
+        let subject = |row: csv::StringRecord| Subject {
+            kind: SubjectKind::parse(&row[2]).unwrap(),
+            established: row[6].parse().unwrap(),
+            status: RegistryStatus::parse(&row[7]).unwrap(),
+        };
+        registry_rows(opts).into_iter().map(|(code, row)| (code, subject(row))).collect()
     }
 
     #[test]

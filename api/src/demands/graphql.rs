@@ -1,8 +1,8 @@
 //! GraphQL operations of financing demands and bank responses.
 
 use async_graphql::{Context, ID, InputObject, Object};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use chrono::Utc;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use xyd_domain::DemandId;
 use xyd_domain::demand::{DemandInput, NewDemand};
 
@@ -161,7 +161,7 @@ impl DemandMutation {
         let principal = require_principal(ctx)?;
         let state = ctx.data_unchecked::<AppState>();
         let row = respond::accept(state, principal, id_arg(&demand_id, "demandId")?).await?;
-        Ok(BankResponse::many(state, vec![row]).await?.remove(0))
+        BankResponse::one(state, row).await
     }
 
     /// Decline, with a reason code the enterprise sees.
@@ -175,7 +175,7 @@ impl DemandMutation {
         let principal = require_principal(ctx)?;
         let state = ctx.data_unchecked::<AppState>();
         let row = respond::reject(state, principal, id_arg(&demand_id, "demandId")?, reason.into(), note).await?;
-        Ok(BankResponse::many(state, vec![row]).await?.remove(0))
+        BankResponse::one(state, row).await
     }
 
     /// 授信.
@@ -194,7 +194,7 @@ impl DemandMutation {
             product_id: input.product_id.as_ref().map(|p| id_arg(p, "input.productId")).transpose()?,
         };
         let row = respond::grant_credit(state, principal, id_arg(&response_id, "responseId")?, grant).await?;
-        Ok(BankResponse::many(state, vec![row]).await?.remove(0))
+        BankResponse::one(state, row).await
     }
 
     /// 放款.
@@ -209,6 +209,6 @@ impl DemandMutation {
         let id = id_arg(&response_id, "responseId")?;
         let row =
             respond::disburse(state, principal, id, input.amount.0, input.disbursed_at.0, input.first_loan).await?;
-        Ok(BankResponse::many(state, vec![row]).await?.remove(0))
+        BankResponse::one(state, row).await
     }
 }

@@ -4,8 +4,8 @@
 use chrono::Utc;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 use xyd_domain::consent::ConsentTerms;
-use xyd_domain::product::ProductStatus;
 use xyd_domain::demand::{DemandRules, NewDemand};
+use xyd_domain::product::ProductStatus;
 use xyd_domain::{AccessPurpose, DemandId, DemandStatus, ProductId};
 
 use super::entity::demand;

@@ -130,6 +130,11 @@ impl BankResponse {
         })
     }
 
+    /// The API response for one row.
+    pub async fn one(state: &AppState, row: response::Model) -> AppResult<Self> {
+        Self::many(state, vec![row]).await?.pop().ok_or_else(|| AppError::internal("response", "vanished"))
+    }
+
     /// API responses for rows, with their banks loaded in one query.
     pub async fn many(state: &AppState, rows: Vec<response::Model>) -> AppResult<Vec<Self>> {
         let banks = InstitutionRepo::find_many(state.db.conn(), rows.iter().map(|r| r.bank_id)).await?;

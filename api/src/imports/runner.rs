@@ -99,6 +99,28 @@ struct Batch<R> {
     counts: Counts,
 }
 
+impl<R> Batch<R> {
+    fn with_capacity(rows: usize) -> Self {
+        Self { rows: Vec::with_capacity(rows), rejected: Vec::new(), counts: Counts::default() }
+    }
+
+    /// Count a checked row: keep it, or note (and report) why it was rejected.
+    fn add(&mut self, line: u64, outcome: Result<R, RowError>, report: Option<&Report>) {
+        self.counts.total += 1;
+        match outcome {
+            Ok(row) => {
+                self.counts.accepted += 1;
+                self.rows.push((line, row));
+            }
+            Err(err) => {
+                tally(&mut self.counts, err.code);
+                report_line(report, line, &err);
+                self.rejected.push(RejectedRow { line, code: err.code, message: err.message });
+            }
+        }
+    }
+}
+
 type Message<R> = Result<Batch<R>, String>;
 
 /// Run `importer` over `source` for `job`, then mark the job finished (or failed). Returns the totals.
@@ -185,30 +207,18 @@ fn read<I: Importer>(
     progress: Option<Arc<AtomicU64>>,
     tx: &mpsc::Sender<Message<I::Row>>,
 ) {
-    let mut input = BufReader::with_capacity(256 * 1024, source);
-    if let Ok(head) = input.fill_buf()
-        && head.starts_with(b"\xEF\xBB\xBF")
-    {
-        input.consume(3);
-    }
-    let mut csv = csv::ReaderBuilder::new().flexible(true).has_headers(true).from_reader(input);
-    let index: HashMap<String, usize> = match csv.headers() {
-        Ok(h) => h.iter().enumerate().map(|(i, name)| (name.trim().to_lowercase(), i)).collect(),
-        Err(_) => {
-            let _ = tx.blocking_send(Err("无法读取表头：文件须为 UTF-8 编码的 CSV".to_string()));
+    let mut csv = csv::ReaderBuilder::new().flexible(true).has_headers(true).from_reader(without_bom(source));
+    let index = match header_index(&mut csv, importer.required_columns()) {
+        Ok(index) => index,
+        Err(message) => {
+            let _ = tx.blocking_send(Err(message));
             return;
         }
     };
-    let missing: Vec<&str> = importer.required_columns().iter().copied().filter(|c| !index.contains_key(*c)).collect();
-    if !missing.is_empty() {
-        let _ = tx.blocking_send(Err(format!("表头缺少必需列：{}", missing.join(", "))));
-        return;
-    }
     if let Some(Ok(mut r)) = report.as_ref().map(|r| r.lock()) {
         let _ = writeln!(r, "line,code,message");
     }
-
-    let mut batch = Batch { rows: Vec::with_capacity(batch_rows), rejected: Vec::new(), counts: Counts::default() };
+    let mut batch = Batch::with_capacity(batch_rows);
     let mut record = csv::StringRecord::new();
     let mut line = 1u64;
     loop {
@@ -227,26 +237,12 @@ fn read<I: Importer>(
                 Err(RowError::new("INVALID_ROW", "该行不是合法的 UTF-8 CSV"))
             }
         };
-        batch.counts.total += 1;
-        match outcome {
-            Ok(row) => {
-                batch.counts.accepted += 1;
-                batch.rows.push((line, row));
-            }
-            Err(err) => {
-                tally(&mut batch.counts, err.code);
-                report_line(report.as_ref(), line, &err);
-                batch.rejected.push(RejectedRow { line, code: err.code, message: err.message });
-            }
-        }
+        batch.add(line, outcome, report.as_ref());
         if batch.counts.total as usize >= batch_rows {
             if let Some(p) = &progress {
                 p.store(csv.position().byte(), Ordering::Relaxed);
             }
-            let full = std::mem::replace(
-                &mut batch,
-                Batch { rows: Vec::with_capacity(batch_rows), rejected: Vec::new(), counts: Counts::default() },
-            );
+            let full = std::mem::replace(&mut batch, Batch::with_capacity(batch_rows));
             if tx.blocking_send(Ok(full)).is_err() {
                 return;
             }
@@ -261,6 +257,27 @@ fn read<I: Importer>(
     if let Some(Ok(mut r)) = report.as_ref().map(|r| r.lock()) {
         let _ = r.flush();
     }
+}
+
+/// The source, buffered, past a UTF-8 byte order mark if it starts with one.
+fn without_bom(source: impl Read) -> BufReader<impl Read> {
+    let mut input = BufReader::with_capacity(256 * 1024, source);
+    if let Ok(head) = input.fill_buf()
+        && head.starts_with(b"\xEF\xBB\xBF")
+    {
+        input.consume(3);
+    }
+    input
+}
+
+/// Column positions by lower-cased name, or the reason the header cannot be used.
+fn header_index(csv: &mut csv::Reader<impl Read>, required: &[&str]) -> Result<HashMap<String, usize>, String> {
+    let index: HashMap<String, usize> = match csv.headers() {
+        Ok(h) => h.iter().enumerate().map(|(i, name)| (name.trim().to_lowercase(), i)).collect(),
+        Err(_) => return Err("无法读取表头：文件须为 UTF-8 编码的 CSV".to_string()),
+    };
+    let missing: Vec<&str> = required.iter().copied().filter(|c| !index.contains_key(*c)).collect();
+    if missing.is_empty() { Ok(index) } else { Err(format!("表头缺少必需列：{}", missing.join(", "))) }
 }
 
 fn csv_cell(text: &str) -> String {

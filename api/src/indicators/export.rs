@@ -1,7 +1,7 @@
 //! Indicator reports as files: CSV (UTF-8 with BOM so Excel opens it, formula-like cells escaped) and a
 //! formatted XLSX (Chinese headers, money and percentage formats, frozen header row, a sheet of notes).
 
-use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder, Workbook, XlsxError};
+use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError};
 use xyd_domain::Money;
 use xyd_domain::indicators::{Counts, DEFINITIONS_VERSION};
 
@@ -144,23 +144,26 @@ fn xlsx(report: &Report) -> Result<Vec<u8>, XlsxError> {
         .set_border(FormatBorder::Thin)
         .set_align(FormatAlign::Center)
         .set_text_wrap();
-    let total = Format::new().set_bold();
-    let formats = Formats::new(Format::new());
-    let total_formats = Formats::new(total.clone());
+    figures_sheet(workbook.add_worksheet(), report, &header)?;
+    notes_sheet(workbook.add_worksheet(), report, &header)?;
+    workbook.save_to_buffer()
+}
 
-    let sheet = workbook.add_worksheet();
+/// The 指标 sheet: one row per group and the total, frozen header and key columns.
+fn figures_sheet(sheet: &mut Worksheet, report: &Report, header: &Format) -> Result<(), XlsxError> {
+    let formats = Formats::new(Format::new());
+    let total_formats = Formats::new(Format::new().set_bold());
     sheet.set_name("指标")?;
     for (col, title) in KEY_HEADERS.iter().chain(COLUMNS.iter().map(|(h, _)| h)).enumerate() {
         let col = col as u16;
-        sheet.write_string_with_format(0, col, *title, &header)?;
+        sheet.write_string_with_format(0, col, *title, header)?;
         sheet.set_column_width(col, if col < 2 { 16 } else { 13 })?;
     }
     sheet.set_row_height(0, 36)?;
     sheet.set_freeze_panes(1, 2)?;
     for (i, row) in lines(report).enumerate() {
         let r = i as u32 + 1;
-        let is_total = i == report.rows.len();
-        let f = if is_total { &total_formats } else { &formats };
+        let f = if i == report.rows.len() { &total_formats } else { &formats };
         sheet.write_string_with_format(r, 0, &row.key, &f.text)?;
         sheet.write_string_with_format(r, 1, &row.label, &f.text)?;
         for (j, (_, value)) in COLUMNS.iter().enumerate() {
@@ -175,8 +178,11 @@ fn xlsx(report: &Report) -> Result<Vec<u8>, XlsxError> {
             };
         }
     }
+    Ok(())
+}
 
-    let notes = workbook.add_worksheet();
+/// The 说明 sheet: period, region, grouping and the definitions version the figures follow.
+fn notes_sheet(notes: &mut Worksheet, report: &Report, header: &Format) -> Result<(), XlsxError> {
     notes.set_name("说明")?;
     let region = report.region.as_ref().map_or("全部".to_string(), |r| r.as_str().to_string());
     let group = report.group_by.map_or("不分组", |g| g.label_zh());
@@ -195,10 +201,10 @@ fn xlsx(report: &Report) -> Result<Vec<u8>, XlsxError> {
     notes.set_column_width(0, 14)?;
     notes.set_column_width(1, 60)?;
     for (i, (name, value)) in facts.iter().enumerate() {
-        notes.write_string_with_format(i as u32, 0, *name, &header)?;
+        notes.write_string_with_format(i as u32, 0, *name, header)?;
         notes.write_string(i as u32, 1, value)?;
     }
-    workbook.save_to_buffer()
+    Ok(())
 }
 
 struct Formats {

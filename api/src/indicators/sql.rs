@@ -326,7 +326,7 @@ impl Queries<'_> {
                  SUM(CASE WHEN {granted} THEN r.credit_amount ELSE 0 END) AS granted_amount,
                  SUM(CASE WHEN {paid} THEN 1 ELSE 0 END) AS paid_count,
                  SUM(CASE WHEN {paid} THEN r.disbursed_amount ELSE 0 END) AS paid_amount,
-                 SUM(CASE WHEN {paid} AND p.product_type = 'CREDIT' THEN r.disbursed_amount ELSE 0 END) AS credit_amount,
+                 SUM(CASE WHEN {paid} AND p.product_type = $4 THEN r.disbursed_amount ELSE 0 END) AS credit_amount,
                  SUM(CASE WHEN {paid} AND r.first_loan THEN 1 ELSE 0 END) AS first_loans,
                  SUM(CASE WHEN {paid} AND p.tax_based THEN 1 ELSE 0 END) AS tax_count,
                  SUM(CASE WHEN {paid} AND p.tax_based THEN r.disbursed_amount ELSE 0 END) AS tax_amount,
@@ -346,7 +346,8 @@ impl Queries<'_> {
             outer = if total { "''" } else { "k" },
             g = if total { "" } else { "GROUP BY k" },
         );
-        Some((sql, vec![self.w.start.into(), self.w.end.into(), self.pattern()]))
+        let credit: sea_orm::Value = xyd_domain::ProductType::Credit.into();
+        Some((sql, vec![self.w.start.into(), self.w.end.into(), self.pattern(), credit]))
     }
 
     /// SLA breaches whose deadline fell in [start, as of): a demand with no response by its first-response

@@ -6,7 +6,9 @@ use std::collections::HashMap;
 
 use chrono::Duration;
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
-use xyd_datagen::demands::{DemandOptions, GeneratedDemand, ResponseOutcome, demands};
+use xyd_datagen::demands::{
+    CreditOutcome, DemandOptions, GeneratedDemand, GeneratedResponse, ResponseOutcome, demands,
+};
 use xyd_datagen::products::DEFAULT_BANKS;
 use xyd_datagen::registry::RegistryGenerator;
 use xyd_domain::demand::{WorkCalendar, derive_status, on_expiry};
@@ -121,54 +123,7 @@ async fn write_demand(
     let mut rows = Vec::new();
     for r in g.responses {
         let bank = *banks.get(r.bank).ok_or_else(|| AppError::internal("generated bank", r.bank))?;
-        let mut row = response::ActiveModel {
-            id: Set(ResponseId::new()),
-            demand_id: Set(id),
-            bank_id: Set(bank),
-            first_responded_at: Set(r.responded_at),
-            responded_within_sla: Set(r.responded_at <= due),
-            updated_at: Set(r.responded_at),
-            ..Default::default()
-        };
-        let status = match r.outcome {
-            ResponseOutcome::Rejected { reason, note } => {
-                row.reject_reason = Set(Some(reason));
-                row.reject_note = Set(note);
-                row.rejected_at = Set(Some(r.responded_at));
-                ResponseStatus::Rejected
-            }
-            ResponseOutcome::Accepted { credit, rejected_later } => {
-                row.accepted_at = Set(Some(r.responded_at));
-                row.credit_due_at = Set(Some(calendar.add_working_days(r.responded_at, 10)));
-                let mut status = ResponseStatus::Accepted;
-                if let Some(c) = credit {
-                    let product = products.get(&bank).and_then(|ps| {
-                        ps.iter()
-                            .find(|(_, t, tax)| *t == c.product_type && *tax == c.tax_based)
-                            .or_else(|| ps.iter().find(|(_, t, _)| *t == c.product_type))
-                    });
-                    row.credit_amount = Set(Some(c.amount.fen()));
-                    row.credit_rate = Set(Some(c.rate.bp()));
-                    row.credit_term = Set(Some(i32::from(c.term_months)));
-                    row.credit_granted_at = Set(Some(c.granted_at));
-                    row.product_id = Set(product.map(|p| p.0));
-                    status = ResponseStatus::CreditGranted;
-                    if let Some((at, amount, first)) = c.disbursed {
-                        row.disbursed_amount = Set(Some(amount.fen()));
-                        row.disbursed_at = Set(Some(at));
-                        row.first_loan = Set(Some(first));
-                        status = ResponseStatus::Disbursed;
-                    }
-                }
-                if let Some((at, reason)) = rejected_later {
-                    row.reject_reason = Set(Some(reason));
-                    row.rejected_at = Set(Some(at));
-                    status = ResponseStatus::Rejected;
-                }
-                status
-            }
-        };
-        row.status = Set(status);
+        let (row, status) = response_row(calendar, id, bank, products, due, r);
         statuses.push(status);
         rows.push(row);
     }
@@ -202,4 +157,74 @@ async fn write_demand(
         response::Entity::insert_many(rows).exec_without_returning(conn).await?;
     }
     Ok(n)
+}
+
+/// The row of one generated response to demand `demand` (first response due at `due`), and its status.
+fn response_row(
+    calendar: &WorkCalendar,
+    demand: DemandId,
+    bank: InstitutionId,
+    products: &BankProducts,
+    due: chrono::DateTime<chrono::Utc>,
+    r: GeneratedResponse,
+) -> (response::ActiveModel, ResponseStatus) {
+    let mut row = response::ActiveModel {
+        id: Set(ResponseId::new()),
+        demand_id: Set(demand),
+        bank_id: Set(bank),
+        first_responded_at: Set(r.responded_at),
+        responded_within_sla: Set(r.responded_at <= due),
+        updated_at: Set(r.responded_at),
+        ..Default::default()
+    };
+    let status = match r.outcome {
+        ResponseOutcome::Rejected { reason, note } => {
+            row.reject_reason = Set(Some(reason));
+            row.reject_note = Set(note);
+            row.rejected_at = Set(Some(r.responded_at));
+            ResponseStatus::Rejected
+        }
+        ResponseOutcome::Accepted { credit, rejected_later } => {
+            row.accepted_at = Set(Some(r.responded_at));
+            row.credit_due_at = Set(Some(calendar.add_working_days(r.responded_at, 10)));
+            let mut status = match credit {
+                Some(c) => grant(&mut row, products.get(&bank).map_or(&[][..], Vec::as_slice), c),
+                None => ResponseStatus::Accepted,
+            };
+            if let Some((at, reason)) = rejected_later {
+                row.reject_reason = Set(Some(reason));
+                row.rejected_at = Set(Some(at));
+                status = ResponseStatus::Rejected;
+            }
+            status
+        }
+    };
+    row.status = Set(status);
+    (row, status)
+}
+
+/// Record a generated credit (and its disbursement) on `row`, under the bank's product that fits it best.
+fn grant(
+    row: &mut response::ActiveModel,
+    products: &[(ProductId, ProductType, bool)],
+    c: CreditOutcome,
+) -> ResponseStatus {
+    let product = products
+        .iter()
+        .find(|(_, t, tax)| *t == c.product_type && *tax == c.tax_based)
+        .or_else(|| products.iter().find(|(_, t, _)| *t == c.product_type));
+    row.credit_amount = Set(Some(c.amount.fen()));
+    row.credit_rate = Set(Some(c.rate.bp()));
+    row.credit_term = Set(Some(i32::from(c.term_months)));
+    row.credit_granted_at = Set(Some(c.granted_at));
+    row.product_id = Set(product.map(|p| p.0));
+    match c.disbursed {
+        Some((at, amount, first)) => {
+            row.disbursed_amount = Set(Some(amount.fen()));
+            row.disbursed_at = Set(Some(at));
+            row.first_loan = Set(Some(first));
+            ResponseStatus::Disbursed
+        }
+        None => ResponseStatus::CreditGranted,
+    }
 }

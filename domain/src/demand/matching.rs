@@ -141,104 +141,143 @@ pub fn effective_rate(product: &ProductSpec, trusted: bool) -> Rate {
 ///
 /// The amount/term/rate rules agree with [`crate::ProductFilter::matches`].
 pub fn evaluate(demand: &DemandFacts, subject: &SubjectFacts, product: &ProductSpec) -> Evaluation {
-    let mut reasons = Vec::new();
-    let mut unmet = Vec::new();
-
-    let (amount_min, amount_max) = (yuan(product.amount_min()), yuan(product.amount_max()));
-    if product.accepts_amount(demand.amount) {
-        reasons.push(Reason::new("AMOUNT_IN_RANGE", format!("额度{amount_min}至{amount_max}元，覆盖申请金额")));
-    } else {
-        unmet.push(Reason::new("AMOUNT_OUT_OF_RANGE", format!("贷款金额需在{amount_min}至{amount_max}元之间")));
-    }
-
-    let (term_min, term_max) = (product.term_months_min(), product.term_months_max());
-    if product.accepts_term(demand.term_months) {
-        reasons.push(Reason::new("TERM_IN_RANGE", format!("期限{term_min}至{term_max}个月，覆盖申请期限")));
-    } else {
-        unmet.push(Reason::new("TERM_OUT_OF_RANGE", format!("贷款期限需在{term_min}至{term_max}个月之间")));
-    }
-
-    if !product.serves_kind(subject.kind) {
-        unmet.push(Reason::new("SUBJECT_KIND", format!("该产品不面向{}", subject.kind.label_zh())));
-    }
-
-    if !product.serves_region(&subject.region) {
-        unmet.push(Reason::new("REGION", "不在该产品服务区域"));
-    }
-
-    if !product.industry_codes().is_empty() {
-        match &subject.industry {
-            Some(industry) if product.serves_industry(industry) => {}
-            Some(_) => unmet.push(Reason::new("INDUSTRY", "所属行业不在该产品适用行业范围内")),
-            None => unmet.push(Reason::new("INDUSTRY", "未登记所属行业，该产品仅面向特定行业")),
-        }
-    }
-
-    let product_type = product.product_type();
-    if demand.guarantee_types.is_empty() || demand.guarantee_types.contains(&product_type) {
-        let message = match product_type {
-            ProductType::Credit => "纯信用贷款，无需抵押担保".to_owned(),
-            other => format!("担保方式为{}，在可接受范围内", other.label_zh()),
-        };
-        reasons.push(Reason::new("GUARANTEE_TYPE_ACCEPTED", message));
-    } else {
-        unmet.push(Reason::new(
-            "GUARANTEE_TYPE",
-            format!("该产品为{}，不在可接受的担保方式内", product_type.label_zh()),
-        ));
-    }
-
-    if let Some(max) = demand.max_rate {
-        let rate_min = product.rate_min();
-        if rate_min <= max {
-            reasons.push(Reason::new("RATE_WITHIN_MAX", format!("最低年利率{rate_min}%，不高于可接受的{max}%")));
-        } else {
-            unmet.push(Reason::new("RATE_ABOVE_MAX", format!("最低年利率{rate_min}%高于可接受的最高利率{max}%")));
-        }
-    }
-
-    if let Some(min) = product.min_tax_grade() {
-        match subject.latest_tax_grade {
-            Some(grade) if grade.meets(min) => reasons.push(Reason::new(
-                "TAX_GRADE_MET",
-                format!("纳税信用等级{}，达到{}要求", grade.label_zh(), min.label_zh()),
-            )),
-            _ => unmet.push(Reason::new("TAX_GRADE", format!("纳税信用等级需达到{}", min.label_zh()))),
-        }
-    }
-
-    if let Some(min) = product.min_years_in_operation().filter(|&y| y > 0) {
-        let years = subject.established_on.and_then(|founded| subject.today.years_since(founded));
-        match years {
-            Some(years) if years >= u32::from(min) => {
-                reasons.push(Reason::new("YEARS_IN_OPERATION_MET", format!("已经营{years}年，满足{min}年要求")))
-            }
-            _ => unmet.push(Reason::new("YEARS_IN_OPERATION", format!("经营年限需满{min}年"))),
-        }
-    }
-
-    if product.requires_clean_record() && subject.restricted {
-        unmet.push(Reason::new("RESTRICTED", "存在严重失信记录，不符合准入条件"));
-    }
-
-    if product.requires_verified() && !subject.verified {
-        unmet.push(Reason::new("NOT_VERIFIED", "需完成实名认证"));
-    }
-
-    let required = product.required_consents();
-    let missing: Vec<DataCategory> =
-        required.iter().copied().filter(|c| !demand.shared_categories.contains(c)).collect();
-    if missing.is_empty() && !required.is_empty() {
-        let labels: Vec<&str> = required.iter().map(|c| c.label_zh()).collect();
-        reasons.push(Reason::new("CONSENT_SHARED", format!("已授权所需数据：{}", labels.join("、"))));
-    }
-    unmet.extend(missing.into_iter().map(|c| Reason::new("CONSENT_NEEDED", consent_message(c))));
-
+    let mut findings = Findings::default();
+    findings.check_ranges(demand, product);
+    findings.check_audience(subject, product);
+    findings.check_demand_terms(demand, product);
+    findings.check_track_record(subject, product);
+    findings.check_standing(subject, product);
+    findings.check_consents(demand, product);
     if product.tax_based() {
-        reasons.push(Reason::new("TAX_BASED", "银税互动产品，凭纳税信用申请"));
+        findings.fits("TAX_BASED", "银税互动产品，凭纳税信用申请");
+    }
+    let Findings { reasons, unmet } = findings;
+    Evaluation { eligible: unmet.is_empty(), reasons, unmet, effective_rate: effective_rate(product, subject.trusted) }
+}
+
+/// What [`evaluate`] found so far: reasons for what fits, and the rules that failed, in rule order.
+#[derive(Default)]
+struct Findings {
+    reasons: Vec<Reason>,
+    unmet: Vec<Reason>,
+}
+
+impl Findings {
+    /// Adds a reason: something that fits.
+    fn fits(&mut self, code: &'static str, message: impl Into<String>) {
+        self.reasons.push(Reason::new(code, message));
     }
 
-    Evaluation { eligible: unmet.is_empty(), reasons, unmet, effective_rate: effective_rate(product, subject.trusted) }
+    /// Adds an unmet rule.
+    fn misses(&mut self, code: &'static str, message: impl Into<String>) {
+        self.unmet.push(Reason::new(code, message));
+    }
+
+    /// `AMOUNT_OUT_OF_RANGE` and `TERM_OUT_OF_RANGE`: the demand's amount and term.
+    fn check_ranges(&mut self, demand: &DemandFacts, product: &ProductSpec) {
+        let (amount_min, amount_max) = (yuan(product.amount_min()), yuan(product.amount_max()));
+        if product.accepts_amount(demand.amount) {
+            self.fits("AMOUNT_IN_RANGE", format!("额度{amount_min}至{amount_max}元，覆盖申请金额"));
+        } else {
+            self.misses("AMOUNT_OUT_OF_RANGE", format!("贷款金额需在{amount_min}至{amount_max}元之间"));
+        }
+
+        let (term_min, term_max) = (product.term_months_min(), product.term_months_max());
+        if product.accepts_term(demand.term_months) {
+            self.fits("TERM_IN_RANGE", format!("期限{term_min}至{term_max}个月，覆盖申请期限"));
+        } else {
+            self.misses("TERM_OUT_OF_RANGE", format!("贷款期限需在{term_min}至{term_max}个月之间"));
+        }
+    }
+
+    /// `SUBJECT_KIND`, `REGION` and `INDUSTRY`: whom the product serves.
+    fn check_audience(&mut self, subject: &SubjectFacts, product: &ProductSpec) {
+        if !product.serves_kind(subject.kind) {
+            self.misses("SUBJECT_KIND", format!("该产品不面向{}", subject.kind.label_zh()));
+        }
+
+        if !product.serves_region(&subject.region) {
+            self.misses("REGION", "不在该产品服务区域");
+        }
+
+        if !product.industry_codes().is_empty() {
+            match &subject.industry {
+                Some(industry) if product.serves_industry(industry) => {}
+                Some(_) => self.misses("INDUSTRY", "所属行业不在该产品适用行业范围内"),
+                None => self.misses("INDUSTRY", "未登记所属行业，该产品仅面向特定行业"),
+            }
+        }
+    }
+
+    /// `GUARANTEE_TYPE` and `RATE_ABOVE_MAX`: the guarantee types and highest rate the demand accepts.
+    fn check_demand_terms(&mut self, demand: &DemandFacts, product: &ProductSpec) {
+        let product_type = product.product_type();
+        if demand.guarantee_types.is_empty() || demand.guarantee_types.contains(&product_type) {
+            let message = match product_type {
+                ProductType::Credit => "纯信用贷款，无需抵押担保".to_owned(),
+                other => format!("担保方式为{}，在可接受范围内", other.label_zh()),
+            };
+            self.fits("GUARANTEE_TYPE_ACCEPTED", message);
+        } else {
+            self.misses("GUARANTEE_TYPE", format!("该产品为{}，不在可接受的担保方式内", product_type.label_zh()));
+        }
+
+        if let Some(max) = demand.max_rate {
+            let rate_min = product.rate_min();
+            if rate_min <= max {
+                self.fits("RATE_WITHIN_MAX", format!("最低年利率{rate_min}%，不高于可接受的{max}%"));
+            } else {
+                self.misses("RATE_ABOVE_MAX", format!("最低年利率{rate_min}%高于可接受的最高利率{max}%"));
+            }
+        }
+    }
+
+    /// `TAX_GRADE` and `YEARS_IN_OPERATION`: the subject's latest tax grade and years in operation.
+    fn check_track_record(&mut self, subject: &SubjectFacts, product: &ProductSpec) {
+        if let Some(min) = product.min_tax_grade() {
+            match subject.latest_tax_grade {
+                Some(grade) if grade.meets(min) => {
+                    self.fits("TAX_GRADE_MET", format!("纳税信用等级{}，达到{}要求", grade.label_zh(), min.label_zh()));
+                }
+                _ => self.misses("TAX_GRADE", format!("纳税信用等级需达到{}", min.label_zh())),
+            }
+        }
+
+        if let Some(min) = product.min_years_in_operation().filter(|&y| y > 0) {
+            let years = subject.established_on.and_then(|founded| subject.today.years_since(founded));
+            match years {
+                Some(years) if years >= u32::from(min) => {
+                    self.fits("YEARS_IN_OPERATION_MET", format!("已经营{years}年，满足{min}年要求"));
+                }
+                _ => self.misses("YEARS_IN_OPERATION", format!("经营年限需满{min}年")),
+            }
+        }
+    }
+
+    /// `RESTRICTED` and `NOT_VERIFIED`: the subject's 失信 record and 实名认证.
+    fn check_standing(&mut self, subject: &SubjectFacts, product: &ProductSpec) {
+        if product.requires_clean_record() && subject.restricted {
+            self.misses("RESTRICTED", "存在严重失信记录，不符合准入条件");
+        }
+
+        if product.requires_verified() && !subject.verified {
+            self.misses("NOT_VERIFIED", "需完成实名认证");
+        }
+    }
+
+    /// `CONSENT_NEEDED`: one per required consent category the demand does not share.
+    fn check_consents(&mut self, demand: &DemandFacts, product: &ProductSpec) {
+        let required = product.required_consents();
+        let missing: Vec<DataCategory> =
+            required.iter().copied().filter(|c| !demand.shared_categories.contains(c)).collect();
+        if missing.is_empty() && !required.is_empty() {
+            let labels: Vec<&str> = required.iter().map(|c| c.label_zh()).collect();
+            self.fits("CONSENT_SHARED", format!("已授权所需数据：{}", labels.join("、")));
+        }
+        for category in missing {
+            self.misses("CONSENT_NEEDED", consent_message(category));
+        }
+    }
 }
 
 /// Points for the rate: 40 × (1 − min(rate, 15%) / 15%).

@@ -16,8 +16,8 @@ pub mod new;
 pub mod response;
 
 pub use calendar::{WorkCalendar, local_date};
-pub use new::{DemandInput, DemandRules, NewDemand};
 pub use matching::{DemandFacts, Evaluation, RankInputs, Reason, SubjectFacts, effective_rate, evaluate, score};
+pub use new::{DemandInput, DemandRules, NewDemand};
 pub use response::{
     DEFAULT_MAX_HOLDERS, OPEN, SHARING, accept, derive_status, disburse, ensure_capacity, ensure_open, grant_credit,
     holder_count, holds, is_open, on_expiry, reject, supersede, withdraw,

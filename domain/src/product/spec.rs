@@ -140,99 +140,19 @@ impl ProductSpec {
         Self::build(input, &Policy { max_rate: None, max_term_months: u16::MAX, service_area: None })
     }
 
+    /// Validates `input` rule by rule, in the order of its fields; the first rule broken is reported.
     fn build(input: ProductSpecInput, policy: &Policy<'_>) -> Result<Self, DomainError> {
-        let name = text(&input.name, "name", "产品名称", NAME_CHARS)?;
-        if name.chars().any(char::is_control) {
-            return Err(DomainError::invalid("name", "INVALID_CHARACTERS", "产品名称不能包含换行等控制字符"));
-        }
+        let name = product_name(&input.name)?;
         let description = text(&input.description, "description", "产品介绍", DESCRIPTION_CHARS)?;
-
-        positive_amount(input.amount_min, "amountMin", "最低金额")?;
-        positive_amount(input.amount_max, "amountMax", "最高金额")?;
-        if input.amount_min > input.amount_max {
-            return Err(DomainError::invalid(
-                "amountMin",
-                "RANGE_ORDER",
-                format!("最低金额不能高于最高金额（{}元 > {}元）", input.amount_min, input.amount_max),
-            ));
-        }
-
-        let term_min = term(input.term_months_min, "termMonthsMin", "最短期限", policy)?;
-        let term_max = term(input.term_months_max, "termMonthsMax", "最长期限", policy)?;
-        if term_min > term_max {
-            return Err(DomainError::invalid(
-                "termMonthsMin",
-                "RANGE_ORDER",
-                format!("最短期限不能长于最长期限（{term_min}个月 > {term_max}个月）"),
-            ));
-        }
-
-        rate(input.rate_min, "rateMin", "最低年利率", policy)?;
-        rate(input.rate_max, "rateMax", "最高年利率", policy)?;
-        if input.rate_min > input.rate_max {
-            return Err(DomainError::invalid(
-                "rateMin",
-                "RANGE_ORDER",
-                format!("最低年利率不能高于最高年利率（{}% > {}%）", input.rate_min, input.rate_max),
-            ));
-        }
-
-        let subject_kinds = canonical(input.subject_kinds);
-        if subject_kinds.is_empty() {
-            return Err(DomainError::invalid(
-                "subjectKinds",
-                "REQUIRED",
-                "请至少选择一种适用主体类型（企业、个体工商户或农民专业合作社）",
-            ));
-        }
-
+        amount_range(input.amount_min, input.amount_max)?;
+        let (term_min, term_max) = term_range(input.term_months_min, input.term_months_max, policy)?;
+        rate_range(input.rate_min, input.rate_max, policy)?;
+        let subject_kinds = subject_kinds(input.subject_kinds)?;
         let region_prefixes = region_prefixes(&input.region_prefixes, policy.service_area)?;
-
-        let industry_codes = canonical(
-            input
-                .industry_codes
-                .iter()
-                .map(|c| IndustryCode::parse(c).map_err(|e| refield(e, "industryCodes")))
-                .collect::<Result<Vec<_>, _>>()?,
-        );
-
-        let min_years_in_operation = match input.min_years_in_operation {
-            None => None,
-            Some(years) => Some(
-                u16::try_from(years).ok().filter(|&y| i32::from(y) <= MAX_YEARS_IN_OPERATION).ok_or_else(|| {
-                    DomainError::invalid(
-                        "minYearsInOperation",
-                        "OUT_OF_RANGE",
-                        format!("最低经营年限应在0至{MAX_YEARS_IN_OPERATION}年之间，收到{years}"),
-                    )
-                })?,
-            ),
-        };
-
-        if let Some(public) = input.required_consents.iter().find(|c| !c.is_authorized()) {
-            return Err(DomainError::invalid(
-                "requiredConsents",
-                "NOT_AUTHORIZED_CATEGORY",
-                format!("“{}”属于公示信息，银行无需授权即可查看，不能列为需授权的数据", public.label_zh()),
-            ));
-        }
-        let mut required_consents = input.required_consents;
-        if input.tax_based {
-            // 银税互动 products are granted on tax data: they always need TAX consent.
-            required_consents.push(DataCategory::Tax);
-        }
-        let required_consents = canonical(required_consents);
-
-        let trusted_rate_discount = input.trusted_rate_discount.filter(|d| d.bp() > 0);
-        if let Some(discount) = trusted_rate_discount
-            && discount > input.rate_min
-        {
-            return Err(DomainError::invalid(
-                "trustedRateDiscount",
-                "DISCOUNT_TOO_LARGE",
-                format!("守信优惠（{}个百分点）不能超过最低年利率{}%", discount, input.rate_min),
-            ));
-        }
+        let industry_codes = industry_codes(&input.industry_codes)?;
+        let min_years_in_operation = min_years_in_operation(input.min_years_in_operation)?;
+        let required_consents = required_consents(input.required_consents, input.tax_based)?;
+        let trusted_rate_discount = trusted_rate_discount(input.trusted_rate_discount, input.rate_min)?;
 
         Ok(Self {
             name,
@@ -427,6 +347,29 @@ fn text(
     Ok(value.to_owned())
 }
 
+/// 产品名称: trimmed, 2–60 characters, without control characters such as line breaks.
+fn product_name(raw: &str) -> Result<String, DomainError> {
+    let name = text(raw, "name", "产品名称", NAME_CHARS)?;
+    if name.chars().any(char::is_control) {
+        return Err(DomainError::invalid("name", "INVALID_CHARACTERS", "产品名称不能包含换行等控制字符"));
+    }
+    Ok(name)
+}
+
+/// 额度: both amounts positive, the lowest not above the highest.
+fn amount_range(min: Money, max: Money) -> Result<(), DomainError> {
+    positive_amount(min, "amountMin", "最低金额")?;
+    positive_amount(max, "amountMax", "最高金额")?;
+    if min > max {
+        return Err(DomainError::invalid(
+            "amountMin",
+            "RANGE_ORDER",
+            format!("最低金额不能高于最高金额（{min}元 > {max}元）"),
+        ));
+    }
+    Ok(())
+}
+
 fn positive_amount(amount: Money, field: &'static str, label: &str) -> Result<(), DomainError> {
     if amount.is_positive() {
         Ok(())
@@ -461,6 +404,47 @@ fn rate(rate: Rate, field: &'static str, label: &str, policy: &Policy<'_>) -> Re
     Ok(())
 }
 
+/// 期限: both terms within the policy's limits, the shortest not above the longest.
+fn term_range(min: i32, max: i32, policy: &Policy<'_>) -> Result<(u16, u16), DomainError> {
+    let term_min = term(min, "termMonthsMin", "最短期限", policy)?;
+    let term_max = term(max, "termMonthsMax", "最长期限", policy)?;
+    if term_min > term_max {
+        return Err(DomainError::invalid(
+            "termMonthsMin",
+            "RANGE_ORDER",
+            format!("最短期限不能长于最长期限（{term_min}个月 > {term_max}个月）"),
+        ));
+    }
+    Ok((term_min, term_max))
+}
+
+/// 年利率: both rates positive and within the policy's ceiling, the lowest not above the highest.
+fn rate_range(min: Rate, max: Rate, policy: &Policy<'_>) -> Result<(), DomainError> {
+    rate(min, "rateMin", "最低年利率", policy)?;
+    rate(max, "rateMax", "最高年利率", policy)?;
+    if min > max {
+        return Err(DomainError::invalid(
+            "rateMin",
+            "RANGE_ORDER",
+            format!("最低年利率不能高于最高年利率（{min}% > {max}%）"),
+        ));
+    }
+    Ok(())
+}
+
+/// 适用主体类型, canonical: at least one.
+fn subject_kinds(kinds: Vec<SubjectKind>) -> Result<Vec<SubjectKind>, DomainError> {
+    let kinds = canonical(kinds);
+    if kinds.is_empty() {
+        return Err(DomainError::invalid(
+            "subjectKinds",
+            "REQUIRED",
+            "请至少选择一种适用主体类型（企业、个体工商户或农民专业合作社）",
+        ));
+    }
+    Ok(kinds)
+}
+
 fn region_prefixes(raw: &[String], service_area: Option<&RegionPrefix>) -> Result<Vec<RegionPrefix>, DomainError> {
     if raw.is_empty() {
         return Err(DomainError::invalid("regionPrefixes", "REQUIRED", "请至少填写一个服务区域（行政区划代码前缀）"));
@@ -480,6 +464,56 @@ fn region_prefixes(raw: &[String], service_area: Option<&RegionPrefix>) -> Resul
         prefixes.push(prefix);
     }
     Ok(canonical(prefixes))
+}
+
+/// 适用行业, canonical: valid GB/T 4754 codes; none means every industry.
+fn industry_codes(raw: &[String]) -> Result<Vec<IndustryCode>, DomainError> {
+    let codes = raw.iter().map(|c| IndustryCode::parse(c).map_err(|e| refield(e, "industryCodes")));
+    Ok(canonical(codes.collect::<Result<Vec<_>, _>>()?))
+}
+
+/// 最低经营年限, if any: 0 to [`MAX_YEARS_IN_OPERATION`] years.
+fn min_years_in_operation(years: Option<i32>) -> Result<Option<u16>, DomainError> {
+    let Some(years) = years else { return Ok(None) };
+    let valid = u16::try_from(years).ok().filter(|&y| i32::from(y) <= MAX_YEARS_IN_OPERATION);
+    valid.map(Some).ok_or_else(|| {
+        DomainError::invalid(
+            "minYearsInOperation",
+            "OUT_OF_RANGE",
+            format!("最低经营年限应在0至{MAX_YEARS_IN_OPERATION}年之间，收到{years}"),
+        )
+    })
+}
+
+/// 需授权的数据类别, canonical: authorized categories only, and TAX for a tax-based product.
+fn required_consents(mut consents: Vec<DataCategory>, tax_based: bool) -> Result<Vec<DataCategory>, DomainError> {
+    if let Some(public) = consents.iter().find(|c| !c.is_authorized()) {
+        return Err(DomainError::invalid(
+            "requiredConsents",
+            "NOT_AUTHORIZED_CATEGORY",
+            format!("“{}”属于公示信息，银行无需授权即可查看，不能列为需授权的数据", public.label_zh()),
+        ));
+    }
+    if tax_based {
+        // 银税互动 products are granted on tax data: they always need TAX consent.
+        consents.push(DataCategory::Tax);
+    }
+    Ok(canonical(consents))
+}
+
+/// 守信激励: a zero discount is none; a positive one may not exceed the lowest rate `rate_min`.
+fn trusted_rate_discount(discount: Option<Rate>, rate_min: Rate) -> Result<Option<Rate>, DomainError> {
+    let discount = discount.filter(|d| d.bp() > 0);
+    if let Some(discount) = discount
+        && discount > rate_min
+    {
+        return Err(DomainError::invalid(
+            "trustedRateDiscount",
+            "DISCOUNT_TOO_LARGE",
+            format!("守信优惠（{discount}个百分点）不能超过最低年利率{rate_min}%"),
+        ));
+    }
+    Ok(discount)
 }
 
 /// Sorted, without duplicates.

@@ -184,27 +184,10 @@ pub(crate) mod tests {
     fn serializes_with_snake_case_fields() {
         let doc = ProductDocument::new(ProductId::new(), 3, InstitutionId::new(), "银行", &spec(input()));
         let json = serde_json::to_value(&doc).unwrap();
-        for field in [
-            "id",
-            "version",
-            "bank_id",
-            "bank_name",
-            "name",
-            "description",
-            "product_type",
-            "amount_min",
-            "amount_max",
-            "term_min",
-            "term_max",
-            "rate_min",
-            "rate_max",
-            "subject_kinds",
-            "region_prefixes",
-            "industry_codes",
-            "tax_based",
-            "keywords",
-        ] {
-            assert!(json.get(field).is_some(), "{field}");
+        use crate::products::settings::{FILTERABLE_ATTRIBUTES, PRIMARY_KEY, SEARCHABLE_ATTRIBUTES};
+        let settings = FILTERABLE_ATTRIBUTES.iter().chain(SEARCHABLE_ATTRIBUTES);
+        for field in settings.chain(&[PRIMARY_KEY, "version", "rate_max"]) {
+            assert!(json.get(*field).is_some(), "{field}");
         }
         assert_eq!(serde_json::from_value::<ProductDocument>(json).unwrap(), doc);
     }
