@@ -9,18 +9,6 @@ use crate::{AccessPurpose, DataCategory, DomainError};
 /// The longest a consent may run.
 pub const MAX_VALIDITY_DAYS: i64 = 366;
 
-/// The consent texts users agree to, by version. A grant names the version it was shown.
-pub const CONSENT_TEXTS: [(&str, &str); 1] = [(
-    "2026-01",
-    "本企业授权被授权机构在授权期限内，为所列用途查询、使用本企业在信易贷平台归集的所列类别信用信息（含纳税信息）。\
-     被授权机构不得将上述信息用于其他用途或提供给第三方。本企业可随时撤回授权，撤回后被授权机构不得再查询。",
-)];
-
-/// The text of consent version `version`.
-pub fn consent_text(version: &str) -> Option<&'static str> {
-    CONSENT_TEXTS.iter().find(|(v, _)| *v == version).map(|(_, t)| *t)
-}
-
 /// The validated terms of a grant.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ConsentTerms {
@@ -146,11 +134,5 @@ mod tests {
         assert!(!fact.covers(DataCategory::Tax, AccessPurpose::LoanApplication, now() + Duration::days(31)));
         let revoked = ConsentFact { revoked_at: Some(at), ..fact };
         assert!(!revoked.covers(DataCategory::Tax, AccessPurpose::LoanApplication, at));
-    }
-
-    #[test]
-    fn the_current_text_exists() {
-        assert!(consent_text("2026-01").is_some_and(|t| t.contains("撤回")));
-        assert!(consent_text("1999-01").is_none());
     }
 }

@@ -402,6 +402,18 @@ vocabulary! {
     }
 }
 
+vocabulary! {
+    /// 还款方式 (how a loan is repaid).
+    pub enum RepaymentMethod in "还款方式" (field "repaymentMethod") {
+        /// 等额本息: the same payment every month.
+        EqualInstallment = "EQUAL_INSTALLMENT" / "等额本息",
+        /// 等额本金: the same principal every month, interest on the balance.
+        EqualPrincipal = "EQUAL_PRINCIPAL" / "等额本金",
+        /// 先息后本: interest monthly, the principal at maturity.
+        InterestFirst = "INTEREST_FIRST" / "先息后本",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -17,6 +17,7 @@ pub mod ids;
 pub mod indicators;
 pub mod industry;
 pub mod kinds;
+pub mod loan;
 pub mod money;
 pub mod person;
 pub mod product;
@@ -37,8 +38,8 @@ pub use ids::{
 pub use industry::IndustryCode;
 pub use kinds::{
     AccessPurpose, DataCategory, DemandStatus, ImportKind, ImportStatus, IndicatorDimension, InstitutionKind,
-    ObjectionOutcome, ProductType, RecordAction, RecordStatus, RegistryStatus, RejectReason, ResponseStatus, Role,
-    SubjectKind, TaxGrade, VerificationMethod, VerificationStatus,
+    ObjectionOutcome, ProductType, RecordAction, RecordStatus, RegistryStatus, RejectReason, RepaymentMethod,
+    ResponseStatus, Role, SubjectKind, TaxGrade, VerificationMethod, VerificationStatus,
 };
 pub use money::{Money, Rate};
 pub use person::IdNumber;

@@ -13,6 +13,7 @@ mod m20261123_000005_demands;
 mod m20261123_000006_indicators;
 mod m20261123_000007_indicator_speed;
 mod m20261127_000008_trust;
+mod m20261128_000009_offers;
 
 /// Every migration, in order.
 pub struct Migrator;
@@ -29,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000006_indicators::Migration),
             Box::new(m20261123_000007_indicator_speed::Migration),
             Box::new(m20261127_000008_trust::Migration),
+            Box::new(m20261128_000009_offers::Migration),
         ]
     }
 }

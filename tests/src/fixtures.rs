@@ -114,11 +114,16 @@ pub fn tax_csv(rows: &[(&str, i32, &str, &str)]) -> Vec<u8> {
 pub const GRANT: &str =
     "mutation($i: GrantConsentInput!) { grantConsent(input: $i) { id active categories purpose textHash } }";
 
+/// The consent text version grants must sign.
+pub fn current_text_version() -> &'static str {
+    &xinyidai::consents::texts::current().version
+}
+
 /// Variables of `grantConsent` to `grantee` for `categories` and `purpose`, valid for `seconds`.
 pub fn grant(grantee: &str, categories: &[&str], purpose: &str, seconds: i64) -> Value {
     let until = chrono::Utc::now() + chrono::Duration::seconds(seconds);
     json!({ "i": { "granteeId": grantee, "categories": categories, "purpose": purpose,
-                   "validUntil": until.to_rfc3339(), "textVersion": "2026-01" } })
+                   "validUntil": until.to_rfc3339(), "textVersion": current_text_version() } })
 }
 
 pub const PROFILE: &str = "query($s: ID!, $p: AccessPurpose!) { creditProfile(subjectId: $s, purpose: $p) {

@@ -8,9 +8,10 @@ use xyd_domain::{DataCategory, DemandId};
 
 use super::entity;
 use super::ledger::{self, Grant, Grantee, fact_of};
+use super::texts::{self, ConsentText};
 use crate::auth::principal::require_principal;
 use crate::error::{AppError, AppResult};
-use crate::graphql::{GqlAccessPurpose, GqlDataCategory, GqlDateTime, id_arg};
+use crate::graphql::{GqlAccessPurpose, GqlDataCategory, GqlDate, GqlDateTime, id_arg};
 use crate::institutions::{Institution, InstitutionRepo};
 use crate::state::AppState;
 
@@ -103,8 +104,37 @@ pub struct GrantConsentInput {
     pub categories: Vec<GqlDataCategory>,
     pub purpose: GqlAccessPurpose,
     pub valid_until: GqlDateTime,
-    /// The version of the consent text shown to the user (currently "2026-01").
+    /// The version of the consent text shown to the user: must be the current one (`consentText`).
     pub text_version: String,
+}
+
+/// 授权书: the text an enterprise reads before it signs a consent.
+#[derive(SimpleObject)]
+#[graphql(name = "ConsentText")]
+pub struct ConsentTextView {
+    /// e.g. "2026-11"; a grant names the version it signed.
+    pub version: String,
+    pub title: String,
+    /// The full Chinese text.
+    pub body: String,
+    /// Hex SHA-256 of `body`: the value stored on every consent signed with it.
+    pub sha256: String,
+    pub published_on: GqlDate,
+    /// Grants must sign the current version.
+    pub current: bool,
+}
+
+impl From<&ConsentText> for ConsentTextView {
+    fn from(t: &ConsentText) -> Self {
+        Self {
+            version: t.version.clone(),
+            title: t.title.clone(),
+            body: t.body.clone(),
+            sha256: t.sha256.clone(),
+            published_on: GqlDate(t.published_on),
+            current: t.version == texts::current().version,
+        }
+    }
 }
 
 #[derive(Default)]
@@ -112,6 +142,19 @@ pub struct ConsentQuery;
 
 #[Object]
 impl ConsentQuery {
+    /// Every version of the consent text, oldest first (public).
+    async fn consent_texts(&self) -> Vec<ConsentTextView> {
+        texts::all().iter().map(ConsentTextView::from).collect()
+    }
+
+    /// One version of the consent text; without `version`, the current one that grants must sign (public).
+    async fn consent_text(&self, version: Option<String>) -> Option<ConsentTextView> {
+        match version {
+            Some(v) => texts::find(v.trim()).map(ConsentTextView::from),
+            None => Some(texts::current().into()),
+        }
+    }
+
     /// The caller's subject's consents, newest first.
     async fn my_consents(&self, ctx: &Context<'_>) -> AppResult<Vec<Consent>> {
         let subject = require_principal(ctx)?.subject()?;
@@ -142,6 +185,7 @@ impl ConsentMutation {
                 ));
             }
         };
+        let text = texts::require_current(&input.text_version, "input.textVersion")?;
         let categories: Vec<DataCategory> = input.categories.iter().map(|c| (*c).into()).collect();
         // Validity is kept to the second, as shown to the user, so a repeated grant matches exactly.
         let valid_until = input.valid_until.0.trunc_subsecs(0);
@@ -149,13 +193,7 @@ impl ConsentMutation {
             .map_err(|e| AppError::from(e).prefixed("input"))?;
         let txn = state.db.begin_write().await?;
         let subject = crate::subjects::claim::acting(&*txn, principal).await?;
-        let row = ledger::grant(
-            &*txn,
-            subject,
-            principal.user_id,
-            Grant { grantee, terms, text_version: input.text_version },
-        )
-        .await?;
+        let row = ledger::grant(&*txn, subject, principal.user_id, Grant { grantee, terms, text }).await?;
         txn.commit().await?;
         Ok(Consent::many(state, vec![row]).await?.remove(0))
     }

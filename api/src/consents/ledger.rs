@@ -6,11 +6,11 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseBackend, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
     Set,
 };
-use sha2::{Digest, Sha256};
-use xyd_domain::consent::{ConsentFact, ConsentTerms, consent_text};
+use xyd_domain::consent::{ConsentFact, ConsentTerms};
 use xyd_domain::{ConsentId, DemandId, DemandStatus, InstitutionId, InstitutionKind, SubjectId, TagList, UserId};
 
 use super::entity;
+use super::texts::ConsentText;
 use crate::error::{AppError, AppResult};
 use crate::institutions::InstitutionRepo;
 
@@ -27,7 +27,8 @@ pub enum Grantee {
 pub struct Grant {
     pub grantee: Grantee,
     pub terms: ConsentTerms,
-    pub text_version: String,
+    /// The text signed: the current one (see `texts::require_current`).
+    pub text: &'static ConsentText,
 }
 
 /// The access-relevant facts of a stored consent.
@@ -48,8 +49,7 @@ pub async fn grant(
     signer: UserId,
     grant: Grant,
 ) -> AppResult<entity::Model> {
-    let text = consent_text(&grant.text_version)
-        .ok_or_else(|| AppError::bad_input("input.textVersion", "UNKNOWN_TEXT_VERSION", "授权书版本不存在"))?;
+    let text = grant.text;
     let (grantee_id, demand_id) = resolve(conn, subject, grant.grantee).await?;
     let categories = TagList::new(grant.terms.categories.clone());
     let existing = entity::Entity::find()
@@ -65,7 +65,7 @@ pub async fn grant(
         .filter(entity::Column::Categories.eq(categories.clone()))
         .filter(entity::Column::Purpose.eq(grant.terms.purpose))
         .filter(entity::Column::ValidUntil.eq(grant.terms.valid_until))
-        .filter(entity::Column::TextVersion.eq(grant.text_version.clone()))
+        .filter(entity::Column::TextVersion.eq(text.version.as_str()))
         .filter(entity::Column::RevokedAt.is_null())
         .one(conn)
         .await?;
@@ -82,8 +82,8 @@ pub async fn grant(
         valid_from: Set(grant.terms.valid_from),
         valid_until: Set(grant.terms.valid_until),
         revoked_at: Set(None),
-        text_hash: Set(hex::encode(Sha256::digest(text.as_bytes()))),
-        text_version: Set(grant.text_version),
+        text_hash: Set(text.sha256.clone()),
+        text_version: Set(text.version.clone()),
         signed_by: Set(signer),
         signed_at: Set(grant.terms.valid_from),
     }

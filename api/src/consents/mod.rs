@@ -4,6 +4,7 @@
 pub mod entity;
 mod graphql;
 mod ledger;
+pub mod texts;
 
 pub use graphql::{Consent, ConsentMutation, ConsentQuery};
 pub use ledger::{Grant, Grantee, active_for, fact_of, grant};

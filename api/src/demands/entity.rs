@@ -39,7 +39,7 @@ pub mod demand {
 
 pub mod response {
     use sea_orm::entity::prelude::*;
-    use xyd_domain::{DemandId, InstitutionId, ProductId, RejectReason, ResponseId, ResponseStatus};
+    use xyd_domain::{DemandId, InstitutionId, ProductId, RejectReason, RepaymentMethod, ResponseId, ResponseStatus};
 
     #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
     #[sea_orm(table_name = "bank_responses")]
@@ -68,6 +68,10 @@ pub mod response {
         pub reject_note: Option<String>,
         pub rejected_at: Option<DateTimeUtc>,
         pub updated_at: DateTimeUtc,
+        /// How the granted credit is repaid (null: EQUAL_INSTALLMENT, grants before offers were compared).
+        pub repayment_method: Option<RepaymentMethod>,
+        /// When the enterprise chose this offer (at most one response of a demand).
+        pub chosen_at: Option<DateTimeUtc>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -11,11 +11,15 @@ use super::post;
 use super::respond::{self, CreditGrant};
 use super::view::{BankResponse, FinancingDemand};
 use crate::auth::principal::require_principal;
+use crate::consents::texts;
 use crate::error::{AppError, AppResult};
 use crate::graphql::id_arg;
-use crate::graphql::{GqlDataCategory, GqlDateTime, GqlMoney, GqlProductType, GqlRate, GqlRejectReason};
+use crate::graphql::{
+    GqlDataCategory, GqlDateTime, GqlMoney, GqlProductType, GqlRate, GqlRejectReason, GqlRepaymentMethod,
+};
 use crate::pagination::{Connection, Order, Page};
 use crate::state::AppState;
+use xyd_domain::RepaymentMethod;
 
 #[derive(InputObject)]
 pub struct PostDemandInput {
@@ -28,6 +32,9 @@ pub struct PostDemandInput {
     pub target_product_ids: Option<Vec<ID>>,
     /// Consent for every bank that accepts this demand, purpose LOAN_APPLICATION, until the demand expires.
     pub share_with_responders: Option<Vec<GqlDataCategory>>,
+    /// The consent text version shown with `shareWithResponders`: it must be the current one (`consentText`);
+    /// omitted, the current one is signed.
+    pub share_text_version: Option<String>,
 }
 
 #[derive(InputObject)]
@@ -36,6 +43,8 @@ pub struct CreditGrantInput {
     pub annual_rate: GqlRate,
     pub term_months: i32,
     pub product_id: Option<ID>,
+    /// How the credit is repaid; default EQUAL_INSTALLMENT (等额本息).
+    pub repayment_method: Option<GqlRepaymentMethod>,
 }
 
 #[derive(InputObject)]
@@ -145,7 +154,11 @@ impl DemandMutation {
         let principal = require_principal(ctx)?;
         let state = ctx.data_unchecked::<AppState>();
         principal.subject()?;
-        let posted = post::post(state, principal, input.parse(state)?).await?;
+        let text = match &input.share_text_version {
+            Some(version) => texts::require_current(version, "input.shareTextVersion")?,
+            None => texts::current(),
+        };
+        let posted = post::post(state, principal, input.parse(state)?, text).await?;
         FinancingDemand::load(state, principal, posted).await
     }
 
@@ -178,6 +191,15 @@ impl DemandMutation {
         BankResponse::one(state, row).await
     }
 
+    /// 选定授信方案 (enterprise): choose one bank's credit grant on an open demand; every other bank still holding
+    /// the demand ends as REJECTED with reason CUSTOMER_DECLINED, and only the chosen bank may lend.
+    async fn accept_offer(&self, ctx: &Context<'_>, response_id: ID) -> AppResult<FinancingDemand> {
+        let principal = require_principal(ctx)?;
+        let state = ctx.data_unchecked::<AppState>();
+        let chosen = respond::choose(state, principal, id_arg(&response_id, "responseId")?).await?;
+        FinancingDemand::load(state, principal, chosen).await
+    }
+
     /// 授信.
     async fn grant_credit(
         &self,
@@ -192,6 +214,7 @@ impl DemandMutation {
             rate: input.annual_rate.0,
             term_months: input.term_months,
             product_id: input.product_id.as_ref().map(|p| id_arg(p, "input.productId")).transpose()?,
+            repayment_method: input.repayment_method.map_or(RepaymentMethod::EqualInstallment, Into::into),
         };
         let row = respond::grant_credit(state, principal, id_arg(&response_id, "responseId")?, grant).await?;
         BankResponse::one(state, row).await

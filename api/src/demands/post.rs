@@ -11,12 +11,10 @@ use xyd_domain::{AccessPurpose, DemandId, DemandStatus, ProductId};
 use super::entity::demand;
 use super::repo;
 use crate::auth::Principal;
+use crate::consents::texts::ConsentText;
 use crate::consents::{Grant, Grantee};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
-
-/// The consent text version shown with a demand's data sharing.
-pub const SHARING_TEXT_VERSION: &str = "2026-01";
 
 /// The limits of demands on this platform.
 pub fn rules(state: &AppState) -> DemandRules {
@@ -26,7 +24,13 @@ pub fn rules(state: &AppState) -> DemandRules {
     }
 }
 
-pub async fn post(state: &AppState, principal: &Principal, d: NewDemand) -> AppResult<demand::Model> {
+/// Post `d`; its data sharing, if any, signs `text` (the current consent text).
+pub async fn post(
+    state: &AppState,
+    principal: &Principal,
+    d: NewDemand,
+    text: &'static ConsentText,
+) -> AppResult<demand::Model> {
     principal.subject()?;
     let now = Utc::now();
     let expires_at = d.expires_at;
@@ -59,7 +63,7 @@ pub async fn post(state: &AppState, principal: &Principal, d: NewDemand) -> AppR
     .await?;
     if let Some(terms) = sharing {
         // Shared with every bank that accepts the demand: one consent, granted like any other.
-        let grant = Grant { grantee: Grantee::Demand(row.id), terms, text_version: SHARING_TEXT_VERSION.to_string() };
+        let grant = Grant { grantee: Grantee::Demand(row.id), terms, text };
         crate::consents::grant(&*txn, subject, principal.user_id, grant).await?;
     }
     txn.commit().await?;

@@ -7,8 +7,8 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 use xyd_domain::demand::{self as rules};
 use xyd_domain::{
-    DemandId, DemandStatus, InstitutionId, Money, ProductId, Rate, RegionPrefix, RejectReason, ResponseId,
-    ResponseStatus,
+    DemandId, DemandStatus, InstitutionId, Money, ProductId, Rate, RegionPrefix, RejectReason, RepaymentMethod,
+    ResponseId, ResponseStatus,
 };
 
 use super::entity::{demand, response};
@@ -205,6 +205,7 @@ pub struct CreditGrant {
     pub rate: Rate,
     pub term_months: i32,
     pub product_id: Option<ProductId>,
+    pub repayment_method: RepaymentMethod,
 }
 
 /// Load the caller's response and its demand, locked.
@@ -243,6 +244,9 @@ pub async fn grant_credit(
     let (found, current) = own_response(state, &*txn, principal, id).await?;
     ensure_open(&current)?;
     rules::grant_credit(found.status)?;
+    if repo::responses_of(&*txn, current.id).await?.iter().any(|r| r.chosen_at.is_some()) {
+        return Err(AppError::invalid_state("OFFER_ALREADY_CHOSEN", "企业已选定其他机构的授信，不能再授信"));
+    }
     if let Some(product) = g.product_id {
         let owned = crate::products::ProductRepo::find(&*txn, product).await?;
         if owned.is_none_or(|p| p.bank_id != found.bank_id) {
@@ -256,6 +260,7 @@ pub async fn grant_credit(
     row.credit_term = Set(Some(g.term_months));
     row.credit_granted_at = Set(Some(now));
     row.product_id = Set(g.product_id);
+    row.repayment_method = Set(Some(g.repayment_method));
     row.updated_at = Set(now);
     let saved = row.update(&*txn).await?;
     rederive(&*txn, &current).await?;
@@ -276,6 +281,10 @@ pub async fn disburse(
     let (found, current) = own_response(state, &*txn, principal, id).await?;
     ensure_open(&current)?;
     rules::disburse(found.status)?;
+    let others = repo::responses_of(&*txn, current.id).await?;
+    if others.iter().any(|r| r.chosen_at.is_some() && r.id != found.id) {
+        return Err(AppError::invalid_state("OFFER_NOT_CHOSEN", "企业已选定其他机构的授信，本机构不能放款"));
+    }
     if !amount.is_positive() || found.credit_amount.is_some_and(|c| amount.fen() > c) {
         return Err(AppError::bad_input("input.amount", "INVALID_AMOUNT", "放款金额须大于0且不超过授信金额"));
     }
@@ -284,14 +293,71 @@ pub async fn disburse(
     {
         return Err(AppError::bad_input("input.disbursedAt", "INVALID_TIME", "放款时间须在授信之后且不晚于当前时间"));
     }
+    let (id, chosen_at) = (found.id, found.chosen_at);
     let mut row: response::ActiveModel = found.into();
     row.status = Set(ResponseStatus::Disbursed);
     row.disbursed_amount = Set(Some(amount.fen()));
     row.disbursed_at = Set(Some(at));
     row.first_loan = Set(Some(first_loan));
     row.updated_at = Set(now);
+    // Lending without an explicit choice counts as choosing this offer.
+    row.chosen_at = Set(Some(chosen_at.unwrap_or(now)));
+    decline_others(&*txn, &others, id, now).await?;
     let saved = row.update(&*txn).await?;
     rederive(&*txn, &current).await?;
     txn.commit().await?;
     Ok(saved)
+}
+
+/// 选定: the enterprise chooses one bank's credit grant on its open demand; every other bank still holding the
+/// demand ends as REJECTED with reason CUSTOMER_DECLINED, and only the chosen bank may then lend.
+pub async fn choose(state: &AppState, principal: &Principal, id: ResponseId) -> AppResult<demand::Model> {
+    let now = Utc::now();
+    let txn = state.db.begin_write().await?;
+    let subject = crate::subjects::claim::acting(&*txn, principal).await?;
+    let found = repo::find_response(&*txn, id).await?;
+    let current = repo::find_for_update(&*txn, found.demand_id).await?;
+    if current.subject_id != subject {
+        return Err(AppError::not_found("对接记录不存在"));
+    }
+    ensure_open(&current)?;
+    let responses = repo::responses_of(&*txn, current.id).await?;
+    if responses.iter().any(|r| r.chosen_at.is_some()) {
+        return Err(AppError::invalid_state("OFFER_ALREADY_CHOSEN", "已选定授信方案，不能再次选择"));
+    }
+    rules::choose(found.status)?;
+    response::Entity::update_many()
+        .col_expr(response::Column::ChosenAt, Expr::value(now))
+        .col_expr(response::Column::UpdatedAt, Expr::value(now))
+        .filter(response::Column::Id.eq(found.id))
+        .exec(&*txn)
+        .await?;
+    decline_others(&*txn, &responses, found.id, now).await?;
+    rederive(&*txn, &current).await?;
+    let updated = repo::find(&*txn, current.id).await?;
+    txn.commit().await?;
+    Ok(updated)
+}
+
+/// The other banks still holding the demand end as REJECTED (客户放弃) once the enterprise chose `chosen`.
+async fn decline_others(
+    conn: &impl ConnectionTrait,
+    responses: &[response::Model],
+    chosen: ResponseId,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    for r in responses.iter().filter(|r| r.id != chosen) {
+        if let Some(next) = rules::decline_for_other(r.status) {
+            response::Entity::update_many()
+                .col_expr(response::Column::Status, Expr::value(next))
+                .col_expr(response::Column::RejectReason, Expr::value(RejectReason::CustomerDeclined))
+                .col_expr(response::Column::RejectNote, Expr::value("企业已选定其他机构的授信方案"))
+                .col_expr(response::Column::RejectedAt, Expr::value(now))
+                .col_expr(response::Column::UpdatedAt, Expr::value(now))
+                .filter(response::Column::Id.eq(r.id))
+                .exec(conn)
+                .await?;
+        }
+    }
+    Ok(())
 }

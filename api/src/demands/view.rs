@@ -7,6 +7,7 @@ use async_graphql::{ComplexObject, Context, ID, SimpleObject};
 use xyd_domain::{DemandId, InstitutionId, Money, ProductId, Rate, RegionPrefix, Role};
 
 use super::entity::{demand, response};
+use super::offers::{Offer, offers_of};
 use super::repo;
 use crate::auth::Principal;
 use crate::auth::principal::require_principal;
@@ -44,6 +45,9 @@ pub struct FinancingDemand {
     /// bank only after it accepted the demand.
     pub contact: Option<DemandContact>,
     pub responses: Vec<BankResponse>,
+    /// 货比三家: every credit grant on the demand with what it costs, cheapest total interest first (the
+    /// enterprise and officials; a bank sees its own).
+    pub offers: Vec<Offer>,
 }
 
 /// Who to call about a demand.
@@ -93,11 +97,15 @@ impl BankResponse {
 
     /// The product the credit was granted under.
     async fn product(&self, ctx: &Context<'_>) -> AppResult<Option<LoanProduct>> {
-        let Some(id) = self.product_id else { return Ok(None) };
-        let state = ctx.data_unchecked::<AppState>();
-        let Some(row) = crate::products::ProductRepo::find(state.db.conn(), id).await? else { return Ok(None) };
-        Ok(crate::products::with_banks(state, vec![row]).await?.pop())
+        product_of(ctx.data_unchecked::<AppState>(), self.product_id).await
     }
+}
+
+/// The product `id`, with its bank, if any.
+pub async fn product_of(state: &AppState, id: Option<ProductId>) -> AppResult<Option<LoanProduct>> {
+    let Some(id) = id else { return Ok(None) };
+    let Some(row) = crate::products::ProductRepo::find(state.db.conn(), id).await? else { return Ok(None) };
+    Ok(crate::products::with_banks(state, vec![row]).await?.pop())
 }
 
 fn rate(bp: i32) -> AppResult<GqlRate> {
@@ -244,6 +252,7 @@ impl FinancingDemand {
             BankResponse::many(state, visible_responses.iter().flatten().cloned().collect()).await?.into_iter();
         for (demand, visible) in shown.iter_mut().zip(&visible_responses) {
             demand.responses = banked.by_ref().take(visible.len()).collect();
+            demand.offers = offers_of(visible, &demand.responses)?;
         }
         Ok(shown)
     }
@@ -285,6 +294,7 @@ impl FinancingDemand {
             target_products,
             shared_categories: d.shared_categories.iter().map(|c| (*c).into()).collect(),
             responses: Vec::new(),
+            offers: Vec::new(),
             contact,
             purpose: d.purpose,
         })

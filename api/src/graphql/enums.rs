@@ -3,7 +3,8 @@
 use xyd_domain::product::ProductStatus;
 use xyd_domain::{
     AccessPurpose, DataCategory, DemandStatus, ImportKind, IndicatorDimension, InstitutionKind, ObjectionOutcome,
-    ProductType, RecordStatus, RejectReason, ResponseStatus, Role, SubjectKind, TaxGrade, VerificationStatus,
+    ProductType, RecordStatus, RejectReason, RepaymentMethod, ResponseStatus, Role, SubjectKind, TaxGrade,
+    VerificationStatus,
 };
 
 macro_rules! mirror_enum {
@@ -53,3 +54,4 @@ mirror_enum!(GqlRejectReason as "RejectReason" <=> RejectReason {
 mirror_enum!(
     /// What kind of file an import reads.
     GqlImportKind as "ImportKind" <=> ImportKind { Registry, Credit, Tax });
+mirror_enum!(GqlRepaymentMethod as "RepaymentMethod" <=> RepaymentMethod { EqualInstallment, EqualPrincipal, InterestFirst });

@@ -19,8 +19,8 @@ pub use calendar::{WorkCalendar, local_date};
 pub use matching::{DemandFacts, Evaluation, RankInputs, Reason, SubjectFacts, effective_rate, evaluate, score};
 pub use new::{DemandInput, DemandRules, NewDemand};
 pub use response::{
-    DEFAULT_MAX_HOLDERS, OPEN, SHARING, accept, derive_status, disburse, ensure_capacity, ensure_open, grant_credit,
-    holder_count, holds, is_open, on_expiry, reject, supersede, withdraw,
+    DEFAULT_MAX_HOLDERS, OPEN, SHARING, accept, choose, decline_for_other, derive_status, disburse, ensure_capacity,
+    ensure_open, grant_credit, holder_count, holds, is_open, on_expiry, reject, supersede, withdraw,
 };
 
 /// 首次响应时限: a bank should first respond (accept or reject) within this many working days of

@@ -72,6 +72,21 @@ pub fn disburse(current: ResponseStatus) -> Result<ResponseStatus, DomainError> 
     }
 }
 
+/// 选定: the enterprise may choose only a CREDIT_GRANTED offer (its status stays CREDIT_GRANTED).
+pub fn choose(current: ResponseStatus) -> Result<(), DomainError> {
+    match current {
+        ResponseStatus::CreditGranted => Ok(()),
+        ResponseStatus::Accepted => Err(illegal("该银行尚未授信，不能选定")),
+        done => Err(final_state(done, "选定")),
+    }
+}
+
+/// 客户选定他行: when the enterprise chooses another bank's offer, the responses still holding the demand end as
+/// REJECTED (客户放弃); `None` means the response stays as it is.
+pub fn decline_for_other(current: ResponseStatus) -> Option<ResponseStatus> {
+    matches!(current, ResponseStatus::Accepted | ResponseStatus::CreditGranted).then_some(ResponseStatus::Rejected)
+}
+
 /// 终止: when a demand closes, every response that still holds it ends as SUPERSEDED, except the lender's
 /// (DISBURSED, already final). `None` means the response stays as it is.
 pub fn supersede(current: ResponseStatus) -> Option<ResponseStatus> {

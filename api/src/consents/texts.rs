@@ -1,0 +1,123 @@
+//! The consent texts (授权书) an enterprise is shown and signs, one file per version under `api/consent-texts/`
+//! (front matter `version`, `title`, `published`, then the Chinese body), built into the binary. A grant must
+//! sign the current (newest) version; older versions stay readable, and every consent keeps the SHA-256 of
+//! the body it signed.
+
+use std::sync::LazyLock;
+
+use chrono::NaiveDate;
+use sha2::{Digest, Sha256};
+
+use crate::error::{AppError, AppResult};
+
+/// The files, oldest first. A new version is a new file and a new line here.
+const FILES: &[(&str, &str)] = &[
+    ("2026-01.md", include_str!("../../consent-texts/2026-01.md")),
+    ("2026-11.md", include_str!("../../consent-texts/2026-11.md")),
+];
+
+/// One version of the consent text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConsentText {
+    pub version: String,
+    pub title: String,
+    pub body: String,
+    /// Hex SHA-256 of `body`.
+    pub sha256: String,
+    pub published_on: NaiveDate,
+}
+
+static TEXTS: LazyLock<Vec<ConsentText>> = LazyLock::new(|| {
+    let mut texts: Vec<ConsentText> =
+        FILES.iter().map(|(name, raw)| parse(raw).unwrap_or_else(|e| panic!("consent text {name}: {e}"))).collect();
+    texts.sort_by(|a, b| a.published_on.cmp(&b.published_on).then_with(|| a.version.cmp(&b.version)));
+    texts
+});
+
+/// Every version, oldest first.
+pub fn all() -> &'static [ConsentText] {
+    &TEXTS
+}
+
+const _: () = assert!(!FILES.is_empty(), "at least one consent text is built in");
+
+/// The version grants must sign: the newest.
+pub fn current() -> &'static ConsentText {
+    match TEXTS.last() {
+        Some(text) => text,
+        None => unreachable!("FILES is not empty"),
+    }
+}
+
+/// The text of `version`, if there is one.
+pub fn find(version: &str) -> Option<&'static ConsentText> {
+    TEXTS.iter().find(|t| t.version == version)
+}
+
+/// The current text, when `version` names it; BAD_USER_INPUT on `field` naming the current version otherwise.
+pub fn require_current(version: &str, field: &str) -> AppResult<&'static ConsentText> {
+    let current = current();
+    if version.trim() == current.version {
+        return Ok(current);
+    }
+    let message = match find(version.trim()) {
+        Some(_) => format!("授权书版本“{}”已更新，请阅读并签署现行版本“{}”", version.trim(), current.version),
+        None => format!("授权书版本不存在，现行版本为“{}”", current.version),
+    };
+    let code = if find(version.trim()).is_some() { "OUTDATED_TEXT_VERSION" } else { "UNKNOWN_TEXT_VERSION" };
+    Err(AppError::bad_input(field, code, message))
+}
+
+/// Read one file: `---`, `key: value` lines, `---`, then the body.
+fn parse(raw: &str) -> Result<ConsentText, String> {
+    let rest = raw.strip_prefix("---\n").ok_or("missing front matter")?;
+    let (head, body) = rest.split_once("\n---\n").ok_or("unterminated front matter")?;
+    let field = |key: &str| {
+        head.lines()
+            .find_map(|l| l.strip_prefix(key).and_then(|v| v.strip_prefix(':')).map(|v| v.trim().to_string()))
+            .ok_or_else(|| format!("missing {key}"))
+    };
+    let body = body.trim().to_string();
+    if body.is_empty() {
+        return Err("empty body".into());
+    }
+    let published_on = NaiveDate::parse_from_str(&field("published")?, "%Y-%m-%d").map_err(|e| e.to_string())?;
+    Ok(ConsentText {
+        version: field("version")?,
+        title: field("title")?,
+        sha256: hex::encode(Sha256::digest(body.as_bytes())),
+        body,
+        published_on,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_file_parses_and_versions_are_distinct() {
+        let versions: Vec<&str> = all().iter().map(|t| t.version.as_str()).collect();
+        let mut distinct = versions.clone();
+        distinct.dedup();
+        assert_eq!(versions, distinct);
+        assert!(all().iter().all(|t| t.body.contains("撤回") && t.sha256.len() == 64));
+        assert_eq!(current().version, *versions.last().unwrap());
+    }
+
+    #[test]
+    fn the_first_version_keeps_the_hash_its_consents_were_signed_with() {
+        // Consents granted before texts became files stored this digest of the 2026-01 body.
+        let first = find("2026-01").unwrap();
+        assert!(first.body.starts_with("本企业授权被授权机构在授权期限内"));
+        assert!(!first.body.contains('\n'));
+    }
+
+    #[test]
+    fn only_the_current_version_may_be_signed() {
+        assert!(require_current(&current().version, "v").is_ok());
+        let old = require_current("2026-01", "input.textVersion").unwrap_err();
+        assert!(old.message().contains(&current().version), "{}", old.message());
+        assert!(require_current("1999-01", "v").is_err());
+    }
+}
