@@ -18,6 +18,7 @@ pub mod imports;
 pub mod indicators;
 pub mod institutions;
 pub mod metrics;
+pub mod notifications;
 pub mod outbox;
 pub mod pagination;
 pub mod products;

@@ -171,6 +171,7 @@ pub const REASONS: &[Reason] = &[
     r("INVALID_AMOUNT", "BAD_USER_INPUT", "金额不正确", "a demand, credit or disbursement amount"),
     r("INVALID_TERM", "BAD_USER_INPUT", "期限不正确", "a demand or credit term"),
     r("INVALID_RATE", "BAD_USER_INPUT", "利率不正确", "a rate ceiling or credit rate"),
+    r("TOO_MANY_IDS", "BAD_USER_INPUT", "一次最多标记100条消息", "markNotificationsRead with more than 100 ids"),
     r("OFFER_ALREADY_CHOSEN", "INVALID_STATE", "已选定授信方案", "acceptOffer twice, or grantCredit after the choice"),
     r("OFFER_NOT_CHOSEN", "INVALID_STATE", "企业已选定其他机构的授信", "recordDisbursement by a bank not chosen"),
     r("INVALID_PURPOSE", "BAD_USER_INPUT", "资金用途应为2至500个字", "postDemand"),

@@ -28,6 +28,8 @@ pub struct Inner {
     pub institutions: crate::institutions::InstitutionCache,
     /// Newly posted demands, for the `newOpportunities` subscription.
     pub demand_posted: tokio::sync::broadcast::Sender<xyd_domain::DemandId>,
+    /// Committed notifications to live subscribers and the outside channel.
+    pub notifier: crate::notifications::Notifier,
     /// Verified against when a login names an unknown account, to equalize timing.
     pub decoy_hash: String,
 }
@@ -65,6 +67,7 @@ impl AppState {
             catalog: Default::default(),
             institutions: Default::default(),
             demand_posted: tokio::sync::broadcast::channel(1024).0,
+            notifier: Default::default(),
             tokens: TokenService::new(&config.auth),
             rate_limits: RateLimits::new(&config.auth),
             metrics: Metrics::default(),

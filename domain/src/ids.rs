@@ -103,6 +103,8 @@ entity_ids! {
     ImportJobId;
     /// 刷新令牌 (refresh token) ID.
     RefreshTokenId;
+    /// 站内消息 (notification) ID.
+    NotificationId;
 }
 
 #[cfg(test)]

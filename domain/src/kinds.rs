@@ -414,6 +414,28 @@ vocabulary! {
     }
 }
 
+vocabulary! {
+    /// 站内消息类别 (what a notification is about).
+    pub enum NotificationKind in "消息类别" (field "kind") {
+        /// To the enterprise: a bank accepted its demand.
+        DemandAccepted = "DEMAND_ACCEPTED" / "银行已受理",
+        /// To the enterprise: a bank declined its demand (with the reason).
+        DemandRejected = "DEMAND_REJECTED" / "银行未受理",
+        /// To the enterprise: a bank granted credit.
+        CreditGranted = "CREDIT_GRANTED" / "银行已授信",
+        /// To the enterprise: the lending bank decided a renewal or extension.
+        RenewalDecided = "RENEWAL_DECIDED" / "续贷申请已处理",
+        /// To a bank: a demand names one of its products.
+        DemandAddressed = "DEMAND_ADDRESSED" / "企业申请本行产品",
+        /// To a bank: the enterprise chose its offer.
+        OfferChosen = "OFFER_CHOSEN" / "授信方案已被选定",
+        /// To a bank: the enterprise chose another bank's offer.
+        OfferDeclined = "OFFER_DECLINED" / "企业选择了其他方案",
+        /// To the lending bank: the enterprise requested a renewal or extension.
+        RenewalRequested = "RENEWAL_REQUESTED" / "企业申请续贷",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -32,14 +32,14 @@ pub use account::{Email, Password};
 pub use demand::{DemandFacts, Evaluation, RankInputs, Reason, SubjectFacts, WorkCalendar};
 pub use error::DomainError;
 pub use ids::{
-    ConsentId, DemandId, ImportJobId, InstitutionId, ObjectionId, ProductId, RecordId, RefreshTokenId, ResponseId,
-    SubjectId, UserId,
+    ConsentId, DemandId, ImportJobId, InstitutionId, NotificationId, ObjectionId, ProductId, RecordId, RefreshTokenId,
+    ResponseId, SubjectId, UserId,
 };
 pub use industry::IndustryCode;
 pub use kinds::{
     AccessPurpose, DataCategory, DemandStatus, ImportKind, ImportStatus, IndicatorDimension, InstitutionKind,
-    ObjectionOutcome, ProductType, RecordAction, RecordStatus, RegistryStatus, RejectReason, RepaymentMethod,
-    ResponseStatus, Role, SubjectKind, TaxGrade, VerificationMethod, VerificationStatus,
+    NotificationKind, ObjectionOutcome, ProductType, RecordAction, RecordStatus, RegistryStatus, RejectReason,
+    RepaymentMethod, ResponseStatus, Role, SubjectKind, TaxGrade, VerificationMethod, VerificationStatus,
 };
 pub use money::{Money, Rate};
 pub use person::IdNumber;

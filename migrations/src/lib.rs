@@ -14,6 +14,7 @@ mod m20261123_000006_indicators;
 mod m20261123_000007_indicator_speed;
 mod m20261127_000008_trust;
 mod m20261128_000009_offers;
+mod m20261128_000010_notifications;
 
 /// Every migration, in order.
 pub struct Migrator;
@@ -31,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000007_indicator_speed::Migration),
             Box::new(m20261127_000008_trust::Migration),
             Box::new(m20261128_000009_offers::Migration),
+            Box::new(m20261128_000010_notifications::Migration),
         ]
     }
 }

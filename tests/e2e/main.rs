@@ -15,6 +15,7 @@ mod http_edges;
 mod imports;
 mod indicators;
 mod institutions;
+mod notifications;
 mod offers;
 mod operations;
 mod products;

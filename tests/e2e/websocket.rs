@@ -239,3 +239,28 @@ async fn open_sockets_count_against_the_connection_cap_of_their_address() {
     tokio::time::sleep(Duration::from_millis(300)).await;
     assert_eq!(fresh().get(app.url("/healthz")).send().await.unwrap().status(), 200);
 }
+
+#[tokio::test]
+async fn notification_added_carries_the_signed_in_users_own_notifications_only() {
+    let app = TestApp::spawn(Backend::Sqlite).await.unwrap();
+    let (_, bureau) = app.bureau("雷州市发改局", "440882").await;
+    let (owner, _) = app.verified_enterprise(&bureau, &uscc(1), "雷州市消息订阅有限公司", "张三").await;
+    let (other, _) = app.verified_enterprise(&bureau, &uscc(2), "雷州市旁观者有限公司", "李四").await;
+    let (_, bank) = app.lending_bank("消息银行", "4408").await;
+    let mine = app.gql(Some(&owner), POST_DEMAND, demand_input(&[])).await.str_at("/data/postDemand/id").to_string();
+    let theirs = app.gql(Some(&other), POST_DEMAND, demand_input(&[])).await.str_at("/data/postDemand/id").to_string();
+    let mut ws = open(&app, &owner).await;
+    let subscribe = json!({ "id": "inbox", "type": "subscribe",
+                            "payload": { "query": "subscription { notificationAdded { kind title demand { id } } }" } });
+    send(&mut ws, &subscribe).await;
+    tokio::time::sleep(Duration::from_millis(1000)).await;
+
+    let accept = "mutation($d: ID!) { acceptDemand(demandId: $d) { id } }";
+    app.gql(Some(&bank), accept, json!({ "d": theirs })).await.ok();
+    app.gql(Some(&bank), accept, json!({ "d": mine })).await.ok();
+    let next = next_message(&mut ws).await;
+    assert_eq!(next["type"], "next", "{next}");
+    let added = &next["payload"]["data"]["notificationAdded"];
+    assert_eq!(added["kind"], "DEMAND_ACCEPTED", "{next}");
+    assert_eq!(added["demand"]["id"], json!(mine), "the other enterprise's notification is not pushed here");
+}

@@ -5,6 +5,7 @@ pub mod entity;
 pub mod expiry;
 mod graphql;
 mod matching;
+mod notices;
 mod offers;
 mod opportunities;
 mod post;

@@ -40,7 +40,7 @@ pub async fn post(
         .map_err(|e| AppError::from(e).at("input.shareWithResponders"))?;
     let txn = state.db.begin_write().await?;
     let subject = crate::subjects::claim::acting(&*txn, principal).await?;
-    ensure_published(&*txn, &d.target_product_ids).await?;
+    let targets = ensure_published(&*txn, &d.target_product_ids).await?;
     let due = state.config.demands.calendar().add_working_days(now, state.config.demands.first_response_working_days);
     let row = demand::ActiveModel {
         id: Set(DemandId::new()),
@@ -66,16 +66,24 @@ pub async fn post(
         let grant = Grant { grantee: Grantee::Demand(row.id), terms, text };
         crate::consents::grant(&*txn, subject, principal.user_id, grant).await?;
     }
+    let mut sent = Vec::new();
+    for product in &targets {
+        sent.extend(super::notices::addressed(&*txn, &row, product.bank_id, &product.name).await?);
+    }
     txn.commit().await?;
+    state.notifier.publish(sent);
     let _ = state.demand_posted.send(row.id);
     Ok(row)
 }
 
-/// The products a demand names must exist and be on the shelf.
-async fn ensure_published(conn: &impl sea_orm::ConnectionTrait, ids: &[ProductId]) -> AppResult<()> {
+/// The products a demand names, which must exist and be on the shelf.
+async fn ensure_published(
+    conn: &impl sea_orm::ConnectionTrait,
+    ids: &[ProductId],
+) -> AppResult<Vec<crate::products::entity::Model>> {
     use crate::products::entity::{Column, Entity};
     if ids.is_empty() {
-        return Ok(());
+        return Ok(Vec::new());
     }
     let published = Entity::find()
         .filter(Column::Id.is_in(ids.iter().copied()))
@@ -83,7 +91,7 @@ async fn ensure_published(conn: &impl sea_orm::ConnectionTrait, ids: &[ProductId
         .all(conn)
         .await?;
     if published.len() == ids.len() {
-        Ok(())
+        Ok(published)
     } else {
         Err(AppError::bad_input("input.targetProductIds", "PRODUCT_NOT_AVAILABLE", "所选产品不存在或未上架"))
     }

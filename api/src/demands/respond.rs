@@ -12,6 +12,7 @@ use xyd_domain::{
 };
 
 use super::entity::{demand, response};
+use super::notices;
 use super::opportunities::BankLens;
 use super::repo;
 use crate::auth::Principal;
@@ -136,7 +137,9 @@ pub async fn accept(state: &AppState, principal: &Principal, demand_id: DemandId
         }
     })?;
     rederive(&*txn, &current).await?;
+    let sent = notices::accepted(&*txn, &current, &row).await?;
     txn.commit().await?;
+    state.notifier.publish(sent);
     Ok(row)
 }
 
@@ -195,7 +198,9 @@ pub async fn reject(
         }
     };
     rederive(&*txn, &current).await?;
+    let sent = notices::rejected(&*txn, &current, bank, reason, row.reject_note.as_deref()).await?;
     txn.commit().await?;
+    state.notifier.publish(sent);
     Ok(row)
 }
 
@@ -264,7 +269,9 @@ pub async fn grant_credit(
     row.updated_at = Set(now);
     let saved = row.update(&*txn).await?;
     rederive(&*txn, &current).await?;
+    let sent = notices::granted(&*txn, &current, &saved).await?;
     txn.commit().await?;
+    state.notifier.publish(sent);
     Ok(saved)
 }
 
@@ -302,10 +309,12 @@ pub async fn disburse(
     row.updated_at = Set(now);
     // Lending without an explicit choice counts as choosing this offer.
     row.chosen_at = Set(Some(chosen_at.unwrap_or(now)));
-    decline_others(&*txn, &others, id, now).await?;
+    let declined = decline_others(&*txn, &others, id, now).await?;
     let saved = row.update(&*txn).await?;
     rederive(&*txn, &current).await?;
+    let sent = declined_notices(&*txn, &current, &declined).await?;
     txn.commit().await?;
+    state.notifier.publish(sent);
     Ok(saved)
 }
 
@@ -332,20 +341,25 @@ pub async fn choose(state: &AppState, principal: &Principal, id: ResponseId) -> 
         .filter(response::Column::Id.eq(found.id))
         .exec(&*txn)
         .await?;
-    decline_others(&*txn, &responses, found.id, now).await?;
+    let declined = decline_others(&*txn, &responses, found.id, now).await?;
     rederive(&*txn, &current).await?;
+    let mut sent = notices::chosen(&*txn, &current, found.bank_id).await?;
+    sent.extend(declined_notices(&*txn, &current, &declined).await?);
     let updated = repo::find(&*txn, current.id).await?;
     txn.commit().await?;
+    state.notifier.publish(sent);
     Ok(updated)
 }
 
 /// The other banks still holding the demand end as REJECTED (客户放弃) once the enterprise chose `chosen`.
+/// Returns those banks.
 async fn decline_others(
     conn: &impl ConnectionTrait,
     responses: &[response::Model],
     chosen: ResponseId,
     now: DateTime<Utc>,
-) -> AppResult<()> {
+) -> AppResult<Vec<InstitutionId>> {
+    let mut declined = Vec::new();
     for r in responses.iter().filter(|r| r.id != chosen) {
         if let Some(next) = rules::decline_for_other(r.status) {
             response::Entity::update_many()
@@ -357,7 +371,21 @@ async fn decline_others(
                 .filter(response::Column::Id.eq(r.id))
                 .exec(conn)
                 .await?;
+            declined.push(r.bank_id);
         }
     }
-    Ok(())
+    Ok(declined)
+}
+
+/// Tell each of `banks` that the enterprise chose another offer on `d`.
+async fn declined_notices(
+    conn: &impl ConnectionTrait,
+    d: &demand::Model,
+    banks: &[InstitutionId],
+) -> AppResult<Vec<crate::notifications::entity::Model>> {
+    let mut sent = Vec::new();
+    for bank in banks {
+        sent.extend(notices::declined(conn, d, *bank).await?);
+    }
+    Ok(sent)
 }

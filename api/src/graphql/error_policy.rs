@@ -24,7 +24,9 @@ impl Extension for ErrorPolicy {
     }
 }
 
-const INPUT_PREFIXES: [&str; 3] = ["Invalid value for argument", "Failed to parse", "Invalid value"];
+/// How async-graphql words errors in the input (arguments and variables), not in our resolvers.
+const INPUT_PREFIXES: [&str; 4] =
+    ["Invalid value for argument", "Failed to parse", "Invalid value", "Expected input type"];
 
 fn classify(err: &mut ServerError) {
     if err.extensions.as_ref().is_some_and(|e| e.get("code").is_some()) {

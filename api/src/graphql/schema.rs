@@ -12,6 +12,7 @@ use crate::demands::{DemandMutation, DemandQuery, DemandSubscription};
 use crate::imports::{ImportMutation, ImportQuery};
 use crate::indicators::IndicatorQueryRoot;
 use crate::institutions::InstitutionMutation;
+use crate::notifications::{NotificationMutation, NotificationQuery, NotificationSubscription};
 use crate::products::{ProductMutation, ProductQuery};
 use crate::subjects::{SubjectMutation, SubjectQuery};
 
@@ -26,6 +27,7 @@ pub struct QueryRoot(
     CreditQuery,
     DemandQuery,
     IndicatorQueryRoot,
+    NotificationQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -39,11 +41,12 @@ pub struct MutationRoot(
     ConsentMutation,
     CreditMutation,
     DemandMutation,
+    NotificationMutation,
 );
 
 #[derive(MergedSubscription, Default)]
 #[graphql(name = "Subscription")]
-pub struct SubscriptionRoot(DemandSubscription);
+pub struct SubscriptionRoot(DemandSubscription, NotificationSubscription);
 
 pub type AppSchema = Schema<QueryRoot, MutationRoot, SubscriptionRoot>;
 

@@ -1,0 +1,149 @@
+//! GraphQL: `notifications`, `markNotificationsRead` and the `notificationAdded` subscription — always the
+//! signed-in user's own.
+
+use async_graphql::{ComplexObject, Context, ID, Object, SimpleObject, Subscription};
+use futures::Stream;
+use sea_orm::EntityTrait;
+use tokio::sync::broadcast::error::RecvError;
+use xyd_domain::NotificationId;
+
+use super::{entity, inbox};
+use crate::auth::principal::require_principal;
+use crate::demands::FinancingDemand;
+use crate::error::{AppError, AppResult};
+use crate::graphql::{GqlDateTime, id_arg};
+use crate::pagination::{Page, PageInfo};
+use crate::state::AppState;
+
+/// 站内消息.
+#[derive(Clone, SimpleObject)]
+#[graphql(complex)]
+pub struct Notification {
+    pub id: ID,
+    /// DEMAND_ACCEPTED, DEMAND_REJECTED, CREDIT_GRANTED, RENEWAL_DECIDED (to the enterprise); DEMAND_ADDRESSED,
+    /// OFFER_CHOSEN, OFFER_DECLINED, RENEWAL_REQUESTED (to a bank).
+    pub kind: String,
+    pub title: String,
+    pub body: String,
+    pub created_at: GqlDateTime,
+    pub read_at: Option<GqlDateTime>,
+    #[graphql(skip)]
+    pub demand_id: Option<xyd_domain::DemandId>,
+}
+
+#[ComplexObject]
+impl Notification {
+    /// The demand it is about, as the reader may see it now (null if no longer visible).
+    async fn demand(&self, ctx: &Context<'_>) -> AppResult<Option<FinancingDemand>> {
+        let Some(id) = self.demand_id else { return Ok(None) };
+        let principal = require_principal(ctx)?;
+        let state = ctx.data_unchecked::<AppState>();
+        let Some(d) = crate::demands::entity::demand::Entity::find_by_id(id).one(state.db.conn()).await? else {
+            return Ok(None);
+        };
+        match FinancingDemand::load(state, principal, d).await {
+            Ok(d) => Ok(Some(d)),
+            Err(AppError::NotFound(_) | AppError::Forbidden(_)) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+}
+
+impl From<entity::Model> for Notification {
+    fn from(n: entity::Model) -> Self {
+        Self {
+            id: ID(n.id.to_string()),
+            kind: n.kind.as_str().to_string(),
+            title: n.title,
+            body: n.body,
+            created_at: GqlDateTime(n.created_at),
+            read_at: n.read_at.map(GqlDateTime),
+            demand_id: n.demand_id,
+        }
+    }
+}
+
+/// A page of the caller's notifications.
+#[derive(SimpleObject)]
+pub struct NotificationConnection {
+    pub total_count: i64,
+    pub unread_count: i64,
+    pub nodes: Vec<Notification>,
+    pub page_info: PageInfo,
+}
+
+#[derive(Default)]
+pub struct NotificationQuery;
+
+#[Object]
+impl NotificationQuery {
+    /// The caller's inbox, newest first.
+    async fn notifications(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default = false)] unread_only: bool,
+        #[graphql(default = 20)] first: i32,
+        after: Option<String>,
+    ) -> AppResult<NotificationConnection> {
+        let principal = require_principal(ctx)?;
+        let state = ctx.data_unchecked::<AppState>();
+        let page = Page::parse(Some(first), after)?;
+        let (total, unread, rows) = inbox::page(state.db.conn(), principal.user_id, unread_only, page).await?;
+        let connection = crate::pagination::Connection::<Notification>::from_rows(
+            page,
+            total,
+            rows,
+            |n| n.id,
+            |n| Ok(Notification::from(n)),
+        )?;
+        Ok(NotificationConnection {
+            total_count: connection.total_count,
+            unread_count: unread,
+            nodes: connection.nodes,
+            page_info: connection.page_info,
+        })
+    }
+}
+
+#[derive(Default)]
+pub struct NotificationMutation;
+
+#[Object]
+impl NotificationMutation {
+    /// Mark the caller's notifications `ids` read; ids of other users' notifications change nothing. Returns how
+    /// many were marked.
+    async fn mark_notifications_read(&self, ctx: &Context<'_>, ids: Vec<ID>) -> AppResult<i32> {
+        let principal = require_principal(ctx)?;
+        let state = ctx.data_unchecked::<AppState>();
+        if ids.len() > crate::pagination::MAX_PAGE as usize {
+            return Err(AppError::bad_input("ids", "TOO_MANY_IDS", "一次最多标记100条消息"));
+        }
+        let ids: Vec<NotificationId> = ids.iter().map(|id| id_arg(id, "ids")).collect::<AppResult<_>>()?;
+        let marked = inbox::mark_read(state.db.conn(), principal.user_id, &ids).await?;
+        Ok(i32::try_from(marked).unwrap_or(i32::MAX))
+    }
+}
+
+#[derive(Default)]
+pub struct NotificationSubscription;
+
+#[Subscription]
+impl NotificationSubscription {
+    /// The signed-in user's notifications, as they are written (this replica's events).
+    async fn notification_added(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<impl Stream<Item = Notification> + use<>> {
+        let user = require_principal(ctx)?.user_id;
+        let live = ctx.data_unchecked::<AppState>().notifier.subscribe();
+        Ok(futures::stream::unfold(live, move |mut live| async move {
+            loop {
+                match live.recv().await {
+                    Ok(n) if n.user_id == user => return Some((Notification::from(n), live)),
+                    Ok(_) | Err(RecvError::Lagged(_)) => continue,
+                    Err(RecvError::Closed) => return None,
+                }
+            }
+        }))
+    }
+}
