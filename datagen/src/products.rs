@@ -453,6 +453,7 @@ fn draw(opts: &ProductOptions, banks: usize, city: &str, index: u64) -> Generate
             required_consents: rules.required_consents,
             tax_based,
             trusted_rate_discount: pricing.discount,
+            pre_credit: None,
         },
         published,
     }

@@ -436,6 +436,16 @@ vocabulary! {
     }
 }
 
+vocabulary! {
+    /// 预授信基数 (the last tax year's figure a pre-credit limit is a multiple of).
+    pub enum PreCreditBasis in "预授信基数" (field "basis") {
+        /// 纳税总额.
+        TaxPaid = "TAX_PAID" / "纳税总额",
+        /// 增值税开票销售额.
+        VatSales = "VAT_SALES" / "增值税开票销售额",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -38,8 +38,8 @@ pub use ids::{
 pub use industry::IndustryCode;
 pub use kinds::{
     AccessPurpose, DataCategory, DemandStatus, ImportKind, ImportStatus, IndicatorDimension, InstitutionKind,
-    NotificationKind, ObjectionOutcome, ProductType, RecordAction, RecordStatus, RegistryStatus, RejectReason,
-    RepaymentMethod, ResponseStatus, Role, SubjectKind, TaxGrade, VerificationMethod, VerificationStatus,
+    NotificationKind, ObjectionOutcome, PreCreditBasis, ProductType, RecordAction, RecordStatus, RegistryStatus,
+    RejectReason, RepaymentMethod, ResponseStatus, Role, SubjectKind, TaxGrade, VerificationMethod, VerificationStatus,
 };
 pub use money::{Money, Rate};
 pub use person::IdNumber;

@@ -15,6 +15,7 @@ mod m20261123_000007_indicator_speed;
 mod m20261127_000008_trust;
 mod m20261128_000009_offers;
 mod m20261128_000010_notifications;
+mod m20261128_000011_pre_credit;
 
 /// Every migration, in order.
 pub struct Migrator;
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000008_trust::Migration),
             Box::new(m20261128_000009_offers::Migration),
             Box::new(m20261128_000010_notifications::Migration),
+            Box::new(m20261128_000011_pre_credit::Migration),
         ]
     }
 }

@@ -46,6 +46,7 @@ fn input(name: &str, description: &str) -> ProductSpecInput {
         required_consents: vec![],
         tax_based: false,
         trusted_rate_discount: None,
+        pre_credit: None,
     }
 }
 

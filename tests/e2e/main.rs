@@ -18,6 +18,7 @@ mod institutions;
 mod notifications;
 mod offers;
 mod operations;
+mod pre_credit;
 mod products;
 mod schema;
 mod search_sync;

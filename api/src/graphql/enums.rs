@@ -3,8 +3,8 @@
 use xyd_domain::product::ProductStatus;
 use xyd_domain::{
     AccessPurpose, DataCategory, DemandStatus, ImportKind, IndicatorDimension, InstitutionKind, ObjectionOutcome,
-    ProductType, RecordStatus, RejectReason, RepaymentMethod, ResponseStatus, Role, SubjectKind, TaxGrade,
-    VerificationStatus,
+    PreCreditBasis, ProductType, RecordStatus, RejectReason, RepaymentMethod, ResponseStatus, Role, SubjectKind,
+    TaxGrade, VerificationStatus,
 };
 
 macro_rules! mirror_enum {
@@ -55,3 +55,4 @@ mirror_enum!(
     /// What kind of file an import reads.
     GqlImportKind as "ImportKind" <=> ImportKind { Registry, Credit, Tax });
 mirror_enum!(GqlRepaymentMethod as "RepaymentMethod" <=> RepaymentMethod { EqualInstallment, EqualPrincipal, InterestFirst });
+mirror_enum!(GqlPreCreditBasis as "PreCreditBasis" <=> PreCreditBasis { TaxPaid, VatSales });

@@ -8,7 +8,7 @@ use crate::auth::{AuthMutation, AuthQuery};
 use crate::config::LimitsConfig;
 use crate::consents::{ConsentMutation, ConsentQuery};
 use crate::credit::{CreditMutation, CreditQuery};
-use crate::demands::{DemandMutation, DemandQuery, DemandSubscription};
+use crate::demands::{DemandMutation, DemandQuery, DemandSubscription, PreCreditQuery};
 use crate::imports::{ImportMutation, ImportQuery};
 use crate::indicators::IndicatorQueryRoot;
 use crate::institutions::InstitutionMutation;
@@ -28,6 +28,7 @@ pub struct QueryRoot(
     DemandQuery,
     IndicatorQueryRoot,
     NotificationQuery,
+    PreCreditQuery,
 );
 
 #[derive(MergedObject, Default)]

@@ -33,6 +33,8 @@ pub struct Model {
     pub required_consents: TagList<DataCategory>,
     pub tax_based: bool,
     pub trusted_discount: Option<i32>,
+    /// 预授信规则 in its stored form (see `PreCreditRule::encode`).
+    pub pre_credit_rule: Option<String>,
     /// Bumped by every change; optimistic concurrency and the index's staleness check use it.
     pub version: i64,
     pub created_at: DateTimeUtc,

@@ -1,7 +1,7 @@
 //! GraphQL operations of the product supermarket.
 
 use async_graphql::{Context, ID, InputObject, Object};
-use xyd_domain::product::{ProductFilter as DomainFilter, ProductSpecInput};
+use xyd_domain::product::{PreCreditRule, ProductFilter as DomainFilter, ProductSpecInput};
 use xyd_domain::{IndustryCode, InstitutionId, ProductId, RegionCode};
 
 use super::manage::{self, Transition};
@@ -10,7 +10,9 @@ use super::{LoanProduct, ProductRepo, entity};
 use crate::auth::Principal;
 use crate::auth::principal::require_principal;
 use crate::error::{AppError, AppResult};
-use crate::graphql::{GqlDataCategory, GqlMoney, GqlProductType, GqlRate, GqlSubjectKind, GqlTaxGrade, id_arg};
+use crate::graphql::{
+    GqlDataCategory, GqlMoney, GqlPreCreditBasis, GqlProductType, GqlRate, GqlSubjectKind, GqlTaxGrade, id_arg,
+};
 use crate::pagination::{Connection, MAX_PAGE, PageInfo};
 use crate::state::AppState;
 
@@ -35,11 +37,42 @@ pub struct ProductInput {
     pub required_consents: Option<Vec<GqlDataCategory>>,
     pub tax_based: Option<bool>,
     pub trusted_rate_discount: Option<GqlRate>,
+    /// 预授信规则: lets verified enterprises see an estimated limit from their own tax data (not an offer).
+    pub pre_credit: Option<PreCreditRuleInput>,
 }
 
-impl From<ProductInput> for ProductSpecInput {
-    fn from(i: ProductInput) -> Self {
-        Self {
+/// 预授信规则 as a bank enters it.
+#[derive(InputObject)]
+pub struct PreCreditRuleInput {
+    /// The last tax year's figure the limit is a multiple of.
+    pub basis: GqlPreCreditBasis,
+    /// 0 < multiple <= 50.
+    pub multiple: f64,
+    /// Grades not listed are not eligible.
+    pub grade_factors: Vec<GradeFactorInput>,
+}
+
+/// A tax grade's factor, 0 < factor <= 1.
+#[derive(InputObject)]
+pub struct GradeFactorInput {
+    pub grade: GqlTaxGrade,
+    pub factor: f64,
+}
+
+impl ProductInput {
+    /// The terms as entered; the pre-credit rule is validated here, everything else by `ProductSpec::parse`.
+    fn into_spec(self) -> AppResult<ProductSpecInput> {
+        let pre_credit = self
+            .pre_credit
+            .as_ref()
+            .map(|p| {
+                let factors: Vec<_> = p.grade_factors.iter().map(|g| (g.grade.into(), g.factor)).collect();
+                PreCreditRule::parse(p.basis.into(), p.multiple, &factors)
+            })
+            .transpose()
+            .map_err(|e| AppError::from(e).prefixed("input.preCredit"))?;
+        let i = self;
+        Ok(ProductSpecInput {
             name: i.name,
             description: i.description,
             product_type: i.product_type.into(),
@@ -59,7 +92,8 @@ impl From<ProductInput> for ProductSpecInput {
             required_consents: i.required_consents.unwrap_or_default().into_iter().map(Into::into).collect(),
             tax_based: i.tax_based.unwrap_or(false),
             trusted_rate_discount: i.trusted_rate_discount.map(|r| r.0),
-        }
+            pre_credit,
+        })
     }
 }
 
@@ -202,7 +236,7 @@ impl ProductMutation {
     async fn create_product(&self, ctx: &Context<'_>, input: ProductInput) -> AppResult<LoanProduct> {
         let principal = require_principal(ctx)?;
         let state = ctx.data_unchecked::<AppState>();
-        let row = manage::create(state, principal, input.into()).await?;
+        let row = manage::create(state, principal, input.into_spec()?).await?;
         one(state, row).await
     }
 
@@ -217,7 +251,7 @@ impl ProductMutation {
     ) -> AppResult<LoanProduct> {
         let principal = require_principal(ctx)?;
         let state = ctx.data_unchecked::<AppState>();
-        let row = manage::update(state, principal, product_id(&id)?, input.into(), expected_version).await?;
+        let row = manage::update(state, principal, product_id(&id)?, input.into_spec()?, expected_version).await?;
         one(state, row).await
     }
 

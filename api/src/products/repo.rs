@@ -9,7 +9,8 @@ use sea_orm::{
     QuerySelect, Set,
 };
 use xyd_domain::product::{
-    ProductFilter, ProductSpec, ProductSpecInput, ProductStatus, industry_prefixes_of, region_prefixes_of,
+    PreCreditRule, ProductFilter, ProductSpec, ProductSpecInput, ProductStatus, industry_prefixes_of,
+    region_prefixes_of,
 };
 use xyd_domain::{InstitutionId, Money, ProductId, Rate, TagList};
 
@@ -39,6 +40,7 @@ fn set_spec(row: &mut entity::ActiveModel, spec: &ProductSpec) {
     row.required_consents = Set(TagList::new(spec.required_consents().to_vec()));
     row.tax_based = Set(spec.tax_based());
     row.trusted_discount = Set(spec.trusted_rate_discount().map(|r| r.bp()));
+    row.pre_credit_rule = Set(spec.pre_credit().map(PreCreditRule::encode));
 }
 
 /// Rebuild the validated spec of a stored product.
@@ -64,6 +66,7 @@ pub fn spec_of(m: &entity::Model) -> AppResult<ProductSpec> {
         required_consents: m.required_consents.as_slice().to_vec(),
         tax_based: m.tax_based,
         trusted_rate_discount: m.trusted_discount.map(Rate::from_bp).transpose().map_err(bad)?,
+        pre_credit: m.pre_credit_rule.as_deref().map(PreCreditRule::decode).transpose().map_err(bad)?,
     };
     ProductSpec::restore(input).map_err(bad)
 }

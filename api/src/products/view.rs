@@ -1,6 +1,7 @@
 //! The `LoanProduct` API type.
 
 use async_graphql::{ID, SimpleObject};
+use xyd_domain::product::PreCreditRule;
 use xyd_domain::{Money, Rate};
 
 use super::entity;
@@ -41,6 +42,8 @@ pub struct LoanProduct {
     pub tax_based: bool,
     /// Discount off the rate for 守信 (trusted) subjects.
     pub trusted_rate_discount: Option<GqlRate>,
+    /// 预授信规则 in words, for display (null: the product estimates no limit).
+    pub pre_credit_rule: Option<String>,
     /// Pass it back to `updateProduct` as `expectedVersion` to detect concurrent edits.
     pub version: i64,
     pub published_at: Option<GqlDateTime>,
@@ -77,6 +80,12 @@ impl LoanProduct {
             required_consents: m.required_consents.iter().map(|c| (*c).into()).collect(),
             tax_based: m.tax_based,
             trusted_rate_discount: m.trusted_discount.map(rate).transpose()?,
+            pre_credit_rule: m
+                .pre_credit_rule
+                .as_deref()
+                .map(|r| PreCreditRule::decode(r).map(|r| r.describe()))
+                .transpose()
+                .map_err(|e| corrupt("pre-credit rule", e))?,
             version: m.version,
             published_at: m.published_at.map(GqlDateTime),
             name: m.name,

@@ -155,6 +155,17 @@ pub fn evaluate(demand: &DemandFacts, subject: &SubjectFacts, product: &ProductS
     Evaluation { eligible: unmet.is_empty(), reasons, unmet, effective_rate: effective_rate(product, subject.trusted) }
 }
 
+/// The rules about the subject alone (whom the product serves, track record, standing), without a demand: what
+/// a 预授信 estimate must pass. Same codes and messages as [`evaluate`].
+pub fn evaluate_subject(subject: &SubjectFacts, product: &ProductSpec) -> Evaluation {
+    let mut findings = Findings::default();
+    findings.check_audience(subject, product);
+    findings.check_track_record(subject, product);
+    findings.check_standing(subject, product);
+    let Findings { reasons, unmet } = findings;
+    Evaluation { eligible: unmet.is_empty(), reasons, unmet, effective_rate: effective_rate(product, subject.trusted) }
+}
+
 /// What [`evaluate`] found so far: reasons for what fits, and the rules that failed, in rule order.
 #[derive(Default)]
 struct Findings {
@@ -442,6 +453,7 @@ mod tests {
             required_consents: vec![DataCategory::SocialInsurance],
             tax_based: true,
             trusted_rate_discount: Some(rate(30)),
+            pre_credit: None,
         }
     }
 

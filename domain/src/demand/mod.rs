@@ -13,10 +13,13 @@
 pub mod calendar;
 pub mod matching;
 pub mod new;
+pub mod pre_credit;
 pub mod response;
 
 pub use calendar::{WorkCalendar, local_date};
-pub use matching::{DemandFacts, Evaluation, RankInputs, Reason, SubjectFacts, effective_rate, evaluate, score};
+pub use matching::{
+    DemandFacts, Evaluation, RankInputs, Reason, SubjectFacts, effective_rate, evaluate, evaluate_subject, score,
+};
 pub use new::{DemandInput, DemandRules, NewDemand};
 pub use response::{
     DEFAULT_MAX_HOLDERS, OPEN, SHARING, accept, choose, decline_for_other, derive_status, disburse, ensure_capacity,

@@ -8,9 +8,11 @@
 //!   definition that the Meilisearch filter and the SQL fallback both reproduce.
 
 mod filter;
+pub mod pre_credit;
 mod spec;
 mod status;
 
 pub use filter::{ProductFilter, industry_prefixes_of, region_prefixes_of};
+pub use pre_credit::PreCreditRule;
 pub use spec::{ProductRules, ProductSpec, ProductSpecInput};
 pub use status::ProductStatus;

@@ -5,6 +5,8 @@ use crate::{
     DataCategory, DomainError, IndustryCode, Money, ProductType, Rate, RegionCode, RegionPrefix, SubjectKind, TaxGrade,
 };
 
+use super::pre_credit::PreCreditRule;
+
 /// Platform-wide limits on product terms (configurable per deployment).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ProductRules {
@@ -73,6 +75,8 @@ pub struct ProductSpecInput {
     pub tax_based: bool,
     /// 守信激励: percentage points off the rate for trusted subjects.
     pub trusted_rate_discount: Option<Rate>,
+    /// 预授信规则 (validated on its own by [`PreCreditRule::parse`]).
+    pub pre_credit: Option<PreCreditRule>,
 }
 
 /// 金融产品要素: a loan product's validated terms, in canonical form (lists sorted, without
@@ -98,6 +102,7 @@ pub struct ProductSpec {
     required_consents: Vec<DataCategory>,
     tax_based: bool,
     trusted_rate_discount: Option<Rate>,
+    pre_credit: Option<PreCreditRule>,
 }
 
 /// Limits of a name, in characters.
@@ -174,6 +179,7 @@ impl ProductSpec {
             required_consents,
             tax_based: input.tax_based,
             trusted_rate_discount,
+            pre_credit: input.pre_credit,
         })
     }
 
@@ -200,6 +206,7 @@ impl ProductSpec {
             required_consents: self.required_consents.clone(),
             tax_based: self.tax_based,
             trusted_rate_discount: self.trusted_rate_discount,
+            pre_credit: self.pre_credit.clone(),
         }
     }
 
@@ -297,6 +304,11 @@ impl ProductSpec {
     /// 守信激励 discount in percentage points (positive, ≤ the minimum rate), if any.
     pub fn trusted_rate_discount(&self) -> Option<Rate> {
         self.trusted_rate_discount
+    }
+
+    /// 预授信规则, if the bank set one.
+    pub fn pre_credit(&self) -> Option<&PreCreditRule> {
+        self.pre_credit.as_ref()
     }
 
     /// Whether `kind` is among the eligible subject kinds.
@@ -557,6 +569,7 @@ pub(crate) mod tests {
             required_consents: vec![DataCategory::SocialInsurance],
             tax_based: true,
             trusted_rate_discount: Some(Rate::from_bp(20).unwrap()),
+            pre_credit: None,
         }
     }
 

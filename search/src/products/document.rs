@@ -131,6 +131,7 @@ pub(crate) mod tests {
             required_consents: vec![],
             tax_based: true,
             trusted_rate_discount: Some(Rate::from_bp(20).unwrap()),
+            pre_credit: None,
         }
     }
 

@@ -1,0 +1,79 @@
+//! `preCredit` (预授信): for a verified enterprise, from its own data only, what each published product with a
+//! rule could lend it. Nothing is disclosed to a bank and nothing is logged as a bank's read; an estimate, not
+//! an offer.
+
+use async_graphql::{Context, Object, SimpleObject};
+use xyd_domain::Money;
+use xyd_domain::demand::pre_credit::{TaxYear, estimate};
+
+use super::matching::{MatchReason, subject_facts};
+use crate::auth::principal::require_principal;
+use crate::error::AppResult;
+use crate::graphql::{GqlMoney, GqlRate};
+use crate::products::{LoanProduct, ProductRepo, spec_of, with_banks};
+use crate::state::AppState;
+use crate::subjects::SubjectRepo;
+
+/// One product's estimate for the caller's enterprise.
+#[derive(SimpleObject)]
+pub struct PreCreditEstimate {
+    pub product: LoanProduct,
+    pub eligible: bool,
+    /// min(product.amountMax, basis × multiple × factor), floored to 1,000 yuan; null when not eligible.
+    pub limit: Option<GqlMoney>,
+    pub rate_min: Option<GqlRate>,
+    pub rate_max: Option<GqlRate>,
+    /// How the figure was reached, in Chinese (and that it is not an offer).
+    pub basis: Vec<MatchReason>,
+    /// Why not eligible.
+    pub unmet: Vec<MatchReason>,
+}
+
+#[derive(Default)]
+pub struct PreCreditQuery;
+
+#[Object]
+impl PreCreditQuery {
+    /// 预授信 (verified enterprise): every published product with a pre-credit rule, estimated from the
+    /// enterprise's own last tax year; eligible first, highest limit first. Not an offer.
+    async fn pre_credit(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default = 10)] first: i32,
+    ) -> AppResult<Vec<PreCreditEstimate>> {
+        let principal = require_principal(ctx)?;
+        let state = ctx.data_unchecked::<AppState>();
+        let conn = state.db.conn();
+        let subject = SubjectRepo::get(conn, crate::subjects::claim::acting(conn, principal).await?).await?;
+        let facts = subject_facts(conn, &subject).await?;
+        let tax = crate::credit::repo::tax_of(conn, &subject.uscc).await?.into_iter().next().map(|t| TaxYear {
+            year: t.year,
+            grade: t.grade,
+            tax_paid: Money::from_fen(t.tax_paid),
+            vat_sales: t.vat_sales.map(Money::from_fen),
+        });
+        let mut judged = Vec::new();
+        for row in ProductRepo::all_published(conn).await?.into_iter().filter(|p| p.pre_credit_rule.is_some()) {
+            let spec = spec_of(&row)?;
+            judged.push((estimate(&spec, &facts, tax.as_ref()), spec, row));
+        }
+        judged
+            .sort_by(|a, b| b.0.eligible.cmp(&a.0.eligible).then(b.0.limit.cmp(&a.0.limit)).then(a.2.id.cmp(&b.2.id)));
+        judged.truncate(usize::try_from(first.clamp(1, 100)).unwrap_or(10));
+        let (estimates, rows): (Vec<_>, Vec<_>) = judged.into_iter().map(|(e, spec, row)| ((e, spec), row)).unzip();
+        let products = with_banks(state, rows).await?;
+        Ok(estimates
+            .into_iter()
+            .zip(products)
+            .map(|((e, spec), product)| PreCreditEstimate {
+                product,
+                eligible: e.eligible,
+                limit: e.limit.map(GqlMoney),
+                rate_min: Some(GqlRate(spec.rate_min())),
+                rate_max: Some(GqlRate(spec.rate_max())),
+                basis: e.basis.into_iter().map(Into::into).collect(),
+                unmet: e.unmet.into_iter().map(Into::into).collect(),
+            })
+            .collect())
+    }
+}

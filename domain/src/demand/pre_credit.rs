@@ -1,0 +1,181 @@
+//! 预授信: an estimate of what a product could lend a verified enterprise, from its own data only — the
+//! product's rule applied to the last tax year, provided the product's hard rules about the subject pass.
+//! An estimate, not an offer: nothing reaches a bank.
+
+use crate::product::ProductSpec;
+use crate::{Money, PreCreditBasis, TaxGrade};
+
+use super::matching::{Reason, SubjectFacts, evaluate_subject};
+
+/// The subject's last tax year, as the estimate needs it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TaxYear {
+    /// The tax year.
+    pub year: i32,
+    /// 纳税信用等级 of that year.
+    pub grade: TaxGrade,
+    /// 纳税总额.
+    pub tax_paid: Money,
+    /// 增值税开票销售额, when known.
+    pub vat_sales: Option<Money>,
+}
+
+/// One product's estimate.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Estimate {
+    /// The product's hard rules pass and the rule yields a limit.
+    pub eligible: bool,
+    /// Set exactly when eligible.
+    pub limit: Option<Money>,
+    /// How the figure was reached (and that it is not an offer).
+    pub basis: Vec<Reason>,
+    /// Why not eligible.
+    pub unmet: Vec<Reason>,
+}
+
+/// The estimate of `product` (which has a rule) for `subject` with its last tax year `tax`.
+pub fn estimate(product: &ProductSpec, subject: &SubjectFacts, tax: Option<&TaxYear>) -> Estimate {
+    let judged = evaluate_subject(subject, product);
+    let mut unmet = judged.unmet;
+    let mut basis = Vec::new();
+    let Some(rule) = product.pre_credit() else {
+        unmet.push(Reason::new("NO_PRE_CREDIT_RULE", "该产品未设置预授信规则"));
+        return Estimate { eligible: false, limit: None, basis, unmet };
+    };
+    let figure = tax.and_then(|t| match rule.basis() {
+        PreCreditBasis::TaxPaid => Some(t.tax_paid),
+        PreCreditBasis::VatSales => t.vat_sales,
+    });
+    let limit = match (tax, figure) {
+        (Some(t), Some(figure)) => {
+            let limit = rule.limit(figure, t.grade, product.amount_max());
+            if limit.is_some() {
+                let line = format!(
+                    "{}年度{}{}元，纳税信用等级{}",
+                    t.year,
+                    rule.basis().label_zh(),
+                    figure.to_yuan_string(),
+                    t.grade.label_zh()
+                );
+                basis.push(Reason::new("PRE_CREDIT_BASIS", line));
+                basis.push(Reason::new("PRE_CREDIT_RULE", rule.describe()));
+            } else {
+                unmet.push(Reason::new(
+                    "PRE_CREDIT_GRADE",
+                    format!("纳税信用等级{}不在该产品预授信范围内", t.grade.label_zh()),
+                ));
+            }
+            limit
+        }
+        _ => {
+            unmet.push(Reason::new("PRE_CREDIT_NO_DATA", format!("缺少上一纳税年度的{}数据", rule.basis().label_zh())));
+            None
+        }
+    };
+    let eligible = unmet.is_empty() && limit.is_some();
+    if eligible {
+        basis.push(Reason::new(
+            "ESTIMATE_ONLY",
+            "预授信额度为根据本企业自有数据测算的参考值，不构成银行授信承诺，以银行审批为准",
+        ));
+    }
+    Estimate { eligible, limit: limit.filter(|_| eligible), basis, unmet }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::product::{PreCreditRule, ProductSpecInput};
+    use crate::{DataCategory, IndustryCode, ProductType, Rate, RegionCode, SubjectKind};
+    use chrono::NaiveDate;
+    use proptest::prelude::*;
+
+    fn product() -> ProductSpec {
+        let rule = PreCreditRule::parse(PreCreditBasis::TaxPaid, 4.0, &[(TaxGrade::A, 1.0), (TaxGrade::B, 0.5)]);
+        ProductSpec::restore(ProductSpecInput {
+            name: "税易贷".into(),
+            description: "凭纳税信用".into(),
+            product_type: ProductType::Credit,
+            amount_min: Money::from_fen(1_000_000),
+            amount_max: Money::from_fen(300_000_000),
+            term_months_min: 6,
+            term_months_max: 36,
+            rate_min: Rate::from_bp(345).unwrap(),
+            rate_max: Rate::from_bp(600).unwrap(),
+            subject_kinds: vec![SubjectKind::Enterprise],
+            region_prefixes: vec!["4408".into()],
+            industry_codes: Vec::new(),
+            min_tax_grade: Some(TaxGrade::B),
+            min_years_in_operation: Some(1),
+            requires_clean_record: true,
+            requires_verified: true,
+            required_consents: vec![DataCategory::Tax],
+            tax_based: true,
+            trusted_rate_discount: None,
+            pre_credit: Some(rule.unwrap()),
+        })
+        .unwrap()
+    }
+
+    fn subject(kind: SubjectKind, verified: bool, restricted: bool, grade: TaxGrade) -> SubjectFacts {
+        SubjectFacts {
+            kind,
+            region: RegionCode::parse("440882100").unwrap(),
+            industry: Some(IndustryCode::parse("1391").unwrap()),
+            established_on: NaiveDate::from_ymd_opt(2020, 1, 1),
+            verified,
+            restricted,
+            trusted: false,
+            latest_tax_grade: Some(grade),
+            today: NaiveDate::from_ymd_opt(2026, 11, 28).unwrap(),
+        }
+    }
+
+    fn year(grade: TaxGrade, tax_paid: i64) -> TaxYear {
+        TaxYear { year: 2025, grade, tax_paid: Money::from_fen(tax_paid), vat_sales: None }
+    }
+
+    #[test]
+    fn an_eligible_subject_gets_a_limit_with_its_basis_and_the_caveat() {
+        let e = estimate(
+            &product(),
+            &subject(SubjectKind::Enterprise, true, false, TaxGrade::B),
+            Some(&year(TaxGrade::B, 12_500_050)),
+        );
+        assert!(e.eligible, "{e:?}");
+        assert_eq!(e.limit, Some(Money::from_fen(25_000_000))); // 125,000.50 × 4 × 0.5 → 250,000 yuan
+        let codes: Vec<&str> = e.basis.iter().map(|r| r.code).collect();
+        assert_eq!(codes, ["PRE_CREDIT_BASIS", "PRE_CREDIT_RULE", "ESTIMATE_ONLY"]);
+    }
+
+    #[test]
+    fn missing_data_or_an_ineligible_grade_gives_no_limit() {
+        let s = subject(SubjectKind::Enterprise, true, false, TaxGrade::B);
+        assert_eq!(estimate(&product(), &s, None).unmet[0].code, "PRE_CREDIT_NO_DATA");
+        let m = subject(SubjectKind::Enterprise, true, false, TaxGrade::M);
+        let e = estimate(&product(), &m, Some(&year(TaxGrade::M, 12_500_050)));
+        assert_eq!((e.eligible, e.limit), (false, None));
+    }
+
+    proptest! {
+        #[test]
+        fn no_limit_whenever_a_hard_rule_fails_and_never_above_the_amount(
+            fen in 0i64..10_000_000_000, extra in 0i64..1_000_000_000,
+            verified: bool, restricted: bool, individual: bool, grade in 0usize..5,
+        ) {
+            let grade = TaxGrade::ALL[grade];
+            let kind = if individual { SubjectKind::IndividualBusiness } else { SubjectKind::Enterprise };
+            let s = subject(kind, verified, restricted, grade);
+            let p = product();
+            let low = estimate(&p, &s, Some(&year(grade, fen)));
+            let high = estimate(&p, &s, Some(&year(grade, fen + extra)));
+            if !evaluate_subject(&s, &p).eligible {
+                prop_assert_eq!(low.limit, None);
+            }
+            prop_assert_eq!(low.limit.is_some(), low.eligible);
+            if let (Some(l), Some(h)) = (low.limit, high.limit) {
+                prop_assert!(l <= h && h <= p.amount_max());
+            }
+        }
+    }
+}
