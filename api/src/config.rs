@@ -77,6 +77,10 @@ pub struct DemandsConfig {
     /// Public holidays and make-up working days; when both are absent, the 2026 national calendar.
     pub holidays: Option<Vec<chrono::NaiveDate>>,
     pub make_up_workdays: Option<Vec<chrono::NaiveDate>>,
+    /// 续贷/展期: requests open this many days before a loan's maturity.
+    pub renewal_window_days: i64,
+    /// Working days for the lending bank's renewal decision.
+    pub renewal_decision_working_days: u32,
 }
 
 impl Default for DemandsConfig {
@@ -88,6 +92,8 @@ impl Default for DemandsConfig {
             default_validity_days: 30,
             holidays: None,
             make_up_workdays: None,
+            renewal_window_days: xyd_domain::demand::renewal::DEFAULT_WINDOW_DAYS,
+            renewal_decision_working_days: xyd_domain::demand::renewal::DEFAULT_DECISION_WORKING_DAYS,
         }
     }
 }

@@ -23,6 +23,7 @@ pub mod outbox;
 pub mod pagination;
 pub mod products;
 pub mod reasons;
+pub mod renewals;
 pub mod serve;
 pub mod state;
 pub mod subjects;

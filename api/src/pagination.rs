@@ -95,6 +95,7 @@ pub struct PageInfo {
 #[graphql(concrete(name = "ProductConnection", params(crate::products::LoanProduct)))]
 #[graphql(concrete(name = "AccessLogConnection", params(crate::credit::AccessLogEntry)))]
 #[graphql(concrete(name = "DemandConnection", params(crate::demands::FinancingDemand)))]
+#[graphql(concrete(name = "RenewalConnection", params(crate::renewals::RenewalRequest)))]
 pub struct Connection<T: OutputType> {
     pub total_count: i64,
     pub nodes: Vec<T>,

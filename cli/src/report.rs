@@ -24,7 +24,13 @@ pub struct ReportArgs {
 
 pub async fn run(db: &Db, args: ReportArgs) -> anyhow::Result<()> {
     let format = ExportFormat::parse(&args.format).map_err(crate::commands::operator)?;
-    let request = ReportRequest { from: args.from, to: args.to, region: args.region, group_by: args.group_by };
+    let request = ReportRequest {
+        from: args.from,
+        to: args.to,
+        region: args.region,
+        group_by: args.group_by,
+        definitions_version: Some("v1".to_string()),
+    };
     let report = report::compute(db, &Scope::All, request).await.map_err(crate::commands::operator)?;
     let bytes = export::render(&report, format).map_err(crate::commands::operator)?;
     match args.out {

@@ -105,6 +105,8 @@ entity_ids! {
     RefreshTokenId;
     /// 站内消息 (notification) ID.
     NotificationId;
+    /// 续贷/展期申请 (renewal request) ID.
+    RenewalId;
 }
 
 #[cfg(test)]

@@ -8,7 +8,10 @@ use crate::demand::calendar::local_midnight;
 use crate::{DomainError, IndicatorDimension, Rate, RegionPrefix};
 
 /// The version of the indicator definitions every report states.
-pub const DEFINITIONS_VERSION: &str = "v1";
+pub const DEFINITIONS_VERSION: &str = "v2";
+
+/// Every definitions version a report may be asked for: v2 adds the renewal figures; v1 figures are unchanged.
+pub const DEFINITIONS_VERSIONS: [&str; 2] = ["v1", "v2"];
 
 /// The longest period a report may cover (a month breakdown then has at most 120 rows).
 pub const MAX_PERIOD_DAYS: i64 = 3660;
@@ -174,12 +177,21 @@ pub struct Counts {
     pub open_objections: i64,
     /// Of those, past their 20-day deadline.
     pub overdue_objections: i64,
+    /// (v2) Renewal and extension requests made in the period.
+    pub renewal_requests: i64,
+    /// (v2) Of those, approved by the end of the period.
+    pub renewals_approved: i64,
 }
 
 impl Counts {
     /// 注册率: registered / existing.
     pub fn registration_rate(&self) -> Option<f64> {
         ratio(self.registered_subjects, self.existing_subjects)
+    }
+
+    /// (v2) 续贷审批通过率: approved / requested.
+    pub fn renewal_approval_rate(&self) -> Option<f64> {
+        ratio(self.renewals_approved, Some(self.renewal_requests))
     }
 
     /// 响应率: responded / posted.
@@ -240,6 +252,8 @@ impl Counts {
             t.overdue_responses += c.overdue_responses;
             t.open_objections += c.open_objections;
             t.overdue_objections += c.overdue_objections;
+            t.renewal_requests += c.renewal_requests;
+            t.renewals_approved += c.renewals_approved;
         }
         t
     }

@@ -446,6 +446,30 @@ vocabulary! {
     }
 }
 
+vocabulary! {
+    /// 续贷类别: what the enterprise asks of its lending bank near maturity.
+    pub enum RenewalKind in "续贷类别" (field "kind") {
+        /// 无还本续贷: a new loan repays the old one without the principal coming back first.
+        Renewal = "RENEWAL" / "无还本续贷",
+        /// 展期: the term of the loan is extended (延期还本付息).
+        Extension = "EXTENSION" / "展期",
+    }
+}
+
+vocabulary! {
+    /// 续贷申请状态.
+    pub enum RenewalStatus in "续贷申请状态" (field "status") {
+        /// 待审批.
+        Requested = "REQUESTED" / "待审批",
+        /// 已同意.
+        Approved = "APPROVED" / "已同意",
+        /// 已拒绝, with a [`RejectReason`].
+        Rejected = "REJECTED" / "已拒绝",
+        /// 已撤回.
+        Withdrawn = "WITHDRAWN" / "已撤回",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

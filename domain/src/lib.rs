@@ -33,13 +33,14 @@ pub use demand::{DemandFacts, Evaluation, RankInputs, Reason, SubjectFacts, Work
 pub use error::DomainError;
 pub use ids::{
     ConsentId, DemandId, ImportJobId, InstitutionId, NotificationId, ObjectionId, ProductId, RecordId, RefreshTokenId,
-    ResponseId, SubjectId, UserId,
+    RenewalId, ResponseId, SubjectId, UserId,
 };
 pub use industry::IndustryCode;
 pub use kinds::{
     AccessPurpose, DataCategory, DemandStatus, ImportKind, ImportStatus, IndicatorDimension, InstitutionKind,
     NotificationKind, ObjectionOutcome, PreCreditBasis, ProductType, RecordAction, RecordStatus, RegistryStatus,
-    RejectReason, RepaymentMethod, ResponseStatus, Role, SubjectKind, TaxGrade, VerificationMethod, VerificationStatus,
+    RejectReason, RenewalKind, RenewalStatus, RepaymentMethod, ResponseStatus, Role, SubjectKind, TaxGrade,
+    VerificationMethod, VerificationStatus,
 };
 pub use money::{Money, Rate};
 pub use person::IdNumber;

@@ -16,6 +16,7 @@ mod m20261127_000008_trust;
 mod m20261128_000009_offers;
 mod m20261128_000010_notifications;
 mod m20261128_000011_pre_credit;
+mod m20261128_000012_renewals;
 
 /// Every migration, in order.
 pub struct Migrator;
@@ -35,6 +36,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000009_offers::Migration),
             Box::new(m20261128_000010_notifications::Migration),
             Box::new(m20261128_000011_pre_credit::Migration),
+            Box::new(m20261128_000012_renewals::Migration),
         ]
     }
 }

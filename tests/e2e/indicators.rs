@@ -444,8 +444,11 @@ both_backends! {
     async fn every_indicator_matches_the_hand_computed_history(app) {
         let world = build(&app).await;
         let march = json!({ "from": "2026-03-01", "to": "2026-04-01" });
-        let r = report(&app, &world.bureau, march.clone()).await;
+        let r = report(&app, &world.bureau, json!({ "from": "2026-03-01", "to": "2026-04-01", "definitionsVersion": "v1" })).await;
         assert_eq!(r["definitionsVersion"], "v1");
+        let latest = report(&app, &world.bureau, march.clone()).await;
+        assert_eq!(latest["definitionsVersion"], "v2");
+        assert_eq!(latest["totals"], r["totals"], "v2 leaves every v1 figure unchanged");
         assert_eq!(r["regionCode"], "4408", "a bureau's report defaults to its jurisdiction");
         assert_eq!(r["rows"], json!([]));
         expect(&r["totals"], march_totals());

@@ -20,6 +20,7 @@ mod offers;
 mod operations;
 mod pre_credit;
 mod products;
+mod renewals;
 mod schema;
 mod search_sync;
 mod statements;

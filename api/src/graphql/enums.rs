@@ -3,8 +3,8 @@
 use xyd_domain::product::ProductStatus;
 use xyd_domain::{
     AccessPurpose, DataCategory, DemandStatus, ImportKind, IndicatorDimension, InstitutionKind, ObjectionOutcome,
-    PreCreditBasis, ProductType, RecordStatus, RejectReason, RepaymentMethod, ResponseStatus, Role, SubjectKind,
-    TaxGrade, VerificationStatus,
+    PreCreditBasis, ProductType, RecordStatus, RejectReason, RenewalKind, RenewalStatus, RepaymentMethod,
+    ResponseStatus, Role, SubjectKind, TaxGrade, VerificationStatus,
 };
 
 macro_rules! mirror_enum {
@@ -56,3 +56,5 @@ mirror_enum!(
     GqlImportKind as "ImportKind" <=> ImportKind { Registry, Credit, Tax });
 mirror_enum!(GqlRepaymentMethod as "RepaymentMethod" <=> RepaymentMethod { EqualInstallment, EqualPrincipal, InterestFirst });
 mirror_enum!(GqlPreCreditBasis as "PreCreditBasis" <=> PreCreditBasis { TaxPaid, VatSales });
+mirror_enum!(GqlRenewalKind as "RenewalKind" <=> RenewalKind { Renewal, Extension });
+mirror_enum!(GqlRenewalStatus as "RenewalStatus" <=> RenewalStatus { Requested, Approved, Rejected, Withdrawn });

@@ -14,6 +14,7 @@ use crate::indicators::IndicatorQueryRoot;
 use crate::institutions::InstitutionMutation;
 use crate::notifications::{NotificationMutation, NotificationQuery, NotificationSubscription};
 use crate::products::{ProductMutation, ProductQuery};
+use crate::renewals::{RenewalMutation, RenewalQuery};
 use crate::subjects::{SubjectMutation, SubjectQuery};
 
 #[derive(MergedObject, Default)]
@@ -29,6 +30,7 @@ pub struct QueryRoot(
     IndicatorQueryRoot,
     NotificationQuery,
     PreCreditQuery,
+    RenewalQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -43,6 +45,7 @@ pub struct MutationRoot(
     CreditMutation,
     DemandMutation,
     NotificationMutation,
+    RenewalMutation,
 );
 
 #[derive(MergedSubscription, Default)]

@@ -51,8 +51,13 @@ async fn export_file(
         None => None,
     };
     let format = ExportFormat::parse(params.format.as_deref().unwrap_or("csv"))?;
-    let request =
-        ReportRequest { from: date("from", params.from)?, to: date("to", params.to)?, region: params.region, group_by };
+    let request = ReportRequest {
+        from: date("from", params.from)?,
+        to: date("to", params.to)?,
+        region: params.region,
+        group_by,
+        definitions_version: Some("v1".to_string()),
+    };
     let report = report::for_principal(&state.app, &principal, request).await?;
     let body = export::render(&report, format)?;
     let name = export::file_name(&report, format);

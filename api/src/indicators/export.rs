@@ -3,7 +3,7 @@
 
 use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError};
 use xyd_domain::Money;
-use xyd_domain::indicators::{Counts, DEFINITIONS_VERSION};
+use xyd_domain::indicators::Counts;
 
 use super::report::{Report, Row};
 use crate::error::{AppError, AppResult};
@@ -190,7 +190,7 @@ fn notes_sheet(notes: &mut Worksheet, report: &Report, header: &Format) -> Resul
         ("统计期间", format!("{} 至 {}（不含截止日，北京时间）", report.period.from(), report.period.to())),
         ("统计地区", region),
         ("分组维度", group.to_string()),
-        ("指标口径版本", DEFINITIONS_VERSION.to_string()),
+        ("指标口径版本", report.definitions_version.to_string()),
         (
             "说明",
             "比率分母为0或未知时留空；存续主体数取截止日（含）前最新一期名录；\

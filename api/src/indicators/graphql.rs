@@ -2,7 +2,6 @@
 
 use async_graphql::{Context, InputObject, Object, SimpleObject};
 use xyd_domain::Money;
-use xyd_domain::indicators::DEFINITIONS_VERSION;
 
 use super::league::{self, LeagueLine};
 use super::report::{self, Report, ReportRequest, Row};
@@ -20,11 +19,19 @@ pub struct IndicatorQuery {
     pub to: GqlDate,
     pub region_code: Option<String>,
     pub group_by: Option<GqlIndicatorDimension>,
+    /// "v1" (the first definitions) or "v2" (adds the renewal figures); default the latest, "v2".
+    pub definitions_version: Option<String>,
 }
 
 impl From<IndicatorQuery> for ReportRequest {
     fn from(q: IndicatorQuery) -> Self {
-        ReportRequest { from: q.from.0, to: q.to.0, region: q.region_code, group_by: q.group_by.map(Into::into) }
+        ReportRequest {
+            from: q.from.0,
+            to: q.to.0,
+            region: q.region_code,
+            group_by: q.group_by.map(Into::into),
+            definitions_version: q.definitions_version,
+        }
     }
 }
 
@@ -59,11 +66,19 @@ pub struct IndicatorRow {
     pub overdue_responses: i64,
     pub open_objections: i64,
     pub overdue_objections: i64,
+    /// (v2) 续贷/展期 requests made in the period; null under v1.
+    pub renewal_requests: Option<i64>,
+    /// (v2) Of those, approved by the end of the period.
+    pub renewals_approved: Option<i64>,
+    /// (v2) approved / requested.
+    pub renewal_approval_rate: Option<f64>,
 }
 
-impl From<Row> for IndicatorRow {
-    fn from(row: Row) -> Self {
+impl IndicatorRow {
+    /// The row under the definitions `version` ("v1" leaves the renewal figures null).
+    fn of(row: Row, version: &str) -> Self {
         let c = row.counts;
+        let v2 = version != "v1";
         let money = |fen| GqlMoney(Money::from_fen(fen));
         Self {
             registration_rate: c.registration_rate(),
@@ -92,6 +107,9 @@ impl From<Row> for IndicatorRow {
             overdue_responses: c.overdue_responses,
             open_objections: c.open_objections,
             overdue_objections: c.overdue_objections,
+            renewal_requests: v2.then_some(c.renewal_requests),
+            renewals_approved: v2.then_some(c.renewals_approved),
+            renewal_approval_rate: c.renewal_approval_rate().filter(|_| v2),
         }
     }
 }
@@ -114,9 +132,9 @@ impl From<Report> for IndicatorReport {
             from: GqlDate(r.period.from()),
             to: GqlDate(r.period.to()),
             region_code: r.region.map(|p| p.as_str().to_string()),
-            definitions_version: DEFINITIONS_VERSION.to_string(),
-            totals: r.totals.into(),
-            rows: r.rows.into_iter().map(Into::into).collect(),
+            definitions_version: r.definitions_version.to_string(),
+            totals: IndicatorRow::of(r.totals, r.definitions_version),
+            rows: r.rows.into_iter().map(|row| IndicatorRow::of(row, r.definitions_version)).collect(),
         }
     }
 }

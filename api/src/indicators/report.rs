@@ -2,7 +2,7 @@
 //! and the labelled rows.
 
 use chrono::{NaiveDate, Utc};
-use xyd_domain::indicators::{Counts, Grouping, Period};
+use xyd_domain::indicators::{Counts, DEFINITIONS_VERSION, DEFINITIONS_VERSIONS, Grouping, Period};
 use xyd_domain::{IndicatorDimension, InstitutionId, RegionPrefix};
 
 use super::sql::{self, Key, Window};
@@ -20,6 +20,8 @@ pub struct ReportRequest {
     /// Region code prefix; the caller's whole jurisdiction when absent.
     pub region: Option<String>,
     pub group_by: Option<IndicatorDimension>,
+    /// "v1" or "v2"; the latest when absent.
+    pub definitions_version: Option<String>,
 }
 
 /// One labelled row (or the totals).
@@ -37,6 +39,8 @@ pub struct Report {
     pub period: Period,
     pub region: Option<RegionPrefix>,
     pub group_by: Option<IndicatorDimension>,
+    /// The definitions the figures follow.
+    pub definitions_version: &'static str,
     pub totals: Row,
     pub rows: Vec<Row>,
 }
@@ -61,6 +65,16 @@ pub async fn compute(db: &Db, scope: &Scope, request: ReportRequest) -> AppResul
     {
         return Err(AppError::forbidden("统计地区超出本部门辖区"));
     }
+    let definitions_version = match request.definitions_version.as_deref().map(str::trim) {
+        None => DEFINITIONS_VERSION,
+        Some(v) => DEFINITIONS_VERSIONS.into_iter().find(|known| *known == v).ok_or_else(|| {
+            AppError::bad_input(
+                "input.definitionsVersion",
+                "UNKNOWN_DEFINITIONS_VERSION",
+                format!("指标口径版本应为 {}", DEFINITIONS_VERSIONS.join(" 或 ")),
+            )
+        })?,
+    };
     let grouping = Grouping::resolve(request.group_by, region.as_ref()).map_err(AppError::from)?;
     let conn = db.conn();
     let now = Utc::now();
@@ -84,7 +98,7 @@ pub async fn compute(db: &Db, scope: &Scope, request: ReportRequest) -> AppResul
             (totals, rows)
         }
     };
-    Ok(Report { period, region, group_by: request.group_by, totals, rows })
+    Ok(Report { period, region, group_by: request.group_by, definitions_version, totals, rows })
 }
 
 /// Rows that partition the subjects (regions, sections): the totals are their sum, plus the overall median.

@@ -72,7 +72,7 @@ pub type Rows = BTreeMap<String, Counts>;
 /// Run every family concurrently and merge them by key.
 pub async fn aggregate<C: ConnectionTrait>(conn: &C, w: &Window, key: Key) -> AppResult<Rows> {
     let q = Queries { backend: conn.get_database_backend(), w, key };
-    let (registry, subjects, demands, median, loans, late, objections) = tokio::try_join!(
+    let (registry, subjects, demands, median, loans, late, objections, renewals) = tokio::try_join!(
         q.run(conn, q.registry()),
         q.run(conn, q.subjects()),
         q.run(conn, q.demands()),
@@ -80,6 +80,7 @@ pub async fn aggregate<C: ConnectionTrait>(conn: &C, w: &Window, key: Key) -> Ap
         q.run(conn, q.loans()),
         q.run(conn, q.breaches()),
         q.run(conn, q.objections()),
+        q.run(conn, q.renewals()),
     )?;
     let mut rows = Rows::new();
     merge(&mut rows, key, registry, |c, r| {
@@ -123,6 +124,11 @@ pub async fn aggregate<C: ConnectionTrait>(conn: &C, w: &Window, key: Key) -> Ap
     merge(&mut rows, key, objections, |c, r| {
         c.open_objections = sum(r, "open")?;
         c.overdue_objections = sum(r, "overdue")?;
+        Ok(())
+    })?;
+    merge(&mut rows, key, renewals, |c, r| {
+        c.renewal_requests = sum(r, "requests")?;
+        c.renewals_approved = sum(r, "approved")?;
         Ok(())
     })?;
     Ok(rows)
@@ -386,6 +392,19 @@ impl Queries<'_> {
             g = if self.key == Key::Total { "" } else { "GROUP BY k" },
         );
         Some((sql, vec![self.w.start.into(), self.w.as_of.into(), self.pattern()]))
+    }
+
+    /// (v2) Renewal and extension requests made in the period, and those of them approved by its end.
+    fn renewals(&self) -> Query {
+        let sql = format!(
+            "SELECT {k} AS k, COUNT(*) AS requests,
+                    SUM(CASE WHEN r.status = $4 AND r.decided_at < $2 THEN 1 ELSE 0 END) AS approved
+             FROM renewals r WHERE r.requested_at >= $1 AND r.requested_at < $2 AND r.region_code LIKE $3 {g}",
+            k = self.key("r.region_code", "r.industry_section"),
+            g = self.group("r.region_code", "r.industry_section"),
+        );
+        let approved: sea_orm::Value = xyd_domain::RenewalStatus::Approved.into();
+        Some((sql, vec![self.w.start.into(), self.w.end.into(), self.pattern(), approved]))
     }
 
     /// Objections open at the as-of instant, and those of them past their deadline.

@@ -14,6 +14,7 @@ pub mod calendar;
 pub mod matching;
 pub mod new;
 pub mod pre_credit;
+pub mod renewal;
 pub mod response;
 
 pub use calendar::{WorkCalendar, local_date};

@@ -1,0 +1,180 @@
+//! GraphQL: `renewals`, `requestRenewal`, `approveRenewal`, `rejectRenewal`.
+
+use std::collections::HashMap;
+
+use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use xyd_domain::demand::renewal::NewRenewal;
+use xyd_domain::{Money, Rate, ResponseId, Role};
+
+use super::decide::{self, Decision};
+use super::entity;
+use crate::auth::Principal;
+use crate::auth::principal::require_principal;
+use crate::demands::BankResponse;
+use crate::demands::entity::response;
+use crate::error::{AppError, AppResult};
+use crate::graphql::{GqlDateTime, GqlMoney, GqlRate, GqlRejectReason, GqlRenewalKind, GqlRenewalStatus, id_arg};
+use crate::institutions::Scope;
+use crate::pagination::{Connection, Order, Page};
+use crate::state::AppState;
+
+/// 续贷 / 展期申请.
+#[derive(Clone, SimpleObject)]
+pub struct RenewalRequest {
+    pub id: ID,
+    /// The loan (the lending bank's response).
+    pub loan: BankResponse,
+    pub kind: GqlRenewalKind,
+    pub amount: GqlMoney,
+    pub term_months: i32,
+    pub reason: String,
+    pub status: GqlRenewalStatus,
+    pub requested_at: GqlDateTime,
+    /// The bank's decision is due (working days after the request).
+    pub due_at: GqlDateTime,
+    pub decided_at: Option<GqlDateTime>,
+    pub annual_rate: Option<GqlRate>,
+    pub reject_reason: Option<GqlRejectReason>,
+    pub note: Option<String>,
+}
+
+#[derive(InputObject)]
+pub struct RenewalInput {
+    pub kind: GqlRenewalKind,
+    pub amount: GqlMoney,
+    pub term_months: i32,
+    pub reason: String,
+}
+
+/// API requests for rows, their loans loaded in a fixed number of queries.
+async fn shown(state: &AppState, rows: Vec<entity::Model>) -> AppResult<Vec<RenewalRequest>> {
+    let ids: Vec<ResponseId> = rows.iter().map(|r| r.response_id).collect();
+    let loans = response::Entity::find().filter(response::Column::Id.is_in(ids)).all(state.db.conn()).await?;
+    let loans: HashMap<ResponseId, BankResponse> =
+        BankResponse::many(state, loans).await?.into_iter().filter_map(|b| Some((b.id.parse().ok()?, b))).collect();
+    rows.into_iter()
+        .map(|r| {
+            let loan =
+                loans.get(&r.response_id).cloned().ok_or_else(|| AppError::internal("renewal loan", r.response_id))?;
+            Ok(RenewalRequest {
+                id: ID(r.id.to_string()),
+                loan,
+                kind: r.kind.into(),
+                amount: GqlMoney(Money::from_fen(r.amount)),
+                term_months: r.term_months,
+                reason: r.reason,
+                status: r.status.into(),
+                requested_at: GqlDateTime(r.requested_at),
+                due_at: GqlDateTime(r.due_at),
+                decided_at: r.decided_at.map(GqlDateTime),
+                annual_rate: r
+                    .annual_rate
+                    .map(Rate::from_bp)
+                    .transpose()
+                    .map_err(|e| AppError::internal("rate", e))?
+                    .map(GqlRate),
+                reject_reason: r.reject_reason.map(Into::into),
+                note: r.note,
+            })
+        })
+        .collect()
+}
+
+async fn one(state: &AppState, row: entity::Model) -> AppResult<RenewalRequest> {
+    shown(state, vec![row]).await?.pop().ok_or_else(|| AppError::internal("renewal", "vanished"))
+}
+
+/// The requests `principal` may list: an enterprise its own, a bank those on its loans, a bureau those of its
+/// jurisdiction, the admin all.
+async fn visible(state: &AppState, principal: &Principal) -> AppResult<sea_orm::Select<entity::Entity>> {
+    let query = entity::Entity::find();
+    Ok(match principal.role {
+        Role::Enterprise => query.filter(entity::Column::SubjectId.eq(principal.subject()?)),
+        Role::Bank => query.filter(entity::Column::BankId.eq(principal.institution()?)),
+        Role::Bureau | Role::Admin => match Scope::of_official(state.db.conn(), principal).await? {
+            Scope::All => query,
+            Scope::Within(prefix) => query.filter(entity::Column::RegionCode.starts_with(prefix.as_str())),
+        },
+    })
+}
+
+#[derive(Default)]
+pub struct RenewalQuery;
+
+#[Object]
+impl RenewalQuery {
+    /// 续贷 / 展期 requests, newest first: an enterprise its own, a bank those on its loans, a bureau those of its
+    /// jurisdiction.
+    async fn renewals(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default = 20)] first: i32,
+        after: Option<String>,
+    ) -> AppResult<Connection<RenewalRequest>> {
+        let principal = require_principal(ctx)?;
+        let state = ctx.data_unchecked::<AppState>();
+        let page = Page::parse(Some(first), after)?;
+        let query = visible(state, principal).await?;
+        let (total, rows) = page.fetch(state.db.conn(), query, entity::Column::Id, Order::NewestFirst).await?;
+        let ids: Vec<_> = rows.iter().map(|r| r.id).collect();
+        let loaded: Vec<_> = ids.into_iter().zip(shown(state, rows).await?).collect();
+        Connection::from_rows(page, total, loaded, |(id, _)| *id, |(_, r)| Ok(r))
+    }
+}
+
+#[derive(Default)]
+pub struct RenewalMutation;
+
+#[Object]
+impl RenewalMutation {
+    /// 申请续贷 / 展期 (enterprise, on its DISBURSED loan, from `[demands] renewal_window_days` before maturity).
+    async fn request_renewal(
+        &self,
+        ctx: &Context<'_>,
+        response_id: ID,
+        input: RenewalInput,
+    ) -> AppResult<RenewalRequest> {
+        let principal = require_principal(ctx)?;
+        let state = ctx.data_unchecked::<AppState>();
+        principal.subject()?;
+        let loan = id_arg(&response_id, "responseId")?;
+        // The amount is checked against the loan inside the use case; here only its shape.
+        let parsed = NewRenewal::parse(
+            input.kind.into(),
+            input.amount.0,
+            input.term_months,
+            &input.reason,
+            Money::from_fen(i64::MAX),
+        )
+        .map_err(|e| AppError::from(e).prefixed("input"))?;
+        one(state, decide::request(state, principal, loan, parsed).await?).await
+    }
+
+    /// 同意续贷 (the lending bank), at `annualRate` (the loan's rate when absent).
+    async fn approve_renewal(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        annual_rate: Option<GqlRate>,
+    ) -> AppResult<RenewalRequest> {
+        let principal = require_principal(ctx)?;
+        let state = ctx.data_unchecked::<AppState>();
+        let decision = Decision::Approve(annual_rate.map(|r| r.0));
+        one(state, decide::decide(state, principal, id_arg(&id, "id")?, decision).await?).await
+    }
+
+    /// 拒绝续贷 (the lending bank), with a reason code the enterprise sees.
+    async fn reject_renewal(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        reason: GqlRejectReason,
+        note: Option<String>,
+    ) -> AppResult<RenewalRequest> {
+        let principal = require_principal(ctx)?;
+        let state = ctx.data_unchecked::<AppState>();
+        let decision = Decision::Reject(reason.into(), note);
+        one(state, decide::decide(state, principal, id_arg(&id, "id")?, decision).await?).await
+    }
+}
