@@ -5,7 +5,7 @@ COPY . .
 RUN cargo build --release --locked -p xyd-cli && cp target/release/xinyidai /xinyidai
 
 FROM debian:bookworm-slim
-RUN apt-get update && apt-get install -y --no-install-recommends ca-certificates curl && rm -rf /var/lib/apt/lists/* \
+RUN apt-get update && apt-get install -y --no-install-recommends ca-certificates curl fonts-arphic-gbsn00lp && rm -rf /var/lib/apt/lists/* \
     && useradd --system --home /var/lib/xinyidai --create-home xinyidai
 COPY --from=build /xinyidai /usr/local/bin/xinyidai
 USER xinyidai

@@ -8,6 +8,8 @@ cd "$(dirname "$0")/.."
 command -v cargo >/dev/null || { echo "cargo is required (https://rustup.rs)" >&2; exit 1; }
 # The Meilisearch binary the tests start (fetched once, integrity-checked, cached outside the checkout).
 MEILI_BIN=$(scripts/fetch-meilisearch.sh)
+# The CJK font embedded in credit reports, and pdftotext to read them back.
+scripts/install-report-tools.sh
 export MEILI_BIN
 
 pg_url="${XYD_TEST_PG_URL:-postgres://postgres@127.0.0.1:5432}"

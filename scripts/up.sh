@@ -8,6 +8,7 @@ cd "$(dirname "$0")/.."
 command -v cargo >/dev/null || { echo "cargo is required (https://rustup.rs)" >&2; exit 1; }
 mkdir -p data
 meili_bin=$(scripts/fetch-meilisearch.sh)
+scripts/install-report-tools.sh
 
 # A master key for this installation, kept beside its data.
 [[ -s data/meili.key ]] || (umask 077 && openssl rand -hex 24 > data/meili.key)

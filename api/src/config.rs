@@ -114,11 +114,17 @@ impl DemandsConfig {
 pub struct CreditConfig {
     /// While an objection is open, the disputed record's punitive effect is suspended.
     pub suspend_while_disputed: bool,
+    /// The TrueType font embedded (subset) in 公共信用信息报告 PDFs: a CJK font with Latin glyphs from
+    /// Debian's `fonts-arphic-gbsn00lp` (AR PL SungtiL GB) by default (`scripts/` and the Dockerfile install it).
+    pub report_font: String,
 }
 
 impl Default for CreditConfig {
     fn default() -> Self {
-        Self { suspend_while_disputed: true }
+        Self {
+            suspend_while_disputed: true,
+            report_font: "/usr/share/fonts/truetype/arphic-gbsn00lp/gbsn00lp.ttf".to_string(),
+        }
     }
 }
 

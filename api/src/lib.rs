@@ -24,6 +24,7 @@ pub mod pagination;
 pub mod products;
 pub mod reasons;
 pub mod renewals;
+pub mod reports;
 pub mod serve;
 pub mod state;
 pub mod subjects;

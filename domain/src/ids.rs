@@ -107,6 +107,8 @@ entity_ids! {
     NotificationId;
     /// 续贷/展期申请 (renewal request) ID.
     RenewalId;
+    /// 公共信用信息报告 (credit report) ID.
+    ReportId;
 }
 
 #[cfg(test)]

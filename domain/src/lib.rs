@@ -33,7 +33,7 @@ pub use demand::{DemandFacts, Evaluation, RankInputs, Reason, SubjectFacts, Work
 pub use error::DomainError;
 pub use ids::{
     ConsentId, DemandId, ImportJobId, InstitutionId, NotificationId, ObjectionId, ProductId, RecordId, RefreshTokenId,
-    RenewalId, ResponseId, SubjectId, UserId,
+    RenewalId, ReportId, ResponseId, SubjectId, UserId,
 };
 pub use industry::IndustryCode;
 pub use kinds::{

@@ -17,6 +17,7 @@ mod m20261128_000009_offers;
 mod m20261128_000010_notifications;
 mod m20261128_000011_pre_credit;
 mod m20261128_000012_renewals;
+mod m20261128_000013_credit_reports;
 
 /// Every migration, in order.
 pub struct Migrator;
@@ -37,6 +38,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000010_notifications::Migration),
             Box::new(m20261128_000011_pre_credit::Migration),
             Box::new(m20261128_000012_renewals::Migration),
+            Box::new(m20261128_000013_credit_reports::Migration),
         ]
     }
 }

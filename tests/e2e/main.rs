@@ -10,6 +10,7 @@ mod consent;
 mod consent_texts;
 mod contract;
 mod credit;
+mod credit_report;
 mod demands;
 mod http_edges;
 mod imports;

@@ -15,6 +15,7 @@ use crate::institutions::InstitutionMutation;
 use crate::notifications::{NotificationMutation, NotificationQuery, NotificationSubscription};
 use crate::products::{ProductMutation, ProductQuery};
 use crate::renewals::{RenewalMutation, RenewalQuery};
+use crate::reports::{ReportMutation, ReportQuery};
 use crate::subjects::{SubjectMutation, SubjectQuery};
 
 #[derive(MergedObject, Default)]
@@ -31,6 +32,7 @@ pub struct QueryRoot(
     NotificationQuery,
     PreCreditQuery,
     RenewalQuery,
+    ReportQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -46,6 +48,7 @@ pub struct MutationRoot(
     DemandMutation,
     NotificationMutation,
     RenewalMutation,
+    ReportMutation,
 );
 
 #[derive(MergedSubscription, Default)]

@@ -71,10 +71,11 @@ async fn export_file(
     Ok(response)
 }
 
-fn error_response(state: &HttpState, e: &AppError) -> Response {
+pub(super) fn error_response(state: &HttpState, e: &AppError) -> Response {
     let status = match e.code() {
         "UNAUTHENTICATED" => StatusCode::UNAUTHORIZED,
         "FORBIDDEN" => StatusCode::FORBIDDEN,
+        "NOT_FOUND" => StatusCode::NOT_FOUND,
         "BAD_USER_INPUT" => StatusCode::BAD_REQUEST,
         "INTERNAL" => StatusCode::INTERNAL_SERVER_ERROR,
         _ => StatusCode::UNPROCESSABLE_ENTITY,

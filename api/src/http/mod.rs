@@ -6,6 +6,7 @@ mod graphql;
 mod health;
 mod middleware;
 mod occupancy;
+mod reports;
 mod websocket;
 
 use std::net::{IpAddr, SocketAddr};
@@ -55,6 +56,7 @@ pub fn router(app: AppState) -> Router {
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(health::metrics_with_token))
         .route("/exports/indicators", get(exports::indicators))
+        .route("/reports/{id}", get(reports::download))
         .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::deadlines))
         .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::limit_in_flight))
         .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::observe))

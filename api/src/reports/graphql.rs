@@ -1,0 +1,88 @@
+//! GraphQL: `issueCreditReport` and the public `verifyCreditReport`.
+
+use async_graphql::{Context, ID, Object, SimpleObject};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+
+use super::{entity, issue};
+use crate::auth::principal::require_principal;
+use crate::error::AppResult;
+use crate::graphql::{GqlDateTime, id_arg};
+use crate::state::AppState;
+use crate::subjects::{Subject, SubjectLens, SubjectRepo};
+
+/// 公共信用信息报告 as issued.
+#[derive(SimpleObject)]
+pub struct CreditReport {
+    pub id: ID,
+    pub subject: Subject,
+    pub issued_at: GqlDateTime,
+    /// Printed on the report.
+    pub verification_code: String,
+    /// Hex SHA-256 of the PDF bytes.
+    pub sha256: String,
+    /// GET with the caller's bearer token → application/pdf.
+    pub download_url: String,
+}
+
+/// What a third party learns from a verification code: whom the report was issued to, when, and the digest of
+/// its bytes — never its content.
+#[derive(SimpleObject)]
+pub struct CreditReportCheck {
+    pub subject_name: String,
+    pub uscc: String,
+    pub issued_at: GqlDateTime,
+    pub sha256: String,
+}
+
+#[derive(Default)]
+pub struct ReportQuery;
+
+#[Object]
+impl ReportQuery {
+    /// Check a printed report (public): null for an unknown code.
+    async fn verify_credit_report(&self, ctx: &Context<'_>, code: String) -> AppResult<Option<CreditReportCheck>> {
+        let state = ctx.data_unchecked::<AppState>();
+        let code = code.trim().to_ascii_uppercase();
+        if code.len() != 16 {
+            return Ok(None);
+        }
+        let Some(r) =
+            entity::Entity::find().filter(entity::Column::VerificationCode.eq(code)).one(state.db.conn()).await?
+        else {
+            return Ok(None);
+        };
+        let subject = SubjectRepo::get(state.db.conn(), r.subject_id).await?;
+        Ok(Some(CreditReportCheck {
+            subject_name: subject.name,
+            uscc: subject.uscc,
+            issued_at: GqlDateTime(r.issued_at),
+            sha256: r.sha256,
+        }))
+    }
+}
+
+#[derive(Default)]
+pub struct ReportMutation;
+
+#[Object]
+impl ReportMutation {
+    /// 开具公共信用信息报告: an enterprise for itself (verified); a bureau for a subject of its jurisdiction; a bank
+    /// under the subject's active consent covering TAX for a loan application (logged as a read).
+    async fn issue_credit_report(&self, ctx: &Context<'_>, subject_id: Option<ID>) -> AppResult<CreditReport> {
+        let principal = require_principal(ctx)?;
+        let state = ctx.data_unchecked::<AppState>();
+        let subject = subject_id.as_deref().map(|s| id_arg(s, "subjectId")).transpose()?;
+        let report = issue::issue(state, principal, subject).await?;
+        let row = SubjectRepo::get(state.db.conn(), report.subject_id).await?;
+        let lens = SubjectLens::of(state, principal).await?;
+        let view = lens.view(&row)?;
+        Ok(CreditReport {
+            id: ID(report.id.to_string()),
+            subject: Subject::new(row, view, &state.cipher)?,
+            issued_at: GqlDateTime(report.issued_at),
+            verification_code: report.verification_code,
+            sha256: report.sha256,
+            download_url: format!("/reports/{}", report.id),
+        })
+    }
+}

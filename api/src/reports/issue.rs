@@ -1,0 +1,176 @@
+//! Issuing a 公共信用信息报告: who may, what it holds, and where it is kept. The enterprise issues its own (once
+//! verified), a bureau one of its jurisdiction, a bank only under an active consent covering TAX for a loan
+//! application — and the bank's issue is an access-log entry like any read of the data.
+
+use chrono::Utc;
+use rand::Rng;
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
+use sha2::{Digest, Sha256};
+use xyd_domain::{AccessPurpose, DataCategory, InstitutionId, Money, ReportId, Role, SubjectId, Uscc};
+
+use super::entity;
+use super::pdf::{Line, render};
+use crate::auth::Principal;
+use crate::consents::{active_for, fact_of};
+use crate::credit::entity::{credit_record, objection};
+use crate::credit::{profile, repo};
+use crate::error::{AppError, AppResult};
+use crate::institutions::Scope;
+use crate::state::AppState;
+use crate::subjects::{SubjectRepo, entity as subject_entity, registry};
+
+/// Issue a report on `subject` (the caller's own when absent, for an enterprise).
+pub async fn issue(state: &AppState, principal: &Principal, subject: Option<SubjectId>) -> AppResult<entity::Model> {
+    let conn = state.db.conn();
+    let (subject, institution) = match principal.role {
+        Role::Enterprise => {
+            let own = crate::subjects::claim::acting(conn, principal).await?;
+            if subject.is_some_and(|s| s != own) {
+                return Err(AppError::forbidden("企业只能开具本企业的信用报告"));
+            }
+            (SubjectRepo::get(conn, own).await?, None)
+        }
+        Role::Bureau => {
+            let s = SubjectRepo::get(conn, subject.ok_or_else(required)?).await?;
+            Scope::of_bureau(conn, principal).await?.ensure(&s.region()?)?;
+            (s, Some(principal.institution()?))
+        }
+        Role::Bank => (SubjectRepo::get(conn, subject.ok_or_else(required)?).await?, Some(principal.institution()?)),
+        Role::Admin => return Err(AppError::forbidden("平台管理员不开具信用报告")),
+    };
+    crate::subjects::ensure_verified(&subject)?;
+    let txn = state.db.begin_write().await?;
+    if principal.role == Role::Bank {
+        bank_may_issue(&*txn, principal, &subject).await?;
+    }
+    let now = Utc::now();
+    let code = verification_code();
+    let lines = contents(state, &subject, &code, now).await?;
+    let font = std::fs::read(&state.config.credit.report_font).map_err(|e| AppError::internal("report font", e))?;
+    let title = format!("{}公共信用信息报告", subject.name);
+    let pdf = tokio::task::spawn_blocking(move || render(&title, &lines, &font))
+        .await
+        .map_err(|e| AppError::internal("render report", e))?
+        .map_err(|e| AppError::internal("render report", e))?;
+    let row = entity::ActiveModel {
+        id: Set(ReportId::new()),
+        subject_id: Set(subject.id),
+        issued_by: Set(principal.user_id),
+        institution_id: Set(institution),
+        verification_code: Set(code),
+        sha256: Set(hex::encode(Sha256::digest(&pdf))),
+        issued_at: Set(now),
+        pdf: Set(pdf),
+    }
+    .insert(&*txn)
+    .await?;
+    txn.commit().await?;
+    Ok(row)
+}
+
+fn required() -> AppError {
+    AppError::bad_input("subjectId", "REQUIRED", "请指定市场主体")
+}
+
+/// A bank issues only under an active consent of the subject covering TAX for a loan application; the issue is
+/// logged as a read of the public records and the tax data under that consent (in the caller's transaction).
+async fn bank_may_issue(
+    txn: &impl sea_orm::ConnectionTrait,
+    principal: &Principal,
+    subject: &subject_entity::Model,
+) -> AppResult<()> {
+    let bank: InstitutionId = principal.institution()?;
+    let now = Utc::now();
+    let purpose = AccessPurpose::LoanApplication;
+    let consent = active_for(txn, subject.id, bank, now)
+        .await?
+        .into_iter()
+        .find(|c| fact_of(c).covers(DataCategory::Tax, purpose, now))
+        .ok_or_else(|| AppError::ConsentRequired("开具信用报告须取得该企业覆盖纳税信息的有效授权".to_string()))?;
+    let mut categories = profile::public_categories();
+    categories.push(DataCategory::Tax);
+    profile::log(txn, principal, bank, subject.id, purpose, Some(consent.id), &categories).await
+}
+
+/// A code printed on the report: 16 characters without look-alikes.
+fn verification_code() -> String {
+    const ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    let mut rng = rand::rng();
+    (0..16).map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char).collect()
+}
+
+/// The report's lines: registry facts, verification, every public record with its objection history, the tax
+/// grades of the last three years, the issue time and the verification code.
+async fn contents(
+    state: &AppState,
+    s: &subject_entity::Model,
+    code: &str,
+    now: chrono::DateTime<Utc>,
+) -> AppResult<Vec<Line>> {
+    let conn = state.db.conn();
+    let uscc = Uscc::parse(&s.uscc).map_err(|e| AppError::internal("subject uscc", e))?;
+    let mut lines = vec![Line::Title("公共信用信息报告".into()), Line::Text(format!("报告编号（验证码）：{code}"))];
+    lines.push(Line::Text(format!(
+        "出具时间：{}",
+        now.with_timezone(&chrono_tz::Asia::Shanghai).format("%Y-%m-%d %H:%M:%S")
+    )));
+    lines.push(Line::Gap);
+    lines.push(Line::Heading("一、登记信息".into()));
+    lines.push(Line::Text(format!("主体名称：{}", s.name)));
+    lines.push(Line::Text(format!("统一社会信用代码：{}", s.uscc)));
+    if let Some(entry) = registry::latest(conn, &uscc).await? {
+        lines.push(Line::Text(format!("登记状态：{}（名录日期 {}）", entry.status.label_zh(), entry.snapshot_date)));
+        lines.push(Line::Text(format!("主体类型：{}", entry.kind.label_zh())));
+        if let Some(day) = entry.established_on {
+            lines.push(Line::Text(format!("成立日期：{day}")));
+        }
+    }
+    lines.push(Line::Text(format!("实名认证：{}", s.verification_status.label_zh())));
+    lines.push(Line::Gap);
+    lines.push(Line::Heading("二、公共信用信息".into()));
+    records(conn, &s.uscc, &mut lines).await?;
+    lines.push(Line::Gap);
+    lines.push(Line::Heading("三、纳税信用（近三年）".into()));
+    let tax = repo::tax_of(conn, &s.uscc).await?;
+    if tax.is_empty() {
+        lines.push(Line::Text("无纳税信用记录".into()));
+    }
+    for t in tax.iter().take(3) {
+        let paid = Money::from_fen(t.tax_paid).to_yuan_string();
+        lines.push(Line::Text(format!("{}年度：纳税信用等级{}，纳税总额{paid}元", t.year, t.grade.label_zh())));
+    }
+    lines.push(Line::Gap);
+    lines.push(Line::Text("本报告由信易贷平台根据归集的公共信用信息出具，可凭验证码在平台核验真伪。".into()));
+    Ok(lines)
+}
+
+/// Every public record of `uscc`, with its status and objection history.
+async fn records(conn: &impl sea_orm::ConnectionTrait, uscc: &str, lines: &mut Vec<Line>) -> AppResult<()> {
+    let records: Vec<credit_record::Model> =
+        repo::records_of(conn, uscc).await?.into_iter().filter(|r| r.category.is_public()).collect();
+    if records.is_empty() {
+        lines.push(Line::Text("无公共信用信息记录".into()));
+        return Ok(());
+    }
+    let objections = objection::Entity::find()
+        .filter(objection::Column::RecordId.is_in(records.iter().map(|r| r.id)))
+        .all(conn)
+        .await?;
+    for (i, r) in records.iter().enumerate() {
+        let line = format!(
+            "{}. {}：{}（{}，{}，状态：{}）",
+            i + 1,
+            r.category.label_zh(),
+            r.title,
+            r.source,
+            r.decided_at,
+            r.status.label_zh()
+        );
+        lines.push(Line::Text(line));
+        for o in objections.iter().filter(|o| o.record_id == r.id) {
+            let outcome = o.outcome.map_or("处理中".to_string(), |x| x.label_zh().to_string());
+            lines.push(Line::Text(format!("   异议：{} 提出，结果：{outcome}", o.filed_at.date_naive())));
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,10 @@
+//! 公共信用信息报告 (the public credit report): a PDF issued to the enterprise (or, within their rights, a bureau
+//! or a bank), stored with the SHA-256 of its bytes, downloaded with the caller's token, and verifiable by anyone
+//! holding its code.
+
+pub mod entity;
+mod graphql;
+mod issue;
+mod pdf;
+
+pub use graphql::{ReportMutation, ReportQuery};
