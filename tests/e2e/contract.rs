@@ -26,25 +26,36 @@ fn names(sdl: &str) -> BTreeMap<String, BTreeSet<String>> {
     out
 }
 
+/// The contract files whose issues are resolved: `desk.graphql` joins when the bureau's desk is built.
+const CONTRACTS: [&str; 2] = ["core.graphql", "journey.graphql"];
+
 #[test]
 fn every_contract_name_exists_in_the_schema() {
     // The run-time manifest dir: with a shared compile cache, the compile-time one may be another checkout.
     let root = std::env::var_os("CARGO_MANIFEST_DIR")
         .map_or_else(|| std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")), std::path::PathBuf::from);
-    let path = root.join("../../shared/contract/core.graphql");
-    let Ok(contract) = std::fs::read_to_string(&path) else {
-        assert_ne!(std::env::var("CI").as_deref(), Ok("true"), "the shared contract is missing at {}", path.display());
-        eprintln!("skipping: no shared contract at {}", path.display());
-        return;
-    };
     let ours = names(&xinyidai::graphql::sdl());
     let mut missing = Vec::new();
-    for (ty, members) in names(&contract) {
-        match ours.get(&ty) {
-            None => missing.push(ty),
-            Some(have) => missing.extend(members.difference(have).map(|m| format!("{ty}.{m}"))),
+    for file in CONTRACTS {
+        let path = root.join("../../shared/contract").join(file);
+        let Ok(contract) = std::fs::read_to_string(&path) else {
+            assert_ne!(
+                std::env::var("CI").as_deref(),
+                Ok("true"),
+                "the shared contract is missing at {}",
+                path.display()
+            );
+            eprintln!("skipping: no shared contract at {}", path.display());
+            return;
+        };
+        // `extend type X { … }` lists only the added members: each file is checked on its own.
+        for (ty, members) in names(&contract) {
+            match ours.get(&ty) {
+                None => missing.push(format!("{file}: {ty}")),
+                Some(have) => missing.extend(members.difference(have).map(|m| format!("{file}: {ty}.{m}"))),
+            }
         }
     }
-    missing.retain(|m| !NOT_YET.contains(&m.as_str()));
+    missing.retain(|m| !NOT_YET.iter().any(|n| m.ends_with(n)));
     assert!(missing.is_empty(), "contract names missing from the schema: {missing:?}");
 }

@@ -16,6 +16,7 @@ mod http_edges;
 mod imports;
 mod indicators;
 mod institutions;
+mod journey;
 mod notifications;
 mod offers;
 mod operations;
