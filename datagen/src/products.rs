@@ -453,7 +453,8 @@ fn draw(opts: &ProductOptions, banks: usize, city: &str, index: u64) -> Generate
             required_consents: rules.required_consents,
             tax_based,
             trusted_rate_discount: pricing.discount,
-            pre_credit: None,
+            // 银税互动 products estimate a limit from the tax paid: ×3 at grade A, ×2.4 at grade B.
+            pre_credit: tax_based.then(tax_pre_credit).flatten(),
         },
         published,
     }
@@ -763,6 +764,13 @@ fn audience(kinds: &[SubjectKind]) -> String {
         Some((last, [])) => (*last).to_owned(),
         Some((last, rest)) => format!("{}和{last}", rest.join("、")),
     }
+}
+
+/// The pre-credit rule of generated 银税互动 products.
+fn tax_pre_credit() -> Option<xyd_domain::product::PreCreditRule> {
+    use xyd_domain::{PreCreditBasis, TaxGrade};
+    xyd_domain::product::PreCreditRule::parse(PreCreditBasis::TaxPaid, 3.0, &[(TaxGrade::A, 1.0), (TaxGrade::B, 0.8)])
+        .ok()
 }
 
 #[cfg(test)]
