@@ -99,3 +99,29 @@ async fn readiness_reports_search_down_without_failing() {
     let body: serde_json::Value = r.json().await.unwrap();
     assert_eq!(body["search"], "unavailable");
 }
+
+/// GraphiQL works offline: the page references only this server, and every asset it references is served.
+#[tokio::test]
+async fn graphiql_and_every_asset_it_references_come_from_the_server() {
+    let app = TestApp::spawn(Backend::Sqlite).await.unwrap();
+    let page = app.http.get(app.url("/graphql")).send().await.unwrap();
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.unwrap();
+    let references: Vec<&str> = ["src=\"", "href=\""]
+        .iter()
+        .flat_map(|attr| html.split(attr).skip(1).filter_map(|rest| rest.split('"').next()))
+        .collect();
+    assert!(references.len() >= 5, "the stylesheet and four scripts: {references:?}");
+    for reference in references {
+        assert!(reference.starts_with('/') && !reference.starts_with("//"), "{reference} is not on this server");
+        let asset = app.http.get(app.url(reference)).send().await.unwrap();
+        assert_eq!(asset.status(), 200, "{reference}");
+        let kind = asset.headers()["content-type"].to_str().unwrap().to_string();
+        assert!(kind.starts_with("text/css") || kind.starts_with("text/javascript"), "{reference}: {kind}");
+        let body = asset.bytes().await.unwrap();
+        assert!(!body.is_empty(), "{reference}");
+        let text = String::from_utf8_lossy(&body);
+        assert!(!text.contains("unpkg.com") && !text.contains("cdn.jsdelivr"), "{reference} loads from a CDN");
+    }
+    assert_eq!(app.http.get(app.url("/graphiql/nope.js")).send().await.unwrap().status(), 404);
+}

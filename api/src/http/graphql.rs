@@ -8,11 +8,11 @@
 use std::net::SocketAddr;
 
 use async_graphql::ServerError;
-use async_graphql::http::{GraphiQLSource, MultipartOptions};
+use async_graphql::http::MultipartOptions;
 use axum::body::{Body, to_bytes};
 use axum::extract::{ConnectInfo, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{IntoResponse, Response};
 use futures::TryStreamExt;
 use serde_json::{Value, json};
 
@@ -20,14 +20,6 @@ use super::{ClientIp, HttpState, client_ip, is_upload, strip_bearer};
 use crate::auth::Principal;
 
 const GRAPHQL_RESPONSE: &str = "application/graphql-response+json";
-
-/// GraphiQL, in development only.
-pub async fn graphiql(State(state): State<HttpState>) -> Response {
-    if !state.app.config.is_development() {
-        return StatusCode::NOT_FOUND.into_response();
-    }
-    Html(GraphiQLSource::build().endpoint("/graphql").subscription_endpoint("/graphql/ws").finish()).into_response()
-}
 
 pub async fn post(
     State(state): State<HttpState>,

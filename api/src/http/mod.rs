@@ -2,6 +2,7 @@
 
 pub mod connections;
 mod exports;
+mod graphiql;
 mod graphql;
 mod health;
 mod middleware;
@@ -50,7 +51,8 @@ pub fn router(app: AppState) -> Router {
         crate::graphql::build_schema(&app.config.limits, app.config.introspection_enabled()).data(app.clone()).finish();
     let state = HttpState { app, schema, in_flight: occupancy::Occupancy::default() };
     Router::new()
-        .route("/graphql", get(graphql::graphiql).post(graphql::post))
+        .route("/graphql", get(graphiql::page).post(graphql::post))
+        .route("/graphiql/{file}", get(graphiql::asset))
         .route("/graphql/ws", get(websocket::upgrade))
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))

@@ -1,0 +1,49 @@
+//! GraphiQL, in development only, served entirely by the binary: the page and the assets vendored from npm at
+//! pinned versions by `scripts/vendor-graphiql.sh` (licences beside them in `api/assets/graphiql/`). Nothing is
+//! loaded from the internet, so it works on networks without it (政务外网).
+
+use axum::extract::{Path, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+
+use super::HttpState;
+
+const PAGE: &str = include_str!("../../assets/graphiql/index.html");
+
+/// (file name, content type, bytes)
+const ASSETS: [(&str, &str, &[u8]); 5] = [
+    ("graphiql.min.css", "text/css; charset=utf-8", include_bytes!("../../assets/graphiql/graphiql.min.css")),
+    ("graphiql.min.js", "text/javascript; charset=utf-8", include_bytes!("../../assets/graphiql/graphiql.min.js")),
+    (
+        "react.production.min.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../../assets/graphiql/react.production.min.js"),
+    ),
+    (
+        "react-dom.production.min.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../../assets/graphiql/react-dom.production.min.js"),
+    ),
+    ("start.js", "text/javascript; charset=utf-8", include_bytes!("../../assets/graphiql/start.js")),
+];
+
+/// The GraphiQL page (GET /graphql), in development only.
+pub async fn page(State(state): State<HttpState>) -> Response {
+    if !state.app.config.is_development() {
+        return StatusCode::NOT_FOUND.into_response();
+    }
+    Html(PAGE).into_response()
+}
+
+/// One of the page's assets (GET /graphiql/{file}), in development only.
+pub async fn asset(State(state): State<HttpState>, Path(file): Path<String>) -> Response {
+    let found = ASSETS.iter().find(|(name, _, _)| *name == file);
+    let (Some((_, content_type, bytes)), true) = (found, state.app.config.is_development()) else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let mut response = (StatusCode::OK, *bytes).into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=86400"));
+    response
+}
