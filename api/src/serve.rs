@@ -30,6 +30,14 @@ pub async fn serve_on(
                 .await
         })
     });
+    // The product index exists with its settings from the start, so the first search already goes to
+    // Meilisearch; in the background, as Meilisearch being down must not stop the API from starting.
+    let search = state.search.products_admin();
+    tokio::spawn(async move {
+        if let Err(error) = search.ensure().await {
+            tracing::warn!(%error, "the product index could not be set up at start; the first write will");
+        }
+    });
     let relay = crate::outbox::spawn_relay(state.clone(), relay_stopped.clone());
     let expiry = crate::demands::spawn_expiry(state.clone(), relay_stopped);
     let server = &state.config.server;

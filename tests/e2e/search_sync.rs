@@ -147,3 +147,19 @@ async fn reindex_rebuilds_a_drifted_index_and_verify_sees_the_drift() {
     assert!(xinyidai::products::projection::verify(&app.state).await.unwrap().is_clean());
     assert_eq!(app.product_ids(Some("保留"), json!({})).await, vec![kept]);
 }
+
+/// A fresh install: `serve` creates the product index with its settings at start, so the first search goes to
+/// Meilisearch instead of falling back to SQL.
+#[tokio::test]
+async fn the_index_exists_from_the_start_and_the_first_search_uses_it() {
+    let app = TestApp::spawn(Backend::Sqlite).await.unwrap();
+    let index = app.state.search.products();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while index.search(None, &ProductFilter::default(), 0, 10).await.is_err() {
+        assert!(std::time::Instant::now() < deadline, "the index was not created at start");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    app.gql(None, "{ products(first: 5) { totalCount } }", json!({})).await.ok();
+    let metrics = app.http.get(app.metrics_url("/metrics")).send().await.unwrap().text().await.unwrap();
+    assert!(!metrics.contains("xyd_search_fallback_total"), "the first search fell back to SQL: {metrics}");
+}
