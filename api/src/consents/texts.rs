@@ -56,15 +56,16 @@ pub fn find(version: &str) -> Option<&'static ConsentText> {
 
 /// The current text, when `version` names it; BAD_USER_INPUT on `field` naming the current version otherwise.
 pub fn require_current(version: &str, field: &str) -> AppResult<&'static ConsentText> {
-    let current = current();
-    if version.trim() == current.version {
+    let (version, current) = (version.trim(), current());
+    if version == current.version {
         return Ok(current);
     }
-    let message = match find(version.trim()) {
-        Some(_) => format!("授权书版本“{}”已更新，请阅读并签署现行版本“{}”", version.trim(), current.version),
-        None => format!("授权书版本不存在，现行版本为“{}”", current.version),
+    let (code, message) = match find(version) {
+        Some(_) => {
+            ("OUTDATED_TEXT_VERSION", format!("授权书版本“{version}”已更新，请阅读并签署现行版本“{}”", current.version))
+        }
+        None => ("UNKNOWN_TEXT_VERSION", format!("授权书版本不存在，现行版本为“{}”", current.version)),
     };
-    let code = if find(version.trim()).is_some() { "OUTDATED_TEXT_VERSION" } else { "UNKNOWN_TEXT_VERSION" };
     Err(AppError::bad_input(field, code, message))
 }
 

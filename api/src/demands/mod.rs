@@ -18,4 +18,5 @@ pub use expiry::{close_expired, spawn_expiry};
 pub use graphql::{DemandMutation, DemandQuery};
 pub use opportunities::DemandSubscription;
 pub use pre_credit::PreCreditQuery;
+pub use respond::reject_note;
 pub use view::{BankResponse, FinancingDemand};

@@ -143,6 +143,19 @@ pub async fn accept(state: &AppState, principal: &Principal, demand_id: DemandId
     Ok(row)
 }
 
+/// The note of a rejection, trimmed: at most 500 characters, and required with reason OTHER. A bank's rejection
+/// of a demand and of a renewal read it the same way.
+pub fn reject_note(reason: RejectReason, note: Option<String>) -> AppResult<Option<String>> {
+    let note = note.map(|n| n.trim().to_string()).filter(|n| !n.is_empty());
+    if note.as_ref().is_some_and(|n| n.chars().count() > 500) {
+        return Err(AppError::bad_input("note", "INVALID_NOTE", "说明不能超过500个字"));
+    }
+    if reason == RejectReason::Other && note.is_none() {
+        return Err(AppError::bad_input("note", "REQUIRED", "选择“其他”原因时须填写说明"));
+    }
+    Ok(note)
+}
+
 pub async fn reject(
     state: &AppState,
     principal: &Principal,
@@ -151,13 +164,7 @@ pub async fn reject(
     note: Option<String>,
 ) -> AppResult<response::Model> {
     let (bank, _) = bank_of(state, principal).await?;
-    let note = note.map(|n| n.trim().to_string()).filter(|n| !n.is_empty());
-    if note.as_ref().is_some_and(|n| n.chars().count() > 500) {
-        return Err(AppError::bad_input("note", "INVALID_NOTE", "说明不能超过500个字"));
-    }
-    if reason == RejectReason::Other && note.is_none() {
-        return Err(AppError::bad_input("note", "REQUIRED", "选择“其他”原因时须填写说明"));
-    }
+    let note = reject_note(reason, note)?;
     let now = Utc::now();
     let txn = state.db.begin_write().await?;
     let current = repo::find_for_update(&*txn, demand_id).await?;

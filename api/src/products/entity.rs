@@ -1,7 +1,10 @@
 //! The `products` table.
 
 use sea_orm::entity::prelude::*;
-use xyd_domain::{DataCategory, InstitutionId, ProductId, ProductStatus, ProductType, SubjectKind, TagList, TaxGrade};
+use xyd_domain::{
+    DataCategory, IndustryCode, InstitutionId, ProductId, ProductStatus, ProductType, RegionPrefix, SubjectKind,
+    TagList, TaxGrade,
+};
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "products")]
@@ -23,9 +26,8 @@ pub struct Model {
     pub rate_min: i32,
     pub rate_max: i32,
     pub subject_kinds: TagList<SubjectKind>,
-    /// Delimited code lists: ",A,B,".
-    pub region_prefixes: String,
-    pub industry_codes: String,
+    pub region_prefixes: TagList<RegionPrefix>,
+    pub industry_codes: TagList<IndustryCode>,
     pub min_tax_grade: Option<TaxGrade>,
     pub min_years: Option<i32>,
     pub requires_clean_record: bool,

@@ -16,7 +16,7 @@ use xyd_domain::{InstitutionId, Money, ProductId, Rate, TagList};
 
 use super::entity::{self, Column};
 use crate::error::{AppError, AppResult};
-use crate::tags::{self, contains_any, decode, encode};
+use crate::tags::{self, contains_any};
 
 pub struct ProductRepo;
 
@@ -31,8 +31,8 @@ fn set_spec(row: &mut entity::ActiveModel, spec: &ProductSpec) {
     row.rate_min = Set(spec.rate_min().bp());
     row.rate_max = Set(spec.rate_max().bp());
     row.subject_kinds = Set(TagList::new(spec.subject_kinds().to_vec()));
-    row.region_prefixes = Set(encode(spec.region_prefixes().iter().map(|p| p.as_str())));
-    row.industry_codes = Set(encode(spec.industry_codes().iter().map(|c| c.as_str())));
+    row.region_prefixes = Set(TagList::new(spec.region_prefixes().to_vec()));
+    row.industry_codes = Set(TagList::new(spec.industry_codes().to_vec()));
     row.min_tax_grade = Set(spec.min_tax_grade());
     row.min_years = Set(spec.min_years_in_operation().map(i32::from));
     row.requires_clean_record = Set(spec.requires_clean_record());
@@ -57,8 +57,8 @@ pub fn spec_of(m: &entity::Model) -> AppResult<ProductSpec> {
         rate_min: Rate::from_bp(m.rate_min).map_err(bad)?,
         rate_max: Rate::from_bp(m.rate_max).map_err(bad)?,
         subject_kinds: m.subject_kinds.as_slice().to_vec(),
-        region_prefixes: decode(&m.region_prefixes).map(str::to_string).collect(),
-        industry_codes: decode(&m.industry_codes).map(str::to_string).collect(),
+        region_prefixes: m.region_prefixes.iter().map(ToString::to_string).collect(),
+        industry_codes: m.industry_codes.iter().map(ToString::to_string).collect(),
         min_tax_grade: m.min_tax_grade,
         min_years_in_operation: m.min_years,
         requires_clean_record: m.requires_clean_record,

@@ -10,7 +10,6 @@ use crate::graphql::{
     GqlDataCategory, GqlDateTime, GqlMoney, GqlProductStatus, GqlProductType, GqlRate, GqlSubjectKind, GqlTaxGrade,
 };
 use crate::institutions::Institution;
-use crate::tags::decode;
 
 /// 金融产品 (loan product) as the API shows it.
 #[derive(Clone, Debug, SimpleObject)]
@@ -71,8 +70,8 @@ impl LoanProduct {
             rate_min: rate(m.rate_min)?,
             rate_max: rate(m.rate_max)?,
             subject_kinds: m.subject_kinds.iter().map(|k| (*k).into()).collect(),
-            region_prefixes: decode(&m.region_prefixes).map(str::to_string).collect(),
-            industry_codes: decode(&m.industry_codes).map(str::to_string).collect(),
+            region_prefixes: m.region_prefixes.iter().map(ToString::to_string).collect(),
+            industry_codes: m.industry_codes.iter().map(ToString::to_string).collect(),
             min_tax_grade: m.min_tax_grade.map(Into::into),
             min_years_in_operation: m.min_years,
             requires_clean_record: m.requires_clean_record,

@@ -5,7 +5,9 @@ use chrono::Utc;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 use xyd_domain::demand::renewal::{NewRenewal, ensure_in_window, maturity};
-use xyd_domain::{Money, NotificationKind, Rate, RejectReason, RenewalId, RenewalStatus, ResponseId, ResponseStatus};
+use xyd_domain::{
+    Money, NotificationKind, Rate, RejectReason, RenewalId, RenewalKind, RenewalStatus, ResponseId, ResponseStatus,
+};
 
 use super::entity;
 use crate::auth::Principal;
@@ -15,13 +17,16 @@ use crate::notifications::{Message, Recipients, notify};
 use crate::state::AppState;
 use crate::subjects::SubjectRepo;
 
+/// A request as the enterprise entered it; validated against its loan by [`request`].
+pub struct Ask {
+    pub kind: RenewalKind,
+    pub amount: Money,
+    pub term_months: i32,
+    pub reason: String,
+}
+
 /// The enterprise asks its lending bank to renew or extend loan `loan` (a DISBURSED response on its demand).
-pub async fn request(
-    state: &AppState,
-    principal: &Principal,
-    loan: ResponseId,
-    r: NewRenewal,
-) -> AppResult<entity::Model> {
+pub async fn request(state: &AppState, principal: &Principal, loan: ResponseId, ask: Ask) -> AppResult<entity::Model> {
     let now = Utc::now();
     let txn = state.db.begin_write().await?;
     let subject = crate::subjects::claim::acting(&*txn, principal).await?;
@@ -31,16 +36,13 @@ pub async fn request(
     if d.subject_id != subject {
         return Err(not_found());
     }
-    let (Some(disbursed_at), Some(term), Some(lent)) = (found.disbursed_at, found.credit_term, found.disbursed_amount)
-    else {
-        return Err(AppError::invalid_state("NOT_DISBURSED", "只能对已放款的贷款申请续贷或展期"));
+    let (disbursed_at, term, lent) = match (found.status, found.disbursed_at, found.credit_term, found.disbursed_amount)
+    {
+        (ResponseStatus::Disbursed, Some(at), Some(term), Some(lent)) => (at, term, lent),
+        _ => return Err(AppError::invalid_state("NOT_DISBURSED", "只能对已放款的贷款申请续贷或展期")),
     };
-    if found.status != ResponseStatus::Disbursed {
-        return Err(AppError::invalid_state("NOT_DISBURSED", "只能对已放款的贷款申请续贷或展期"));
-    }
-    if r.amount > Money::from_fen(lent) {
-        return Err(AppError::bad_input("input.amount", "INVALID_AMOUNT", "续贷金额须大于0且不超过原贷款金额"));
-    }
+    let r = NewRenewal::parse(ask.kind, ask.amount, ask.term_months, &ask.reason, Money::from_fen(lent))
+        .map_err(|e| AppError::from(e).prefixed("input"))?;
     let due = maturity(disbursed_at, u32::try_from(term).unwrap_or(0));
     ensure_in_window(now, due, state.config.demands.renewal_window_days)?;
     let owner = SubjectRepo::get(&*txn, subject).await?;
@@ -120,7 +122,9 @@ pub async fn decide(
         Decision::Approve(rate) => {
             (RenewalStatus::Approved, Some(approved_rate(&*txn, state, &found, rate).await?), None, None)
         }
-        Decision::Reject(reason, note) => (RenewalStatus::Rejected, None, Some(reason), checked_note(reason, note)?),
+        Decision::Reject(reason, note) => {
+            (RenewalStatus::Rejected, None, Some(reason), crate::demands::reject_note(reason, note)?)
+        }
     };
     let updated = entity::Entity::update_many()
         .col_expr(entity::Column::Status, Expr::value(status))
@@ -183,15 +187,4 @@ async fn approved_rate(
     loan.and_then(|l| l.credit_rate)
         .and_then(|bp| Rate::from_bp(bp).ok())
         .ok_or_else(|| AppError::bad_input("annualRate", "REQUIRED", "请填写续贷利率"))
-}
-
-fn checked_note(reason: RejectReason, note: Option<String>) -> AppResult<Option<String>> {
-    let note = note.map(|n| n.trim().to_string()).filter(|n| !n.is_empty());
-    if note.as_ref().is_some_and(|n| n.chars().count() > 500) {
-        return Err(AppError::bad_input("note", "INVALID_NOTE", "说明不能超过500个字"));
-    }
-    if reason == RejectReason::Other && note.is_none() {
-        return Err(AppError::bad_input("note", "REQUIRED", "选择“其他”原因时须填写说明"));
-    }
-    Ok(note)
 }

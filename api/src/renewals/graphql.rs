@@ -4,10 +4,9 @@ use std::collections::HashMap;
 
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
-use xyd_domain::demand::renewal::NewRenewal;
 use xyd_domain::{Money, Rate, ResponseId, Role};
 
-use super::decide::{self, Decision};
+use super::decide::{self, Ask, Decision};
 use super::entity;
 use crate::auth::Principal;
 use crate::auth::principal::require_principal;
@@ -51,8 +50,9 @@ pub struct RenewalInput {
 async fn shown(state: &AppState, rows: Vec<entity::Model>) -> AppResult<Vec<RenewalRequest>> {
     let ids: Vec<ResponseId> = rows.iter().map(|r| r.response_id).collect();
     let loans = response::Entity::find().filter(response::Column::Id.is_in(ids)).all(state.db.conn()).await?;
+    let loan_ids: Vec<ResponseId> = loans.iter().map(|l| l.id).collect();
     let loans: HashMap<ResponseId, BankResponse> =
-        BankResponse::many(state, loans).await?.into_iter().filter_map(|b| Some((b.id.parse().ok()?, b))).collect();
+        loan_ids.into_iter().zip(BankResponse::many(state, loans).await?).collect();
     rows.into_iter()
         .map(|r| {
             let loan =
@@ -139,16 +139,13 @@ impl RenewalMutation {
         let state = ctx.data_unchecked::<AppState>();
         principal.subject()?;
         let loan = id_arg(&response_id, "responseId")?;
-        // The amount is checked against the loan inside the use case; here only its shape.
-        let parsed = NewRenewal::parse(
-            input.kind.into(),
-            input.amount.0,
-            input.term_months,
-            &input.reason,
-            Money::from_fen(i64::MAX),
-        )
-        .map_err(|e| AppError::from(e).prefixed("input"))?;
-        one(state, decide::request(state, principal, loan, parsed).await?).await
+        let ask = Ask {
+            kind: input.kind.into(),
+            amount: input.amount.0,
+            term_months: input.term_months,
+            reason: input.reason,
+        };
+        one(state, decide::request(state, principal, loan, ask).await?).await
     }
 
     /// 同意续贷 (the lending bank), at `annualRate` (the loan's rate when absent).
