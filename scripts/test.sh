@@ -10,6 +10,8 @@ command -v cargo >/dev/null || { echo "cargo is required (https://rustup.rs)" >&
 MEILI_BIN=$(scripts/fetch-meilisearch.sh)
 # The CJK font embedded in credit reports, and pdftotext to read them back.
 scripts/install-report-tools.sh
+# Headless Chromium for the dashboard's browser test (skipped with a warning when it cannot be installed).
+scripts/install-browser.sh
 export MEILI_BIN
 
 pg_url="${XYD_TEST_PG_URL:-postgres://postgres@127.0.0.1:5432}"

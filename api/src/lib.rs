@@ -23,6 +23,7 @@ pub mod outbox;
 pub mod pagination;
 pub mod products;
 pub mod reasons;
+pub mod regions;
 pub mod renewals;
 pub mod reports;
 pub mod serve;

@@ -83,26 +83,73 @@ fn decode(cursor: &str) -> AppResult<Uuid> {
         .ok_or_else(|| AppError::bad_input("after", "INVALID_CURSOR", "分页游标无效"))
 }
 
+/// 分页信息（Relay PageInfo）：只支持向后翻页（forward pagination，`first`/`after`）。
 #[derive(SimpleObject, Clone, Debug)]
 pub struct PageInfo {
+    /// 是否还有下一页：为 true 时以 `endCursor` 作为 `after` 取下一页。
     pub has_next_page: bool,
+    /// 是否有上一页：只支持向后翻页（forward pagination only），恒为 false。
+    pub has_previous_page: bool,
+    /// 本页第一条的游标（cursor）；本页为空时为 null。
+    pub start_cursor: Option<String>,
+    /// 本页最后一条的游标（cursor），作为 `after` 取下一页；本页为空时为 null。
     pub end_cursor: Option<String>,
 }
 
-/// A page of `T`.
+impl PageInfo {
+    /// The page info of `edges` (in page order). Forward pagination only: no previous page.
+    pub fn of<T: OutputType>(edges: &[Edge<T>], has_next_page: bool) -> Self {
+        Self {
+            has_next_page,
+            has_previous_page: false,
+            start_cursor: edges.first().map(|e| e.cursor.clone()),
+            end_cursor: edges.last().map(|e| e.cursor.clone()),
+        }
+    }
+}
+
+/// 分页结果中的一条（Relay edge）：`node` 为该条记录，`cursor` 为它的游标。
+#[derive(SimpleObject)]
+#[graphql(concrete(name = "SubjectEdge", params(crate::subjects::Subject)))]
+#[graphql(concrete(name = "ProductEdge", params(crate::products::LoanProduct)))]
+#[graphql(concrete(name = "AccessLogEdge", params(crate::credit::AccessLogEntry)))]
+#[graphql(concrete(name = "DemandEdge", params(crate::demands::FinancingDemand)))]
+#[graphql(concrete(name = "RenewalEdge", params(crate::renewals::RenewalRequest)))]
+#[graphql(concrete(name = "NotificationEdge", params(crate::notifications::Notification)))]
+pub struct Edge<T: OutputType> {
+    /// 该条的游标（不透明字符串）：作为 `after` 传入，从它之后继续取。
+    pub cursor: String,
+    /// 该条记录本身。
+    pub node: T,
+}
+
+/// 分页结果（Relay connection）：totalCount 为总数，edges/nodes 为本页。
+// `Edge<T>` is a GraphQL type only for the concrete `T`s listed on `Edge`, hence the where clause: every
+// connection's node type needs its edge there too.
 #[derive(SimpleObject)]
 #[graphql(concrete(name = "SubjectConnection", params(crate::subjects::Subject)))]
 #[graphql(concrete(name = "ProductConnection", params(crate::products::LoanProduct)))]
 #[graphql(concrete(name = "AccessLogConnection", params(crate::credit::AccessLogEntry)))]
 #[graphql(concrete(name = "DemandConnection", params(crate::demands::FinancingDemand)))]
 #[graphql(concrete(name = "RenewalConnection", params(crate::renewals::RenewalRequest)))]
-pub struct Connection<T: OutputType> {
+pub struct Connection<T: OutputType>
+where
+    Edge<T>: OutputType,
+{
+    /// 符合条件的总条数（不只本页）；-1 表示未统计。
     pub total_count: i64,
+    /// 本页各条及其游标（Relay edges），与 `nodes` 同序。
+    pub edges: Vec<Edge<T>>,
+    /// 本页各条（与 `edges` 的 node 相同，便于不需要游标的客户端）。
     pub nodes: Vec<T>,
+    /// 分页信息：是否有下一页及游标。
     pub page_info: PageInfo,
 }
 
-impl<T: OutputType> Connection<T> {
+impl<T: OutputType> Connection<T>
+where
+    Edge<T>: OutputType,
+{
     /// Build from rows fetched with `page.fetch_limit()`, given each row's id.
     pub fn from_rows<R, K: Into<Uuid>>(
         page: Page,
@@ -110,11 +157,29 @@ impl<T: OutputType> Connection<T> {
         mut rows: Vec<R>,
         id_of: impl Fn(&R) -> K,
         convert: impl Fn(R) -> AppResult<T>,
-    ) -> AppResult<Self> {
+    ) -> AppResult<Self>
+    where
+        T: Clone,
+    {
         let has_next_page = rows.len() as u64 > page.first;
         rows.truncate(page.first as usize);
-        let end_cursor = rows.last().map(|r| encode(id_of(r).into()));
-        let nodes = rows.into_iter().map(convert).collect::<AppResult<Vec<_>>>()?;
-        Ok(Self { total_count, nodes, page_info: PageInfo { has_next_page, end_cursor } })
+        let edges = rows
+            .into_iter()
+            .map(|r| -> AppResult<Edge<T>> {
+                let cursor = encode(id_of(&r).into());
+                Ok(Edge { cursor, node: convert(r)? })
+            })
+            .collect::<AppResult<Vec<_>>>()?;
+        Ok(Self::from_edges(total_count, edges, has_next_page))
+    }
+
+    /// A page of `edges`, in order; `nodes` holds the same items and `pageInfo` the first and last cursors.
+    pub fn from_edges(total_count: i64, edges: Vec<Edge<T>>, has_next_page: bool) -> Self
+    where
+        T: Clone,
+    {
+        let nodes = edges.iter().map(|e| e.node.clone()).collect();
+        let page_info = PageInfo::of(&edges, has_next_page);
+        Self { total_count, edges, nodes, page_info }
     }
 }

@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
+use xinyidai::imports::source::{Encoding, Format};
 use xyd_domain::ImportKind;
 
 #[derive(Parser)]
@@ -26,7 +27,7 @@ pub enum Command {
     Schema,
     /// Load demo institutions and accounts (idempotent); see the README for the logins.
     SeedDemo,
-    /// Import a CSV file (formats in the README): registry, credit or tax.
+    /// Import a CSV file (UTF-8 or GB18030/GBK) or an XLSX workbook (first sheet): registry, credit or tax.
     Import {
         #[arg(value_enum)]
         kind: ImportKindArg,
@@ -37,6 +38,12 @@ pub enum Command {
         /// Where to write the rejected rows (default FILE.rejected.csv).
         #[arg(long)]
         report: Option<PathBuf>,
+        /// The CSV file's encoding (GBK and GB2312 files are gb18030); detected when absent.
+        #[arg(long, value_enum)]
+        encoding: Option<EncodingArg>,
+        /// The file's format; detected from its content when absent.
+        #[arg(long, value_enum)]
+        format: Option<FormatArg>,
     },
     /// Reports for the bureaus.
     Report {
@@ -158,6 +165,43 @@ pub enum ImportKindArg {
     Registry,
     Credit,
     Tax,
+}
+
+/// `--encoding` of `import`.
+#[derive(Clone, Copy, clap::ValueEnum)]
+pub enum EncodingArg {
+    /// UTF-8, with or without a BOM.
+    #[value(name = "utf8", alias = "utf-8")]
+    Utf8,
+    /// GB18030, which contains GBK and GB2312 (CSV files saved by Chinese Windows and Excel).
+    #[value(name = "gb18030", alias = "gbk")]
+    Gb18030,
+}
+
+impl From<EncodingArg> for Encoding {
+    fn from(e: EncodingArg) -> Self {
+        match e {
+            EncodingArg::Utf8 => Encoding::Utf8,
+            EncodingArg::Gb18030 => Encoding::Gb18030,
+        }
+    }
+}
+
+/// `--format` of `import`.
+#[derive(Clone, Copy, clap::ValueEnum)]
+pub enum FormatArg {
+    Csv,
+    /// The first sheet of an Excel workbook.
+    Xlsx,
+}
+
+impl From<FormatArg> for Format {
+    fn from(f: FormatArg) -> Self {
+        match f {
+            FormatArg::Csv => Format::Csv,
+            FormatArg::Xlsx => Format::Xlsx,
+        }
+    }
 }
 
 impl From<ImportKindArg> for ImportKind {

@@ -1,10 +1,11 @@
 //! One function per command of `xinyidai`.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use xinyidai::config::Config;
 use xinyidai::db::Db;
 use xinyidai::error::AppError;
+use xinyidai::imports::source::SourceOptions;
 use xinyidai::state::AppState;
 
 use crate::args::{Cli, Command, GenKind, ReportAction, SearchAction};
@@ -26,7 +27,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::SeedDemo => crate::demo::seed(&AppState::init(Config::load(config)?).await?).await,
-        Command::Import { kind, file, region, report } => import(config, kind.into(), &file, region, report).await,
+        Command::Import { kind, file, region, report, encoding, format } => {
+            let source = SourceOptions { format: format.map(Into::into), encoding: encoding.map(Into::into) };
+            let options = crate::import::ImportOptions { region, report, source };
+            import(config, kind.into(), &file, options).await
+        }
         Command::GenData { kind, rows, seed, county, error_rate, snapshot_date, out, banks, months, registry_rows } => {
             let g = GenData { rows, seed, county, error_rate, snapshot_date, banks, months, registry_rows };
             match kind {
@@ -65,14 +70,13 @@ async fn import(
     config: Option<&Path>,
     kind: xyd_domain::ImportKind,
     file: &Path,
-    region: Option<String>,
-    report: Option<PathBuf>,
+    options: crate::import::ImportOptions,
 ) -> anyhow::Result<()> {
     let config = Config::load(config)?;
     let db = Db::connect(config.database.url.expose(), 4).await?;
     db.migrate().await?;
     let state = AppState::new(config, db).await?;
-    crate::import::import_file(&state, kind, file, region.as_deref(), report).await
+    crate::import::import_file_with(&state, kind, file, options).await
 }
 
 async fn search(config: Option<&Path>, action: SearchAction) -> anyhow::Result<()> {

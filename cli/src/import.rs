@@ -1,5 +1,5 @@
-//! `xinyidai import <kind> FILE`: the same import as the GraphQL upload, with a progress bar and a
-//! report file listing every rejected row.
+//! `xinyidai import <kind> FILE`: the same import as the GraphQL upload (CSV in UTF-8 or GB18030/GBK, or an
+//! XLSX workbook), with a progress bar, a summary in Chinese and a report file listing every rejected row.
 
 use std::fs::File;
 use std::io::BufWriter;
@@ -12,14 +12,30 @@ use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
 use xyd_domain::RegionPrefix;
 
-use xinyidai::imports::job;
+use xinyidai::error::AppError;
+use xinyidai::imports::job::{self, Counts};
 use xinyidai::imports::runner::RunOptions;
+use xinyidai::imports::source::SourceOptions;
 use xinyidai::institutions::Scope;
 use xinyidai::state::AppState;
-use xyd_domain::ImportKind;
+use xyd_domain::{ImportJobId, ImportKind};
 
-/// Import `file`; rows outside `region` (when given) are rejected. Rejected rows go to `report`
-/// (default: `FILE.rejected.csv`).
+/// Rejected rows shown after the summary (the report file has them all).
+const SHOWN_ERRORS: u64 = 10;
+
+/// How `import` runs besides the file itself.
+#[derive(Default)]
+pub struct ImportOptions {
+    /// Reject rows outside this region code prefix (a bureau's jurisdiction).
+    pub region: Option<String>,
+    /// Where every rejected row goes (default: `FILE.rejected.csv`).
+    pub report: Option<PathBuf>,
+    /// The file's format and encoding where the operator names them; detected otherwise.
+    pub source: SourceOptions,
+}
+
+/// Import `file`, format and encoding detected; rows outside `region` (when given) are rejected. Rejected
+/// rows go to `report` (default: `FILE.rejected.csv`).
 pub async fn import_file(
     state: &AppState,
     kind: ImportKind,
@@ -27,14 +43,27 @@ pub async fn import_file(
     region: Option<&str>,
     report: Option<PathBuf>,
 ) -> anyhow::Result<()> {
-    let scope = match region {
+    let options = ImportOptions { region: region.map(str::to_string), report, source: SourceOptions::default() };
+    import_file_with(state, kind, file, options).await
+}
+
+/// Import `file` as `options` say.
+pub async fn import_file_with(
+    state: &AppState,
+    kind: ImportKind,
+    file: &Path,
+    options: ImportOptions,
+) -> anyhow::Result<()> {
+    let ImportOptions { region, report, source: source_options } = options;
+    let scope = match region.as_deref() {
         Some(r) => Scope::Within(RegionPrefix::parse(r).map_err(|e| anyhow::anyhow!("--region: {e}"))?),
         None => Scope::All,
     };
-    let source = File::open(file).with_context(|| format!("cannot open {}", file.display()))?;
+    let source = File::open(file).with_context(|| format!("无法打开文件 {}", file.display()))?;
     let size = source.metadata().map(|m| m.len()).unwrap_or(0);
     let report_path = report.unwrap_or_else(|| default_report(file));
-    let report_file = File::create(&report_path).with_context(|| format!("cannot create {}", report_path.display()))?;
+    let report_file =
+        File::create(&report_path).with_context(|| format!("无法创建报告文件 {}", report_path.display()))?;
 
     let name = file.file_name().map_or_else(|| file.display().to_string(), |n| n.to_string_lossy().into_owned());
     let txn = state.db.begin_write().await.map_err(|e| anyhow::anyhow!(e))?;
@@ -48,21 +77,54 @@ pub async fn import_file(
         keep_errors: state.config.imports.stored_errors,
         report: Some(Box::new(BufWriter::new(report_file))),
         progress: Some(progress),
+        source: source_options,
     };
     let outcome = xinyidai::imports::run_kind(state, created.id, kind, scope, source, options).await;
     ticker.abort();
     bar.finish_and_clear();
-    let counts = outcome.map_err(crate::commands::operator)?;
+    let counts = outcome.map_err(|e| anyhow::anyhow!("导入失败（{name}，任务 {}）：{}", created.id, failure(&e)))?;
+    print_summary(state, created.id, &name, counts, &report_path).await
+}
+
+/// Why an import failed, for the operator: the job's reason, or an internal error's cause.
+fn failure(e: &AppError) -> String {
+    match e {
+        AppError::Internal(_) => e.operator_message(),
+        other => other.message(),
+    }
+}
+
+/// The totals in Chinese, then the first rejected rows with their line numbers, codes and reasons.
+async fn print_summary(
+    state: &AppState,
+    job_id: ImportJobId,
+    name: &str,
+    counts: Counts,
+    report_path: &Path,
+) -> anyhow::Result<()> {
+    println!("导入完成：{name}（任务 {job_id}）");
+    println!("  总行数 {}，导入 {}，拒绝 {}", counts.total, counts.accepted, counts.rejected);
+    let rate = if counts.total > 0 {
+        format!("{:.2}%", (counts.invalid_codes + counts.duplicate_codes) as f64 * 100.0 / counts.total as f64)
+    } else {
+        "—".to_string()
+    };
     println!(
-        "job {}: {} rows, {} accepted, {} rejected ({} invalid codes, {} duplicate codes); rejected rows in {}",
-        created.id,
-        counts.total,
-        counts.accepted,
-        counts.rejected,
-        counts.invalid_codes,
-        counts.duplicate_codes,
-        report_path.display()
+        "  统一社会信用代码无效 {} 行，重错码 {} 行，重错码率 {rate}",
+        counts.invalid_codes, counts.duplicate_codes
     );
+    if counts.rejected == 0 {
+        println!("  没有被拒绝的行（报告文件：{}）", report_path.display());
+        return Ok(());
+    }
+    println!("  被拒绝的行全部列在：{}", report_path.display());
+    let shown = job::errors(state.db.conn(), job_id, SHOWN_ERRORS).await.map_err(crate::commands::operator)?;
+    let more =
+        if counts.rejected as u64 > SHOWN_ERRORS { format!("（前 {SHOWN_ERRORS} 行）") } else { String::new() };
+    println!("被拒绝的行{more}：");
+    for e in shown {
+        println!("  第{}行  {}  {}", e.line, e.code, e.message);
+    }
     Ok(())
 }
 

@@ -850,9 +850,7 @@ mod tests {
     #[test]
     fn other_counties_use_their_own_agencies() {
         let opts = CreditOptions {
-            registry: RegistryOptions {
-                county: County::synthetic("440881", "廉江市", 12), ..options(5000).registry
-            },
+            registry: RegistryOptions { county: County::from_divisions("440881").unwrap(), ..options(5000).registry },
             ..CreditOptions::default()
         };
         let (csv, _) = generate(&opts);
@@ -861,7 +859,7 @@ mod tests {
             assert!(!row[3].contains("雷") && !row[3].contains("0882"), "{row:?}");
         }
         let (csv, _) = generate(&CreditOptions {
-            registry: RegistryOptions { county: County::synthetic("330110", "余杭区", 5), ..options(5000).registry },
+            registry: RegistryOptions { county: County::from_divisions("330110").unwrap(), ..options(5000).registry },
             records_per_subject: 3.0,
         });
         let rows = records(&csv);

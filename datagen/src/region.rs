@@ -1,39 +1,11 @@
 //! The county (区县) whose market subjects are generated, and its towns (乡镇/街道).
 
 use rand::Rng;
+use xyd_divisions::{Divisions, EDITION, Level};
 use xyd_domain::RegionCode;
 
 use crate::GenError;
 use crate::random::weighted_index;
-
-/// 雷州市's 乡镇级区划 (GB/T 10114 codes): 3 街道 and 18 镇.
-const LEIZHOU_TOWNS: [(&str, &str); 21] = [
-    ("440882001", "雷城街道"),
-    ("440882002", "西湖街道"),
-    ("440882003", "新城街道"),
-    ("440882100", "附城镇"),
-    ("440882101", "白沙镇"),
-    ("440882102", "沈塘镇"),
-    ("440882103", "客路镇"),
-    ("440882104", "杨家镇"),
-    ("440882105", "唐家镇"),
-    ("440882106", "企水镇"),
-    ("440882107", "纪家镇"),
-    ("440882108", "松竹镇"),
-    ("440882109", "南兴镇"),
-    ("440882110", "雷高镇"),
-    ("440882111", "东里镇"),
-    ("440882112", "调风镇"),
-    ("440882113", "龙门镇"),
-    ("440882114", "英利镇"),
-    ("440882115", "北和镇"),
-    ("440882116", "乌石镇"),
-    ("440882117", "覃斗镇"),
-];
-
-/// First and second characters of synthetic town names: 100 distinct combinations.
-const TOWN_NAME_HEADS: [char; 10] = ['东', '西', '南', '北', '新', '龙', '石', '河', '金', '青'];
-const TOWN_NAME_TAILS: [char; 10] = ['山', '塘', '岭', '湾', '坡', '田', '溪', '头', '圩', '埠'];
 
 /// How many times more subjects an urban 街道 attracts than a rural 镇.
 const SUBDISTRICT_WEIGHT: u32 = 4;
@@ -61,27 +33,25 @@ pub struct Town {
 impl County {
     /// 雷州市 (440882), Guangdong, with its 21 towns: the platform's pilot county.
     pub fn leizhou() -> Self {
-        Self {
-            code: "440882".to_owned(),
-            name: "雷州市".to_owned(),
-            towns: LEIZHOU_TOWNS
-                .iter()
-                .map(|&(code, name)| Town { code: code.to_owned(), name: name.to_owned() })
-                .collect(),
+        match Self::from_divisions("440882") {
+            Ok(county) => county,
+            Err(e) => unreachable!("雷州市 is in the embedded division table: {e}"),
         }
     }
 
-    /// Any other county: `towns` 镇 numbered `{code}100`, `{code}101`, … (so at most 900) with
-    /// made-up names such as 东山镇, distinct for the first 100.
-    pub fn synthetic(code: &str, name: &str, towns: usize) -> Self {
-        let heads = TOWN_NAME_HEADS.len();
-        let towns = (0..towns)
-            .map(|i| Town {
-                code: format!("{code}{}", 100 + i),
-                name: format!("{}{}镇", TOWN_NAME_HEADS[i % heads], TOWN_NAME_TAILS[i / heads % TOWN_NAME_TAILS.len()]),
-            })
+    /// The county `code` names in the 统计用区划代码 table, with its 街道, 镇 and 乡 (codes below 400: the
+    /// 类似乡级单位 such as development zones and farms hold no registrations of their own here).
+    pub fn from_divisions(code: &str) -> Result<Self, GenError> {
+        let county = Divisions::embedded()
+            .get(code)
+            .filter(|d| d.level() == Level::County)
+            .ok_or_else(|| invalid(format!("{code} is not a county in the {EDITION}")))?;
+        let towns = county
+            .children()
+            .filter(|town| town.code()[6..] < *"400")
+            .map(|town| Town { code: town.code().to_owned(), name: town.name().to_owned() })
             .collect();
-        Self { code: code.to_owned(), name: name.to_owned(), towns }
+        Ok(Self { code: code.to_owned(), name: county.name().to_owned(), towns })
     }
 
     /// Checks that the code is a 6-digit county code and that there are towns, all inside it.
@@ -150,7 +120,7 @@ mod tests {
     use crate::random::{Stream, stream_rng};
 
     #[test]
-    fn leizhou_has_its_21_towns() {
+    fn leizhou_has_its_21_towns_from_the_division_table() {
         let county = County::leizhou();
         county.validate().unwrap();
         assert_eq!(county.towns.len(), 21);
@@ -159,30 +129,30 @@ mod tests {
         let subdistricts: Vec<&str> =
             county.towns.iter().filter(|t| t.is_subdistrict()).map(|t| t.name.as_str()).collect();
         assert_eq!(subdistricts, ["雷城街道", "西湖街道", "新城街道"]);
+        let town = |code: &str| county.towns.iter().find(|t| t.code == code).map(|t| t.name.as_str());
+        assert_eq!(town("440882105"), Some("企水镇"));
+        assert_eq!(town("440882111"), Some("调风镇"));
         assert_eq!(county.short_name(), "雷州");
         assert_eq!(county.towns[0].short_name(), "雷城");
-        assert_eq!(county.towns[4].short_name(), "白沙");
+        assert_eq!(county.towns[3].short_name(), "白沙");
     }
 
     #[test]
-    fn synthetic_county_numbers_its_towns() {
-        let county = County::synthetic("440881", "廉江市", 30);
+    fn any_county_of_the_table_comes_with_its_towns() {
+        let county = County::from_divisions("440881").unwrap();
         county.validate().unwrap();
-        assert_eq!(county.towns[0].code, "440881100");
-        assert_eq!(county.towns[29].code, "440881129");
-        let names: HashSet<&str> = county.towns.iter().map(|t| t.name.as_str()).collect();
-        assert_eq!(names.len(), 30);
-        assert!(county.towns.iter().all(|t| !t.is_subdistrict() && t.name.ends_with('镇')));
+        assert_eq!(county.name, "廉江市");
+        assert!(county.towns.len() >= 20);
+        assert!(County::from_divisions("4408").is_err());
+        assert!(County::from_divisions("440899").is_err());
     }
 
     #[test]
     fn validate_rejects_inconsistent_counties() {
-        assert!(County::synthetic("44088", "某县", 3).validate().is_err());
-        assert!(County::synthetic("440882001", "某县", 3).validate().is_err());
-        assert!(County::synthetic("440882", "某县", 0).validate().is_err());
-        assert!(County::synthetic("440882", "某县", 901).validate().is_err());
         let mut county = County::leizhou();
         county.towns[0].code = "440881001".to_owned();
+        assert!(county.validate().is_err());
+        county.towns.clear();
         assert!(county.validate().is_err());
     }
 
@@ -194,6 +164,7 @@ mod tests {
         let urban = (0..draws).filter(|_| county.pick_town(&mut rng).unwrap().is_subdistrict()).count();
         // 3 街道 × 4 against 18 镇 × 1: 40 %.
         assert!((11_400..=12_600).contains(&urban), "{urban}");
-        assert_eq!(County::synthetic("440881", "廉江市", 0).pick_town(&mut rng), None);
+        let empty = County { towns: Vec::new(), ..County::leizhou() };
+        assert_eq!(empty.pick_town(&mut rng), None);
     }
 }

@@ -448,7 +448,7 @@ mod tests {
 
     #[test]
     fn other_counties_use_their_own_codes() {
-        let opts = RegistryOptions { county: County::synthetic("440881", "廉江市", 12), ..options(500, 0.0) };
+        let opts = RegistryOptions { county: County::from_divisions("440881").unwrap(), ..options(500, 0.0) };
         let (csv, _) = generate(&opts);
         let (_, rows) = records(&csv);
         for row in &rows {
@@ -472,7 +472,7 @@ mod tests {
         assert!(refused(options(10, -0.1)));
         assert!(refused(options(10, f64::NAN)));
         assert!(refused(RegistryOptions { snapshot_date: ymd(1994, 12, 31), ..options(10, 0.0) }));
-        assert!(refused(RegistryOptions { county: County::synthetic("4408", "某县", 3), ..options(10, 0.0) }));
-        assert!(refused(RegistryOptions { county: County::synthetic("440882", "某县", 0), ..options(10, 0.0) }));
+        let townless = County { towns: Vec::new(), ..County::leizhou() };
+        assert!(refused(RegistryOptions { county: townless, ..options(10, 0.0) }));
     }
 }

@@ -1,9 +1,14 @@
 //! A real Meilisearch server for tests: one shared per test binary, or a private one a test may stop. Used by
 //! the search adapter's tests and the end-to-end tests alike. The binary is `MEILI_BIN`, or the pinned one that
-//! `scripts/fetch-meilisearch.sh` fetches.
+//! `scripts/fetch-meilisearch.sh` fetches. And a real browser ([`browser`]): headless Chromium over the DevTools
+//! protocol, for the pages the API serves.
 
 // Test support: a panic here is a failing test.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
+
+pub mod browser;
+
+pub use browser::{Browser, Page};
 
 use std::net::TcpListener;
 use std::path::PathBuf;

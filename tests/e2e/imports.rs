@@ -25,7 +25,7 @@ fn mixed_file() -> Vec<u8> {
         .row(&broken(&uscc(2)), "雷州市二号有限公司", "张二") // line 3: INVALID_USCC
         .row(&uscc(3), "雷州市三号有限公司", "张三") // line 4
         .row(&uscc(3), "雷州市另一个名字有限公司", "张三") // line 5: DUPLICATE_USCC
-        .row_with(&uscc_in("440825", '1', 4), "徐闻县四号有限公司", "张四", "440825100", "存续") // line 6: outside
+        .row_with(&uscc_in("440825", '1', 4), "徐闻县四号有限公司", "张四", "440825102", "存续") // line 6: outside
         .row(&uscc(1), "雷州市一号有限公司", "张一") // line 7: exact repeat, harmless
         .bytes()
 }

@@ -10,7 +10,7 @@
 //!   S1 = A, town 440882100, registered 02-28T15:59:59Z (Feb 28 23:59:59 local), verified 02-28T16:00Z (Mar 1 00:00);
 //!   S2 = B, town 440882101, registered 03-15T02:00Z, never verified;
 //!   S3 = D, town 440882100, registered and verified 03-31T16:00Z (Apr 1 00:00 local: after March);
-//!   S4 = E, town 440881100, registered and verified 01-10T00:00Z.
+//!   S4 = E, town 440881101, registered and verified 01-10T00:00Z.
 //! Banks 甲 (product P1: CREDIT, tax-based) and 乙 (product P2: GUARANTEE).
 //! Demands (posted, amount, first-response due):
 //!   D1 S1 02-28T16:00Z (Mar 1 00:00) 1,000,000.00 due 03-04T16:00Z
@@ -96,8 +96,8 @@ async fn build(app: &TestApp) -> World {
         ('B', "440882101", "C1391", "存续", "2026-03-31"),
         ('C', "440882100", "C1391", "注销", "2026-03-31"),
         ('D', "440882100", "F5211", "存续", "2026-03-31"),
-        ('E', "440881100", "C1391", "存续", "2026-02-28"),
-        ('F', "440881100", "F5211", "存续", "2026-02-28"),
+        ('E', "440881101", "C1391", "存续", "2026-02-28"),
+        ('F', "440881101", "F5211", "存续", "2026-02-28"),
     ] {
         csv.push_str(&format!(
             "{},企业{letter},企业,{town},{industry},法人{letter},2015-06-01,{status},{snapshot}\n",
@@ -125,7 +125,7 @@ async fn build(app: &TestApp) -> World {
     let s2 = insert_subject(conn, 'B', "440882101", "C1391", "2026-03-15T02:00:00Z", None).await;
     insert_subject(conn, 'D', "440882100", "F5211", "2026-03-31T16:00:00Z", Some("2026-03-31T16:00:00Z")).await;
     let s4 =
-        insert_subject(conn, 'E', "440881100", "C1391", "2026-01-10T00:00:00Z", Some("2026-01-10T00:00:00Z")).await;
+        insert_subject(conn, 'E', "440881101", "C1391", "2026-01-10T00:00:00Z", Some("2026-01-10T00:00:00Z")).await;
 
     let d1 = insert_demand(conn, s1, "2026-02-28T16:00:00Z", 100_000_000, "2026-03-04T16:00:00Z").await;
     let d2 = insert_demand(conn, s2, "2026-03-10T00:00:00Z", 50_000_000, "2026-03-13T00:00:00Z").await;
@@ -462,6 +462,8 @@ both_backends! {
         expect(&r["totals"], march_totals());
         let keys: Vec<_> = r["rows"].as_array().unwrap().iter().map(|r| r["key"].as_str().unwrap()).collect();
         assert_eq!(keys, ["440881", "440882"]);
+        let labels: Vec<_> = r["rows"].as_array().unwrap().iter().map(|r| r["label"].as_str().unwrap()).collect();
+        assert_eq!(labels, ["廉江市", "雷州市"], "region rows are labelled by name");
         expect(row(&r, "440882"), json!({
             "existingSubjects": 3, "registeredSubjects": 2, "verifiedSubjects": 1,
             "demandsPosted": 2, "demandAmount": "1500000.00", "respondedDemands": 2, "responseRate": 1.0,
@@ -597,11 +599,13 @@ both_backends! {
         all.ok();
         assert_eq!(all.at("/data/indicators/regionCode"), &Value::Null);
         assert_eq!(all.at("/data/indicators/rows/0/key"), "44");
+        assert_eq!(all.at("/data/indicators/rows/0/label"), "广东省");
         // Bad input: reversed period, region below a town, malformed region.
         for (extra, field) in [
             (json!({ "to": "2026-03-01" }), "to"),
             (json!({ "regionCode": "440882101", "groupBy": "REGION" }), "groupBy"),
             (json!({ "regionCode": "44088" }), "regionCode"),
+            (json!({ "regionCode": "440899" }), "regionCode"),
         ] {
             let r = app.gql(Some(&county_bureau), REPORT, march(extra)).await;
             r.expect_error("BAD_USER_INPUT");
@@ -663,6 +667,7 @@ both_backends! {
             .map(|r| headers.iter().cloned().zip(r.unwrap().iter().map(String::from)).collect())
             .collect();
         assert_eq!(records.iter().map(|r| r["分组"].as_str()).collect::<Vec<_>>(), ["440881", "440882", "TOTAL"]);
+        assert_eq!(records.iter().map(|r| r["名称"].as_str()).collect::<Vec<_>>(), ["廉江市", "雷州市", "合计"]);
         let total = &records[2];
         assert_eq!(total["名称"], "合计");
         assert_eq!(total["存续主体数"], "5");

@@ -44,7 +44,7 @@ both_backends! {
         assert_eq!(app.product_ids(None, json!({ "taxBased": true })).await, ids(&[&tax_id]));
         assert_eq!(app.product_ids(None, json!({ "productTypes": ["MORTGAGE"] })).await, ids(&[&farm_id]));
         assert_eq!(app.product_ids(None, json!({ "subjectKind": "FARMER_COOPERATIVE", "regionCode": "440882105" })).await, ids(&[&farm_id]));
-        assert!(app.product_ids(None, json!({ "subjectKind": "FARMER_COOPERATIVE", "regionCode": "440825100" })).await.is_empty(), "outside the region");
+        assert!(app.product_ids(None, json!({ "subjectKind": "FARMER_COOPERATIVE", "regionCode": "440825102" })).await.is_empty(), "outside the region");
         assert!(app.product_ids(None, json!({ "industryCode": "C1391", "productTypes": ["MORTGAGE"] })).await.is_empty(), "industry A only");
         let mut big = app.product_ids(None, json!({ "amount": "1000000.00" })).await;
         big.sort();

@@ -42,7 +42,7 @@ fn filter_strategy() -> impl Strategy<Value = ProductFilter> {
     (
         proptest::collection::vec(0usize..4, 0..3),
         proptest::option::of(0usize..3),
-        proptest::option::of(prop_oneof![Just("440882105"), Just("440881100"), Just("440825"), Just("4408")]),
+        proptest::option::of(prop_oneof![Just("440882105"), Just("440881101"), Just("440825"), Just("4408")]),
         proptest::option::of(prop_oneof![Just("A0111"), Just("C1391"), Just("F5261"), Just("H6210")]),
         proptest::option::of(1i64..150),
         proptest::option::of(1u16..90),

@@ -79,13 +79,13 @@ both_backends! {
         app.import(&bureau, "REGISTRY", RegistryCsv::new().row(&code, "雷州市异议测试有限公司", "张三").bytes()).await.ok();
         // Attack 3: a region far from the code's county, which no bureau would decide for.
         let mut far = registration(&code, "雷州市异议测试有限公司", "张三", "far@ent.test");
-        far["i"]["regionCode"] = json!("650102001");
+        far["i"]["regionCode"] = json!("650102002");
         let r = app.gql(None, REGISTER, far).await;
         r.expect_error("BAD_USER_INPUT");
         assert_eq!(r.str_at("/errors/0/extensions/field"), "input.regionCode");
         // A code without a registry entry: the area of its registering authority.
         let mut unlisted = registration(&uscc(13), "雷州市未入库有限公司", "李四", "unlisted@ent.test");
-        unlisted["i"]["regionCode"] = json!("440823100");
+        unlisted["i"]["regionCode"] = json!("440823101");
         app.gql(None, REGISTER, unlisted).await.expect_error("BAD_USER_INPUT");
 
         // The owner's objection: the importing bureau sees it; the admin may decide it too.
@@ -160,7 +160,7 @@ both_backends! {
 
         // A code standing in 雷州's latest snapshot, listed again by 遂溪: a cross-region 重错码.
         app.import(&leizhou, "REGISTRY", RegistryCsv::new().row(&code, "雷州市跨区有限公司", "张三").bytes()).await.ok();
-        let crossed = RegistryCsv::new().row_with(&code, "雷州市跨区有限公司", "张三", "440823100", "存续");
+        let crossed = RegistryCsv::new().row_with(&code, "雷州市跨区有限公司", "张三", "440823101", "存续");
         let r = app.import(&suixi, "REGISTRY", crossed.bytes()).await;
         r.ok();
         assert_eq!(r.at("/data/importRecords/rejectedRows"), &json!(1), "{:#}", r.body);

@@ -17,8 +17,11 @@ use crate::subjects::{Subject, SubjectRepo, SubjectView};
 #[derive(Clone, Debug, SimpleObject)]
 #[graphql(complex)]
 pub struct User {
+    /// 用户 ID。
     pub id: ID,
+    /// 登录邮箱。
     pub email: String,
+    /// 用户角色。
     pub role: GqlRole,
     #[graphql(skip)]
     pub institution_id: Option<InstitutionId>,
@@ -28,6 +31,7 @@ pub struct User {
 
 #[ComplexObject]
 impl User {
+    /// 所属机构（银行或主管部门）；企业用户和平台管理员为 null。
     async fn institution(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Institution>> {
         let Some(id) = self.institution_id else { return Ok(None) };
         let state = ctx.data::<AppState>()?;

@@ -19,21 +19,31 @@ use crate::state::AppState;
 #[derive(Clone, Debug, SimpleObject)]
 #[graphql(complex)]
 pub struct Consent {
+    /// 授权 ID。
     pub id: ID,
+    /// 授权的市场主体 ID。
     pub subject_id: ID,
+    /// 被授权机构；授权给某融资需求的受理银行时为 null（见 `demand`）。
     pub grantee: Option<Institution>,
     #[graphql(skip)]
     pub demand_id: Option<DemandId>,
+    /// 授权查看的信息类别（均为须授权的类别）。
     pub categories: Vec<GqlDataCategory>,
+    /// 查询用途。
     pub purpose: GqlAccessPurpose,
+    /// 生效时间。
     pub valid_from: GqlDateTime,
+    /// 截止时间，最长为生效后一年。
     pub valid_until: GqlDateTime,
+    /// 撤回时间；未撤回为 null。
     pub revoked_at: Option<GqlDateTime>,
     /// In force now: started, not expired, not revoked.
     pub active: bool,
+    /// 签署的授权书版本，如 "2026-11"。
     pub text_version: String,
     /// SHA-256 of the consent text the user agreed to.
     pub text_hash: String,
+    /// 签署时间。
     pub signed_at: GqlDateTime,
 }
 
@@ -95,14 +105,18 @@ impl Consent {
     }
 }
 
+/// 授权 (grant consent)：指定被授权机构或融资需求（二选一）、信息类别、用途和期限。
 #[derive(InputObject)]
 pub struct GrantConsentInput {
     /// The bank (or bureau) allowed to read.
     pub grantee_id: Option<ID>,
     /// Or every bank that accepts this demand (with the financing demands).
     pub demand_id: Option<ID>,
+    /// 授权查看的信息类别：只能是授权信息（TAX、SOCIAL_INSURANCE、HOUSING_FUND、UTILITIES、REAL_ESTATE），至少一项。
     pub categories: Vec<GqlDataCategory>,
+    /// 查询用途。
     pub purpose: GqlAccessPurpose,
+    /// 截止时间：须晚于现在，最长一年，精确到秒。
     pub valid_until: GqlDateTime,
     /// The version of the consent text shown to the user: must be the current one (`consentText`).
     pub text_version: String,
@@ -114,11 +128,13 @@ pub struct GrantConsentInput {
 pub struct ConsentTextView {
     /// e.g. "2026-11"; a grant names the version it signed.
     pub version: String,
+    /// 标题。
     pub title: String,
     /// The full Chinese text.
     pub body: String,
     /// Hex SHA-256 of `body`: the value stored on every consent signed with it.
     pub sha256: String,
+    /// 发布日期。
     pub published_on: GqlDate,
     /// Grants must sign the current version.
     pub current: bool,
@@ -148,7 +164,10 @@ impl ConsentQuery {
     }
 
     /// One version of the consent text; without `version`, the current one that grants must sign (public).
-    async fn consent_text(&self, version: Option<String>) -> Option<ConsentTextView> {
+    async fn consent_text(
+        &self,
+        #[graphql(desc = "授权书版本，如 \"2026-11\"；不传则返回当前版本。")] version: Option<String>,
+    ) -> Option<ConsentTextView> {
         match version {
             Some(v) => texts::find(v.trim()).map(ConsentTextView::from),
             None => Some(texts::current().into()),
@@ -170,7 +189,11 @@ pub struct ConsentMutation;
 impl ConsentMutation {
     /// Authorize a bank (or bureau) to read authorized categories for a purpose until `validUntil` (≤ 1 year).
     /// Granting the same consent again returns the existing one.
-    async fn grant_consent(&self, ctx: &Context<'_>, input: GrantConsentInput) -> AppResult<Consent> {
+    async fn grant_consent(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "授权内容。")] input: GrantConsentInput,
+    ) -> AppResult<Consent> {
         let principal = require_principal(ctx)?;
         principal.subject()?;
         let state = ctx.data_unchecked::<AppState>();
@@ -199,7 +222,11 @@ impl ConsentMutation {
     }
 
     /// Withdraw a consent; it stops working on the next read.
-    async fn revoke_consent(&self, ctx: &Context<'_>, id: ID) -> AppResult<Consent> {
+    async fn revoke_consent(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "要撤回的授权 ID。")] id: ID,
+    ) -> AppResult<Consent> {
         let subject = require_principal(ctx)?.subject()?;
         let state = ctx.data_unchecked::<AppState>();
         let id = id_arg(&id, "id")?;

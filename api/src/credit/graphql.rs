@@ -24,13 +24,21 @@ use crate::subjects::Subject;
 /// 信用信息 record.
 #[derive(Clone, Debug, SimpleObject)]
 pub struct CreditRecord {
+    /// 记录 ID。
     pub id: ID,
+    /// 信用信息类别。
     pub category: GqlDataCategory,
+    /// 信息来源部门，如 雷州市市场监督管理局。
     pub source: String,
+    /// 决定文书编号；与来源部门一起唯一标识一条记录。
     pub doc_number: String,
+    /// 标题或事由。
     pub title: String,
+    /// 决定日期。
     pub decided_at: GqlDate,
+    /// 有效期至；长期有效为 null。
     pub valid_until: Option<GqlDate>,
+    /// 记录状态。
     pub status: GqlRecordStatus,
 }
 
@@ -56,9 +64,13 @@ impl CreditRecord {
 /// 纳税信用 of one year.
 #[derive(Clone, Debug, SimpleObject)]
 pub struct TaxRecord {
+    /// 纳税年度，如 2025。
     pub year: i32,
+    /// 该年度的纳税信用等级。
     pub grade: GqlTaxGrade,
+    /// 该年度纳税总额（元）。
     pub tax_paid: GqlMoney,
+    /// 该年度增值税开票销售额（元）；无数据为 null。
     pub vat_sales: Option<GqlMoney>,
 }
 
@@ -78,7 +90,9 @@ impl TaxRecord {
 #[derive(SimpleObject)]
 #[graphql(complex)]
 pub struct CreditProfile {
+    /// 被查询的市场主体，按调用者可见的范围展示。
     pub subject: Subject,
+    /// 公示信息记录（银行只看到有效和异议处理中的记录）。
     pub public_records: Vec<CreditRecord>,
     #[graphql(skip)]
     tax: AppResult<Vec<TaxRecord>>,
@@ -88,6 +102,7 @@ pub struct CreditProfile {
 
 #[ComplexObject]
 impl CreditProfile {
+    /// 历年纳税信息；无覆盖 TAX 的有效授权时为 null，并在该路径返回 CONSENT_REQUIRED 错误。
     async fn tax(&self) -> AppResult<Option<Vec<TaxRecord>>> {
         self.tax.clone().map(Some)
     }
@@ -101,15 +116,23 @@ impl CreditProfile {
 /// 异议.
 #[derive(SimpleObject)]
 pub struct Objection {
+    /// 异议 ID。
     pub id: ID,
+    /// 被提出异议的信用记录。
     pub record: CreditRecord,
+    /// 异议理由。
     pub reason: String,
+    /// 提出时间。
     pub filed_at: GqlDateTime,
     /// Decision due (20 days after filing).
     pub due_at: GqlDateTime,
+    /// 已超过处理期限仍未处理。
     pub overdue: bool,
+    /// 处理结果；未处理为 null。
     pub outcome: Option<GqlObjectionOutcome>,
+    /// 主管部门的处理说明。
     pub note: Option<String>,
+    /// 处理时间；未处理为 null。
     pub resolved_at: Option<GqlDateTime>,
 }
 
@@ -141,11 +164,15 @@ async fn objections_api(state: &AppState, rows: Vec<objection::Model>) -> AppRes
 }
 
 /// One read of the enterprise's data.
-#[derive(SimpleObject)]
+#[derive(Clone, SimpleObject)]
 pub struct AccessLogEntry {
+    /// 查询时间。
     pub at: GqlDateTime,
+    /// 查询的机构（银行或主管部门）。
     pub institution: Institution,
+    /// 查询到的信息类别。
     pub categories: Vec<GqlDataCategory>,
+    /// 查询用途。
     pub purpose: GqlAccessPurpose,
     /// The consent relied on (null for public data).
     pub consent: Option<Consent>,
@@ -161,9 +188,9 @@ impl CreditQuery {
     async fn credit_profile(
         &self,
         ctx: &Context<'_>,
-        subject_id: ID,
-        purpose: GqlAccessPurpose,
-        demand_id: Option<ID>,
+        #[graphql(desc = "被查询的主体 ID。")] subject_id: ID,
+        #[graphql(desc = "查询用途：须与所依据授权的用途一致。")] purpose: GqlAccessPurpose,
+        #[graphql(desc = "银行按受理的需求查询时传入：须为本行受理或放款的该主体需求。")] demand_id: Option<ID>,
     ) -> AppResult<CreditProfile> {
         let principal = require_principal(ctx)?;
         let state = ctx.data_unchecked::<AppState>();
@@ -179,7 +206,11 @@ impl CreditQuery {
     }
 
     /// A subject's public credit records (banks: not repaired or revoked ones); banks' reads are logged.
-    async fn credit_records(&self, ctx: &Context<'_>, subject_id: ID) -> AppResult<Vec<CreditRecord>> {
+    async fn credit_records(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "主体 ID。")] subject_id: ID,
+    ) -> AppResult<Vec<CreditRecord>> {
         let principal = require_principal(ctx)?;
         let state = ctx.data_unchecked::<AppState>();
         let subject = id_arg(&subject_id, "subjectId")?;
@@ -191,8 +222,8 @@ impl CreditQuery {
     async fn data_access_log(
         &self,
         ctx: &Context<'_>,
-        #[graphql(default = 20)] first: i32,
-        after: Option<String>,
+        #[graphql(default = 20, desc = "每页条数，1至100，默认20。")] first: i32,
+        #[graphql(desc = "上一页的 `pageInfo.endCursor`；不传则从第一页开始。")] after: Option<String>,
     ) -> AppResult<Connection<AccessLogEntry>> {
         let subject = require_principal(ctx)?.subject()?;
         let state = ctx.data_unchecked::<AppState>();
@@ -232,9 +263,9 @@ impl CreditQuery {
     async fn objections(
         &self,
         ctx: &Context<'_>,
-        #[graphql(default = true)] open_only: bool,
-        #[graphql(default = false)] overdue_only: bool,
-        #[graphql(default = 50)] first: i32,
+        #[graphql(default = true, desc = "只列未处理的异议，默认是。")] open_only: bool,
+        #[graphql(default = false, desc = "只列已超过处理期限的异议，默认否。")] overdue_only: bool,
+        #[graphql(default = 50, desc = "最多返回条数，默认50，上限200。")] first: i32,
     ) -> AppResult<Vec<Objection>> {
         let principal = require_principal(ctx)?;
         let state = ctx.data_unchecked::<AppState>();
@@ -249,7 +280,12 @@ pub struct CreditMutation;
 #[Object]
 impl CreditMutation {
     /// Dispute one of my records; its punitive effect is suspended until a bureau decides (within 20 days).
-    async fn file_objection(&self, ctx: &Context<'_>, record_id: ID, reason: String) -> AppResult<Objection> {
+    async fn file_objection(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "要提出异议的信用记录 ID。")] record_id: ID,
+        #[graphql(desc = "异议理由，2至1000个字。")] reason: String,
+    ) -> AppResult<Objection> {
         let principal = require_principal(ctx)?;
         let state = ctx.data_unchecked::<AppState>();
         let filed = objections::file(state, principal, id_arg(&record_id, "recordId")?, &reason).await?;
@@ -261,9 +297,9 @@ impl CreditMutation {
     async fn resolve_objection(
         &self,
         ctx: &Context<'_>,
-        id: ID,
-        outcome: GqlObjectionOutcome,
-        note: Option<String>,
+        #[graphql(desc = "异议 ID。")] id: ID,
+        #[graphql(desc = "处理结果：CORRECTED 撤销记录，UPHELD 维持记录。")] outcome: GqlObjectionOutcome,
+        #[graphql(desc = "处理说明。")] note: Option<String>,
     ) -> AppResult<Objection> {
         let principal = require_principal(ctx)?;
         let state = ctx.data_unchecked::<AppState>();
@@ -273,7 +309,12 @@ impl CreditMutation {
     }
 
     /// 信用修复 (bureau): the record keeps its history but loses its punitive effect.
-    async fn repair_record(&self, ctx: &Context<'_>, record_id: ID, note: String) -> AppResult<CreditRecord> {
+    async fn repair_record(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "要修复的信用记录 ID。")] record_id: ID,
+        #[graphql(desc = "修复说明，2至1000个字。")] note: String,
+    ) -> AppResult<CreditRecord> {
         let principal = require_principal(ctx)?;
         let state = ctx.data_unchecked::<AppState>();
         CreditRecord::new(objections::repair(state, principal, id_arg(&record_id, "recordId")?, &note).await?)

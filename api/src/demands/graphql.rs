@@ -21,14 +21,22 @@ use crate::pagination::{Connection, Order, Page};
 use crate::state::AppState;
 use xyd_domain::RepaymentMethod;
 
+/// 发布融资需求（企业填写）。
 #[derive(InputObject)]
 pub struct PostDemandInput {
+    /// 融资金额（元），大于 0 且不超过 10 亿元。
     pub amount: GqlMoney,
+    /// 融资期限（月），1–360。
     pub term_months: i32,
+    /// 资金用途，2–500 个字（用于匹配产品）。
     pub purpose: String,
+    /// 可接受的担保方式，至少一种。
     pub guarantee_types: Vec<GqlProductType>,
+    /// 可接受的最高年利率（百分数）；不传表示不限（仍不超过平台利率上限）。
     pub max_rate: Option<GqlRate>,
+    /// 截止时间，须在未来 180 天内；不传则按平台默认有效期（默认 30 天）。
     pub expires_at: Option<GqlDateTime>,
+    /// 申请的产品 ID（须已上架）；不传为公开需求，由可服务的银行受理。
     pub target_product_ids: Option<Vec<ID>>,
     /// Consent for every bank that accepts this demand, purpose LOAN_APPLICATION, until the demand expires.
     pub share_with_responders: Option<Vec<GqlDataCategory>>,
@@ -37,19 +45,27 @@ pub struct PostDemandInput {
     pub share_text_version: Option<String>,
 }
 
+/// 授信方案（银行填写）。
 #[derive(InputObject)]
 pub struct CreditGrantInput {
+    /// 授信金额（元），大于 0。
     pub amount: GqlMoney,
+    /// 授信年利率（百分数，如 "4.35"），不超过平台利率上限。
     pub annual_rate: GqlRate,
+    /// 授信期限（月），1–360。
     pub term_months: i32,
+    /// 授信所依据的本行产品 ID；不传表示不指定产品。
     pub product_id: Option<ID>,
     /// How the credit is repaid; default EQUAL_INSTALLMENT (等额本息).
     pub repayment_method: Option<GqlRepaymentMethod>,
 }
 
+/// 放款记录（银行填写）。
 #[derive(InputObject)]
 pub struct DisbursementInput {
+    /// 放款金额（元），大于 0 且不超过授信金额。
     pub amount: GqlMoney,
+    /// 放款时间，在授信之后且不晚于当前时间。
     pub disbursed_at: GqlDateTime,
     /// 首贷户: this is the subject's first bank loan.
     pub first_loan: bool,
@@ -83,7 +99,12 @@ pub struct DemandQuery;
 
 #[Object]
 impl DemandQuery {
-    async fn demand(&self, ctx: &Context<'_>, id: ID) -> AppResult<Option<FinancingDemand>> {
+    /// 一条融资需求（按调用者可见的范围）；不存在或无权查看时为 null。
+    async fn demand(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "需求 ID。")] id: ID,
+    ) -> AppResult<Option<FinancingDemand>> {
         let principal = require_principal(ctx)?;
         let state = ctx.data_unchecked::<AppState>();
         let Some(d) = demand::Entity::find_by_id(id_arg::<DemandId>(&id, "id")?).one(state.db.conn()).await? else {
@@ -101,9 +122,10 @@ impl DemandQuery {
     async fn match_products(
         &self,
         ctx: &Context<'_>,
-        demand_id: ID,
-        #[graphql(default = 10)] first: i32,
-        #[graphql(default = false)] include_ineligible: bool,
+        #[graphql(desc = "企业自己的融资需求 ID。")] demand_id: ID,
+        #[graphql(default = 10, desc = "最多返回条数（1–100，超出按边界取）。")] first: i32,
+        #[graphql(default = false, desc = "同时列出不符合条件的产品（附 `unmet` 说明缺什么）。")]
+        include_ineligible: bool,
     ) -> AppResult<Vec<super::matching::ProductMatch>> {
         let principal = require_principal(ctx)?;
         let state = ctx.data_unchecked::<AppState>();
@@ -117,8 +139,8 @@ impl DemandQuery {
     async fn opportunities(
         &self,
         ctx: &Context<'_>,
-        #[graphql(default = 20)] first: i32,
-        after: Option<String>,
+        #[graphql(default = 20, desc = "本页条数，1–100。")] first: i32,
+        #[graphql(desc = "上一页的 `endCursor`：从它之后继续取；不传从最新一条开始。")] after: Option<String>,
     ) -> AppResult<Connection<FinancingDemand>> {
         let principal = require_principal(ctx)?;
         let state = ctx.data_unchecked::<AppState>();
@@ -129,8 +151,8 @@ impl DemandQuery {
     async fn my_demands(
         &self,
         ctx: &Context<'_>,
-        #[graphql(default = 20)] first: i32,
-        after: Option<String>,
+        #[graphql(default = 20, desc = "本页条数，1–100。")] first: i32,
+        #[graphql(desc = "上一页的 `endCursor`：从它之后继续取；不传从最新一条开始。")] after: Option<String>,
     ) -> AppResult<Connection<FinancingDemand>> {
         let principal = require_principal(ctx)?;
         let subject = principal.subject()?;
@@ -150,7 +172,11 @@ pub struct DemandMutation;
 #[Object]
 impl DemandMutation {
     /// Post a financing demand (enterprise).
-    async fn post_demand(&self, ctx: &Context<'_>, input: PostDemandInput) -> AppResult<FinancingDemand> {
+    async fn post_demand(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "需求内容。")] input: PostDemandInput,
+    ) -> AppResult<FinancingDemand> {
         let principal = require_principal(ctx)?;
         let state = ctx.data_unchecked::<AppState>();
         principal.subject()?;
@@ -162,7 +188,12 @@ impl DemandMutation {
         FinancingDemand::load(state, principal, posted).await
     }
 
-    async fn withdraw_demand(&self, ctx: &Context<'_>, id: ID) -> AppResult<FinancingDemand> {
+    /// 撤回融资需求（企业，仅限尚未关闭的本企业需求）。
+    async fn withdraw_demand(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "需求 ID。")] id: ID,
+    ) -> AppResult<FinancingDemand> {
         let principal = require_principal(ctx)?;
         let state = ctx.data_unchecked::<AppState>();
         let withdrawn = post::withdraw(state, principal, id_arg(&id, "id")?).await?;
@@ -170,7 +201,11 @@ impl DemandMutation {
     }
 
     /// 受理 (bank). At most the configured number of banks hold a demand at once.
-    async fn accept_demand(&self, ctx: &Context<'_>, demand_id: ID) -> AppResult<BankResponse> {
+    async fn accept_demand(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "要受理的需求 ID。")] demand_id: ID,
+    ) -> AppResult<BankResponse> {
         let principal = require_principal(ctx)?;
         let state = ctx.data_unchecked::<AppState>();
         let row = respond::accept(state, principal, id_arg(&demand_id, "demandId")?).await?;
@@ -181,9 +216,9 @@ impl DemandMutation {
     async fn reject_demand(
         &self,
         ctx: &Context<'_>,
-        demand_id: ID,
-        reason: GqlRejectReason,
-        note: Option<String>,
+        #[graphql(desc = "要拒绝的需求 ID。")] demand_id: ID,
+        #[graphql(desc = "拒绝原因代码（企业可见）。")] reason: GqlRejectReason,
+        #[graphql(desc = "说明，最多 500 字；原因为 OTHER 时必填。")] note: Option<String>,
     ) -> AppResult<BankResponse> {
         let principal = require_principal(ctx)?;
         let state = ctx.data_unchecked::<AppState>();
@@ -193,7 +228,11 @@ impl DemandMutation {
 
     /// 选定授信方案 (enterprise): choose one bank's credit grant on an open demand; every other bank still holding
     /// the demand ends as REJECTED with reason CUSTOMER_DECLINED, and only the chosen bank may lend.
-    async fn accept_offer(&self, ctx: &Context<'_>, response_id: ID) -> AppResult<FinancingDemand> {
+    async fn accept_offer(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "选定的授信方案所属银行响应的 ID（`BankResponse.id`）。")] response_id: ID,
+    ) -> AppResult<FinancingDemand> {
         let principal = require_principal(ctx)?;
         let state = ctx.data_unchecked::<AppState>();
         let chosen = respond::choose(state, principal, id_arg(&response_id, "responseId")?).await?;
@@ -204,8 +243,8 @@ impl DemandMutation {
     async fn grant_credit(
         &self,
         ctx: &Context<'_>,
-        response_id: ID,
-        input: CreditGrantInput,
+        #[graphql(desc = "本行已受理的响应 ID（`BankResponse.id`）。")] response_id: ID,
+        #[graphql(desc = "授信方案。")] input: CreditGrantInput,
     ) -> AppResult<BankResponse> {
         let principal = require_principal(ctx)?;
         let state = ctx.data_unchecked::<AppState>();
@@ -224,8 +263,8 @@ impl DemandMutation {
     async fn record_disbursement(
         &self,
         ctx: &Context<'_>,
-        response_id: ID,
-        input: DisbursementInput,
+        #[graphql(desc = "本行已授信的响应 ID（`BankResponse.id`）。")] response_id: ID,
+        #[graphql(desc = "放款记录。")] input: DisbursementInput,
     ) -> AppResult<BankResponse> {
         let principal = require_principal(ctx)?;
         let state = ctx.data_unchecked::<AppState>();

@@ -22,7 +22,9 @@ use crate::subjects::{SubjectRepo, entity as subject_entity};
 /// Why a product fits, or what it lacks.
 #[derive(Clone, Debug, SimpleObject)]
 pub struct MatchReason {
+    /// 原因代码（英文，稳定，供程序判断）。
     pub code: String,
+    /// 给人看的中文说明。
     pub message: String,
 }
 
@@ -35,10 +37,15 @@ impl From<Reason> for MatchReason {
 /// A product judged for a demand.
 #[derive(Clone, SimpleObject)]
 pub struct ProductMatch {
+    /// 被评估的产品。
     pub product: LoanProduct,
+    /// 是否满足产品的全部硬性条件。
     pub eligible: bool,
+    /// 排序得分，0–100（越高越合适，保留两位小数）；不含是否符合条件。
     pub score: f64,
+    /// 得分与符合的理由。
     pub reasons: Vec<MatchReason>,
+    /// 未满足的条件（不符合时说明缺什么）；符合时为空。
     pub unmet: Vec<MatchReason>,
 }
 

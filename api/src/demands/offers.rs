@@ -16,13 +16,19 @@ use crate::state::AppState;
 #[derive(Clone, SimpleObject)]
 #[graphql(complex)]
 pub struct Offer {
+    /// 授信所在的银行响应（选定方案时以其 ID 作为 `responseId`）。
     pub response: BankResponse,
+    /// 授信银行。
     pub bank: Institution,
     #[graphql(skip)]
     pub product_id: Option<ProductId>,
+    /// 授信金额（元）。
     pub amount: GqlMoney,
+    /// 授信年利率（百分数）。
     pub annual_rate: GqlRate,
+    /// 授信期限（月）。
     pub term_months: i32,
+    /// 还款方式。
     pub repayment_method: GqlRepaymentMethod,
     /// Principal and interest due in month 1.
     pub first_month_payment: GqlMoney,

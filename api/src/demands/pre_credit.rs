@@ -17,11 +17,15 @@ use crate::subjects::SubjectRepo;
 /// One product's estimate for the caller's enterprise.
 #[derive(SimpleObject)]
 pub struct PreCreditEstimate {
+    /// 估算所依据的产品。
     pub product: LoanProduct,
+    /// 是否满足产品关于主体的硬性条件及预授信规则。
     pub eligible: bool,
     /// min(product.amountMax, basis × multiple × factor), floored to 1,000 yuan; null when not eligible.
     pub limit: Option<GqlMoney>,
+    /// 产品最低年利率（百分数）。
     pub rate_min: Option<GqlRate>,
+    /// 产品最高年利率（百分数）。
     pub rate_max: Option<GqlRate>,
     /// How the figure was reached, in Chinese (and that it is not an offer).
     pub basis: Vec<MatchReason>,
@@ -39,7 +43,7 @@ impl PreCreditQuery {
     async fn pre_credit(
         &self,
         ctx: &Context<'_>,
-        #[graphql(default = 10)] first: i32,
+        #[graphql(default = 10, desc = "最多返回条数（1–100，超出按边界取）。")] first: i32,
     ) -> AppResult<Vec<PreCreditEstimate>> {
         let principal = require_principal(ctx)?;
         let state = ctx.data_unchecked::<AppState>();

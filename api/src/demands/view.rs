@@ -24,26 +24,38 @@ use crate::subjects::{Subject, SubjectLens, SubjectRepo, SubjectView, entity as 
 /// 融资需求.
 #[derive(Clone, SimpleObject)]
 pub struct FinancingDemand {
+    /// 需求 ID。
     pub id: ID,
+    /// 发布需求的市场主体（按调用者可见的范围脱敏）。
     pub subject: Subject,
+    /// 融资金额（元）。
     pub amount: GqlMoney,
+    /// 融资期限（月）。
     pub term_months: i32,
+    /// 资金用途。
     pub purpose: String,
+    /// 可接受的担保方式（产品类型）。
     pub guarantee_types: Vec<GqlProductType>,
+    /// 可接受的最高年利率（百分数）；null 表示未限定。
     pub max_rate: Option<GqlRate>,
+    /// 需求状态。
     pub status: GqlDemandStatus,
+    /// 发布时间。
     pub posted_at: GqlDateTime,
+    /// 截止时间：届时仍未放款的需求自动关闭（EXPIRED 或 UNFUNDED）。
     pub expires_at: GqlDateTime,
     /// When the first bank response is due (working days after posting).
     pub first_response_due_at: GqlDateTime,
     /// Still open with no bank response after its due time (an SLA breach).
     pub response_overdue: bool,
+    /// 申请的产品（企业指定时）；为空表示面向所有可服务银行的公开需求。
     pub target_products: Vec<LoanProduct>,
     /// Categories shared with every bank that accepts.
     pub shared_categories: Vec<GqlDataCategory>,
     /// The enterprise's contact (legal representative and phone): for the enterprise itself, officials, and a
     /// bank only after it accepted the demand.
     pub contact: Option<DemandContact>,
+    /// 银行响应：企业本身及监管部门看全部，银行只看本行的。
     pub responses: Vec<BankResponse>,
     /// 货比三家: every credit grant on the demand with what it costs, cheapest total interest first (the
     /// enterprise and officials; a bank sees its own).
@@ -53,7 +65,9 @@ pub struct FinancingDemand {
 /// Who to call about a demand.
 #[derive(Clone, SimpleObject)]
 pub struct DemandContact {
+    /// 法定代表人姓名。
     pub legal_rep_name: String,
+    /// 联系电话；未登记为 null。
     pub phone: Option<String>,
 }
 
@@ -61,33 +75,47 @@ pub struct DemandContact {
 #[derive(Clone, SimpleObject)]
 #[graphql(complex)]
 pub struct BankResponse {
+    /// 响应 ID：授信、放款、选定方案和申请续贷时作为 `responseId` 传入。
     pub id: ID,
     #[graphql(skip)]
     pub demand_id: DemandId,
+    /// 响应的银行。
     pub bank: Institution,
+    /// 响应状态。
     pub status: GqlResponseStatus,
+    /// 受理时间；未受理即拒绝时为 null。
     pub accepted_at: Option<GqlDateTime>,
     /// The first response (accept or reject) came within the working-day SLA.
     pub responded_within_sla: Option<bool>,
+    /// 授信决定截止时间（受理后若干工作日）；未受理为 null。
     pub credit_due_at: Option<GqlDateTime>,
     /// The credit decision is overdue (accepted, no grant or rejection by its due time).
     pub credit_overdue: bool,
+    /// 授信金额（元）；未授信为 null。
     pub credit_amount: Option<GqlMoney>,
+    /// 授信年利率（百分数）；未授信为 null。
     pub credit_rate: Option<GqlRate>,
+    /// 授信期限（月）；未授信为 null。
     pub credit_term_months: Option<i32>,
+    /// 授信时间；未授信为 null。
     pub credit_granted_at: Option<GqlDateTime>,
+    /// 放款金额（元）；未放款为 null。
     pub disbursed_amount: Option<GqlMoney>,
+    /// 放款时间；未放款为 null。
     pub disbursed_at: Option<GqlDateTime>,
     /// 首贷户.
     pub first_loan: Option<bool>,
     #[graphql(skip)]
     pub product_id: Option<ProductId>,
+    /// 拒绝原因代码（企业可见）；未拒绝为 null。
     pub reject_reason: Option<GqlRejectReason>,
+    /// 拒绝说明（原因为 OTHER 时必填）；未拒绝或未填写为 null。
     pub reject_note: Option<String>,
 }
 
 #[ComplexObject]
 impl BankResponse {
+    /// 所响应的融资需求（按调用者可见的范围）。
     async fn demand(&self, ctx: &Context<'_>) -> AppResult<FinancingDemand> {
         let principal = require_principal(ctx)?;
         let state = ctx.data_unchecked::<AppState>();

@@ -154,11 +154,10 @@ impl Walker<'_> {
         }
     }
 
-    /// The cost of `set` selected on type `ty`. `page` is the size a paged parent asked for, which its first
-    /// list below it (a connection's `nodes`) holds.
+    /// The cost of `set` selected on type `ty`. `page` is the size a paged parent asked for, which every list
+    /// right below it holds (a connection's `nodes` and `edges` alike).
     fn selection_cost(&self, set: &SelectionSet, ty: &str, page: Option<u64>, depth: usize) -> u64 {
         let mut cost = 0u64;
-        let mut page = page;
         self.each_field(set, depth, &mut |field| {
             let name = field.name.node.as_str();
             if name.starts_with("__") {
@@ -177,7 +176,7 @@ impl Walker<'_> {
             let (multiplier, child_page) = match (first, is_list) {
                 (Some(first), true) => (first, None),
                 (Some(first), false) => (1, Some(first)),
-                (None, true) => (page.take().unwrap_or(UNPAGED_LIST), None),
+                (None, true) => (page.unwrap_or(UNPAGED_LIST), None),
                 (None, false) => (1, None),
             };
             let below = if field.selection_set.node.items.is_empty() {

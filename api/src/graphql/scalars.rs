@@ -15,6 +15,7 @@ fn string_input(value: &Value) -> Option<&str> {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct GqlMoney(pub Money);
 
+/// 金额 (Money)：以元为单位的十进制字符串，最多两位小数，如 "1500000.00"。
 #[Scalar(name = "Money")]
 impl ScalarType for GqlMoney {
     fn parse(value: Value) -> InputValueResult<Self> {
@@ -30,6 +31,7 @@ impl ScalarType for GqlMoney {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct GqlRate(pub Rate);
 
+/// 利率 (Rate)：年利率百分数的十进制字符串，最多两位小数，如 "3.85" 表示 3.85%。
 #[Scalar(name = "Rate")]
 impl ScalarType for GqlRate {
     fn parse(value: Value) -> InputValueResult<Self> {
@@ -45,6 +47,7 @@ impl ScalarType for GqlRate {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct GqlDate(pub NaiveDate);
 
+/// 日期 (Date)：`YYYY-MM-DD`，如 "2026-01-01"。
 #[Scalar(name = "Date")]
 impl ScalarType for GqlDate {
     fn parse(value: Value) -> InputValueResult<Self> {
@@ -62,6 +65,7 @@ impl ScalarType for GqlDate {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct GqlDateTime(pub DateTime<Utc>);
 
+/// 时间 (DateTime)：RFC 3339 字符串，按 UTC 返回，如 "2026-01-01T00:00:00Z"；输入可带时区。
 #[Scalar(name = "DateTime")]
 impl ScalarType for GqlDateTime {
     fn parse(value: Value) -> InputValueResult<Self> {

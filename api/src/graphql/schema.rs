@@ -14,10 +14,12 @@ use crate::indicators::IndicatorQueryRoot;
 use crate::institutions::InstitutionMutation;
 use crate::notifications::{NotificationMutation, NotificationQuery, NotificationSubscription};
 use crate::products::{ProductMutation, ProductQuery};
+use crate::regions::RegionQuery;
 use crate::renewals::{RenewalMutation, RenewalQuery};
 use crate::reports::{ReportMutation, ReportQuery};
 use crate::subjects::{SubjectMutation, SubjectQuery};
 
+/// 查询入口 (Query root)：各业务模块的查询合并于此。
 #[derive(MergedObject, Default)]
 #[graphql(name = "Query")]
 pub struct QueryRoot(
@@ -33,8 +35,10 @@ pub struct QueryRoot(
     PreCreditQuery,
     RenewalQuery,
     ReportQuery,
+    RegionQuery,
 );
 
+/// 变更入口 (Mutation root)：各业务模块的写操作合并于此。
 #[derive(MergedObject, Default)]
 #[graphql(name = "Mutation")]
 pub struct MutationRoot(
@@ -51,6 +55,7 @@ pub struct MutationRoot(
     ReportMutation,
 );
 
+/// 订阅入口 (Subscription root)：通过 WebSocket 推送的实时事件。
 #[derive(MergedSubscription, Default)]
 #[graphql(name = "Subscription")]
 pub struct SubscriptionRoot(DemandSubscription, NotificationSubscription);

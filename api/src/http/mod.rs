@@ -1,6 +1,7 @@
 //! HTTP: the router, GraphQL over HTTP and WebSocket, health, readiness and metrics.
 
 pub mod connections;
+mod dashboard;
 mod exports;
 mod graphiql;
 mod graphql;
@@ -53,6 +54,8 @@ pub fn router(app: AppState) -> Router {
     Router::new()
         .route("/graphql", get(graphiql::page).post(graphql::post))
         .route("/graphiql/{file}", get(graphiql::asset))
+        .route("/dashboard", get(dashboard::page))
+        .route("/dashboard/{file}", get(dashboard::asset))
         .route("/graphql/ws", get(websocket::upgrade))
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))

@@ -1,6 +1,6 @@
-//! Data imports (信用信息归集): CSV files streamed in batches, each row validated on its own, rejected rows
-//! reported with line number, code and message, good rows upserted on their natural key. Used by the
-//! `importRecords` mutation and by `xinyidai import`.
+//! Data imports (信用信息归集): CSV files (UTF-8 or GB18030/GBK) and XLSX workbooks streamed in batches, each
+//! row validated on its own, rejected rows reported with line number, code and message, good rows upserted on
+//! their natural key. Used by the `importRecords` mutation and by `xinyidai import`.
 
 mod credit;
 pub mod entity;
@@ -8,8 +8,7 @@ mod graphql;
 pub mod job;
 mod registry;
 pub mod runner;
-
-use std::io::Read;
+pub mod source;
 
 use credit::SubjectDataImporter;
 use xyd_domain::credit::{CreditRow, TaxRow};
@@ -20,6 +19,7 @@ pub use graphql::{ImportMutation, ImportQuery};
 use job::Counts;
 pub use registry::RegistryImporter;
 use runner::RunOptions;
+use source::{Input, Source};
 
 use crate::error::AppResult;
 use crate::institutions::Scope;
@@ -31,16 +31,19 @@ pub fn may_upload(role: xyd_domain::Role) -> bool {
     role == xyd_domain::Role::Bureau
 }
 
-/// Run the import of `kind` over `source` for `job`, limited to `scope`.
+/// Run the import of `kind` over `input` (a file, bytes, or `Input::stream`) for `job`, limited to `scope`.
 pub async fn run_kind(
     state: &AppState,
     job: ImportJobId,
     kind: ImportKind,
     scope: Scope,
-    source: impl Read + Send + 'static,
+    input: impl Into<Input>,
     options: RunOptions,
 ) -> AppResult<Counts> {
     let policy = state.config.credit.flag_policy();
+    // A stream spooled for a workbook may hold no more than an upload may carry.
+    let max_bytes = u64::try_from(state.config.limits.upload_body_bytes).unwrap_or(u64::MAX);
+    let source = Source::new(input.into(), options.source, max_bytes);
     match kind {
         ImportKind::Registry => {
             let importer = RegistryImporter::new(scope, state.cipher.clone());

@@ -7,6 +7,7 @@ use std::sync::Mutex;
 use chrono::{NaiveDate, Utc};
 
 use sea_orm::DatabaseTransaction;
+use xyd_divisions::Divisions;
 use xyd_domain::demand::local_date;
 use xyd_domain::registry::{REQUIRED_COLUMNS, SNAPSHOT_COLUMN};
 use xyd_domain::{ImportJobId, RegistryRow, RowError, Uscc};
@@ -65,6 +66,7 @@ impl Importer for RegistryImporter {
 
     fn check(&mut self, line: u64, cells: &Cells<'_>) -> Result<RegistryRow, RowError> {
         let row = RegistryRow::parse(|c| cells.get(c), self.today)?;
+        Divisions::embedded().existing(&row.region).map_err(|e| RowError::new(e.code(), e.to_string()))?;
         if !self.scope.contains(&row.region) {
             return Err(RowError::new("OUT_OF_JURISDICTION", format!("地区 {} 不在本部门辖区内", row.region)));
         }

@@ -1,11 +1,13 @@
-//! The streaming import runner. A blocking thread reads and validates the CSV (memory stays flat: only the
-//! current batch is held), a bounded channel hands batches to the async writer, and each batch is one
-//! transaction that upserts its rows and advances the job's counters. Killing an import midway leaves whole
-//! batches; running it again upserts the same natural keys, so the end state is exactly the file's rows.
+//! The streaming import runner. A blocking thread reads the file (CSV or XLSX, see `source`) and validates its
+//! rows (memory stays flat: only the current batch is held), a bounded channel hands batches to the async
+//! writer, and each batch is one transaction that upserts its rows and advances the job's counters. Killing an
+//! import midway leaves whole batches; running it again upserts the same natural keys, so the end state is
+//! exactly the file's rows.
 
 use std::collections::HashMap;
-use std::io::{BufRead, BufReader, Read, Write};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::io::Write;
+use std::ops::ControlFlow;
+use std::sync::atomic::AtomicU64;
 use std::sync::{Arc, Mutex};
 
 use sea_orm::DatabaseTransaction;
@@ -13,10 +15,11 @@ use tokio::sync::mpsc;
 use xyd_domain::{ImportJobId, RowError};
 
 use super::job::{self, Counts, RejectedRow};
+use super::source::{RowSink, Source, SourceOptions};
 use crate::db::Db;
 use crate::error::{AppError, AppResult};
 
-/// The cells of one CSV record, by lower-cased header name.
+/// The cells of one row (of a CSV file or a sheet), by lower-cased header name.
 pub struct Cells<'r> {
     record: &'r csv::StringRecord,
     index: &'r HashMap<String, usize>,
@@ -71,6 +74,8 @@ pub struct RunOptions {
     pub report: Option<Box<dyn Write + Send>>,
     /// Bytes read so far, for a progress bar.
     pub progress: Option<Arc<AtomicU64>>,
+    /// The file's format and encoding, where the caller names them (else they are detected).
+    pub source: SourceOptions,
 }
 
 /// Where every rejected row is reported, shared by the reader (invalid rows) and the writer (rows the
@@ -127,7 +132,7 @@ type Message<R> = Result<Batch<R>, String>;
 pub async fn run<I: Importer>(
     db: &Db,
     job_id: ImportJobId,
-    source: impl Read + Send + 'static,
+    source: Source,
     importer: I,
     options: RunOptions,
 ) -> AppResult<Counts> {
@@ -146,7 +151,7 @@ pub async fn run<I: Importer>(
 async fn write_batches<I: Importer>(
     db: &Db,
     job_id: ImportJobId,
-    source: impl Read + Send + 'static,
+    source: Source,
     importer: I,
     writer: &I::Writer,
     options: RunOptions,
@@ -198,84 +203,72 @@ fn add(totals: &mut Counts, c: Counts) {
     totals.duplicate_codes += c.duplicate_codes;
 }
 
-/// The reader thread: parse, validate and batch. Stops when the writer goes away.
+/// The reader thread: read the file, validate and batch. Stops when the writer goes away.
 fn read<I: Importer>(
-    source: impl Read,
-    mut importer: I,
+    source: Source,
+    importer: I,
     batch_rows: usize,
     report: Option<Report>,
     progress: Option<Arc<AtomicU64>>,
     tx: &mpsc::Sender<Message<I::Row>>,
 ) {
-    let mut csv = csv::ReaderBuilder::new().flexible(true).has_headers(true).from_reader(without_bom(source));
-    let index = match header_index(&mut csv, importer.required_columns()) {
-        Ok(index) => index,
-        Err(message) => {
-            let _ = tx.blocking_send(Err(message));
-            return;
-        }
+    let mut pipeline = Pipeline {
+        importer,
+        index: HashMap::new(),
+        batch: Batch::with_capacity(batch_rows),
+        batch_rows,
+        report: report.as_ref(),
+        tx,
     };
-    if let Some(Ok(mut r)) = report.as_ref().map(|r| r.lock()) {
-        let _ = writeln!(r, "line,code,message");
+    if let Err(message) = source.read_rows(progress, &mut pipeline) {
+        let _ = tx.blocking_send(Err(message));
+        return;
     }
-    let mut batch = Batch::with_capacity(batch_rows);
-    let mut record = csv::StringRecord::new();
-    let mut line = 1u64;
-    loop {
-        let outcome = match csv.read_record(&mut record) {
-            Ok(false) => break,
-            Ok(true) => {
-                line = record.position().map_or(line + 1, |p| p.line());
-                importer.check(line, &Cells { record: &record, index: &index })
-            }
-            Err(e) => {
-                line = e.position().map_or(line + 1, |p| p.line());
-                if matches!(e.kind(), csv::ErrorKind::Io(_)) {
-                    let _ = tx.blocking_send(Err(format!("读取文件失败（第{line}行）")));
-                    return;
-                }
-                Err(RowError::new("INVALID_ROW", "该行不是合法的 UTF-8 CSV"))
-            }
-        };
-        batch.add(line, outcome, report.as_ref());
-        if batch.counts.total as usize >= batch_rows {
-            if let Some(p) = &progress {
-                p.store(csv.position().byte(), Ordering::Relaxed);
-            }
-            let full = std::mem::replace(&mut batch, Batch::with_capacity(batch_rows));
-            if tx.blocking_send(Ok(full)).is_err() {
-                return;
-            }
-        }
-    }
-    if let Some(p) = &progress {
-        p.store(csv.position().byte(), Ordering::Relaxed);
-    }
-    if batch.counts.total > 0 {
-        let _ = tx.blocking_send(Ok(batch));
+    if pipeline.batch.counts.total > 0 {
+        let last = std::mem::replace(&mut pipeline.batch, Batch::with_capacity(0));
+        let _ = tx.blocking_send(Ok(last));
     }
     if let Some(Ok(mut r)) = report.as_ref().map(|r| r.lock()) {
         let _ = r.flush();
     }
 }
 
-/// The source, buffered, past a UTF-8 byte order mark if it starts with one.
-fn without_bom(source: impl Read) -> BufReader<impl Read> {
-    let mut input = BufReader::with_capacity(256 * 1024, source);
-    if let Ok(head) = input.fill_buf()
-        && head.starts_with(b"\xEF\xBB\xBF")
-    {
-        input.consume(3);
+/// Every row of every format goes through here: checked by the importer, counted, reported, batched.
+struct Pipeline<'a, I: Importer> {
+    importer: I,
+    index: HashMap<String, usize>,
+    batch: Batch<I::Row>,
+    batch_rows: usize,
+    report: Option<&'a Report>,
+    tx: &'a mpsc::Sender<Message<I::Row>>,
+}
+
+impl<I: Importer> RowSink for Pipeline<'_, I> {
+    fn header(&mut self, names: &csv::StringRecord) -> Result<(), String> {
+        self.index = header_index(names, self.importer.required_columns())?;
+        if let Some(Ok(mut r)) = self.report.map(|r| r.lock()) {
+            let _ = writeln!(r, "line,code,message");
+        }
+        Ok(())
     }
-    input
+
+    fn row(&mut self, line: u64, row: Result<&csv::StringRecord, RowError>) -> ControlFlow<()> {
+        let outcome = row.and_then(|record| self.importer.check(line, &Cells { record, index: &self.index }));
+        self.batch.add(line, outcome, self.report);
+        if self.batch.counts.total as usize >= self.batch_rows {
+            let full = std::mem::replace(&mut self.batch, Batch::with_capacity(self.batch_rows));
+            if self.tx.blocking_send(Ok(full)).is_err() {
+                return ControlFlow::Break(());
+            }
+        }
+        ControlFlow::Continue(())
+    }
 }
 
 /// Column positions by lower-cased name, or the reason the header cannot be used.
-fn header_index(csv: &mut csv::Reader<impl Read>, required: &[&str]) -> Result<HashMap<String, usize>, String> {
-    let index: HashMap<String, usize> = match csv.headers() {
-        Ok(h) => h.iter().enumerate().map(|(i, name)| (name.trim().to_lowercase(), i)).collect(),
-        Err(_) => return Err("无法读取表头：文件须为 UTF-8 编码的 CSV".to_string()),
-    };
+fn header_index(header: &csv::StringRecord, required: &[&str]) -> Result<HashMap<String, usize>, String> {
+    let index: HashMap<String, usize> =
+        header.iter().enumerate().map(|(i, name)| (name.trim().to_lowercase(), i)).collect();
     let missing: Vec<&str> = required.iter().copied().filter(|c| !index.contains_key(*c)).collect();
     if missing.is_empty() { Ok(index) } else { Err(format!("表头缺少必需列：{}", missing.join(", "))) }
 }

@@ -15,9 +15,13 @@ use crate::state::AppState;
 /// and breakdown.
 #[derive(InputObject, Clone, Debug)]
 pub struct IndicatorQuery {
+    /// 统计期起始日（含），按北京时间。
     pub from: GqlDate,
+    /// 统计期截止日（不含），按北京时间。
     pub to: GqlDate,
+    /// 统计地区的行政区划代码前缀，须在调用者辖区内；不传为调用者辖区（管理员为全平台）。
     pub region_code: Option<String>,
+    /// 分组维度：下一级地区、银行、行业门类或月份；不传只给合计。
     pub group_by: Option<GqlIndicatorDimension>,
     /// "v1" (the first definitions) or "v2" (adds the renewal figures); default the latest, "v2".
     pub definitions_version: Option<String>,
@@ -40,31 +44,55 @@ impl From<IndicatorQuery> for ReportRequest {
 pub struct IndicatorRow {
     /// Region code, bank id, industry section letter, `YYYY-MM`, or `TOTAL`.
     pub key: String,
+    /// 行名称：地区名、银行名、行业门类名、月份，或“合计”。
     pub label: String,
     /// Null when no registry snapshot covers the row (and for bank rows).
     pub existing_subjects: Option<i64>,
+    /// 截至统计期末（`to` 零点前）的注册主体数。
     pub registered_subjects: i64,
+    /// 截至统计期末的实名认证主体数。
     pub verified_subjects: i64,
+    /// 注册率：注册主体数 / 存续主体数（小数，如 0.75）；无存续数据或分母为 0 时为 null。
     pub registration_rate: Option<f64>,
+    /// 统计期内发布的融资需求数。
     pub demands_posted: i64,
+    /// 这些需求的融资金额合计（元）。
     pub demand_amount: GqlMoney,
+    /// 其中在期末前得到银行首次响应的需求数。
     pub responded_demands: i64,
+    /// 响应率：已响应 / 已发布（小数）；无需求时为 null。
     pub response_rate: Option<f64>,
+    /// 其中在首次响应时限内得到响应的需求数。
     pub responded_within_sla: i64,
+    /// 从发布到首次响应的中位小时数（两位小数）；无响应时为 null。
     pub median_response_hours: Option<f64>,
+    /// 统计期内的授信笔数。
     pub credit_granted_count: i64,
+    /// 统计期内的授信金额合计（元）。
     pub credit_granted_amount: GqlMoney,
+    /// 统计期内的放款笔数。
     pub disbursed_count: i64,
+    /// 统计期内的放款金额合计（元）。
     pub disbursed_amount: GqlMoney,
+    /// 获贷主体数：统计期内获得放款的不同主体。
     pub loan_obtaining_subjects: i64,
+    /// 获贷企业占本地存续企业比例（小数）；无存续数据时为 null。
     pub loan_obtaining_ratio: Option<f64>,
+    /// 信用贷款占比：信用类（CREDIT）产品放款金额 / 放款金额（小数）；无放款时为 null。
     pub credit_loan_share: Option<f64>,
+    /// 首贷户数：统计期内放款被标记为首次银行贷款的不同主体。
     pub first_loan_subjects: i64,
+    /// 银税互动产品放款笔数。
     pub tax_based_loan_count: i64,
+    /// 银税互动产品放款金额合计（元）。
     pub tax_based_loan_amount: GqlMoney,
+    /// 按放款金额加权的平均年利率（百分数，精确到基点）；无放款时为 null。
     pub average_annual_rate: Option<GqlRate>,
+    /// 截止时间落在统计期内的超时次数：需求首次响应超时与受理后授信决定超时。
     pub overdue_responses: i64,
+    /// 期末（或当前，取较早者）仍未办结的异议数；银行行为 0。
     pub open_objections: i64,
+    /// 其中已超过 20 天办理时限的异议数；银行行为 0。
     pub overdue_objections: i64,
     /// (v2) 续贷/展期 requests made in the period; null under v1.
     pub renewal_requests: Option<i64>,
@@ -117,12 +145,17 @@ impl IndicatorRow {
 /// A monitoring report.
 #[derive(SimpleObject, Clone, Debug)]
 pub struct IndicatorReport {
+    /// 统计期起始日（含）。
     pub from: GqlDate,
+    /// 统计期截止日（不含）。
     pub to: GqlDate,
     /// The region reported on; null for the whole platform.
     pub region_code: Option<String>,
+    /// 所用指标口径版本，"v1" 或 "v2"。
     pub definitions_version: String,
+    /// 整个报告的合计（重新统计，不是各行相加）。
     pub totals: IndicatorRow,
+    /// 按 `groupBy` 分组的各行；未分组时为空。
     pub rows: Vec<IndicatorRow>,
 }
 
@@ -142,19 +175,29 @@ impl From<Report> for IndicatorReport {
 /// One bank in the league table: its handling of the demands posted in the period.
 #[derive(SimpleObject, Clone, Debug)]
 pub struct BankLeagueRow {
+    /// 银行。
     pub bank: Institution,
     /// Demands posted in the period that the bank responded to (accepted or rejected).
     pub responded_demands: i64,
+    /// 其中本行在期末前受理的需求数。
     pub accepted: i64,
+    /// 其中本行在期末前拒绝的需求数（先受理后拒绝的两边都计）。
     pub rejected: i64,
+    /// 其中在首次响应时限内响应的需求数。
     pub responded_within_sla: i64,
+    /// 本行从需求发布到首次响应的中位小时数（两位小数）；无响应时为 null。
     pub median_response_hours: Option<f64>,
     /// Late first responses and missed credit-decision deadlines that fell in the period.
     pub sla_breaches: i64,
+    /// 统计期内本行的授信笔数。
     pub credit_granted_count: i64,
+    /// 统计期内本行的授信金额合计（元）。
     pub credit_granted_amount: GqlMoney,
+    /// 统计期内本行的放款笔数。
     pub disbursed_count: i64,
+    /// 统计期内本行的放款金额合计（元）。
     pub disbursed_amount: GqlMoney,
+    /// 本行放款按金额加权的平均年利率（百分数）；无放款时为 null。
     pub average_annual_rate: Option<GqlRate>,
 }
 
@@ -164,14 +207,22 @@ pub struct IndicatorQueryRoot;
 #[Object]
 impl IndicatorQueryRoot {
     /// 监测指标 for a period and region inside the caller's jurisdiction (bureau; the admin sees all).
-    async fn indicators(&self, ctx: &Context<'_>, input: IndicatorQuery) -> AppResult<IndicatorReport> {
+    async fn indicators(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "统计期、地区、分组和口径版本。")] input: IndicatorQuery,
+    ) -> AppResult<IndicatorReport> {
         let principal = require_principal(ctx)?;
         let state = ctx.data_unchecked::<AppState>();
         Ok(report::for_principal(state, principal, input.into()).await?.into())
     }
 
     /// 银行响应排名: every bank that responded to a demand of the period, most disbursements first.
-    async fn bank_league(&self, ctx: &Context<'_>, input: IndicatorQuery) -> AppResult<Vec<BankLeagueRow>> {
+    async fn bank_league(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "统计期和地区（`groupBy` 不适用）。")] input: IndicatorQuery,
+    ) -> AppResult<Vec<BankLeagueRow>> {
         let principal = require_principal(ctx)?;
         let state = ctx.data_unchecked::<AppState>();
         let lines = league::league(state, principal, input.into()).await?;

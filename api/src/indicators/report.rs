@@ -2,6 +2,7 @@
 //! and the labelled rows.
 
 use chrono::{NaiveDate, Utc};
+use xyd_divisions::Divisions;
 use xyd_domain::indicators::{Counts, DEFINITIONS_VERSION, DEFINITIONS_VERSIONS, Grouping, Period};
 use xyd_domain::{IndicatorDimension, InstitutionId, RegionPrefix};
 
@@ -56,7 +57,7 @@ pub async fn compute(db: &Db, scope: &Scope, request: ReportRequest) -> AppResul
     let period = Period::new(request.from, request.to).map_err(AppError::from)?;
     let region = match request.region.as_deref().map(str::trim).filter(|r| !r.is_empty()) {
         Some(r) => {
-            Some(RegionPrefix::parse(r).map_err(|e| AppError::bad_input("regionCode", e.code(), e.to_string()))?)
+            Some(xyd_divisions::parse_area(r).map_err(|e| AppError::bad_input("regionCode", e.code(), e.to_string()))?)
         }
         None => scope.prefix().cloned(),
     };
@@ -129,6 +130,7 @@ fn total(counts: Counts) -> Row {
 
 fn label_of(key: Key, k: &str) -> String {
     match key {
+        Key::Region(_) => Divisions::embedded().get(k).map_or_else(|| k.to_string(), |d| d.name().to_string()),
         Key::Section => match k.chars().next().and_then(xyd_domain::industry::section_name) {
             Some(name) => format!("{k} {name}"),
             None => "未填行业".to_string(),

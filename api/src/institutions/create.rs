@@ -27,7 +27,8 @@ impl NewInstitution {
         Ok(Self {
             kind: input.kind.into(),
             name,
-            region: RegionPrefix::parse(&input.region_code).map_err(|e| AppError::from(e).at("input.regionCode"))?,
+            region: xyd_divisions::parse_area(&input.region_code)
+                .map_err(|e| AppError::from(e).at("input.regionCode"))?,
             admin_email: Email::parse(&input.admin_email).map_err(|e| AppError::from(e).at("input.adminEmail"))?,
             admin_password: Password::parse(&input.admin_password)
                 .map_err(|e| AppError::from(e).at("input.adminPassword"))?,

@@ -12,20 +12,25 @@ use crate::auth::principal::require_principal;
 use crate::demands::FinancingDemand;
 use crate::error::{AppError, AppResult};
 use crate::graphql::{GqlDateTime, id_arg};
-use crate::pagination::{Page, PageInfo};
+use crate::pagination::{Edge, Page, PageInfo};
 use crate::state::AppState;
 
 /// 站内消息.
 #[derive(Clone, SimpleObject)]
 #[graphql(complex)]
 pub struct Notification {
+    /// 消息 ID。
     pub id: ID,
     /// DEMAND_ACCEPTED, DEMAND_REJECTED, CREDIT_GRANTED, RENEWAL_DECIDED (to the enterprise); DEMAND_ADDRESSED,
     /// OFFER_CHOSEN, OFFER_DECLINED, RENEWAL_REQUESTED (to a bank).
     pub kind: String,
+    /// 标题。
     pub title: String,
+    /// 正文（中文）。
     pub body: String,
+    /// 发出时间。
     pub created_at: GqlDateTime,
+    /// 标记已读的时间；未读为 null。
     pub read_at: Option<GqlDateTime>,
     #[graphql(skip)]
     pub demand_id: Option<xyd_domain::DemandId>,
@@ -66,9 +71,15 @@ impl From<entity::Model> for Notification {
 /// A page of the caller's notifications.
 #[derive(SimpleObject)]
 pub struct NotificationConnection {
+    /// 符合条件的消息总数（`unreadOnly` 时只数未读）。
     pub total_count: i64,
+    /// 调用者全部未读消息数（不受 `unreadOnly` 影响）。
     pub unread_count: i64,
+    /// 本页各条及其游标（Relay edges），与 `nodes` 同序。
+    pub edges: Vec<Edge<Notification>>,
+    /// 本页各条（与 `edges` 的 node 相同）。
     pub nodes: Vec<Notification>,
+    /// 分页信息：是否有下一页及游标。
     pub page_info: PageInfo,
 }
 
@@ -81,9 +92,9 @@ impl NotificationQuery {
     async fn notifications(
         &self,
         ctx: &Context<'_>,
-        #[graphql(default = false)] unread_only: bool,
-        #[graphql(default = 20)] first: i32,
-        after: Option<String>,
+        #[graphql(default = false, desc = "只列未读消息。")] unread_only: bool,
+        #[graphql(default = 20, desc = "本页条数，1–100。")] first: i32,
+        #[graphql(desc = "上一页的 `endCursor`：从它之后继续取；不传从最新一条开始。")] after: Option<String>,
     ) -> AppResult<NotificationConnection> {
         let principal = require_principal(ctx)?;
         let state = ctx.data_unchecked::<AppState>();
@@ -99,6 +110,7 @@ impl NotificationQuery {
         Ok(NotificationConnection {
             total_count: connection.total_count,
             unread_count: unread,
+            edges: connection.edges,
             nodes: connection.nodes,
             page_info: connection.page_info,
         })
@@ -112,7 +124,11 @@ pub struct NotificationMutation;
 impl NotificationMutation {
     /// Mark the caller's notifications `ids` read; ids of other users' notifications change nothing. Returns how
     /// many were marked.
-    async fn mark_notifications_read(&self, ctx: &Context<'_>, ids: Vec<ID>) -> AppResult<i32> {
+    async fn mark_notifications_read(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "要标记为已读的消息 ID，一次最多 100 个。")] ids: Vec<ID>,
+    ) -> AppResult<i32> {
         let principal = require_principal(ctx)?;
         let state = ctx.data_unchecked::<AppState>();
         if ids.len() > crate::pagination::MAX_PAGE as usize {

@@ -8,5 +8,5 @@ mod graphql;
 pub mod inbox;
 
 pub use channel::Notifier;
-pub use graphql::{NotificationMutation, NotificationQuery, NotificationSubscription};
+pub use graphql::{Notification, NotificationMutation, NotificationQuery, NotificationSubscription};
 pub use inbox::{Message, Recipients, notify};

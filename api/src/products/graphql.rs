@@ -13,29 +13,49 @@ use crate::error::{AppError, AppResult};
 use crate::graphql::{
     GqlDataCategory, GqlMoney, GqlPreCreditBasis, GqlProductType, GqlRate, GqlSubjectKind, GqlTaxGrade, id_arg,
 };
-use crate::pagination::{Connection, MAX_PAGE, PageInfo};
+use crate::pagination::{Connection, Edge, MAX_PAGE};
 use crate::state::AppState;
 
+/// 金融产品要素（银行录入）：新建或整体替换一个产品的条款。
 #[derive(InputObject)]
 pub struct ProductInput {
+    /// 产品名称，2–60 个字。
     pub name: String,
+    /// 产品介绍，1–2000 个字（参与全文检索）。
     pub description: String,
+    /// 产品类型（担保方式）。
     pub product_type: GqlProductType,
+    /// 最低额度（元）。
     pub amount_min: GqlMoney,
+    /// 最高额度（元），不低于最低额度。
     pub amount_max: GqlMoney,
+    /// 最短期限（月），1 至平台上限（默认 360）。
     pub term_months_min: i32,
+    /// 最长期限（月），不短于最短期限。
     pub term_months_max: i32,
+    /// 最低年利率（百分数，如 "3.45"）。
     pub rate_min: GqlRate,
+    /// 最高年利率（百分数），不超过平台利率上限（默认 24%）。
     pub rate_max: GqlRate,
+    /// 适用主体类型，至少一种。
     pub subject_kinds: Vec<GqlSubjectKind>,
+    /// 服务区域：行政区划代码前缀（2/4/6/9 位），须在本行服务区域内。
     pub region_prefixes: Vec<String>,
+    /// 适用行业（GB/T 4754 代码，任意层级）；不传或为空表示不限行业。
     pub industry_codes: Option<Vec<String>>,
+    /// 最低纳税信用等级；不传表示不限。
     pub min_tax_grade: Option<GqlTaxGrade>,
+    /// 最低经营年限（年），0–50；不传表示不限。
     pub min_years_in_operation: Option<i32>,
+    /// 要求无严重失信记录；默认 false。
     pub requires_clean_record: Option<bool>,
+    /// 要求已实名认证；默认 false。
     pub requires_verified: Option<bool>,
+    /// 需企业授权才能查看的数据类别（只限授权类数据）；银税互动产品总含 TAX。
     pub required_consents: Option<Vec<GqlDataCategory>>,
+    /// 是否银税互动产品；默认 false。
     pub tax_based: Option<bool>,
+    /// 守信激励：对守信主体的利率优惠（百分点，如 "0.20"）；不传表示无优惠。
     pub trusted_rate_discount: Option<GqlRate>,
     /// 预授信规则: lets verified enterprises see an estimated limit from their own tax data (not an offer).
     pub pre_credit: Option<PreCreditRuleInput>,
@@ -55,7 +75,9 @@ pub struct PreCreditRuleInput {
 /// A tax grade's factor, 0 < factor <= 1.
 #[derive(InputObject)]
 pub struct GradeFactorInput {
+    /// 纳税信用等级。
     pub grade: GqlTaxGrade,
+    /// 该等级的系数，0 < factor ≤ 1（保留 4 位小数）。
     pub factor: f64,
 }
 
@@ -97,16 +119,26 @@ impl ProductInput {
     }
 }
 
+/// 产品硬性筛选条件：所给条件须全部满足，不传的不限。
 #[derive(InputObject, Default)]
 pub struct ProductFilter {
+    /// 产品类型为其中之一；空列表表示不限。
     pub product_types: Option<Vec<GqlProductType>>,
+    /// 产品适用此主体类型。
     pub subject_kind: Option<GqlSubjectKind>,
+    /// 行政区划代码：产品服务区域包含此地区。
     pub region_code: Option<String>,
+    /// 行业代码（GB/T 4754）：产品不限行业或覆盖此行业。
     pub industry_code: Option<String>,
+    /// 需要的金额（元），落在产品额度范围内（含边界）。
     pub amount: Option<GqlMoney>,
+    /// 需要的期限（月），落在产品期限范围内（含边界）。
     pub term_months: Option<i32>,
+    /// 可接受的最高年利率（百分数）：产品最低利率不高于它。
     pub max_rate: Option<GqlRate>,
+    /// 是否银税互动产品。
     pub tax_based: Option<bool>,
+    /// 只看这家银行的产品（机构 ID）。
     pub bank_id: Option<ID>,
 }
 
@@ -183,10 +215,10 @@ impl ProductQuery {
     async fn products(
         &self,
         ctx: &Context<'_>,
-        query: Option<String>,
-        filter: Option<ProductFilter>,
-        #[graphql(default = 20)] first: i32,
-        after: Option<String>,
+        #[graphql(desc = "全文检索词（中文，含金融同义词）；不传则列出全部上架产品。")] query: Option<String>,
+        #[graphql(desc = "硬性筛选条件。")] filter: Option<ProductFilter>,
+        #[graphql(default = 20, desc = "本页条数，1–100。")] first: i32,
+        #[graphql(desc = "上一页的 `endCursor`（每页条数须不变）；不传从第一条开始。")] after: Option<String>,
     ) -> AppResult<Connection<LoanProduct>> {
         let state = ctx.data_unchecked::<AppState>();
         if !(1..=MAX_PAGE).contains(&first) {
@@ -198,15 +230,21 @@ impl ProductQuery {
         let next = offset + found.rows.len() as u64;
         let has_next_page = next < found.total;
         let nodes = with_banks(state, found.rows).await?;
-        Ok(Connection {
-            total_count: found.total as i64,
-            page_info: PageInfo { has_next_page, end_cursor: (!nodes.is_empty()).then(|| encode_offset(next)) },
-            nodes,
-        })
+        // A product's cursor is the offset just past it, so the last one is the page's end cursor.
+        let edges = nodes
+            .into_iter()
+            .zip(offset + 1..)
+            .map(|(node, position)| Edge { cursor: encode_offset(position), node })
+            .collect();
+        Ok(Connection::from_edges(found.total as i64, edges, has_next_page))
     }
 
     /// A product: published ones for everyone, any status for the owning bank.
-    async fn product(&self, ctx: &Context<'_>, id: ID) -> AppResult<Option<LoanProduct>> {
+    async fn product(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "产品 ID。")] id: ID,
+    ) -> AppResult<Option<LoanProduct>> {
         let state = ctx.data_unchecked::<AppState>();
         let Some(row) = ProductRepo::find(state.db.conn(), product_id(&id)?).await? else { return Ok(None) };
         let visible =
@@ -233,7 +271,11 @@ pub struct ProductMutation;
 #[Object]
 impl ProductMutation {
     /// A new product in DRAFT (bank staff).
-    async fn create_product(&self, ctx: &Context<'_>, input: ProductInput) -> AppResult<LoanProduct> {
+    async fn create_product(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "产品条款。")] input: ProductInput,
+    ) -> AppResult<LoanProduct> {
         let principal = require_principal(ctx)?;
         let state = ctx.data_unchecked::<AppState>();
         let row = manage::create(state, principal, input.into_spec()?).await?;
@@ -245,8 +287,9 @@ impl ProductMutation {
     async fn update_product(
         &self,
         ctx: &Context<'_>,
-        id: ID,
-        input: ProductInput,
+        #[graphql(desc = "产品 ID。")] id: ID,
+        #[graphql(desc = "新的全部条款（整体替换）。")] input: ProductInput,
+        #[graphql(desc = "读到的 `LoanProduct.version`；与当前版本不符时返回 CONFLICT，不传则不检查。")]
         expected_version: Option<i64>,
     ) -> AppResult<LoanProduct> {
         let principal = require_principal(ctx)?;
@@ -255,16 +298,30 @@ impl ProductMutation {
         one(state, row).await
     }
 
-    async fn publish_product(&self, ctx: &Context<'_>, id: ID) -> AppResult<LoanProduct> {
+    /// 上架产品（本行员工）：DRAFT 或 SUSPENDED → PUBLISHED。
+    async fn publish_product(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "产品 ID。")] id: ID,
+    ) -> AppResult<LoanProduct> {
         self.step(ctx, id, Transition::Publish).await
     }
 
-    async fn suspend_product(&self, ctx: &Context<'_>, id: ID) -> AppResult<LoanProduct> {
+    /// 暂停产品（本行员工）：PUBLISHED → SUSPENDED，暂时下架，可再上架。
+    async fn suspend_product(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "产品 ID。")] id: ID,
+    ) -> AppResult<LoanProduct> {
         self.step(ctx, id, Transition::Suspend).await
     }
 
     /// Take a product off the shelf for good.
-    async fn archive_product(&self, ctx: &Context<'_>, id: ID) -> AppResult<LoanProduct> {
+    async fn archive_product(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "产品 ID。")] id: ID,
+    ) -> AppResult<LoanProduct> {
         self.step(ctx, id, Transition::Archive).await
     }
 }

@@ -2,6 +2,7 @@
 //! outbox row the search index follows.
 
 use chrono::Utc;
+use xyd_divisions::Divisions;
 use xyd_domain::product::{ProductRules, ProductSpec, ProductSpecInput, ProductStatus};
 use xyd_domain::{ProductId, RegionPrefix};
 
@@ -31,7 +32,11 @@ async fn service_area(state: &AppState, principal: &Principal) -> AppResult<Regi
 }
 
 fn parse_spec(input: ProductSpecInput, state: &AppState, area: &RegionPrefix) -> AppResult<ProductSpec> {
-    ProductSpec::parse(input, &rules(state), area).map_err(|e| AppError::from(e).prefixed("input"))
+    let spec = ProductSpec::parse(input, &rules(state), area).map_err(|e| AppError::from(e).prefixed("input"))?;
+    for prefix in spec.region_prefixes() {
+        Divisions::embedded().existing_area(prefix).map_err(|e| AppError::from(e).at("input.regionPrefixes"))?;
+    }
+    Ok(spec)
 }
 
 /// The product, if the caller's bank owns it; FORBIDDEN for another bank's, NOT_FOUND if absent.

@@ -14,26 +14,43 @@ use crate::institutions::Institution;
 /// 金融产品 (loan product) as the API shows it.
 #[derive(Clone, Debug, SimpleObject)]
 pub struct LoanProduct {
+    /// 产品 ID。
     pub id: ID,
+    /// 发布产品的银行。
     pub bank: Institution,
+    /// 产品名称。
     pub name: String,
+    /// 产品介绍。
     pub description: String,
+    /// 产品类型（担保方式）。
     pub product_type: GqlProductType,
+    /// 产品状态（草稿、已上架、已暂停、已归档）。
     pub status: GqlProductStatus,
+    /// 最低额度（元）。
     pub amount_min: GqlMoney,
+    /// 最高额度（元）。
     pub amount_max: GqlMoney,
+    /// 最短期限（月）。
     pub term_months_min: i32,
+    /// 最长期限（月）。
     pub term_months_max: i32,
+    /// 最低年利率（百分数，如 "3.45"）。
     pub rate_min: GqlRate,
+    /// 最高年利率（百分数）。
     pub rate_max: GqlRate,
+    /// 适用主体类型。
     pub subject_kinds: Vec<GqlSubjectKind>,
     /// Region code prefixes the product serves.
     pub region_prefixes: Vec<String>,
     /// GB/T 4754 codes the product is limited to; empty means every industry.
     pub industry_codes: Vec<String>,
+    /// 最低纳税信用等级；null 表示不限。
     pub min_tax_grade: Option<GqlTaxGrade>,
+    /// 最低经营年限（年）；null 表示不限。
     pub min_years_in_operation: Option<i32>,
+    /// 要求无严重失信记录（失信主体不可申请）。
     pub requires_clean_record: bool,
+    /// 要求已实名认证。
     pub requires_verified: bool,
     /// Data the bank needs the enterprise's consent to read.
     pub required_consents: Vec<GqlDataCategory>,
@@ -45,6 +62,7 @@ pub struct LoanProduct {
     pub pre_credit_rule: Option<String>,
     /// Pass it back to `updateProduct` as `expectedVersion` to detect concurrent edits.
     pub version: i64,
+    /// 首次上架时间；从未上架为 null。
     pub published_at: Option<GqlDateTime>,
 }
 

@@ -21,28 +21,44 @@ use crate::state::AppState;
 /// 续贷 / 展期申请.
 #[derive(Clone, SimpleObject)]
 pub struct RenewalRequest {
+    /// 申请 ID。
     pub id: ID,
     /// The loan (the lending bank's response).
     pub loan: BankResponse,
+    /// 续贷或展期。
     pub kind: GqlRenewalKind,
+    /// 申请金额（元），不超过原贷款金额。
     pub amount: GqlMoney,
+    /// 申请期限（月）。
     pub term_months: i32,
+    /// 企业填写的申请理由。
     pub reason: String,
+    /// 申请状态。
     pub status: GqlRenewalStatus,
+    /// 申请时间。
     pub requested_at: GqlDateTime,
     /// The bank's decision is due (working days after the request).
     pub due_at: GqlDateTime,
+    /// 银行作出决定的时间；未决定为 null。
     pub decided_at: Option<GqlDateTime>,
+    /// 同意时的年利率（百分数）；未同意为 null。
     pub annual_rate: Option<GqlRate>,
+    /// 拒绝原因代码（企业可见）；未拒绝为 null。
     pub reject_reason: Option<GqlRejectReason>,
+    /// 拒绝时银行填写的说明；没有则为 null。
     pub note: Option<String>,
 }
 
+/// 续贷 / 展期申请（企业填写）。
 #[derive(InputObject)]
 pub struct RenewalInput {
+    /// 续贷（无还本续贷）或展期。
     pub kind: GqlRenewalKind,
+    /// 申请金额（元），大于 0 且不超过原贷款金额。
     pub amount: GqlMoney,
+    /// 申请期限（月），1–360。
     pub term_months: i32,
+    /// 申请理由，2–500 个字。
     pub reason: String,
 }
 
@@ -109,8 +125,8 @@ impl RenewalQuery {
     async fn renewals(
         &self,
         ctx: &Context<'_>,
-        #[graphql(default = 20)] first: i32,
-        after: Option<String>,
+        #[graphql(default = 20, desc = "本页条数，1–100。")] first: i32,
+        #[graphql(desc = "上一页的 `endCursor`：从它之后继续取；不传从最新一条开始。")] after: Option<String>,
     ) -> AppResult<Connection<RenewalRequest>> {
         let principal = require_principal(ctx)?;
         let state = ctx.data_unchecked::<AppState>();
@@ -132,8 +148,8 @@ impl RenewalMutation {
     async fn request_renewal(
         &self,
         ctx: &Context<'_>,
-        response_id: ID,
-        input: RenewalInput,
+        #[graphql(desc = "要续贷或展期的已放款贷款（`BankResponse.id`）。")] response_id: ID,
+        #[graphql(desc = "申请内容。")] input: RenewalInput,
     ) -> AppResult<RenewalRequest> {
         let principal = require_principal(ctx)?;
         let state = ctx.data_unchecked::<AppState>();
@@ -152,8 +168,8 @@ impl RenewalMutation {
     async fn approve_renewal(
         &self,
         ctx: &Context<'_>,
-        id: ID,
-        annual_rate: Option<GqlRate>,
+        #[graphql(desc = "续贷申请 ID。")] id: ID,
+        #[graphql(desc = "续贷年利率（百分数）；不传沿用原贷款利率。")] annual_rate: Option<GqlRate>,
     ) -> AppResult<RenewalRequest> {
         let principal = require_principal(ctx)?;
         let state = ctx.data_unchecked::<AppState>();
@@ -165,9 +181,9 @@ impl RenewalMutation {
     async fn reject_renewal(
         &self,
         ctx: &Context<'_>,
-        id: ID,
-        reason: GqlRejectReason,
-        note: Option<String>,
+        #[graphql(desc = "续贷申请 ID。")] id: ID,
+        #[graphql(desc = "拒绝原因代码（企业可见）。")] reason: GqlRejectReason,
+        #[graphql(desc = "说明，最多 500 字；原因为 OTHER 时必填。")] note: Option<String>,
     ) -> AppResult<RenewalRequest> {
         let principal = require_principal(ctx)?;
         let state = ctx.data_unchecked::<AppState>();

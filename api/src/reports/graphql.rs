@@ -13,8 +13,11 @@ use crate::subjects::{Subject, SubjectLens, SubjectRepo};
 /// 公共信用信息报告 as issued.
 #[derive(SimpleObject)]
 pub struct CreditReport {
+    /// 报告 ID。
     pub id: ID,
+    /// 报告所属的市场主体（按调用者可见的范围脱敏）。
     pub subject: Subject,
+    /// 开具时间。
     pub issued_at: GqlDateTime,
     /// Printed on the report.
     pub verification_code: String,
@@ -28,9 +31,13 @@ pub struct CreditReport {
 /// its bytes — never its content.
 #[derive(SimpleObject)]
 pub struct CreditReportCheck {
+    /// 报告所属主体的名称。
     pub subject_name: String,
+    /// 报告所属主体的统一社会信用代码。
     pub uscc: String,
+    /// 开具时间。
     pub issued_at: GqlDateTime,
+    /// PDF 文件的 SHA-256（十六进制），用于核对打印件对应的文件。
     pub sha256: String,
 }
 
@@ -40,7 +47,11 @@ pub struct ReportQuery;
 #[Object]
 impl ReportQuery {
     /// Check a printed report (public): null for an unknown code.
-    async fn verify_credit_report(&self, ctx: &Context<'_>, code: String) -> AppResult<Option<CreditReportCheck>> {
+    async fn verify_credit_report(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "报告上印的 16 位核验码（不区分大小写）。")] code: String,
+    ) -> AppResult<Option<CreditReportCheck>> {
         let state = ctx.data_unchecked::<AppState>();
         let code = code.trim().to_ascii_uppercase();
         if code.len() != 16 {
@@ -68,7 +79,11 @@ pub struct ReportMutation;
 impl ReportMutation {
     /// 开具公共信用信息报告: an enterprise for itself (verified); a bureau for a subject of its jurisdiction; a bank
     /// under the subject's active consent covering TAX for a loan application (logged as a read).
-    async fn issue_credit_report(&self, ctx: &Context<'_>, subject_id: Option<ID>) -> AppResult<CreditReport> {
+    async fn issue_credit_report(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "为哪个主体开具（监管部门、银行必填）；企业不传即为本企业。")] subject_id: Option<ID>,
+    ) -> AppResult<CreditReport> {
         let principal = require_principal(ctx)?;
         let state = ctx.data_unchecked::<AppState>();
         let subject = subject_id.as_deref().map(|s| id_arg(s, "subjectId")).transpose()?;

@@ -26,7 +26,7 @@ pub struct SubjectQuery;
 #[Object]
 impl SubjectQuery {
     /// A market subject, as the caller may see it.
-    async fn subject(&self, ctx: &Context<'_>, id: ID) -> AppResult<Option<Subject>> {
+    async fn subject(&self, ctx: &Context<'_>, #[graphql(desc = "主体 ID。")] id: ID) -> AppResult<Option<Subject>> {
         let principal = require_principal(ctx)?;
         let state = ctx.data_unchecked::<AppState>();
         let Some(subject) = SubjectRepo::find(state.db.conn(), subject_id(&id)?).await? else { return Ok(None) };
@@ -38,8 +38,8 @@ impl SubjectQuery {
     async fn verification_queue(
         &self,
         ctx: &Context<'_>,
-        #[graphql(default = 20)] first: i32,
-        after: Option<String>,
+        #[graphql(default = 20, desc = "每页条数，1至100，默认20。")] first: i32,
+        #[graphql(desc = "上一页的 `pageInfo.endCursor`；不传则从第一页开始。")] after: Option<String>,
     ) -> AppResult<Connection<Subject>> {
         let principal = require_principal(ctx)?;
         let state = ctx.data_unchecked::<AppState>();
@@ -60,7 +60,7 @@ impl SubjectMutation {
     async fn register_subject(
         &self,
         ctx: &Context<'_>,
-        input: RegisterSubjectInput,
+        #[graphql(desc = "主体注册资料及第一个企业用户账号。")] input: RegisterSubjectInput,
     ) -> AppResult<crate::auth::AuthPayload> {
         let registration = Registration::parse(input)?;
         let state = ctx.data_unchecked::<AppState>();
@@ -70,7 +70,11 @@ impl SubjectMutation {
 
     /// Correct a rejected (or pending) registration and ask for review again (the subject's own user). Verified
     /// at once when the registry confirms name, legal representative and ID number.
-    async fn resubmit_verification(&self, ctx: &Context<'_>, input: ResubmitVerificationInput) -> AppResult<Subject> {
+    async fn resubmit_verification(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "更正后的认证资料。")] input: ResubmitVerificationInput,
+    ) -> AppResult<Subject> {
         let principal = require_principal(ctx)?;
         let state = ctx.data_unchecked::<AppState>();
         let correction = Correction::parse(input)?;
@@ -79,7 +83,11 @@ impl SubjectMutation {
     }
 
     /// Verify a subject after review (admin, or a bureau of its jurisdiction).
-    async fn verify_subject(&self, ctx: &Context<'_>, subject_id: ID) -> AppResult<Subject> {
+    async fn verify_subject(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "待认证的主体 ID。")] subject_id: ID,
+    ) -> AppResult<Subject> {
         let principal = require_principal(ctx)?;
         let state = ctx.data_unchecked::<AppState>();
         let subject = verify::verify(state, principal, self::subject_id(&subject_id)?).await?;
@@ -90,8 +98,8 @@ impl SubjectMutation {
     async fn reject_subject_verification(
         &self,
         ctx: &Context<'_>,
-        subject_id: ID,
-        reason: String,
+        #[graphql(desc = "待认证的主体 ID。")] subject_id: ID,
+        #[graphql(desc = "驳回原因，企业可见。")] reason: String,
     ) -> AppResult<Subject> {
         let principal = require_principal(ctx)?;
         let state = ctx.data_unchecked::<AppState>();

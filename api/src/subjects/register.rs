@@ -21,18 +21,30 @@ use crate::error::{AppError, AppResult};
 use crate::graphql::{GqlDate, GqlSubjectKind};
 use crate::state::AppState;
 
+/// 市场主体自助注册 (self-registration) 的资料及其第一个企业用户账号。
 #[derive(InputObject)]
 pub struct RegisterSubjectInput {
+    /// 统一社会信用代码 (USCC)，18位。
     pub uscc: String,
+    /// 主体名称，2至100个字。
     pub name: String,
+    /// 主体类型，须与统一社会信用代码第2位一致。
     pub kind: GqlSubjectKind,
+    /// 所在地行政区划代码，6位区县或9位乡镇代码。
     pub region_code: String,
+    /// 行业代码 (GB/T 4754)：门类字母加2至4位数字，如 C1391。
     pub industry_code: Option<String>,
+    /// 法定代表人姓名，2至30个字。
     pub legal_rep_name: String,
+    /// 法定代表人身份证号码，18位；与登记信息一致时可即时通过实名认证，加密保存。
     pub legal_rep_id_number: Option<String>,
+    /// 成立日期，不晚于今天。
     pub established_on: Option<GqlDate>,
+    /// 企业用户的登录邮箱。
     pub email: String,
+    /// 企业用户的登录密码：8至128个字符，须同时包含字母和数字。
     pub password: String,
+    /// 联系手机号，11位大陆手机号。
     pub phone: Option<String>,
 }
 
@@ -70,7 +82,7 @@ impl Registration {
             uscc,
             name: at(parse_subject_name(&input.name, "name"), "input.name")?,
             kind,
-            region: at(RegionCode::parse(&input.region_code), "input.regionCode")?,
+            region: at(xyd_divisions::parse_code(&input.region_code), "input.regionCode")?,
             industry: input
                 .industry_code
                 .as_deref()
@@ -148,11 +160,16 @@ pub async fn register(state: &AppState, r: Registration) -> AppResult<Session> {
     Ok(session)
 }
 
+/// 更正后重新提交实名认证 (resubmit verification) 的资料。
 #[derive(InputObject)]
 pub struct ResubmitVerificationInput {
+    /// 更正后的主体名称，2至100个字。
     pub name: String,
+    /// 更正后的所在地行政区划代码，6位区县或9位乡镇代码。
     pub region_code: String,
+    /// 更正后的法定代表人姓名，2至30个字。
     pub legal_rep_name: String,
+    /// 法定代表人身份证号码，18位。
     pub legal_rep_id_number: String,
 }
 
@@ -168,7 +185,7 @@ impl Correction {
     pub fn parse(input: ResubmitVerificationInput) -> AppResult<Self> {
         Ok(Self {
             name: at(parse_subject_name(&input.name, "name"), "input.name")?,
-            region: at(RegionCode::parse(&input.region_code), "input.regionCode")?,
+            region: at(xyd_divisions::parse_code(&input.region_code), "input.regionCode")?,
             legal_rep_name: at(parse_person_name(&input.legal_rep_name, "legalRepName"), "input.legalRepName")?,
             legal_rep_id: at(IdNumber::parse(&input.legal_rep_id_number), "input.legalRepIdNumber")?,
         })

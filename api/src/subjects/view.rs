@@ -69,22 +69,31 @@ impl<'p> SubjectLens<'p> {
 /// 市场主体 (market subject) as the API shows it.
 #[derive(Clone, Debug, SimpleObject)]
 pub struct Subject {
+    /// 主体 ID。
     pub id: ID,
     /// 统一社会信用代码.
     pub uscc: String,
+    /// 主体名称。
     pub name: String,
+    /// 主体类型。
     pub kind: GqlSubjectKind,
+    /// 所在地行政区划代码（6位区县或9位乡镇代码）。
     pub region_code: String,
+    /// 行业代码 (GB/T 4754)，如 C1391。
     pub industry_code: Option<String>,
     /// 法定代表人 — masked (e.g. "张*") for banks and bureaus.
     pub legal_rep_name: Option<String>,
     /// The legal representative's ID number, masked; only the subject's own users see it.
     pub legal_rep_id_number: Option<String>,
+    /// 成立日期。
     pub established_on: Option<GqlDate>,
+    /// 在平台注册的时间。
     pub registered_at: GqlDateTime,
     /// 实名认证.
     pub verified: bool,
+    /// 通过实名认证的时间；未认证为 null。
     pub verified_at: Option<GqlDateTime>,
+    /// 实名认证状态。
     pub verification_status: GqlVerificationStatus,
     /// Why the subject waits for review or was rejected (not shown to banks).
     pub verification_note: Option<String>,

@@ -28,22 +28,19 @@ pub struct GenData {
 }
 
 impl GenData {
-    fn county(&self) -> County {
-        if self.county == "440882" {
-            County::leizhou()
-        } else {
-            County::synthetic(&self.county, &format!("{}县", self.county), 12)
-        }
+    fn county(&self) -> anyhow::Result<County> {
+        Ok(County::from_divisions(&self.county)?)
     }
 
-    fn registry(&self, rows: u64, error_rate: f64) -> RegistryOptions {
-        RegistryOptions { rows, seed: self.seed, county: self.county(), snapshot_date: self.snapshot_date, error_rate }
+    fn registry(&self, rows: u64, error_rate: f64) -> anyhow::Result<RegistryOptions> {
+        let county = self.county()?;
+        Ok(RegistryOptions { rows, seed: self.seed, county, snapshot_date: self.snapshot_date, error_rate })
     }
 }
 
 /// Registry, credit or tax rows in the import formats, to `out` or standard output.
 pub fn files(kind: GenKind, g: &GenData, out: Option<PathBuf>) -> anyhow::Result<()> {
-    let registry = g.registry(g.rows, g.error_rate);
+    let registry = g.registry(g.rows, g.error_rate)?;
     let out: Box<dyn std::io::Write> = match out {
         Some(path) => Box::new(std::io::BufWriter::new(std::fs::File::create(&path)?)),
         None => Box::new(std::io::stdout().lock()),
@@ -79,7 +76,7 @@ pub async fn into_database(state: &AppState, kind: GenKind, g: &GenData) -> anyh
         GenKind::Demands => {
             let start = chrono::Utc::now() - chrono::Duration::days(i64::from(g.months) * 30);
             let options = xyd_datagen::demands::DemandOptions {
-                registry: g.registry(g.registry_rows, 0.0),
+                registry: g.registry(g.registry_rows, 0.0)?,
                 demands: g.rows,
                 banks: g.banks,
                 start,
@@ -90,7 +87,8 @@ pub async fn into_database(state: &AppState, kind: GenKind, g: &GenData) -> anyh
             eprintln!("{seeded:?}");
         }
         GenKind::Subjects => {
-            let offered = subjects::seed(state, &g.registry(g.rows, g.error_rate), g.months).await.map_err(operator)?;
+            let offered =
+                subjects::seed(state, &g.registry(g.rows, g.error_rate)?, g.months).await.map_err(operator)?;
             eprintln!("{offered} existing subjects offered for registration (already registered ones kept)");
         }
         GenKind::Products => {
@@ -98,7 +96,7 @@ pub async fn into_database(state: &AppState, kind: GenKind, g: &GenData) -> anyh
                 count: g.rows,
                 seed: g.seed,
                 banks: g.banks,
-                county: g.county(),
+                county: g.county()?,
             };
             let published = products::seed(state, &options).await.map_err(operator)?;
             eprintln!("{} products ({published} published) written to the database", g.rows);
