@@ -20,6 +20,12 @@ pub struct RowError {
     pub message: String,
 }
 
+/// 重错码率 (erroneous code rate) of an import: rows with an invalid or a repeated code (`bad_rows`) over all
+/// rows; none for an empty file.
+pub fn erroneous_code_rate(total_rows: i64, bad_rows: i64) -> Option<f64> {
+    (total_rows > 0).then(|| bad_rows as f64 / total_rows as f64)
+}
+
 impl RowError {
     /// A rejection with `code` and `message`.
     pub fn new(code: &'static str, message: impl Into<String>) -> Self {

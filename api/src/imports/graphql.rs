@@ -3,6 +3,7 @@
 use std::time::Duration;
 
 use async_graphql::{ComplexObject, Context, Enum, ID, Object, SimpleObject, Upload};
+use xyd_domain::registry::erroneous_code_rate;
 
 use super::entity::import_job;
 use super::job;
@@ -84,8 +85,7 @@ impl From<GqlImportEncoding> for Encoding {
 impl ImportJob {
     /// 重错码率 (erroneous code rate)：(代码无效行数 + 重错码行数) / 总行数；空文件为 null。
     async fn erroneous_code_rate(&self) -> Option<f64> {
-        (self.total_rows > 0)
-            .then(|| (self.invalid_code_rows + self.duplicate_code_rows) as f64 / self.total_rows as f64)
+        erroneous_code_rate(self.total_rows, self.invalid_code_rows + self.duplicate_code_rows)
     }
 
     /// 被拒绝的行，按行号排列（最多100行；任务最多保存前1,000行，命令行导入的报告文件列出全部）。

@@ -100,6 +100,9 @@ pub struct IndicatorRow {
     pub renewals_approved: Option<i64>,
     /// (v2) approved / requested.
     pub renewal_approval_rate: Option<f64>,
+    /// 重错码率：辖区最近一次完成的存续主体名录导入中（代码无效行数 + 重错码行数）/ 总行数（小数），反映名录数据质量，
+    /// 不随统计期变化；仅合计行有值，分组行及无导入时为 null。
+    pub erroneous_code_rate: Option<f64>,
 }
 
 impl IndicatorRow {
@@ -138,6 +141,7 @@ impl IndicatorRow {
             renewal_requests: v2.then_some(c.renewal_requests),
             renewals_approved: v2.then_some(c.renewals_approved),
             renewal_approval_rate: c.renewal_approval_rate().filter(|_| v2),
+            erroneous_code_rate: None,
         }
     }
 }
@@ -166,7 +170,10 @@ impl From<Report> for IndicatorReport {
             to: GqlDate(r.period.to()),
             region_code: r.region.map(|p| p.as_str().to_string()),
             definitions_version: r.definitions_version.to_string(),
-            totals: IndicatorRow::of(r.totals, r.definitions_version),
+            totals: IndicatorRow {
+                erroneous_code_rate: r.erroneous_code_rate,
+                ..IndicatorRow::of(r.totals, r.definitions_version)
+            },
             rows: r.rows.into_iter().map(|row| IndicatorRow::of(row, r.definitions_version)).collect(),
         }
     }

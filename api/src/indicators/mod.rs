@@ -8,6 +8,7 @@
 pub mod export;
 mod graphql;
 mod league;
+mod registry_quality;
 pub mod report;
 mod sql;
 mod summary;

@@ -6,6 +6,7 @@ use xyd_divisions::Divisions;
 use xyd_domain::indicators::{Counts, DEFINITIONS_VERSION, DEFINITIONS_VERSIONS, Grouping, Period};
 use xyd_domain::{IndicatorDimension, InstitutionId, RegionPrefix};
 
+use super::registry_quality;
 use super::sql::{self, Key, Window};
 use crate::auth::Principal;
 use crate::db::Db;
@@ -44,6 +45,8 @@ pub struct Report {
     pub definitions_version: &'static str,
     pub totals: Row,
     pub rows: Vec<Row>,
+    /// 重错码率 of the latest registry import into the region (not bound to the period).
+    pub erroneous_code_rate: Option<f64>,
 }
 
 /// The report for a BUREAU (inside its jurisdiction) or the ADMIN (anywhere); FORBIDDEN for others.
@@ -99,7 +102,8 @@ pub async fn compute(db: &Db, scope: &Scope, request: ReportRequest) -> AppResul
             (totals, rows)
         }
     };
-    Ok(Report { period, region, group_by: request.group_by, definitions_version, totals, rows })
+    let erroneous_code_rate = registry_quality::latest_erroneous_code_rate(conn, region.as_ref()).await?;
+    Ok(Report { period, region, group_by: request.group_by, definitions_version, totals, rows, erroneous_code_rate })
 }
 
 /// Rows that partition the subjects (regions, sections): the totals are their sum, plus the overall median.

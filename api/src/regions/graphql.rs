@@ -31,9 +31,9 @@ impl From<Level> for GqlRegionLevel {
     }
 }
 
-/// 行政区划 (administrative division)：省、市、区县或乡镇，依据 2023 年统计用区划代码。
 pub struct Region(Division<'static>);
 
+/// 行政区划 (administrative division)：省、市、区县或乡镇，依据 2023 年统计用区划代码。
 #[Object]
 impl Region {
     /// 区划代码：2/4/6/9位（统计用区划代码截取到本级），如 "440882111"。
