@@ -4,3 +4,36 @@
 fn the_sdl_matches_its_snapshot() {
     insta::assert_snapshot!("schema", xinyidai::graphql::sdl());
 }
+
+/// The rules of `graphql-schema-linter` the schema keeps: everything described (GraphiQL's docs pane is where
+/// an integrator learns the API) and connections per the Relay spec. Sorting rules are off.
+const LINT_RULES: [&str; 8] = [
+    "types-have-descriptions",
+    "fields-have-descriptions",
+    "enum-values-have-descriptions",
+    "input-object-values-have-descriptions",
+    "arguments-have-descriptions",
+    "relay-connection-types-spec",
+    "relay-connection-arguments-spec",
+    "relay-page-info-spec",
+];
+
+#[test]
+fn the_schema_is_described_and_its_connections_follow_relay() {
+    // Installed by scripts/test.sh (scripts/install-schema-linter.sh), which sets XYD_SCHEMA_LINTER.
+    let Some(linter) = std::env::var_os("XYD_SCHEMA_LINTER").filter(|l| !l.is_empty()) else {
+        assert_ne!(std::env::var("CI").as_deref(), Ok("true"), "CI needs graphql-schema-linter (XYD_SCHEMA_LINTER)");
+        eprintln!("warning: XYD_SCHEMA_LINTER is not set: the schema linter test is skipped");
+        return;
+    };
+    let sdl = std::env::temp_dir().join(format!("xyd-schema-{}.graphql", std::process::id()));
+    std::fs::write(&sdl, xinyidai::graphql::sdl()).unwrap();
+    let out = std::process::Command::new(linter).arg("--rules").arg(LINT_RULES.join(",")).arg(&sdl).output().unwrap();
+    std::fs::remove_file(&sdl).ok();
+    assert!(
+        out.status.success(),
+        "graphql-schema-linter:\n{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
