@@ -8,10 +8,11 @@ use axum::extract::Path;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
+use super::assets::{self, Asset};
+
 const PAGE: &str = include_str!("../../assets/dashboard/index.html");
 
-/// (file name, content type, bytes)
-const ASSETS: [(&str, &str, &[u8]); 2] = [
+const ASSETS: [Asset; 2] = [
     ("dashboard.js", "text/javascript; charset=utf-8", include_bytes!("../../assets/dashboard/dashboard.js")),
     ("dashboard.css", "text/css; charset=utf-8", include_bytes!("../../assets/dashboard/dashboard.css")),
 ];
@@ -37,13 +38,5 @@ pub async fn page() -> Response {
 
 /// One of the page's assets (GET /dashboard/{file}); 404 for anything else.
 pub async fn asset(Path(file): Path<String>) -> Response {
-    let Some((_, content_type, bytes)) = ASSETS.iter().find(|(name, _, _)| *name == file).copied() else {
-        return StatusCode::NOT_FOUND.into_response();
-    };
-    let mut response = (StatusCode::OK, bytes).into_response();
-    let headers = response.headers_mut();
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
-    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=86400"));
-    response
+    assets::serve(&ASSETS, &file)
 }

@@ -3,15 +3,15 @@
 //! loaded from the internet, so it works on networks without it (政务外网).
 
 use axum::extract::{Path, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 
 use super::HttpState;
+use super::assets::{self, Asset};
 
 const PAGE: &str = include_str!("../../assets/graphiql/index.html");
 
-/// (file name, content type, bytes)
-const ASSETS: [(&str, &str, &[u8]); 5] = [
+const ASSETS: [Asset; 5] = [
     ("graphiql.min.css", "text/css; charset=utf-8", include_bytes!("../../assets/graphiql/graphiql.min.css")),
     ("graphiql.min.js", "text/javascript; charset=utf-8", include_bytes!("../../assets/graphiql/graphiql.min.js")),
     (
@@ -37,13 +37,8 @@ pub async fn page(State(state): State<HttpState>) -> Response {
 
 /// One of the page's assets (GET /graphiql/{file}), in development only.
 pub async fn asset(State(state): State<HttpState>, Path(file): Path<String>) -> Response {
-    let found = ASSETS.iter().find(|(name, _, _)| *name == file);
-    let (Some((_, content_type, bytes)), true) = (found, state.app.config.is_development()) else {
+    if !state.app.config.is_development() {
         return StatusCode::NOT_FOUND.into_response();
-    };
-    let mut response = (StatusCode::OK, *bytes).into_response();
-    let headers = response.headers_mut();
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=86400"));
-    response
+    }
+    assets::serve(&ASSETS, &file)
 }

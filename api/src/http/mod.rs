@@ -1,5 +1,6 @@
 //! HTTP: the router, GraphQL over HTTP and WebSocket, health, readiness and metrics.
 
+mod assets;
 pub mod connections;
 mod dashboard;
 mod exports;
