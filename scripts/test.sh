@@ -12,9 +12,9 @@ MEILI_BIN=$(scripts/fetch-meilisearch.sh)
 scripts/install-report-tools.sh
 # Headless Chromium for the dashboard's browser test (skipped with a warning when it cannot be installed).
 scripts/install-browser.sh
-# graphql-schema-linter (npm, pinned) for the test that keeps the schema described and Relay-shaped.
-XYD_SCHEMA_LINTER=$(scripts/install-schema-linter.sh)
-export MEILI_BIN XYD_SCHEMA_LINTER
+# graphql-schema-linter and graphql-http's audit (npm, pinned), run by the tests against our schema and server.
+XYD_NPM_TOOLS=$(scripts/install-npm-tools.sh)
+export MEILI_BIN XYD_NPM_TOOLS
 
 pg_url="${XYD_TEST_PG_URL:-postgres://postgres@127.0.0.1:5432}"
 if command -v pg_isready >/dev/null && ! pg_isready -q -d "$pg_url/postgres"; then

@@ -43,6 +43,7 @@ cat <<INFO
   信易贷 platform is starting at http://$XYD_BIND/graphql  (GraphiQL in the browser)
   admin   $XYD_BOOTSTRAP_ADMIN_EMAIL / $XYD_BOOTSTRAP_ADMIN_PASSWORD
   bank    loans@rcb.demo / Demo12345      bureau  credit@fgj.demo / Demo12345
+  enterprise boss@firm.demo / Demo12345   dashboard http://$XYD_BIND/dashboard
 
 INFO
 "$bin" serve

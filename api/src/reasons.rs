@@ -47,6 +47,7 @@ pub const REASONS: &[Reason] = &[
     r("PAYLOAD_TOO_LARGE", "BAD_USER_INPUT", "请求体过大", "a body or upload over its limit (413)"),
     r("BODY_TIMEOUT", "BAD_USER_INPUT", "请求体接收超时", "the body did not arrive within its deadline (408)"),
     r("INVALID_MULTIPART", "BAD_USER_INPUT", "文件上传请求格式不正确", "a malformed multipart upload"),
+    r("GET_NOT_ALLOWED", "BAD_USER_INPUT", "变更和订阅须使用 POST 请求", "a mutation or subscription over GET (405)"),
     r("BATCH_NOT_SUPPORTED", "BAD_USER_INPUT", "不支持批量请求", "a JSON array of operations"),
     r("SUBSCRIPTIONS_ONLY", "BAD_USER_INPUT", "WebSocket 仅用于订阅", "a query or mutation over the WebSocket"),
     r(
@@ -61,7 +62,7 @@ pub const REASONS: &[Reason] = &[
         "每个请求最多包含一个登录、注册或设置密码的操作",
         "two or more of login, registerSubject, createInstitution",
     ),
-    r("INVALID_QUERY", "BAD_USER_INPUT", "查询参数不正确", "the export endpoint's query string"),
+    r("INVALID_QUERY", "BAD_USER_INPUT", "查询参数不正确", "the export endpoint's query string, a GraphQL GET's"),
     r("REQUIRED", "BAD_USER_INPUT", "缺少必填项", "a required argument or field is empty"),
     r("INVALID_ID", "BAD_USER_INPUT", "ID 格式不正确", "an ID argument that is not a UUID"),
     r("INVALID_PAGE_SIZE", "BAD_USER_INPUT", "first 须在1到100之间", "`first` out of range"),

@@ -1,5 +1,7 @@
 //! `xinyidai`: see `xyd_cli::args` for the commands.
 
+use std::io::IsTerminal;
+
 use clap::Parser;
 use tracing_subscriber::EnvFilter;
 use xyd_cli::args::{Cli, Command};
@@ -38,6 +40,7 @@ fn init_tracing(serving: bool) {
             .compact()
             .without_time()
             .with_target(false)
+            .with_ansi(std::io::stderr().is_terminal())
             .with_env_filter(from_env.unwrap_or_else(|| EnvFilter::new("warn,xyd_cli=info")))
             .with_writer(std::io::stderr)
             .init();

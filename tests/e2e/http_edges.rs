@@ -125,3 +125,81 @@ async fn graphiql_and_every_asset_it_references_come_from_the_server() {
     }
     assert_eq!(app.http.get(app.url("/graphiql/nope.js")).send().await.unwrap().status(), 404);
 }
+
+#[tokio::test]
+async fn public_queries_over_get_are_cacheable_and_mutations_over_get_are_refused() {
+    let app = app().await;
+    let get = |query: &str, headers: Vec<(&'static str, String)>| {
+        let mut request = app.http.get(app.url("/graphql")).query(&[("query", query)]);
+        for (name, value) in headers {
+            request = request.header(name, value);
+        }
+        request.send()
+    };
+    // A public query: cacheable, with an ETag that answers 304 when the client has it.
+    let r = get("{ region(code: \"440882111\") { name } }", vec![]).await.unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()["cache-control"], "public, max-age=60");
+    let etag = r.headers()["etag"].to_str().unwrap().to_string();
+    let body: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(body["data"]["region"]["name"], "调风镇");
+    let again = get("{ region(code: \"440882111\") { name } }", vec![("if-none-match", etag.clone())]).await.unwrap();
+    assert_eq!(again.status(), 304);
+    assert_eq!(again.headers()["etag"].to_str().unwrap(), etag);
+    // Variables and the operation name travel as query parameters too.
+    let r = app
+        .http
+        .get(app.url("/graphql"))
+        .query(&[
+            ("query", "query A($c: String!) { region(code: $c) { name } } query B { regions { code } }"),
+            ("variables", "{\"c\": \"440882105\"}"),
+            ("operationName", "A"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.json::<serde_json::Value>().await.unwrap()["data"]["region"]["name"], "企水镇");
+    // A signed-in answer is private.
+    let (_, bureau) = app.bureau("雷州市发改局", "440882").await;
+    let r = get("{ me { email } }", vec![("authorization", format!("Bearer {bureau}"))]).await.unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()["cache-control"], "private, no-store");
+    // A mutation over GET changes nothing: 405, Allow: POST (also when another operation is a query).
+    let login = "mutation { login(input: {email: \"x@y.test\", password: \"Secret123\"}) { accessToken } }";
+    let r = get(login, vec![("accept", "application/graphql-response+json".into())]).await.unwrap();
+    assert_eq!(r.status(), 405);
+    assert_eq!(r.headers()["allow"], "POST");
+    let body: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(body["errors"][0]["extensions"]["reason"], "GET_NOT_ALLOWED");
+    let r = app
+        .http
+        .get(app.url("/graphql"))
+        .query(&[
+            ("query", format!("query Q {{ regions {{ code }} }} {}", login.replacen("mutation", "mutation M", 1))),
+            ("operationName", "M".into()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 405);
+    // A query string that is not a request.
+    let r = app.http.get(app.url("/graphql?query={regions{code}}&variables=notjson")).send().await.unwrap();
+    assert_eq!(r.status(), 400);
+}
+
+#[tokio::test]
+async fn the_graphql_over_http_audit_passes_every_must() {
+    let Some(tools) = xyd_tests::npm_tools() else { return };
+    let app = app().await;
+    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("audit/graphql-http.cjs");
+    let out = tokio::process::Command::new("node")
+        .arg(script)
+        .arg(app.url("/graphql"))
+        .env("NODE_PATH", tools.join("node_modules"))
+        .output()
+        .await
+        .unwrap();
+    let report = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "graphql-http audit:\n{report}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(report.lines().filter(|l| l.starts_with("ok\tMUST")).count() > 10, "{report}");
+}

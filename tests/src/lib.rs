@@ -15,6 +15,17 @@ pub use app::{Backend, TestApp, Tokens};
 pub use graphql::GqlResponse;
 pub use xyd_testkit::MeiliServer;
 
+/// The npm test tools (graphql-schema-linter, graphql-http) that `scripts/test.sh` installs and names in
+/// `XYD_NPM_TOOLS`; none, with a warning, when they are missing outside CI (a failure in CI).
+pub fn npm_tools() -> Option<std::path::PathBuf> {
+    let Some(dir) = std::env::var_os("XYD_NPM_TOOLS").filter(|d| !d.is_empty()) else {
+        assert_ne!(std::env::var("CI").as_deref(), Ok("true"), "CI needs the npm test tools (XYD_NPM_TOOLS)");
+        eprintln!("warning: XYD_NPM_TOOLS is not set (scripts/install-npm-tools.sh): test skipped");
+        return None;
+    };
+    Some(std::path::PathBuf::from(dir))
+}
+
 /// Write each test once; run it on PostgreSQL and on SQLite.
 ///
 /// ```ignore

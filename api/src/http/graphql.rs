@@ -1,4 +1,4 @@
-//! GraphQL over HTTP (POST, JSON or multipart uploads) and GraphiQL in development; subscriptions are in
+//! GraphQL over HTTP (POST, JSON or multipart uploads; GET for queries in `graphql_get`); subscriptions are in
 //! `websocket`.
 //!
 //! Follows the GraphQL-over-HTTP specification: a client that accepts `application/graphql-response+json`
@@ -28,9 +28,9 @@ pub async fn post(
     body: Body,
 ) -> Response {
     let modern = accepts_graphql_response(&headers);
-    let principal = match bearer(&headers).map(|token| state.app.tokens.verify(token)).transpose() {
+    let principal = match authenticate(&state, &headers, modern) {
         Ok(p) => p,
-        Err(e) => return request_error(modern, StatusCode::UNAUTHORIZED, &state, e.code(), &e.message(), None),
+        Err(response) => return response,
     };
     if let Err((status, code, message)) = admit_upload(&state, &headers, principal.as_ref()) {
         return request_error(modern, status, &state, code, message, None);
@@ -41,7 +41,32 @@ pub async fn post(
             return request_error(modern, status, &state, "BAD_USER_INPUT", message, Some(reason));
         }
     };
-    let ip = ClientIp(client_ip(state.app.config.server.trusted_proxy_hops, &headers, peer));
+    let (status, body) = execute(&state, peer, &headers, principal, modern, request).await;
+    json_response(modern, status, &body)
+}
+
+/// The bearer token's principal (none without a token); an invalid token is answered with 401 at once.
+pub(super) fn authenticate(
+    state: &HttpState,
+    headers: &HeaderMap,
+    modern: bool,
+) -> Result<Option<Principal>, Response> {
+    bearer(headers)
+        .map(|token| state.app.tokens.verify(token))
+        .transpose()
+        .map_err(|e| request_error(modern, StatusCode::UNAUTHORIZED, state, e.code(), &e.message(), None))
+}
+
+/// Run one request (POST or GET) and shape the answer per GraphQL over HTTP: the status and the JSON body.
+pub(super) async fn execute(
+    state: &HttpState,
+    peer: SocketAddr,
+    headers: &HeaderMap,
+    principal: Option<Principal>,
+    modern: bool,
+    request: async_graphql::Request,
+) -> (StatusCode, Value) {
+    let ip = ClientIp(client_ip(state.app.config.server.trusted_proxy_hops, headers, peer));
     let mut request = request.data(ip);
     if let Some(principal) = principal {
         request = request.data(principal);
@@ -51,7 +76,7 @@ pub async fn post(
         state.app.metrics.graphql_error(error_code(err));
     }
     if response.errors.iter().any(|e| error_code(e) == "RATE_LIMITED") {
-        super::middleware::slow_down(&state).await;
+        super::middleware::slow_down(state).await;
     }
     let request_failed =
         response.data == async_graphql::Value::Null && response.errors.iter().all(|e| e.path.is_empty());
@@ -64,7 +89,7 @@ pub async fn post(
     } else {
         StatusCode::OK
     };
-    json_response(modern, status, &body)
+    (status, body)
 }
 
 type Rejection = (StatusCode, &'static str, &'static str);
@@ -149,7 +174,7 @@ pub(super) fn bearer(headers: &HeaderMap) -> Option<&str> {
     strip_bearer(headers.get(header::AUTHORIZATION)?.to_str().ok()?)
 }
 
-fn accepts_graphql_response(headers: &HeaderMap) -> bool {
+pub(super) fn accepts_graphql_response(headers: &HeaderMap) -> bool {
     headers.get_all(header::ACCEPT).iter().filter_map(|v| v.to_str().ok()).any(|v| v.contains(GRAPHQL_RESPONSE))
 }
 
@@ -161,7 +186,7 @@ pub(super) fn error_code(err: &ServerError) -> &str {
     }
 }
 
-fn request_error(
+pub(super) fn request_error(
     modern: bool,
     status: StatusCode,
     state: &HttpState,
@@ -178,7 +203,7 @@ fn request_error(
     json_response(modern, status, &body)
 }
 
-fn json_response(modern: bool, status: StatusCode, body: &Value) -> Response {
+pub(super) fn json_response(modern: bool, status: StatusCode, body: &Value) -> Response {
     let media = if modern { GRAPHQL_RESPONSE } else { "application/json" };
     let mut response = (status, body.to_string()).into_response();
     response.headers_mut().insert(

@@ -6,6 +6,7 @@ mod dashboard;
 mod exports;
 mod graphiql;
 mod graphql;
+mod graphql_get;
 mod health;
 mod middleware;
 mod occupancy;
@@ -53,7 +54,7 @@ pub fn router(app: AppState) -> Router {
         crate::graphql::build_schema(&app.config.limits, app.config.introspection_enabled()).data(app.clone()).finish();
     let state = HttpState { app, schema, in_flight: occupancy::Occupancy::default() };
     Router::new()
-        .route("/graphql", get(graphiql::page).post(graphql::post))
+        .route("/graphql", get(graphql_get::get).post(graphql::post))
         .route("/graphiql/{file}", get(graphiql::asset))
         .route("/dashboard", get(dashboard::page))
         .route("/dashboard/{file}", get(dashboard::asset))
