@@ -215,10 +215,22 @@ async fn insert_subject(
     registered: &str,
     verified: Option<&str>,
 ) -> SubjectId {
+    insert_coded_subject(conn, code(letter), &letter.to_string(), town, industry, registered, verified).await
+}
+
+async fn insert_coded_subject(
+    conn: &impl ConnectionTrait,
+    uscc: String,
+    letter: &str,
+    town: &str,
+    industry: &str,
+    registered: &str,
+    verified: Option<&str>,
+) -> SubjectId {
     let id = SubjectId::new();
     subject::ActiveModel {
         id: Set(id),
-        uscc: Set(code(letter)),
+        uscc: Set(uscc),
         name: Set(format!("企业{letter}")),
         kind: Set(SubjectKind::Enterprise),
         region_code: Set(town.into()),
@@ -441,6 +453,32 @@ fn march_totals() -> Value {
 }
 
 both_backends! {
+    async fn a_report_reads_one_snapshot_while_subjects_register(app) {
+        let (_, bureau) = app.bureau("雷州市发改局", "440882").await;
+        let conn = app.db().conn();
+        let writer = async {
+            for n in 1..=150u32 {
+                let code = uscc_in("440882", '1', n);
+                insert_coded_subject(conn, code, &n.to_string(), "440882100", "C1391", "2026-03-15T00:00:00Z", None).await;
+            }
+        };
+        let reader = async {
+            let mut seen = Vec::new();
+            for _ in 0..25 {
+                // Totals and the month row are separate passes over the same tables: one snapshot or they drift.
+                let r = report(&app, &bureau, json!({ "from": "2026-03-01", "to": "2026-04-01", "groupBy": "MONTH" })).await;
+                let (total, month) = (&r["totals"]["registeredSubjects"], &r["rows"][0]["registeredSubjects"]);
+                assert_eq!(total, month, "totals and rows read one snapshot: {r:#}");
+                seen.push(total.as_i64().unwrap());
+            }
+            seen
+        };
+        let ((), seen) = tokio::join!(writer, reader);
+        assert!(seen.windows(2).all(|w| w[0] <= w[1]), "{seen:?}");
+        let last = report(&app, &bureau, json!({ "from": "2026-03-01", "to": "2026-04-01", "groupBy": "MONTH" })).await;
+        assert_eq!(last["totals"]["registeredSubjects"], 150);
+    }
+
     async fn every_indicator_matches_the_hand_computed_history(app) {
         let world = build(&app).await;
         let march = json!({ "from": "2026-03-01", "to": "2026-04-01" });

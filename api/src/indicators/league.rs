@@ -5,9 +5,11 @@ use chrono::Utc;
 use xyd_domain::{IndicatorDimension, InstitutionId};
 
 use super::report::{self, ReportRequest, Row};
+use super::snapshot::Snapshot;
 use super::sql::{self, Window};
 use crate::auth::Principal;
 use crate::error::AppResult;
+use crate::institutions::Scope;
 use crate::state::AppState;
 
 /// One bank's line.
@@ -22,9 +24,12 @@ pub struct LeagueLine {
 /// The league for the caller's jurisdiction (or the region asked for inside it), most loans first.
 pub async fn league(state: &AppState, principal: &Principal, mut request: ReportRequest) -> AppResult<Vec<LeagueLine>> {
     request.group_by = Some(IndicatorDimension::Bank);
-    let report = report::for_principal(state, principal, request).await?;
+    let scope = Scope::of_official(state.db.conn(), principal).await?;
+    let snapshot = Snapshot::open(&state.db).await?;
+    let report = report::compute_in(&state.db, &snapshot, &scope, request).await?;
     let window = Window::new(&report.period, report.region.as_ref(), Utc::now());
-    let decisions = sql::bank_decisions(state.db.conn(), &window).await?;
+    let decisions = sql::bank_decisions(&snapshot, &window).await?;
+    snapshot.close().await?;
     let mut lines: Vec<LeagueLine> = report
         .rows
         .into_iter()

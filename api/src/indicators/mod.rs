@@ -10,6 +10,7 @@ mod graphql;
 mod league;
 mod registry_quality;
 pub mod report;
+mod snapshot;
 mod sql;
 mod summary;
 

@@ -7,6 +7,7 @@ use xyd_domain::indicators::{Counts, DEFINITIONS_VERSION, DEFINITIONS_VERSIONS, 
 use xyd_domain::{IndicatorDimension, InstitutionId, RegionPrefix};
 
 use super::registry_quality;
+use super::snapshot::Snapshot;
 use super::sql::{self, Key, Window};
 use crate::auth::Principal;
 use crate::db::Db;
@@ -55,8 +56,16 @@ pub async fn for_principal(state: &AppState, principal: &Principal, request: Rep
     compute(&state.db, &scope, request).await
 }
 
-/// The report within `scope` (the CLI passes [`Scope::All`]).
+/// The report within `scope` (the CLI passes [`Scope::All`]), read in one snapshot.
 pub async fn compute(db: &Db, scope: &Scope, request: ReportRequest) -> AppResult<Report> {
+    let snapshot = Snapshot::open(db).await?;
+    let report = compute_in(db, &snapshot, scope, request).await?;
+    snapshot.close().await?;
+    Ok(report)
+}
+
+/// The report within `scope`, read in `snapshot` (which the caller may read more from).
+pub async fn compute_in(db: &Db, snapshot: &Snapshot, scope: &Scope, request: ReportRequest) -> AppResult<Report> {
     let period = Period::new(request.from, request.to).map_err(AppError::from)?;
     let region = match request.region.as_deref().map(str::trim).filter(|r| !r.is_empty()) {
         Some(r) => {
@@ -80,35 +89,34 @@ pub async fn compute(db: &Db, scope: &Scope, request: ReportRequest) -> AppResul
         })?,
     };
     let grouping = Grouping::resolve(request.group_by, region.as_ref()).map_err(AppError::from)?;
-    let conn = db.conn();
     let now = Utc::now();
     let window = |p: &Period| Window::new(p, region.as_ref(), now);
-    let totals = || async { Ok::<_, AppError>(total(sql::totals(conn, &window(&period)).await?)) };
+    let totals = || async { Ok::<_, AppError>(total(sql::totals(snapshot, &window(&period)).await?)) };
     let (totals, rows) = match grouping {
         Grouping::None => (totals().await?, Vec::new()),
         Grouping::Month => {
             let mut rows = Vec::new();
             for month in period.months() {
-                let counts = sql::totals(conn, &window(&month)).await?;
+                let counts = sql::totals(snapshot, &window(&month)).await?;
                 rows.push(Row { key: month.month_key(), label: month.month_label(), counts });
             }
             (totals().await?, rows)
         }
-        Grouping::Region { len } => partition(conn, &window(&period), Key::Region(len)).await?,
-        Grouping::Industry => partition(conn, &window(&period), Key::Section).await?,
+        Grouping::Region { len } => partition(snapshot, &window(&period), Key::Region(len)).await?,
+        Grouping::Industry => partition(snapshot, &window(&period), Key::Section).await?,
         Grouping::Bank => {
-            let (totals, mut rows) = banks(conn, totals(), &window(&period)).await?;
+            let (totals, mut rows) = banks(snapshot, totals(), &window(&period)).await?;
             label_banks(db, &mut rows).await?;
             (totals, rows)
         }
     };
-    let erroneous_code_rate = registry_quality::latest_erroneous_code_rate(conn, region.as_ref()).await?;
+    let erroneous_code_rate = registry_quality::latest_erroneous_code_rate(snapshot.lane(0), region.as_ref()).await?;
     Ok(Report { period, region, group_by: request.group_by, definitions_version, totals, rows, erroneous_code_rate })
 }
 
 /// Rows that partition the subjects (regions, sections): the totals are their sum, plus the overall median.
-async fn partition<C: sea_orm::ConnectionTrait>(conn: &C, window: &Window, key: Key) -> AppResult<(Row, Vec<Row>)> {
-    let (rows, median) = tokio::try_join!(sql::aggregate(conn, window, key), sql::total_median(conn, window))?;
+async fn partition(snapshot: &Snapshot, window: &Window, key: Key) -> AppResult<(Row, Vec<Row>)> {
+    let (rows, median) = tokio::try_join!(sql::aggregate(snapshot, window, key), sql::total_median(snapshot, window))?;
     let mut counts = Counts::sum_of_partition(rows.values());
     counts.median_response_hours = median;
     Ok((total(counts), labelled(key, rows)))
@@ -119,12 +127,12 @@ fn labelled(key: Key, rows: sql::Rows) -> Vec<Row> {
 }
 
 /// Bank rows do not partition the subjects: the totals are their own pass.
-async fn banks<C: sea_orm::ConnectionTrait>(
-    conn: &C,
+async fn banks(
+    snapshot: &Snapshot,
     totals: impl Future<Output = AppResult<Row>>,
     window: &Window,
 ) -> AppResult<(Row, Vec<Row>)> {
-    let (totals, rows) = tokio::try_join!(totals, sql::aggregate(conn, window, Key::Bank))?;
+    let (totals, rows) = tokio::try_join!(totals, sql::aggregate(snapshot, window, Key::Bank))?;
     Ok((totals, labelled(Key::Bank, rows)))
 }
 

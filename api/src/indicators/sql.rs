@@ -21,6 +21,7 @@ use xyd_domain::InstitutionId;
 use xyd_domain::RegionPrefix;
 use xyd_domain::indicators::{Counts, Period};
 
+use super::snapshot::Snapshot;
 use crate::error::AppResult;
 
 /// What a report's rows are keyed by, as SQL sees it.
@@ -69,18 +70,18 @@ impl Window {
 /// Counts per key (`""` for [`Key::Total`]; a bank id for [`Key::Bank`]).
 pub type Rows = BTreeMap<String, Counts>;
 
-/// Run every family concurrently and merge them by key.
-pub async fn aggregate<C: ConnectionTrait>(conn: &C, w: &Window, key: Key) -> AppResult<Rows> {
-    let q = Queries { backend: conn.get_database_backend(), w, key };
+/// Run every family concurrently, in one snapshot, and merge them by key.
+pub async fn aggregate(snapshot: &Snapshot, w: &Window, key: Key) -> AppResult<Rows> {
+    let q = Queries { backend: snapshot.lane(0).get_database_backend(), w, key };
     let (registry, subjects, demands, median, loans, late, objections, renewals) = tokio::try_join!(
-        q.run(conn, q.registry()),
-        q.run(conn, q.subjects()),
-        q.run(conn, q.demands()),
-        q.run(conn, q.median()),
-        q.run(conn, q.loans()),
-        q.run(conn, q.breaches()),
-        q.run(conn, q.objections()),
-        q.run(conn, q.renewals()),
+        q.run(snapshot.lane(0), q.registry()),
+        q.run(snapshot.lane(1), q.subjects()),
+        q.run(snapshot.lane(2), q.demands()),
+        q.run(snapshot.lane(3), q.median()),
+        q.run(snapshot.lane(4), q.loans()),
+        q.run(snapshot.lane(5), q.breaches()),
+        q.run(snapshot.lane(6), q.objections()),
+        q.run(snapshot.lane(7), q.renewals()),
     )?;
     let mut rows = Rows::new();
     merge(&mut rows, key, registry, |c, r| {
@@ -135,13 +136,14 @@ pub async fn aggregate<C: ConnectionTrait>(conn: &C, w: &Window, key: Key) -> Ap
 }
 
 /// Every figure over the whole window.
-pub async fn totals<C: ConnectionTrait>(conn: &C, w: &Window) -> AppResult<Counts> {
-    Ok(aggregate(conn, w, Key::Total).await?.remove("").unwrap_or_default())
+pub async fn totals(snapshot: &Snapshot, w: &Window) -> AppResult<Counts> {
+    Ok(aggregate(snapshot, w, Key::Total).await?.remove("").unwrap_or_default())
 }
 
 /// The median response time over the whole window: the one figure of the totals that cannot be summed from
 /// the rows of a partition.
-pub async fn total_median<C: ConnectionTrait>(conn: &C, w: &Window) -> AppResult<Option<f64>> {
+pub async fn total_median(snapshot: &Snapshot, w: &Window) -> AppResult<Option<f64>> {
+    let conn = snapshot.lane(1);
     let q = Queries { backend: conn.get_database_backend(), w, key: Key::Total };
     match q.run(conn, q.median()).await?.first() {
         Some(r) => Ok(hours(r)?),
@@ -150,7 +152,8 @@ pub async fn total_median<C: ConnectionTrait>(conn: &C, w: &Window) -> AppResult
 }
 
 /// Per bank, its responses to the demands posted in the window that were accepted, and rejected, by the end.
-pub async fn bank_decisions<C: ConnectionTrait>(conn: &C, w: &Window) -> AppResult<HashMap<InstitutionId, (i64, i64)>> {
+pub async fn bank_decisions(snapshot: &Snapshot, w: &Window) -> AppResult<HashMap<InstitutionId, (i64, i64)>> {
+    let conn = snapshot.lane(0);
     let q = Queries { backend: conn.get_database_backend(), w, key: Key::Bank };
     let sql = "SELECT r.bank_id AS k,
                  SUM(CASE WHEN r.accepted_at < $2 THEN 1 ELSE 0 END) AS accepted,

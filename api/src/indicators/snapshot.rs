@@ -1,0 +1,59 @@
+//! One snapshot per report: every aggregation of a report (and of the bank league) reads the same committed
+//! state, even while events are written, so totals and rows cannot disagree. On PostgreSQL a REPEATABLE READ,
+//! READ ONLY transaction exports its snapshot and a few more import it (`SET TRANSACTION SNAPSHOT`), so the
+//! query families still run in parallel, each on its own connection; on SQLite one read transaction (WAL
+//! keeps its snapshot from the first read) runs them in turn.
+
+use sea_orm::{
+    AccessMode, ConnectionTrait, DatabaseBackend, DatabaseTransaction, IsolationLevel, Statement, TransactionTrait,
+};
+
+use crate::db::Db;
+use crate::error::{AppError, AppResult};
+
+/// Connections sharing the snapshot on PostgreSQL: the families of a report run this many at a time.
+const LANES: usize = 3;
+
+/// Read-only transactions that all see one snapshot.
+pub struct Snapshot {
+    lanes: Vec<DatabaseTransaction>,
+}
+
+impl Snapshot {
+    pub async fn open(db: &Db) -> AppResult<Self> {
+        let conn = db.conn();
+        if conn.get_database_backend() != DatabaseBackend::Postgres {
+            return Ok(Self { lanes: vec![conn.begin().await?] });
+        }
+        let read_only = || conn.begin_with_config(Some(IsolationLevel::RepeatableRead), Some(AccessMode::ReadOnly));
+        let first = read_only().await?;
+        let exported = first
+            .query_one_raw(Statement::from_string(DatabaseBackend::Postgres, "SELECT pg_export_snapshot() AS id"))
+            .await?
+            .ok_or_else(|| AppError::internal("snapshot", "pg_export_snapshot returned no row"))?
+            .try_get::<String>("", "id")?;
+        if !exported.chars().all(|c| c.is_ascii_hexdigit() || c == '-') {
+            return Err(AppError::internal("snapshot", format!("unexpected snapshot id {exported}")));
+        }
+        let mut lanes = vec![first];
+        for _ in 1..LANES {
+            let txn = read_only().await?;
+            txn.execute_unprepared(&format!("SET TRANSACTION SNAPSHOT '{exported}'")).await?;
+            lanes.push(txn);
+        }
+        Ok(Self { lanes })
+    }
+
+    /// The connection for the `n`th query of a batch run concurrently.
+    pub fn lane(&self, n: usize) -> &DatabaseTransaction {
+        &self.lanes[n % self.lanes.len()]
+    }
+
+    /// End the transactions (they wrote nothing).
+    pub async fn close(self) -> AppResult<()> {
+        for txn in self.lanes {
+            txn.commit().await?;
+        }
+        Ok(())
+    }
+}
