@@ -15,7 +15,7 @@ use super::repo;
 use crate::auth::Principal;
 use crate::error::{AppError, AppResult};
 use crate::products::catalog::CatalogEntry;
-use crate::products::{LoanProduct, ProductRepo, entity as product_entity};
+use crate::products::{LoanProduct, entity as product_entity};
 use crate::state::AppState;
 use crate::subjects::{SubjectRepo, entity as subject_entity};
 
@@ -173,19 +173,23 @@ pub async fn match_products(
     let subject = SubjectRepo::get(state.db.conn(), d.subject_id).await?;
     let (demand, facts) = (demand_facts(&d)?, subject_facts(state.db.conn(), &subject).await?);
     let filter = filter_for(&demand, &facts);
-    let catalog = state.catalog.published(state.db.conn()).await?;
-    // Text relevance of the purpose, from the index when it answers.
-    let text_rank: HashMap<String, usize> =
-        match state.search.products().search(Some(&demand.purpose), &filter, 0, 200).await {
-            Ok(page) => page.ids.into_iter().enumerate().map(|(i, id)| (id, i)).collect(),
-            Err(_) => HashMap::new(),
-        };
-    let sla = bank_sla_ratios(state.db.conn()).await?;
-    let mut judged = judge(&catalog, &demand, &facts, &filter, &text_rank, &sla, include_ineligible);
+    // The catalogue, the text relevance of the purpose (from the index when it answers) and the banks' response
+    // records are independent: fetched at once.
+    let index = state.search.products();
+    let (catalog, text_search, sla) = tokio::join!(
+        state.catalog.published(state.db.conn()),
+        index.search(Some(&demand.purpose), &filter, 0, 200),
+        bank_sla_ratios(state.db.conn()),
+    );
+    let (catalog, sla) = (catalog?, sla?);
+    let text_rank: HashMap<String, usize> = match text_search {
+        Ok(page) => page.ids.into_iter().enumerate().map(|(i, id)| (id, i)).collect(),
+        Err(_) => HashMap::new(),
+    };
+    let mut judged = judge(&catalog.entries, &demand, &facts, &filter, &text_rank, &sla, include_ineligible);
     judged.truncate(first);
-    let ids: Vec<ProductId> = judged.iter().map(|j| j.3).collect();
-    let mut rows = ProductRepo::find_many(state.db.conn(), &ids).await?;
-    let ordered: Vec<product_entity::Model> = ids.iter().filter_map(|id| rows.remove(id)).collect();
+    let ordered: Vec<product_entity::Model> =
+        judged.iter().filter_map(|j| catalog.get(&j.3)).map(|entry| entry.row.clone()).collect();
     let products = crate::products::with_banks(state, ordered).await?;
     Ok(judged
         .into_iter()

@@ -10,7 +10,7 @@ use super::matching::{MatchReason, subject_facts};
 use crate::auth::principal::require_principal;
 use crate::error::AppResult;
 use crate::graphql::{GqlMoney, GqlRate};
-use crate::products::{LoanProduct, ProductRepo, with_banks};
+use crate::products::{LoanProduct, with_banks};
 use crate::state::AppState;
 use crate::subjects::SubjectRepo;
 
@@ -59,6 +59,7 @@ impl PreCreditQuery {
         // The published products, already parsed (the matching catalogue); only those with a rule are estimated.
         let catalog = state.catalog.published(conn).await?;
         let mut judged: Vec<_> = catalog
+            .entries
             .iter()
             .filter(|entry| entry.spec.pre_credit().is_some())
             .map(|entry| (estimate(&entry.spec, &facts, tax.as_ref()), entry))
@@ -66,10 +67,8 @@ impl PreCreditQuery {
         judged
             .sort_by(|a, b| b.0.eligible.cmp(&a.0.eligible).then(b.0.limit.cmp(&a.0.limit)).then(a.1.id.cmp(&b.1.id)));
         judged.truncate(usize::try_from(first.clamp(1, 100)).unwrap_or(10));
-        let ids: Vec<_> = judged.iter().map(|(_, entry)| entry.id).collect();
-        let mut rows = ProductRepo::find_many(conn, &ids).await?;
         let (estimates, rows): (Vec<_>, Vec<_>) =
-            judged.into_iter().filter_map(|(e, entry)| Some(((e, &entry.spec), rows.remove(&entry.id)?))).unzip();
+            judged.into_iter().map(|(e, entry)| ((e, &entry.spec), entry.row.clone())).unzip();
         let products = with_banks(state, rows).await?;
         Ok(estimates
             .into_iter()

@@ -44,15 +44,22 @@ pub async fn search(
     offset: u64,
     limit: u64,
 ) -> AppResult<Found> {
-    match state.search.products().search(query, filter, offset as usize, limit as usize).await {
+    // The engine ranks while the catalogue revalidates (one cheap query): the page costs the longer of the two,
+    // not their sum.
+    let index = state.search.products();
+    let (page, catalog) = tokio::join!(
+        index.search(query, filter, offset as usize, limit as usize),
+        state.catalog.published(state.db.conn()),
+    );
+    match page {
         Ok(page) => {
-            let ids: Vec<ProductId> = page.ids.iter().filter_map(|id| ProductId::parse(id).ok()).collect();
-            let mut found = ProductRepo::find_many(state.db.conn(), &ids).await?;
             // The database has the last word: a document whose product left the shelf meanwhile is dropped.
-            let rows = ids
+            let catalog = catalog?;
+            let rows = page
+                .ids
                 .iter()
-                .filter_map(|id| found.remove(id))
-                .filter(|p| p.status == xyd_domain::product::ProductStatus::Published)
+                .filter_map(|id| ProductId::parse(id).ok())
+                .filter_map(|id| catalog.get(&id).map(|entry| entry.row.clone()))
                 .collect();
             Ok(Found { total: page.total as u64, rows })
         }
