@@ -13,6 +13,7 @@ mod credit;
 mod credit_report;
 mod dashboard;
 mod demands;
+mod demo;
 mod http_edges;
 mod import_formats;
 mod imports;

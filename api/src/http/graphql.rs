@@ -30,7 +30,7 @@ pub async fn post(
     let modern = accepts_graphql_response(&headers);
     let principal = match authenticate(&state, &headers, modern) {
         Ok(p) => p,
-        Err(response) => return response,
+        Err(response) => return *response,
     };
     if let Err((status, code, message)) = admit_upload(&state, &headers, principal.as_ref()) {
         return request_error(modern, status, &state, code, message, None);
@@ -50,11 +50,11 @@ pub(super) fn authenticate(
     state: &HttpState,
     headers: &HeaderMap,
     modern: bool,
-) -> Result<Option<Principal>, Response> {
+) -> Result<Option<Principal>, Box<Response>> {
     bearer(headers)
         .map(|token| state.app.tokens.verify(token))
         .transpose()
-        .map_err(|e| request_error(modern, StatusCode::UNAUTHORIZED, state, e.code(), &e.message(), None))
+        .map_err(|e| Box::new(request_error(modern, StatusCode::UNAUTHORIZED, state, e.code(), &e.message(), None)))
 }
 
 /// Run one request (POST or GET) and shape the answer per GraphQL over HTTP: the status and the JSON body.

@@ -54,7 +54,7 @@ pub async fn get(
     }
     let principal = match authenticate(&state, &headers, modern) {
         Ok(p) => p,
-        Err(response) => return response,
+        Err(response) => return *response,
     };
     let anonymous = principal.is_none();
     let (status, body) = execute(&state, peer, &headers, principal, modern, request).await;

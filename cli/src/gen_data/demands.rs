@@ -1,33 +1,30 @@
 //! `xinyidai gen-data demands`: synthetic demands and response histories, with their historical
 //! timestamps, written straight into the database for benchmarks and indicator work. Subjects missing from
 //! the platform are registered (verified) from the generated registry; banks are created when missing.
+//! A period that runs past now is written as it stands now: what would happen later is left out, so
+//! recent demands are still open, in progress or awaiting a decision.
 
 use std::collections::HashMap;
 
-use chrono::Duration;
+use chrono::{DateTime, Duration, Utc};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 use xyd_datagen::demands::{
     CreditOutcome, DemandOptions, GeneratedDemand, GeneratedResponse, ResponseOutcome, demands,
 };
-use xyd_datagen::products::DEFAULT_BANKS;
 use xyd_datagen::registry::RegistryGenerator;
 use xyd_domain::demand::{WorkCalendar, derive_status, on_expiry};
 use xyd_domain::{
-    DemandId, DemandStatus, InstitutionId, InstitutionKind, ProductId, ProductType, RegionPrefix, ResponseId,
+    DataCategory, DemandId, DemandStatus, InstitutionId, ProductId, ProductType, RegionPrefix, ResponseId,
     ResponseStatus, SubjectId, TagList,
 };
 
 use xinyidai::demands::entity::{demand, response};
 use xinyidai::error::{AppError, AppResult};
-use xinyidai::institutions::InstitutionRepo;
 use xinyidai::products::entity as product_entity;
 use xinyidai::state::AppState;
 use xinyidai::subjects::entity as subject_entity;
 
 const BATCH: usize = 200;
-
-/// Each bank's published products as (id, type, tax-based).
-type BankProducts = HashMap<InstitutionId, Vec<(ProductId, ProductType, bool)>>;
 
 /// What was written.
 #[derive(Debug, Default)]
@@ -37,27 +34,39 @@ pub struct Seeded {
     pub subjects_created: u64,
 }
 
+/// The responding banks (in the order of datagen's `DEFAULT_BANKS`, which generated responses index) and
+/// each one's published products as (id, type, tax-based), to attach credits to a plausible product.
+pub struct Lenders {
+    banks: Vec<InstitutionId>,
+    products: HashMap<InstitutionId, Vec<(ProductId, ProductType, bool)>>,
+}
+
+impl Lenders {
+    /// The first `count` banks (created, serving `area`, when missing) and their published products.
+    pub async fn load(state: &AppState, count: usize, area: &RegionPrefix) -> AppResult<Self> {
+        let banks = super::banks(state, count, area).await?;
+        let rows = product_entity::Entity::find()
+            .filter(product_entity::Column::BankId.is_in(banks.iter().copied()))
+            .filter(product_entity::Column::Status.eq(xyd_domain::ProductStatus::Published))
+            .all(state.db.conn())
+            .await?;
+        let mut products: HashMap<_, Vec<_>> = HashMap::new();
+        for p in rows {
+            products.entry(p.bank_id).or_default().push((p.id, p.product_type, p.tax_based));
+        }
+        Ok(Self { banks, products })
+    }
+}
+
 pub async fn seed(state: &AppState, options: &DemandOptions) -> AppResult<Seeded> {
     let registry = RegistryGenerator::new(&options.registry).map_err(|e| AppError::internal("registry options", e))?;
     let calendar = state.config.demands.calendar();
     let area = RegionPrefix::parse(&options.registry.county.code[..4]).map_err(AppError::from)?;
-    let mut banks = Vec::new();
-    for name in DEFAULT_BANKS.iter().take(options.banks.clamp(1, DEFAULT_BANKS.len())) {
-        let id = match InstitutionRepo::find_by_name(state.db.conn(), InstitutionKind::Bank, name).await? {
-            Some(id) => id,
-            None => {
-                let txn = state.db.begin_write().await?;
-                let created = InstitutionRepo::insert(&*txn, InstitutionKind::Bank, name, &area).await?;
-                txn.commit().await?;
-                InstitutionId::parse(&created.id).map_err(|e| AppError::internal("bank id", e))?
-            }
-        };
-        banks.push(id);
-    }
-    let products = bank_products(state, &banks).await?;
+    let lenders = Lenders::load(state, options.banks, &area).await?;
+    let now = Utc::now();
     let mut subjects: HashMap<u64, SubjectId> = HashMap::new();
     let mut seeded = Seeded::default();
-    let mut generated = demands(options).peekable();
+    let mut generated = demands(options).filter_map(|g| as_of(g, now)).peekable();
     while generated.peek().is_some() {
         let txn = state.db.begin_write().await?;
         for g in generated.by_ref().take(BATCH) {
@@ -70,7 +79,7 @@ pub async fn seed(state: &AppState, options: &DemandOptions) -> AppResult<Seeded
                     id
                 }
             };
-            seeded.responses += write_demand(&*txn, &calendar, &banks, &products, subject, g).await?;
+            seeded.responses += write_demand(&*txn, &calendar, &lenders, subject, g, &[]).await?.1;
             seeded.demands += 1;
         }
         txn.commit().await?;
@@ -78,18 +87,24 @@ pub async fn seed(state: &AppState, options: &DemandOptions) -> AppResult<Seeded
     Ok(seeded)
 }
 
-/// Each bank's published products as (id, type, tax-based), to attach credits to a plausible product.
-async fn bank_products(state: &AppState, banks: &[InstitutionId]) -> AppResult<BankProducts> {
-    let rows = product_entity::Entity::find()
-        .filter(product_entity::Column::BankId.is_in(banks.iter().copied()))
-        .filter(product_entity::Column::Status.eq(xyd_domain::ProductStatus::Published))
-        .all(state.db.conn())
-        .await?;
-    let mut by_bank: BankProducts = HashMap::new();
-    for p in rows {
-        by_bank.entry(p.bank_id).or_default().push((p.id, p.product_type, p.tax_based));
+/// The demand as it stands at `now`: none if posted later; otherwise without the responses, credits,
+/// disbursements, rejections and withdrawal still to come.
+fn as_of(mut g: GeneratedDemand, now: DateTime<Utc>) -> Option<GeneratedDemand> {
+    if g.posted_at > now {
+        return None;
     }
-    Ok(by_bank)
+    g.withdrawn_at = g.withdrawn_at.filter(|&at| at <= now);
+    g.responses.retain(|r| r.responded_at <= now);
+    for r in &mut g.responses {
+        if let ResponseOutcome::Accepted { credit, rejected_later } = &mut r.outcome {
+            *rejected_later = rejected_later.filter(|&(at, _)| at <= now);
+            *credit = credit.take().filter(|c| c.granted_at <= now).map(|mut c| {
+                c.disbursed = c.disbursed.filter(|&(at, _, _)| at <= now);
+                c
+            });
+        }
+    }
+    Some(g)
 }
 
 /// The platform subject of a generated demand, registered from the generated registry when missing.
@@ -109,20 +124,29 @@ async fn subject_for(
     Ok((created.id, true))
 }
 
-async fn write_demand(
+/// Write generated demand `g` of `subject` with its responses, sharing `shared` with the banks that accept
+/// it; returns its id and the number of responses written. The caller grants the consent that `shared` implies.
+pub async fn write_demand(
     conn: &impl ConnectionTrait,
     calendar: &WorkCalendar,
-    banks: &[InstitutionId],
-    products: &BankProducts,
+    lenders: &Lenders,
     subject: SubjectId,
     g: GeneratedDemand,
-) -> AppResult<u64> {
+    shared: &[DataCategory],
+) -> AppResult<(DemandId, u64)> {
     let id = DemandId::new();
     let due = calendar.add_working_days(g.posted_at, 3);
     let mut statuses = Vec::new();
     let mut rows = Vec::new();
+    let mut disbursed_at = None;
     for r in g.responses {
-        let bank = *banks.get(r.bank).ok_or_else(|| AppError::internal("generated bank", r.bank))?;
+        let bank = *lenders.banks.get(r.bank).ok_or_else(|| AppError::internal("generated bank", r.bank))?;
+        let products = lenders.products.get(&bank).map_or(&[][..], Vec::as_slice);
+        if let ResponseOutcome::Accepted { credit: Some(CreditOutcome { disbursed: Some((at, _, _)), .. }), .. } =
+            &r.outcome
+        {
+            disbursed_at = Some(*at);
+        }
         let (row, status) = response_row(calendar, id, bank, products, due, r);
         statuses.push(status);
         rows.push(row);
@@ -146,8 +170,11 @@ async fn write_demand(
         expires_at: Set(g.expires_at),
         first_response_due_at: Set(due),
         target_product_ids: Set(TagList::default()),
-        shared_categories: Set(TagList::default()),
-        closed_at: Set((!xyd_domain::demand::is_open(status)).then_some(g.withdrawn_at.unwrap_or(g.expires_at))),
+        shared_categories: Set(TagList::new(shared.to_vec())),
+        // Closed when withdrawn, funded, or else at expiry.
+        closed_at: Set(
+            (!xyd_domain::demand::is_open(status)).then_some(g.withdrawn_at.or(disbursed_at).unwrap_or(g.expires_at))
+        ),
         version: Set(1),
     }
     .insert(conn)
@@ -156,7 +183,7 @@ async fn write_demand(
     if !rows.is_empty() {
         response::Entity::insert_many(rows).exec_without_returning(conn).await?;
     }
-    Ok(n)
+    Ok((id, n))
 }
 
 /// The row of one generated response to demand `demand` (first response due at `due`), and its status.
@@ -164,8 +191,8 @@ fn response_row(
     calendar: &WorkCalendar,
     demand: DemandId,
     bank: InstitutionId,
-    products: &BankProducts,
-    due: chrono::DateTime<chrono::Utc>,
+    products: &[(ProductId, ProductType, bool)],
+    due: DateTime<Utc>,
     r: GeneratedResponse,
 ) -> (response::ActiveModel, ResponseStatus) {
     let mut row = response::ActiveModel {
@@ -188,7 +215,7 @@ fn response_row(
             row.accepted_at = Set(Some(r.responded_at));
             row.credit_due_at = Set(Some(calendar.add_working_days(r.responded_at, 10)));
             let mut status = match credit {
-                Some(c) => grant(&mut row, products.get(&bank).map_or(&[][..], Vec::as_slice), c),
+                Some(c) => grant(&mut row, products, c),
                 None => ResponseStatus::Accepted,
             };
             if let Some((at, reason)) = rejected_later {

@@ -8,9 +8,13 @@ pub mod subjects;
 use std::path::PathBuf;
 
 use chrono::NaiveDate;
+use xinyidai::error::{AppError, AppResult};
+use xinyidai::institutions::InstitutionRepo;
 use xinyidai::state::AppState;
+use xyd_datagen::products::DEFAULT_BANKS;
 use xyd_datagen::region::County;
 use xyd_datagen::registry::RegistryOptions;
+use xyd_domain::{InstitutionId, InstitutionKind, RegionPrefix};
 
 use crate::args::GenKind;
 use crate::commands::operator;
@@ -104,4 +108,24 @@ pub async fn into_database(state: &AppState, kind: GenKind, g: &GenData) -> anyh
         GenKind::Registry | GenKind::Credit | GenKind::Tax => anyhow::bail!("this kind is written to a file"),
     }
     Ok(())
+}
+
+/// The first `count` (1 to 8) of datagen's `DEFAULT_BANKS`, in that order, each created (serving `area`) when
+/// missing. Generated products and histories attach to banks by name, so banks created beforehand with their
+/// staff logins (`seed-demo`) are found, not duplicated.
+pub async fn banks(state: &AppState, count: usize, area: &RegionPrefix) -> AppResult<Vec<InstitutionId>> {
+    let mut banks = Vec::new();
+    for name in DEFAULT_BANKS.iter().take(count.clamp(1, DEFAULT_BANKS.len())) {
+        let id = match InstitutionRepo::find_by_name(state.db.conn(), InstitutionKind::Bank, name).await? {
+            Some(id) => id,
+            None => {
+                let txn = state.db.begin_write().await?;
+                let created = InstitutionRepo::insert(&*txn, InstitutionKind::Bank, name, area).await?;
+                txn.commit().await?;
+                InstitutionId::parse(&created.id).map_err(AppError::from)?
+            }
+        };
+        banks.push(id);
+    }
+    Ok(banks)
 }

@@ -3,12 +3,11 @@
 //! indexes them.
 
 use chrono::Utc;
-use xyd_datagen::products::{DEFAULT_BANKS, ProductOptions, products, service_area};
+use xyd_datagen::products::{ProductOptions, products, service_area};
+use xyd_domain::ProductId;
 use xyd_domain::product::{ProductSpec, ProductStatus};
-use xyd_domain::{InstitutionId, InstitutionKind, ProductId};
 
 use xinyidai::error::{AppError, AppResult};
-use xinyidai::institutions::InstitutionRepo;
 use xinyidai::outbox;
 use xinyidai::products::ProductRepo;
 use xinyidai::state::AppState;
@@ -19,10 +18,7 @@ const BATCH: usize = 500;
 pub async fn seed(state: &AppState, options: &ProductOptions) -> AppResult<u64> {
     let area = service_area(&options.county);
     let rules = state.config.products.rules();
-    let mut banks = Vec::new();
-    for name in DEFAULT_BANKS.iter().take(options.banks.max(1)) {
-        banks.push(bank(state, name, &area).await?);
-    }
+    let banks = super::banks(state, options.banks, &area).await?;
     let mut published = 0u64;
     let mut generated = products(options).peekable();
     while generated.peek().is_some() {
@@ -40,15 +36,4 @@ pub async fn seed(state: &AppState, options: &ProductOptions) -> AppResult<u64> 
         txn.commit().await?;
     }
     Ok(published)
-}
-
-/// The bank named `name`, created when missing.
-async fn bank(state: &AppState, name: &str, area: &xyd_domain::RegionPrefix) -> AppResult<InstitutionId> {
-    if let Some(id) = InstitutionRepo::find_by_name(state.db.conn(), InstitutionKind::Bank, name).await? {
-        return Ok(id);
-    }
-    let txn = state.db.begin_write().await?;
-    let created = InstitutionRepo::insert(&*txn, InstitutionKind::Bank, name, area).await?;
-    txn.commit().await?;
-    InstitutionId::parse(&created.id).map_err(AppError::from)
 }

@@ -1,0 +1,152 @@
+//! `seed-demo` on a fresh platform (a smaller data set than the CLI's): every demo login works, and what a first
+//! look needs shows figures — the product search (after the relay indexed the products), the county's
+//! indicators over the last 12 whole months (demands every month, disbursements, towns by name, the 重错码率 of
+//! the bureau's registry import), the bank league, the banks' opportunities, and for the enterprise login its
+//! loan, the offers on its open demand, matching and 预授信. A second run adds nothing.
+
+use chrono::{Datelike, Months, Utc};
+use sea_orm::{ConnectionTrait, Statement};
+use serde_json::{Value, json};
+use xyd_cli::demo::{BANK_LOGINS, CITY_BUREAU, COUNTY_BUREAU, DEMO_PASSWORD, DemoSize, ENTERPRISE_LOGIN, seed_with};
+use xyd_domain::demand::local_date;
+use xyd_tests::{TestApp, both_backends};
+
+const TABLES: [&str; 11] = [
+    "institutions",
+    "users",
+    "registry_entries",
+    "import_jobs",
+    "credit_records",
+    "tax_records",
+    "products",
+    "subjects",
+    "demands",
+    "bank_responses",
+    "consents",
+];
+
+async fn counts(app: &TestApp) -> Vec<(&'static str, i64)> {
+    let db = app.db().conn();
+    let mut counts = Vec::new();
+    for table in TABLES {
+        let sql = format!("SELECT COUNT(*) AS n FROM {table}");
+        let row = db.query_one_raw(Statement::from_string(db.get_database_backend(), sql)).await.unwrap().unwrap();
+        counts.push((table, row.try_get::<i64>("", "n").unwrap()));
+    }
+    counts
+}
+
+async fn token(app: &TestApp, email: &str) -> String {
+    let r = app.login(email, DEMO_PASSWORD).await;
+    r.ok();
+    r.str_at("/data/login/accessToken").to_string()
+}
+
+const INDICATORS: &str = "query($i: IndicatorQuery!) { indicators(input: $i) {
+    totals { existingSubjects registeredSubjects verifiedSubjects demandsPosted disbursedCount loanObtainingSubjects
+             erroneousCodeRate }
+    rows { key label demandsPosted disbursedCount } } }";
+
+const ENTERPRISE: &str = "{ me { subject { verified uscc } }
+    myDemands(first: 20) { nodes { id status offers { bank { name } amount annualRate totalInterest } } } }";
+
+both_backends! {
+    async fn the_demo_shows_figures_everywhere_and_loads_once(app) {
+        seed_with(&app.state, DemoSize::SMALL).await.unwrap();
+        let seeded = counts(&app).await;
+        let count = |table: &str| seeded.iter().find(|(t, _)| *t == table).unwrap().1;
+        assert!(count("registry_entries") > 1_900, "{seeded:?}");
+        assert!((100..=200).contains(&count("subjects")), "{seeded:?}");
+        assert!(count("tax_records") > 0 && count("credit_records") > 0, "{seeded:?}");
+
+        // The product search, once the relay has indexed the shelf.
+        app.wait_indexed().await;
+        let r = app.gql(None, "{ products(first: 1) { totalCount } }", json!({})).await;
+        r.ok();
+        assert!(r.at("/data/products/totalCount").as_i64().unwrap() >= 40, "{:#}", r.body);
+
+        // The county bureau's last 12 whole months (Asia/Shanghai).
+        let bureau = token(&app, COUNTY_BUREAU.2).await;
+        let to = local_date(Utc::now()).with_day(1).unwrap();
+        let from = to.checked_sub_months(Months::new(12)).unwrap();
+        let (from, to) = (from.to_string(), to.to_string());
+        let period = |group_by: Option<&str>| {
+            json!({ "i": { "from": from, "to": to, "regionCode": "440882", "groupBy": group_by } })
+        };
+        let by_town = app.gql(Some(&bureau), INDICATORS, period(Some("REGION"))).await;
+        by_town.ok();
+        let totals = by_town.at("/data/indicators/totals");
+        let figures = ["existingSubjects", "registeredSubjects", "verifiedSubjects", "demandsPosted", "disbursedCount"];
+        for figure in figures {
+            assert!(totals[figure].as_i64().unwrap() > 0, "{figure}: {totals:#}");
+        }
+        let erroneous = totals["erroneousCodeRate"].as_f64().expect("the bureau's registry import has a 重错码率");
+        assert!(erroneous > 0.0 && erroneous < 0.05, "{erroneous}");
+        let towns = by_town.at("/data/indicators/rows").as_array().unwrap();
+        assert!(towns.len() > 10, "{towns:#?}");
+        for town in towns {
+            let label = town["label"].as_str().unwrap();
+            assert!(label.ends_with('镇') || label.ends_with("街道"), "a town's name, not its code: {town:#}");
+        }
+        let by_month = app.gql(Some(&bureau), INDICATORS, period(Some("MONTH"))).await;
+        by_month.ok();
+        let months = by_month.at("/data/indicators/rows").as_array().unwrap();
+        assert_eq!(months.len(), 12, "{months:#?}");
+        assert!(months.iter().all(|m| m["demandsPosted"].as_i64().unwrap() > 0), "demands every month: {months:#?}");
+
+        let league = app
+            .gql(
+                Some(&bureau),
+                "query($i: IndicatorQuery!) {
+                    bankLeague(input: $i) { bank { name } respondedDemands disbursedCount } }",
+                period(None),
+            )
+            .await;
+        league.ok();
+        let league = league.at("/data/bankLeague").as_array().unwrap();
+        assert_eq!(league.len(), 5, "{league:#?}");
+        assert!(
+            league.iter().any(|l| l["bank"]["name"] == "雷州农村商业银行" && l["disbursedCount"].as_i64().unwrap() > 0)
+        );
+
+        // The city bureau logs in; the banks see open demands they can serve.
+        token(&app, CITY_BUREAU.2).await;
+        let mut opportunities = 0;
+        for email in BANK_LOGINS {
+            let bank = token(&app, email).await;
+            let r = app.gql(Some(&bank), "{ opportunities(first: 5) { nodes { id } } }", json!({})).await;
+            r.ok();
+            opportunities += r.at("/data/opportunities/nodes").as_array().unwrap().len();
+        }
+        assert!(opportunities > 0, "open demands now");
+
+        // The enterprise: verified, a loan in its history, two offers on its open demand, matches and 预授信.
+        let owner = token(&app, ENTERPRISE_LOGIN).await;
+        let r = app.gql(Some(&owner), ENTERPRISE, json!({})).await;
+        r.ok();
+        assert_eq!(r.at("/data/me/subject/verified"), &json!(true));
+        let demands = r.at("/data/myDemands/nodes").as_array().unwrap();
+        assert!(demands.iter().any(|d| d["status"] == "FUNDED"), "{demands:#?}");
+        let open = demands.iter().find(|d| d["offers"].as_array().unwrap().len() == 2).expect("two offers to compare");
+        assert_eq!(open["status"], "CREDIT_GRANTED", "{open:#}");
+        let matched = app
+            .gql(
+                Some(&owner),
+                "query($d: ID!) { matchProducts(demandId: $d, first: 10) { eligible product { name } } }",
+                json!({ "d": open["id"] }),
+            )
+            .await;
+        matched.ok();
+        let matched: &Vec<Value> = matched.at("/data/matchProducts").as_array().unwrap();
+        assert!(matched.iter().any(|m| m["eligible"] == true), "{matched:#?}");
+        let estimates =
+            app.gql(Some(&owner), "{ preCredit(first: 10) { eligible limit product { name } } }", json!({})).await;
+        estimates.ok();
+        let estimates = estimates.at("/data/preCredit").as_array().unwrap();
+        assert!(estimates.iter().any(|e| e["eligible"] == true && e["limit"].is_string()), "{estimates:#?}");
+
+        // A second run adds nothing.
+        seed_with(&app.state, DemoSize::SMALL).await.unwrap();
+        assert_eq!(counts(&app).await, seeded);
+    }
+}
