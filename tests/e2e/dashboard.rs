@@ -108,26 +108,13 @@ async fn the_dashboard_shows_what_the_indicators_return() {
     let Some(app) = TestApp::spawn(Backend::Sqlite).await else { return };
     page_and_assets_are_served_by_the_binary(&app).await;
 
-    let Some(browser) = Browser::launch().await else {
-        if std::env::var("CI").as_deref() == Ok("true") {
-            panic!("chromium is required in CI (scripts/install-browser.sh installs it)");
-        }
-        eprintln!(
-            "warning: no Chromium (XYD_CHROMIUM, or scripts/install-browser.sh): the dashboard browser test is skipped"
-        );
-        return;
-    };
+    let Some(browser) = browser().await else { return };
     let bureau = build(&app).await;
     let (from, to) = last_twelve_months();
     let input = json!({ "from": from.to_string(), "to": to.to_string(), "regionCode": COUNTY });
-
-    // What GraphQL says, with the world's figures landing inside the period.
-    let fields: Vec<&str> = FIGURES.iter().map(|(field, _)| *field).collect();
-    let totals_query =
-        format!("query($i: IndicatorQuery!) {{ indicators(input: $i) {{ totals {{ {} }} }} }}", fields.join(" "));
-    let report = app.gql(Some(&bureau), &totals_query, json!({ "i": input })).await;
-    report.ok();
-    let totals = report.at("/data/indicators/totals").clone();
+    let totals = app.gql(Some(&bureau), TOTALS, json!({ "i": input })).await;
+    totals.ok();
+    let totals = totals.at("/data/indicators/totals").clone();
     for (field, expected) in [
         ("existingSubjects", json!(5)),
         ("registeredSubjects", json!(3)),
@@ -139,19 +126,6 @@ async fn the_dashboard_shows_what_the_indicators_return() {
     ] {
         assert_eq!(totals[field], expected, "{field} of the world: {totals:#}");
     }
-    let league = app.gql(Some(&bureau), LEAGUE, json!({ "i": input })).await;
-    league.ok();
-    let league = league.at("/data/bankLeague").as_array().unwrap().clone();
-    assert_eq!(league.len(), 2, "{league:#?}");
-    let mut by_month = input.clone();
-    by_month["groupBy"] = json!("MONTH");
-    let months = app.gql(Some(&bureau), MONTHS, json!({ "i": by_month })).await;
-    months.ok();
-    let county = app.gql(None, REGION, json!({ "c": COUNTY })).await;
-    county.ok();
-    let town = app.gql(None, REGION, json!({ "c": "440882100" })).await;
-    town.ok();
-    let town_name = town.str_at("/data/region/name").to_string();
 
     // The page: a wrong password first, then the bureau.
     let page = browser.new_page().await;
@@ -163,104 +137,166 @@ async fn the_dashboard_shows_what_the_indicators_return() {
     let refused = refused.as_str().unwrap_or_default();
     assert!(refused.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)), "a Chinese message: {refused:?}");
     assert_eq!(page.eval("document.getElementById('desk').hidden").await, json!(true));
-
-    submit_login(&page, BUREAU_EMAIL, BUREAU_PASSWORD).await;
-    let ready = page.wait_for(READY, Wait::from_secs(60)).await;
-    let shot = artifact("dashboard.png");
-    match page.screenshot(&shot).await {
-        Ok(()) => println!("dashboard screenshot: {}", shot.display()),
-        Err(e) => eprintln!("warning: no screenshot: {e}"),
-    }
-    if let Err(e) = ready {
-        panic!("{e}\n{}", diagnose(&page).await);
-    }
-
-    // The title and the period.
-    assert_eq!(
-        page.eval("document.querySelector('[data-region-title]').textContent").await,
-        county.at("/data/region/fullName").clone()
-    );
-    let period = page
-        .eval("[document.getElementById('period').dataset.from, document.getElementById('period').dataset.to]")
-        .await;
-    assert_eq!(period, json!([from.to_string(), to.to_string()]));
-
-    // Every headline figure, under the display rules.
-    let shown = page
-        .eval("Object.fromEntries([...document.querySelectorAll('[data-indicator]')].map((e) => [e.dataset.indicator, e.textContent.trim()]))")
-        .await;
-    let mut shown_fields: Vec<&String> = shown.as_object().unwrap().keys().collect();
-    shown_fields.sort();
-    let mut expected_fields = fields.clone();
-    expected_fields.sort_unstable();
-    assert_eq!(shown_fields, expected_fields, "one element per figure");
-    for (field, rule) in FIGURES {
-        check(field, rule, shown[field].as_str().unwrap(), &totals[field]);
-    }
-
-    // The bank league table: every bank with its figures, most money first.
-    let table = page
-        .eval(
-            "[...document.querySelectorAll('#league-table tbody tr[data-bank]')].map((tr) => Object.fromEntries(
-                [['bank', tr.dataset.bank], ...[...tr.querySelectorAll('td[data-field]')].map((td) => [td.dataset.field, td.textContent.trim()])]))",
-        )
-        .await;
-    let table = table.as_array().unwrap();
-    assert_eq!(table.len(), league.len(), "{table:#?}");
-    for row in &league {
-        let name = row["bank"]["name"].as_str().unwrap();
-        let line = table.iter().find(|t| t["bank"] == name).unwrap_or_else(|| panic!("no line for {name}: {table:#?}"));
-        let text = |field: &str| line[field].as_str().unwrap_or_else(|| panic!("{name}: no {field}")).to_string();
-        check(&format!("{name} disbursedCount"), Rule::Int, &text("disbursedCount"), &row["disbursedCount"]);
-        check(&format!("{name} disbursedAmount"), Rule::Money, &text("disbursedAmount"), &row["disbursedAmount"]);
-        check(&format!("{name} respondedDemands"), Rule::Int, &text("respondedDemands"), &row["respondedDemands"]);
-        check(&format!("{name} slaBreaches"), Rule::Int, &text("slaBreaches"), &row["slaBreaches"]);
-        check(
-            &format!("{name} medianResponseHours"),
-            Rule::Hours,
-            &text("medianResponseHours"),
-            &row["medianResponseHours"],
-        );
-        let responded = row["respondedDemands"].as_i64().unwrap();
-        let on_time = if responded > 0 {
-            json!(row["respondedWithinSla"].as_i64().unwrap() as f64 / responded as f64)
-        } else {
-            Value::Null
-        };
-        check(&format!("{name} onTimeRate"), Rule::Ratio, &text("onTimeRate"), &on_time);
-    }
-    let amounts: Vec<i64> =
-        table.iter().map(|t| fen(t["disbursedAmount"].as_str().unwrap().trim_end_matches("万元"))).collect();
-    assert!(amounts.windows(2).all(|w| w[0] >= w[1]), "ranked by disbursed amount: {amounts:?}");
-
-    // The town ranking names towns, never a bare code.
-    let ranking = page.eval("document.querySelector('svg[data-chart=\"regionRanking\"]').textContent").await;
-    let ranking = ranking.as_str().unwrap();
-    assert!(ranking.contains(&town_name), "{town_name} in the ranking: {ranking}");
-    assert!(!has_digit_run(ranking, 9), "a bare region code in the ranking: {ranking}");
-
-    // The monthly chart: one bar per month and series with a non-zero figure.
-    let expected_bars: usize = months
-        .at("/data/indicators/rows")
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| {
-            usize::from(r["demandsPosted"].as_i64() > Some(0)) + usize::from(r["disbursedCount"].as_i64() > Some(0))
-        })
-        .sum();
-    assert!(expected_bars >= 3);
-    let bars = page.eval("document.querySelectorAll('svg[data-chart=\"monthlyTrend\"] rect.bar').length").await;
-    assert_eq!(bars, json!(expected_bars));
-    let league_chart = page.eval("document.querySelector('svg[data-chart=\"bankLeague\"]').textContent").await;
-    assert!(league_chart.as_str().unwrap().contains(league[0]["bank"]["name"].as_str().unwrap()));
-
-    // Logging out returns to the form and forgets the token.
-    page.eval("document.getElementById('logout').click()").await;
-    wait(&page, "document.body.dataset.state === 'login' && document.getElementById('desk').hidden", 20).await;
-    assert_eq!(page.eval("sessionStorage.getItem('xyd.dashboard.session')").await, Value::Null);
-
+    let desk =
+        Desk { bureau: &bureau, email: BUREAU_EMAIL, password: BUREAU_PASSWORD, region: COUNTY, town: "440882100" };
+    let banks = desk.shows_what_graphql_returns(&app, &page, "dashboard.png").await;
+    assert_eq!(banks, 2);
     browser.close().await;
+}
+
+/// Headless Chromium, or none with a warning outside CI (in CI a missing browser fails the test).
+pub async fn browser() -> Option<Browser> {
+    let browser = Browser::launch().await;
+    if browser.is_none() {
+        assert_ne!(
+            std::env::var("CI").as_deref(),
+            Ok("true"),
+            "chromium is required in CI (scripts/install-browser.sh installs it)"
+        );
+        eprintln!("warning: no Chromium (XYD_CHROMIUM, or scripts/install-browser.sh): the browser check is skipped");
+    }
+    browser
+}
+
+const TOTALS: &str = "query($i: IndicatorQuery!) { indicators(input: $i) { totals { existingSubjects registeredSubjects
+    demandsPosted disbursedCount disbursedAmount firstLoanSubjects openObjections } } }";
+
+/// A bureau's login and what its desk must show.
+pub struct Desk<'a> {
+    pub bureau: &'a str,
+    pub email: &'a str,
+    pub password: &'a str,
+    pub region: &'a str,
+    /// A town whose name the ranking must show.
+    pub town: &'a str,
+}
+
+impl Desk<'_> {
+    /// Log in on `page` (at the login form), keep a screenshot as `shot`, and check every figure, the league, the
+    /// ranking and the monthly chart against GraphQL over the last 12 whole months; logs out. The league's size.
+    pub async fn shows_what_graphql_returns(&self, app: &TestApp, page: &Page, shot: &str) -> usize {
+        let (from, to) = last_twelve_months();
+        let input = json!({ "from": from.to_string(), "to": to.to_string(), "regionCode": self.region });
+        let bureau = self.bureau;
+        // What GraphQL says.
+        let fields: Vec<&str> = FIGURES.iter().map(|(field, _)| *field).collect();
+        let totals_query =
+            format!("query($i: IndicatorQuery!) {{ indicators(input: $i) {{ totals {{ {} }} }} }}", fields.join(" "));
+        let report = app.gql(Some(bureau), &totals_query, json!({ "i": input })).await;
+        report.ok();
+        let totals = report.at("/data/indicators/totals").clone();
+        let league = app.gql(Some(bureau), LEAGUE, json!({ "i": input })).await;
+        league.ok();
+        let league = league.at("/data/bankLeague").as_array().unwrap().clone();
+        let mut by_month = input.clone();
+        by_month["groupBy"] = json!("MONTH");
+        let months = app.gql(Some(bureau), MONTHS, json!({ "i": by_month })).await;
+        months.ok();
+        let county = app.gql(None, REGION, json!({ "c": self.region })).await;
+        county.ok();
+        let town = app.gql(None, REGION, json!({ "c": self.town })).await;
+        town.ok();
+        let town_name = town.str_at("/data/region/name").to_string();
+
+        submit_login(page, self.email, self.password).await;
+        let ready = page.wait_for(READY, Wait::from_secs(60)).await;
+        let shot = artifact(shot);
+        match page.screenshot(&shot).await {
+            Ok(()) => println!("dashboard screenshot: {}", shot.display()),
+            Err(e) => eprintln!("warning: no screenshot: {e}"),
+        }
+        if let Err(e) = ready {
+            panic!("{e}\n{}", diagnose(page).await);
+        }
+
+        // The title and the period.
+        assert_eq!(
+            page.eval("document.querySelector('[data-region-title]').textContent").await,
+            county.at("/data/region/fullName").clone()
+        );
+        let period = page
+            .eval("[document.getElementById('period').dataset.from, document.getElementById('period').dataset.to]")
+            .await;
+        assert_eq!(period, json!([from.to_string(), to.to_string()]));
+
+        // Every headline figure, under the display rules.
+        let shown = page
+            .eval("Object.fromEntries([...document.querySelectorAll('[data-indicator]')].map((e) => [e.dataset.indicator, e.textContent.trim()]))")
+            .await;
+        let mut shown_fields: Vec<&String> = shown.as_object().unwrap().keys().collect();
+        shown_fields.sort();
+        let mut expected_fields = fields.clone();
+        expected_fields.sort_unstable();
+        assert_eq!(shown_fields, expected_fields, "one element per figure");
+        for (field, rule) in FIGURES {
+            check(field, rule, shown[field].as_str().unwrap(), &totals[field]);
+        }
+
+        // The bank league table: every bank with its figures, most money first.
+        let table = page
+            .eval(
+                "[...document.querySelectorAll('#league-table tbody tr[data-bank]')].map((tr) => Object.fromEntries(
+                    [['bank', tr.dataset.bank], ...[...tr.querySelectorAll('td[data-field]')].map((td) => [td.dataset.field, td.textContent.trim()])]))",
+            )
+            .await;
+        let table = table.as_array().unwrap();
+        assert_eq!(table.len(), league.len(), "{table:#?}");
+        for row in &league {
+            let name = row["bank"]["name"].as_str().unwrap();
+            let line =
+                table.iter().find(|t| t["bank"] == name).unwrap_or_else(|| panic!("no line for {name}: {table:#?}"));
+            let text = |field: &str| line[field].as_str().unwrap_or_else(|| panic!("{name}: no {field}")).to_string();
+            check(&format!("{name} disbursedCount"), Rule::Int, &text("disbursedCount"), &row["disbursedCount"]);
+            check(&format!("{name} disbursedAmount"), Rule::Money, &text("disbursedAmount"), &row["disbursedAmount"]);
+            check(&format!("{name} respondedDemands"), Rule::Int, &text("respondedDemands"), &row["respondedDemands"]);
+            check(&format!("{name} slaBreaches"), Rule::Int, &text("slaBreaches"), &row["slaBreaches"]);
+            check(
+                &format!("{name} medianResponseHours"),
+                Rule::Hours,
+                &text("medianResponseHours"),
+                &row["medianResponseHours"],
+            );
+            let responded = row["respondedDemands"].as_i64().unwrap();
+            let on_time = if responded > 0 {
+                json!(row["respondedWithinSla"].as_i64().unwrap() as f64 / responded as f64)
+            } else {
+                Value::Null
+            };
+            check(&format!("{name} onTimeRate"), Rule::Ratio, &text("onTimeRate"), &on_time);
+        }
+        let amounts: Vec<i64> =
+            table.iter().map(|t| fen(t["disbursedAmount"].as_str().unwrap().trim_end_matches("万元"))).collect();
+        assert!(amounts.windows(2).all(|w| w[0] >= w[1]), "ranked by disbursed amount: {amounts:?}");
+
+        // The town ranking names towns, never a bare code.
+        let ranking = page.eval("document.querySelector('svg[data-chart=\"regionRanking\"]').textContent").await;
+        let ranking = ranking.as_str().unwrap();
+        assert!(ranking.contains(&town_name), "{town_name} in the ranking: {ranking}");
+        assert!(!has_digit_run(ranking, 9), "a bare region code in the ranking: {ranking}");
+
+        // The monthly chart: one bar per month and series with a non-zero figure.
+        let expected_bars: usize = months
+            .at("/data/indicators/rows")
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| {
+                usize::from(r["demandsPosted"].as_i64() > Some(0)) + usize::from(r["disbursedCount"].as_i64() > Some(0))
+            })
+            .sum();
+        assert!(expected_bars >= 3);
+        let bars = page.eval("document.querySelectorAll('svg[data-chart=\"monthlyTrend\"] rect.bar').length").await;
+        assert_eq!(bars, json!(expected_bars));
+        let league_chart = page.eval("document.querySelector('svg[data-chart=\"bankLeague\"]').textContent").await;
+        assert!(league_chart.as_str().unwrap().contains(league[0]["bank"]["name"].as_str().unwrap()));
+
+        // Logging out returns to the form and forgets the token.
+        page.eval("document.getElementById('logout').click()").await;
+        wait(page, "document.body.dataset.state === 'login' && document.getElementById('desk').hidden", 20).await;
+        assert_eq!(page.eval("sessionStorage.getItem('xyd.dashboard.session')").await, Value::Null);
+
+        league.len()
+    }
 }
 
 /// The page, its script and its stylesheet come from the server, reference nothing outside it, and run under a

@@ -145,6 +145,23 @@ both_backends! {
         let estimates = estimates.at("/data/preCredit").as_array().unwrap();
         assert!(estimates.iter().any(|e| e["eligible"] == true && e["limit"].is_string()), "{estimates:#?}");
 
+        // The bureau's desk shows the same figures (a screenshot per backend in target/test-artifacts).
+        if let Some(browser) = crate::dashboard::browser().await {
+            let page = browser.new_page().await;
+            page.goto(&app.url("/dashboard")).await;
+            page.wait_for("document.body.dataset.state === 'login'", std::time::Duration::from_secs(20)).await.unwrap();
+            let desk = crate::dashboard::Desk {
+                bureau: &bureau,
+                email: COUNTY_BUREAU.2,
+                password: DEMO_PASSWORD,
+                region: "440882",
+                town: "440882001",
+            };
+            let shot = format!("dashboard-demo-{:?}.png", app.backend).to_lowercase();
+            assert_eq!(desk.shows_what_graphql_returns(&app, &page, &shot).await, BANK_LOGINS.len());
+            browser.close().await;
+        }
+
         // A second run adds nothing.
         seed_with(&app.state, DemoSize::SMALL).await.unwrap();
         assert_eq!(counts(&app).await, seeded);
