@@ -41,7 +41,7 @@ fn init_tracing(serving: bool) {
             .without_time()
             .with_target(false)
             .with_ansi(std::io::stderr().is_terminal())
-            .with_env_filter(from_env.unwrap_or_else(|| EnvFilter::new("warn,xyd_cli=info")))
+            .with_env_filter(from_env.unwrap_or_else(|| EnvFilter::new("warn,xyd_cli=info,meilisearch_sdk=error")))
             .with_writer(std::io::stderr)
             .init();
     }
