@@ -78,6 +78,10 @@ case "$what" in
     "$bin" serve 2>"$work/api.log" &
     api_pid=$!
     until curl -fs "http://$XYD_BIND/healthz" >/dev/null 2>&1; do sleep 0.2; done
+    # Server memory (P5): resident set when idle, and its peak once the benchmark has run.
+    sleep 2
+    echo "server idle: $(grep VmRSS /proc/$api_pid/status | awk '{print $2, $3}')"
+    trap 'echo "server peak: $(grep VmHWM /proc/$api_pid/status | awk "{print \$2, \$3}")"; cleanup' EXIT
     if [[ "$what" == indicators ]]; then
       # The 12 whole months before this one (Asia/Shanghai).
       to=$(TZ=Asia/Shanghai date +%Y-%m-01)
