@@ -18,6 +18,7 @@ mod m20261128_000010_notifications;
 mod m20261128_000011_pre_credit;
 mod m20261128_000012_renewals;
 mod m20261128_000013_credit_reports;
+mod m20261128_000014_catalog_changes;
 
 /// Every migration, in order.
 pub struct Migrator;
@@ -39,6 +40,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000011_pre_credit::Migration),
             Box::new(m20261128_000012_renewals::Migration),
             Box::new(m20261128_000013_credit_reports::Migration),
+            Box::new(m20261128_000014_catalog_changes::Migration),
         ]
     }
 }

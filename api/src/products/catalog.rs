@@ -1,14 +1,13 @@
 //! The published products, parsed, cached in memory for matching and for the rows of a search page. Each use
-//! revalidates the cache with one cheap query: every product change bumps that product's `version` (and
-//! products are never deleted), so the sum of versions with the number published changes whenever the catalog
-//! does — seen by the next request, on every replica.
+//! revalidates the cache by reading one row: a trigger bumps the `catalog_changes` counter in the same
+//! transaction as every write to `products`, so the next request sees a change, on every replica.
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use sea_orm::ConnectionTrait;
+use sea_orm::{ConnectionTrait, Statement};
 use tokio::sync::RwLock;
-use xyd_domain::{InstitutionId, ProductId, ProductSpec, ProductStatus};
+use xyd_domain::{InstitutionId, ProductId, ProductSpec};
 
 use super::entity;
 use super::repo::{ProductRepo, spec_of};
@@ -35,7 +34,8 @@ impl Published {
     }
 }
 
-type Key = (i64, i64);
+/// The catalogue's change counter (`catalog_changes`, bumped by a trigger on every write to `products`).
+type Key = i64;
 
 #[derive(Default)]
 pub struct Catalog {
@@ -43,14 +43,11 @@ pub struct Catalog {
 }
 
 async fn key(conn: &impl ConnectionTrait) -> AppResult<Key> {
-    let sql = "SELECT CAST(COALESCE(SUM(version), 0) AS BIGINT) AS changes,
-                      CAST(COALESCE(SUM(CASE WHEN status = $1 THEN 1 ELSE 0 END), 0) AS BIGINT) AS published
-               FROM products";
-    let published = ProductStatus::Published.as_str();
-    let row = conn.query_one_raw(crate::db::numbered(conn.get_database_backend(), sql, [published.into()])).await?;
+    let sql = "SELECT changes FROM catalog_changes WHERE id = 1";
+    let row = conn.query_one_raw(Statement::from_string(conn.get_database_backend(), sql)).await?;
     Ok(match row {
-        Some(r) => (r.try_get("", "changes")?, r.try_get("", "published")?),
-        None => (0, 0),
+        Some(r) => r.try_get("", "changes")?,
+        None => 0,
     })
 }
 
