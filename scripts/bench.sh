@@ -44,11 +44,14 @@ case "$what" in
       --dump-dir "$work/dumps" --no-analytics --env development >"$work/meili.log" 2>&1 &
     meili_pid=$!
     until curl -fs "$MEILI_URL/health" >/dev/null 2>&1; do sleep 0.2; done
+    export XYD_BOOTSTRAP_ADMIN_EMAIL=admin@bench.test XYD_BOOTSTRAP_ADMIN_PASSWORD=Bench-Admin-2026
     if [[ "$what" == match ]]; then
-      # A million market subjects: the registry imported, then every existing subject registered in bulk.
+      # A million market subjects: the registry imported, then every existing subject registered in bulk (with
+      # the indicator summary triggers off for this session: matching does not read them, and per-row summary
+      # upkeep would make the load take 20 minutes instead of one).
       "$bin" gen-data registry --rows 1000000 --seed 42 -o "$work/registry.csv"
       "$bin" import registry "$work/registry.csv" >/dev/null
-      psql "$DATABASE_URL" -qc "INSERT INTO subjects (id, uscc, name, kind, region_code, industry_code, legal_rep_name,
+      psql "$DATABASE_URL" -qc "SET session_replication_role = replica" -c "INSERT INTO subjects (id, uscc, name, kind, region_code, industry_code, legal_rep_name,
           established_on, registered_at, verification_status, verification_method, verified_at, restricted, trusted, version)
         SELECT gen_random_uuid(), uscc, name, kind, region_code, industry_code, COALESCE(legal_rep_name, '-'), established_on,
           now(), 'VERIFIED', 'REGISTRY_MATCH', now(), false, false, 0
@@ -59,7 +62,6 @@ case "$what" in
       # The history: a million-row registry snapshot, 200 products, 300,000 demands over 12 months with their
       # responses, credits and loans (each demanding subject registered a week before its first demand), then
       # every other existing subject registered at some time in the past 24 months (85% verified).
-      export XYD_BOOTSTRAP_ADMIN_EMAIL=admin@bench.test XYD_BOOTSTRAP_ADMIN_PASSWORD=Bench-Admin-2026
       "$bin" gen-data registry --rows 1000000 --seed 42 -o "$work/registry.csv"
       /usr/bin/time -f "import registry: %e s" "$bin" import registry "$work/registry.csv" >/dev/null
       "$bin" gen-data products --rows 200 --seed 42
@@ -98,7 +100,8 @@ case "$what" in
     elif [[ "$what" == abuse ]]; then
       "$target/release/xyd-bench" abuse --api "http://$XYD_BIND" --abusers "${ABUSERS:-50}" --requests "${REQUESTS:-1000}"
     elif [[ "$what" == match ]]; then
-      "$target/release/xyd-bench" match --api "http://$XYD_BIND" --requests "${REQUESTS:-1000}"
+      "$target/release/xyd-bench" match --api "http://$XYD_BIND" --email "$XYD_BOOTSTRAP_ADMIN_EMAIL" \
+        --password "$XYD_BOOTSTRAP_ADMIN_PASSWORD" --requests "${REQUESTS:-1000}"
     else
       "$target/release/xyd-bench" products --api "http://$XYD_BIND" --meili "$MEILI_URL" --key "$MEILI_MASTER_KEY" \
         --prefix "$XYD_INDEX_PREFIX" --requests "${REQUESTS:-1000}"

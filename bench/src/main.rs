@@ -34,10 +34,15 @@ enum Command {
         #[arg(long, default_value_t = 1000)]
         requests: usize,
     },
-    /// `matchProducts` for demands of freshly registered enterprises, each request timed end to end.
+    /// `matchProducts` for demands of freshly registered enterprises (verified by the admin), each request timed
+    /// end to end.
     Match {
         #[arg(long)]
         api: String,
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        password: String,
         #[arg(long, default_value_t = 20)]
         enterprises: u32,
         #[arg(long, default_value_t = 1000)]
@@ -82,7 +87,9 @@ async fn main() -> anyhow::Result<()> {
         Command::Products { api, meili, key, prefix, requests } => {
             products(&api, &meili, &key, &prefix, requests).await
         }
-        Command::Match { api, enterprises, requests } => matching(&api, enterprises, requests).await,
+        Command::Match { api, email, password, enterprises, requests } => {
+            matching(&api, [&email, &password], enterprises, requests).await
+        }
         Command::Indicators { api, email, password, from, to, region, requests } => {
             indicators(&api, &email, &password, [&from, &to, &region], requests).await
         }
@@ -182,12 +189,19 @@ async fn gql(
     Ok(body["data"].clone())
 }
 
-const REGISTER: &str = "mutation($i: RegisterSubjectInput!) { registerSubject(input: $i) { accessToken } }";
+const REGISTER: &str =
+    "mutation($i: RegisterSubjectInput!) { registerSubject(input: $i) { accessToken user { subject { id } } } }";
+const VERIFY: &str = "mutation($s: ID!) { verifySubject(subjectId: $s) { verified } }";
 const POST: &str = "mutation($i: PostDemandInput!) { postDemand(input: $i) { id } }";
 const MATCH: &str = "query($d: ID!, $all: Boolean) { matchProducts(demandId: $d, first: 10, includeIneligible: $all) { product { id name bank { name } } eligible score reasons { code } unmet { code } } }";
 
-async fn matching(api: &str, enterprises: u32, requests: usize) -> anyhow::Result<()> {
+async fn matching(api: &str, [email, password]: [&str; 2], enterprises: u32, requests: usize) -> anyhow::Result<()> {
     let http = reqwest::Client::new();
+    let login = json!({ "i": { "email": email, "password": password } });
+    let admin = gql(&http, api, None, LOGIN, login).await?["login"]["accessToken"]
+        .as_str()
+        .map(str::to_string)
+        .context("no admin token")?;
     let mut demands = Vec::new();
     for n in 0..enterprises {
         let org = format!("BENCH{n:04}");
@@ -196,10 +210,10 @@ async fn matching(api: &str, enterprises: u32, requests: usize) -> anyhow::Resul
             "uscc": uscc.as_str(), "name": format!("雷州市基准测试{n}有限公司"), "kind": "ENTERPRISE",
             "regionCode": "440882105", "industryCode": "C1391", "legalRepName": "测试", "establishedOn": "2015-01-01",
             "email": format!("bench{n}@bench.test"), "password": "Bench12345" } });
-        let token = gql(&http, api, None, REGISTER, input).await?["registerSubject"]["accessToken"]
-            .as_str()
-            .map(str::to_string)
-            .context("no token")?;
+        let registered = gql(&http, api, None, REGISTER, input).await?;
+        let token = registered["registerSubject"]["accessToken"].as_str().map(str::to_string).context("no token")?;
+        let subject = registered["registerSubject"]["user"]["subject"]["id"].clone();
+        gql(&http, api, Some(&admin), VERIFY, json!({ "s": subject })).await?;
         let demand = json!({ "i": { "amount": "300000.00", "termMonths": 12, "purpose": "经营周转，采购原材料",
             "guaranteeTypes": ["CREDIT", "GUARANTEE"], "maxRate": "8.00" } });
         let id = gql(&http, api, Some(&token), POST, demand).await?["postDemand"]["id"]
