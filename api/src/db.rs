@@ -23,6 +23,11 @@ use xyd_migrations::Migrator;
 pub struct Db {
     conn: DatabaseConnection,
     write_gate: Option<Arc<Mutex<()>>>,
+    /// Read snapshots that span several connections (`indicators::snapshot`) take them one opener at a time:
+    /// two openers each holding some connections while waiting for the rest could drain the pool and wait on
+    /// each other until the acquire timeout.
+    snapshot_gate: Arc<Mutex<()>>,
+    max_connections: u32,
     /// SQL statements run so far (every connection and transaction of the pool).
     statements: Arc<AtomicU64>,
 }
@@ -76,7 +81,7 @@ impl Db {
             counter.fetch_add(1, Ordering::Relaxed);
         });
         let write_gate = (conn.get_database_backend() == DatabaseBackend::Sqlite).then(|| Arc::new(Mutex::new(())));
-        Ok(Self { conn, write_gate, statements })
+        Ok(Self { conn, write_gate, snapshot_gate: Arc::default(), max_connections, statements })
     }
 
     /// Apply every pending migration.
@@ -119,6 +124,16 @@ impl Db {
 
     pub async fn close(self) -> Result<(), DbErr> {
         self.conn.close().await
+    }
+
+    /// Held while a multi-connection snapshot acquires its connections (see `snapshot_gate`).
+    pub async fn snapshot_opening(&self) -> OwnedMutexGuard<()> {
+        self.snapshot_gate.clone().lock_owned().await
+    }
+
+    /// The size of the connection pool.
+    pub fn max_connections(&self) -> u32 {
+        self.max_connections
     }
 
     async fn gate(&self) -> Option<OwnedMutexGuard<()>> {

@@ -26,7 +26,7 @@ pub async fn league(state: &AppState, principal: &Principal, mut request: Report
     request.group_by = Some(IndicatorDimension::Bank);
     let scope = Scope::of_official(state.db.conn(), principal).await?;
     let snapshot = Snapshot::open(&state.db).await?;
-    let report = report::compute_in(&state.db, &snapshot, &scope, request).await?;
+    let report = report::compute_in(&snapshot, &scope, request).await?;
     let window = Window::new(&report.period, report.region.as_ref(), Utc::now());
     let decisions = sql::bank_decisions(&snapshot, &window).await?;
     snapshot.close().await?;

@@ -59,13 +59,13 @@ pub async fn for_principal(state: &AppState, principal: &Principal, request: Rep
 /// The report within `scope` (the CLI passes [`Scope::All`]), read in one snapshot.
 pub async fn compute(db: &Db, scope: &Scope, request: ReportRequest) -> AppResult<Report> {
     let snapshot = Snapshot::open(db).await?;
-    let report = compute_in(db, &snapshot, scope, request).await?;
+    let report = compute_in(&snapshot, scope, request).await?;
     snapshot.close().await?;
     Ok(report)
 }
 
 /// The report within `scope`, read in `snapshot` (which the caller may read more from).
-pub async fn compute_in(db: &Db, snapshot: &Snapshot, scope: &Scope, request: ReportRequest) -> AppResult<Report> {
+pub async fn compute_in(snapshot: &Snapshot, scope: &Scope, request: ReportRequest) -> AppResult<Report> {
     let period = Period::new(request.from, request.to).map_err(AppError::from)?;
     let region = match request.region.as_deref().map(str::trim).filter(|r| !r.is_empty()) {
         Some(r) => {
@@ -106,7 +106,7 @@ pub async fn compute_in(db: &Db, snapshot: &Snapshot, scope: &Scope, request: Re
         Grouping::Industry => partition(snapshot, &window(&period), Key::Section).await?,
         Grouping::Bank => {
             let (totals, mut rows) = banks(snapshot, totals(), &window(&period)).await?;
-            label_banks(db, &mut rows).await?;
+            label_banks(snapshot, &mut rows).await?;
             (totals, rows)
         }
     };
@@ -152,9 +152,10 @@ fn label_of(key: Key, k: &str) -> String {
 }
 
 /// Bank rows are labelled with the bank's name, and ordered by it.
-async fn label_banks(db: &Db, rows: &mut [Row]) -> AppResult<()> {
+async fn label_banks(snapshot: &Snapshot, rows: &mut [Row]) -> AppResult<()> {
     let ids: Vec<InstitutionId> = rows.iter().filter_map(|r| r.key.parse().ok()).collect();
-    let banks = InstitutionRepo::find_many(db.conn(), ids).await?;
+    // Inside the snapshot: a report holding its lanes never waits for another pool connection.
+    let banks = InstitutionRepo::find_many(snapshot.lane(0), ids).await?;
     for row in rows.iter_mut() {
         if let Some(bank) = row.key.parse().ok().and_then(|id: InstitutionId| banks.get(&id)) {
             row.label = bank.name.clone();

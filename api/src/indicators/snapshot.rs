@@ -11,7 +11,8 @@ use sea_orm::{
 use crate::db::Db;
 use crate::error::{AppError, AppResult};
 
-/// Connections sharing the snapshot on PostgreSQL: the families of a report run this many at a time.
+/// Connections sharing the snapshot on PostgreSQL (fewer with a small pool): the families of a report run this many
+/// at a time.
 const LANES: usize = 3;
 
 /// Read-only transactions that all see one snapshot.
@@ -26,6 +27,9 @@ impl Snapshot {
             return Ok(Self { lanes: vec![conn.begin().await?] });
         }
         let read_only = || conn.begin_with_config(Some(IsolationLevel::RepeatableRead), Some(AccessMode::ReadOnly));
+        // Leave the pool at least one connection, and take ours as one opener: no two snapshots half-open at once.
+        let count = LANES.min(usize::try_from(db.max_connections()).unwrap_or(1).saturating_sub(1)).max(1);
+        let _opening = db.snapshot_opening().await;
         let first = read_only().await?;
         let exported = first
             .query_one_raw(Statement::from_string(DatabaseBackend::Postgres, "SELECT pg_export_snapshot() AS id"))
@@ -36,7 +40,7 @@ impl Snapshot {
             return Err(AppError::internal("snapshot", format!("unexpected snapshot id {exported}")));
         }
         let mut lanes = vec![first];
-        for _ in 1..LANES {
+        for _ in 1..count {
             let txn = read_only().await?;
             txn.execute_unprepared(&format!("SET TRANSACTION SNAPSHOT '{exported}'")).await?;
             lanes.push(txn);
