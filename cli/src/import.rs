@@ -104,14 +104,11 @@ async fn print_summary(
 ) -> anyhow::Result<()> {
     println!("导入完成：{name}（任务 {job_id}）");
     println!("  总行数 {}，导入 {}，拒绝 {}", counts.total, counts.accepted, counts.rejected);
-    let rate = if counts.total > 0 {
-        format!("{:.2}%", (counts.invalid_codes + counts.duplicate_codes) as f64 * 100.0 / counts.total as f64)
-    } else {
-        "—".to_string()
-    };
     println!(
-        "  统一社会信用代码无效 {} 行，重错码 {} 行，重错码率 {rate}",
-        counts.invalid_codes, counts.duplicate_codes
+        "  统一社会信用代码无效 {} 行，重错码 {} 行，重错码率 {}",
+        counts.invalid_codes,
+        counts.duplicate_codes,
+        rate_text(&counts)
     );
     if counts.rejected == 0 {
         println!("  没有被拒绝的行（报告文件：{}）", report_path.display());
@@ -151,4 +148,9 @@ fn progress_bar(size: u64, progress: Arc<AtomicU64>) -> (ProgressBar, tokio::tas
         })
     };
     (bar, ticker)
+}
+
+/// The 重错码率 of an import as a person reads it: a percentage with two decimals, "—" for an empty file.
+pub fn rate_text(counts: &Counts) -> String {
+    counts.erroneous_code_rate().map_or_else(|| "—".to_string(), |rate| format!("{:.2}%", rate * 100.0))
 }

@@ -134,7 +134,7 @@ fn judge(
 ) -> Vec<Judged> {
     let mut judged: Vec<Judged> = Vec::new();
     for entry in catalog {
-        if !include_ineligible && !filter.matches(&entry.spec, entry.bank_id) {
+        if !include_ineligible && !filter.matches(&entry.spec, entry.row.bank_id) {
             continue;
         }
         let eval = evaluate(demand, facts, &entry.spec);
@@ -142,11 +142,11 @@ fn judge(
             continue;
         }
         let inputs = RankInputs {
-            text_rank: text_rank.get(&entry.id.to_string()).copied(),
-            bank_sla_ratio: sla.get(&entry.bank_id).copied(),
+            text_rank: text_rank.get(&entry.row.id.to_string()).copied(),
+            bank_sla_ratio: sla.get(&entry.row.bank_id).copied(),
         };
         let (points, why) = score(demand, &entry.spec, &eval, facts.trusted, &inputs);
-        judged.push((points, eval, why, entry.id));
+        judged.push((points, eval, why, entry.row.id));
     }
     judged.sort_by(|a, b| {
         b.1.eligible

@@ -64,8 +64,9 @@ impl PreCreditQuery {
             .filter(|entry| entry.spec.pre_credit().is_some())
             .map(|entry| (estimate(&entry.spec, &facts, tax.as_ref()), entry))
             .collect();
-        judged
-            .sort_by(|a, b| b.0.eligible.cmp(&a.0.eligible).then(b.0.limit.cmp(&a.0.limit)).then(a.1.id.cmp(&b.1.id)));
+        judged.sort_by(|a, b| {
+            b.0.eligible.cmp(&a.0.eligible).then(b.0.limit.cmp(&a.0.limit)).then(a.1.row.id.cmp(&b.1.row.id))
+        });
         judged.truncate(usize::try_from(first.clamp(1, 100)).unwrap_or(10));
         let (estimates, rows): (Vec<_>, Vec<_>) =
             judged.into_iter().map(|(e, entry)| ((e, &entry.spec), entry.row.clone())).unzip();

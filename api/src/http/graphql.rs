@@ -204,8 +204,13 @@ pub(super) fn request_error(
 }
 
 pub(super) fn json_response(modern: bool, status: StatusCode, body: &Value) -> Response {
+    json_text_response(modern, status, body.to_string())
+}
+
+/// A JSON body already serialized, with the media type the client asked for.
+pub(super) fn json_text_response(modern: bool, status: StatusCode, body: String) -> Response {
     let media = if modern { GRAPHQL_RESPONSE } else { "application/json" };
-    let mut response = (status, body.to_string()).into_response();
+    let mut response = (status, body).into_response();
     response.headers_mut().insert(
         header::CONTENT_TYPE,
         HeaderValue::from_str(&format!("{media}; charset=utf-8"))

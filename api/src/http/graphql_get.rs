@@ -13,7 +13,9 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
-use super::graphql::{accepts_graphql_response, authenticate, execute, json_response, request_error};
+use super::graphql::{
+    accepts_graphql_response, authenticate, execute, json_response, json_text_response, request_error,
+};
 use super::{HttpState, graphiql};
 
 /// How long a shared cache may keep a public answer.
@@ -69,15 +71,19 @@ pub async fn get(
 
 /// A public answer with its strong `ETag`: 304 without a body when the client already holds it.
 fn public_response(modern: bool, body: &serde_json::Value, request: &HeaderMap) -> Response {
-    let etag = format!("\"{}\"", &hex::encode(Sha256::digest(body.to_string().as_bytes()))[..32]);
+    let text = body.to_string();
+    let etag = format!("\"{}\"", &hex::encode(Sha256::digest(text.as_bytes()))[..32]);
     let matched = request
         .get_all(header::IF_NONE_MATCH)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(','))
         .any(|tag| tag.trim() == etag || tag.trim() == "*");
-    let mut response =
-        if matched { StatusCode::NOT_MODIFIED.into_response() } else { json_response(modern, StatusCode::OK, body) };
+    let mut response = if matched {
+        StatusCode::NOT_MODIFIED.into_response()
+    } else {
+        json_text_response(modern, StatusCode::OK, text)
+    };
     let headers = response.headers_mut();
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(PUBLIC_MAX_AGE));
     headers.insert(header::VARY, HeaderValue::from_static("Accept, Authorization"));

@@ -27,6 +27,13 @@ pub struct Counts {
     pub duplicate_codes: i64,
 }
 
+impl Counts {
+    /// 重错码率: rows with an invalid or a repeated code over all rows; none for an empty file.
+    pub fn erroneous_code_rate(&self) -> Option<f64> {
+        xyd_domain::registry::erroneous_code_rate(self.total, self.invalid_codes + self.duplicate_codes)
+    }
+}
+
 pub async fn create(
     conn: &impl ConnectionTrait,
     kind: ImportKind,

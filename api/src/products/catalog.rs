@@ -7,16 +7,14 @@ use std::sync::Arc;
 
 use sea_orm::{ConnectionTrait, Statement};
 use tokio::sync::RwLock;
-use xyd_domain::{InstitutionId, ProductId, ProductSpec};
+use xyd_domain::{ProductId, ProductSpec};
 
 use super::entity;
 use super::repo::{ProductRepo, spec_of};
 use crate::error::AppResult;
 
-/// One published product, ready for the matching rules, with its row for display.
+/// One published product: its row, and its terms parsed for the matching rules.
 pub struct CatalogEntry {
-    pub id: ProductId,
-    pub bank_id: InstitutionId,
     pub spec: ProductSpec,
     pub row: entity::Model,
 }
@@ -63,9 +61,9 @@ impl Catalog {
         let rows = ProductRepo::all_published(conn).await?;
         let entries = rows
             .into_iter()
-            .map(|row| Ok(CatalogEntry { id: row.id, bank_id: row.bank_id, spec: spec_of(&row)?, row }))
+            .map(|row| Ok(CatalogEntry { spec: spec_of(&row)?, row }))
             .collect::<AppResult<Vec<_>>>()?;
-        let by_id = entries.iter().enumerate().map(|(i, e)| (e.id, i)).collect();
+        let by_id = entries.iter().enumerate().map(|(i, e)| (e.row.id, i)).collect();
         let products = Arc::new(Published { entries, by_id });
         *self.snapshot.write().await = Some((current, products.clone()));
         Ok(products)

@@ -81,9 +81,8 @@ async fn imported(state: &AppState, bureau: &Bureau, kind: ImportKind) -> anyhow
 fn print_counts(file_name: &str, kind: ImportKind, c: Counts) {
     print!("  {file_name}：{} 行，导入 {}，拒绝 {}", c.total, c.accepted, c.rejected);
     if kind == ImportKind::Registry {
-        let erroneous = c.invalid_codes + c.duplicate_codes;
-        let rate = if c.total > 0 { erroneous as f64 * 100.0 / c.total as f64 } else { 0.0 };
-        print!("（代码无效 {}，重错码 {}，重错码率 {rate:.2}%）", c.invalid_codes, c.duplicate_codes);
+        let rate = crate::import::rate_text(&c);
+        print!("（代码无效 {}，重错码 {}，重错码率 {rate}）", c.invalid_codes, c.duplicate_codes);
     }
     println!();
 }
