@@ -46,7 +46,7 @@ use xyd_domain::{
     RecordId, RecordStatus, RejectReason, ResponseId, ResponseStatus, SubjectId, SubjectKind, TagList, UserId,
     VerificationStatus,
 };
-use xyd_tests::fixtures::{product_input, uscc_in};
+use xyd_tests::fixtures::{RegistryCsv, broken, product_input, uscc, uscc_in};
 use xyd_tests::{TestApp, both_backends};
 
 const REPORT: &str = "query($i: IndicatorQuery!) { indicators(input: $i) {
@@ -453,6 +453,47 @@ fn march_totals() -> Value {
 }
 
 both_backends! {
+    async fn the_registry_quality_figure_is_the_regions_own_latest_import(app) {
+        let (_, leizhou) = app.bureau("雷州市发改局", "440882").await;
+        let (_, xuwen) = app.bureau("徐闻县发改局", "440825").await;
+        // 雷州: one of two rows has a broken code. Then 徐闻, later and clean.
+        let mixed = RegistryCsv::new()
+            .row(&uscc(1), "雷州市一号有限公司", "张一")
+            .row(&broken(&uscc(2)), "雷州市二号有限公司", "张二");
+        app.import(&leizhou, "REGISTRY", mixed.bytes()).await.ok();
+        let clean = RegistryCsv::new().row_with(&uscc_in("440825", '1', 4), "徐闻县四号有限公司", "张四", "440825102", "存续");
+        app.import(&xuwen, "REGISTRY", clean.bytes()).await.ok();
+        let query = "query($i: IndicatorQuery!) { indicators(input: $i) {
+            totals { erroneousCodeRate } rows { key erroneousCodeRate } } }";
+        let rate = |token: String, input: Value| {
+            let app = &app;
+            async move {
+                let r = app.gql(Some(&token), query, json!({ "i": input })).await;
+                r.ok();
+                r.at("/data/indicators").clone()
+            }
+        };
+        let period = |extra: Value| {
+            let mut input = json!({ "from": "2026-03-01", "to": "2026-04-01" });
+            input.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
+            input
+        };
+        // Each bureau sees its own latest import, never the other jurisdiction's.
+        let own = rate(leizhou.clone(), period(json!({}))).await;
+        assert_eq!(own["totals"]["erroneousCodeRate"], json!(0.5), "{own:#}");
+        let other = rate(xuwen.clone(), period(json!({}))).await;
+        assert_eq!(other["totals"]["erroneousCodeRate"], json!(0.0), "{other:#}");
+        // Over the city, the latest of its counties' imports; rows carry no rate of their own.
+        let admin = app.admin_token().await;
+        let city = rate(admin, period(json!({ "regionCode": "4408", "groupBy": "REGION" }))).await;
+        assert_eq!(city["totals"]["erroneousCodeRate"], json!(0.0), "{city:#}");
+        assert!(city["rows"].as_array().unwrap().iter().all(|r| r["erroneousCodeRate"].is_null()), "{city:#}");
+        // A county that imported nothing has no figure.
+        let (_, suixi) = app.bureau("遂溪县发改局", "440823").await;
+        let none = rate(suixi, period(json!({}))).await;
+        assert_eq!(none["totals"]["erroneousCodeRate"], Value::Null, "{none:#}");
+    }
+
     async fn a_report_reads_one_snapshot_while_subjects_register(app) {
         let (_, bureau) = app.bureau("雷州市发改局", "440882").await;
         let conn = app.db().conn();
