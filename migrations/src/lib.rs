@@ -19,6 +19,7 @@ mod m20261128_000011_pre_credit;
 mod m20261128_000012_renewals;
 mod m20261128_000013_credit_reports;
 mod m20261128_000014_catalog_changes;
+mod m20261128_000015_indicator_days;
 
 /// Every migration, in order.
 pub struct Migrator;
@@ -41,6 +42,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000012_renewals::Migration),
             Box::new(m20261128_000013_credit_reports::Migration),
             Box::new(m20261128_000014_catalog_changes::Migration),
+            Box::new(m20261128_000015_indicator_days::Migration),
         ]
     }
 }

@@ -69,7 +69,7 @@ fn bump_counts(backend: DatabaseBackend, side: &str, sign: i8) -> String {
 }
 
 /// The Asia/Shanghai calendar day of a timestamp expression.
-fn shanghai_day(backend: DatabaseBackend, column: &str) -> String {
+pub(crate) fn shanghai_day(backend: DatabaseBackend, column: &str) -> String {
     match backend {
         DatabaseBackend::Postgres => format!("({column} AT TIME ZONE 'Asia/Shanghai')::date"),
         _ => format!("date({column}, '+8 hours')"),
