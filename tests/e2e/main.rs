@@ -17,6 +17,7 @@ mod demo;
 mod http_edges;
 mod import_formats;
 mod imports;
+mod indicator_days;
 mod indicators;
 mod institutions;
 mod journey;

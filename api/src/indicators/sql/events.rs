@@ -1,236 +1,13 @@
-//! The indicator queries: one aggregation per family of events, the same SQL on PostgreSQL and SQLite
-//! (placeholders and the median aside), each grouped by the report's key. Nothing is loaded row
-//! by row: the database returns one row per group.
-//!
-//! | family | reads | figures |
-//! |---|---|---|
-//! | registry | `registry_counts` (latest snapshot ≤ `to` per county) | existingSubjects |
-//! | subjects | `subject_counts` (days before `to`) | registered, verified |
-//! | demands | `demands` posted in the period | posted, amount, responded, within SLA |
-//! | median | the same demands' response hours (percentile_cont; a window on SQLite) | medianResponseHours |
-//! | loans | `bank_responses` granted or disbursed in the period | credit, disbursement, 获贷/首贷, 银税, rate |
-//! | breaches | first-response and credit-decision deadlines in the period | overdueResponses |
-//! | objections | `objections` open at the period's end (or now) | open, overdue |
+//! The families read from the event tables (and the per-subject summaries every key can use).
 
-use std::collections::{BTreeMap, HashMap};
+use chrono::{DateTime, Utc};
+use sea_orm::DatabaseBackend;
 
-use chrono::{DateTime, NaiveDate, Utc};
-use sea_orm::{ConnectionTrait, DatabaseBackend, QueryResult, Value};
-use uuid::Uuid;
-use xyd_domain::InstitutionId;
-use xyd_domain::RegionPrefix;
-use xyd_domain::indicators::{Counts, Period};
-
-use super::snapshot::Snapshot;
-use crate::error::AppResult;
-
-/// What a report's rows are keyed by, as SQL sees it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Key {
-    Total,
-    /// The first `n` digits of the subject's region code.
-    Region(usize),
-    /// The subject's industry section letter ('' when unknown).
-    Section,
-    /// The responding bank's id.
-    Bank,
-}
-
-/// The instants and filter of one aggregation.
-#[derive(Debug, Clone)]
-pub struct Window {
-    pub start: DateTime<Utc>,
-    pub end: DateTime<Utc>,
-    /// When states (open objections, missed deadlines) are read: the end, or now if earlier.
-    pub as_of: DateTime<Utc>,
-    /// The `to` day: snapshots on or before it count, registrations on days before it.
-    pub to: NaiveDate,
-    /// Region code prefix; empty for everywhere.
-    pub prefix: String,
-}
-
-impl Window {
-    /// The window of `period` over the region `region` (everywhere when `None`), states read at `now` at the latest.
-    pub fn new(period: &Period, region: Option<&RegionPrefix>, now: DateTime<Utc>) -> Self {
-        Self {
-            start: period.start(),
-            end: period.end(),
-            as_of: period.as_of(now),
-            to: period.to(),
-            prefix: region.map(|r| r.as_str().to_string()).unwrap_or_default(),
-        }
-    }
-
-    /// The LIKE pattern of the region filter.
-    fn pattern(&self) -> Value {
-        format!("{}%", self.prefix).into()
-    }
-}
-
-/// Counts per key (`""` for [`Key::Total`]; a bank id for [`Key::Bank`]).
-pub type Rows = BTreeMap<String, Counts>;
-
-/// Run every family concurrently, in one snapshot, and merge them by key.
-pub async fn aggregate(snapshot: &Snapshot, w: &Window, key: Key) -> AppResult<Rows> {
-    let q = Queries { backend: snapshot.lane(0).get_database_backend(), w, key };
-    let (registry, subjects, demands, median, loans, late, objections, renewals) = tokio::try_join!(
-        q.run(snapshot.lane(0), q.registry()),
-        q.run(snapshot.lane(1), q.subjects()),
-        q.run(snapshot.lane(2), q.demands()),
-        q.run(snapshot.lane(3), q.median()),
-        q.run(snapshot.lane(4), q.loans()),
-        q.run(snapshot.lane(5), q.breaches()),
-        q.run(snapshot.lane(6), q.objections()),
-        q.run(snapshot.lane(7), q.renewals()),
-    )?;
-    let mut rows = Rows::new();
-    merge(&mut rows, key, registry, |c, r| {
-        c.existing_subjects = r.try_get::<Option<i64>>("", "existing")?;
-        Ok(())
-    })?;
-    merge(&mut rows, key, subjects, |c, r| {
-        c.registered_subjects = sum(r, "registered")?;
-        c.verified_subjects = sum(r, "verified")?;
-        Ok(())
-    })?;
-    merge(&mut rows, key, demands, |c, r| {
-        c.demands_posted = sum(r, "posted")?;
-        c.demand_amount = sum(r, "amount")?;
-        c.responded_demands = sum(r, "responded")?;
-        c.responded_within_sla = sum(r, "within_sla")?;
-        Ok(())
-    })?;
-    merge(&mut rows, key, median, |c, r| {
-        c.median_response_hours = hours(r)?;
-        Ok(())
-    })?;
-    merge(&mut rows, key, loans, |c, r| {
-        c.credit_granted_count = sum(r, "granted_count")?;
-        c.credit_granted_amount = sum(r, "granted_amount")?;
-        c.disbursed_count = sum(r, "disbursed_count")?;
-        c.disbursed_amount = sum(r, "disbursed_amount")?;
-        c.loan_obtaining_subjects = sum(r, "loan_subjects")?;
-        c.credit_loan_amount = sum(r, "credit_amount")?;
-        c.first_loan_subjects = sum(r, "first_loan_subjects")?;
-        c.tax_based_loan_count = sum(r, "tax_count")?;
-        c.tax_based_loan_amount = sum(r, "tax_amount")?;
-        c.rated_amount = sum(r, "rated_amount")?;
-        c.rate_weight = sum(r, "rate_weight")?;
-        Ok(())
-    })?;
-    merge(&mut rows, key, late, |c, r| {
-        c.overdue_responses += sum(r, "n")?;
-        Ok(())
-    })?;
-    merge(&mut rows, key, objections, |c, r| {
-        c.open_objections = sum(r, "open")?;
-        c.overdue_objections = sum(r, "overdue")?;
-        Ok(())
-    })?;
-    merge(&mut rows, key, renewals, |c, r| {
-        c.renewal_requests = sum(r, "requests")?;
-        c.renewals_approved = sum(r, "approved")?;
-        Ok(())
-    })?;
-    Ok(rows)
-}
-
-/// Every figure over the whole window.
-pub async fn totals(snapshot: &Snapshot, w: &Window) -> AppResult<Counts> {
-    Ok(aggregate(snapshot, w, Key::Total).await?.remove("").unwrap_or_default())
-}
-
-/// The median response time over the whole window: the one figure of the totals that cannot be summed from
-/// the rows of a partition.
-pub async fn total_median(snapshot: &Snapshot, w: &Window) -> AppResult<Option<f64>> {
-    let conn = snapshot.lane(1);
-    let q = Queries { backend: conn.get_database_backend(), w, key: Key::Total };
-    match q.run(conn, q.median()).await?.first() {
-        Some(r) => Ok(hours(r)?),
-        None => Ok(None),
-    }
-}
-
-/// Per bank, its responses to the demands posted in the window that were accepted, and rejected, by the end.
-pub async fn bank_decisions(snapshot: &Snapshot, w: &Window) -> AppResult<HashMap<InstitutionId, (i64, i64)>> {
-    let conn = snapshot.lane(0);
-    let q = Queries { backend: conn.get_database_backend(), w, key: Key::Bank };
-    let sql = "SELECT r.bank_id AS k,
-                 SUM(CASE WHEN r.accepted_at < $2 THEN 1 ELSE 0 END) AS accepted,
-                 SUM(CASE WHEN r.rejected_at < $2 THEN 1 ELSE 0 END) AS rejected
-               FROM demands d JOIN bank_responses r ON r.demand_id = d.id
-               WHERE d.posted_at >= $1 AND d.posted_at < $2 AND d.region_code LIKE $3 GROUP BY r.bank_id";
-    let rows = q.run(conn, Some((sql.to_string(), vec![w.start.into(), w.end.into(), w.pattern()]))).await?;
-    rows.iter().map(|r| Ok((r.try_get("", "k")?, (sum(r, "accepted")?, sum(r, "rejected")?)))).collect()
-}
-
-fn hours(r: &QueryResult) -> Result<Option<f64>, sea_orm::DbErr> {
-    Ok(r.try_get::<Option<f64>>("", "median")?.map(|h| (h * 100.0).round() / 100.0))
-}
-
-fn sum(r: &QueryResult, column: &str) -> Result<i64, sea_orm::DbErr> {
-    Ok(r.try_get::<Option<i64>>("", column)?.unwrap_or(0))
-}
-
-fn merge(
-    rows: &mut Rows,
-    key: Key,
-    results: Vec<QueryResult>,
-    apply: impl Fn(&mut Counts, &QueryResult) -> Result<(), sea_orm::DbErr>,
-) -> AppResult<()> {
-    for r in &results {
-        let k = match key {
-            Key::Bank => r.try_get::<Uuid>("", "k")?.to_string(),
-            Key::Total => String::new(),
-            _ => r.try_get::<Option<String>>("", "k")?.unwrap_or_default(),
-        };
-        apply(rows.entry(k).or_default(), r)?;
-    }
-    Ok(())
-}
-
-/// A statement, or nothing when the family does not apply to the key.
-type Query = Option<(String, Vec<Value>)>;
-
-struct Queries<'a> {
-    backend: DatabaseBackend,
-    w: &'a Window,
-    key: Key,
-}
+use super::{Key, Queries, Query};
 
 impl Queries<'_> {
-    async fn run<C: ConnectionTrait>(&self, conn: &C, query: Query) -> AppResult<Vec<QueryResult>> {
-        let Some((sql, values)) = query else { return Ok(Vec::new()) };
-        Ok(conn.query_all_raw(crate::db::numbered(self.backend, &sql, values)).await?)
-    }
-
-    fn pattern(&self) -> Value {
-        self.w.pattern()
-    }
-
-    /// The key expression over a table with `region` and `section` columns (or expressions).
-    fn key(&self, region: &str, section: &str) -> String {
-        match self.key {
-            Key::Total => "''".to_string(),
-            Key::Region(n) => format!("substr({region}, 1, {n})"),
-            Key::Section => section.to_string(),
-            Key::Bank => "r.bank_id".to_string(),
-        }
-    }
-
-    fn group(&self, region: &str, section: &str) -> String {
-        match self.key {
-            Key::Total => String::new(),
-            _ => format!("GROUP BY {}", self.key(region, section)),
-        }
-    }
-
-    fn is_bank(&self) -> bool {
-        self.key == Key::Bank
-    }
-
     /// 存续 subjects of the latest snapshot on or before `to`, per county (counties import on their own dates).
-    fn registry(&self) -> Query {
+    pub(super) fn registry(&self) -> Query {
         if self.is_bank() {
             return None;
         }
@@ -247,7 +24,7 @@ impl Queries<'_> {
         Some((sql, vec![self.w.to.into(), self.pattern()]))
     }
 
-    fn subjects(&self) -> Query {
+    pub(super) fn subjects(&self) -> Query {
         if self.is_bank() {
             return None;
         }
@@ -262,7 +39,7 @@ impl Queries<'_> {
     }
 
     /// Demands posted in the period (for a bank: those it responded to, judged by its own response).
-    fn demands(&self) -> Query {
+    pub(super) fn demands(&self) -> Query {
         let (from, first) = self.demand_source();
         let sql = format!(
             "SELECT {k} AS k, COUNT(*) AS posted, CAST(SUM(d.amount) AS BIGINT) AS amount,
@@ -276,7 +53,7 @@ impl Queries<'_> {
     }
 
     /// The median of hours from posting to first response: the middle one or two values of each group.
-    fn median(&self) -> Query {
+    pub(super) fn median(&self) -> Query {
         let (from, first) = self.demand_source();
         let filter = format!("d.posted_at >= $1 AND d.posted_at < $2 AND d.region_code LIKE $3 AND {first} < $2");
         let k = self.key("d.region_code", "d.industry_section");
@@ -312,7 +89,7 @@ impl Queries<'_> {
     /// Credit grants and disbursements in the period, with their products. The responses carry their demand's
     /// subject, region and section; the inner grouping per subject makes 获贷/首贷 subjects distinct without a
     /// sort-based COUNT(DISTINCT).
-    fn loans(&self) -> Query {
+    pub(super) fn loans(&self) -> Query {
         let granted = "r.credit_granted_at >= $1 AND r.credit_granted_at < $2";
         let paid = "r.disbursed_at >= $1 AND r.disbursed_at < $2";
         let total = self.key == Key::Total;
@@ -359,11 +136,11 @@ impl Queries<'_> {
         Some((sql, vec![self.w.start.into(), self.w.end.into(), self.pattern(), credit]))
     }
 
-    /// SLA breaches whose deadline fell in [start, as of): a demand with no response by its first-response
+    /// SLA breaches whose deadline fell in [from, until): a demand with no response by its first-response
     /// deadline (for a bank: its own late first responses), and an accepted response with no credit decision
     /// by its deadline — unless the demand was closed before the deadline.
-    fn breaches(&self) -> Query {
-        if self.w.as_of <= self.w.start {
+    pub(super) fn breaches(&self, from: DateTime<Utc>, until: DateTime<Utc>) -> Query {
+        if until <= from {
             return None;
         }
         let first = if self.is_bank() {
@@ -394,11 +171,11 @@ impl Queries<'_> {
             outer = if self.key == Key::Total { "''" } else { "k" },
             g = if self.key == Key::Total { "" } else { "GROUP BY k" },
         );
-        Some((sql, vec![self.w.start.into(), self.w.as_of.into(), self.pattern()]))
+        Some((sql, vec![from.into(), until.into(), self.pattern()]))
     }
 
     /// (v2) Renewal and extension requests made in the period, and those of them approved by its end.
-    fn renewals(&self) -> Query {
+    pub(super) fn renewals(&self) -> Query {
         let sql = format!(
             "SELECT {k} AS k, COUNT(*) AS requests,
                     SUM(CASE WHEN r.status = $4 AND r.decided_at < $2 THEN 1 ELSE 0 END) AS approved
@@ -411,7 +188,7 @@ impl Queries<'_> {
     }
 
     /// Objections open at the as-of instant, and those of them past their deadline.
-    fn objections(&self) -> Query {
+    pub(super) fn objections(&self) -> Query {
         if self.is_bank() {
             return None;
         }

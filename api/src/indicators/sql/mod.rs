@@ -1,0 +1,313 @@
+//! The indicator queries: one aggregation per family of figures, the same SQL on PostgreSQL and SQLite
+//! (placeholders and the median aside), each grouped by the report's key. Nothing is loaded row by row: the
+//! database returns one row per group.
+//!
+//! Reports by region (and the totals) read the additive flows from `indicator_days`, whole Shanghai days kept
+//! by triggers ([`days`]), and go to the events only for what a day cannot say. Reports by industry section or
+//! bank read the events ([`events`]): the day rows are kept per region only.
+//!
+//! | family | reads | figures |
+//! |---|---|---|
+//! | registry | `registry_counts` (latest snapshot ≤ `to` per county) | existingSubjects |
+//! | subjects | `subject_counts` (days before `to`) | registered, verified |
+//! | days (by region) | `indicator_days` of the period's days | posted, amount, responded, within SLA, credit, disbursement, 银税, rate, breaches of whole days |
+//! | late answers (by region) | `demands` posted in the period and first answered after it | responded, within SLA: subtracted |
+//! | borrowers (by region) | `bank_responses` disbursed in the period | 获贷/首贷 subjects |
+//! | demands (events) | `demands` posted in the period | posted, amount, responded, within SLA |
+//! | loans (events) | `bank_responses` granted or disbursed in the period | credit, disbursement, 获贷/首贷, 银税, rate |
+//! | breaches (events; by region: the as-of day's part only) | deadlines in the window | overdueResponses |
+//! | median | the demands' response hours (percentile_cont; a window on SQLite) | medianResponseHours |
+//! | objections | `objections` open at the period's end (or now) | open, overdue |
+//! | renewals | `renewals` requested in the period | requests, approved |
+
+mod days;
+mod events;
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::{DateTime, NaiveDate, Utc};
+use futures::future::try_join_all;
+use sea_orm::{ConnectionTrait, DatabaseBackend, QueryResult, Value};
+use uuid::Uuid;
+use xyd_domain::InstitutionId;
+use xyd_domain::RegionPrefix;
+use xyd_domain::demand::calendar::{local_date, local_midnight};
+use xyd_domain::indicators::{Counts, Period};
+
+use super::snapshot::Snapshot;
+use crate::error::AppResult;
+
+/// What a report's rows are keyed by, as SQL sees it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Key {
+    Total,
+    /// The first `n` digits of the subject's region code.
+    Region(usize),
+    /// The subject's industry section letter ('' when unknown).
+    Section,
+    /// The responding bank's id.
+    Bank,
+}
+
+impl Key {
+    /// Whether the day rows (kept per region) can answer for this key.
+    fn by_days(self) -> bool {
+        matches!(self, Key::Total | Key::Region(_))
+    }
+}
+
+/// The instants and filter of one aggregation.
+#[derive(Debug, Clone)]
+pub struct Window {
+    pub start: DateTime<Utc>,
+    pub end: DateTime<Utc>,
+    /// When states (open objections, missed deadlines) are read: the end, or now if earlier.
+    pub as_of: DateTime<Utc>,
+    /// The `from` day: the first day whose rows count.
+    pub from: NaiveDate,
+    /// The `to` day: snapshots on or before it count, registrations and day rows on days before it.
+    pub to: NaiveDate,
+    /// Region code prefix; empty for everywhere.
+    pub prefix: String,
+}
+
+impl Window {
+    /// The window of `period` over the region `region` (everywhere when `None`), states read at `now` at the latest.
+    pub fn new(period: &Period, region: Option<&RegionPrefix>, now: DateTime<Utc>) -> Self {
+        Self {
+            start: period.start(),
+            end: period.end(),
+            as_of: period.as_of(now),
+            from: period.from(),
+            to: period.to(),
+            prefix: region.map(|r| r.as_str().to_string()).unwrap_or_default(),
+        }
+    }
+
+    /// The LIKE pattern of the region filter.
+    fn pattern(&self) -> Value {
+        format!("{}%", self.prefix).into()
+    }
+
+    /// The day holding the as-of instant: days before it are over, so their missed deadlines are final.
+    fn as_of_day(&self) -> NaiveDate {
+        local_date(self.as_of)
+    }
+
+    /// Midnight of the as-of day: from there to the as-of instant, missed deadlines are read from the events.
+    fn as_of_midnight(&self) -> DateTime<Utc> {
+        local_midnight(self.as_of_day()).max(self.start)
+    }
+}
+
+/// Counts per key (`""` for [`Key::Total`]; a bank id for [`Key::Bank`]).
+pub type Rows = BTreeMap<String, Counts>;
+
+/// A statement, or nothing when the family does not apply to the key.
+type Query = Option<(String, Vec<Value>)>;
+
+/// A family of figures: its statement for a key, and where its columns go.
+#[derive(Debug, Clone, Copy)]
+enum Family {
+    Registry,
+    Subjects,
+    Days,
+    LateAnswers,
+    Borrowers,
+    Demands,
+    Loans,
+    Breaches,
+    Median,
+    Objections,
+    Renewals,
+}
+
+impl Family {
+    /// The families a report keyed by `key` runs.
+    fn for_key(key: Key) -> &'static [Family] {
+        use Family::*;
+        if key.by_days() {
+            &[Days, Median, Borrowers, LateAnswers, Breaches, Registry, Subjects, Objections, Renewals]
+        } else {
+            &[Loans, Median, Demands, Breaches, Registry, Subjects, Objections, Renewals]
+        }
+    }
+
+    fn query(self, q: &Queries) -> Query {
+        match self {
+            Family::Registry => q.registry(),
+            Family::Subjects => q.subjects(),
+            Family::Days => q.days(),
+            Family::LateAnswers => q.late_answers(),
+            Family::Borrowers => q.borrowers(),
+            Family::Demands => q.demands(),
+            Family::Loans => q.loans(),
+            // Whole days of missed deadlines are in the day rows; only the as-of day's part is left to the events.
+            Family::Breaches if q.key.by_days() => q.breaches(q.w.as_of_midnight(), q.w.as_of),
+            Family::Breaches => q.breaches(q.w.start, q.w.as_of),
+            Family::Median => q.median(),
+            Family::Objections => q.objections(),
+            Family::Renewals => q.renewals(),
+        }
+    }
+
+    /// Put one result row's columns into `c`.
+    fn apply(self, c: &mut Counts, r: &QueryResult) -> Result<(), sea_orm::DbErr> {
+        match self {
+            Family::Registry => c.existing_subjects = r.try_get::<Option<i64>>("", "existing")?,
+            Family::Subjects => {
+                c.registered_subjects = sum(r, "registered")?;
+                c.verified_subjects = sum(r, "verified")?;
+            }
+            Family::Days => {
+                c.demands_posted = sum(r, "posted")?;
+                c.demand_amount = sum(r, "amount")?;
+                c.responded_demands += sum(r, "responded")?;
+                c.responded_within_sla += sum(r, "within_sla")?;
+                c.overdue_responses += sum(r, "late")?;
+                loan_figures(c, r)?;
+            }
+            Family::LateAnswers => {
+                c.responded_demands -= sum(r, "responded")?;
+                c.responded_within_sla -= sum(r, "within_sla")?;
+            }
+            Family::Borrowers => {
+                c.loan_obtaining_subjects = sum(r, "loan_subjects")?;
+                c.first_loan_subjects = sum(r, "first_loan_subjects")?;
+            }
+            Family::Demands => {
+                c.demands_posted = sum(r, "posted")?;
+                c.demand_amount = sum(r, "amount")?;
+                c.responded_demands = sum(r, "responded")?;
+                c.responded_within_sla = sum(r, "within_sla")?;
+            }
+            Family::Loans => {
+                loan_figures(c, r)?;
+                c.loan_obtaining_subjects = sum(r, "loan_subjects")?;
+                c.first_loan_subjects = sum(r, "first_loan_subjects")?;
+            }
+            Family::Breaches => c.overdue_responses += sum(r, "n")?,
+            Family::Median => c.median_response_hours = hours(r)?,
+            Family::Objections => {
+                c.open_objections = sum(r, "open")?;
+                c.overdue_objections = sum(r, "overdue")?;
+            }
+            Family::Renewals => {
+                c.renewal_requests = sum(r, "requests")?;
+                c.renewals_approved = sum(r, "approved")?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The additive credit and loan figures, named alike by the day rows and the events.
+fn loan_figures(c: &mut Counts, r: &QueryResult) -> Result<(), sea_orm::DbErr> {
+    c.credit_granted_count = sum(r, "granted_count")?;
+    c.credit_granted_amount = sum(r, "granted_amount")?;
+    c.disbursed_count = sum(r, "disbursed_count")?;
+    c.disbursed_amount = sum(r, "disbursed_amount")?;
+    c.credit_loan_amount = sum(r, "credit_amount")?;
+    c.tax_based_loan_count = sum(r, "tax_count")?;
+    c.tax_based_loan_amount = sum(r, "tax_amount")?;
+    c.rated_amount = sum(r, "rated_amount")?;
+    c.rate_weight = sum(r, "rate_weight")?;
+    Ok(())
+}
+
+/// Run every family of the key concurrently, in one snapshot, and merge them by key.
+pub async fn aggregate(snapshot: &Snapshot, w: &Window, key: Key) -> AppResult<Rows> {
+    let q = Queries { backend: snapshot.lane(0).get_database_backend(), w, key };
+    let families = Family::for_key(key);
+    let results =
+        try_join_all(families.iter().enumerate().map(|(lane, family)| q.run(snapshot.lane(lane), family.query(&q))))
+            .await?;
+    let mut rows = Rows::new();
+    for (family, results) in families.iter().zip(results) {
+        for r in &results {
+            let k = match key {
+                Key::Bank => r.try_get::<Uuid>("", "k")?.to_string(),
+                Key::Total => String::new(),
+                _ => r.try_get::<Option<String>>("", "k")?.unwrap_or_default(),
+            };
+            family.apply(rows.entry(k).or_default(), r)?;
+        }
+    }
+    Ok(rows)
+}
+
+/// Every figure over the whole window.
+pub async fn totals(snapshot: &Snapshot, w: &Window) -> AppResult<Counts> {
+    Ok(aggregate(snapshot, w, Key::Total).await?.remove("").unwrap_or_default())
+}
+
+/// The median response time over the whole window: the one figure of the totals that cannot be summed from
+/// the rows of a partition.
+pub async fn total_median(snapshot: &Snapshot, w: &Window) -> AppResult<Option<f64>> {
+    let conn = snapshot.lane(1);
+    let q = Queries { backend: conn.get_database_backend(), w, key: Key::Total };
+    match q.run(conn, q.median()).await?.first() {
+        Some(r) => Ok(hours(r)?),
+        None => Ok(None),
+    }
+}
+
+/// Per bank, its responses to the demands posted in the window that were accepted, and rejected, by the end.
+pub async fn bank_decisions(snapshot: &Snapshot, w: &Window) -> AppResult<HashMap<InstitutionId, (i64, i64)>> {
+    let conn = snapshot.lane(0);
+    let q = Queries { backend: conn.get_database_backend(), w, key: Key::Bank };
+    let sql = "SELECT r.bank_id AS k,
+                 SUM(CASE WHEN r.accepted_at < $2 THEN 1 ELSE 0 END) AS accepted,
+                 SUM(CASE WHEN r.rejected_at < $2 THEN 1 ELSE 0 END) AS rejected
+               FROM demands d JOIN bank_responses r ON r.demand_id = d.id
+               WHERE d.posted_at >= $1 AND d.posted_at < $2 AND d.region_code LIKE $3 GROUP BY r.bank_id";
+    let rows = q.run(conn, Some((sql.to_string(), vec![w.start.into(), w.end.into(), w.pattern()]))).await?;
+    rows.iter().map(|r| Ok((r.try_get("", "k")?, (sum(r, "accepted")?, sum(r, "rejected")?)))).collect()
+}
+
+fn hours(r: &QueryResult) -> Result<Option<f64>, sea_orm::DbErr> {
+    Ok(r.try_get::<Option<f64>>("", "median")?.map(|h| (h * 100.0).round() / 100.0))
+}
+
+fn sum(r: &QueryResult, column: &str) -> Result<i64, sea_orm::DbErr> {
+    Ok(r.try_get::<Option<i64>>("", column)?.unwrap_or(0))
+}
+
+/// The statements of one aggregation.
+struct Queries<'a> {
+    backend: DatabaseBackend,
+    w: &'a Window,
+    key: Key,
+}
+
+impl Queries<'_> {
+    async fn run<C: ConnectionTrait>(&self, conn: &C, query: Query) -> AppResult<Vec<QueryResult>> {
+        let Some((sql, values)) = query else { return Ok(Vec::new()) };
+        Ok(conn.query_all_raw(crate::db::numbered(self.backend, &sql, values)).await?)
+    }
+
+    fn pattern(&self) -> Value {
+        self.w.pattern()
+    }
+
+    /// The key expression over a table with `region` and `section` columns (or expressions).
+    fn key(&self, region: &str, section: &str) -> String {
+        match self.key {
+            Key::Total => "''".to_string(),
+            Key::Region(n) => format!("substr({region}, 1, {n})"),
+            Key::Section => section.to_string(),
+            Key::Bank => "r.bank_id".to_string(),
+        }
+    }
+
+    fn group(&self, region: &str, section: &str) -> String {
+        match self.key {
+            Key::Total => String::new(),
+            _ => format!("GROUP BY {}", self.key(region, section)),
+        }
+    }
+
+    fn is_bank(&self) -> bool {
+        self.key == Key::Bank
+    }
+}
