@@ -4,6 +4,7 @@
 #   scripts/bench.sh products   5,000 published products: products(query + 2 filters) via GraphQL vs Meilisearch
 #   scripts/bench.sh match      1,000,000 subjects and 5,000 products: matchProducts latency
 #   scripts/bench.sh indicators 1,000,000 subjects, 300,000 demands: 12-month report by town vs hand-written SQL
+#                               in PostgreSQL and in DuckDB (PyPI) over the same rows exported
 #   scripts/bench.sh abuse      5,000 products: products p95 idle vs while 50 clients hammer login and registration
 # Needs PostgreSQL (XYD_BENCH_PG, default postgres://postgres@127.0.0.1:5432) and psql.
 set -euo pipefail
@@ -97,6 +98,9 @@ case "$what" in
       grep '^Time:' "$work/hand.out" | awk '{print $2}' | sort -n |
         awk '{a[NR]=$1} END {printf "hand-written SQL: %d runs, median %.1f ms, p95 %.1f ms\n", NR, a[int((NR+1)/2)], a[int(NR*0.95+0.5)]}'
       psql "$DATABASE_URL" -v from="$from" -v to="$to" -f bench/sql/indicators_by_town.sql
+      # P3's yardstick: DuckDB (PyPI, pinned) running the same hand-written SQL over the same event rows, exported
+      # from this database.
+      "$(scripts/install-duckdb.sh)" bench/duckdb_indicators.py "$DATABASE_URL" "$from" "$to" "${REQUESTS:-30}"
     elif [[ "$what" == abuse ]]; then
       "$target/release/xyd-bench" abuse --api "http://$XYD_BIND" --abusers "${ABUSERS:-50}" --requests "${REQUESTS:-1000}"
     elif [[ "$what" == match ]]; then
