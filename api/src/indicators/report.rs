@@ -8,7 +8,7 @@ use xyd_domain::{IndicatorDimension, InstitutionId, RegionPrefix};
 
 use super::registry_quality;
 use super::snapshot::Snapshot;
-use super::sql::{self, Key, Window};
+use super::sql::{self, Key, Whole, Window};
 use crate::auth::Principal;
 use crate::db::Db;
 use crate::error::{AppError, AppResult};
@@ -116,7 +116,8 @@ pub async fn compute_in(snapshot: &Snapshot, scope: &Scope, request: ReportReque
 
 /// Rows that partition the subjects (regions, sections): the totals are their sum, plus the overall median.
 async fn partition(snapshot: &Snapshot, window: &Window, key: Key) -> AppResult<(Row, Vec<Row>)> {
-    let (rows, median) = tokio::try_join!(sql::aggregate(snapshot, window, key), sql::total_median(snapshot, window))?;
+    let mut rows = sql::aggregate(snapshot, window, key, Whole::Median).await?;
+    let median = rows.remove(sql::WHOLE).and_then(|whole| whole.median_response_hours);
     let mut counts = Counts::sum_of_partition(rows.values());
     counts.median_response_hours = median;
     Ok((total(counts), labelled(key, rows)))
@@ -132,7 +133,7 @@ async fn banks(
     totals: impl Future<Output = AppResult<Row>>,
     window: &Window,
 ) -> AppResult<(Row, Vec<Row>)> {
-    let (totals, rows) = tokio::try_join!(totals, sql::aggregate(snapshot, window, Key::Bank))?;
+    let (totals, rows) = tokio::try_join!(totals, sql::aggregate(snapshot, window, Key::Bank, Whole::Nothing))?;
     Ok((totals, labelled(Key::Bank, rows)))
 }
 

@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use sea_orm::DatabaseBackend;
 
-use super::{Key, Queries, Query};
+use super::{Key, Queries, Query, Whole};
 
 impl Queries<'_> {
     /// 存续 subjects of the latest snapshot on or before `to`, per county (counties import on their own dates).
@@ -52,23 +52,32 @@ impl Queries<'_> {
         Some((sql, vec![self.w.start.into(), self.w.end.into(), self.pattern()]))
     }
 
-    /// The median of hours from posting to first response: the middle one or two values of each group.
-    pub(super) fn median(&self) -> Query {
+    /// The median of hours from posting to first response: the middle one or two values of each group. With
+    /// `whole`, also the median over every group (the row whose `whole` is 1): on PostgreSQL in the same pass.
+    pub(super) fn median(&self, whole: bool) -> Query {
         let (from, first) = self.demand_source();
         let filter = format!("d.posted_at >= $1 AND d.posted_at < $2 AND d.region_code LIKE $3 AND {first} < $2");
         let k = self.key("d.region_code", "d.industry_section");
         let sql = match self.backend {
             // An ordered-set aggregate sorts each group's hours alone: three times faster than the window below.
             // percentile_cont(0.5) interpolates halfway between the two middle values, the same median.
-            DatabaseBackend::Postgres => format!(
-                "SELECT {k} AS k, percentile_cont(0.5) WITHIN GROUP (
-                   ORDER BY CAST(EXTRACT(EPOCH FROM ({first} - d.posted_at)) AS DOUBLE PRECISION) / 3600) AS median
-                 FROM {from} WHERE {filter} {g}",
-                g = self.group("d.region_code", "d.industry_section"),
-            ),
-            // SQLite has no percentile function: the middle one or two values of each group.
+            // date_part gives double precision (EXTRACT gives numeric, much slower to compute and sort).
+            DatabaseBackend::Postgres => {
+                let (whole_flag, g) = match (whole, self.key) {
+                    (_, Key::Total) => ("0".to_string(), String::new()),
+                    (true, _) => (format!("GROUPING({k})"), format!("GROUP BY GROUPING SETS (({k}), ())")),
+                    (false, _) => ("0".to_string(), format!("GROUP BY {k}")),
+                };
+                format!(
+                    "SELECT {k} AS k, {whole_flag} AS whole, percentile_cont(0.5) WITHIN GROUP (
+                       ORDER BY date_part('epoch', {first} - d.posted_at) / 3600) AS median
+                     FROM {from} WHERE {filter} {g}"
+                )
+            }
+            // SQLite has no percentile function: the middle one or two values of each group (the whole median is
+            // its own statement, see `whole_median`).
             _ => format!(
-                "SELECT k, CAST(AVG(h) AS DOUBLE PRECISION) AS median FROM (
+                "SELECT k, 0 AS whole, CAST(AVG(h) AS DOUBLE PRECISION) AS median FROM (
                    SELECT k, h, ROW_NUMBER() OVER (PARTITION BY k ORDER BY h) AS rn, COUNT(*) OVER (PARTITION BY k) AS n
                    FROM (SELECT {k} AS k, (julianday({first}) - julianday(d.posted_at)) * 24 AS h FROM {from}
                          WHERE {filter}) x
@@ -76,6 +85,15 @@ impl Queries<'_> {
             ),
         };
         Some((sql, vec![self.w.start.into(), self.w.end.into(), self.pattern()]))
+    }
+
+    /// On SQLite, the median over every group as its own statement (PostgreSQL has it from [`Self::median`]).
+    pub(super) fn whole_median(&self) -> Query {
+        if self.backend == DatabaseBackend::Postgres {
+            return None;
+        }
+        let whole = Queries { backend: self.backend, w: self.w, key: Key::Total, whole: Whole::Nothing };
+        whole.median(false).map(|(sql, values)| (sql.replacen("0 AS whole", "1 AS whole", 1), values))
     }
 
     fn demand_source(&self) -> (&'static str, &'static str) {

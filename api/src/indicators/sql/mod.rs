@@ -118,19 +118,25 @@ enum Family {
     Loans,
     Breaches,
     Median,
+    /// The median over every group, beside the groups' own (a partition's totals cannot add medians up).
+    WholeMedian,
     Objections,
     Renewals,
 }
 
 impl Family {
     /// The families a report keyed by `key` runs.
-    fn for_key(key: Key) -> &'static [Family] {
+    fn for_key(key: Key, whole: Whole) -> Vec<Family> {
         use Family::*;
-        if key.by_days() {
-            &[Days, Median, Borrowers, LateAnswers, Breaches, Registry, Subjects, Objections, Renewals]
+        let mut families = if key.by_days() {
+            vec![Days, Median, Borrowers, LateAnswers, Breaches, Registry, Subjects, Objections, Renewals]
         } else {
-            &[Loans, Median, Demands, Breaches, Registry, Subjects, Objections, Renewals]
+            vec![Loans, Median, Demands, Breaches, Registry, Subjects, Objections, Renewals]
+        };
+        if whole == Whole::Median {
+            families.push(WholeMedian);
         }
+        families
     }
 
     fn query(self, q: &Queries) -> Query {
@@ -145,7 +151,8 @@ impl Family {
             // Whole days of missed deadlines are in the day rows; only the as-of day's part is left to the events.
             Family::Breaches if q.key.by_days() => q.breaches(q.w.as_of_midnight(), q.w.as_of),
             Family::Breaches => q.breaches(q.w.start, q.w.as_of),
-            Family::Median => q.median(),
+            Family::Median => q.median(q.whole == Whole::Median),
+            Family::WholeMedian => q.whole_median(),
             Family::Objections => q.objections(),
             Family::Renewals => q.renewals(),
         }
@@ -187,7 +194,7 @@ impl Family {
                 c.first_loan_subjects = sum(r, "first_loan_subjects")?;
             }
             Family::Breaches => c.overdue_responses += sum(r, "n")?,
-            Family::Median => c.median_response_hours = hours(r)?,
+            Family::Median | Family::WholeMedian => c.median_response_hours = hours(r)?,
             Family::Objections => {
                 c.open_objections = sum(r, "open")?;
                 c.overdue_objections = sum(r, "overdue")?;
@@ -215,17 +222,30 @@ fn loan_figures(c: &mut Counts, r: &QueryResult) -> Result<(), sea_orm::DbErr> {
     Ok(())
 }
 
+/// What a report needs over every group besides the groups.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Whole {
+    Nothing,
+    /// The median over every group, in the row keyed [`WHOLE`].
+    Median,
+}
+
+/// The key of the row holding the figures over every group, when [`Whole`] asks for them.
+pub const WHOLE: &str = "*";
+
 /// Run every family of the key concurrently, in one snapshot, and merge them by key.
-pub async fn aggregate(snapshot: &Snapshot, w: &Window, key: Key) -> AppResult<Rows> {
-    let q = Queries { backend: snapshot.lane(0).get_database_backend(), w, key };
-    let families = Family::for_key(key);
+pub async fn aggregate(snapshot: &Snapshot, w: &Window, key: Key, whole: Whole) -> AppResult<Rows> {
+    let q = Queries { backend: snapshot.lane(0).get_database_backend(), w, key, whole };
+    let families = Family::for_key(key, whole);
     let results =
         try_join_all(families.iter().enumerate().map(|(lane, family)| q.run(snapshot.lane(lane), family.query(&q))))
             .await?;
     let mut rows = Rows::new();
     for (family, results) in families.iter().zip(results) {
+        let medians = matches!(family, Family::Median | Family::WholeMedian);
         for r in &results {
             let k = match key {
+                _ if medians && r.try_get::<i32>("", "whole")? == 1 => WHOLE.to_string(),
                 Key::Bank => r.try_get::<Uuid>("", "k")?.to_string(),
                 Key::Total => String::new(),
                 _ => r.try_get::<Option<String>>("", "k")?.unwrap_or_default(),
@@ -238,24 +258,13 @@ pub async fn aggregate(snapshot: &Snapshot, w: &Window, key: Key) -> AppResult<R
 
 /// Every figure over the whole window.
 pub async fn totals(snapshot: &Snapshot, w: &Window) -> AppResult<Counts> {
-    Ok(aggregate(snapshot, w, Key::Total).await?.remove("").unwrap_or_default())
-}
-
-/// The median response time over the whole window: the one figure of the totals that cannot be summed from
-/// the rows of a partition.
-pub async fn total_median(snapshot: &Snapshot, w: &Window) -> AppResult<Option<f64>> {
-    let conn = snapshot.lane(1);
-    let q = Queries { backend: conn.get_database_backend(), w, key: Key::Total };
-    match q.run(conn, q.median()).await?.first() {
-        Some(r) => Ok(hours(r)?),
-        None => Ok(None),
-    }
+    Ok(aggregate(snapshot, w, Key::Total, Whole::Nothing).await?.remove("").unwrap_or_default())
 }
 
 /// Per bank, its responses to the demands posted in the window that were accepted, and rejected, by the end.
 pub async fn bank_decisions(snapshot: &Snapshot, w: &Window) -> AppResult<HashMap<InstitutionId, (i64, i64)>> {
     let conn = snapshot.lane(0);
-    let q = Queries { backend: conn.get_database_backend(), w, key: Key::Bank };
+    let q = Queries { backend: conn.get_database_backend(), w, key: Key::Bank, whole: Whole::Nothing };
     let sql = "SELECT r.bank_id AS k,
                  SUM(CASE WHEN r.accepted_at < $2 THEN 1 ELSE 0 END) AS accepted,
                  SUM(CASE WHEN r.rejected_at < $2 THEN 1 ELSE 0 END) AS rejected
@@ -278,6 +287,7 @@ struct Queries<'a> {
     backend: DatabaseBackend,
     w: &'a Window,
     key: Key,
+    whole: Whole,
 }
 
 impl Queries<'_> {
