@@ -79,6 +79,10 @@ pub async fn standing_elsewhere(
     scope: &Scope,
     rows: &[(&str, &RegionCode)],
 ) -> AppResult<HashSet<String>> {
+    // Nothing lies outside an importer that may import everywhere: no query to make.
+    if matches!(scope, Scope::All) {
+        return Ok(HashSet::new());
+    }
     let codes: Vec<&str> = rows.iter().map(|(code, _)| *code).collect();
     let standing = standing_counties(conn, &codes).await?;
     let mut refused = HashSet::new();

@@ -167,12 +167,9 @@ impl Family {
                 c.verified_subjects = sum(r, "verified")?;
             }
             Family::Days => {
-                c.demands_posted = sum(r, "posted")?;
-                c.demand_amount = sum(r, "amount")?;
-                c.responded_demands += sum(r, "responded")?;
-                c.responded_within_sla += sum(r, "within_sla")?;
-                c.overdue_responses += sum(r, "late")?;
+                demand_figures(c, r)?;
                 loan_figures(c, r)?;
+                c.overdue_responses += sum(r, "late")?;
             }
             Family::LateAnswers => {
                 c.responded_demands -= sum(r, "responded")?;
@@ -182,12 +179,7 @@ impl Family {
                 c.loan_obtaining_subjects = sum(r, "loan_subjects")?;
                 c.first_loan_subjects = sum(r, "first_loan_subjects")?;
             }
-            Family::Demands => {
-                c.demands_posted = sum(r, "posted")?;
-                c.demand_amount = sum(r, "amount")?;
-                c.responded_demands = sum(r, "responded")?;
-                c.responded_within_sla = sum(r, "within_sla")?;
-            }
+            Family::Demands => demand_figures(c, r)?,
             Family::Loans => {
                 loan_figures(c, r)?;
                 c.loan_obtaining_subjects = sum(r, "loan_subjects")?;
@@ -206,6 +198,16 @@ impl Family {
         }
         Ok(())
     }
+}
+
+/// The demands posted and answered, named alike by the day rows and the events. Answers add up: the day rows'
+/// count demands answered after the period too, which [`Family::LateAnswers`] takes away.
+fn demand_figures(c: &mut Counts, r: &QueryResult) -> Result<(), sea_orm::DbErr> {
+    c.demands_posted = sum(r, "posted")?;
+    c.demand_amount = sum(r, "amount")?;
+    c.responded_demands += sum(r, "responded")?;
+    c.responded_within_sla += sum(r, "within_sla")?;
+    Ok(())
 }
 
 /// The additive credit and loan figures, named alike by the day rows and the events.
