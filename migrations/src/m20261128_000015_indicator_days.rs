@@ -70,7 +70,8 @@ fn flag(condition: &str) -> String {
     format!("CASE WHEN {condition} THEN 1 ELSE 0 END")
 }
 
-/// A demand row `s` (`NEW` or `OLD`, or every row of `source` aliased `s`) counted with `sign`: its posting, and its first-response deadline if missed.
+/// A demand row `s` (`NEW` or `OLD`, or every row of `source` aliased `s`) counted with `sign`: its posting, and
+/// its first-response deadline if missed.
 fn demand_rows(backend: DatabaseBackend, s: &str, sign: &str, source: &str) -> String {
     let posting = bump(
         &shanghai_day(backend, &format!("{s}.posted_at")),
@@ -123,7 +124,8 @@ fn disbursement(r: &str, sign: &str, product_type: &str, tax_based: &str) -> Vec
     ]
 }
 
-/// A response row `s` (or every row of `source` aliased `s`) counted with `sign`: its grant, its disbursement, its credit deadline if missed.
+/// A response row `s` (or every row of `source` aliased `s`) counted with `sign`: its grant, its disbursement,
+/// its credit deadline if missed.
 fn response_rows(backend: DatabaseBackend, s: &str, sign: &str, source: &str) -> String {
     let day = |column: &str| shanghai_day(backend, &format!("{s}.{column}"));
     let region = format!("{s}.region_code");

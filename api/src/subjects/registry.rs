@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, HashSet};
 use chrono::{NaiveDate, Utc};
 use sea_orm::entity::prelude::*;
 use sea_orm::sea_query::OnConflict;
-use sea_orm::{DatabaseBackend, QueryOrder, QuerySelect, Set};
+use sea_orm::{QueryOrder, QuerySelect, Set};
 use xyd_domain::demand::local_date;
 use xyd_domain::registry::RegistryFacts;
 use xyd_domain::{ImportJobId, RegionCode, RegistryRow, Uscc};
@@ -149,18 +149,8 @@ async fn latest_snapshot(conn: &impl ConnectionTrait, county: &str) -> AppResult
     Ok(latest.and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok()))
 }
 
-/// The columns an import writes, and those it replaces when the (uscc, snapshot_date) key exists.
-const UPSERT_COLUMNS: &str = "id, uscc, snapshot_date, name, kind, region_code, industry_code, legal_rep_name, \
-     legal_rep_id_hash, established_on, status, import_job_id";
-const REPLACED_COLUMNS: [&str; 8] =
-    ["name", "kind", "region_code", "industry_code", "legal_rep_name", "legal_rep_id_hash", "established_on", "status"];
-
 /// Insert or update rows on their natural key (uscc, snapshot_date): importing the same rows again
 /// changes nothing. ID numbers are stored only as keyed hashes.
-///
-/// On PostgreSQL the batch travels as one JSON parameter and is merged by one set-based
-/// `INSERT … SELECT … ON CONFLICT` (no statement with thousands of placeholders to build, send and parse);
-/// SQLite takes a multi-row insert.
 pub async fn upsert(
     conn: &impl ConnectionTrait,
     job: ImportJobId,
@@ -171,9 +161,6 @@ pub async fn upsert(
         return Ok(());
     }
     let rows = crate::db::last_per_key(rows, |r| (r.uscc.as_str().to_string(), r.snapshot_date));
-    if conn.get_database_backend() == DatabaseBackend::Postgres {
-        return upsert_set_based(conn, job, rows, cipher).await;
-    }
     let models = rows.into_iter().map(|r| entry::ActiveModel {
         id: Set(Uuid::now_v7()),
         uscc: Set(r.uscc.as_str().to_string()),
@@ -201,44 +188,5 @@ pub async fn upsert(
         ])
         .to_owned();
     entry::Entity::insert_many(models).on_conflict(on_conflict).exec_without_returning(conn).await?;
-    Ok(())
-}
-
-async fn upsert_set_based(
-    conn: &impl ConnectionTrait,
-    job: ImportJobId,
-    rows: Vec<RegistryRow>,
-    cipher: &FieldCipher,
-) -> AppResult<()> {
-    let batch: Vec<serde_json::Value> = rows
-        .into_iter()
-        .map(|r| {
-            serde_json::json!({
-                "id": Uuid::now_v7(),
-                "uscc": r.uscc.as_str(),
-                "snapshot_date": r.snapshot_date,
-                "name": r.name,
-                "kind": r.kind.as_str(),
-                "region_code": r.region.as_str(),
-                "industry_code": r.industry.as_ref().map(|i| i.as_str()),
-                "legal_rep_name": r.legal_rep_name,
-                "legal_rep_id_hash": r.legal_rep_id_number.as_ref().map(|id| cipher.keyed_hash(id.expose())),
-                "established_on": r.established_on,
-                "status": r.status.as_str(),
-                "import_job_id": job,
-            })
-        })
-        .collect();
-    let replaced: Vec<String> = REPLACED_COLUMNS.iter().map(|c| format!("{c} = excluded.{c}")).collect();
-    let sql = format!(
-        "INSERT INTO registry_entries ({UPSERT_COLUMNS})
-         SELECT {UPSERT_COLUMNS} FROM json_to_recordset($1::json) AS batch(id uuid, uscc text, snapshot_date date,
-           name text, kind text, region_code text, industry_code text, legal_rep_name text, legal_rep_id_hash text,
-           established_on date, status text, import_job_id uuid)
-         ON CONFLICT (uscc, snapshot_date) DO UPDATE SET {replaced}",
-        replaced = replaced.join(", "),
-    );
-    let json = serde_json::Value::Array(batch).to_string();
-    conn.execute_raw(crate::db::numbered(DatabaseBackend::Postgres, &sql, [json.into()])).await?;
     Ok(())
 }

@@ -52,9 +52,10 @@ impl Queries<'_> {
         Some((sql, vec![self.w.start.into(), self.w.end.into(), self.pattern()]))
     }
 
-    /// The median of hours from posting to first response: the middle one or two values of each group. With
-    /// `whole`, also the median over every group (the row whose `whole` is 1): on PostgreSQL in the same pass.
-    pub(super) fn median(&self, whole: bool) -> Query {
+    /// The median of hours from posting to first response: the middle one or two values of each group. When the
+    /// report asks for [`Whole::Median`], PostgreSQL adds the median over every group in the same pass (the row
+    /// whose `whole` is 1).
+    pub(super) fn median(&self) -> Query {
         let (from, first) = self.demand_source();
         let filter = format!("d.posted_at >= $1 AND d.posted_at < $2 AND d.region_code LIKE $3 AND {first} < $2");
         let k = self.key("d.region_code", "d.industry_section");
@@ -63,10 +64,10 @@ impl Queries<'_> {
             // percentile_cont(0.5) interpolates halfway between the two middle values, the same median.
             // date_part gives double precision (EXTRACT gives numeric, much slower to compute and sort).
             DatabaseBackend::Postgres => {
-                let (whole_flag, g) = match (whole, self.key) {
+                let (whole_flag, g) = match (self.whole, self.key) {
                     (_, Key::Total) => ("0".to_string(), String::new()),
-                    (true, _) => (format!("GROUPING({k})"), format!("GROUP BY GROUPING SETS (({k}), ())")),
-                    (false, _) => ("0".to_string(), format!("GROUP BY {k}")),
+                    (Whole::Median, _) => (format!("GROUPING({k})"), format!("GROUP BY GROUPING SETS (({k}), ())")),
+                    (Whole::Nothing, _) => ("0".to_string(), format!("GROUP BY {k}")),
                 };
                 format!(
                     "SELECT {k} AS k, {whole_flag} AS whole, percentile_cont(0.5) WITHIN GROUP (
@@ -92,8 +93,7 @@ impl Queries<'_> {
         if self.backend == DatabaseBackend::Postgres {
             return None;
         }
-        let whole = Queries { backend: self.backend, w: self.w, key: Key::Total, whole: Whole::Nothing };
-        whole.median(false).map(|(sql, values)| (sql.replacen("0 AS whole", "1 AS whole", 1), values))
+        Queries { backend: self.backend, w: self.w, key: Key::Total, whole: Whole::Nothing }.median()
     }
 
     fn demand_source(&self) -> (&'static str, &'static str) {

@@ -154,7 +154,7 @@ impl Family {
             // Whole days of missed deadlines are in the day rows; only the as-of day's part is left to the events.
             Family::Breaches if q.key.by_days() => q.breaches(q.w.as_of_midnight(), q.w.as_of),
             Family::Breaches => q.breaches(q.w.start, q.w.as_of),
-            Family::Median => q.median(q.whole == Whole::Median),
+            Family::Median => q.median(),
             Family::WholeMedian => q.whole_median(),
             Family::Objections => q.objections(),
             Family::Renewals => q.renewals(),
@@ -247,13 +247,15 @@ pub async fn aggregate(snapshot: &Snapshot, w: &Window, key: Key, whole: Whole) 
             .await?;
     let mut rows = Rows::new();
     for (family, results) in families.iter().zip(results) {
-        let medians = matches!(family, Family::Median | Family::WholeMedian);
         for r in &results {
-            let k = match key {
-                _ if medians && r.try_get::<i32>("", "whole")? == 1 => WHOLE.to_string(),
-                Key::Bank => r.try_get::<Uuid>("", "k")?.to_string(),
-                Key::Total => String::new(),
-                _ => r.try_get::<Option<String>>("", "k")?.unwrap_or_default(),
+            let k = match family {
+                Family::WholeMedian => WHOLE.to_string(),
+                Family::Median if r.try_get::<i32>("", "whole")? == 1 => WHOLE.to_string(),
+                _ => match key {
+                    Key::Bank => r.try_get::<Uuid>("", "k")?.to_string(),
+                    Key::Total => String::new(),
+                    _ => r.try_get::<Option<String>>("", "k")?.unwrap_or_default(),
+                },
             };
             family.apply(rows.entry(k).or_default(), r)?;
         }
