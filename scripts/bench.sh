@@ -127,8 +127,14 @@ case "$what" in
       "$target/release/xyd-bench" match --api "http://$XYD_BIND" --email "$XYD_BOOTSTRAP_ADMIN_EMAIL" \
         --password "$XYD_BOOTSTRAP_ADMIN_PASSWORD" --requests "${REQUESTS:-1000}"
     else
+      # The floor: the same engine request behind one bare axum route in its own process (bench/src/floor.rs).
+      "$target/release/xyd-bench" floor --meili "$MEILI_URL" --key "$MEILI_MASTER_KEY" --prefix "$XYD_INDEX_PREFIX" \
+        --bind 127.0.0.1:8092 &
+      floor_pid=$!
+      until curl -fs "http://127.0.0.1:8092/search" >/dev/null 2>&1; do sleep 0.2; done
       "$target/release/xyd-bench" products --api "http://$XYD_BIND" --meili "$MEILI_URL" --key "$MEILI_MASTER_KEY" \
-        --prefix "$XYD_INDEX_PREFIX" --requests "${REQUESTS:-1000}"
+        --prefix "$XYD_INDEX_PREFIX" --requests "${REQUESTS:-1000}" --floor http://127.0.0.1:8092
+      kill "$floor_pid"
     fi
     ;;
   *) echo "unknown benchmark: $what" >&2; exit 2 ;;

@@ -171,6 +171,9 @@ pub struct CryptoConfig {
 pub struct ImportsConfig {
     /// Rows written per transaction.
     pub batch_rows: usize,
+    /// Write transactions one import runs at once on PostgreSQL (rows of one code always share one);
+    /// SQLite writes one at a time.
+    pub writers: usize,
     /// How long `importRecords` waits for a job before answering with it still RUNNING.
     pub wait_secs: u64,
     /// Rejected rows kept per job for `importJob.errors` (the CLI report file has them all).
@@ -179,7 +182,7 @@ pub struct ImportsConfig {
 
 impl Default for ImportsConfig {
     fn default() -> Self {
-        Self { batch_rows: 2000, wait_secs: 20, stored_errors: 1000 }
+        Self { batch_rows: 2000, writers: 2, wait_secs: 20, stored_errors: 1000 }
     }
 }
 

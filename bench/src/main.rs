@@ -7,6 +7,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, bail};
 
 mod abuse;
+mod floor;
 use clap::{Parser, Subcommand};
 use serde_json::{Value, json};
 use xyd_domain::product::ProductFilter;
@@ -33,6 +34,20 @@ enum Command {
         prefix: String,
         #[arg(long, default_value_t = 1000)]
         requests: usize,
+        /// A running `xyd-bench floor` (its URL), timed as a third side.
+        #[arg(long)]
+        floor: Option<String>,
+    },
+    /// Serve the benchmark's search through one minimal HTTP hop (see `floor.rs`), for `products --floor`.
+    Floor {
+        #[arg(long)]
+        meili: String,
+        #[arg(long)]
+        key: String,
+        #[arg(long, default_value = "xyd")]
+        prefix: String,
+        #[arg(long)]
+        bind: String,
     },
     /// `matchProducts` for demands of freshly registered enterprises (verified by the admin), each request timed
     /// end to end.
@@ -81,12 +96,24 @@ enum Command {
 const QUERY: &str = "经营贷";
 pub(crate) const GRAPHQL: &str = r#"{ products(query: "经营贷", filter: {subjectKind: INDIVIDUAL_BUSINESS, regionCode: "440882105"}, first: 20) { totalCount nodes { id name rateMin bank { name } } } }"#;
 
-#[tokio::main(flavor = "current_thread")]
-async fn main() -> anyhow::Result<()> {
-    match Cli::parse().command {
-        Command::Products { api, meili, key, prefix, requests } => {
-            products(&api, &meili, &key, &prefix, requests).await
+fn main() -> anyhow::Result<()> {
+    let command = Cli::parse().command;
+    // The clients run on one thread; the floor serves like the API, on a thread per core.
+    let runtime = match command {
+        Command::Floor { .. } => tokio::runtime::Builder::new_multi_thread(),
+        _ => tokio::runtime::Builder::new_current_thread(),
+    }
+    .enable_all()
+    .build()?;
+    runtime.block_on(run(command))
+}
+
+async fn run(command: Command) -> anyhow::Result<()> {
+    match command {
+        Command::Products { api, meili, key, prefix, requests, floor } => {
+            products(&api, &meili, &key, &prefix, requests, floor.as_deref()).await
         }
+        Command::Floor { meili, key, prefix, bind } => floor::serve(&meili, &key, &prefix, &bind).await,
         Command::Match { api, email, password, enterprises, requests } => {
             matching(&api, [&email, &password], enterprises, requests).await
         }
@@ -97,15 +124,27 @@ async fn main() -> anyhow::Result<()> {
     }
 }
 
-async fn products(api: &str, meili: &str, key: &str, prefix: &str, requests: usize) -> anyhow::Result<()> {
+/// The benchmark's two filters: individual businesses, a town of 雷州市.
+pub(crate) fn filter() -> ProductFilter {
+    ProductFilter {
+        subject_kind: Some(SubjectKind::IndividualBusiness),
+        region_code: RegionCode::parse("440882105").ok(),
+        ..ProductFilter::default()
+    }
+}
+
+async fn products(
+    api: &str,
+    meili: &str,
+    key: &str,
+    prefix: &str,
+    requests: usize,
+    floor: Option<&str>,
+) -> anyhow::Result<()> {
     let http = reqwest::Client::new();
     let search = xyd_search::Search::new(meili, Some(key), prefix)?;
     let index = search.products();
-    let filter = ProductFilter {
-        subject_kind: Some(SubjectKind::IndividualBusiness),
-        region_code: Some(RegionCode::parse("440882105")?),
-        ..ProductFilter::default()
-    };
+    let filter = filter();
 
     let graphql = || async {
         let r = http.post(format!("{api}/graphql")).json(&json!({ "query": GRAPHQL })).send().await?;
@@ -116,29 +155,49 @@ async fn products(api: &str, meili: &str, key: &str, prefix: &str, requests: usi
         Ok::<usize, anyhow::Error>(body["data"]["products"]["totalCount"].as_u64().unwrap_or(0) as usize)
     };
     let direct = || async { Ok::<usize, anyhow::Error>(index.search(Some(QUERY), &filter, 0, 20).await?.total) };
+    let hop = || async {
+        let Some(floor) = floor else { return Ok(0) };
+        let body: Value = http.get(format!("{floor}/search")).send().await?.json().await?;
+        Ok::<usize, anyhow::Error>(body["total"].as_u64().context("the floor's answer has no total")? as usize)
+    };
 
     let (api_total, meili_total) = (graphql().await.context("GraphQL")?, direct().await.context("Meilisearch")?);
     if api_total != meili_total {
         bail!("the two sides disagree: GraphQL {api_total} hits, Meilisearch {meili_total}");
     }
+    if floor.is_some() && hop().await.context("floor")? != meili_total {
+        bail!("the floor disagrees with Meilisearch");
+    }
     for _ in 0..50 {
         graphql().await?;
         direct().await?;
+        hop().await?;
     }
-    let (mut via_api, mut via_meili) = (Vec::with_capacity(requests), Vec::with_capacity(requests));
+    let mut samples = [(); 3].map(|()| Vec::with_capacity(requests));
     for _ in 0..requests {
         let t = Instant::now();
         graphql().await?;
-        via_api.push(t.elapsed());
+        samples[0].push(t.elapsed());
         let t = Instant::now();
         direct().await?;
-        via_meili.push(t.elapsed());
+        samples[1].push(t.elapsed());
+        if floor.is_some() {
+            let t = Instant::now();
+            hop().await?;
+            samples[2].push(t.elapsed());
+        }
     }
+    let [via_api, via_meili, via_floor] = samples;
     let (a, m) = (Stats::of(via_api), Stats::of(via_meili));
     println!("{requests} requests each, {api_total} hits for \"{QUERY}\" + 2 filters");
     println!("GraphQL   median {:>7.2} ms  p95 {:>7.2} ms  p99 {:>7.2} ms", a.median, a.p95, a.p99);
     println!("direct    median {:>7.2} ms  p95 {:>7.2} ms  p99 {:>7.2} ms", m.median, m.p95, m.p99);
     println!("ratio of medians {:.2}× (target ≤ 1.2×)", a.median / m.median);
+    if floor.is_some() {
+        let f = Stats::of(via_floor);
+        println!("floor     median {:>7.2} ms  p95 {:>7.2} ms  p99 {:>7.2} ms", f.median, f.p95, f.p99);
+        println!("floor / direct {:.2}×: one bare HTTP hop in front of the engine", f.median / m.median);
+    }
 
     // Throughput: CONCURRENCY clients at once, the same search through GraphQL, then straight to Meilisearch.
     let total = requests.max(CONCURRENCY * 10);

@@ -74,6 +74,7 @@ pub async fn import_file_with(
     let (bar, ticker) = progress_bar(size, progress.clone());
     let options = RunOptions {
         batch_rows: state.config.imports.batch_rows,
+        writers: state.config.imports.writers,
         keep_errors: state.config.imports.stored_errors,
         report: Some(Box::new(BufWriter::new(report_file))),
         progress: Some(progress),

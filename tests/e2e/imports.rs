@@ -151,3 +151,44 @@ both_backends! {
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }
+
+both_backends! {
+    async fn a_later_row_of_a_code_wins_when_an_import_writes_on_several_transactions(app) {
+        // 60 codes in groups of 3, each group standing (存续) and then, in the next 3 rows, cancelled (注销):
+        // batches of 3 rows put the two rows of a code in consecutive transactions, which run at once on
+        // PostgreSQL's two lanes unless the code picks the lane.
+        let mut csv = RegistryCsv::new();
+        for group in 0..20 {
+            for status in ["存续", "注销"] {
+                for n in group * 3 + 1..=group * 3 + 3 {
+                    csv = csv.row_with(&uscc(n), &format!("雷州市{n}号有限公司"), "张三", "440882105", status);
+                }
+            }
+        }
+        let dir = std::env::temp_dir().join(format!("xyd-lanes-{}", uuid::Uuid::now_v7().simple()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("registry.csv");
+        std::fs::write(&file, csv.bytes()).unwrap();
+        let mut config = app.config.clone();
+        config.imports.batch_rows = 3;
+        assert!(config.imports.writers > 1, "the default writes on several lanes");
+        let state = xinyidai::AppState::new(config, app.db().clone()).await.unwrap();
+
+        xyd_cli::import::import_file(&state, xyd_domain::ImportKind::Registry, &file, None, None).await.unwrap();
+
+        let db = app.db().conn();
+        let row = db
+            .query_one_raw(Statement::from_string(
+                db.get_database_backend(),
+                "SELECT COUNT(*) AS n, SUM(CASE WHEN status = 'CANCELLED' THEN 1 ELSE 0 END) AS cancelled
+                 FROM registry_entries",
+            ))
+            .await
+            .unwrap()
+            .unwrap();
+        let (n, cancelled): (i64, i64) = (row.try_get("", "n").unwrap(), row.try_get("", "cancelled").unwrap());
+        assert_eq!((n, cancelled), (60, 60), "every code ends with its last row");
+        assert_eq!(running_job_accepted(&app).await, 120);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}

@@ -1,13 +1,18 @@
 //! The streaming import runner. A blocking thread reads the file (CSV or XLSX, see `source`) and validates its
-//! rows (memory stays flat: only the current batch is held), a bounded channel hands batches to the async
-//! writer, and each batch is one transaction that upserts its rows and advances the job's counters. Killing an
+//! rows (memory stays flat: only the current batches are held), bounded channels hand batches to the async
+//! writers, and each batch is one transaction that upserts its rows and advances the job's counters. Killing an
 //! import midway leaves whole batches; running it again upserts the same natural keys, so the end state is
 //! exactly the file's rows.
+//!
+//! On PostgreSQL an importer whose rows name a key may be written by several transactions at once (its
+//! *lanes*): a row goes to the lane its key picks, so the rows of one key are still written in file order, and
+//! two lanes never touch the same rows (no lock waits between them, no deadlock). Only the job's counter row is
+//! shared, updated last in each transaction.
 
 use std::collections::HashMap;
 use std::io::Write;
 use std::ops::ControlFlow;
-use std::sync::atomic::AtomicU64;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use sea_orm::DatabaseTransaction;
@@ -45,6 +50,13 @@ pub trait Importer: Send + 'static {
     /// Validate one row; `line` is its line in the file (the header is line 1).
     fn check(&mut self, line: u64, cells: &Cells<'_>) -> Result<Self::Row, RowError>;
 
+    /// The key whose rows must be written in file order; rows of different keys may be written by concurrent
+    /// transactions. The default keeps every row on one lane.
+    fn lane_key(row: &Self::Row) -> u64 {
+        let _ = row;
+        0
+    }
+
     /// Write accepted rows (with their lines) within the batch's transaction. Rows that only the database can
     /// judge (who owns a record, which jurisdictions hold a code) are refused here instead: they are returned
     /// with their reasons and must not have been written.
@@ -68,6 +80,8 @@ pub trait Importer: Send + 'static {
 /// How to run an import.
 pub struct RunOptions {
     pub batch_rows: usize,
+    /// Concurrent write transactions (lanes) on PostgreSQL; SQLite writes one at a time.
+    pub writers: usize,
     /// Rejected rows kept in the database per job.
     pub keep_errors: usize,
     /// Where every rejected row is written as CSV (`line,code,message`), if anywhere.
@@ -156,43 +170,83 @@ async fn write_batches<I: Importer>(
     writer: &I::Writer,
     options: RunOptions,
 ) -> Result<Counts, String> {
-    let (tx, mut rx) = mpsc::channel::<Message<I::Row>>(2);
+    let lanes = if db.backend() == sea_orm::DatabaseBackend::Postgres { options.writers.max(1) } else { 1 };
+    let (senders, receivers): (Vec<_>, Vec<_>) = (0..lanes).map(|_| mpsc::channel::<Message<I::Row>>(2)).unzip();
     let batch_rows = options.batch_rows.max(1);
-    let keep_errors = options.keep_errors;
     let report: Option<Report> = options.report.map(|r| Arc::new(Mutex::new(r)));
     let reader_report = report.clone();
-    let reader =
-        tokio::task::spawn_blocking(move || read(source, importer, batch_rows, reader_report, options.progress, &tx));
+    let reader = tokio::task::spawn_blocking(move || {
+        read(source, importer, batch_rows, reader_report, options.progress, &senders)
+    });
+    let kept = AtomicUsize::new(0);
+    let lane: Lane<'_, I> =
+        Lane { db, job_id, writer, report: report.as_ref(), keep_errors: options.keep_errors, kept: &kept };
+    // The first lane to fail ends the others (their open transactions roll back) and, by dropping its
+    // receiver, the reader.
+    let written = futures::future::try_join_all(receivers.into_iter().map(|rx| lane.write(rx))).await;
+    let lane_totals = match written {
+        Ok(totals) => totals,
+        Err(e) => {
+            tracing::warn!(error = %e.message(), job = %job_id, "import batch failed");
+            return Err("写入数据库失败，导入已中止；已写入的批次保留，重新导入即可补齐".to_string());
+        }
+    };
+    reader.await.map_err(|e| format!("导入线程异常: {e}"))?;
     let mut totals = Counts::default();
-    let mut kept = 0usize;
-    while let Some(message) = rx.recv().await {
-        let mut batch = message?;
-        let keep = keep_errors.saturating_sub(kept);
-        let written = async {
-            let txn = db.begin_write().await?;
-            let refused = I::write(writer, &txn, job_id, batch.rows).await?;
+    for lane_counts in lane_totals {
+        add(&mut totals, lane_counts?);
+    }
+    Ok(totals)
+}
+
+/// What every lane shares.
+struct Lane<'a, I: Importer> {
+    db: &'a Db,
+    job_id: ImportJobId,
+    writer: &'a I::Writer,
+    report: Option<&'a Report>,
+    keep_errors: usize,
+    /// Rejected rows stored for the job so far, over all lanes.
+    kept: &'a AtomicUsize,
+}
+
+impl<I: Importer> Lane<'_, I> {
+    /// Write the batches of one lane in order, each in its own transaction. A file the reader cannot read ends
+    /// the lane with the reader's message (`Ok(Err(_))`); a database failure is `Err`.
+    async fn write(&self, mut rx: mpsc::Receiver<Message<I::Row>>) -> AppResult<Result<Counts, String>> {
+        let mut totals = Counts::default();
+        while let Some(message) = rx.recv().await {
+            let mut batch = match message {
+                Ok(batch) => batch,
+                Err(failure) => return Ok(Err(failure)),
+            };
+            let txn = self.db.begin_write().await?;
+            let refused = I::write(self.writer, &txn, self.job_id, batch.rows).await?;
             for (line, err) in refused {
                 batch.counts.accepted -= 1;
                 tally(&mut batch.counts, err.code);
-                report_line(report.as_ref(), line, &err);
+                report_line(self.report, line, &err);
                 batch.rejected.push(RejectedRow { line, code: err.code, message: err.message });
             }
             batch.rejected.sort_by_key(|r| r.line);
-            job::record_batch(&*txn, job_id, batch.counts, &batch.rejected, keep).await?;
+            let keep = self.reserve(batch.rejected.len());
+            job::record_batch(&*txn, self.job_id, batch.counts, &batch.rejected, keep).await?;
             txn.commit().await?;
-            Ok::<(), AppError>(())
+            add(&mut totals, batch.counts);
         }
-        .await;
-        if let Err(e) = written {
-            tracing::warn!(error = %e.message(), job = %job_id, "import batch failed");
-            // Dropping the receiver stops the reader at its next batch.
-            return Err("写入数据库失败，导入已中止；已写入的批次保留，重新导入即可补齐".to_string());
-        }
-        kept += batch.rejected.len().min(keep);
-        add(&mut totals, batch.counts);
+        Ok(Ok(totals))
     }
-    reader.await.map_err(|e| format!("导入线程异常: {e}"))?;
-    Ok(totals)
+
+    /// How many of `rejected` new rejected rows may still be stored, counted as stored.
+    fn reserve(&self, rejected: usize) -> usize {
+        let before = self
+            .kept
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |kept| {
+                Some(kept + rejected.min(self.keep_errors.saturating_sub(kept)))
+            })
+            .unwrap_or(self.keep_errors);
+        rejected.min(self.keep_errors.saturating_sub(before))
+    }
 }
 
 fn add(totals: &mut Counts, c: Counts) {
@@ -203,30 +257,33 @@ fn add(totals: &mut Counts, c: Counts) {
     totals.duplicate_codes += c.duplicate_codes;
 }
 
-/// The reader thread: read the file, validate and batch. Stops when the writer goes away.
+/// The reader thread: read the file, validate and batch by lane. Stops when a writer goes away.
 fn read<I: Importer>(
     source: Source,
     importer: I,
     batch_rows: usize,
     report: Option<Report>,
     progress: Option<Arc<AtomicU64>>,
-    tx: &mpsc::Sender<Message<I::Row>>,
+    lanes: &[mpsc::Sender<Message<I::Row>>],
 ) {
     let mut pipeline = Pipeline {
         importer,
         index: HashMap::new(),
-        batch: Batch::with_capacity(batch_rows),
+        batches: lanes.iter().map(|_| Batch::with_capacity(batch_rows)).collect(),
         batch_rows,
         report: report.as_ref(),
-        tx,
+        lanes,
     };
     if let Err(message) = source.read_rows(progress, &mut pipeline) {
-        let _ = tx.blocking_send(Err(message));
+        if let Some(first) = lanes.first() {
+            let _ = first.blocking_send(Err(message));
+        }
         return;
     }
-    if pipeline.batch.counts.total > 0 {
-        let last = std::mem::replace(&mut pipeline.batch, Batch::with_capacity(0));
-        let _ = tx.blocking_send(Ok(last));
+    for (lane, batch) in lanes.iter().zip(pipeline.batches) {
+        if batch.counts.total > 0 {
+            let _ = lane.blocking_send(Ok(batch));
+        }
     }
     if let Some(Ok(mut r)) = report.as_ref().map(|r| r.lock()) {
         let _ = r.flush();
@@ -237,10 +294,11 @@ fn read<I: Importer>(
 struct Pipeline<'a, I: Importer> {
     importer: I,
     index: HashMap<String, usize>,
-    batch: Batch<I::Row>,
+    /// The batch being filled for each lane.
+    batches: Vec<Batch<I::Row>>,
     batch_rows: usize,
     report: Option<&'a Report>,
-    tx: &'a mpsc::Sender<Message<I::Row>>,
+    lanes: &'a [mpsc::Sender<Message<I::Row>>],
 }
 
 impl<I: Importer> RowSink for Pipeline<'_, I> {
@@ -254,10 +312,14 @@ impl<I: Importer> RowSink for Pipeline<'_, I> {
 
     fn row(&mut self, line: u64, row: Result<&csv::StringRecord, RowError>) -> ControlFlow<()> {
         let outcome = row.and_then(|record| self.importer.check(line, &Cells { record, index: &self.index }));
-        self.batch.add(line, outcome, self.report);
-        if self.batch.counts.total as usize >= self.batch_rows {
-            let full = std::mem::replace(&mut self.batch, Batch::with_capacity(self.batch_rows));
-            if self.tx.blocking_send(Ok(full)).is_err() {
+        // A rejected row writes nothing but the job's counters: any lane may record it.
+        let key = outcome.as_ref().map_or(line, I::lane_key);
+        let lane = usize::try_from(key % self.lanes.len() as u64).unwrap_or(0);
+        let batch = &mut self.batches[lane];
+        batch.add(line, outcome, self.report);
+        if batch.counts.total as usize >= self.batch_rows {
+            let full = std::mem::replace(batch, Batch::with_capacity(self.batch_rows));
+            if self.lanes[lane].blocking_send(Ok(full)).is_err() {
                 return ControlFlow::Break(());
             }
         }
