@@ -84,10 +84,14 @@ impl Db {
         Ok(Self { conn, write_gate, snapshot_gate: Arc::default(), max_connections, statements })
     }
 
-    /// Apply every pending migration.
+    /// Apply every pending migration, then link any access-log rows and record events written before the audit
+    /// chains existed (`audit::seal_legacy`, once: its format lives in the application, not in a migration).
     pub async fn migrate(&self) -> Result<(), DbErr> {
-        let _permit = self.gate().await;
-        Migrator::up(&self.conn, None).await
+        {
+            let _permit = self.gate().await;
+            Migrator::up(&self.conn, None).await?;
+        }
+        crate::audit::seal_legacy(self).await
     }
 
     /// Reads that need no transaction.

@@ -4,6 +4,7 @@
 //! One module per capability, each holding its GraphQL types, use cases and repository. `app` builds the
 //! HTTP application so tests can serve it on a free port.
 
+pub mod audit;
 pub mod auth;
 pub mod config;
 pub mod consents;
@@ -17,6 +18,7 @@ pub mod http;
 pub mod imports;
 pub mod indicators;
 pub mod institutions;
+pub mod jobs;
 pub mod metrics;
 pub mod notifications;
 pub mod outbox;

@@ -39,7 +39,8 @@ pub async fn serve_on(
         }
     });
     let relay = crate::outbox::spawn_relay(state.clone(), relay_stopped.clone());
-    let expiry = crate::demands::spawn_expiry(state.clone(), relay_stopped);
+    let expiry = crate::demands::spawn_expiry(state.clone(), relay_stopped.clone());
+    let anchoring = crate::audit::spawn_anchoring(state.clone(), relay_stopped);
     let server = &state.config.server;
     let limits = ConnectionLimits {
         per_address: server.connections_per_ip,
@@ -53,6 +54,7 @@ pub async fn serve_on(
     .await;
     let _ = tokio::time::timeout(grace, relay).await;
     let _ = tokio::time::timeout(grace, expiry).await;
+    let _ = tokio::time::timeout(grace, anchoring).await;
     if let Some(metrics_server) = metrics_server {
         match tokio::time::timeout(grace, metrics_server).await {
             Ok(Ok(Ok(()))) => {}

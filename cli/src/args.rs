@@ -55,6 +55,11 @@ pub enum Command {
         #[command(subcommand)]
         action: SearchAction,
     },
+    /// The tamper-evident audit trails (access log, credit-record events).
+    Audit {
+        #[command(subcommand)]
+        action: AuditAction,
+    },
     /// Write a deterministic synthetic data set (same seed, same bytes) in the import formats.
     GenData {
         #[arg(value_enum, default_value = "registry")]
@@ -136,6 +141,21 @@ pub enum SearchAction {
     Reindex,
     /// Report documents missing, extra or stale; exits non-zero when there are any.
     Verify,
+}
+
+#[derive(Subcommand)]
+pub enum AuditAction {
+    /// Walk every chain and report the first broken link; exits non-zero when one is broken.
+    Verify {
+        /// Anchors exported earlier (`audit anchors`) and kept outside the database, compared as well.
+        #[arg(long)]
+        anchors: Option<PathBuf>,
+    },
+    /// Anchor yesterday's chain heads (Asia/Shanghai) unless anchored already — the server does it after each
+    /// midnight — and print them.
+    Anchor,
+    /// Print every anchor as CSV (chain,day,seq,hash), to keep outside the database.
+    Anchors,
 }
 
 /// What `gen-data` writes.

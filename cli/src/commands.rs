@@ -50,6 +50,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             crate::report::run(&db, args).await
         }
         Command::Search { action } => search(config, action).await,
+        Command::Audit { action } => crate::audit::run(config, action).await,
     }
 }
 

@@ -2,6 +2,7 @@
 //! it can load (demo accounts, `gen-data`). The server library (`xinyidai`) carries none of the generators.
 
 pub mod args;
+pub mod audit;
 pub mod commands;
 pub mod demo;
 pub mod gen_data;

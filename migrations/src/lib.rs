@@ -20,6 +20,7 @@ mod m20261128_000012_renewals;
 mod m20261128_000013_credit_reports;
 mod m20261128_000014_catalog_changes;
 mod m20261128_000015_indicator_days;
+mod m20261129_000016_audit_chains;
 
 /// Every migration, in order.
 pub struct Migrator;
@@ -43,6 +44,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000013_credit_reports::Migration),
             Box::new(m20261128_000014_catalog_changes::Migration),
             Box::new(m20261128_000015_indicator_days::Migration),
+            Box::new(m20261129_000016_audit_chains::Migration),
         ]
     }
 }

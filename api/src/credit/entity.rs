@@ -99,6 +99,9 @@ pub mod record_event {
         pub actor_id: UserId,
         pub note: Option<String>,
         pub at: DateTimeUtc,
+        /// The row's place in the `record_events` audit chain, and its link (see `audit`).
+        pub chain_seq: Option<i64>,
+        pub chain_hash: Option<String>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -124,6 +127,9 @@ pub mod access_log {
         pub purpose: AccessPurpose,
         pub consent_id: Option<ConsentId>,
         pub at: DateTimeUtc,
+        /// The row's place in the `access_log` audit chain, and its link (see `audit`).
+        pub chain_seq: Option<i64>,
+        pub chain_hash: Option<String>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

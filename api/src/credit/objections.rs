@@ -52,18 +52,19 @@ async fn change(
     if updated.rows_affected != 1 {
         return Err(AppError::conflict("CONCURRENT_UPDATE", "该信用信息已被他人处理，请刷新后重试"));
     }
-    record_event::ActiveModel {
-        id: Set(uuid::Uuid::now_v7()),
-        record_id: Set(record.id),
-        action: Set(action),
-        from_status: Set(record.status),
-        to_status: Set(to),
-        actor_id: Set(actor),
-        note: Set(note.map(str::to_string)),
-        at: Set(Utc::now()),
-    }
-    .insert(conn)
-    .await?;
+    let event = record_event::Model {
+        id: uuid::Uuid::now_v7(),
+        record_id: record.id,
+        action,
+        from_status: record.status,
+        to_status: to,
+        actor_id: actor,
+        note: note.map(str::to_string),
+        at: Utc::now(),
+        chain_seq: None,
+        chain_hash: None,
+    };
+    crate::audit::append(conn, event).await?;
     let uscc = Uscc::parse(&record.uscc).map_err(|e| AppError::internal("record uscc", e))?;
     repo::recompute_flags(conn, &[&uscc], state.config.credit.flag_policy()).await
 }

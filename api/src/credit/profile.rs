@@ -17,7 +17,6 @@ use crate::consents::{active_for, fact_of};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use crate::subjects::{SubjectRepo, SubjectView, ensure_verified, entity as subject_entity};
-use sea_orm::{ActiveModelTrait, Set};
 
 /// What a caller may see of a subject's records.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -213,7 +212,7 @@ pub fn public_categories() -> Vec<DataCategory> {
     DataCategory::ALL.iter().copied().filter(|c| c.is_public()).collect()
 }
 
-/// Write one access-log row.
+/// Write one access-log row, as the next link of its audit chain.
 pub async fn log(
     conn: &impl sea_orm::ConnectionTrait,
     principal: &Principal,
@@ -223,17 +222,18 @@ pub async fn log(
     consent: Option<ConsentId>,
     categories: &[DataCategory],
 ) -> AppResult<()> {
-    access_log::ActiveModel {
-        id: Set(Uuid::now_v7()),
-        subject_id: Set(subject),
-        user_id: Set(principal.user_id),
-        institution_id: Set(institution),
-        categories: Set(TagList::new(categories.to_vec())),
-        purpose: Set(purpose),
-        consent_id: Set(consent),
-        at: Set(Utc::now()),
-    }
-    .insert(conn)
-    .await?;
+    let row = access_log::Model {
+        id: Uuid::now_v7(),
+        subject_id: subject,
+        user_id: principal.user_id,
+        institution_id: institution,
+        categories: TagList::new(categories.to_vec()),
+        purpose,
+        consent_id: consent,
+        at: Utc::now(),
+        chain_seq: None,
+        chain_hash: None,
+    };
+    crate::audit::append(conn, row).await?;
     Ok(())
 }

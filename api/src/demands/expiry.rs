@@ -36,19 +36,9 @@ pub async fn close_expired(state: &AppState) -> AppResult<usize> {
 }
 
 /// Run the expiry job every minute until shutdown.
-pub fn spawn_expiry(state: AppState, mut shutdown: watch::Receiver<bool>) -> tokio::task::JoinHandle<()> {
-    tokio::spawn(async move {
-        loop {
-            if let Err(e) = close_expired(&state).await {
-                tracing::warn!(error = %e.message(), "demand expiry failed");
-            }
-            tokio::select! {
-                () = tokio::time::sleep(EVERY) => {}
-                _ = shutdown.changed() => {}
-            }
-            if *shutdown.borrow() {
-                break;
-            }
-        }
+pub fn spawn_expiry(state: AppState, shutdown: watch::Receiver<bool>) -> tokio::task::JoinHandle<()> {
+    crate::jobs::spawn_every("demand expiry", EVERY, shutdown, move || {
+        let state = state.clone();
+        async move { close_expired(&state).await.map(drop).map_err(|e| e.message().to_string()) }
     })
 }

@@ -1,0 +1,142 @@
+//! Walking the chains: every link recomputed from its row, in order, against the heads and the anchors.
+
+use std::collections::BTreeMap;
+
+use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Value};
+
+use super::anchors::{Anchor, stored_anchors};
+use super::chain::{Chain, Chained, GENESIS, link_hash};
+use super::entity::audit_head;
+use crate::credit::entity::{access_log, record_event};
+
+/// Rows read per query while walking.
+const PAGE: u64 = 2_000;
+
+/// What the walk of one chain found.
+#[derive(Clone, Debug)]
+pub struct ChainReport {
+    pub chain: Chain,
+    /// Links checked.
+    pub rows: u64,
+    /// The head's place when the walk began (rows appended during the walk are left to the next one).
+    pub head: i64,
+    /// Anchors compared with the chain.
+    pub anchors: usize,
+    /// The first broken link, if any.
+    pub broken: Option<Break>,
+}
+
+/// Where a chain first fails to hold.
+#[derive(Clone, Debug)]
+pub struct Break {
+    /// The place in the chain, where there is one.
+    pub seq: Option<i64>,
+    /// The row's id (for a missing row, the id of the next row kept).
+    pub id: Option<String>,
+    pub code: &'static str,
+    pub message: String,
+}
+
+/// Walk every chain, comparing it with its head, its stored anchors and the anchors in `kept` (exported
+/// earlier and kept outside the database). A chain rewritten from an edited row onwards matches its own
+/// links and head, but no longer the anchors taken before the edit.
+pub async fn verify(conn: &impl ConnectionTrait, kept: &[Anchor]) -> Result<Vec<ChainReport>, DbErr> {
+    let mut reports = Vec::new();
+    for chain in Chain::ALL {
+        let mut anchors = stored_anchors(conn, chain).await?;
+        anchors.extend(kept.iter().filter(|a| a.chain == chain).cloned());
+        reports.push(match chain {
+            Chain::AccessLog => walk::<access_log::Model>(conn, &anchors).await?,
+            Chain::RecordEvents => walk::<record_event::Model>(conn, &anchors).await?,
+        });
+    }
+    Ok(reports)
+}
+
+async fn walk<M: Chained>(conn: &impl ConnectionTrait, anchors: &[Anchor]) -> Result<ChainReport, DbErr> {
+    let chain = M::CHAIN;
+    let head = audit_head::Entity::find_by_id(chain.name())
+        .one(conn)
+        .await?
+        .ok_or_else(|| DbErr::RecordNotFound(format!("audit head {}", chain.name())))?;
+    let mut report = ChainReport { chain, rows: 0, head: head.seq, anchors: anchors.len(), broken: None };
+    let mut by_seq: BTreeMap<i64, Vec<&Anchor>> = BTreeMap::new();
+    for anchor in anchors {
+        by_seq.entry(anchor.seq).or_default().push(anchor);
+    }
+    let fail = |seq: Option<i64>, id: Option<String>, code: &'static str, message: String| {
+        Some(Break { seq, id, code, message })
+    };
+
+    if head.sealed
+        && let Some(row) =
+            M::Entity::find().filter(M::seq_column().is_null()).order_by_asc(M::at_column()).one(conn).await?
+    {
+        report.broken = fail(None, Some(id_of(&row)), "ROW_OUTSIDE_CHAIN", "该行不在审计链中：不是由平台写入的".into());
+        return Ok(report);
+    }
+    if let Some(broken) = anchor_break(&by_seq, 0, GENESIS, None) {
+        report.broken = Some(broken);
+        return Ok(report);
+    }
+    let (mut seq, mut hash) = (0_i64, GENESIS.to_string());
+    loop {
+        let rows = M::Entity::find()
+            .filter(M::seq_column().gt(seq))
+            .filter(M::seq_column().lte(head.seq))
+            .order_by_asc(M::seq_column())
+            .limit(PAGE)
+            .all(conn)
+            .await?;
+        if rows.is_empty() {
+            break;
+        }
+        for row in rows {
+            let (Some(place), stored) = row.link() else { continue };
+            if place != seq + 1 {
+                let message = format!("第 {} 个链节缺失：该行已被删除", seq + 1);
+                report.broken = fail(Some(seq + 1), Some(id_of(&row)), "MISSING_ROW", message);
+                return Ok(report);
+            }
+            let expected = link_hash(&hash, place, &row);
+            if stored != Some(expected.as_str()) {
+                let message = format!("第 {place} 个链节不符：该行内容或其链节值已被改动");
+                report.broken = fail(Some(place), Some(id_of(&row)), "HASH_MISMATCH", message);
+                return Ok(report);
+            }
+            if let Some(broken) = anchor_break(&by_seq, place, &expected, Some(id_of(&row))) {
+                report.broken = Some(broken);
+                return Ok(report);
+            }
+            (seq, hash) = (place, expected);
+            report.rows += 1;
+        }
+    }
+    if seq != head.seq || hash != head.hash {
+        let message = format!("链尾（第 {seq} 个链节）与链头（第 {} 个）不符：末尾的行已被删除", head.seq);
+        report.broken = fail(Some(seq + 1), None, "HEAD_MISMATCH", message);
+    } else if let Some((place, anchor)) = by_seq.range(seq + 1..).next() {
+        let day = anchor.first().map(|a| a.day.to_string()).unwrap_or_default();
+        let message = format!("{day} 的锚点在第 {place} 个链节，链现在只有 {seq} 个：链已被截短");
+        report.broken = fail(Some(*place), None, "ANCHOR_MISMATCH", message);
+    }
+    Ok(report)
+}
+
+/// Whether an anchor at `seq` disagrees with the link found there.
+fn anchor_break(by_seq: &BTreeMap<i64, Vec<&Anchor>>, seq: i64, hash: &str, id: Option<String>) -> Option<Break> {
+    let anchor = by_seq.get(&seq)?.iter().find(|a| a.hash != hash)?;
+    Some(Break {
+        seq: Some(seq),
+        id,
+        code: "ANCHOR_MISMATCH",
+        message: format!("第 {seq} 个链节与 {} 的锚点不符：链已被改写", anchor.day),
+    })
+}
+
+fn id_of<M: Chained>(row: &M) -> String {
+    match row.get(M::id_column()) {
+        Value::Uuid(Some(id)) => id.to_string(),
+        other => format!("{other:?}"),
+    }
+}
