@@ -79,6 +79,12 @@ both_backends! {
         // Put back, the chain holds again; a credit-record event's note edited breaks the other chain.
         sql(&app, "UPDATE access_log SET user_id = (SELECT user_id FROM access_log_copy WHERE chain_seq = 7) WHERE chain_seq = 7").await;
         verify(&app, None).await.unwrap();
+        let unreadable = row(&app, 5).await;
+        sql(&app, "UPDATE access_log SET purpose = 'SNOOPING' WHERE chain_seq = 5").await;
+        let broken = verify(&app, None).await.unwrap_err();
+        assert!(broken.contains(&format!("access_log: BROKEN at link 5 (row {}): UNREADABLE_ROW", unreadable.id)), "{broken}");
+        sql(&app, "UPDATE access_log SET purpose = 'LOAN_APPLICATION' WHERE chain_seq = 5").await;
+        verify(&app, None).await.unwrap();
         sql(&app, "UPDATE record_events SET note = '已核实（改）' WHERE chain_seq = 2").await;
         let broken = verify(&app, None).await.unwrap_err();
         assert!(broken.contains("record_events: BROKEN at link 2") && broken.contains("HASH_MISMATCH"), "{broken}");

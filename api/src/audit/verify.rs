@@ -81,13 +81,24 @@ async fn walk<M: Chained>(conn: &impl ConnectionTrait, anchors: &[Anchor]) -> Re
     }
     let (mut seq, mut hash) = (0_i64, GENESIS.to_string());
     loop {
-        let rows = M::Entity::find()
+        let page = M::Entity::find()
             .filter(M::seq_column().gt(seq))
             .filter(M::seq_column().lte(head.seq))
             .order_by_asc(M::seq_column())
             .limit(PAGE)
             .all(conn)
-            .await?;
+            .await;
+        let rows = match page {
+            Ok(rows) => rows,
+            // A value edited into something the platform cannot read fails the whole page: find its row.
+            Err(error) => match unreadable::<M>(conn, seq + 1..=head.seq).await? {
+                Some(broken) => {
+                    report.broken = Some(broken);
+                    return Ok(report);
+                }
+                None => return Err(error),
+            },
+        };
         if rows.is_empty() {
             break;
         }
@@ -121,6 +132,31 @@ async fn walk<M: Chained>(conn: &impl ConnectionTrait, anchors: &[Anchor]) -> Re
         report.broken = fail(Some(*place), None, "ANCHOR_MISMATCH", message);
     }
     Ok(report)
+}
+
+/// The first row in `places` that cannot be read as a row of its table.
+async fn unreadable<M: Chained>(
+    conn: &impl ConnectionTrait,
+    places: std::ops::RangeInclusive<i64>,
+) -> Result<Option<Break>, DbErr> {
+    for place in places {
+        if M::Entity::find().filter(M::seq_column().eq(place)).one(conn).await.is_err() {
+            let id: Option<uuid::Uuid> = M::Entity::find()
+                .select_only()
+                .column(M::id_column())
+                .filter(M::seq_column().eq(place))
+                .into_tuple()
+                .one(conn)
+                .await?;
+            return Ok(Some(Break {
+                seq: Some(place),
+                id: id.map(|id| id.to_string()),
+                code: "UNREADABLE_ROW",
+                message: format!("第 {place} 个链节无法读取：该行的值已被改为平台不认识的内容"),
+            }));
+        }
+    }
+    Ok(None)
 }
 
 /// Whether an anchor at `seq` disagrees with the link found there.
