@@ -13,6 +13,7 @@ pub mod crypto;
 pub mod db;
 pub mod demands;
 pub mod error;
+pub mod events;
 pub mod graphql;
 pub mod http;
 pub mod imports;

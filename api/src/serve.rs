@@ -38,9 +38,17 @@ pub async fn serve_on(
             tracing::warn!(%error, "the product index could not be set up at start; the first write will");
         }
     });
+    let events = crate::events::spawn_listener(state.clone(), relay_stopped.clone()).await;
     let relay = crate::outbox::spawn_relay(state.clone(), relay_stopped.clone());
     let expiry = crate::demands::spawn_expiry(state.clone(), relay_stopped.clone());
-    let anchoring = crate::audit::spawn_anchoring(state.clone(), relay_stopped);
+    let anchoring = crate::audit::spawn_anchoring(state.clone(), relay_stopped.clone());
+    let sweep = (state.db.backend() == sea_orm::DatabaseBackend::Postgres).then(|| {
+        let state = state.clone();
+        crate::jobs::spawn_every("rate window sweep", Duration::from_secs(3600), relay_stopped, move || {
+            let state = state.clone();
+            async move { crate::auth::rate_limit::sweep(&state.db).await.map(drop).map_err(|e| e.message().to_string()) }
+        })
+    });
     let server = &state.config.server;
     let limits = ConnectionLimits {
         per_address: server.connections_per_ip,
@@ -55,6 +63,9 @@ pub async fn serve_on(
     let _ = tokio::time::timeout(grace, relay).await;
     let _ = tokio::time::timeout(grace, expiry).await;
     let _ = tokio::time::timeout(grace, anchoring).await;
+    for task in [events, sweep].into_iter().flatten() {
+        let _ = tokio::time::timeout(grace, task).await;
+    }
     if let Some(metrics_server) = metrics_server {
         match tokio::time::timeout(grace, metrics_server).await {
             Ok(Ok(Ok(()))) => {}

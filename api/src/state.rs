@@ -2,7 +2,8 @@
 
 use std::sync::Arc;
 
-use crate::auth::{bootstrap, password, rate_limit::RateLimits, tokens::TokenService};
+use crate::auth::rate_limit::{RateLimits, RateStore};
+use crate::auth::{bootstrap, password, tokens::TokenService};
 use crate::config::Config;
 use crate::crypto::FieldCipher;
 use crate::db::Db;
@@ -26,9 +27,9 @@ pub struct Inner {
     /// Parsed published products for matching.
     pub catalog: crate::products::catalog::Catalog,
     pub institutions: crate::institutions::InstitutionCache,
-    /// Newly posted demands, for the `newOpportunities` subscription.
-    pub demand_posted: tokio::sync::broadcast::Sender<xyd_domain::DemandId>,
-    /// Committed notifications to live subscribers and the outside channel.
+    /// Demands posted and notifications written, for live subscriptions, from every replica.
+    pub events: crate::events::Events,
+    /// Committed notifications to the outside channel.
     pub notifier: crate::notifications::Notifier,
     /// Verified against when a login names an unknown account, to equalize timing.
     pub decoy_hash: String,
@@ -66,10 +67,10 @@ impl AppState {
             relay: Relay::default(),
             catalog: Default::default(),
             institutions: Default::default(),
-            demand_posted: tokio::sync::broadcast::channel(1024).0,
+            events: crate::events::Events::new(db.clone()),
             notifier: Default::default(),
             tokens: TokenService::new(&config.auth),
-            rate_limits: RateLimits::new(&config.auth),
+            rate_limits: RateLimits::new(&config.auth, RateStore::for_db(&db)),
             metrics: Metrics::default(),
             search,
             db,

@@ -21,6 +21,7 @@ mod m20261128_000013_credit_reports;
 mod m20261128_000014_catalog_changes;
 mod m20261128_000015_indicator_days;
 mod m20261129_000016_audit_chains;
+mod m20261129_000017_rate_windows;
 
 /// Every migration, in order.
 pub struct Migrator;
@@ -45,6 +46,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000014_catalog_changes::Migration),
             Box::new(m20261128_000015_indicator_days::Migration),
             Box::new(m20261129_000016_audit_chains::Migration),
+            Box::new(m20261129_000017_rate_windows::Migration),
         ]
     }
 }

@@ -30,6 +30,7 @@ mod products;
 mod regions;
 mod relay;
 mod renewals;
+mod replicas;
 mod schema;
 mod search_sync;
 mod statements;

@@ -87,6 +87,24 @@ impl TestApp {
         config.finish().expect("test configuration is valid");
 
         let state = xinyidai::AppState::init(config.clone()).await.expect("application state");
+        Some(Self::serve(backend, config, state, pg_database, sqlite_dir).await)
+    }
+
+    /// Another replica of this application: a second server with its own state — connection pool, caches,
+    /// rate limits, live channels, scheduled jobs — on the same database and search index, as a second process
+    /// behind the load balancer would have. Dropping it stops it and leaves the database to this one.
+    pub async fn replica(&self) -> TestApp {
+        let state = xinyidai::AppState::init(self.config.clone()).await.expect("replica state");
+        Self::serve(self.backend, self.config.clone(), state, None, None).await
+    }
+
+    async fn serve(
+        backend: Backend,
+        config: Config,
+        state: xinyidai::AppState,
+        pg_database: Option<String>,
+        sqlite_dir: Option<TempDir>,
+    ) -> TestApp {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let addr: SocketAddr = listener.local_addr().expect("local addr");
         let metrics_listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind metrics");
@@ -99,7 +117,7 @@ impl TestApp {
             })
             .await;
         });
-        Some(TestApp {
+        TestApp {
             backend,
             base_url: format!("http://{addr}"),
             metrics_base_url: format!("http://{metrics_addr}"),
@@ -109,7 +127,7 @@ impl TestApp {
             shutdown: Some(tx),
             pg_database,
             _sqlite_dir: sqlite_dir,
-        })
+        }
     }
 
     pub fn url(&self, path: &str) -> String {

@@ -31,7 +31,7 @@ const BAD_CREDENTIALS: &str = "邮箱或密码错误";
 pub async fn login(state: &AppState, ip: IpAddr, email: &str, plain: &str) -> AppResult<Session> {
     let key = email.trim().to_lowercase();
     // Counted before the hash: concurrent guesses never run more Argon2 checks than the limit.
-    let attempt = state.rate_limits.login(ip, &key)?;
+    let attempt = state.rate_limits.login(ip, &key).await?;
     let found = match Email::parse(email) {
         Ok(email) => UserRepo::find_by_email(state.db.conn(), &email).await?,
         Err(_) => None,
@@ -43,7 +43,7 @@ pub async fn login(state: &AppState, ip: IpAddr, email: &str, plain: &str) -> Ap
         Some(user) if matches => user,
         _ => return Err(AppError::Unauthenticated(BAD_CREDENTIALS)),
     };
-    attempt.succeeded();
+    attempt.succeeded().await?;
     let txn = state.db.begin_write().await?;
     let session = start_session(state, &*txn, user, Uuid::now_v7()).await?;
     txn.commit().await?;
@@ -85,7 +85,7 @@ pub async fn start_session(
 /// Exchange a refresh token for a new pair. A token that was already used or revoked revokes its whole
 /// family (someone holds a stolen copy), and the revocation is committed even though the call fails.
 pub async fn refresh(state: &AppState, ip: IpAddr, presented: &str) -> AppResult<Session> {
-    state.rate_limits.refresh(ip)?;
+    state.rate_limits.refresh(ip).await?;
     let invalid = || AppError::Unauthenticated("会话已失效，请重新登录");
     let now = Utc::now();
     let txn = state.db.begin_write().await?;

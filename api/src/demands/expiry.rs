@@ -39,6 +39,11 @@ pub async fn close_expired(state: &AppState) -> AppResult<usize> {
 pub fn spawn_expiry(state: AppState, shutdown: watch::Receiver<bool>) -> tokio::task::JoinHandle<()> {
     crate::jobs::spawn_every("demand expiry", EVERY, shutdown, move || {
         let state = state.clone();
-        async move { close_expired(&state).await.map(drop).map_err(|e| e.message().to_string()) }
+        async move {
+            crate::jobs::exclusively(&state.db, "demand expiry", || close_expired(&state))
+                .await
+                .map(drop)
+                .map_err(|e| e.message().to_string())
+        }
     })
 }

@@ -126,7 +126,7 @@ impl DemandSubscription {
         let principal = require_principal(ctx)?.clone();
         let state = ctx.data_unchecked::<AppState>().clone();
         let lens = BankLens::of(&state, &principal).await?;
-        let posted = state.demand_posted.subscribe();
+        let posted = state.events.demands();
         Ok(futures::stream::unfold(
             (posted, state, principal, lens),
             |(mut posted, state, principal, lens)| async move {

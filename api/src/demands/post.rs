@@ -71,8 +71,8 @@ pub async fn post(
         sent.extend(super::notices::addressed(&*txn, &row, product.bank_id, &product.name).await?);
     }
     txn.commit().await?;
-    state.notifier.publish(sent);
-    let _ = state.demand_posted.send(row.id);
+    crate::notifications::publish(state, sent).await;
+    state.events.demand_posted(row.id).await;
     Ok(row)
 }
 

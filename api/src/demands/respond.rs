@@ -139,7 +139,7 @@ pub async fn accept(state: &AppState, principal: &Principal, demand_id: DemandId
     rederive(&*txn, &current).await?;
     let sent = notices::accepted(&*txn, &current, &row).await?;
     txn.commit().await?;
-    state.notifier.publish(sent);
+    crate::notifications::publish(state, sent).await;
     Ok(row)
 }
 
@@ -207,7 +207,7 @@ pub async fn reject(
     rederive(&*txn, &current).await?;
     let sent = notices::rejected(&*txn, &current, bank, reason, row.reject_note.as_deref()).await?;
     txn.commit().await?;
-    state.notifier.publish(sent);
+    crate::notifications::publish(state, sent).await;
     Ok(row)
 }
 
@@ -278,7 +278,7 @@ pub async fn grant_credit(
     rederive(&*txn, &current).await?;
     let sent = notices::granted(&*txn, &current, &saved).await?;
     txn.commit().await?;
-    state.notifier.publish(sent);
+    crate::notifications::publish(state, sent).await;
     Ok(saved)
 }
 
@@ -321,7 +321,7 @@ pub async fn disburse(
     rederive(&*txn, &current).await?;
     let sent = declined_notices(&*txn, &current, &declined).await?;
     txn.commit().await?;
-    state.notifier.publish(sent);
+    crate::notifications::publish(state, sent).await;
     Ok(saved)
 }
 
@@ -354,7 +354,7 @@ pub async fn choose(state: &AppState, principal: &Principal, id: ResponseId) -> 
     sent.extend(declined_notices(&*txn, &current, &declined).await?);
     let updated = repo::find(&*txn, current.id).await?;
     txn.commit().await?;
-    state.notifier.publish(sent);
+    crate::notifications::publish(state, sent).await;
     Ok(updated)
 }
 

@@ -1,8 +1,7 @@
 //! After commit: notifications go to live subscribers (`notificationAdded`) and to the outside channels.
 
-use tokio::sync::broadcast;
-
 use super::entity;
+use crate::state::AppState;
 
 /// An outside channel (SMS, WeChat, e-mail…): an adapter, none built yet.
 pub trait Channel: Send + Sync {
@@ -18,28 +17,22 @@ impl Channel for LoggingChannel {
     }
 }
 
-/// Hands committed notifications to the subscribers of this replica and to the channel.
+/// Hands committed notifications to the outside channel.
 pub struct Notifier {
-    live: broadcast::Sender<entity::Model>,
     channel: Box<dyn Channel>,
 }
 
 impl Default for Notifier {
     fn default() -> Self {
-        Self { live: broadcast::channel(1024).0, channel: Box::new(LoggingChannel) }
+        Self { channel: Box::new(LoggingChannel) }
     }
 }
 
-impl Notifier {
-    /// Call after the transaction that wrote `rows` committed.
-    pub fn publish(&self, rows: Vec<entity::Model>) {
-        for n in rows {
-            self.channel.deliver(&n);
-            let _ = self.live.send(n);
-        }
+/// Call after the transaction that wrote `rows` committed: each goes to the outside channel once (from this
+/// replica) and to the live subscribers of every replica (`events`).
+pub async fn publish(state: &AppState, rows: Vec<entity::Model>) {
+    for n in &rows {
+        state.notifier.channel.deliver(n);
     }
-
-    pub fn subscribe(&self) -> broadcast::Receiver<entity::Model> {
-        self.live.subscribe()
-    }
+    state.events.notifications_written(rows).await;
 }

@@ -145,13 +145,13 @@ pub struct NotificationSubscription;
 
 #[Subscription]
 impl NotificationSubscription {
-    /// The signed-in user's notifications, as they are written (this replica's events).
+    /// The signed-in user's notifications, as they are written (through any replica).
     async fn notification_added(
         &self,
         ctx: &Context<'_>,
     ) -> async_graphql::Result<impl Stream<Item = Notification> + use<>> {
         let user = require_principal(ctx)?.user_id;
-        let live = ctx.data_unchecked::<AppState>().notifier.subscribe();
+        let live = ctx.data_unchecked::<AppState>().events.notifications();
         Ok(futures::stream::unfold(live, move |mut live| async move {
             loop {
                 match live.recv().await {

@@ -91,7 +91,7 @@ pub async fn request(state: &AppState, principal: &Principal, loan: ResponseId, 
         };
     let sent = notify(&*txn, Recipients::Bank(found.bank_id), message).await?;
     txn.commit().await?;
-    state.notifier.publish(sent);
+    crate::notifications::publish(state, sent).await;
     Ok(row)
 }
 
@@ -166,7 +166,7 @@ pub async fn decide(
         .await?
         .ok_or_else(|| AppError::internal("renewal", "vanished"))?;
     txn.commit().await?;
-    state.notifier.publish(sent);
+    crate::notifications::publish(state, sent).await;
     Ok(decided)
 }
 

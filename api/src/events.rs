@@ -1,0 +1,135 @@
+//! Live events across replicas: a demand posted (`newOpportunities`), notifications written
+//! (`notificationAdded`). Subscriptions read this replica's broadcast channels. On PostgreSQL those channels
+//! are fed only by `LISTEN xyd_events`, which every replica's writes `NOTIFY` with ids after they commit, so a
+//! bank subscribed on replica B hears of a demand posted through replica A; each replica loads the rows and
+//! each subscription shows only what its user may see. SQLite — one process — sends straight to the channels.
+//!
+//! Events are for the live view only: a replica that is down or reconnecting misses some, and the inbox and
+//! the lists still hold everything.
+
+use sea_orm::sqlx::postgres::PgListener;
+use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseBackend, EntityTrait, QueryFilter, Statement};
+use tokio::sync::{broadcast, watch};
+use xyd_domain::{DemandId, NotificationId};
+
+use crate::db::Db;
+use crate::notifications::entity as notification;
+use crate::state::AppState;
+
+/// The PostgreSQL channel all replicas of a database share.
+const CHANNEL: &str = "xyd_events";
+
+/// Ids per NOTIFY (payloads are limited to 8,000 bytes).
+const IDS_PER_NOTIFY: usize = 100;
+
+pub struct Events {
+    db: Db,
+    demands: broadcast::Sender<DemandId>,
+    notifications: broadcast::Sender<notification::Model>,
+}
+
+impl Events {
+    pub fn new(db: Db) -> Self {
+        Self { db, demands: broadcast::channel(1024).0, notifications: broadcast::channel(1024).0 }
+    }
+
+    fn shared(&self) -> bool {
+        self.db.backend() == DatabaseBackend::Postgres
+    }
+
+    /// Call after the transaction that posted demand `id` committed.
+    pub async fn demand_posted(&self, id: DemandId) {
+        if self.shared() {
+            self.notify(format!("d:{id}")).await;
+        } else {
+            let _ = self.demands.send(id);
+        }
+    }
+
+    /// Call after the transaction that wrote `rows` committed.
+    pub async fn notifications_written(&self, rows: Vec<notification::Model>) {
+        if self.shared() {
+            for chunk in rows.chunks(IDS_PER_NOTIFY) {
+                let ids: Vec<String> = chunk.iter().map(|n| n.id.to_string()).collect();
+                self.notify(format!("n:{}", ids.join(","))).await;
+            }
+        } else {
+            for n in rows {
+                let _ = self.notifications.send(n);
+            }
+        }
+    }
+
+    pub fn demands(&self) -> broadcast::Receiver<DemandId> {
+        self.demands.subscribe()
+    }
+
+    pub fn notifications(&self) -> broadcast::Receiver<notification::Model> {
+        self.notifications.subscribe()
+    }
+
+    async fn notify(&self, payload: String) {
+        let statement = Statement::from_sql_and_values(
+            DatabaseBackend::Postgres,
+            "SELECT pg_notify($1, $2)",
+            [CHANNEL.into(), payload.into()],
+        );
+        if let Err(error) = self.db.conn().execute_raw(statement).await {
+            tracing::warn!(%error, "live event not sent; subscribers will not see it");
+        }
+    }
+
+    /// Hand an event heard on the channel to this replica's subscribers.
+    async fn deliver(&self, payload: &str) {
+        if let Some(id) = payload.strip_prefix("d:") {
+            if let Ok(id) = id.parse::<DemandId>() {
+                let _ = self.demands.send(id);
+            }
+        } else if let Some(ids) = payload.strip_prefix("n:") {
+            let ids: Vec<NotificationId> = ids.split(',').filter_map(|id| id.parse().ok()).collect();
+            match notification::Entity::find().filter(notification::Column::Id.is_in(ids)).all(self.db.conn()).await {
+                Ok(rows) => rows.into_iter().for_each(|n| drop(self.notifications.send(n))),
+                Err(error) => tracing::warn!(%error, "live notifications not loaded"),
+            }
+        }
+    }
+}
+
+/// On PostgreSQL, start listening (before the server accepts subscriptions, so none misses an event posted
+/// after it subscribed) and hand what is heard to `events` until `shutdown`.
+pub async fn spawn_listener(
+    state: AppState,
+    mut shutdown: watch::Receiver<bool>,
+) -> Option<tokio::task::JoinHandle<()>> {
+    let events = &state.events;
+    if !events.shared() {
+        return None;
+    }
+    let listening = async {
+        let mut listener = PgListener::connect_with(events.db.conn().get_postgres_connection_pool()).await?;
+        listener.listen(CHANNEL).await?;
+        Ok::<_, sea_orm::sqlx::Error>(listener)
+    };
+    let mut listener = match listening.await {
+        Ok(listener) => listener,
+        Err(error) => {
+            tracing::warn!(%error, "cannot LISTEN: live subscriptions hear nothing on this replica");
+            return None;
+        }
+    };
+    Some(tokio::spawn(async move {
+        loop {
+            tokio::select! {
+                heard = listener.recv() => match heard {
+                    Ok(notification) => state.events.deliver(notification.payload()).await,
+                    // recv reconnects and listens again on the next call; events sent meanwhile are lost.
+                    Err(error) => {
+                        tracing::warn!(%error, "event listener lost its connection");
+                        tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+                    }
+                },
+                _ = shutdown.changed() => break,
+            }
+        }
+    }))
+}
