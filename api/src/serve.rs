@@ -42,6 +42,7 @@ pub async fn serve_on(
     let relay = crate::outbox::spawn_relay(state.clone(), relay_stopped.clone());
     let expiry = crate::demands::spawn_expiry(state.clone(), relay_stopped.clone());
     let anchoring = crate::audit::spawn_anchoring(state.clone(), relay_stopped.clone());
+    let verification = crate::audit::spawn_verification(state.clone(), relay_stopped.clone());
     let sweep = (state.db.backend() == sea_orm::DatabaseBackend::Postgres).then(|| {
         let state = state.clone();
         crate::jobs::spawn_every("rate window sweep", Duration::from_secs(3600), relay_stopped, move || {
@@ -63,7 +64,7 @@ pub async fn serve_on(
     let _ = tokio::time::timeout(grace, relay).await;
     let _ = tokio::time::timeout(grace, expiry).await;
     let _ = tokio::time::timeout(grace, anchoring).await;
-    for task in [events, sweep].into_iter().flatten() {
+    for task in [events, sweep, Some(verification)].into_iter().flatten() {
         let _ = tokio::time::timeout(grace, task).await;
     }
     if let Some(metrics_server) = metrics_server {

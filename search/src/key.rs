@@ -6,7 +6,7 @@
 //! uid and the master key: every replica and every restart finds (or recreates) the same key with
 //! the same secret, so setting it up is idempotent and needs no coordination.
 
-use meilisearch_sdk::client::Client;
+use crate::engine::Client;
 use meilisearch_sdk::errors::{Error as MeiliError, ErrorCode};
 use meilisearch_sdk::key::{Action, Key, KeyBuilder};
 

@@ -8,11 +8,12 @@
 //! - [`SearchError`] tells [`SearchError::Unavailable`] (fall back to SQL, retry later) from the rest.
 //! - [`key`]: the application's API key, scoped to the prefix's indexes; [`Search::connect`] sets it up.
 
+mod engine;
 mod error;
 pub mod key;
 pub mod products;
 
-use meilisearch_sdk::client::Client;
+use engine::Client;
 
 pub use error::SearchError;
 pub use products::{ProductDocument, ProductIndex, SearchPage, filter_expression};
@@ -31,7 +32,7 @@ impl Search {
     /// A handle on the server at `url` (no trailing slash), authenticating with `api_key`
     /// when given. Nothing is sent until the first call.
     pub fn new(url: &str, api_key: Option<&str>, prefix: &str) -> Result<Self, SearchError> {
-        Ok(Self { client: Client::new(url, api_key)?, admin: None, prefix: prefix.to_string() })
+        Ok(Self { client: engine::client(url, api_key)?, admin: None, prefix: prefix.to_string() })
     }
 
     /// The handle the application uses. With `api_key`, that key. Otherwise, with `master_key`, the
@@ -51,7 +52,7 @@ impl Search {
         let Some(master_key) = master_key else {
             return Self::new(url, None, prefix);
         };
-        let admin = Client::new(url, Some(master_key))?;
+        let admin = engine::client(url, Some(master_key))?;
         match key::ensure_scoped_key(&admin, prefix).await {
             Ok(scoped) => {
                 tracing::info!(prefix, uid = %key::key_uid(prefix), "using the search API key scoped to the index prefix");

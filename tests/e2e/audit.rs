@@ -88,6 +88,20 @@ both_backends! {
         sql(&app, "UPDATE record_events SET note = '已核实（改）' WHERE chain_seq = 2").await;
         let broken = verify(&app, None).await.unwrap_err();
         assert!(broken.contains("record_events: BROKEN at link 2") && broken.contains("HASH_MISMATCH"), "{broken}");
+
+        // The server's own walk (daily, and at start) publishes the count of broken chains for alerting.
+        let (_keep, shutdown) = tokio::sync::watch::channel(false);
+        xinyidai::audit::spawn_verification(app.state.clone(), shutdown);
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        loop {
+            let metrics = app.http.get(app.metrics_url("/metrics")).send().await.unwrap().text().await.unwrap();
+            if metrics.contains("xyd_audit_broken_chains 1\n") {
+                assert!(metrics.contains("xyd_audit_verified_timestamp_seconds "), "{metrics}");
+                break;
+            }
+            assert!(std::time::Instant::now() < deadline, "no broken chain reported: {metrics}");
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
     }
 
     async fn a_deleted_row_a_row_slipped_in_and_a_rewritten_chain_are_found(app) {

@@ -48,7 +48,7 @@ async fn two_replicas_on_one_database_act_as_one_platform() {
     let (_, bank) = a.bank("雷州副本银行", "4408").await;
     let product = a.published_product(&bank, product_input("副本信易贷", "经营周转，纯信用")).await;
     a.wait_indexed().await;
-    assert_eq!(b.product_ids(Some("副本信易贷"), json!({})).await, [product.clone()]);
+    assert_eq!(b.product_ids(Some("副本信易贷"), json!({})).await, std::slice::from_ref(&product));
 
     // A bank subscribed on B hears of a demand posted through A within a second.
     let mut opportunities = subscribe(&b, &bank).await;

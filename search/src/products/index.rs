@@ -4,7 +4,9 @@
 use std::future::Future;
 use std::time::Duration;
 
-use meilisearch_sdk::client::{Client, SwapIndexes};
+use meilisearch_sdk::client::SwapIndexes;
+
+use crate::engine::Client;
 use meilisearch_sdk::documents::DocumentsQuery;
 use meilisearch_sdk::errors::{Error as MeiliError, ErrorCode};
 use meilisearch_sdk::search::Selectors;

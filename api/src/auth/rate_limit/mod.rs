@@ -54,7 +54,10 @@ impl RateStore {
     /// Take back one attempt counted by `acquire` (it turned out not to count).
     async fn release(&self, budget: &'static str, key: &str) -> AppResult<()> {
         match self {
-            RateStore::Memory(m) => Ok(m.release(budget, key)),
+            RateStore::Memory(m) => {
+                m.release(budget, key);
+                Ok(())
+            }
             RateStore::Shared(s) => s.release(budget, key).await,
         }
     }
@@ -62,7 +65,10 @@ impl RateStore {
     /// Forget `key`'s attempts.
     async fn clear(&self, budget: &'static str, key: &str) -> AppResult<()> {
         match self {
-            RateStore::Memory(m) => Ok(m.clear(budget, key)),
+            RateStore::Memory(m) => {
+                m.clear(budget, key);
+                Ok(())
+            }
             RateStore::Shared(s) => s.clear(budget, key).await,
         }
     }
