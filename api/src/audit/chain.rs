@@ -2,7 +2,7 @@
 //! before the chains existed.
 
 use chrono::{DateTime, SubsecRound, Utc};
-use sea_orm::sea_query::Expr;
+use sea_orm::sea_query::{CaseStatement, Expr, ExprTrait};
 use sea_orm::{
     ActiveModelBehavior, ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, IntoActiveModel,
     ModelTrait, QueryFilter, QueryOrder, QuerySelect, Value,
@@ -127,6 +127,9 @@ async fn move_head(conn: &impl ConnectionTrait, chain: Chain, seq: i64, hash: St
     Ok(())
 }
 
+/// Rows linked per statement when sealing.
+const SEAL_PAGE: u64 = 500;
+
 /// Link the rows written before the chains existed, oldest first, once per chain (run after migrating).
 pub async fn seal_legacy(db: &Db) -> Result<(), DbErr> {
     for chain in Chain::ALL {
@@ -146,26 +149,33 @@ async fn seal<M: Chained>(db: &Db) -> Result<(), DbErr> {
     }
     let (mut seq, mut hash) = (head.seq, head.hash);
     loop {
+        // The partial index of unlinked rows (migration 16) serves each page in time order; linked rows leave it.
         let rows = M::Entity::find()
             .filter(M::seq_column().is_null())
             .order_by_asc(M::at_column())
             .order_by_asc(M::id_column())
-            .limit(1000)
+            .limit(SEAL_PAGE)
             .all(&*txn)
             .await?;
         if rows.is_empty() {
             break;
         }
-        for row in rows {
+        // One statement links the page: CASE id WHEN … THEN its place / its hash.
+        let (mut places, mut hashes, mut ids) = (CaseStatement::new(), CaseStatement::new(), Vec::new());
+        for row in &rows {
             seq += 1;
-            hash = link_hash(&hash, seq, &row);
-            M::Entity::update_many()
-                .col_expr(M::seq_column(), Expr::value(seq))
-                .col_expr(M::hash_column(), Expr::value(hash.clone()))
-                .filter(M::id_column().eq(row.get(M::id_column())))
-                .exec(&*txn)
-                .await?;
+            hash = link_hash(&hash, seq, row);
+            let id = row.get(M::id_column());
+            places = places.case(Expr::col(M::id_column()).eq(id.clone()), seq);
+            hashes = hashes.case(Expr::col(M::id_column()).eq(id.clone()), hash.clone());
+            ids.push(id);
         }
+        M::Entity::update_many()
+            .col_expr(M::seq_column(), Expr::Case(Box::new(places)))
+            .col_expr(M::hash_column(), Expr::Case(Box::new(hashes)))
+            .filter(M::id_column().is_in(ids))
+            .exec(&*txn)
+            .await?;
     }
     move_head(&*txn, M::CHAIN, seq, hash).await?;
     txn.commit().await
