@@ -10,11 +10,11 @@ use axum::{Json, Router};
 use serde_json::{Value, json};
 use xyd_search::ProductIndex;
 
-use crate::{QUERY, filter};
+use crate::{Engine, QUERY, filter};
 
 /// Serve `GET /search` on `bind` until killed.
-pub async fn serve(meili: &str, key: &str, prefix: &str, bind: &str) -> anyhow::Result<()> {
-    let search = xyd_search::Search::new(meili, Some(key), prefix)?;
+pub async fn serve(engine: &Engine, bind: &str) -> anyhow::Result<()> {
+    let search = xyd_search::Search::new(&engine.meili, Some(&engine.key), &engine.prefix)?;
     let app = Router::new().route("/search", get(search_once)).with_state(search.products());
     let listener = tokio::net::TcpListener::bind(bind).await.with_context(|| format!("bind {bind}"))?;
     axum::serve(listener, app).await?;

@@ -25,13 +25,8 @@ enum Command {
     Products {
         #[arg(long)]
         api: String,
-        #[arg(long)]
-        meili: String,
-        #[arg(long)]
-        key: String,
-        /// Index prefix of the running API (XYD_INDEX_PREFIX).
-        #[arg(long, default_value = "xyd")]
-        prefix: String,
+        #[command(flatten)]
+        engine: Engine,
         #[arg(long, default_value_t = 1000)]
         requests: usize,
         /// A running `xyd-bench floor` (its URL), timed as a third side.
@@ -40,12 +35,8 @@ enum Command {
     },
     /// Serve the benchmark's search through one minimal HTTP hop (see `floor.rs`), for `products --floor`.
     Floor {
-        #[arg(long)]
-        meili: String,
-        #[arg(long)]
-        key: String,
-        #[arg(long, default_value = "xyd")]
-        prefix: String,
+        #[command(flatten)]
+        engine: Engine,
         #[arg(long)]
         bind: String,
     },
@@ -93,6 +84,18 @@ enum Command {
     },
 }
 
+/// The Meilisearch server and index prefix the API under test uses.
+#[derive(clap::Args)]
+struct Engine {
+    #[arg(long)]
+    meili: String,
+    #[arg(long)]
+    key: String,
+    /// Index prefix of the running API (XYD_INDEX_PREFIX).
+    #[arg(long, default_value = "xyd")]
+    prefix: String,
+}
+
 const QUERY: &str = "经营贷";
 pub(crate) const GRAPHQL: &str = r#"{ products(query: "经营贷", filter: {subjectKind: INDIVIDUAL_BUSINESS, regionCode: "440882105"}, first: 20) { totalCount nodes { id name rateMin bank { name } } } }"#;
 
@@ -110,10 +113,8 @@ fn main() -> anyhow::Result<()> {
 
 async fn run(command: Command) -> anyhow::Result<()> {
     match command {
-        Command::Products { api, meili, key, prefix, requests, floor } => {
-            products(&api, &meili, &key, &prefix, requests, floor.as_deref()).await
-        }
-        Command::Floor { meili, key, prefix, bind } => floor::serve(&meili, &key, &prefix, &bind).await,
+        Command::Products { api, engine, requests, floor } => products(&api, &engine, requests, floor.as_deref()).await,
+        Command::Floor { engine, bind } => floor::serve(&engine, &bind).await,
         Command::Match { api, email, password, enterprises, requests } => {
             matching(&api, [&email, &password], enterprises, requests).await
         }
@@ -133,16 +134,9 @@ pub(crate) fn filter() -> ProductFilter {
     }
 }
 
-async fn products(
-    api: &str,
-    meili: &str,
-    key: &str,
-    prefix: &str,
-    requests: usize,
-    floor: Option<&str>,
-) -> anyhow::Result<()> {
+async fn products(api: &str, engine: &Engine, requests: usize, floor: Option<&str>) -> anyhow::Result<()> {
     let http = reqwest::Client::new();
-    let search = xyd_search::Search::new(meili, Some(key), prefix)?;
+    let search = xyd_search::Search::new(&engine.meili, Some(&engine.key), &engine.prefix)?;
     let index = search.products();
     let filter = filter();
 
