@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The whole test suite: unit, property and end-to-end tests, on PostgreSQL and SQLite with a real
-# Meilisearch, then the backup and restore drill (scripts/restore-drill.sh). Needs PostgreSQL on 127.0.0.1:5432 (XYD_TEST_PG_URL to change); with CI=true a missing
+# Meilisearch, then the backup-and-restore and replicas drills (scripts/restore-drill.sh, scripts/replicas-drill.sh). Needs PostgreSQL on 127.0.0.1:5432 (XYD_TEST_PG_URL to change); with CI=true a missing
 # PostgreSQL fails the run instead of skipping its half of the tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -26,11 +26,13 @@ if command -v pg_isready >/dev/null && ! pg_isready -q -d "$pg_url/postgres"; th
 fi
 
 cargo test --workspace --locked "$@"
-# The whole suite (no test filter) ends with the backup and restore drill, which needs PostgreSQL.
+# The whole suite (no test filter) ends with two drills on PostgreSQL against the real binary: backup and
+# restore, and two API processes on one database.
 if [[ $# -eq 0 ]]; then
   if command -v pg_isready >/dev/null && ! pg_isready -q -d "$pg_url/postgres"; then
-    echo "warning: PostgreSQL is not reachable: the restore drill is skipped" >&2
+    echo "warning: PostgreSQL is not reachable: the restore and replicas drills are skipped" >&2
   else
     XYD_TEST_PG_URL="$pg_url" scripts/restore-drill.sh
+    XYD_TEST_PG_URL="$pg_url" scripts/replicas-drill.sh
   fi
 fi
