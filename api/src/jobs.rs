@@ -11,23 +11,25 @@ use tokio::sync::watch;
 
 use crate::db::Db;
 use crate::error::{AppError, AppResult};
+use crate::state::AppState;
 
 /// Run `job` now and then every `period` until `shutdown` turns true; a failed run is logged and the next one
 /// tried on time.
-pub fn spawn_every<F, Fut>(
+pub fn spawn_every<T, F, Fut>(
     name: &'static str,
     period: Duration,
+    state: AppState,
     mut shutdown: watch::Receiver<bool>,
-    mut job: F,
+    job: F,
 ) -> tokio::task::JoinHandle<()>
 where
-    F: FnMut() -> Fut + Send + 'static,
-    Fut: Future<Output = Result<(), String>> + Send,
+    F: Fn(AppState) -> Fut + Send + 'static,
+    Fut: Future<Output = AppResult<T>> + Send,
 {
     tokio::spawn(async move {
         loop {
-            if let Err(error) = job().await {
-                tracing::warn!(job = name, %error, "scheduled job failed");
+            if let Err(error) = job(state.clone()).await {
+                tracing::warn!(job = name, error = %error.message(), "scheduled job failed");
             }
             tokio::select! {
                 () = tokio::time::sleep(period) => {}
@@ -36,6 +38,29 @@ where
             if *shutdown.borrow() {
                 break;
             }
+        }
+    })
+}
+
+/// `spawn_every`, each run `exclusively` under the job's name: a tick another replica is running is skipped.
+pub fn spawn_exclusive<T, F, Fut>(
+    name: &'static str,
+    period: Duration,
+    state: AppState,
+    shutdown: watch::Receiver<bool>,
+    job: F,
+) -> tokio::task::JoinHandle<()>
+where
+    F: Fn(AppState) -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = AppResult<T>> + Send,
+    T: Send,
+{
+    let job = std::sync::Arc::new(job);
+    spawn_every(name, period, state, shutdown, move |state| {
+        let job = job.clone();
+        async move {
+            let db = state.db.clone();
+            exclusively(&db, name, move || job(state)).await
         }
     })
 }

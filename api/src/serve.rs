@@ -38,18 +38,15 @@ pub async fn serve_on(
             tracing::warn!(%error, "the product index could not be set up at start; the first write will");
         }
     });
-    let events = crate::events::spawn_listener(state.clone(), relay_stopped.clone()).await;
-    let relay = crate::outbox::spawn_relay(state.clone(), relay_stopped.clone());
-    let expiry = crate::demands::spawn_expiry(state.clone(), relay_stopped.clone());
-    let anchoring = crate::audit::spawn_anchoring(state.clone(), relay_stopped.clone());
-    let verification = crate::audit::spawn_verification(state.clone(), relay_stopped.clone());
-    let sweep = (state.db.backend() == sea_orm::DatabaseBackend::Postgres).then(|| {
-        let state = state.clone();
-        crate::jobs::spawn_every("rate window sweep", Duration::from_secs(3600), relay_stopped, move || {
-            let state = state.clone();
-            async move { crate::auth::rate_limit::sweep(&state.db).await.map(drop).map_err(|e| e.message().to_string()) }
-        })
-    });
+    // Background work, each task ending when `relay_stopped` turns true.
+    let mut tasks = vec![
+        crate::outbox::spawn_relay(state.clone(), relay_stopped.clone()),
+        crate::demands::spawn_expiry(state.clone(), relay_stopped.clone()),
+        crate::audit::spawn_anchoring(state.clone(), relay_stopped.clone()),
+        crate::audit::spawn_verification(state.clone(), relay_stopped.clone()),
+    ];
+    tasks.extend(crate::events::spawn_listener(state.clone(), relay_stopped.clone()).await);
+    tasks.extend(crate::auth::rate_limit::spawn_sweep(state.clone(), relay_stopped));
     let server = &state.config.server;
     let limits = ConnectionLimits {
         per_address: server.connections_per_ip,
@@ -61,10 +58,7 @@ pub async fn serve_on(
         let _ = stop_relay.send(true);
     })
     .await;
-    let _ = tokio::time::timeout(grace, relay).await;
-    let _ = tokio::time::timeout(grace, expiry).await;
-    let _ = tokio::time::timeout(grace, anchoring).await;
-    for task in [events, sweep, Some(verification)].into_iter().flatten() {
+    for task in tasks {
         let _ = tokio::time::timeout(grace, task).await;
     }
     if let Some(metrics_server) = metrics_server {

@@ -97,9 +97,11 @@ async fn two_replicas_on_one_database_act_as_one_platform() {
     let run = |app: &TestApp| {
         let state = app.state.clone();
         async move {
-            xinyidai::jobs::exclusively(&state.db, "demand expiry", || xinyidai::demands::close_expired(&state))
-                .await
-                .unwrap()
+            xinyidai::jobs::exclusively(&state.db, xinyidai::demands::EXPIRY_JOB, || {
+                xinyidai::demands::close_expired(&state)
+            })
+            .await
+            .unwrap()
         }
     };
     let (on_a, on_b) = tokio::join!(run(&a), run(&b));

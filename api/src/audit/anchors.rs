@@ -2,7 +2,8 @@
 //! database (with the day's backup, or printed and filed).
 
 use chrono::{NaiveDate, Utc};
-use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::sea_query::IntoCondition;
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, Set};
 use tokio::sync::watch;
 use xyd_domain::demand::local_date;
 
@@ -71,26 +72,26 @@ pub async fn anchor_heads(conn: &impl ConnectionTrait, day: NaiveDate) -> Result
         .on_conflict_do_nothing_on([audit_anchor::Column::Chain, audit_anchor::Column::Day])
         .exec_without_returning(conn)
         .await?;
-    let day_rows = audit_anchor::Entity::find()
-        .filter(audit_anchor::Column::Day.eq(day))
-        .order_by_asc(audit_anchor::Column::Chain)
-        .all(conn)
-        .await?;
-    Ok(day_rows.into_iter().filter_map(Anchor::from_model).collect())
+    find(conn, audit_anchor::Column::Day.eq(day)).await
 }
 
 /// Every anchor, by chain and day.
 pub async fn anchors(conn: &impl ConnectionTrait) -> Result<Vec<Anchor>, DbErr> {
+    find(conn, Condition::all()).await
+}
+
+pub(super) async fn stored_anchors(conn: &impl ConnectionTrait, chain: Chain) -> Result<Vec<Anchor>, DbErr> {
+    find(conn, audit_anchor::Column::Chain.eq(chain.name())).await
+}
+
+/// The anchors that meet `condition`, by chain and day.
+async fn find(conn: &impl ConnectionTrait, condition: impl IntoCondition) -> Result<Vec<Anchor>, DbErr> {
     let rows = audit_anchor::Entity::find()
+        .filter(condition)
         .order_by_asc(audit_anchor::Column::Chain)
         .order_by_asc(audit_anchor::Column::Day)
         .all(conn)
         .await?;
-    Ok(rows.into_iter().filter_map(Anchor::from_model).collect())
-}
-
-pub(super) async fn stored_anchors(conn: &impl ConnectionTrait, chain: Chain) -> Result<Vec<Anchor>, DbErr> {
-    let rows = audit_anchor::Entity::find().filter(audit_anchor::Column::Chain.eq(chain.name())).all(conn).await?;
     Ok(rows.into_iter().filter_map(Anchor::from_model).collect())
 }
 
@@ -106,8 +107,7 @@ pub fn closed_day() -> NaiveDate {
 
 /// Anchor each day once it has ended, until `shutdown`.
 pub fn spawn_anchoring(state: AppState, shutdown: watch::Receiver<bool>) -> tokio::task::JoinHandle<()> {
-    crate::jobs::spawn_every("audit anchoring", EVERY, shutdown, move || {
-        let state = state.clone();
-        async move { anchor_heads(state.db.conn(), closed_day()).await.map(drop).map_err(|e| e.to_string()) }
+    crate::jobs::spawn_every("audit anchoring", EVERY, state, shutdown, |state| async move {
+        Ok(anchor_heads(state.db.conn(), closed_day()).await?)
     })
 }

@@ -35,15 +35,10 @@ pub async fn close_expired(state: &AppState) -> AppResult<usize> {
     Ok(due.len())
 }
 
-/// Run the expiry job every minute until shutdown.
+/// The scheduled job's name, which is also its lock across replicas (`jobs::exclusively`).
+pub const EXPIRY_JOB: &str = "demand expiry";
+
+/// Run the expiry job every minute, on one replica at a time, until shutdown.
 pub fn spawn_expiry(state: AppState, shutdown: watch::Receiver<bool>) -> tokio::task::JoinHandle<()> {
-    crate::jobs::spawn_every("demand expiry", EVERY, shutdown, move || {
-        let state = state.clone();
-        async move {
-            crate::jobs::exclusively(&state.db, "demand expiry", || close_expired(&state))
-                .await
-                .map(drop)
-                .map_err(|e| e.message().to_string())
-        }
-    })
+    crate::jobs::spawn_exclusive(EXPIRY_JOB, EVERY, state, shutdown, |state| async move { close_expired(&state).await })
 }

@@ -14,7 +14,7 @@ mod repo;
 mod respond;
 mod view;
 
-pub use expiry::{close_expired, spawn_expiry};
+pub use expiry::{EXPIRY_JOB, close_expired, spawn_expiry};
 pub use graphql::{DemandMutation, DemandQuery};
 pub use opportunities::DemandSubscription;
 pub use pre_credit::PreCreditQuery;

@@ -15,7 +15,7 @@ use std::net::IpAddr;
 use std::time::Duration;
 
 pub use memory::MemoryStore;
-pub use shared::{SharedStore, sweep};
+pub use shared::{SharedStore, spawn_sweep};
 
 use crate::config::AuthConfig;
 use crate::db::Db;

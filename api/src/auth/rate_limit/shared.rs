@@ -5,9 +5,11 @@
 use std::time::Duration;
 
 use sea_orm::{ConnectionTrait, DatabaseBackend, Statement};
+use tokio::sync::watch;
 
 use crate::db::Db;
 use crate::error::{AppError, AppResult};
+use crate::state::AppState;
 
 pub struct SharedStore {
     db: Db,
@@ -74,9 +76,12 @@ impl SharedStore {
     }
 }
 
-/// Forget windows that ended long ago (run from a scheduled job; any replica may).
-pub async fn sweep(db: &Db) -> AppResult<u64> {
-    let sql = "DELETE FROM rate_windows WHERE started_at < now() - interval '1 day'";
-    let done = db.conn().execute_raw(Statement::from_string(DatabaseBackend::Postgres, sql)).await?;
-    Ok(done.rows_affected())
+/// On PostgreSQL, forget windows that ended long ago, hourly (any replica may).
+pub fn spawn_sweep(state: AppState, shutdown: watch::Receiver<bool>) -> Option<tokio::task::JoinHandle<()>> {
+    (state.db.backend() == DatabaseBackend::Postgres).then(|| {
+        crate::jobs::spawn_every("rate window sweep", Duration::from_secs(3600), state, shutdown, |state| async move {
+            let sql = "DELETE FROM rate_windows WHERE started_at < now() - interval '1 day'";
+            Ok(state.db.conn().execute_raw(Statement::from_string(DatabaseBackend::Postgres, sql)).await?)
+        })
+    })
 }
