@@ -5,7 +5,7 @@ use chrono::{DateTime, SubsecRound, Utc};
 use sea_orm::sea_query::{CaseStatement, Expr, ExprTrait};
 use sea_orm::{
     ActiveModelBehavior, ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, IntoActiveModel,
-    ModelTrait, QueryFilter, QueryOrder, QuerySelect, Value,
+    ModelTrait, QueryFilter, QueryOrder, QuerySelect, Select, Value,
 };
 use sha2::{Digest, Sha256};
 
@@ -107,13 +107,23 @@ pub async fn append<M: Chained>(conn: &impl ConnectionTrait, mut row: M) -> Resu
     Ok(row)
 }
 
+/// The chain's head as committed.
+pub(super) async fn head(conn: &impl ConnectionTrait, chain: Chain) -> Result<audit_head::Model, DbErr> {
+    one_head(conn, chain, audit_head::Entity::find_by_id(chain.name())).await
+}
+
+/// The chain's head, locked until the caller's transaction ends: FOR UPDATE on PostgreSQL; SQLite has one
+/// writer at a time (`Db::begin_write`).
 async fn lock_head(conn: &impl ConnectionTrait, chain: Chain) -> Result<audit_head::Model, DbErr> {
-    // FOR UPDATE on PostgreSQL; SQLite has one writer at a time (`Db::begin_write`).
-    audit_head::Entity::find_by_id(chain.name())
-        .lock_exclusive()
-        .one(conn)
-        .await?
-        .ok_or_else(|| DbErr::RecordNotFound(format!("audit head {}", chain.name())))
+    one_head(conn, chain, audit_head::Entity::find_by_id(chain.name()).lock_exclusive()).await
+}
+
+async fn one_head(
+    conn: &impl ConnectionTrait,
+    chain: Chain,
+    query: Select<audit_head::Entity>,
+) -> Result<audit_head::Model, DbErr> {
+    query.one(conn).await?.ok_or_else(|| DbErr::RecordNotFound(format!("audit head {}", chain.name())))
 }
 
 async fn move_head(conn: &impl ConnectionTrait, chain: Chain, seq: i64, hash: String) -> Result<(), DbErr> {

@@ -5,8 +5,7 @@ use std::collections::BTreeMap;
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Value};
 
 use super::anchors::{Anchor, stored_anchors};
-use super::chain::{Chain, Chained, GENESIS, link_hash};
-use super::entity::audit_head;
+use super::chain::{Chain, Chained, GENESIS, head, link_hash};
 use crate::credit::entity::{access_log, record_event};
 
 /// Rows read per query while walking.
@@ -55,10 +54,7 @@ pub async fn verify(conn: &impl ConnectionTrait, kept: &[Anchor]) -> Result<Vec<
 
 async fn walk<M: Chained>(conn: &impl ConnectionTrait, anchors: &[Anchor]) -> Result<ChainReport, DbErr> {
     let chain = M::CHAIN;
-    let head = audit_head::Entity::find_by_id(chain.name())
-        .one(conn)
-        .await?
-        .ok_or_else(|| DbErr::RecordNotFound(format!("audit head {}", chain.name())))?;
+    let head = head(conn, chain).await?;
     let mut report = ChainReport { chain, rows: 0, head: head.seq, anchors: anchors.len(), broken: None };
     let mut by_seq: BTreeMap<i64, Vec<&Anchor>> = BTreeMap::new();
     for anchor in anchors {
