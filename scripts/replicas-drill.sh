@@ -9,63 +9,22 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-pg="${XYD_TEST_PG_URL:-postgres://postgres@127.0.0.1:5432}"
-target="${CARGO_TARGET_DIR:-target}"
-cargo build --locked -q -p xyd-cli
-bin="$target/debug/xinyidai"
-meili_bin=$(scripts/fetch-meilisearch.sh)
-work=$(mktemp -d)
-db="xyd_replicas_$$"
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  psql "$pg/postgres" -qc "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null 2>&1 || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-fail() { echo "REPLICAS DRILL FAILED: $*" >&2; exit 1; }
-source scripts/lib/apt-install.sh
-command -v jq >/dev/null || apt_install "the drill reads GraphQL answers with it" jq
+DRILL="REPLICAS DRILL"
+source scripts/lib/drill.sh
 if ! node --experimental-websocket --no-warnings -e 'if (typeof WebSocket !== "function") process.exit(1)' 2>/dev/null; then
   [[ "${CI:-}" == "true" ]] && fail "Node 20+ with WebSocket is required in CI"
   echo "warning: no Node with WebSocket: the replicas drill is skipped" >&2
   exit 0
 fi
 
-# Everything the replicas must agree on is configured once, as an orchestrator would.
-export DATABASE_URL="$pg/$db" MEILI_URL=http://127.0.0.1:7821 MEILI_MASTER_KEY="replicas-master-key-0123456789"
-export XYD_INDEX_PREFIX=replicas XYD_ENV=development RUST_LOG=warn
-export XYD_JWT_SECRET="replicas-jwt-secret-0123456789abcdef0123456789" XYD_DATA_KEY=$(printf '%064d' 3)
-export XYD_BOOTSTRAP_ADMIN_EMAIL=admin@xinyidai.demo XYD_BOOTSTRAP_ADMIN_PASSWORD=Admin12345
-
-psql "$pg/postgres" -qc "CREATE DATABASE $db"
-"$meili_bin" --http-addr 127.0.0.1:7821 --master-key "$MEILI_MASTER_KEY" --db-path "$work/meili" \
-  --no-analytics --env development >"$work/meili.log" 2>&1 &
-pids+=($!)
-for _ in $(seq 1 300); do curl -fs "$MEILI_URL/health" >/dev/null 2>&1 && break; sleep 0.2; done
-"$bin" seed-demo >/dev/null
-for port in 8121 8122; do
-  XYD_BIND="127.0.0.1:$port" XYD_METRICS_BIND="127.0.0.1:$((port + 1000))" "$bin" serve 2>>"$work/api-$port.log" &
-  pids+=($!)
-done
-for port in 8121 8122; do
-  for _ in $(seq 1 300); do curl -fs "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break; sleep 0.2; done
-done
+db="xyd_replicas_$$"
+create_database "$db"
+start_meili 7821 meili
+DATABASE_URL="$pg/$db" MEILI_URL=http://127.0.0.1:7821 "$bin" seed-demo >/dev/null
+start_api "$db" 7821 8121
+start_api "$db" 7821 8122
 echo "two API processes (pids ${pids[*]:1}) on $db and one Meilisearch"
 
-# gql PORT TOKEN QUERY: the response body.
-gql() {
-  curl -sS "http://127.0.0.1:$1/graphql" -H 'Content-Type: application/json' \
-    ${2:+-H "Authorization: Bearer $2"} --data "$(jq -cn --arg q "$3" '{query: $q}')"
-}
-ok() { jq -e '.errors == null' <<<"$1" >/dev/null || fail "GraphQL errors: $1"; }
-token() {
-  local r
-  r=$(gql "$1" "" "mutation { login(input: {email: \"$2\", password: \"$3\"}) { accessToken } }")
-  ok "$r"
-  jq -r '.data.login.accessToken' <<<"$r"
-}
 bank=$(token 8121 loans@rcb.demo Demo12345)
 owner=$(token 8122 boss@firm.demo Demo12345)
 
@@ -74,9 +33,8 @@ r=$(gql 8121 "$bank" 'mutation { createProduct(input: {name: "双进程演练贷
   productType: CREDIT, amountMin: "100000.00", amountMax: "3000000.00", termMonthsMin: 6, termMonthsMax: 36,
   rateMin: "3.45", rateMax: "6.00", subjectKinds: [ENTERPRISE, INDIVIDUAL_BUSINESS], regionPrefixes: ["4408"],
   industryCodes: [], requiresCleanRecord: false, requiresVerified: true}) { id } }')
-ok "$r"
 product=$(jq -r '.data.createProduct.id' <<<"$r")
-ok "$(gql 8121 "$bank" "mutation { publishProduct(id: \"$product\") { id } }")"
+gql 8121 "$bank" "mutation { publishProduct(id: \"$product\") { id } }" >/dev/null
 found=""
 for _ in $(seq 1 100); do
   r=$(gql 8122 "" '{ products(query: "双进程演练贷", first: 5) { nodes { id } } }')
@@ -115,7 +73,6 @@ grep -q ready "$work/heard" || fail "the subscription on B did not start: $(cat 
 posted_at=$(date +%s%3N)
 r=$(gql 8121 "$owner" 'mutation { postDemand(input: {amount: "500000.00", termMonths: 12, purpose: "采购原材料，扩大食品加工产能",
   guaranteeTypes: [CREDIT, GUARANTEE], maxRate: "6.50", shareWithResponders: []}) { id } }')
-ok "$r"
 demand=$(jq -r '.data.postDemand.id' <<<"$r")
 wait "$listener" || fail "B's subscriber heard nothing: $(cat "$work/heard")"
 read -r _ heard_id heard_at < <(grep heard "$work/heard")
@@ -128,7 +85,7 @@ echo "a bank subscribed on B heard of the demand posted through A after $elapsed
 checked=0 refused=0
 for i in $(seq 0 29); do
   port=$((i % 2 == 0 ? 8121 : 8122))
-  code=$(gql "$port" "" 'mutation { login(input: {email: "guessed@bank.demo", password: "wrong-password-0"}) { accessToken } }' |
+  code=$(gql_raw "$port" "" 'mutation { login(input: {email: "guessed@bank.demo", password: "wrong-password-0"}) { accessToken } }' |
     jq -r '.errors[0].extensions.code')
   case "$code" in
     UNAUTHENTICATED) checked=$((checked + 1)) ;;

@@ -12,59 +12,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-pg="${XYD_TEST_PG_URL:-postgres://postgres@127.0.0.1:5432}"
-target="${CARGO_TARGET_DIR:-target}"
-cargo build --locked -q -p xyd-cli
-bin="$target/debug/xinyidai"
-meili_bin=$(scripts/fetch-meilisearch.sh)
-work=$(mktemp -d)
+DRILL=DRILL
+source scripts/lib/drill.sh
 src="xyd_drill_src_$$"
 dst="xyd_drill_dst_$$"
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  for db in "$src" "$dst"; do psql "$pg/postgres" -qc "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null 2>&1 || true; done
-  rm -rf "$work"
-}
-trap cleanup EXIT
 step() { printf '\n== %s\n' "$*"; }
-fail() { echo "DRILL FAILED: $*" >&2; exit 1; }
-
-export MEILI_MASTER_KEY="drill-master-key-0123456789abcdef" XYD_INDEX_PREFIX=drill XYD_ENV=development RUST_LOG=warn
-export XYD_BOOTSTRAP_ADMIN_EMAIL=admin@xinyidai.demo XYD_BOOTSTRAP_ADMIN_PASSWORD=Admin12345
-export XYD_JWT_SECRET="drill-jwt-secret-0123456789abcdef0123456789" XYD_DATA_KEY=$(printf '%064d' 7)
-
-# start_meili PORT DB_DIR [--import-dump FILE]
-start_meili() {
-  local port=$1 dir=$2
-  shift 2
-  "$meili_bin" --http-addr "127.0.0.1:$port" --master-key "$MEILI_MASTER_KEY" --db-path "$work/$dir" \
-    --dump-dir "$work/dumps" --no-analytics --env development "$@" >"$work/$dir.log" 2>&1 &
-  pids+=($!)
-  for _ in $(seq 1 300); do curl -fs "http://127.0.0.1:$port/health" >/dev/null 2>&1 && return; sleep 0.2; done
-  fail "Meilisearch on $port did not start: $(tail -5 "$work/$dir.log")"
-}
-
-# start_api DATABASE MEILI_PORT API_PORT
-start_api() {
-  DATABASE_URL="$pg/$1" MEILI_URL="http://127.0.0.1:$2" XYD_BIND="127.0.0.1:$3" XYD_METRICS_BIND="127.0.0.1:$(($3 + 1000))" \
-    "$bin" serve 2>>"$work/api-$3.log" &
-  pids+=($!)
-  for _ in $(seq 1 300); do curl -fs "http://127.0.0.1:$3/healthz" >/dev/null 2>&1 && return; sleep 0.2; done
-  fail "the API on $3 did not start: $(tail -5 "$work/api-$3.log")"
-}
-
-# gql PORT TOKEN QUERY: the response body; fails on GraphQL errors.
-gql() {
-  local body
-  body=$(curl -fsS "http://127.0.0.1:$1/graphql" -H 'Content-Type: application/json' \
-    ${2:+-H "Authorization: Bearer $2"} --data "$(jq -cn --arg q "$3" '{query: $q}')")
-  jq -e '.errors == null' <<<"$body" >/dev/null || fail "GraphQL errors: $body"
-  echo "$body"
-}
-
-token() { gql "$1" "" "mutation { login(input: {email: \"$2\", password: \"$3\"}) { accessToken } }" | jq -r '.data.login.accessToken'; }
 
 # The row counts the drill compares, as one line.
 COUNTS="SELECT concat_ws(' ', (SELECT count(*) FROM subjects), (SELECT count(*) FROM products),
@@ -73,10 +25,8 @@ COUNTS="SELECT concat_ws(' ', (SELECT count(*) FROM subjects), (SELECT count(*) 
   (SELECT count(*) FROM outbox))"
 
 step "a running platform: demo data on PostgreSQL, Meilisearch, the API"
-source scripts/lib/apt-install.sh
-command -v jq >/dev/null || apt_install "the drill reads GraphQL answers with it" jq
 command -v pg_dump >/dev/null || apt_install "the drill backs up with them" postgresql-client
-psql "$pg/postgres" -qc "CREATE DATABASE $src"
+create_database "$src"
 start_meili 7811 meili-source
 DATABASE_URL="$pg/$src" MEILI_URL=http://127.0.0.1:7811 "$bin" seed-demo >/dev/null
 start_api "$src" 7811 8111
@@ -131,7 +81,7 @@ awk -v s="$started" -v d="$dumped" 'BEGIN {printf "pg_dump: %.1f s\n", d - s}'
 ls -l "$work/database.dump" "$meili_dump" | awk '{print $5, $9}'
 
 step "restore into a fresh database and a fresh Meilisearch, and start the API on them"
-psql "$pg/postgres" -qc "CREATE DATABASE $dst"
+create_database "$dst"
 started=$(date +%s.%N)
 pg_restore --no-owner -d "$pg/$dst" "$work/database.dump"
 restored=$(date +%s.%N)
