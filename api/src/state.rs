@@ -26,6 +26,8 @@ pub struct Inner {
     pub relay: Relay,
     /// Parsed published products for matching.
     pub catalog: crate::products::catalog::Catalog,
+    /// The engine's recent answers to product searches, while the catalogue stands still.
+    pub answers: crate::products::answers::Answers,
     pub institutions: crate::institutions::InstitutionCache,
     /// Demands posted and notifications written, for live subscriptions, from every replica.
     pub events: crate::events::Events,
@@ -66,6 +68,7 @@ impl AppState {
             cipher,
             relay: Relay::default(),
             catalog: Default::default(),
+            answers: Default::default(),
             institutions: Default::default(),
             events: crate::events::Events::new(db.clone()),
             notifier: Default::default(),

@@ -11,7 +11,7 @@ mod floor;
 use clap::{Parser, Subcommand};
 use serde_json::{Value, json};
 use xyd_domain::product::ProductFilter;
-use xyd_domain::{RegionCode, SubjectKind};
+use xyd_domain::{Money, RegionCode, SubjectKind};
 
 #[derive(Parser)]
 struct Cli {
@@ -98,6 +98,8 @@ struct Engine {
 
 const QUERY: &str = "经营贷";
 pub(crate) const GRAPHQL: &str = r#"{ products(query: "经营贷", filter: {subjectKind: INDIVIDUAL_BUSINESS, regionCode: "440882105"}, first: 20) { totalCount nodes { id name rateMin bank { name } } } }"#;
+/// The same search with an amount.
+const GRAPHQL_AMOUNT: &str = r#"query($a: Money) { products(query: "经营贷", filter: {subjectKind: INDIVIDUAL_BUSINESS, regionCode: "440882105", amount: $a}, first: 20) { totalCount nodes { id name rateMin bank { name } } } }"#;
 
 fn main() -> anyhow::Result<()> {
     let command = Cli::parse().command;
@@ -134,46 +136,63 @@ pub(crate) fn filter() -> ProductFilter {
     }
 }
 
-async fn products(api: &str, engine: &Engine, requests: usize, floor: Option<&str>) -> anyhow::Result<()> {
-    let http = reqwest::Client::new();
-    let search = xyd_search::Search::new(&engine.meili, Some(&engine.key), &engine.prefix)?;
-    let index = search.products();
-    let filter = filter();
+/// The distinct phase's search `i`: the benchmark's filters and an amount no other request of the run asks for,
+/// so that no answer can be reused and every request reaches the engine.
+fn distinct_amount(i: usize) -> Money {
+    Money::from_fen((100_000 + i as i64) * 100)
+}
 
-    let graphql = || async {
-        let r = http.post(format!("{api}/graphql")).json(&json!({ "query": GRAPHQL })).send().await?;
-        let body: Value = r.json().await?;
+async fn products(api: &str, engine: &Engine, requests: usize, floor: Option<&str>) -> anyhow::Result<()> {
+    let http = &reqwest::Client::new();
+    let search = xyd_search::Search::new(&engine.meili, Some(&engine.key), &engine.prefix)?;
+    let index = &search.products();
+
+    // `None`: the benchmark's search, the same every time; `Some(i)`: the distinct phase's search `i`.
+    let graphql = |i: Option<usize>| async move {
+        let request = match i {
+            None => json!({ "query": GRAPHQL }),
+            Some(i) => json!({ "query": GRAPHQL_AMOUNT, "variables": { "a": distinct_amount(i).to_yuan_string() } }),
+        };
+        let body: Value = http.post(format!("{api}/graphql")).json(&request).send().await?.json().await?;
         if body.get("errors").is_some() {
             bail!("GraphQL errors: {body}");
         }
         Ok::<usize, anyhow::Error>(body["data"]["products"]["totalCount"].as_u64().unwrap_or(0) as usize)
     };
-    let direct = || async { Ok::<usize, anyhow::Error>(index.search(Some(QUERY), &filter, 0, 20).await?.total) };
+    let direct = |i: Option<usize>| async move {
+        let filter = ProductFilter { amount: i.map(distinct_amount), ..filter() };
+        Ok::<usize, anyhow::Error>(index.search(Some(QUERY), &filter, 0, 20).await?.total)
+    };
     let hop = || async {
         let Some(floor) = floor else { return Ok(0) };
         let body: Value = http.get(format!("{floor}/search")).send().await?.json().await?;
         Ok::<usize, anyhow::Error>(body["total"].as_u64().context("the floor's answer has no total")? as usize)
     };
 
-    let (api_total, meili_total) = (graphql().await.context("GraphQL")?, direct().await.context("Meilisearch")?);
-    if api_total != meili_total {
-        bail!("the two sides disagree: GraphQL {api_total} hits, Meilisearch {meili_total}");
+    for i in [None, Some(0)] {
+        let (api_total, meili_total) = (graphql(i).await.context("GraphQL")?, direct(i).await.context("Meilisearch")?);
+        if api_total != meili_total {
+            bail!("the two sides disagree: GraphQL {api_total} hits, Meilisearch {meili_total}");
+        }
     }
-    if floor.is_some() && hop().await.context("floor")? != meili_total {
+    let hits = direct(None).await?;
+    if floor.is_some() && hop().await.context("floor")? != hits {
         bail!("the floor disagrees with Meilisearch");
     }
     for _ in 0..50 {
-        graphql().await?;
-        direct().await?;
+        graphql(None).await?;
+        direct(None).await?;
         hop().await?;
     }
-    let mut samples = [(); 3].map(|()| Vec::with_capacity(requests));
+    // The same search again and again (after the first few, the platform reuses the engine's answer), then
+    // a distinct search per request on both sides.
+    let mut samples = [(); 5].map(|()| Vec::with_capacity(requests));
     for _ in 0..requests {
         let t = Instant::now();
-        graphql().await?;
+        graphql(None).await?;
         samples[0].push(t.elapsed());
         let t = Instant::now();
-        direct().await?;
+        direct(None).await?;
         samples[1].push(t.elapsed());
         if floor.is_some() {
             let t = Instant::now();
@@ -181,9 +200,18 @@ async fn products(api: &str, engine: &Engine, requests: usize, floor: Option<&st
             samples[2].push(t.elapsed());
         }
     }
-    let [via_api, via_meili, via_floor] = samples;
+    for i in 1..=requests {
+        let t = Instant::now();
+        graphql(Some(i)).await?;
+        samples[3].push(t.elapsed());
+        let t = Instant::now();
+        direct(Some(i)).await?;
+        samples[4].push(t.elapsed());
+    }
+    let [via_api, via_meili, via_floor, distinct_api, distinct_meili] = samples;
     let (a, m) = (Stats::of(via_api), Stats::of(via_meili));
-    println!("{requests} requests each, {api_total} hits for \"{QUERY}\" + 2 filters");
+    println!("{requests} requests each, {hits} hits for \"{QUERY}\" + 2 filters");
+    println!("the same search, repeated:");
     println!("GraphQL   median {:>7.2} ms  p95 {:>7.2} ms  p99 {:>7.2} ms", a.median, a.p95, a.p99);
     println!("direct    median {:>7.2} ms  p95 {:>7.2} ms  p99 {:>7.2} ms", m.median, m.p95, m.p99);
     println!("ratio of medians {:.2}× (target ≤ 1.2×)", a.median / m.median);
@@ -192,34 +220,39 @@ async fn products(api: &str, engine: &Engine, requests: usize, floor: Option<&st
         println!("floor     median {:>7.2} ms  p95 {:>7.2} ms  p99 {:>7.2} ms", f.median, f.p95, f.p99);
         println!("floor / direct {:.2}×: one bare HTTP hop in front of the engine", f.median / m.median);
     }
+    let (a, m) = (Stats::of(distinct_api), Stats::of(distinct_meili));
+    println!("a distinct search per request (+ an amount filter), nothing to reuse:");
+    println!("GraphQL   median {:>7.2} ms  p95 {:>7.2} ms  p99 {:>7.2} ms", a.median, a.p95, a.p99);
+    println!("direct    median {:>7.2} ms  p95 {:>7.2} ms  p99 {:>7.2} ms", m.median, m.p95, m.p99);
+    println!("ratio of medians {:.2}×", a.median / m.median);
 
-    // Throughput: CONCURRENCY clients at once, the same search through GraphQL, then straight to Meilisearch.
+    // Throughput: CONCURRENCY clients at once, through GraphQL, then straight to Meilisearch; the same search,
+    // then distinct ones (numbered after the sequential phase's, so none repeats).
     let total = requests.max(CONCURRENCY * 10);
-    let (api_rps, api_errors) = throughput(total, graphql).await;
-    let (meili_rps, meili_errors) = throughput(total, direct).await;
-    println!("{CONCURRENCY} concurrent clients, {total} requests per side");
-    println!("GraphQL   {api_rps:>8.0} requests/s  {api_errors} errors");
-    println!("direct    {meili_rps:>8.0} requests/s  {meili_errors} errors");
-    println!("ratio of throughputs {:.2}× (target ≥ 0.7×, 0 errors)", api_rps / meili_rps);
+    for (label, distinct) in [("the same search", false), ("distinct searches", true)] {
+        let pick = move |i: usize| distinct.then_some(requests + 1 + i);
+        let (api_rps, api_errors) = throughput(total, |i| graphql(pick(i))).await;
+        let (meili_rps, meili_errors) = throughput(total, |i| direct(pick(i))).await;
+        println!("{CONCURRENCY} concurrent clients, {total} requests per side, {label}");
+        println!("GraphQL   {api_rps:>8.0} requests/s  {api_errors} errors");
+        println!("direct    {meili_rps:>8.0} requests/s  {meili_errors} errors");
+        println!("ratio of throughputs {:.2}× (target ≥ 0.7×, 0 errors)", api_rps / meili_rps);
+    }
     Ok(())
 }
 
 /// Concurrent clients of the throughput phase.
 const CONCURRENCY: usize = 32;
 
-/// `total` calls of `call`, CONCURRENCY at a time: requests per second and how many failed.
+/// `total` calls of `call` (numbered from 0), CONCURRENCY at a time: requests per second and how many failed.
 async fn throughput<F, Fut>(total: usize, call: F) -> (f64, usize)
 where
-    F: Fn() -> Fut,
+    F: Fn(usize) -> Fut,
     Fut: std::future::Future<Output = anyhow::Result<usize>>,
 {
     let started = Instant::now();
-    let results: Vec<bool> = futures::stream::iter(0..total)
-        .map(|_| call())
-        .buffer_unordered(CONCURRENCY)
-        .map(|r| r.is_ok())
-        .collect()
-        .await;
+    let results: Vec<bool> =
+        futures::stream::iter(0..total).map(call).buffer_unordered(CONCURRENCY).map(|r| r.is_ok()).collect().await;
     let seconds = started.elapsed().as_secs_f64();
     (total as f64 / seconds, results.iter().filter(|ok| !**ok).count())
 }

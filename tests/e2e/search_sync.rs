@@ -1,6 +1,7 @@
 //! The index follows the database: random filters give the same products from Meilisearch as from the SQL
 //! fallback; with Meilisearch down writes still succeed and search answers from SQL; when it returns the
-//! index converges; reindex swaps in a fresh index.
+//! index converges; reindex swaps in a fresh index; a kept answer is reused only while the catalogue and its
+//! index stand still.
 
 use proptest::prelude::*;
 use rand::{Rng, SeedableRng};
@@ -9,7 +10,7 @@ use xinyidai::products::ProductRepo;
 use xyd_domain::product::ProductFilter;
 use xyd_domain::{IndustryCode, Money, ProductType, Rate, RegionCode, SubjectKind};
 use xyd_tests::fixtures::product_input;
-use xyd_tests::{Backend, MeiliServer, TestApp};
+use xyd_tests::{Backend, MeiliServer, TestApp, both_backends};
 
 const TYPES: [&str; 4] = ["CREDIT", "MORTGAGE", "PLEDGE", "GUARANTEE"];
 const KINDS: [&str; 3] = ["ENTERPRISE", "INDIVIDUAL_BUSINESS", "FARMER_COOPERATIVE"];
@@ -142,6 +143,11 @@ async fn reindex_rebuilds_a_drifted_index_and_verify_sees_the_drift() {
     app.state.search.products().delete(std::slice::from_ref(&kept)).await.unwrap();
     let report = xinyidai::products::projection::verify(&app.state).await.unwrap();
     assert_eq!(report.missing, vec![kept.clone()]);
+    // Searches during the drift find nothing, often enough for the engine's answer to be kept.
+    for _ in 0..3 {
+        assert!(app.product_ids(Some("保留"), json!({})).await.is_empty());
+    }
+    assert!(app.metric("xyd_search_answers_reused_total").await >= 1.0);
     let n = xinyidai::products::projection::reindex(&app.state).await.unwrap();
     assert_eq!(n, 1);
     assert!(xinyidai::products::projection::verify(&app.state).await.unwrap().is_clean());
@@ -162,4 +168,48 @@ async fn the_index_exists_from_the_start_and_the_first_search_uses_it() {
     app.gql(None, "{ products(first: 5) { totalCount } }", json!({})).await.ok();
     let metrics = app.http.get(app.metrics_url("/metrics")).send().await.unwrap().text().await.unwrap();
     assert!(!metrics.contains("xyd_search_fallback_total"), "the first search fell back to SQL: {metrics}");
+}
+
+const SUSPEND: &str = "mutation($id: ID!) { suspendProduct(id: $id) { status } }";
+
+// The third identical search reuses the engine's answer (the first has no earlier revision to rely on, the
+// second keeps it); a product published or suspended, or a catalogue still being indexed, is never hidden behind
+// a kept answer.
+both_backends! {
+    async fn a_repeated_search_reuses_the_engines_answer_until_the_catalogue_changes(app) {
+        let (_, bank) = app.bank("雷州农商银行", "4408").await;
+        let first = app.published_product(&bank, product_input("复用经营贷甲", "经营周转")).await;
+        app.wait_indexed().await;
+        let reused = || async { app.metric("xyd_search_answers_reused_total").await };
+        for _ in 0..3 {
+            assert_eq!(app.product_ids(Some("复用经营贷"), json!({})).await, vec![first.clone()]);
+        }
+        assert_eq!(reused().await, 1.0);
+        assert_eq!(app.product_ids(Some(" 复用经营贷 "), json!({})).await, vec![first.clone()], "the same question");
+        assert_eq!(reused().await, 2.0);
+        assert_eq!(app.product_ids(Some("复用经营贷"), json!({ "taxBased": true })).await, Vec::<String>::new());
+        assert_eq!(reused().await, 2.0, "other filters are another question");
+
+        // Published and indexed: the next search asks the engine again and finds it.
+        let second = app.published_product(&bank, product_input("复用经营贷乙", "经营周转")).await;
+        app.wait_indexed().await;
+        let mut found = app.product_ids(Some("复用经营贷"), json!({})).await;
+        found.sort();
+        let mut both = vec![first.clone(), second.clone()];
+        both.sort();
+        assert_eq!(found, both);
+        assert_eq!(reused().await, 2.0);
+
+        // Suspended: gone from the very next page, before the index has caught up.
+        for _ in 0..3 {
+            app.product_ids(Some("复用经营贷"), json!({})).await;
+        }
+        let kept = reused().await;
+        assert!(kept >= 3.0, "{kept}");
+        app.gql(Some(&bank), SUSPEND, json!({ "id": second })).await.ok();
+        assert_eq!(app.product_ids(Some("复用经营贷"), json!({})).await, vec![first.clone()]);
+        app.wait_indexed().await;
+        assert_eq!(app.product_ids(Some("复用经营贷"), json!({})).await, vec![first.clone()]);
+        assert_eq!(reused().await, kept, "a changed catalogue is asked again");
+    }
 }

@@ -139,6 +139,15 @@ impl TestApp {
         format!("{}{path}", self.metrics_base_url)
     }
 
+    /// The value of counter or gauge `name` on `/metrics` (0 when it was never set).
+    pub async fn metric(&self, name: &str) -> f64 {
+        let text = self.http.get(self.metrics_url("/metrics")).send().await.unwrap().text().await.unwrap();
+        text.lines()
+            .filter_map(|line| line.strip_prefix(name)?.strip_prefix(' '))
+            .find_map(|value| value.trim().parse().ok())
+            .unwrap_or(0.0)
+    }
+
     pub fn db(&self) -> &Db {
         &self.state.db
     }

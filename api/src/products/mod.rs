@@ -1,6 +1,7 @@
 //! Loan products (金融产品超市): banks manage their products; anyone browses the published ones, through
 //! Meilisearch when it is healthy and through the same hard filters in SQL when it is not.
 
+pub mod answers;
 pub mod catalog;
 pub mod entity;
 mod graphql;

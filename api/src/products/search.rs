@@ -1,10 +1,16 @@
-//! The public product search: Meilisearch when it answers, otherwise the same hard filters in SQL.
+//! The public product search: Meilisearch when it answers (or its kept answer, see `answers`), otherwise the
+//! same hard filters in SQL.
+
+use std::sync::Arc;
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use xyd_domain::ProductId;
 use xyd_domain::product::ProductFilter;
+use xyd_search::SearchPage;
 
+use super::answers::Question;
+use super::catalog::{Published, Revision};
 use super::entity;
 use super::repo::ProductRepo;
 use crate::error::{AppError, AppResult};
@@ -44,30 +50,57 @@ pub async fn search(
     offset: u64,
     limit: u64,
 ) -> AppResult<Found> {
-    // The engine ranks while the catalogue revalidates (one cheap query): the page costs the longer of the two,
-    // not their sum.
+    let question = Question::new(query, filter, offset, limit);
+    let conn = state.db.conn();
+    // Asked before: one cheap read tells whether the kept answer still holds.
+    if state.answers.kept_at(&question).is_some() {
+        let (revision, catalog) = state.catalog.current(conn).await?;
+        if let Some(page) = state.answers.get(&question, revision) {
+            state.metrics.incr("xyd_search_answers_reused_total", 1);
+            return Ok(found(&page, &catalog));
+        }
+        return ask(state, question, Some(revision), async { Ok((revision, catalog)) }).await;
+    }
+    ask(state, question, state.answers.revision(), state.catalog.current(conn)).await
+}
+
+/// Ask the engine while `current` revalidates the catalogue (the page costs the longer of the two, not their
+/// sum), keeping the answer if the catalogue stood at `before` throughout; SQL answers when the engine cannot.
+async fn ask(
+    state: &AppState,
+    question: Question,
+    before: Option<Revision>,
+    current: impl Future<Output = AppResult<(Revision, Arc<Published>)>>,
+) -> AppResult<Found> {
     let index = state.search.products();
-    let (page, catalog) = tokio::join!(
-        index.search(query, filter, offset as usize, limit as usize),
-        state.catalog.published(state.db.conn()),
-    );
+    let Question { query, filter, offset, limit } = &question;
+    let (page, current) =
+        tokio::join!(index.search(query.as_deref(), filter, *offset as usize, *limit as usize), current);
     match page {
         Ok(page) => {
-            // The database has the last word: a document whose product left the shelf meanwhile is dropped.
-            let catalog = catalog?;
-            let rows = page
-                .ids
-                .iter()
-                .filter_map(|id| ProductId::parse(id).ok())
-                .filter_map(|id| catalog.get(&id).map(|entry| entry.row.clone()))
-                .collect();
-            Ok(Found { total: page.total as u64, rows })
+            let (revision, catalog) = current?;
+            let page = Arc::new(page);
+            let found = found(&page, &catalog);
+            state.answers.keep(question, before, revision, page);
+            Ok(found)
         }
         Err(error) => {
             tracing::warn!(error = %error, "product search falls back to SQL");
             state.metrics.incr("xyd_search_fallback_total", 1);
-            let (total, rows) = ProductRepo::search(state.db.conn(), query, filter, offset, limit).await?;
+            let (total, rows) = ProductRepo::search(state.db.conn(), query.as_deref(), filter, *offset, *limit).await?;
             Ok(Found { total, rows })
         }
     }
+}
+
+/// The rows of the engine's page, from the catalogue: the database has the last word, so a document whose
+/// product left the shelf meanwhile is dropped.
+fn found(page: &SearchPage, catalog: &Published) -> Found {
+    let rows = page
+        .ids
+        .iter()
+        .filter_map(|id| ProductId::parse(id).ok())
+        .filter_map(|id| catalog.get(&id).map(|entry| entry.row.clone()))
+        .collect();
+    Found { total: page.total as u64, rows }
 }

@@ -5,7 +5,7 @@ use crate::{IndustryCode, InstitutionId, Money, ProductSpec, ProductType, Rate, 
 
 /// Hard filters of a product search. Every `None` (or empty list) is "no constraint", so
 /// `ProductFilter::default()` matches every product.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct ProductFilter {
     /// The product's type is one of these (empty: any type).
     pub product_types: Vec<ProductType>,
