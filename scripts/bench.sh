@@ -103,6 +103,9 @@ case "$what" in
     "$bin" serve 2>"$work/api.log" &
     api_pid=$!
     until curl -fs "http://$XYD_BIND/healthz" >/dev/null 2>&1; do sleep 0.2; done
+    # gen-data left an outbox row per product: measure once the relay has applied them (seconds of Meilisearch
+    # indexing that would otherwise overlap the first requests of both sides).
+    until curl -fs "http://$XYD_METRICS_BIND/metrics" | grep -qx "xyd_outbox_pending 0"; do sleep 0.5; done
     # Server memory (P5): resident set when idle, and its peak once the benchmark has run.
     sleep 2
     echo "server idle: $(grep VmRSS /proc/$api_pid/status | awk '{print $2, $3}')"

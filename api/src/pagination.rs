@@ -1,6 +1,8 @@
 //! Cursor pagination shared by every connection: `first` (1–100) and an opaque `after` cursor over
 //! time-ordered UUID v7 ids.
 
+use std::sync::Arc;
+
 use async_graphql::{OutputType, SimpleObject};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -120,7 +122,8 @@ pub struct Edge<T: OutputType> {
     /// 该条的游标（不透明字符串）：作为 `after` 传入，从它之后继续取。
     pub cursor: String,
     /// 该条记录本身。
-    pub node: T,
+    // Shared with the connection's `nodes`: a page is built once, not copied for each list.
+    pub node: Arc<T>,
 }
 
 /// 分页结果（Relay connection）：totalCount 为总数，edges/nodes 为本页。
@@ -141,7 +144,7 @@ where
     /// 本页各条及其游标（Relay edges），与 `nodes` 同序。
     pub edges: Vec<Edge<T>>,
     /// 本页各条（与 `edges` 的 node 相同，便于不需要游标的客户端）。
-    pub nodes: Vec<T>,
+    pub nodes: Vec<Arc<T>>,
     /// 分页信息：是否有下一页及游标。
     pub page_info: PageInfo,
 }
@@ -157,27 +160,21 @@ where
         mut rows: Vec<R>,
         id_of: impl Fn(&R) -> K,
         convert: impl Fn(R) -> AppResult<T>,
-    ) -> AppResult<Self>
-    where
-        T: Clone,
-    {
+    ) -> AppResult<Self> {
         let has_next_page = rows.len() as u64 > page.first;
         rows.truncate(page.first as usize);
         let edges = rows
             .into_iter()
             .map(|r| -> AppResult<Edge<T>> {
                 let cursor = encode(id_of(&r).into());
-                Ok(Edge { cursor, node: convert(r)? })
+                Ok(Edge { cursor, node: Arc::new(convert(r)?) })
             })
             .collect::<AppResult<Vec<_>>>()?;
         Ok(Self::from_edges(total_count, edges, has_next_page))
     }
 
     /// A page of `edges`, in order; `nodes` holds the same items and `pageInfo` the first and last cursors.
-    pub fn from_edges(total_count: i64, edges: Vec<Edge<T>>, has_next_page: bool) -> Self
-    where
-        T: Clone,
-    {
+    pub fn from_edges(total_count: i64, edges: Vec<Edge<T>>, has_next_page: bool) -> Self {
         let nodes = edges.iter().map(|e| e.node.clone()).collect();
         let page_info = PageInfo::of(&edges, has_next_page);
         Self { total_count, edges, nodes, page_info }

@@ -78,7 +78,7 @@ pub struct NotificationConnection {
     /// 本页各条及其游标（Relay edges），与 `nodes` 同序。
     pub edges: Vec<Edge<Notification>>,
     /// 本页各条（与 `edges` 的 node 相同）。
-    pub nodes: Vec<Notification>,
+    pub nodes: Vec<std::sync::Arc<Notification>>,
     /// 分页信息：是否有下一页及游标。
     pub page_info: PageInfo,
 }

@@ -234,7 +234,7 @@ impl ProductQuery {
         let edges = nodes
             .into_iter()
             .zip(offset + 1..)
-            .map(|(node, position)| Edge { cursor: encode_offset(position), node })
+            .map(|(node, position)| Edge { cursor: encode_offset(position), node: node.into() })
             .collect();
         Ok(Connection::from_edges(found.total as i64, edges, has_next_page))
     }
