@@ -175,6 +175,9 @@ both_backends! {
         assert_eq!(unmet(&mortgage), vec!["GUARANTEE_TYPE".to_string()]);
         assert_eq!(unmet(&too_big), vec!["AMOUNT_OUT_OF_RANGE".to_string()]);
         assert!(of(&too_big)["unmet"][0]["message"].as_str().unwrap().contains("元"));
+        // A shorter page is the head of the longer list, explained alike (the list is ranked before it is explained).
+        let head = app.gql(Some(&owner), &MATCH.replace("first: 20", "first: 3"), json!({ "d": demand, "all": true })).await;
+        assert_eq!(head.at("/data/matchProducts").as_array().unwrap().as_slice(), &matches[..3]);
 
         // The matching catalog sees a product leave the shelf on the next request.
         app.gql(Some(&bank), "mutation($id: ID!) { suspendProduct(id: $id) { status } }", json!({ "id": plain })).await.ok();

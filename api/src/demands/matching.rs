@@ -6,7 +6,7 @@ use std::collections::{HashMap, HashSet};
 use async_graphql::SimpleObject;
 use chrono::Utc;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
-use xyd_domain::demand::{DemandFacts, Evaluation, RankInputs, Reason, SubjectFacts, evaluate, score};
+use xyd_domain::demand::{DemandFacts, Detail, Evaluation, RankInputs, Reason, SubjectFacts, evaluate_in, score_in};
 use xyd_domain::product::ProductFilter;
 use xyd_domain::{DemandId, IndustryCode, InstitutionId, Money, ProductId, Rate, TaxGrade, VerificationStatus};
 
@@ -121,41 +121,47 @@ async fn bank_sla_ratios(conn: &impl ConnectionTrait) -> AppResult<HashMap<Insti
 /// A product judged: its points, the rules' evaluation, why it ranks so, and its id.
 type Judged = (f64, Evaluation, Vec<Reason>, ProductId);
 
-/// Every catalogue product judged for the demand (only eligible ones unless `include_ineligible`), eligible
-/// first, then fewest unmet rules, most points, and id.
+/// The `first` catalogue products for the demand (only eligible ones unless `include_ineligible`), eligible
+/// first, then fewest unmet rules, most points, and id. Every product is ranked on its codes and points alone;
+/// only the ones shown are judged again with their messages, which is where the time of a full judgement goes.
 fn judge(
     catalog: &[CatalogEntry],
     demand: &DemandFacts,
     facts: &SubjectFacts,
     filter: &ProductFilter,
-    text_rank: &HashMap<String, usize>,
-    sla: &HashMap<InstitutionId, f64>,
+    inputs_of: impl Fn(&CatalogEntry) -> RankInputs,
     include_ineligible: bool,
+    first: usize,
 ) -> Vec<Judged> {
-    let mut judged: Vec<Judged> = Vec::new();
-    for entry in catalog {
-        if !include_ineligible && !filter.matches(&entry.spec, entry.row.bank_id) {
-            continue;
-        }
-        let eval = evaluate(demand, facts, &entry.spec);
-        if !eval.eligible && !include_ineligible {
-            continue;
-        }
-        let inputs = RankInputs {
-            text_rank: text_rank.get(&entry.row.id.to_string()).copied(),
-            bank_sla_ratio: sla.get(&entry.row.bank_id).copied(),
-        };
-        let (points, why) = score(demand, &entry.spec, &eval, facts.trusted, &inputs);
-        judged.push((points, eval, why, entry.row.id));
-    }
-    judged.sort_by(|a, b| {
-        b.1.eligible
-            .cmp(&a.1.eligible)
-            .then(a.1.unmet.len().cmp(&b.1.unmet.len()))
-            .then(b.0.total_cmp(&a.0))
-            .then(a.3.cmp(&b.3))
-    });
-    judged
+    let assess = |detail: Detail, entry: &CatalogEntry| {
+        let eval = evaluate_in(detail, demand, facts, &entry.spec);
+        let (points, why) = score_in(detail, demand, &entry.spec, &eval, facts.trusted, &inputs_of(entry));
+        (points, eval, why)
+    };
+    // (eligible, unmet rules, points, id) and the entry.
+    let mut ranked: Vec<(bool, usize, f64, ProductId, &CatalogEntry)> = catalog
+        .iter()
+        .filter(|entry| include_ineligible || filter.matches(&entry.spec, entry.row.bank_id))
+        .filter_map(|entry| {
+            let (points, eval, _) = assess(Detail::Codes, entry);
+            (eval.eligible || include_ineligible).then_some((
+                eval.eligible,
+                eval.unmet.len(),
+                points,
+                entry.row.id,
+                entry,
+            ))
+        })
+        .collect();
+    ranked.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)).then(b.2.total_cmp(&a.2)).then(a.3.cmp(&b.3)));
+    ranked
+        .into_iter()
+        .take(first)
+        .map(|(.., id, entry)| {
+            let (points, eval, why) = assess(Detail::Full, entry);
+            (points, eval, why, id)
+        })
+        .collect()
 }
 
 pub async fn match_products(
@@ -182,12 +188,15 @@ pub async fn match_products(
         bank_sla_ratios(state.db.conn()),
     );
     let (catalog, sla) = (catalog?, sla?);
-    let text_rank: HashMap<String, usize> = match text_search {
-        Ok(page) => page.ids.into_iter().enumerate().map(|(i, id)| (id, i)).collect(),
+    let text_rank: HashMap<ProductId, usize> = match text_search {
+        Ok(page) => page.ids.iter().enumerate().filter_map(|(i, id)| Some((ProductId::parse(id).ok()?, i))).collect(),
         Err(_) => HashMap::new(),
     };
-    let mut judged = judge(&catalog.entries, &demand, &facts, &filter, &text_rank, &sla, include_ineligible);
-    judged.truncate(first);
+    let inputs_of = |entry: &CatalogEntry| RankInputs {
+        text_rank: text_rank.get(&entry.row.id).copied(),
+        bank_sla_ratio: sla.get(&entry.row.bank_id).copied(),
+    };
+    let judged = judge(&catalog.entries, &demand, &facts, &filter, inputs_of, include_ineligible, first);
     let ordered: Vec<product_entity::Model> =
         judged.iter().filter_map(|j| catalog.get(&j.3)).map(|entry| entry.row.clone()).collect();
     let products = crate::products::with_banks(state, ordered).await?;

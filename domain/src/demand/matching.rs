@@ -67,6 +67,26 @@ impl Reason {
     }
 }
 
+/// How much a judgement writes down. `Full`: every reason with its message, for an answer a person reads.
+/// `Codes`: the same codes, eligibility and points with empty messages, to rank a whole catalogue without
+/// formatting thousands of sentences, explaining (in `Full`) only the products shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Detail {
+    /// Codes and messages.
+    Full,
+    /// Codes only (empty messages).
+    Codes,
+}
+
+impl Detail {
+    fn reason<M: Into<String>>(self, code: &'static str, message: impl FnOnce() -> M) -> Reason {
+        match self {
+            Detail::Full => Reason::new(code, message()),
+            Detail::Codes => Reason { code, message: String::new() },
+        }
+    }
+}
+
 /// The verdict of [`evaluate`]: 可申请 (eligible) or not, and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Evaluation {
@@ -141,7 +161,12 @@ pub fn effective_rate(product: &ProductSpec, trusted: bool) -> Rate {
 ///
 /// The amount/term/rate rules agree with [`crate::ProductFilter::matches`].
 pub fn evaluate(demand: &DemandFacts, subject: &SubjectFacts, product: &ProductSpec) -> Evaluation {
-    let mut findings = Findings::default();
+    evaluate_in(Detail::Full, demand, subject, product)
+}
+
+/// [`evaluate`], writing its messages only in `Detail::Full`.
+pub fn evaluate_in(detail: Detail, demand: &DemandFacts, subject: &SubjectFacts, product: &ProductSpec) -> Evaluation {
+    let mut findings = Findings::new(detail);
     findings.check_ranges(demand, product);
     findings.check_audience(subject, product);
     findings.check_demand_terms(demand, product);
@@ -149,73 +174,83 @@ pub fn evaluate(demand: &DemandFacts, subject: &SubjectFacts, product: &ProductS
     findings.check_standing(subject, product);
     findings.check_consents(demand, product);
     if product.tax_based() {
-        findings.fits("TAX_BASED", "银税互动产品，凭纳税信用申请");
+        findings.fits("TAX_BASED", || "银税互动产品，凭纳税信用申请");
     }
-    let Findings { reasons, unmet } = findings;
+    let Findings { reasons, unmet, .. } = findings;
     Evaluation { eligible: unmet.is_empty(), reasons, unmet, effective_rate: effective_rate(product, subject.trusted) }
 }
 
 /// The rules about the subject alone (whom the product serves, track record, standing), without a demand: what
 /// a 预授信 estimate must pass. Same codes and messages as [`evaluate`].
 pub fn evaluate_subject(subject: &SubjectFacts, product: &ProductSpec) -> Evaluation {
-    let mut findings = Findings::default();
+    let mut findings = Findings::new(Detail::Full);
     findings.check_audience(subject, product);
     findings.check_track_record(subject, product);
     findings.check_standing(subject, product);
-    let Findings { reasons, unmet } = findings;
+    let Findings { reasons, unmet, .. } = findings;
     Evaluation { eligible: unmet.is_empty(), reasons, unmet, effective_rate: effective_rate(product, subject.trusted) }
 }
 
 /// What [`evaluate`] found so far: reasons for what fits, and the rules that failed, in rule order.
-#[derive(Default)]
 struct Findings {
+    detail: Detail,
     reasons: Vec<Reason>,
     unmet: Vec<Reason>,
 }
 
 impl Findings {
+    fn new(detail: Detail) -> Self {
+        Self { detail, reasons: Vec::new(), unmet: Vec::new() }
+    }
+
     /// Adds a reason: something that fits.
-    fn fits(&mut self, code: &'static str, message: impl Into<String>) {
-        self.reasons.push(Reason::new(code, message));
+    fn fits<M: Into<String>>(&mut self, code: &'static str, message: impl FnOnce() -> M) {
+        self.reasons.push(self.detail.reason(code, message));
     }
 
     /// Adds an unmet rule.
-    fn misses(&mut self, code: &'static str, message: impl Into<String>) {
-        self.unmet.push(Reason::new(code, message));
+    fn misses<M: Into<String>>(&mut self, code: &'static str, message: impl FnOnce() -> M) {
+        self.unmet.push(self.detail.reason(code, message));
     }
 
     /// `AMOUNT_OUT_OF_RANGE` and `TERM_OUT_OF_RANGE`: the demand's amount and term.
     fn check_ranges(&mut self, demand: &DemandFacts, product: &ProductSpec) {
-        let (amount_min, amount_max) = (yuan(product.amount_min()), yuan(product.amount_max()));
+        let range = || (yuan(product.amount_min()), yuan(product.amount_max()));
         if product.accepts_amount(demand.amount) {
-            self.fits("AMOUNT_IN_RANGE", format!("额度{amount_min}至{amount_max}元，覆盖申请金额"));
+            self.fits("AMOUNT_IN_RANGE", || {
+                let (min, max) = range();
+                format!("额度{min}至{max}元，覆盖申请金额")
+            });
         } else {
-            self.misses("AMOUNT_OUT_OF_RANGE", format!("贷款金额需在{amount_min}至{amount_max}元之间"));
+            self.misses("AMOUNT_OUT_OF_RANGE", || {
+                let (min, max) = range();
+                format!("贷款金额需在{min}至{max}元之间")
+            });
         }
 
         let (term_min, term_max) = (product.term_months_min(), product.term_months_max());
         if product.accepts_term(demand.term_months) {
-            self.fits("TERM_IN_RANGE", format!("期限{term_min}至{term_max}个月，覆盖申请期限"));
+            self.fits("TERM_IN_RANGE", || format!("期限{term_min}至{term_max}个月，覆盖申请期限"));
         } else {
-            self.misses("TERM_OUT_OF_RANGE", format!("贷款期限需在{term_min}至{term_max}个月之间"));
+            self.misses("TERM_OUT_OF_RANGE", || format!("贷款期限需在{term_min}至{term_max}个月之间"));
         }
     }
 
     /// `SUBJECT_KIND`, `REGION` and `INDUSTRY`: whom the product serves.
     fn check_audience(&mut self, subject: &SubjectFacts, product: &ProductSpec) {
         if !product.serves_kind(subject.kind) {
-            self.misses("SUBJECT_KIND", format!("该产品不面向{}", subject.kind.label_zh()));
+            self.misses("SUBJECT_KIND", || format!("该产品不面向{}", subject.kind.label_zh()));
         }
 
         if !product.serves_region(&subject.region) {
-            self.misses("REGION", "不在该产品服务区域");
+            self.misses("REGION", || "不在该产品服务区域");
         }
 
         if !product.industry_codes().is_empty() {
             match &subject.industry {
                 Some(industry) if product.serves_industry(industry) => {}
-                Some(_) => self.misses("INDUSTRY", "所属行业不在该产品适用行业范围内"),
-                None => self.misses("INDUSTRY", "未登记所属行业，该产品仅面向特定行业"),
+                Some(_) => self.misses("INDUSTRY", || "所属行业不在该产品适用行业范围内"),
+                None => self.misses("INDUSTRY", || "未登记所属行业，该产品仅面向特定行业"),
             }
         }
     }
@@ -224,21 +259,20 @@ impl Findings {
     fn check_demand_terms(&mut self, demand: &DemandFacts, product: &ProductSpec) {
         let product_type = product.product_type();
         if demand.guarantee_types.is_empty() || demand.guarantee_types.contains(&product_type) {
-            let message = match product_type {
+            self.fits("GUARANTEE_TYPE_ACCEPTED", || match product_type {
                 ProductType::Credit => "纯信用贷款，无需抵押担保".to_owned(),
                 other => format!("担保方式为{}，在可接受范围内", other.label_zh()),
-            };
-            self.fits("GUARANTEE_TYPE_ACCEPTED", message);
+            });
         } else {
-            self.misses("GUARANTEE_TYPE", format!("该产品为{}，不在可接受的担保方式内", product_type.label_zh()));
+            self.misses("GUARANTEE_TYPE", || format!("该产品为{}，不在可接受的担保方式内", product_type.label_zh()));
         }
 
         if let Some(max) = demand.max_rate {
             let rate_min = product.rate_min();
             if rate_min <= max {
-                self.fits("RATE_WITHIN_MAX", format!("最低年利率{rate_min}%，不高于可接受的{max}%"));
+                self.fits("RATE_WITHIN_MAX", || format!("最低年利率{rate_min}%，不高于可接受的{max}%"));
             } else {
-                self.misses("RATE_ABOVE_MAX", format!("最低年利率{rate_min}%高于可接受的最高利率{max}%"));
+                self.misses("RATE_ABOVE_MAX", || format!("最低年利率{rate_min}%高于可接受的最高利率{max}%"));
             }
         }
     }
@@ -248,9 +282,11 @@ impl Findings {
         if let Some(min) = product.min_tax_grade() {
             match subject.latest_tax_grade {
                 Some(grade) if grade.meets(min) => {
-                    self.fits("TAX_GRADE_MET", format!("纳税信用等级{}，达到{}要求", grade.label_zh(), min.label_zh()));
+                    self.fits("TAX_GRADE_MET", || {
+                        format!("纳税信用等级{}，达到{}要求", grade.label_zh(), min.label_zh())
+                    });
                 }
-                _ => self.misses("TAX_GRADE", format!("纳税信用等级需达到{}", min.label_zh())),
+                _ => self.misses("TAX_GRADE", || format!("纳税信用等级需达到{}", min.label_zh())),
             }
         }
 
@@ -258,9 +294,9 @@ impl Findings {
             let years = subject.established_on.and_then(|founded| subject.today.years_since(founded));
             match years {
                 Some(years) if years >= u32::from(min) => {
-                    self.fits("YEARS_IN_OPERATION_MET", format!("已经营{years}年，满足{min}年要求"));
+                    self.fits("YEARS_IN_OPERATION_MET", || format!("已经营{years}年，满足{min}年要求"));
                 }
-                _ => self.misses("YEARS_IN_OPERATION", format!("经营年限需满{min}年")),
+                _ => self.misses("YEARS_IN_OPERATION", || format!("经营年限需满{min}年")),
             }
         }
     }
@@ -268,11 +304,11 @@ impl Findings {
     /// `RESTRICTED` and `NOT_VERIFIED`: the subject's 失信 record and 实名认证.
     fn check_standing(&mut self, subject: &SubjectFacts, product: &ProductSpec) {
         if product.requires_clean_record() && subject.restricted {
-            self.misses("RESTRICTED", "存在严重失信记录，不符合准入条件");
+            self.misses("RESTRICTED", || "存在严重失信记录，不符合准入条件");
         }
 
         if product.requires_verified() && !subject.verified {
-            self.misses("NOT_VERIFIED", "需完成实名认证");
+            self.misses("NOT_VERIFIED", || "需完成实名认证");
         }
     }
 
@@ -282,11 +318,13 @@ impl Findings {
         let missing: Vec<DataCategory> =
             required.iter().copied().filter(|c| !demand.shared_categories.contains(c)).collect();
         if missing.is_empty() && !required.is_empty() {
-            let labels: Vec<&str> = required.iter().map(|c| c.label_zh()).collect();
-            self.fits("CONSENT_SHARED", format!("已授权所需数据：{}", labels.join("、")));
+            self.fits("CONSENT_SHARED", || {
+                let labels: Vec<&str> = required.iter().map(|c| c.label_zh()).collect();
+                format!("已授权所需数据：{}", labels.join("、"))
+            });
         }
         for category in missing {
-            self.misses("CONSENT_NEEDED", consent_message(category));
+            self.misses("CONSENT_NEEDED", || consent_message(category));
         }
     }
 }
@@ -364,48 +402,62 @@ pub fn score(
     subject_trusted: bool,
     inputs: &RankInputs,
 ) -> (f64, Vec<Reason>) {
+    score_in(Detail::Full, demand, product, eval, subject_trusted, inputs)
+}
+
+/// [`score`], writing its messages only in `Detail::Full`.
+pub fn score_in(
+    detail: Detail,
+    demand: &DemandFacts,
+    product: &ProductSpec,
+    eval: &Evaluation,
+    subject_trusted: bool,
+    inputs: &RankInputs,
+) -> (f64, Vec<Reason>) {
     let mut total = 0.0;
     let mut reasons = Vec::new();
 
     let rate = eval.effective_rate;
     total += RATE_POINTS * (1.0 - f64::from(rate.bp()).min(RATE_SCALE_BP) / RATE_SCALE_BP);
     let discounted = if rate < product.rate_min() { "（含守信优惠）" } else { "" };
-    reasons.push(Reason::new("RATE", format!("年利率{rate}%起{discounted}")));
+    reasons.push(detail.reason("RATE", || format!("年利率{rate}%起{discounted}")));
 
     if let Some(p) = amount_position(demand.amount, product) {
         total += FIT_POINTS * fit(p);
-        reasons.push(Reason::new("AMOUNT_FIT", format!("申请金额处于产品额度的{}", position_zh(p))));
+        reasons.push(detail.reason("AMOUNT_FIT", || format!("申请金额处于产品额度的{}", position_zh(p))));
     }
     if let Some(p) = term_position(demand.term_months, product) {
         total += FIT_POINTS * fit(p);
-        reasons.push(Reason::new("TERM_FIT", format!("申请期限处于产品期限范围的{}", position_zh(p))));
+        reasons.push(detail.reason("TERM_FIT", || format!("申请期限处于产品期限范围的{}", position_zh(p))));
     }
 
     if let Some(rank) = inputs.text_rank {
         #[allow(clippy::cast_precision_loss)] // search ranks are small
         let k = rank as f64;
         total += TEXT_POINTS / (1.0 + k / 2.0);
-        let message = if rank == 0 {
-            "资金用途与产品介绍最为相关".to_owned()
-        } else {
-            format!("资金用途与产品介绍相关（相关度第{}位）", rank + 1)
-        };
-        reasons.push(Reason::new("TEXT_RELEVANCE", message));
+        reasons.push(detail.reason("TEXT_RELEVANCE", || {
+            if rank == 0 {
+                "资金用途与产品介绍最为相关".to_owned()
+            } else {
+                format!("资金用途与产品介绍相关（相关度第{}位）", rank + 1)
+            }
+        }));
     }
 
     if let Some(discount) = product.trusted_rate_discount().filter(|_| subject_trusted) {
         let share = f64::from(discount.bp()).min(100.0) / 100.0;
         total += TRUSTED_POINTS + TRUSTED_POINTS * share;
-        reasons.push(Reason::new("TRUSTED_DISCOUNT", format!("守信激励：利率优惠{discount}个百分点")));
+        reasons.push(detail.reason("TRUSTED_DISCOUNT", || format!("守信激励：利率优惠{discount}个百分点")));
     }
 
     if let Some(ratio) = inputs.bank_sla_ratio.filter(|r| r.is_finite()).map(|r| r.clamp(0.0, 1.0)) {
         total += BANK_POINTS * ratio;
         let percent = (ratio * 100.0).round();
         if ratio >= RESPONSIVE_RATIO {
-            reasons.push(Reason::new("BANK_RESPONSIVE", format!("银行响应及时：{percent}%的需求在时限内首次响应")));
+            reasons
+                .push(detail.reason("BANK_RESPONSIVE", || format!("银行响应及时：{percent}%的需求在时限内首次响应")));
         } else {
-            reasons.push(Reason::new("BANK_RESPONSE_RECORD", format!("该银行时限内首次响应率为{percent}%")));
+            reasons.push(detail.reason("BANK_RESPONSE_RECORD", || format!("该银行时限内首次响应率为{percent}%")));
         }
     }
 
@@ -483,6 +535,43 @@ mod tests {
             trusted: false,
             latest_tax_grade: Some(TaxGrade::B),
             today: date(2026, 6, 1),
+        }
+    }
+
+    proptest::proptest! {
+        /// Ranking in `Codes` sees exactly what `Full` sees: the same codes in the same order, eligibility,
+        /// effective rate and points; only the messages are left out.
+        #[test]
+        fn codes_only_judges_exactly_like_full(
+            amount in 1_000i64..5_000_000, term in 1u16..60, max_rate in proptest::option::of(100i32..1500),
+            enterprise in proptest::bool::ANY, verified in proptest::bool::ANY, restricted in proptest::bool::ANY,
+            trusted in proptest::bool::ANY, graded in proptest::bool::ANY, founded in 2010i32..2027,
+            shares_social in proptest::bool::ANY, text_rank in proptest::option::of(0usize..200),
+            sla in proptest::option::of(0.0f64..1.0),
+        ) {
+            let mut d = demand();
+            (d.amount, d.term_months, d.max_rate) = (yuan_amount(amount), term, max_rate.map(rate));
+            if !shares_social {
+                d.shared_categories = vec![DataCategory::Tax];
+            }
+            let mut f = subject();
+            f.kind = if enterprise { SubjectKind::Enterprise } else { SubjectKind::IndividualBusiness };
+            (f.verified, f.restricted, f.trusted) = (verified, restricted, trusted);
+            f.latest_tax_grade = graded.then_some(TaxGrade::A);
+            f.established_on = Some(date(founded, 3, 1));
+            let p = product();
+            let inputs = RankInputs { text_rank, bank_sla_ratio: sla };
+            let (full, codes) = (evaluate(&d, &f, &p), evaluate_in(Detail::Codes, &d, &f, &p));
+            let codes_of = |r: &[Reason]| r.iter().map(|r| r.code).collect::<Vec<_>>();
+            proptest::prop_assert_eq!(full.eligible, codes.eligible);
+            proptest::prop_assert_eq!(full.effective_rate, codes.effective_rate);
+            proptest::prop_assert_eq!(codes_of(&full.unmet), codes_of(&codes.unmet));
+            proptest::prop_assert_eq!(codes_of(&full.reasons), codes_of(&codes.reasons));
+            proptest::prop_assert!(codes.reasons.iter().chain(&codes.unmet).all(|r| r.message.is_empty()));
+            let (points, why) = score(&d, &p, &full, trusted, &inputs);
+            let (quick_points, quick_why) = score_in(Detail::Codes, &d, &p, &codes, trusted, &inputs);
+            proptest::prop_assert_eq!(points.to_bits(), quick_points.to_bits());
+            proptest::prop_assert_eq!(codes_of(&why), codes_of(&quick_why));
         }
     }
 

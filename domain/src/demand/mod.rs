@@ -19,7 +19,8 @@ pub mod response;
 
 pub use calendar::{WorkCalendar, local_date};
 pub use matching::{
-    DemandFacts, Evaluation, RankInputs, Reason, SubjectFacts, effective_rate, evaluate, evaluate_subject, score,
+    DemandFacts, Detail, Evaluation, RankInputs, Reason, SubjectFacts, effective_rate, evaluate, evaluate_in,
+    evaluate_subject, score, score_in,
 };
 pub use new::{DemandInput, DemandRules, NewDemand};
 pub use response::{
