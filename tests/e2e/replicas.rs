@@ -49,6 +49,18 @@ async fn two_replicas_on_one_database_act_as_one_platform() {
     let product = a.published_product(&bank, product_input("副本信易贷", "经营周转，纯信用")).await;
     a.wait_indexed().await;
     assert_eq!(b.product_ids(Some("副本信易贷"), json!({})).await, std::slice::from_ref(&product));
+    // B keeps its answer to a repeated search; a product published through A still shows on B's next search.
+    for _ in 0..3 {
+        b.product_ids(Some("副本信易贷"), json!({})).await;
+    }
+    assert!(b.metric("xyd_search_answers_reused_total").await >= 1.0);
+    let second = a.published_product(&bank, product_input("副本信易贷二号", "经营周转，纯信用")).await;
+    a.wait_indexed().await;
+    let mut both = b.product_ids(Some("副本信易贷"), json!({})).await;
+    both.sort();
+    let mut expected = vec![product.clone(), second];
+    expected.sort();
+    assert_eq!(both, expected, "B asks the engine again once the catalogue changed through A");
 
     // A bank subscribed on B hears of a demand posted through A within a second.
     let mut opportunities = subscribe(&b, &bank).await;
