@@ -51,6 +51,7 @@ both_backends! {
         assert!(rejected["body"].as_str().unwrap().contains("还款能力不足"), "the reason is told: {rejected}");
         assert!(rejected["body"].as_str().unwrap().contains("乙银行"));
         assert_eq!(rejected["demand"]["id"], json!(demand));
+        assert!(mine["nodes"].as_array().unwrap().iter().all(|n| n["demand"]["id"] == json!(demand)), "every notice names its demand");
         assert_eq!(kinds(&inbox(&app, &jia, false).await), ["OFFER_CHOSEN"]);
         assert_eq!(kinds(&inbox(&app, &bing, false).await), ["OFFER_DECLINED"]);
         assert!(kinds(&inbox(&app, &yi, false).await).is_empty());
@@ -85,5 +86,14 @@ both_backends! {
         assert_eq!(kinds(&theirs), ["DEMAND_ADDRESSED"]);
         assert!(theirs["nodes"][0]["body"].as_str().unwrap().contains("申请银行信易贷"));
         assert_eq!(theirs["nodes"][0]["demand"]["id"], posted.at("/data/postDemand/id").clone());
+
+        // Withdrawn before the bank answered: the notice stays, the demand is no longer the bank's to see.
+        let withdraw = "mutation($id: ID!) { withdrawDemand(id: $id) { status } }";
+        app.gql(Some(&owner), withdraw, json!({ "id": posted.at("/data/postDemand/id") })).await.ok();
+        let after = inbox(&app, &bank, false).await;
+        assert_eq!(kinds(&after), ["DEMAND_ADDRESSED"]);
+        assert!(after["nodes"][0]["demand"].is_null(), "{after}");
+        let edges = app.gql(Some(&bank), "{ notifications(first: 5) { edges { node { demand { id } } } } }", json!({})).await;
+        assert!(edges.at("/data/notifications/edges/0/node/demand").is_null(), "the same through edges");
     }
 }

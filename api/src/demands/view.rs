@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 
 use async_graphql::{ComplexObject, Context, ID, SimpleObject};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use xyd_domain::{DemandId, InstitutionId, Money, ProductId, Rate, RegionPrefix, Role};
 
 use super::entity::{demand, response};
@@ -234,10 +235,56 @@ impl<'p> DemandLens<'p> {
     }
 }
 
+/// What deciding who sees a set of demands takes: the caller's lens, the demands' subjects and responses.
+struct Surroundings<'a> {
+    lens: DemandLens<'a>,
+    subjects: HashMap<xyd_domain::SubjectId, subject_entity::Model>,
+    responses: HashMap<DemandId, Vec<response::Model>>,
+}
+
+impl<'a> Surroundings<'a> {
+    async fn fetch(state: &AppState, principal: &'a Principal, demands: &[demand::Model]) -> AppResult<Self> {
+        let conn = state.db.conn();
+        Ok(Self {
+            lens: DemandLens::of(state, principal).await?,
+            subjects: SubjectRepo::find_many(conn, demands.iter().map(|d| d.subject_id)).await?,
+            responses: repo::responses_of_many(conn, demands.iter().map(|d| d.id)).await?,
+        })
+    }
+
+    /// How the caller sees `d` (NOT_FOUND / FORBIDDEN when not at all).
+    fn viewer(&self, d: &demand::Model) -> AppResult<Viewer> {
+        let subject = self.subjects.get(&d.subject_id).ok_or_else(|| AppError::not_found("市场主体不存在"))?;
+        self.lens.viewer(d, subject, self.responses.get(&d.id).map_or(&[], Vec::as_slice))
+    }
+}
+
 impl FinancingDemand {
     /// The demand as `principal` may see it (NOT_FOUND / FORBIDDEN otherwise).
     pub async fn load(state: &AppState, principal: &Principal, d: demand::Model) -> AppResult<Self> {
         Self::load_many(state, principal, vec![d]).await?.pop().ok_or_else(|| AppError::internal("demand", "vanished"))
+    }
+
+    /// Of the demands with `ids`, those `principal` may see, as they see them, by id; the others (gone, or
+    /// refused as `load` would refuse them) are left out. A fixed number of queries whatever their number.
+    pub async fn load_visible(
+        state: &AppState,
+        principal: &Principal,
+        ids: &[DemandId],
+    ) -> AppResult<HashMap<DemandId, Self>> {
+        let demands =
+            demand::Entity::find().filter(demand::Column::Id.is_in(ids.iter().copied())).all(state.db.conn()).await?;
+        let around = Surroundings::fetch(state, principal, &demands).await?;
+        let mut visible = Vec::with_capacity(demands.len());
+        for d in demands {
+            match around.viewer(&d) {
+                Ok(_) => visible.push(d),
+                Err(AppError::NotFound(_) | AppError::Forbidden(_)) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        let ids: Vec<DemandId> = visible.iter().map(|d| d.id).collect();
+        Ok(ids.into_iter().zip(Self::assemble(state, around, visible).await?).collect())
     }
 
     /// Demands as `principal` may see them, each NOT_FOUND / FORBIDDEN as `load` would refuse it, in a fixed
@@ -247,10 +294,14 @@ impl FinancingDemand {
         principal: &Principal,
         demands: Vec<demand::Model>,
     ) -> AppResult<Vec<Self>> {
+        let around = Surroundings::fetch(state, principal, &demands).await?;
+        Self::assemble(state, around, demands).await
+    }
+
+    /// `demands` as seen through `around`, each NOT_FOUND / FORBIDDEN as `load` would refuse it.
+    async fn assemble(state: &AppState, around: Surroundings<'_>, demands: Vec<demand::Model>) -> AppResult<Vec<Self>> {
         let conn = state.db.conn();
-        let lens = DemandLens::of(state, principal).await?;
-        let subjects = SubjectRepo::find_many(conn, demands.iter().map(|d| d.subject_id)).await?;
-        let mut responses = repo::responses_of_many(conn, demands.iter().map(|d| d.id)).await?;
+        let Surroundings { lens, subjects, mut responses } = around;
         let target_ids: Vec<ProductId> = demands.iter().flat_map(|d| d.target_product_ids.iter().copied()).collect();
         let products = crate::products::ProductRepo::find_many(conn, &target_ids).await?;
         let products: HashMap<String, LoanProduct> =

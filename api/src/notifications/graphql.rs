@@ -5,7 +5,7 @@ use async_graphql::{ComplexObject, Context, ID, Object, SimpleObject, Subscripti
 use futures::Stream;
 use sea_orm::EntityTrait;
 use tokio::sync::broadcast::error::RecvError;
-use xyd_domain::NotificationId;
+use xyd_domain::{DemandId, NotificationId};
 
 use super::{entity, inbox};
 use crate::auth::principal::require_principal;
@@ -34,12 +34,19 @@ pub struct Notification {
     pub read_at: Option<GqlDateTime>,
     #[graphql(skip)]
     pub demand_id: Option<xyd_domain::DemandId>,
+    /// The demand as loaded with the rest of its page (inner `None`: not visible); `None` when not loaded
+    /// that way (a live notification), so `demand` loads it alone.
+    #[graphql(skip)]
+    pub preloaded: Option<Option<FinancingDemand>>,
 }
 
 #[ComplexObject]
 impl Notification {
     /// The demand it is about, as the reader may see it now (null if no longer visible).
     async fn demand(&self, ctx: &Context<'_>) -> AppResult<Option<FinancingDemand>> {
+        if let Some(preloaded) = &self.preloaded {
+            return Ok(preloaded.clone());
+        }
         let Some(id) = self.demand_id else { return Ok(None) };
         let principal = require_principal(ctx)?;
         let state = ctx.data_unchecked::<AppState>();
@@ -64,6 +71,7 @@ impl From<entity::Model> for Notification {
             created_at: GqlDateTime(n.created_at),
             read_at: n.read_at.map(GqlDateTime),
             demand_id: n.demand_id,
+            preloaded: None,
         }
     }
 }
@@ -100,12 +108,28 @@ impl NotificationQuery {
         let state = ctx.data_unchecked::<AppState>();
         let page = Page::parse(Some(first), after)?;
         let (total, unread, rows) = inbox::page(state.db.conn(), principal.user_id, unread_only, page).await?;
+        // The page's demands in one batch when the selection asks for them, not one load per notification.
+        let look = ctx.look_ahead();
+        let demands = if look.field("nodes").field("demand").exists()
+            || look.field("edges").field("node").field("demand").exists()
+        {
+            let ids: Vec<DemandId> = rows.iter().filter_map(|n| n.demand_id).collect();
+            Some(FinancingDemand::load_visible(state, principal, &ids).await?)
+        } else {
+            None
+        };
         let connection = crate::pagination::Connection::<Notification>::from_rows(
             page,
             total,
             rows,
             |n| n.id,
-            |n| Ok(Notification::from(n)),
+            |n| {
+                let mut notification = Notification::from(n);
+                if let Some(demands) = &demands {
+                    notification.preloaded = Some(notification.demand_id.and_then(|id| demands.get(&id).cloned()));
+                }
+                Ok(notification)
+            },
         )?;
         Ok(NotificationConnection {
             total_count: connection.total_count,
