@@ -46,12 +46,16 @@ pub async fn issue(state: &AppState, principal: &Principal, subject: Option<Subj
     let now = Utc::now();
     let code = verification_code();
     let lines = contents(state, &subject, &code, now).await?;
-    let font = std::fs::read(&state.config.credit.report_font).map_err(|e| AppError::internal("report font", e))?;
     let title = format!("{}公共信用信息报告", subject.name);
-    let pdf = tokio::task::spawn_blocking(move || render(&title, &lines, &font))
-        .await
-        .map_err(|e| AppError::internal("render report", e))?
-        .map_err(|e| AppError::internal("render report", e))?;
+    // Reading the font (megabytes) and rendering are blocking work: both off the async workers.
+    let font_path = state.config.credit.report_font.clone();
+    let pdf = tokio::task::spawn_blocking(move || {
+        let font = std::fs::read(&font_path).map_err(|e| format!("report font {font_path}: {e}"))?;
+        render(&title, &lines, &font)
+    })
+    .await
+    .map_err(|e| AppError::internal("render report", e))?
+    .map_err(|e| AppError::internal("render report", e))?;
     let row = entity::ActiveModel {
         id: Set(ReportId::new()),
         subject_id: Set(subject.id),
