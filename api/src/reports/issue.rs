@@ -6,7 +6,7 @@ use chrono::Utc;
 use rand::Rng;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 use sha2::{Digest, Sha256};
-use xyd_domain::{AccessPurpose, DataCategory, InstitutionId, Money, ReportId, Role, SubjectId, Uscc};
+use xyd_domain::{AccessPurpose, ConsentId, DataCategory, InstitutionId, Money, ReportId, Role, SubjectId, Uscc};
 
 use super::entity;
 use super::pdf::{Line, render};
@@ -39,9 +39,9 @@ pub async fn issue(state: &AppState, principal: &Principal, subject: Option<Subj
         Role::Admin => return Err(AppError::forbidden("平台管理员不开具信用报告")),
     };
     crate::subjects::ensure_verified(&subject)?;
-    let txn = state.db.begin_write().await?;
     if principal.role == Role::Bank {
-        bank_may_issue(&*txn, principal, &subject).await?;
+        // Refused before any work; checked again, and logged, in the transaction that keeps the report.
+        bank_consent(conn, principal, &subject).await?;
     }
     let now = Utc::now();
     let code = verification_code();
@@ -56,6 +56,12 @@ pub async fn issue(state: &AppState, principal: &Principal, subject: Option<Subj
     .await
     .map_err(|e| AppError::internal("render report", e))?
     .map_err(|e| AppError::internal("render report", e))?;
+    // The write transaction (and, for a bank, the access log's chain head) is held only for the log and the
+    // insert, not while rendering: a consent revoked meanwhile still refuses the report here.
+    let txn = state.db.begin_write().await?;
+    if principal.role == Role::Bank {
+        bank_may_issue(&*txn, principal, &subject).await?;
+    }
     let row = entity::ActiveModel {
         id: Set(ReportId::new()),
         subject_id: Set(subject.id),
@@ -83,17 +89,29 @@ async fn bank_may_issue(
     principal: &Principal,
     subject: &subject_entity::Model,
 ) -> AppResult<()> {
-    let bank: InstitutionId = principal.institution()?;
-    let now = Utc::now();
-    let purpose = AccessPurpose::LoanApplication;
-    let consent = active_for(txn, subject.id, bank, now)
-        .await?
-        .into_iter()
-        .find(|c| fact_of(c).covers(DataCategory::Tax, purpose, now))
-        .ok_or_else(|| AppError::ConsentRequired("开具信用报告须取得该企业覆盖纳税信息的有效授权".to_string()))?;
+    let consent = bank_consent(txn, principal, subject).await?;
     let mut categories = profile::public_categories();
     categories.push(DataCategory::Tax);
-    profile::log(txn, principal, bank, subject.id, purpose, Some(consent.id), &categories).await
+    let bank: InstitutionId = principal.institution()?;
+    profile::log(txn, principal, bank, subject.id, PURPOSE, Some(consent), &categories).await
+}
+
+/// What a bank's report is issued for.
+const PURPOSE: AccessPurpose = AccessPurpose::LoanApplication;
+
+/// The bank's active consent of `subject` covering TAX for a loan application (CONSENT_REQUIRED without one).
+async fn bank_consent(
+    conn: &impl sea_orm::ConnectionTrait,
+    principal: &Principal,
+    subject: &subject_entity::Model,
+) -> AppResult<ConsentId> {
+    let now = Utc::now();
+    active_for(conn, subject.id, principal.institution()?, now)
+        .await?
+        .into_iter()
+        .find(|c| fact_of(c).covers(DataCategory::Tax, PURPOSE, now))
+        .map(|c| c.id)
+        .ok_or_else(|| AppError::ConsentRequired("开具信用报告须取得该企业覆盖纳税信息的有效授权".to_string()))
 }
 
 /// A code printed on the report: 16 characters without look-alikes.
