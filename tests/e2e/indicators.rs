@@ -668,7 +668,11 @@ both_backends! {
         assert_eq!(town.at("/data/indicators/totals/registeredSubjects"), 1);
         for region in ["4408", "440881", "44"] {
             app.gql(Some(&county_bureau), REPORT, march(json!({ "regionCode": region }))).await.expect_error("FORBIDDEN");
+            // The league answers to the same jurisdiction.
+            app.gql(Some(&county_bureau), LEAGUE, march(json!({ "regionCode": region }))).await.expect_error("FORBIDDEN");
         }
+        app.gql(Some(&county_bureau), LEAGUE, march(json!({ "definitionsVersion": "v9" }))).await.expect_error("BAD_USER_INPUT");
+        app.gql(Some(&county_bureau), LEAGUE, march(json!({ "regionCode": "440882101" }))).await.ok();
         // Banks and enterprises never see the figures; nobody sees them without a token.
         app.gql(Some(&world.bank_token), REPORT, march(json!({}))).await.expect_error("FORBIDDEN");
         app.gql(None, REPORT, march(json!({}))).await.expect_error("UNAUTHENTICATED");

@@ -2,9 +2,9 @@
 //! responded to, accepted and rejected, how fast, how many deadlines it missed, and what it granted and lent.
 
 use chrono::Utc;
-use xyd_domain::{IndicatorDimension, InstitutionId};
+use xyd_domain::InstitutionId;
 
-use super::report::{self, ReportRequest, Row};
+use super::report::{self, Plan, ReportRequest, Row};
 use super::snapshot::Snapshot;
 use super::sql::{self, Window};
 use crate::auth::Principal;
@@ -22,16 +22,16 @@ pub struct LeagueLine {
 }
 
 /// The league for the caller's jurisdiction (or the region asked for inside it), most loans first.
-pub async fn league(state: &AppState, principal: &Principal, mut request: ReportRequest) -> AppResult<Vec<LeagueLine>> {
-    request.group_by = Some(IndicatorDimension::Bank);
+/// Only the rows per bank are read: no totals, names or registry figures that the table does not show.
+pub async fn league(state: &AppState, principal: &Principal, request: ReportRequest) -> AppResult<Vec<LeagueLine>> {
     let scope = Scope::of_official(state.db.conn(), principal).await?;
+    let plan = Plan::of(&scope, &request)?;
+    let window = Window::new(&plan.period, plan.region.as_ref(), Utc::now());
     let snapshot = Snapshot::open(&state.db).await?;
-    let report = report::compute_in(&snapshot, &scope, request).await?;
-    let window = Window::new(&report.period, report.region.as_ref(), Utc::now());
+    let rows = report::bank_rows(&snapshot, &window).await?;
     let decisions = sql::bank_decisions(&snapshot, &window).await?;
     snapshot.close().await?;
-    let mut lines: Vec<LeagueLine> = report
-        .rows
+    let mut lines: Vec<LeagueLine> = rows
         .into_iter()
         .filter_map(|row| {
             let bank: InstitutionId = row.key.parse().ok()?;

@@ -64,30 +64,45 @@ pub async fn compute(db: &Db, scope: &Scope, request: ReportRequest) -> AppResul
     Ok(report)
 }
 
-/// The report within `scope`, read in `snapshot` (which the caller may read more from).
-pub async fn compute_in(snapshot: &Snapshot, scope: &Scope, request: ReportRequest) -> AppResult<Report> {
-    let period = Period::new(request.from, request.to).map_err(AppError::from)?;
-    let region = match request.region.as_deref().map(str::trim).filter(|r| !r.is_empty()) {
-        Some(r) => {
-            Some(xyd_divisions::parse_area(r).map_err(|e| AppError::bad_input("regionCode", e.code(), e.to_string()))?)
+/// A request checked against the caller's `scope`: its period, region and definitions.
+pub struct Plan {
+    pub period: Period,
+    pub region: Option<RegionPrefix>,
+    pub definitions_version: &'static str,
+}
+
+impl Plan {
+    /// BAD_USER_INPUT for a malformed period, region or version; FORBIDDEN for a region outside `scope`.
+    pub fn of(scope: &Scope, request: &ReportRequest) -> AppResult<Self> {
+        let period = Period::new(request.from, request.to).map_err(AppError::from)?;
+        let region = match request.region.as_deref().map(str::trim).filter(|r| !r.is_empty()) {
+            Some(r) => Some(
+                xyd_divisions::parse_area(r).map_err(|e| AppError::bad_input("regionCode", e.code(), e.to_string()))?,
+            ),
+            None => scope.prefix().cloned(),
+        };
+        if let (Scope::Within(jurisdiction), Some(asked)) = (scope, &region)
+            && !jurisdiction.contains_prefix(asked)
+        {
+            return Err(AppError::forbidden("统计地区超出本部门辖区"));
         }
-        None => scope.prefix().cloned(),
-    };
-    if let (Scope::Within(jurisdiction), Some(asked)) = (scope, &region)
-        && !jurisdiction.contains_prefix(asked)
-    {
-        return Err(AppError::forbidden("统计地区超出本部门辖区"));
+        let definitions_version = match request.definitions_version.as_deref().map(str::trim) {
+            None => DEFINITIONS_VERSION,
+            Some(v) => DEFINITIONS_VERSIONS.into_iter().find(|known| *known == v).ok_or_else(|| {
+                AppError::bad_input(
+                    "input.definitionsVersion",
+                    "UNKNOWN_DEFINITIONS_VERSION",
+                    format!("指标口径版本应为 {}", DEFINITIONS_VERSIONS.join(" 或 ")),
+                )
+            })?,
+        };
+        Ok(Self { period, region, definitions_version })
     }
-    let definitions_version = match request.definitions_version.as_deref().map(str::trim) {
-        None => DEFINITIONS_VERSION,
-        Some(v) => DEFINITIONS_VERSIONS.into_iter().find(|known| *known == v).ok_or_else(|| {
-            AppError::bad_input(
-                "input.definitionsVersion",
-                "UNKNOWN_DEFINITIONS_VERSION",
-                format!("指标口径版本应为 {}", DEFINITIONS_VERSIONS.join(" 或 ")),
-            )
-        })?,
-    };
+}
+
+/// The report within `scope`, read in `snapshot`.
+async fn compute_in(snapshot: &Snapshot, scope: &Scope, request: ReportRequest) -> AppResult<Report> {
+    let Plan { period, region, definitions_version } = Plan::of(scope, &request)?;
     let grouping = Grouping::resolve(request.group_by, region.as_ref()).map_err(AppError::from)?;
     let now = Utc::now();
     let window = |p: &Period| Window::new(p, region.as_ref(), now);
@@ -133,8 +148,12 @@ async fn banks(
     totals: impl Future<Output = AppResult<Row>>,
     window: &Window,
 ) -> AppResult<(Row, Vec<Row>)> {
-    let (totals, rows) = tokio::try_join!(totals, sql::aggregate(snapshot, window, Key::Bank, Whole::Nothing))?;
-    Ok((totals, labelled(Key::Bank, rows)))
+    tokio::try_join!(totals, bank_rows(snapshot, window))
+}
+
+/// A row per bank (keyed by its id, not yet labelled with its name).
+pub async fn bank_rows(snapshot: &Snapshot, window: &Window) -> AppResult<Vec<Row>> {
+    Ok(labelled(Key::Bank, sql::aggregate(snapshot, window, Key::Bank, Whole::Nothing).await?))
 }
 
 fn total(counts: Counts) -> Row {
