@@ -96,11 +96,8 @@ pub async fn run(api: &str, abusers: usize, requests: usize) -> anyhow::Result<(
     println!(
         "{abusers} abusive clients (one address) hammering login and registerSubject; {requests} products requests each side"
     );
-    println!("idle      median {:>7.2} ms  p95 {:>7.2} ms  p99 {:>7.2} ms", idle.median, idle.p95, idle.p99);
-    println!(
-        "attacked  median {:>7.2} ms  p95 {:>7.2} ms  p99 {:>7.2} ms",
-        attacked.median, attacked.p95, attacked.p99
-    );
+    idle.print("idle");
+    attacked.print("attacked");
     println!("ratio of p95s {:.2}× (target ≤ 2×)", attacked.p95 / idle.p95);
     let total: u64 = outcomes.values().sum();
     println!("abusive requests answered: {total}");

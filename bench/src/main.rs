@@ -212,18 +212,18 @@ async fn products(api: &str, engine: &Engine, requests: usize, floor: Option<&st
     let (a, m) = (Stats::of(via_api), Stats::of(via_meili));
     println!("{requests} requests each, {hits} hits for \"{QUERY}\" + 2 filters");
     println!("the same search, repeated:");
-    println!("GraphQL   median {:>7.2} ms  p95 {:>7.2} ms  p99 {:>7.2} ms", a.median, a.p95, a.p99);
-    println!("direct    median {:>7.2} ms  p95 {:>7.2} ms  p99 {:>7.2} ms", m.median, m.p95, m.p99);
+    a.print("GraphQL");
+    m.print("direct");
     println!("ratio of medians {:.2}× (target ≤ 1.2×)", a.median / m.median);
     if floor.is_some() {
         let f = Stats::of(via_floor);
-        println!("floor     median {:>7.2} ms  p95 {:>7.2} ms  p99 {:>7.2} ms", f.median, f.p95, f.p99);
+        f.print("floor");
         println!("floor / direct {:.2}×: one bare HTTP hop in front of the engine", f.median / m.median);
     }
     let (a, m) = (Stats::of(distinct_api), Stats::of(distinct_meili));
     println!("a distinct search per request (+ an amount filter), nothing to reuse:");
-    println!("GraphQL   median {:>7.2} ms  p95 {:>7.2} ms  p99 {:>7.2} ms", a.median, a.p95, a.p99);
-    println!("direct    median {:>7.2} ms  p95 {:>7.2} ms  p99 {:>7.2} ms", m.median, m.p95, m.p99);
+    a.print("GraphQL");
+    m.print("direct");
     println!("ratio of medians {:.2}×", a.median / m.median);
 
     // Throughput: CONCURRENCY clients at once, through GraphQL, then straight to Meilisearch; the same search,
@@ -389,5 +389,10 @@ impl Stats {
             samples.get(i).map_or(0.0, |d| d.as_secs_f64() * 1000.0)
         };
         Self { median: at(0.5), p95: at(0.95), p99: at(0.99) }
+    }
+
+    /// One line of the report: `side`, then median, p95 and p99.
+    pub(crate) fn print(&self, side: &str) {
+        println!("{side:<9} median {:>7.2} ms  p95 {:>7.2} ms  p99 {:>7.2} ms", self.median, self.p95, self.p99);
     }
 }
