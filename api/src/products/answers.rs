@@ -81,11 +81,10 @@ impl Answers {
         self.inner.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// The revision of the kept answers, when `question` is among them: the search then reads the current
+    /// Whether an answer to `question` is kept (at [`Answers::revision`]): the search then reads the current
     /// revision first and asks the engine only if the two differ.
-    pub fn kept_at(&self, question: &Question) -> Option<Revision> {
-        let inner = self.lock();
-        inner.answers.contains_key(question).then_some(inner.revision).flatten()
+    pub fn holds(&self, question: &Question) -> bool {
+        self.lock().answers.contains_key(question)
     }
 
     /// The newest revision an earlier, finished search read (none yet at start).
@@ -157,7 +156,8 @@ mod tests {
         assert!(answers.get(&q, at(3, false)).is_none());
         answers.keep(q.clone(), Some(at(3, true)), at(3, true), page(3));
         assert_eq!(answers.get(&q, at(3, true)).map(|p| p.total), Some(3));
-        assert_eq!(answers.kept_at(&q), Some(at(3, true)));
+        assert!(answers.holds(&q));
+        assert_eq!(answers.revision(), Some(at(3, true)));
         assert_eq!(
             answers.get(&question(0), at(3, true)).map(|p| p.total),
             Some(3),
@@ -175,7 +175,7 @@ mod tests {
         assert!(answers.get(&q, at(6, false)).is_none());
         assert!(answers.get(&q, at(5, true)).is_none(), "the answer went with the revision it was given at");
         assert_eq!(answers.revision(), Some(at(6, false)));
-        assert_eq!(answers.kept_at(&q), None);
+        assert!(!answers.holds(&q));
     }
 
     #[test]

@@ -53,7 +53,7 @@ pub async fn search(
     let question = Question::new(query, filter, offset, limit);
     let conn = state.db.conn();
     // Asked before: one cheap read tells whether the kept answer still holds.
-    if state.answers.kept_at(&question).is_some() {
+    if state.answers.holds(&question) {
         let (revision, catalog) = state.catalog.current(conn).await?;
         if let Some(page) = state.answers.get(&question, revision) {
             state.metrics.incr("xyd_search_answers_reused_total", 1);
