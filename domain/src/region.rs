@@ -1,4 +1,10 @@
 //! 行政区划代码 (administrative division codes, GB/T 2260) and prefixes for jurisdictions.
+//!
+//! The platform writes a division with the digits of its own level (the 统计用区划代码 cut to it): `44` 广东省,
+//! `4408` 湛江市, `440882` 雷州市, `440882111` 调风镇. GB/T 2260 — what bureaus, banks and the region part of a
+//! USCC use — writes every province, city and county with six digits, padding with zeros: `440000`, `440800`.
+//! [`RegionPrefix::readings`] states how the one form maps to the other; only the table of divisions
+//! (`xyd_divisions`) knows which reading exists, so parsing text from outside goes through it.
 
 use crate::DomainError;
 
@@ -63,6 +69,18 @@ impl RegionPrefix {
     /// Whether the area `other` lies inside (or equals) this area.
     pub fn contains_prefix(&self, other: &RegionPrefix) -> bool {
         other.0.starts_with(&self.0)
+    }
+
+    /// The codes `text` may name in the platform's form, most specific first: itself, and for a six-digit
+    /// GB/T 2260 code ending in `00` the city of its first four digits, ending in `0000` also the province
+    /// of its first two (`440800` → `440800`, `4408`; `440000` → `440000`, `4400`, `44`). Which one is
+    /// meant is the first that exists: a county may end in `00` too (`441900`, the one county of 东莞市).
+    /// Any other text names only itself.
+    pub fn readings(text: &str) -> impl Iterator<Item = &str> {
+        let code = text.trim();
+        let padded = code.len() == 6 && all_digits(code);
+        let shorter = [4, 2].into_iter().filter(move |&len| padded && code[len..].bytes().all(|b| b == b'0'));
+        std::iter::once(code).chain(shorter.map(move |len| &code[..len]))
     }
 
     /// The prefix length one administrative level down (2→4, 4→6, 6→9), `None` for a town.
@@ -136,6 +154,17 @@ mod tests {
             .map(|p| RegionPrefix::parse(p).unwrap().next_level_len())
             .collect();
         assert_eq!(lens, [Some(4), Some(6), Some(9), None]);
+    }
+
+    #[test]
+    fn six_digit_codes_padded_with_zeros_may_name_a_city_or_a_province() {
+        let readings = |text| RegionPrefix::readings(text).collect::<Vec<_>>();
+        assert_eq!(readings("440800"), ["440800", "4408"]);
+        assert_eq!(readings(" 440000 "), ["440000", "4400", "44"]);
+        assert_eq!(readings("441900"), ["441900", "4419"]);
+        for itself in ["440882", "44", "4408", "440882100", "440800100", "4400", "44080a", ""] {
+            assert_eq!(readings(itself), [itself], "{itself}");
+        }
     }
 
     #[test]

@@ -76,8 +76,8 @@ impl Uscc {
     /// The area of the registering authority (positions 3–8): a county authority covers its county, a
     /// city-level one (`xxxx00`) its city's counties, a provincial one (`xx0000`) its province.
     pub fn authority_area(&self) -> Option<crate::RegionPrefix> {
-        let code = self.county_code();
-        let area = code.strip_suffix("0000").or_else(|| code.strip_suffix("00")).unwrap_or(code);
+        // The widest reading: the authority of 441900 is 东莞市 even though its one county shares the code.
+        let area = crate::RegionPrefix::readings(self.county_code()).last()?;
         crate::RegionPrefix::parse(area).ok()
     }
 
