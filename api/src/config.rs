@@ -169,11 +169,9 @@ pub struct CryptoConfig {
 #[derive(Clone, Debug, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct ImportsConfig {
-    /// Rows written per transaction.
+    /// Rows handed from the file's reader to its writer at once (one statement per batch; the whole file is one
+    /// transaction).
     pub batch_rows: usize,
-    /// Write transactions one import runs at once on PostgreSQL (rows of one code always share one);
-    /// SQLite writes one at a time.
-    pub writers: usize,
     /// How long `importRecords` waits for a job before answering with it still RUNNING.
     pub wait_secs: u64,
     /// Rejected rows kept per job for `importJob.errors` (the CLI report file has them all).
@@ -182,7 +180,7 @@ pub struct ImportsConfig {
 
 impl Default for ImportsConfig {
     fn default() -> Self {
-        Self { batch_rows: 2000, writers: 2, wait_secs: 20, stored_errors: 1000 }
+        Self { batch_rows: 2000, wait_secs: 20, stored_errors: 1000 }
     }
 }
 
@@ -293,6 +291,41 @@ pub struct LimitsConfig {
     /// The cost a request may have (see `graphql::cost`): a page of 100 products with a dozen fields is about
     /// 1,500; an indicator report about as much.
     pub query_cost: u64,
+    /// What an imported file may hold, checked before a workbook is parsed and again while it is read.
+    pub import: ImportBounds,
+}
+
+/// `[limits.import]`: bounds on an imported file beyond its size (`upload_body_bytes`), so that no file can
+/// exhaust the server's memory: a workbook is a ZIP archive whose entries inflate, and its shared strings are
+/// held whole while its sheet is read.
+#[derive(Clone, Copy, Debug, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ImportBounds {
+    /// Uncompressed bytes of any one entry of a workbook (its sheet is streamed, not held).
+    pub workbook_entry_bytes: u64,
+    /// Uncompressed bytes of a whole workbook.
+    pub workbook_bytes: u64,
+    /// Uncompressed bytes of a workbook's shared strings (`xl/sharedStrings.xml`), held whole while it is read.
+    pub shared_strings_bytes: u64,
+    /// Shared strings a workbook may hold.
+    pub shared_strings: u64,
+    /// Rows of a sheet, the header included (Excel's own limit by default).
+    pub rows: u64,
+    /// Bytes of one cell, and of one CSV line (Excel keeps at most 32,767 characters in a cell).
+    pub cell_bytes: u64,
+}
+
+impl Default for ImportBounds {
+    fn default() -> Self {
+        Self {
+            workbook_entry_bytes: 1024 * 1024 * 1024,
+            workbook_bytes: 2 * 1024 * 1024 * 1024,
+            shared_strings_bytes: 64 * 1024 * 1024,
+            shared_strings: 1_000_000,
+            rows: 1_048_576,
+            cell_bytes: 256 * 1024,
+        }
+    }
 }
 
 impl Default for ServerConfig {
@@ -354,6 +387,7 @@ impl Default for LimitsConfig {
             query_depth: 12,
             query_complexity: 1000,
             query_cost: 5000,
+            import: ImportBounds::default(),
         }
     }
 }

@@ -10,7 +10,6 @@ use std::time::Duration;
 
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
-use xyd_domain::RegionPrefix;
 
 use xinyidai::error::AppError;
 use xinyidai::imports::job::{self, Counts};
@@ -56,7 +55,7 @@ pub async fn import_file_with(
 ) -> anyhow::Result<()> {
     let ImportOptions { region, report, source: source_options } = options;
     let scope = match region.as_deref() {
-        Some(r) => Scope::Within(RegionPrefix::parse(r).map_err(|e| anyhow::anyhow!("--region: {e}"))?),
+        Some(r) => Scope::Within(xinyidai::regions::parse_area(r).map_err(|e| anyhow::anyhow!("--region: {e}"))?),
         None => Scope::All,
     };
     let source = File::open(file).with_context(|| format!("无法打开文件 {}", file.display()))?;
@@ -74,7 +73,6 @@ pub async fn import_file_with(
     let (bar, ticker) = progress_bar(size, progress.clone());
     let options = RunOptions {
         batch_rows: state.config.imports.batch_rows,
-        writers: state.config.imports.writers,
         keep_errors: state.config.imports.stored_errors,
         report: Some(Box::new(BufWriter::new(report_file))),
         progress: Some(progress),

@@ -180,7 +180,6 @@ impl ImportMutation {
         let job_id = created.id;
         let options = RunOptions {
             batch_rows: state.config.imports.batch_rows,
-            writers: state.config.imports.writers,
             keep_errors: state.config.imports.stored_errors,
             report: None,
             progress: None,

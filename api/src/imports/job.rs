@@ -1,5 +1,6 @@
-//! Import job records: created when an import starts, counters advanced with every batch (in the batch's
-//! transaction, so they always match what was written), finished or failed at the end.
+//! Import job records: created when an import starts; counters and rejected rows recorded with the file's
+//! rows when it is applied (in the same transaction, so they always match what was written), or, for a file
+//! that could not be read to its end, with the failure.
 
 use chrono::Utc;
 use sea_orm::sea_query::{Expr, ExprTrait};
@@ -66,8 +67,8 @@ pub async fn find(conn: &impl ConnectionTrait, id: ImportJobId) -> AppResult<Opt
     Ok(import_job::Entity::find_by_id(id).one(conn).await?)
 }
 
-/// Add a batch's counts and keep its rejected rows (up to `keep` of them).
-pub async fn record_batch(
+/// Add counts to the job and keep its rejected rows (up to `keep` of them).
+pub async fn record(
     conn: &impl ConnectionTrait,
     job: ImportJobId,
     counts: Counts,

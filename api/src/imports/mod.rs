@@ -1,7 +1,9 @@
 //! Data imports (信用信息归集): CSV files (UTF-8 or GB18030/GBK) and XLSX workbooks streamed in batches, each
 //! row validated on its own, rejected rows reported with line number, code and message, good rows upserted on
-//! their natural key. Used by the `importRecords` mutation and by `xinyidai import`.
+//! their natural key, the whole file in one transaction (whole or not at all), a workbook bounded before and
+//! while it is parsed. Used by the `importRecords` mutation and by `xinyidai import`.
 
+mod bounds;
 mod credit;
 pub mod entity;
 mod graphql;
@@ -43,7 +45,7 @@ pub async fn run_kind(
     let policy = state.config.credit.flag_policy();
     // A stream spooled for a workbook may hold no more than an upload may carry.
     let max_bytes = u64::try_from(state.config.limits.upload_body_bytes).unwrap_or(u64::MAX);
-    let source = Source::new(input.into(), options.source, max_bytes);
+    let source = Source::new(input.into(), options.source, max_bytes, state.config.limits.import);
     match kind {
         ImportKind::Registry => {
             let importer = RegistryImporter::new(scope, state.cipher.clone());

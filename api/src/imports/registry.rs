@@ -85,13 +85,6 @@ impl Importer for RegistryImporter {
         }
     }
 
-    /// One code's rows stay in file order (a later correction wins; the 重错码 check sees them in turn).
-    fn lane_key(row: &RegistryRow) -> u64 {
-        let mut h = std::collections::hash_map::DefaultHasher::new();
-        row.uscc.as_str().hash(&mut h);
-        h.finish()
-    }
-
     /// A code that stands in another jurisdiction's latest snapshot is refused as a 重错码 (`CROSS_REGION_USCC`).
     async fn write(
         writer: &Self::Writer,

@@ -1,18 +1,12 @@
 //! The streaming import runner. A blocking thread reads the file (CSV or XLSX, see `source`) and validates its
-//! rows (memory stays flat: only the current batches are held), bounded channels hand batches to the async
-//! writers, and each batch is one transaction that upserts its rows and advances the job's counters. Killing an
-//! import midway leaves whole batches; running it again upserts the same natural keys, so the end state is
-//! exactly the file's rows.
-//!
-//! On PostgreSQL an importer whose rows name a key may be written by several transactions at once (its
-//! *lanes*): a row goes to the lane its key picks, so the rows of one key are still written in file order, and
-//! two lanes never touch the same rows (no lock waits between them, no deadlock). Only the job's counter row is
-//! shared, updated last in each transaction.
+//! rows (memory stays flat: only the current batches are held), a bounded channel hands batches to the writer,
+//! and the whole file is written in one transaction: whole or not at all (`../shared/contract/imports.md`).
+//! Running an import again upserts the same natural keys, so the end state is exactly the file's rows.
 
 use std::collections::HashMap;
 use std::io::Write;
 use std::ops::ControlFlow;
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::AtomicU64;
 use std::sync::{Arc, Mutex};
 
 use sea_orm::DatabaseTransaction;
@@ -50,14 +44,7 @@ pub trait Importer: Send + 'static {
     /// Validate one row; `line` is its line in the file (the header is line 1).
     fn check(&mut self, line: u64, cells: &Cells<'_>) -> Result<Self::Row, RowError>;
 
-    /// The key whose rows must be written in file order; rows of different keys may be written by concurrent
-    /// transactions. The default keeps every row on one lane.
-    fn lane_key(row: &Self::Row) -> u64 {
-        let _ = row;
-        0
-    }
-
-    /// Write accepted rows (with their lines) within the batch's transaction. Rows that only the database can
+    /// Write accepted rows (with their lines) within the import's transaction. Rows that only the database can
     /// judge (who owns a record, which jurisdictions hold a code) are refused here instead: they are returned
     /// with their reasons and must not have been written.
     fn write(
@@ -67,7 +54,7 @@ pub trait Importer: Send + 'static {
         rows: Vec<(u64, Self::Row)>,
     ) -> impl std::future::Future<Output = AppResult<Vec<(u64, RowError)>>> + Send;
 
-    /// Work after the last batch, in the transaction that closes the job (whether it succeeded or not).
+    /// Work after the last batch, in the import's transaction (only when the whole file was read).
     fn finish(
         writer: &Self::Writer,
         txn: &DatabaseTransaction,
@@ -79,9 +66,8 @@ pub trait Importer: Send + 'static {
 
 /// How to run an import.
 pub struct RunOptions {
+    /// Rows handed from the reader to the writer at once.
     pub batch_rows: usize,
-    /// Concurrent write transactions (lanes) on PostgreSQL; SQLite writes one at a time.
-    pub writers: usize,
     /// Rejected rows kept in the database per job.
     pub keep_errors: usize,
     /// Where every rejected row is written as CSV (`line,code,message`), if anywhere.
@@ -142,7 +128,18 @@ impl<R> Batch<R> {
 
 type Message<R> = Result<Batch<R>, String>;
 
+/// What the file's rows came to so far: the job's counters and the rejected rows it keeps.
+#[derive(Default)]
+struct Tally {
+    counts: Counts,
+    rejected: Vec<RejectedRow>,
+}
+
 /// Run `importer` over `source` for `job`, then mark the job finished (or failed). Returns the totals.
+///
+/// The whole file is applied in one transaction, committed only once the file has been read to its end: a file
+/// that breaks midway (a corrupt workbook, a cut upload, a bound exceeded, a killed process) leaves nothing of
+/// itself visible to any reader, on either database. Only the job's record says what was read before it broke.
 pub async fn run<I: Importer>(
     db: &Db,
     job_id: ImportJobId,
@@ -151,102 +148,70 @@ pub async fn run<I: Importer>(
     options: RunOptions,
 ) -> AppResult<Counts> {
     let writer = importer.writer();
-    let result = write_batches(db, job_id, source, importer, &writer, options).await;
+    let keep = options.keep_errors;
+    let mut so_far = Tally::default();
     let txn = db.begin_write().await?;
-    I::finish(&writer, &txn).await?;
-    match &result {
-        Ok(_) => job::finish(&*txn, job_id, None).await?,
-        Err(failure) => job::finish(&*txn, job_id, Some(failure)).await?,
-    }
+    let failure = match apply(&txn, job_id, source, importer, &writer, options, &mut so_far).await {
+        Ok(Ok(())) => {
+            I::finish(&writer, &txn).await?;
+            job::record(&*txn, job_id, so_far.counts, &so_far.rejected, keep).await?;
+            job::finish(&*txn, job_id, None).await?;
+            txn.commit().await?;
+            return Ok(so_far.counts);
+        }
+        Ok(Err(failure)) => failure,
+        Err(e) => {
+            tracing::warn!(error = %e.message(), job = %job_id, "import write failed");
+            "写入数据库失败，导入已中止，文件的数据均未写入；请稍后重新导入".to_string()
+        }
+    };
+    drop(txn);
+    // Nothing of the file was kept: the job says how far it was read and why it stopped.
+    let txn = db.begin_write().await?;
+    job::record(&*txn, job_id, so_far.counts, &so_far.rejected, keep).await?;
+    job::finish(&*txn, job_id, Some(&failure)).await?;
     txn.commit().await?;
-    result.map_err(|failure| AppError::bad_input("file", "IMPORT_FAILED", failure))
+    Err(AppError::bad_input("file", "IMPORT_FAILED", failure))
 }
 
-async fn write_batches<I: Importer>(
-    db: &Db,
+/// Read the file on a blocking thread and write its batches in `txn` as they come. `Ok(Err(_))` is a file that
+/// could not be read to its end, with the reason; `Err` a database failure.
+async fn apply<I: Importer>(
+    txn: &DatabaseTransaction,
     job_id: ImportJobId,
     source: Source,
     importer: I,
     writer: &I::Writer,
     options: RunOptions,
-) -> Result<Counts, String> {
-    let lanes = if db.backend() == sea_orm::DatabaseBackend::Postgres { options.writers.max(1) } else { 1 };
-    let (senders, receivers): (Vec<_>, Vec<_>) = (0..lanes).map(|_| mpsc::channel::<Message<I::Row>>(2)).unzip();
+    so_far: &mut Tally,
+) -> AppResult<Result<(), String>> {
+    let (sender, mut receiver) = mpsc::channel::<Message<I::Row>>(2);
     let batch_rows = options.batch_rows.max(1);
     let report: Option<Report> = options.report.map(|r| Arc::new(Mutex::new(r)));
     let reader_report = report.clone();
-    let reader = tokio::task::spawn_blocking(move || {
-        read(source, importer, batch_rows, reader_report, options.progress, &senders)
-    });
-    let kept = AtomicUsize::new(0);
-    let lane: Lane<'_, I> =
-        Lane { db, job_id, writer, report: report.as_ref(), keep_errors: options.keep_errors, kept: &kept };
-    // The first lane to fail ends the others (their open transactions roll back) and, by dropping its
-    // receiver, the reader.
-    let written = futures::future::try_join_all(receivers.into_iter().map(|rx| lane.write(rx))).await;
-    let lane_totals = match written {
-        Ok(totals) => totals,
-        Err(e) => {
-            tracing::warn!(error = %e.message(), job = %job_id, "import batch failed");
-            return Err("写入数据库失败，导入已中止；已写入的批次保留，重新导入即可补齐".to_string());
+    let progress = options.progress;
+    let reader =
+        tokio::task::spawn_blocking(move || read(source, importer, batch_rows, reader_report, progress, &sender));
+    // Dropping the receiver on a database failure ends the reader at its next batch.
+    while let Some(message) = receiver.recv().await {
+        let mut batch = match message {
+            Ok(batch) => batch,
+            Err(failure) => return Ok(Err(failure)),
+        };
+        let refused = I::write(writer, txn, job_id, batch.rows).await?;
+        for (line, err) in refused {
+            batch.counts.accepted -= 1;
+            tally(&mut batch.counts, err.code);
+            report_line(report.as_ref(), line, &err);
+            batch.rejected.push(RejectedRow { line, code: err.code, message: err.message });
         }
-    };
-    reader.await.map_err(|e| format!("导入线程异常: {e}"))?;
-    let mut totals = Counts::default();
-    for lane_counts in lane_totals {
-        add(&mut totals, lane_counts?);
+        add(&mut so_far.counts, batch.counts);
+        let room = options.keep_errors.saturating_sub(so_far.rejected.len());
+        so_far.rejected.extend(batch.rejected.into_iter().take(room));
     }
-    Ok(totals)
-}
-
-/// What every lane shares.
-struct Lane<'a, I: Importer> {
-    db: &'a Db,
-    job_id: ImportJobId,
-    writer: &'a I::Writer,
-    report: Option<&'a Report>,
-    keep_errors: usize,
-    /// Rejected rows stored for the job so far, over all lanes.
-    kept: &'a AtomicUsize,
-}
-
-impl<I: Importer> Lane<'_, I> {
-    /// Write the batches of one lane in order, each in its own transaction. A file the reader cannot read ends
-    /// the lane with the reader's message (`Ok(Err(_))`); a database failure is `Err`.
-    async fn write(&self, mut rx: mpsc::Receiver<Message<I::Row>>) -> AppResult<Result<Counts, String>> {
-        let mut totals = Counts::default();
-        while let Some(message) = rx.recv().await {
-            let mut batch = match message {
-                Ok(batch) => batch,
-                Err(failure) => return Ok(Err(failure)),
-            };
-            let txn = self.db.begin_write().await?;
-            let refused = I::write(self.writer, &txn, self.job_id, batch.rows).await?;
-            for (line, err) in refused {
-                batch.counts.accepted -= 1;
-                tally(&mut batch.counts, err.code);
-                report_line(self.report, line, &err);
-                batch.rejected.push(RejectedRow { line, code: err.code, message: err.message });
-            }
-            batch.rejected.sort_by_key(|r| r.line);
-            let keep = self.reserve(batch.rejected.len());
-            job::record_batch(&*txn, self.job_id, batch.counts, &batch.rejected, keep).await?;
-            txn.commit().await?;
-            add(&mut totals, batch.counts);
-        }
-        Ok(Ok(totals))
-    }
-
-    /// How many of `rejected` new rejected rows may still be stored, counted as stored.
-    fn reserve(&self, rejected: usize) -> usize {
-        let before = self
-            .kept
-            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |kept| {
-                Some(kept + rejected.min(self.keep_errors.saturating_sub(kept)))
-            })
-            .unwrap_or(self.keep_errors);
-        rejected.min(self.keep_errors.saturating_sub(before))
-    }
+    reader.await.map_err(|e| AppError::internal("import reader", e))?;
+    so_far.rejected.sort_by_key(|r| r.line);
+    Ok(Ok(()))
 }
 
 fn add(totals: &mut Counts, c: Counts) {
@@ -257,33 +222,29 @@ fn add(totals: &mut Counts, c: Counts) {
     totals.duplicate_codes += c.duplicate_codes;
 }
 
-/// The reader thread: read the file, validate and batch by lane. Stops when a writer goes away.
+/// The reader thread: read the file, validate and batch. Stops when the writer goes away.
 fn read<I: Importer>(
     source: Source,
     importer: I,
     batch_rows: usize,
     report: Option<Report>,
     progress: Option<Arc<AtomicU64>>,
-    lanes: &[mpsc::Sender<Message<I::Row>>],
+    writer: &mpsc::Sender<Message<I::Row>>,
 ) {
     let mut pipeline = Pipeline {
         importer,
         index: HashMap::new(),
-        batches: lanes.iter().map(|_| Batch::with_capacity(batch_rows)).collect(),
+        batch: Batch::with_capacity(batch_rows),
         batch_rows,
         report: report.as_ref(),
-        lanes,
+        writer,
     };
     if let Err(message) = source.read_rows(progress, &mut pipeline) {
-        if let Some(first) = lanes.first() {
-            let _ = first.blocking_send(Err(message));
-        }
+        let _ = writer.blocking_send(Err(message));
         return;
     }
-    for (lane, batch) in lanes.iter().zip(pipeline.batches) {
-        if batch.counts.total > 0 {
-            let _ = lane.blocking_send(Ok(batch));
-        }
+    if pipeline.batch.counts.total > 0 {
+        let _ = writer.blocking_send(Ok(pipeline.batch));
     }
     if let Some(Ok(mut r)) = report.as_ref().map(|r| r.lock()) {
         let _ = r.flush();
@@ -294,11 +255,11 @@ fn read<I: Importer>(
 struct Pipeline<'a, I: Importer> {
     importer: I,
     index: HashMap<String, usize>,
-    /// The batch being filled for each lane.
-    batches: Vec<Batch<I::Row>>,
+    /// The batch being filled.
+    batch: Batch<I::Row>,
     batch_rows: usize,
     report: Option<&'a Report>,
-    lanes: &'a [mpsc::Sender<Message<I::Row>>],
+    writer: &'a mpsc::Sender<Message<I::Row>>,
 }
 
 impl<I: Importer> RowSink for Pipeline<'_, I> {
@@ -312,14 +273,10 @@ impl<I: Importer> RowSink for Pipeline<'_, I> {
 
     fn row(&mut self, line: u64, row: Result<&csv::StringRecord, RowError>) -> ControlFlow<()> {
         let outcome = row.and_then(|record| self.importer.check(line, &Cells { record, index: &self.index }));
-        // A rejected row writes nothing but the job's counters: any lane may record it.
-        let key = outcome.as_ref().map_or(line, I::lane_key);
-        let lane = usize::try_from(key % self.lanes.len() as u64).unwrap_or(0);
-        let batch = &mut self.batches[lane];
-        batch.add(line, outcome, self.report);
-        if batch.counts.total as usize >= self.batch_rows {
-            let full = std::mem::replace(batch, Batch::with_capacity(self.batch_rows));
-            if self.lanes[lane].blocking_send(Ok(full)).is_err() {
+        self.batch.add(line, outcome, self.report);
+        if self.batch.counts.total as usize >= self.batch_rows {
+            let full = std::mem::replace(&mut self.batch, Batch::with_capacity(self.batch_rows));
+            if self.writer.blocking_send(Ok(full)).is_err() {
                 return ControlFlow::Break(());
             }
         }

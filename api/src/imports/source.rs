@@ -15,6 +15,8 @@ use calamine::{DataRef, ExcelDateTime, Reader, Xlsx, XlsxError};
 use csv::StringRecord;
 use xyd_domain::RowError;
 
+use crate::config::ImportBounds;
+
 /// How many leading bytes decide the format and the encoding.
 const SNIFF_BYTES: u64 = 64 * 1024;
 const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
@@ -90,17 +92,19 @@ pub struct Source {
     options: SourceOptions,
     /// The most a one-pass stream may hold when it must be spooled.
     max_bytes: u64,
+    /// What a workbook may inflate to, rows, cells and CSV lines.
+    bounds: ImportBounds,
 }
 
 impl Source {
-    pub fn new(input: Input, options: SourceOptions, max_bytes: u64) -> Self {
-        Self { input, options, max_bytes }
+    pub fn new(input: Input, options: SourceOptions, max_bytes: u64, bounds: ImportBounds) -> Self {
+        Self { input, options, max_bytes, bounds }
     }
 
     /// Hand the header and every row to `sink` (blocking I/O: run it off the async runtime). `progress` follows
     /// the bytes of the file read so far. An error is about the whole file, in Chinese, for the job's `failure`.
     pub(crate) fn read_rows(self, progress: Option<Arc<AtomicU64>>, sink: &mut impl RowSink) -> Result<(), String> {
-        let Source { input, options, max_bytes } = self;
+        let Source { input, options, max_bytes, bounds } = self;
         let progress = Progress(progress);
         match input {
             Input::Seekable(mut file) => {
@@ -108,20 +112,20 @@ impl Source {
                 file.seek(SeekFrom::Start(0)).map_err(|e| read_failed(&e))?;
                 let head = read_head(&mut file)?;
                 match format_of(&head, options.format)? {
-                    Format::Csv => read_csv(head, file, options.encoding, &progress, sink),
+                    Format::Csv => read_csv(head, file, options.encoding, &bounds, &progress, sink),
                     Format::Xlsx => {
                         file.seek(SeekFrom::Start(0)).map_err(|e| read_failed(&e))?;
-                        read_xlsx(file, size, &progress, sink)
+                        read_xlsx(file, size, &bounds, &progress, sink)
                     }
                 }
             }
             Input::Stream(mut stream) => {
                 let head = read_head(&mut stream)?;
                 match format_of(&head, options.format)? {
-                    Format::Csv => read_csv(head, stream, options.encoding, &progress, sink),
+                    Format::Csv => read_csv(head, stream, options.encoding, &bounds, &progress, sink),
                     Format::Xlsx => {
                         let (file, size) = spool(head, stream, max_bytes)?;
-                        read_xlsx(file, size, &progress, sink)
+                        read_xlsx(file, size, &bounds, &progress, sink)
                     }
                 }
             }
@@ -211,6 +215,7 @@ fn read_csv(
     head: Vec<u8>,
     rest: impl Read,
     chosen: Option<Encoding>,
+    bounds: &ImportBounds,
     progress: &Progress,
     sink: &mut impl RowSink,
 ) -> Result<(), String> {
@@ -219,10 +224,62 @@ fn read_csv(
     let bom = if encoding == Encoding::Utf8 && head.starts_with(UTF8_BOM) { UTF8_BOM.len() as u64 } else { 0 };
     let mut head = Cursor::new(head);
     head.set_position(bom);
-    let raw = head.chain(Counted { inner: rest, progress: progress.clone() });
+    let raw = Lines::new(head.chain(Counted { inner: rest, progress: progress.clone() }), bounds.cell_bytes);
     match encoding {
         Encoding::Utf8 => csv_rows(raw, encoding, sink),
         Encoding::Gb18030 => csv_rows(Decoded::new(raw, encoding_rs::GB18030), encoding, sink),
+    }
+}
+
+/// A reader that fails once a line runs longer than `limit` bytes: the CSV reader would hold it whole.
+struct Lines<R> {
+    inner: R,
+    limit: u64,
+    run: u64,
+}
+
+/// The error `Lines` fails with.
+#[derive(Debug)]
+struct LineTooLong(u64);
+
+impl std::fmt::Display for LineTooLong {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "a line longer than {} bytes", self.0)
+    }
+}
+
+impl std::error::Error for LineTooLong {}
+
+impl<R: Read> Lines<R> {
+    fn new(inner: R, limit: u64) -> Self {
+        Self { inner, limit, run: 0 }
+    }
+}
+
+impl<R: Read> Read for Lines<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        for &b in &buf[..n] {
+            self.run = if b == b'\n' { 0 } else { self.run + 1 };
+            if self.run > self.limit {
+                return Err(io::Error::new(io::ErrorKind::InvalidData, LineTooLong(self.limit)));
+            }
+        }
+        Ok(n)
+    }
+}
+
+/// Why reading a CSV file stopped at `line`: a line over the bound, or the file itself.
+fn csv_failure(e: &csv::Error, line: u64) -> String {
+    let too_long = match e.kind() {
+        csv::ErrorKind::Io(io) => io.get_ref().and_then(|inner| inner.downcast_ref::<LineTooLong>()),
+        _ => None,
+    };
+    match too_long {
+        Some(LineTooLong(limit)) => {
+            format!("第{line}行附近有一行超过 {} KB：文件不是正常的数据文件，或单元格内容过长", limit / 1024)
+        }
+        None => format!("读取文件失败（第{line}行）"),
     }
 }
 
@@ -231,7 +288,7 @@ fn csv_rows(text: impl Read, encoding: Encoding, sink: &mut impl RowSink) -> Res
         csv::ReaderBuilder::new().flexible(true).has_headers(true).buffer_capacity(64 * 1024).from_reader(text);
     let header = match csv.headers() {
         Ok(header) => header.clone(),
-        Err(e) if matches!(e.kind(), csv::ErrorKind::Io(_)) => return Err("读取文件失败（表头）".to_string()),
+        Err(e) if matches!(e.kind(), csv::ErrorKind::Io(_)) => return Err(csv_failure(&e, 1)),
         Err(_) => return Err(format!("无法读取表头：表头不是合法的 UTF-8 文本；{NOT_UTF8_HINT}")),
     };
     sink.header(&header)?;
@@ -251,7 +308,7 @@ fn csv_rows(text: impl Read, encoding: Encoding, sink: &mut impl RowSink) -> Res
             Err(e) => {
                 line = e.position().map_or(line + 1, |p| p.line());
                 if matches!(e.kind(), csv::ErrorKind::Io(_)) {
-                    return Err(format!("读取文件失败（第{line}行）"));
+                    return Err(csv_failure(&e, line));
                 }
                 Err(RowError::new("INVALID_ROW", format!("该行不是合法的 UTF-8 文本；{NOT_UTF8_HINT}")))
             }
@@ -336,9 +393,9 @@ impl<R: Read> Read for Decoded<R> {
 
 // ---- XLSX ----
 
-const OLD_OR_ENCRYPTED_WORKBOOK: &str =
+pub(super) const OLD_OR_ENCRYPTED_WORKBOOK: &str =
     "不支持旧版 Excel（.xls）文件或设有打开密码的工作簿：请在 Excel 中另存为不加密的 .xlsx 或 CSV 后重新导入";
-const UNREADABLE_WORKBOOK: &str =
+pub(super) const UNREADABLE_WORKBOOK: &str =
     "无法读取 XLSX 文件：文件已损坏或不是 Excel 工作簿（.xlsx）；请在 Excel 中另存为 .xlsx 或 CSV 后重新导入";
 
 /// A workbook larger than the limit is refused; a smaller one lands in a temporary file calamine can seek in.
@@ -356,10 +413,20 @@ fn spool(head: Vec<u8>, rest: impl Read, max_bytes: u64) -> Result<(File, u64), 
 }
 
 /// The first sheet of a workbook: row 1 is the header, every later non-blank row a record at its row number.
-fn read_xlsx<RS: Read + Seek>(file: RS, size: u64, progress: &Progress, sink: &mut impl RowSink) -> Result<(), String> {
+fn read_xlsx<RS: Read + Seek>(
+    mut file: RS,
+    size: u64,
+    bounds: &ImportBounds,
+    progress: &Progress,
+    sink: &mut impl RowSink,
+) -> Result<(), String> {
     // calamine indexes the shared strings with what the file says: a malformed workbook must fail the file, not
     // the import's thread.
-    std::panic::catch_unwind(AssertUnwindSafe(|| sheet_rows(file, size, progress, sink))).unwrap_or_else(|_| {
+    std::panic::catch_unwind(AssertUnwindSafe(|| {
+        super::bounds::check_workbook(&mut file, bounds)?;
+        sheet_rows(file, size, bounds, progress, sink)
+    }))
+    .unwrap_or_else(|_| {
         tracing::warn!("an XLSX import panicked in the reader");
         Err(UNREADABLE_WORKBOOK.to_string())
     })
@@ -373,9 +440,13 @@ fn unreadable(e: &XlsxError) -> String {
     }
 }
 
+/// Excel's last column, XFD: no sheet Excel writes goes further.
+const MAX_COLUMNS: usize = 16_384;
+
 fn sheet_rows<RS: Read + Seek>(
     file: RS,
     size: u64,
+    bounds: &ImportBounds,
     progress: &Progress,
     sink: &mut impl RowSink,
 ) -> Result<(), String> {
@@ -408,11 +479,26 @@ fn sheet_rows<RS: Read + Seek>(
             current = row;
         }
         let Some(cell) = cell else { break };
-        let column = cell.get_position().1 as usize;
+        let (row, column) = cell.get_position();
+        if u64::from(row) >= bounds.rows {
+            return Err(format!("工作表超过 {} 行：请拆分文件后导入", bounds.rows));
+        }
+        let column = column as usize;
+        if column >= MAX_COLUMNS {
+            return Err(format!(
+                "工作表第{}行有位于第 {} 列的单元格，超出 Excel 的最后一列（XFD，第 16384 列）：文件不是 Excel 正常保存的工作簿",
+                u64::from(row) + 1,
+                column + 1
+            ));
+        }
+        let text = cell_text(cell.get_value());
+        if text.len() as u64 > bounds.cell_bytes {
+            return Err(format!("工作表第{}行有单元格超过 {} KB", u64::from(row) + 1, bounds.cell_bytes / 1024));
+        }
         if fields.len() <= column {
             fields.resize(column + 1, String::new());
         }
-        fields[column] = cell_text(cell.get_value());
+        fields[column] = text;
     }
     if !rows.header_read {
         // An empty sheet: the header lacks every required column.

@@ -56,7 +56,6 @@ async fn import(
     txn.commit().await?;
     let options = RunOptions {
         batch_rows: state.config.imports.batch_rows,
-        writers: state.config.imports.writers,
         keep_errors: state.config.imports.stored_errors,
         report: None,
         progress: None,
