@@ -78,12 +78,18 @@ pub const REASONS: &[Reason] = &[
     // Market subjects.
     r("INVALID_USCC", "BAD_USER_INPUT", "统一社会信用代码无效", "fails GB 32100-2015, or its county code is unknown"),
     r("KIND_MISMATCH", "BAD_USER_INPUT", "主体类型与统一社会信用代码第2位不一致", "registration, registry rows"),
-    r("INVALID_REGION_CODE", "BAD_USER_INPUT", "行政区划代码不正确", "a region code or prefix"),
+    r(
+        "INVALID_REGION_CODE",
+        "BAD_USER_INPUT",
+        "行政区划代码不正确",
+        "a region code or prefix of no accepted shape; a city's or province's code where a county or town is needed",
+    ),
     r(
         "UNKNOWN_REGION",
         "BAD_USER_INPUT",
         "行政区划代码在2023年统计用区划代码中不存在",
-        "registrations, registry rows, institutions, products' regions, indicator filters, regions(parentCode)",
+        "a code in neither form (2/4/6/9 digits cut to its level, or 6-digit GB/T 2260) that the edition holds: \
+         registrations, registry rows, institutions, products' regions and filters, indicator filters, regions(parentCode)",
     ),
     r("REGION_MISMATCH", "BAD_USER_INPUT", "所在地区与名录或登记机关辖区不一致", "registration's regionCode"),
     r("INVALID_INDUSTRY_CODE", "BAD_USER_INPUT", "行业代码不正确", "GB/T 4754-2017"),

@@ -19,7 +19,8 @@ pub struct IndicatorQuery {
     pub from: GqlDate,
     /// 统计期截止日（不含），按北京时间。
     pub to: GqlDate,
-    /// 统计地区的行政区划代码前缀，须在调用者辖区内；不传为调用者辖区（管理员为全平台）。
+    /// 统计地区的行政区划代码前缀（也可写6位 GB/T 2260 代码，如 "440800"），须在调用者辖区内；不传为调用者辖区
+    /// （管理员为全平台）。
     pub region_code: Option<String>,
     /// 分组维度：下一级地区、银行、行业门类或月份；不传只给合计。
     pub group_by: Option<GqlIndicatorDimension>,

@@ -29,7 +29,8 @@ pub struct CreateInstitutionInput {
     pub kind: GqlInstitutionKind,
     /// 机构名称，不超过100个字。
     pub name: String,
-    /// 行政区划前缀：主管部门的辖区或银行的服务区域，2、4、6或9位数字（省、市、区县或乡镇）。
+    /// 行政区划前缀：主管部门的辖区或银行的服务区域，2、4、6或9位数字（省、市、区县或乡镇），也可写6位 GB/T 2260
+    /// 代码（如湛江市 "440800"、广东省 "440000"）；保存并返回截取到本级的代码（"4408"、"44"）。
     pub region_code: String,
     /// 第一个工作人员账号的登录邮箱。
     pub admin_email: String,

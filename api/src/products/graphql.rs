@@ -2,7 +2,7 @@
 
 use async_graphql::{Context, ID, InputObject, Object};
 use xyd_domain::product::{PreCreditRule, ProductFilter as DomainFilter, ProductSpecInput};
-use xyd_domain::{IndustryCode, InstitutionId, ProductId, RegionCode};
+use xyd_domain::{IndustryCode, InstitutionId, ProductId};
 
 use super::manage::{self, Transition};
 use super::search::{self, decode_offset, encode_offset};
@@ -39,7 +39,8 @@ pub struct ProductInput {
     pub rate_max: GqlRate,
     /// 适用主体类型，至少一种。
     pub subject_kinds: Vec<GqlSubjectKind>,
-    /// 服务区域：行政区划代码前缀（2/4/6/9 位），须在本行服务区域内。
+    /// 服务区域：行政区划代码前缀（2/4/6/9 位，也可写6位 GB/T 2260 代码，如 "440800"，保存为 "4408"），须在本行
+    /// 服务区域内。
     pub region_prefixes: Vec<String>,
     /// 适用行业（GB/T 4754 代码，任意层级）；不传或为空表示不限行业。
     pub industry_codes: Option<Vec<String>>,
@@ -160,7 +161,7 @@ impl ProductFilter {
             region_code: self
                 .region_code
                 .as_deref()
-                .map(RegionCode::parse)
+                .map(xyd_divisions::parse_code)
                 .transpose()
                 .map_err(at("filter.regionCode"))?,
             industry_code: self

@@ -2,7 +2,6 @@
 //! outbox row the search index follows.
 
 use chrono::Utc;
-use xyd_divisions::Divisions;
 use xyd_domain::product::{ProductRules, ProductSpec, ProductSpecInput, ProductStatus};
 use xyd_domain::{ProductId, RegionPrefix};
 
@@ -31,12 +30,14 @@ async fn service_area(state: &AppState, principal: &Principal) -> AppResult<Regi
     Scope::bank_area(state.db.conn(), principal).await
 }
 
-fn parse_spec(input: ProductSpecInput, state: &AppState, area: &RegionPrefix) -> AppResult<ProductSpec> {
-    let spec = ProductSpec::parse(input, &rules(state), area).map_err(|e| AppError::from(e).prefixed("input"))?;
-    for prefix in spec.region_prefixes() {
-        Divisions::embedded().existing_area(prefix).map_err(|e| AppError::from(e).at("input.regionPrefixes"))?;
+fn parse_spec(mut input: ProductSpecInput, state: &AppState, area: &RegionPrefix) -> AppResult<ProductSpec> {
+    // Areas become the platform's form (440800 → 4408) before the spec compares them with the bank's area
+    // and the search filters by them.
+    for text in &mut input.region_prefixes {
+        let prefix = xyd_divisions::parse_area(text).map_err(|e| AppError::from(e).at("input.regionPrefixes"))?;
+        *text = prefix.as_str().to_owned();
     }
-    Ok(spec)
+    ProductSpec::parse(input, &rules(state), area).map_err(|e| AppError::from(e).prefixed("input"))
 }
 
 /// The product, if the caller's bank owns it; FORBIDDEN for another bank's, NOT_FOUND if absent.

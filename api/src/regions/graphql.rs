@@ -2,7 +2,6 @@
 
 use async_graphql::{Enum, Object};
 use xyd_divisions::{Division, Divisions, Level};
-use xyd_domain::RegionPrefix;
 
 use crate::error::{AppError, AppResult};
 
@@ -72,26 +71,29 @@ pub struct RegionQuery;
 
 #[Object]
 impl RegionQuery {
-    /// 按代码查询行政区划（公开）；代码不存在时为空。
+    /// 按代码查询行政区划（公开）；代码不存在时为空。返回的 `code` 为截取到本级的代码（如湛江市 "4408"）。
     async fn region(
-        &self, #[graphql(desc = "区划代码：2、4、6或9位数字。")] code: String
+        &self,
+        #[graphql(
+            desc = "区划代码：截取到本级的2、4、6或9位代码（如 \"4408\"），或6位 GB/T 2260 代码（如 \"440800\"）。"
+        )]
+        code: String,
     ) -> Option<Region> {
-        Divisions::embedded().get(code.trim()).map(Region)
+        Divisions::embedded().find(&code).map(Region)
     }
 
     /// 某一区划的下一级区划（公开）；不给 parentCode 时为全部省级区划。上级代码不存在时为 BAD_USER_INPUT
     /// （UNKNOWN_REGION）。
     async fn regions(
         &self,
-        #[graphql(desc = "上级区划代码；省略时返回各省级区划。")] parent_code: Option<String>,
+        #[graphql(desc = "上级区划代码，两种写法均可（如 \"4408\" 或 \"440800\"）；省略时返回各省级区划。")]
+        parent_code: Option<String>,
     ) -> AppResult<Vec<Region>> {
         let table = Divisions::embedded();
         let Some(code) = parent_code else {
             return Ok(table.provinces().map(Region).collect());
         };
-        let parent = RegionPrefix::parse(&code)
-            .and_then(|area| table.existing_area(&area))
-            .map_err(|e| AppError::from(e).at("parentCode"))?;
+        let parent = table.area(&code).map_err(|e| AppError::from(e).at("parentCode"))?;
         Ok(parent.children().map(Region).collect())
     }
 }
