@@ -82,16 +82,57 @@ both_backends! {
         app.gql(Some(&owner), GRANT, grant(&bank_id, &["TAX"], "LOAN_APPLICATION", 86_400)).await.ok();
         let by_bank = app.gql(Some(&bank), ISSUE, json!({ "s": subject })).await;
         by_bank.ok();
-        let log = app.gql(Some(&owner), "{ dataAccessLog { totalCount nodes { institution { name } categories } } }", json!({})).await;
-        assert_eq!(log.at("/data/dataAccessLog/totalCount"), &json!(1));
-        assert!(log.at("/data/dataAccessLog/nodes/0/categories").as_array().unwrap().contains(&json!("TAX")));
+        let log = app.gql(Some(&owner), ACCESS_LOG, json!({})).await;
+        // As for its credit profile: the public part, and the tax data under the consent relied on.
+        assert_eq!(log.at("/data/dataAccessLog/totalCount"), &json!(2));
+        assert!(logged_tax(&log), "{:#}", log.body);
         assert_eq!(download(&app, &bank, by_bank.str_at("/data/issueCreditReport/downloadUrl")).await.status(), 200);
         assert_eq!(download(&app, &bank, url).await.status(), 404, "not the enterprise's own copy");
 
-        // A bureau within its jurisdiction only; the platform admin issues none.
+        // A bureau within its jurisdiction only, and like a bank only under the subject's consent to it (its
+        // creditProfile shows no tax data without one, so neither does a report); the platform admin issues none.
         let (_, outside) = app.bureau("遂溪县发改局", "440823").await;
         app.gql(Some(&outside), ISSUE, json!({ "s": subject })).await.expect_error("FORBIDDEN");
+        let (bureau_id, bureau) = app.bureau("雷州市税务局", "440882").await;
+        app.gql(Some(&bureau), ISSUE, json!({ "s": subject })).await.expect_error("CONSENT_REQUIRED");
+        let unchanged = app.gql(Some(&owner), ACCESS_LOG, json!({})).await;
+        assert_eq!(unchanged.at("/data/dataAccessLog/totalCount"), &json!(2), "a refused issue reads nothing");
+        app.gql(Some(&owner), GRANT, grant(&bureau_id, &["TAX"], "LOAN_APPLICATION", 86_400)).await.ok();
         app.gql(Some(&bureau), ISSUE, json!({ "s": subject })).await.ok();
+        let log = app.gql(Some(&owner), ACCESS_LOG, json!({})).await;
+        assert_eq!(log.at("/data/dataAccessLog/totalCount"), &json!(4), "the bureau's issue is a logged read");
         app.gql(Some(&app.admin_token().await), ISSUE, json!({ "s": subject })).await.expect_error("FORBIDDEN");
+
+        // Rendering is weighed: aliases cannot issue a second report in one request.
+        let twice = "mutation { a: issueCreditReport { id } b: issueCreditReport { id } }";
+        app.gql(Some(&owner), twice, json!({})).await.expect_error("QUERY_TOO_EXPENSIVE");
+    }
+}
+
+const ACCESS_LOG: &str = "{ dataAccessLog { totalCount nodes { institution { name } categories } } }";
+
+fn logged_tax(log: &xyd_tests::GqlResponse) -> bool {
+    log.at("/data/dataAccessLog/nodes").as_array().unwrap().iter().any(|n| n["categories"].as_array().unwrap().contains(&json!("TAX")))
+}
+
+both_backends! {
+    async fn a_report_prints_only_what_its_issuer_may_see(app) {
+        if !tools_ready(&app) {
+            return;
+        }
+        let (_, bureau) = app.bureau("雷州市发改局", "440882").await;
+        let code = uscc(1);
+        let (owner, subject) = app.verified_enterprise(&bureau, &code, "雷州市报告测试有限公司", "张三").await;
+        app.import(&bureau, "TAX", tax_csv(&[(&code, 2025, "A", "385123.45")])).await.ok();
+        let (bank_id, bank) = app.bank("报告银行", "4408").await;
+        app.gql(Some(&owner), GRANT, grant(&bank_id, &["TAX"], "LOAN_APPLICATION", 86_400)).await.ok();
+        let by_bank = app.gql(Some(&bank), ISSUE, json!({ "s": subject })).await;
+        let pdf = download(&app, &bank, by_bank.str_at("/data/issueCreditReport/downloadUrl")).await.bytes().await.unwrap();
+        assert!(text_of(&pdf).contains("385123.45"), "under consent the tax section is printed");
+        // Revoked: the next issue is refused, as the next profile read would be.
+        let consents = app.gql(Some(&owner), "{ myConsents { id } }", json!({})).await;
+        let consent = consents.str_at("/data/myConsents/0/id").to_string();
+        app.gql(Some(&owner), "mutation($id: ID!) { revokeConsent(id: $id) { active } }", json!({ "id": consent })).await.ok();
+        app.gql(Some(&bank), ISSUE, json!({ "s": subject })).await.expect_error("CONSENT_REQUIRED");
     }
 }

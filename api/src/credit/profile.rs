@@ -137,9 +137,8 @@ pub async fn read(
     Ok(ProfileData { subject, view, public_records, tax, authorized_records })
 }
 
-/// The authorized part of a profile for a bank or bureau: each category under the first active consent to its
-/// institution that covers it for `purpose`, and the access log — one row for the public part, one per consent
-/// relied on, naming the categories returned — in the read's transaction.
+/// The authorized part of a profile for a bank or bureau: each category under the consent `Grants` finds for
+/// it, and the access log of what was returned, in the read's transaction.
 async fn read_under_consent(
     txn: &impl sea_orm::ConnectionTrait,
     principal: &Principal,
@@ -147,40 +146,88 @@ async fn read_under_consent(
     purpose: AccessPurpose,
     records: &[credit_record::Model],
 ) -> AppResult<(AppResult<Vec<tax_record::Model>>, AppResult<Vec<credit_record::Model>>)> {
-    let now = Utc::now();
-    let institution = principal.institution()?;
-    let consents = active_for(txn, subject.id, institution, now).await?;
-    let mut granted: BTreeMap<&'static str, (DataCategory, ConsentId)> = BTreeMap::new();
-    for consent in &consents {
-        let fact = fact_of(consent);
-        for c in &fact.categories {
-            if fact.covers(*c, purpose, now) {
-                granted.entry(c.as_str()).or_insert((*c, consent.id));
-            }
-        }
-    }
-    let tax = match granted.get(DataCategory::Tax.as_str()) {
-        Some(_) => Ok(repo::tax_of(txn, &subject.uscc).await?),
-        None => Err(consent_required("纳税信息")),
+    let grants = Grants::of(txn, principal, subject.id, purpose).await?;
+    let tax = match grants.require(DataCategory::Tax, "纳税信息") {
+        Ok(()) => Ok(repo::tax_of(txn, &subject.uscc).await?),
+        Err(refusal) => Err(refusal),
     };
     let allowed: Vec<DataCategory> =
-        AUTHORIZED_RECORD_CATEGORIES.iter().copied().filter(|c| granted.contains_key(c.as_str())).collect();
+        AUTHORIZED_RECORD_CATEGORIES.iter().copied().filter(|c| grants.covers(*c)).collect();
     let authorized = if allowed.is_empty() {
         Err(consent_required("社保、公积金、水电、不动产等授权信息"))
     } else {
         Ok(records.iter().filter(|r| allowed.contains(&r.category)).cloned().collect())
     };
-    let mut by_consent: BTreeMap<ConsentId, Vec<DataCategory>> = BTreeMap::new();
-    for (category, consent) in granted.values() {
-        if (*category == DataCategory::Tax && tax.is_ok()) || allowed.contains(category) {
-            by_consent.entry(*consent).or_default().push(*category);
-        }
+    let mut returned = allowed;
+    if tax.is_ok() {
+        returned.push(DataCategory::Tax);
     }
-    log(txn, principal, institution, subject.id, purpose, None, &public_categories()).await?;
-    for (consent, categories) in &by_consent {
-        log(txn, principal, institution, subject.id, purpose, Some(*consent), categories).await?;
-    }
+    grants.log(txn, principal, subject.id, &returned).await?;
     Ok((tax, authorized))
+}
+
+/// What a bank or bureau may read of a subject's authorized data for a purpose: each category with the first
+/// active consent to its institution that covers it. The one rule every reader of authorized data follows (the
+/// credit profile, the credit report), with the one way such a read is logged.
+pub struct Grants {
+    purpose: AccessPurpose,
+    institution: InstitutionId,
+    granted: BTreeMap<&'static str, (DataCategory, ConsentId)>,
+}
+
+impl Grants {
+    /// The consents in force now, read in the caller's transaction (a revocation committed first is seen).
+    pub async fn of(
+        conn: &impl sea_orm::ConnectionTrait,
+        principal: &Principal,
+        subject: SubjectId,
+        purpose: AccessPurpose,
+    ) -> AppResult<Self> {
+        let now = Utc::now();
+        let institution = principal.institution()?;
+        let mut granted = BTreeMap::new();
+        for consent in &active_for(conn, subject, institution, now).await? {
+            let fact = fact_of(consent);
+            for c in &fact.categories {
+                if fact.covers(*c, purpose, now) {
+                    granted.entry(c.as_str()).or_insert((*c, consent.id));
+                }
+            }
+        }
+        Ok(Self { purpose, institution, granted })
+    }
+
+    pub fn covers(&self, category: DataCategory) -> bool {
+        self.granted.contains_key(category.as_str())
+    }
+
+    /// CONSENT_REQUIRED naming `what` unless `category` is covered.
+    pub fn require(&self, category: DataCategory, what: &str) -> AppResult<()> {
+        if self.covers(category) { Ok(()) } else { Err(consent_required(what)) }
+    }
+
+    /// Log a read that returned the public part and the authorized `returned` categories: one row for the public
+    /// categories, one per consent relied on, naming the categories it covered.
+    pub async fn log(
+        &self,
+        conn: &impl sea_orm::ConnectionTrait,
+        principal: &Principal,
+        subject: SubjectId,
+        returned: &[DataCategory],
+    ) -> AppResult<()> {
+        let mut by_consent: BTreeMap<ConsentId, Vec<DataCategory>> = BTreeMap::new();
+        for (category, consent) in self.granted.values() {
+            if returned.contains(category) {
+                by_consent.entry(*consent).or_default().push(*category);
+            }
+        }
+        let (institution, purpose) = (self.institution, self.purpose);
+        log(conn, principal, institution, subject, purpose, None, &public_categories()).await?;
+        for (consent, categories) in &by_consent {
+            log(conn, principal, institution, subject, purpose, Some(*consent), categories).await?;
+        }
+        Ok(())
+    }
 }
 
 /// A subject's records as `principal` may list them: the public ones (owners: all of their own; banks: not

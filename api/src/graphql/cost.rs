@@ -16,20 +16,71 @@ const UNPAGED_LIST: u64 = 10;
 /// `first` when a paged field's default cannot be read.
 const DEFAULT_PAGE: u64 = 20;
 
-/// Fields whose resolver does far more than read a row, and what one call costs.
-const WEIGHTS: [(&str, &str, u64); 12] = [
+/// What one call of each root field costs, before what it selects: every Query and Mutation field is listed
+/// (a test fails when one is missing), so a new field is weighed when it is added. A read of a row or a page is
+/// 1 (its page multiplies what it selects); a write is at least 10; fields that search, match, aggregate, log
+/// a read, hash a password, import a file or render a document cost what they really do. Aliases add up like any
+/// other field: two `issueCreditReport` in one request are over the default budget.
+const WEIGHTS: &[(&str, &str, u64)] = &[
+    ("Query", "me", 1),
+    ("Query", "subject", 1),
+    ("Query", "verificationQueue", 1),
+    ("Query", "importJob", 1),
     ("Query", "products", 20),
+    ("Query", "product", 1),
+    ("Query", "myProducts", 1),
+    ("Query", "consentTexts", 1),
+    ("Query", "consentText", 1),
+    ("Query", "myConsents", 1),
+    // A logged read: a write to the access log's chain.
+    ("Query", "creditProfile", 20),
+    ("Query", "creditRecords", 20),
+    ("Query", "dataAccessLog", 10),
+    ("Query", "objections", 1),
+    ("Query", "demand", 1),
     ("Query", "matchProducts", 100),
     ("Query", "opportunities", 100),
+    ("Query", "myDemands", 1),
     ("Query", "indicators", 1000),
     ("Query", "bankLeague", 300),
-    ("Query", "creditProfile", 20),
-    ("Query", "dataAccessLog", 10),
-    ("Mutation", "importRecords", 2000),
+    ("Query", "notifications", 1),
+    ("Query", "preCredit", 100),
+    ("Query", "renewals", 1),
+    ("Query", "verifyCreditReport", 5),
+    ("Query", "region", 1),
+    ("Query", "regions", 1),
     ("Mutation", "login", 200),
-    ("Mutation", "registerSubject", 200),
-    ("Mutation", "createInstitution", 200),
     ("Mutation", "refreshSession", 20),
+    ("Mutation", "logout", 10),
+    ("Mutation", "createInstitution", 200),
+    ("Mutation", "registerSubject", 200),
+    ("Mutation", "resubmitVerification", 20),
+    ("Mutation", "verifySubject", 20),
+    ("Mutation", "rejectSubjectVerification", 20),
+    ("Mutation", "importRecords", 2000),
+    ("Mutation", "createProduct", 20),
+    ("Mutation", "updateProduct", 20),
+    ("Mutation", "publishProduct", 20),
+    ("Mutation", "suspendProduct", 20),
+    ("Mutation", "archiveProduct", 20),
+    ("Mutation", "grantConsent", 20),
+    ("Mutation", "revokeConsent", 20),
+    ("Mutation", "fileObjection", 20),
+    ("Mutation", "resolveObjection", 20),
+    ("Mutation", "repairRecord", 20),
+    ("Mutation", "postDemand", 50),
+    ("Mutation", "withdrawDemand", 20),
+    ("Mutation", "acceptDemand", 20),
+    ("Mutation", "rejectDemand", 20),
+    ("Mutation", "acceptOffer", 20),
+    ("Mutation", "grantCredit", 20),
+    ("Mutation", "recordDisbursement", 20),
+    ("Mutation", "markNotificationsRead", 10),
+    ("Mutation", "requestRenewal", 20),
+    ("Mutation", "approveRenewal", 20),
+    ("Mutation", "rejectRenewal", 20),
+    // Renders a PDF and stores it: one per request under the default budget.
+    ("Mutation", "issueCreditReport", 2500),
 ];
 
 /// Mutations that compute an Argon2 hash: at most one per request.
@@ -210,4 +261,32 @@ impl Walker<'_> {
 fn is_list(ty: &str) -> bool {
     let inner = ty.strip_suffix('!').unwrap_or(ty);
     inner.starts_with('[')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every Query and Mutation field has a weight, and every weight names a field that exists.
+    #[tokio::test]
+    async fn every_root_field_is_weighed() {
+        let schema = crate::graphql::schema::build_schema(&crate::config::LimitsConfig::default(), true).finish();
+        let query = "{ __schema { queryType { fields { name } } mutationType { fields { name } } } }";
+        let answer = schema.execute(query).await.data.into_json().unwrap_or_default();
+        let mut fields = Vec::new();
+        for (root, key) in [("Query", "queryType"), ("Mutation", "mutationType")] {
+            let listed = answer["__schema"][key]["fields"].as_array().cloned().unwrap_or_default();
+            fields.extend(listed.iter().filter_map(|f| f["name"].as_str()).map(|name| (root, name.to_string())));
+        }
+        assert!(fields.len() > 40, "the roots were read: {answer}");
+        let missing: Vec<String> = fields
+            .iter()
+            .filter(|(root, name)| !WEIGHTS.iter().any(|(t, f, _)| t == root && f == name))
+            .map(|(root, name)| format!("{root}.{name}"))
+            .collect();
+        assert!(missing.is_empty(), "add a weight to graphql::cost::WEIGHTS for {missing:?}");
+        for (ty, field, _) in WEIGHTS {
+            assert!(fields.iter().any(|(t, f)| t == ty && f == field), "WEIGHTS names {ty}.{field}, which is gone");
+        }
+    }
 }

@@ -1,51 +1,51 @@
-//! Issuing a 公共信用信息报告: who may, what it holds, and where it is kept. The enterprise issues its own (once
-//! verified), a bureau one of its jurisdiction, a bank only under an active consent covering TAX for a loan
-//! application — and the bank's issue is an access-log entry like any read of the data.
+//! Issuing a 公共信用信息报告: who may, what it holds, and where it is kept. A report prints what its issuer may
+//! read through `creditProfile`, by the same rules (`credit::profile`): the enterprise issues its own (once
+//! verified); a bank or a bureau (of the subject's jurisdiction) issues one only under the subject's active
+//! consent to its institution covering TAX for a loan application, since the report prints the tax grades —
+//! and every issue by a bank or a bureau is a logged read, like the profile's.
 
 use chrono::Utc;
 use rand::Rng;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 use sha2::{Digest, Sha256};
-use xyd_domain::{AccessPurpose, ConsentId, DataCategory, InstitutionId, Money, ReportId, Role, SubjectId, Uscc};
+use xyd_domain::{AccessPurpose, DataCategory, Money, ReportId, Role, SubjectId, Uscc};
 
 use super::entity;
 use super::pdf::{Line, render};
 use crate::auth::Principal;
-use crate::consents::{active_for, fact_of};
 use crate::credit::entity::{credit_record, objection};
-use crate::credit::{profile, repo};
+use crate::credit::profile::{self, Grants, Viewer};
+use crate::credit::repo;
 use crate::error::{AppError, AppResult};
-use crate::institutions::Scope;
 use crate::state::AppState;
 use crate::subjects::{SubjectRepo, entity as subject_entity, registry};
 
 /// Issue a report on `subject` (the caller's own when absent, for an enterprise).
 pub async fn issue(state: &AppState, principal: &Principal, subject: Option<SubjectId>) -> AppResult<entity::Model> {
     let conn = state.db.conn();
-    let (subject, institution) = match principal.role {
-        Role::Enterprise => {
+    let subject = match (principal.role, subject) {
+        (Role::Enterprise, _) => {
             let own = crate::subjects::claim::acting(conn, principal).await?;
             if subject.is_some_and(|s| s != own) {
                 return Err(AppError::forbidden("企业只能开具本企业的信用报告"));
             }
-            (SubjectRepo::get(conn, own).await?, None)
+            own
         }
-        Role::Bureau => {
-            let s = SubjectRepo::get(conn, subject.ok_or_else(required)?).await?;
-            Scope::of_bureau(conn, principal).await?.ensure(&s.region()?)?;
-            (s, Some(principal.institution()?))
-        }
-        Role::Bank => (SubjectRepo::get(conn, subject.ok_or_else(required)?).await?, Some(principal.institution()?)),
-        Role::Admin => return Err(AppError::forbidden("平台管理员不开具信用报告")),
+        (Role::Admin, _) => return Err(AppError::forbidden("平台管理员不开具信用报告")),
+        (_, Some(subject)) => subject,
+        (_, None) => return Err(required()),
     };
+    let subject = SubjectRepo::get(conn, subject).await?;
+    // Who the caller is to the subject, as for its credit profile (FORBIDDEN outside a bureau's jurisdiction).
+    let viewer = profile::viewer_of(state, principal, &subject).await?;
     crate::subjects::ensure_verified(&subject)?;
-    if principal.role == Role::Bank {
-        // Refused before any work; checked again, and logged, in the transaction that keeps the report.
-        bank_consent(conn, principal, &subject).await?;
+    if viewer.is_institution() {
+        // Refused before any work; decided again, and logged, in the transaction that keeps the report.
+        Grants::of(conn, principal, subject.id, PURPOSE).await?.require(DataCategory::Tax, TAX)?;
     }
     let now = Utc::now();
     let code = verification_code();
-    let lines = contents(state, &subject, &code, now).await?;
+    let lines = contents(state, viewer, &subject, &code, now).await?;
     let title = format!("{}公共信用信息报告", subject.name);
     // Reading the font (megabytes) and rendering are blocking work: both off the async workers.
     let font_path = state.config.credit.report_font.clone();
@@ -56,12 +56,17 @@ pub async fn issue(state: &AppState, principal: &Principal, subject: Option<Subj
     .await
     .map_err(|e| AppError::internal("render report", e))?
     .map_err(|e| AppError::internal("render report", e))?;
-    // The write transaction (and, for a bank, the access log's chain head) is held only for the log and the
-    // insert, not while rendering: a consent revoked meanwhile still refuses the report here.
+    // The write transaction (and the access log's chain head) is held only for the log and the insert, not
+    // while rendering: a consent revoked meanwhile still refuses the report here.
     let txn = state.db.begin_write().await?;
-    if principal.role == Role::Bank {
-        bank_may_issue(&*txn, principal, &subject).await?;
-    }
+    let institution = if viewer.is_institution() {
+        let grants = Grants::of(&*txn, principal, subject.id, PURPOSE).await?;
+        grants.require(DataCategory::Tax, TAX)?;
+        grants.log(&*txn, principal, subject.id, &[DataCategory::Tax]).await?;
+        Some(principal.institution()?)
+    } else {
+        None
+    };
     let row = entity::ActiveModel {
         id: Set(ReportId::new()),
         subject_id: Set(subject.id),
@@ -82,37 +87,9 @@ fn required() -> AppError {
     AppError::bad_input("subjectId", "REQUIRED", "请指定市场主体")
 }
 
-/// A bank issues only under an active consent of the subject covering TAX for a loan application; the issue is
-/// logged as a read of the public records and the tax data under that consent (in the caller's transaction).
-async fn bank_may_issue(
-    txn: &impl sea_orm::ConnectionTrait,
-    principal: &Principal,
-    subject: &subject_entity::Model,
-) -> AppResult<()> {
-    let consent = bank_consent(txn, principal, subject).await?;
-    let mut categories = profile::public_categories();
-    categories.push(DataCategory::Tax);
-    let bank: InstitutionId = principal.institution()?;
-    profile::log(txn, principal, bank, subject.id, PURPOSE, Some(consent), &categories).await
-}
-
-/// What a bank's report is issued for.
+/// What an institution's report is issued for, and the authorized category it prints.
 const PURPOSE: AccessPurpose = AccessPurpose::LoanApplication;
-
-/// The bank's active consent of `subject` covering TAX for a loan application (CONSENT_REQUIRED without one).
-async fn bank_consent(
-    conn: &impl sea_orm::ConnectionTrait,
-    principal: &Principal,
-    subject: &subject_entity::Model,
-) -> AppResult<ConsentId> {
-    let now = Utc::now();
-    active_for(conn, subject.id, principal.institution()?, now)
-        .await?
-        .into_iter()
-        .find(|c| fact_of(c).covers(DataCategory::Tax, PURPOSE, now))
-        .map(|c| c.id)
-        .ok_or_else(|| AppError::ConsentRequired("开具信用报告须取得该企业覆盖纳税信息的有效授权".to_string()))
-}
+const TAX: &str = "纳税信息（开具信用报告）";
 
 /// A code printed on the report: 16 characters without look-alikes.
 fn verification_code() -> String {
@@ -125,6 +102,7 @@ fn verification_code() -> String {
 /// grades of the last three years, the issue time and the verification code.
 async fn contents(
     state: &AppState,
+    viewer: Viewer,
     s: &subject_entity::Model,
     code: &str,
     now: chrono::DateTime<Utc>,
@@ -150,7 +128,7 @@ async fn contents(
     lines.push(Line::Text(format!("实名认证：{}", s.verification_status.label_zh())));
     lines.push(Line::Gap);
     lines.push(Line::Heading("二、公共信用信息".into()));
-    records(conn, &s.uscc, &mut lines).await?;
+    records(conn, viewer, &s.uscc, &mut lines).await?;
     lines.push(Line::Gap);
     lines.push(Line::Heading("三、纳税信用（近三年）".into()));
     let tax = repo::tax_of(conn, &s.uscc).await?;
@@ -166,10 +144,18 @@ async fn contents(
     Ok(lines)
 }
 
-/// Every public record of `uscc`, with its status and objection history.
-async fn records(conn: &impl sea_orm::ConnectionTrait, uscc: &str, lines: &mut Vec<Line>) -> AppResult<()> {
-    let records: Vec<credit_record::Model> =
-        repo::records_of(conn, uscc).await?.into_iter().filter(|r| r.category.is_public()).collect();
+/// Every public record of `uscc` the viewer may see in its profile, with its status and objection history.
+async fn records(
+    conn: &impl sea_orm::ConnectionTrait,
+    viewer: Viewer,
+    uscc: &str,
+    lines: &mut Vec<Line>,
+) -> AppResult<()> {
+    let records: Vec<credit_record::Model> = repo::records_of(conn, uscc)
+        .await?
+        .into_iter()
+        .filter(|r| r.category.is_public() && profile::visible(viewer, r.status))
+        .collect();
     if records.is_empty() {
         lines.push(Line::Text("无公共信用信息记录".into()));
         return Ok(());
