@@ -3,8 +3,8 @@
 //! cities and provinces (`440800`, `440000`) taken wherever a region is, answered in the short form (`4408`).
 
 use serde_json::json;
-use xyd_tests::{TestApp, both_backends};
 use xyd_tests::fixtures::{CREATE_PRODUCT, REGISTER, RegistryCsv, product_input, registration, uscc};
+use xyd_tests::{TestApp, both_backends};
 
 const REGION: &str = "query($code: String!) { region(code: $code) {
     code name fullName level children { code }
