@@ -14,7 +14,9 @@ scripts/install-report-tools.sh
 scripts/install-browser.sh
 # graphql-schema-linter and graphql-http's audit (npm, pinned), run by the tests against our schema and server.
 XYD_NPM_TOOLS=$(scripts/install-npm-tools.sh)
-export MEILI_BIN XYD_NPM_TOOLS
+# Schemathesis (PyPI, pinned with hashes, in a virtualenv), which fuzzes every GraphQL operation of the server.
+XYD_FUZZ_TOOLS=$(scripts/install-fuzz-tools.sh)
+export MEILI_BIN XYD_NPM_TOOLS XYD_FUZZ_TOOLS
 
 pg_url="${XYD_TEST_PG_URL:-postgres://postgres@127.0.0.1:5432}"
 if command -v pg_isready >/dev/null && ! pg_isready -q -d "$pg_url/postgres"; then

@@ -15,6 +15,7 @@ mod credit_report;
 mod dashboard;
 mod demands;
 mod demo;
+mod fuzz;
 mod http_edges;
 mod import_formats;
 mod imports;

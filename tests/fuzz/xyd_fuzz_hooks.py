@@ -1,0 +1,132 @@
+"""Schemathesis hooks for the schema fuzz (tests/e2e/fuzz.rs): what a server fault is, and how to draw arguments.
+
+Loaded by `schemathesis run` through SCHEMATHESIS_HOOKS=xyd_fuzz_hooks (tests/fuzz on PYTHONPATH).
+
+A fault is an HTTP 5xx or any GraphQL error whose `extensions.code` is INTERNAL. Everything else the server
+answers is a verdict on the request, and fine here: BAD_USER_INPUT for a malformed scalar, FORBIDDEN for a role,
+RATE_LIMITED after too many logins, QUERY_TOO_EXPENSIVE for a selection over the cost budget.
+
+Arguments: every scalar of the schema draws from a mix of values the server accepts (so operations get past
+validation to real code paths: the seeded world's IDs, codes and names from XYD_FUZZ_SEEDS) and values it must
+refuse cleanly (IDs that are not UUIDs, malformed Money/Rate/Date/DateTime, integers beyond 32 bits, NUL bytes,
+lone surrogates' neighbours, right-to-left marks, very long text). Schemathesis's negative mode adds literals of
+the wrong kind. `Upload` can only be a literal here (no multipart), which the server must refuse as input.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+
+import schemathesis
+from hypothesis import strategies as st
+from schemathesis.graphql import nodes
+
+
+def _seeds() -> dict:
+    path = os.environ.get("XYD_FUZZ_SEEDS")
+    if not path:
+        return {}
+    with open(path, encoding="utf-8") as f:
+        return json.load(f)
+
+
+SEEDS = _seeds()
+
+
+@schemathesis.check
+def no_server_fault(ctx, response, case):
+    """No 5xx, and no GraphQL error classified INTERNAL."""
+    if response.status_code >= 500:
+        raise AssertionError(f"HTTP {response.status_code}: {response.text[:500]}")
+    try:
+        body = response.json()
+    except ValueError:
+        raise AssertionError(f"HTTP {response.status_code} with a body that is not JSON: {response.text[:500]}")
+    errors = body.get("errors") if isinstance(body, dict) else None
+    for error in errors or []:
+        extensions = error.get("extensions") if isinstance(error, dict) else None
+        if isinstance(extensions, dict) and extensions.get("code") == "INTERNAL":
+            raise AssertionError(f"INTERNAL at {error.get('path')}: {error.get('message')}")
+
+
+# Text a client could send: any Unicode (NUL included), and the awkward cases picked out.
+ODD_TEXT = st.sampled_from(
+    [
+        "",
+        " ",
+        "\x00",
+        "a\x00b",
+        "\u202e\u0644\u0627",  # right-to-left override, Arabic
+        "\ufeff",
+        "\U0001f4b0" * 3,
+        "e\u0301" * 50,
+        "\uffff",
+        "'; DROP TABLE subjects; --",
+        "%00%27",
+        "../../etc/passwd",
+        "\u96f7\u5dde\u5e02" * 400,  # 雷州市, long
+        "x" * 10_000,
+    ]
+)
+ANY_TEXT = st.one_of(st.text(max_size=64), ODD_TEXT)
+SEEDED_STRINGS = st.sampled_from(SEEDS.get("strings") or ["440882"])
+SEEDED_IDS = st.sampled_from(SEEDS.get("ids") or ["00000000-0000-0000-0000-000000000000"])
+
+NOT_UUIDS = st.one_of(
+    st.sampled_from(["1", "-1", "0", "null", "undefined", "{}", "00000000-0000-0000-0000-00000000000g"]),
+    st.uuids().map(lambda u: str(u).upper().replace("-", "")),
+    st.uuids().map(lambda u: f"{{{u}}}"),
+    st.uuids().map(lambda u: str(u)[:-1]),
+)
+ID = st.one_of(
+    SEEDED_IDS.map(nodes.String),
+    st.uuids().map(str).map(nodes.String),
+    NOT_UUIDS.map(nodes.String),
+    ANY_TEXT.map(nodes.String),
+    st.integers().map(nodes.Int),
+)
+
+INT = st.one_of(
+    st.integers(min_value=-2, max_value=120),
+    st.sampled_from([2**31 - 1, -(2**31), 2**31, 2**53, 10**30, -(10**30)]),
+    st.integers(),
+).map(nodes.Int)
+
+STRING = st.one_of(SEEDED_STRINGS, ANY_TEXT, st.emails()).map(nodes.String)
+
+
+def _decimal_text(max_integer_digits: int) -> st.SearchStrategy[str]:
+    valid = st.from_regex(rf"\A\d{{1,{max_integer_digits}}}(\.\d{{1,2}})?\Z")
+    malformed = st.one_of(
+        st.sampled_from(
+            ["", "-1.00", "1.005", "1e3", "NaN", "Infinity", "0x10", "1,000.00", "\uff11\uff10", "+1", ".5", "1."]
+        ),
+        st.from_regex(r"\A-?\d{1,40}(\.\d{0,6})?\Z"),
+        ANY_TEXT,
+    )
+    return st.one_of(valid, malformed)
+
+
+MONEY = _decimal_text(12)
+RATE = _decimal_text(3)
+DATE = st.one_of(
+    st.dates().map(str),
+    st.sampled_from(["2026-02-30", "2026-13-01", "0000-00-00", "20260101", "2026-1-1", "99999-01-01", "-0001-01-01"]),
+    ANY_TEXT,
+)
+DATE_TIME = st.one_of(
+    st.datetimes().map(lambda d: d.isoformat() + "Z"),
+    st.sampled_from(["2026-01-01T25:00:00Z", "2026-01-01", "2026-01-01T00:00:00", "2026-01-01T00:00:00+99:00",
+                     "+262143-12-31T23:59:59Z", "-262143-01-01T00:00:00Z", "1970-01-01T00:00:00.9999999999Z"]),
+    ANY_TEXT,
+)
+
+schemathesis.graphql.scalar("ID", ID)
+schemathesis.graphql.scalar("Int", INT)
+schemathesis.graphql.scalar("String", STRING)
+schemathesis.graphql.scalar("Money", st.one_of(MONEY.map(nodes.String), INT))
+schemathesis.graphql.scalar("Rate", st.one_of(RATE.map(nodes.String), INT))
+schemathesis.graphql.scalar("Date", DATE.map(nodes.String))
+schemathesis.graphql.scalar("DateTime", DATE_TIME.map(nodes.String))
+schemathesis.graphql.scalar("Upload", st.one_of(ANY_TEXT.map(nodes.String), INT))
