@@ -15,7 +15,7 @@ use xyd_tests::{TestApp, both_backends};
 /// How a workbook holds a column: as text, as numbers, or as date cells (a value that is no number or date,
 /// such as a bad row's "2025-13-01", stays text, as a user would have typed it).
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Col {
+pub(crate) enum Col {
     Text,
     Number,
     Date,
@@ -23,13 +23,13 @@ enum Col {
 use Col::{Date, Number, Text};
 
 /// One file's content, to be written in every format: its columns, and its rows as CSV lines (no quoting).
-struct Table {
-    columns: &'static [(&'static str, Col)],
-    rows: Vec<String>,
+pub(crate) struct Table {
+    pub(crate) columns: &'static [(&'static str, Col)],
+    pub(crate) rows: Vec<String>,
 }
 
 impl Table {
-    fn csv(&self) -> String {
+    pub(crate) fn csv(&self) -> String {
         let header: Vec<&str> = self.columns.iter().map(|(name, _)| *name).collect();
         let mut out = header.join(",");
         for row in &self.rows {
@@ -60,7 +60,7 @@ impl Table {
     }
 
     /// A workbook whose first sheet holds the table, row 1 the header: numbers as numbers, dates as date cells.
-    fn xlsx(&self) -> Vec<u8> {
+    pub(crate) fn xlsx(&self) -> Vec<u8> {
         let mut workbook = Workbook::new();
         let date = Format::new().set_num_format("yyyy-mm-dd");
         let sheet = workbook.add_worksheet();
@@ -91,7 +91,7 @@ impl Table {
 }
 
 /// A registry snapshot with one bad code (line 3).
-fn registry() -> Table {
+pub(crate) fn registry() -> Table {
     Table {
         columns: &[
             ("uscc", Text),
@@ -120,7 +120,7 @@ fn registry() -> Table {
 }
 
 /// 信用信息 with one impossible date (line 3); categories by their Chinese names.
-fn credit() -> Table {
+pub(crate) fn credit() -> Table {
     Table {
         columns: &[
             ("uscc", Text),
@@ -143,7 +143,7 @@ fn credit() -> Table {
 }
 
 /// 纳税信用 with one unknown grade (line 3), and a column the import ignores carrying the taxpayers' names.
-fn tax() -> Table {
+pub(crate) fn tax() -> Table {
     Table {
         columns: &[
             ("uscc", Text),

@@ -1,8 +1,12 @@
 //! Registry imports (存续主体名录): per-row validation with line numbers, 重错码, jurisdiction, idempotency,
-//! and an interrupted import completed by running it again.
+//! and an import killed midway: nothing of it visible, then completed by running it again.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use sea_orm::{ConnectionTrait, Statement};
 use serde_json::json;
+use xinyidai::institutions::Scope;
 use xyd_tests::fixtures::{RegistryCsv, broken, uscc, uscc_in};
 use xyd_tests::{TestApp, both_backends};
 
@@ -107,25 +111,50 @@ both_backends! {
         let file = dir.join("registry.csv");
         let options = xyd_datagen::registry::RegistryOptions { rows: 20_000, ..Default::default() };
         xyd_datagen::registry::write_registry(std::fs::File::create(&file).unwrap(), &options).unwrap();
+        let size = std::fs::metadata(&file).unwrap().len();
 
         let mut state_config = app.config.clone();
         state_config.imports.batch_rows = 500;
         let state = xinyidai::AppState::new(state_config, app.db().clone()).await.unwrap();
+        let txn = state.db.begin_write().await.unwrap();
+        let job = xinyidai::imports::job::create(&*txn, xyd_domain::ImportKind::Registry, "registry.csv", None, None)
+            .await
+            .unwrap()
+            .id;
+        txn.commit().await.unwrap();
+
+        // The reader is at most two batches (and one read buffer) ahead of the writer: once it has passed a
+        // quarter of the file, thousands of rows have been written inside the import's transaction.
+        let read = Arc::new(AtomicU64::new(0));
         let first = {
-            let (state, file) = (state.clone(), file.clone());
+            let (state, file, read) = (state.clone(), file.clone(), read.clone());
             tokio::spawn(async move {
-                xyd_cli::import::import_file(&state, xyd_domain::ImportKind::Registry, &file, None, None).await
+                let options = xinyidai::imports::runner::RunOptions {
+                    batch_rows: 500,
+                    keep_errors: 100,
+                    report: None,
+                    progress: Some(read),
+                    source: Default::default(),
+                };
+                let input = std::fs::File::open(&file).unwrap();
+                xinyidai::imports::run_kind(&state, job, xyd_domain::ImportKind::Registry, Scope::All, input, options).await
             })
         };
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
-        while running_job_accepted(&app).await < 2_000 {
+        while read.load(Ordering::Relaxed) < size / 4 {
+            assert!(!first.is_finished(), "the import ended before it could be killed");
             assert!(std::time::Instant::now() < deadline, "the import made no progress");
-            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+            tokio::time::sleep(std::time::Duration::from_millis(1)).await;
         }
         first.abort();
-        let _ = first.await;
-        let (partial, _) = registry_rows(&app).await;
-        assert!(partial > 0 && partial < 20_000, "killed midway: {partial} rows");
+        let killed_at = read.load(Ordering::Relaxed);
+        assert!(first.await.unwrap_err().is_cancelled(), "the import was killed, not finished");
+        assert!(killed_at < size * 3 / 4, "killed midway, not at the end: {killed_at} of {size} bytes read");
+
+        // Nothing of the file is visible, and its job never completed.
+        assert_eq!(registry_rows(&app).await, (0, 0), "a killed import leaves none of its rows");
+        let status = xinyidai::imports::job::find(app.db().conn(), job).await.unwrap().unwrap().status;
+        assert_ne!(status, xyd_domain::ImportStatus::Completed);
 
         xyd_cli::import::import_file(&state, xyd_domain::ImportKind::Registry, &file, None, None).await.unwrap();
         assert_eq!(registry_rows(&app).await, (20_000, 20_000));

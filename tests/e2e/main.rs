@@ -17,6 +17,7 @@ mod demands;
 mod demo;
 mod fuzz;
 mod http_edges;
+mod import_attacks;
 mod import_formats;
 mod imports;
 mod indicator_days;

@@ -42,12 +42,14 @@ pub fn check_workbook<RS: Read + Seek>(file: &mut RS, bounds: &ImportBounds) -> 
         for i in 0..archive.len() {
             let entry = archive.by_index(i).map_err(|e| unreadable_entry(&e))?;
             let name = entry.name().to_string();
-            let limit = entry_limit(&name, bounds).min(entry.size());
+            let declared = entry.size();
+            let limit = entry_limit(&name, bounds).min(declared);
             let markup = name.ends_with(".xml") || name.ends_with(".rels");
             let mut scan = Scan::new(bounds.cell_bytes, markup);
             let read = inflate(entry.take(limit.saturating_add(1)), &mut scan)?;
             if read > limit {
-                return Err(too_large(&name, limit));
+                // The directory passed the bounds above, so the entry holds more than its directory says.
+                return Err(if read > declared { understated(&name, declared) } else { too_large(&name, limit) });
             }
             total = total.saturating_add(read);
             if total > bounds.workbook_bytes {
@@ -85,6 +87,13 @@ fn unreadable_entry(e: &zip::result::ZipError) -> String {
 
 fn too_large(name: &str, limit: u64) -> String {
     format!("XLSX 文件的部件 {name} 解压后超过 {} MB：文件过大或已损坏；请拆分文件或另存为 CSV 后导入", limit / (1024 * 1024))
+}
+
+fn understated(name: &str, declared: u64) -> String {
+    tracing::info!(entry = %name, declared, "an XLSX import holds an entry larger than its directory says");
+    format!(
+        "XLSX 文件的部件 {name} 解压后大于文件目录所记的 {declared} 字节：文件已损坏或被篡改；请在 Excel 中另存为 .xlsx 或 CSV 后重新导入"
+    )
 }
 
 fn whole_too_large(bounds: &ImportBounds) -> String {
