@@ -1,6 +1,7 @@
 //! The GraphQL schema: roots merged from each capability, scalars, enums, limits and the error policy.
 
 mod cost;
+mod depth;
 mod enums;
 mod error_policy;
 mod scalars;

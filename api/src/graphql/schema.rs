@@ -3,6 +3,7 @@
 use async_graphql::{MergedObject, MergedSubscription, Schema, SchemaBuilder};
 
 use super::cost::CostLimit;
+use super::depth::DepthLimit;
 use super::error_policy::ErrorPolicy;
 use crate::auth::{AuthMutation, AuthQuery};
 use crate::config::LimitsConfig;
@@ -69,10 +70,10 @@ pub fn build_schema(
     introspection: bool,
 ) -> SchemaBuilder<QueryRoot, MutationRoot, SubscriptionRoot> {
     let schema = Schema::build(QueryRoot::default(), MutationRoot::default(), SubscriptionRoot::default())
-        .limit_depth(limits.query_depth)
         .limit_complexity(limits.query_complexity)
         .limit_recursive_depth(32)
         .limit_directives(16)
+        .extension(DepthLimit { max: limits.query_depth, introspection })
         .extension(CostLimit { budget: limits.query_cost })
         .extension(ErrorPolicy);
     // Without introspection `__schema` and `__type` resolve to null; the SDL is still printed by `sdl()`.
