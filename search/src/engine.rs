@@ -1,11 +1,13 @@
 //! The HTTP client this adapter gives meilisearch-sdk. The SDK's own reqwest client streams every request body
 //! through a reader whose buffer it zero-fills to 8 MiB on each request (its comment says 8 KiB); measured with
 //! `perf` on the products benchmark, that memset was a third of the API's CPU. This client sends the body it
-//! serialized, as it is. Everything else is the SDK's: headers, query strings, response parsing.
+//! serialized, as it is. Everything else is the SDK's: headers, query strings, response parsing — except that
+//! an answer other than the expected one is returned as the SDK's error without the SDK's warning (see
+//! [`unexpected`]).
 
 use async_trait::async_trait;
 use futures::AsyncReadExt;
-use meilisearch_sdk::errors::Error;
+use meilisearch_sdk::errors::{Error, MeilisearchCommunicationError, MeilisearchError};
 use meilisearch_sdk::request::{HttpClient, Method, parse_response};
 use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderValue, USER_AGENT};
 use serde::Serialize;
@@ -50,8 +52,26 @@ impl EngineHttp {
         let response = request.send().await?;
         let status = response.status().as_u16();
         let body = response.text().await?;
+        if status != expected_status_code {
+            return Err(unexpected(status, expected_status_code, &body, url));
+        }
         let body = if body.is_empty() { "null".to_string() } else { body };
         parse_response(status, expected_status_code, &body, url)
+    }
+}
+
+/// The error for an answer other than the one the SDK expected, as the SDK's `parse_response` builds it, but
+/// without its `WARN Expected response code 200, got 404`: that warning comes before the caller has decided
+/// whether the answer is a failure, and asking whether an index or a key exists is answered 404 when it does
+/// not — on every first start. The caller gets the error and logs it, with its context, when it is one.
+fn unexpected(status: u16, expected: u16, body: &str, url: String) -> Error {
+    tracing::debug!(status, expected, url = %url, "Meilisearch answered another status than expected");
+    match serde_json::from_str::<MeilisearchError>(body) {
+        Ok(error) => Error::Meilisearch(error),
+        Err(_) if status >= 400 => {
+            Error::MeilisearchCommunication(MeilisearchCommunicationError { status_code: status, message: None, url })
+        }
+        Err(error) => Error::ParseError(error),
     }
 }
 
@@ -109,5 +129,23 @@ impl HttpClient for EngineHttp {
 
     fn is_tokio(&self) -> bool {
         true
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use meilisearch_sdk::errors::ErrorCode;
+
+    use super::*;
+
+    #[test]
+    fn another_answer_is_the_error_the_sdk_would_return() {
+        let missing = r#"{"message":"Index `xyd_products` not found.","code":"index_not_found","type":"invalid_request",
+            "link":"https://docs.meilisearch.com/errors#index_not_found"}"#;
+        let error = unexpected(404, 200, missing, "http://m/indexes/xyd_products".into());
+        assert!(matches!(error, Error::Meilisearch(e) if e.error_code == ErrorCode::IndexNotFound));
+        let gateway = unexpected(502, 200, "<html>bad gateway</html>", "http://m/health".into());
+        assert!(matches!(gateway, Error::MeilisearchCommunication(e) if e.status_code == 502));
+        assert!(matches!(unexpected(204, 200, "", "http://m/x".into()), Error::ParseError(_)));
     }
 }
