@@ -117,6 +117,13 @@ impl<R: SubjectData> Importer for SubjectDataImporter<R> {
         Ok(row)
     }
 
+    /// Who owns a record is judged against what is written, batch after batch: all of it in `write`.
+    type Prepared = Vec<(u64, R)>;
+
+    fn prepare(_: &Self::Writer, _: ImportJobId, rows: Vec<(u64, R)>) -> Self::Prepared {
+        rows
+    }
+
     async fn write(
         (scope, policy): &Self::Writer,
         txn: &DatabaseTransaction,

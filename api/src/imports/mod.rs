@@ -48,7 +48,7 @@ pub async fn run_kind(
     let source = Source::new(input.into(), options.source, max_bytes, state.config.limits.import);
     match kind {
         ImportKind::Registry => {
-            let importer = RegistryImporter::new(scope, state.cipher.clone());
+            let importer = RegistryImporter::new(scope, state.cipher.clone(), state.db.backend());
             runner::run(&state.db, job, source, importer, options).await
         }
         ImportKind::Credit => {

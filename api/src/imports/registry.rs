@@ -6,13 +6,13 @@ use std::sync::Mutex;
 
 use chrono::{NaiveDate, Utc};
 
-use sea_orm::DatabaseTransaction;
+use sea_orm::{ConnectionTrait, DatabaseBackend, DatabaseTransaction, Statement};
 use xyd_divisions::Divisions;
 use xyd_domain::demand::local_date;
 use xyd_domain::registry::{REQUIRED_COLUMNS, SNAPSHOT_COLUMN};
 use xyd_domain::{ImportJobId, RegistryRow, RowError, Uscc};
 
-use super::runner::{Cells, Importer};
+use super::runner::{Cells, Importer, Refusals};
 use crate::crypto::FieldCipher;
 use crate::error::AppResult;
 use crate::institutions::Scope;
@@ -31,6 +31,8 @@ const COLUMNS: [&str; 6] = [
 pub struct RegistryImporter {
     scope: Scope,
     cipher: FieldCipher,
+    /// The database the statements are built for.
+    backend: DatabaseBackend,
     /// Today in Asia/Shanghai: no snapshot may be dated later.
     today: NaiveDate,
     /// (USCC, snapshot day) packed into one number → (32-bit hash of the name, first line): 24 bytes a
@@ -39,16 +41,17 @@ pub struct RegistryImporter {
 }
 
 impl RegistryImporter {
-    pub fn new(scope: Scope, cipher: FieldCipher) -> Self {
-        Self { scope, cipher, today: local_date(Utc::now()), seen: HashMap::new() }
+    pub fn new(scope: Scope, cipher: FieldCipher, backend: DatabaseBackend) -> Self {
+        Self { scope, cipher, backend, today: local_date(Utc::now()), seen: HashMap::new() }
     }
 }
 
-/// What writing needs: the jurisdiction (for cross-region codes), the data key (for ID-number hashes), and
-/// the snapshot dates written, whose summary counts are refreshed when the job ends.
+/// What writing needs: the jurisdiction (for cross-region codes), the data key (for ID-number hashes), the
+/// database, and the snapshot dates written, whose summary counts are refreshed when the job ends.
 pub struct RegistryWriter {
     scope: Scope,
     cipher: FieldCipher,
+    backend: DatabaseBackend,
     dates: Mutex<BTreeSet<NaiveDate>>,
 }
 
@@ -57,7 +60,12 @@ impl Importer for RegistryImporter {
     type Writer = RegistryWriter;
 
     fn writer(&self) -> Self::Writer {
-        RegistryWriter { scope: self.scope.clone(), cipher: self.cipher.clone(), dates: Mutex::default() }
+        RegistryWriter {
+            scope: self.scope.clone(),
+            cipher: self.cipher.clone(),
+            backend: self.backend,
+            dates: Mutex::default(),
+        }
     }
 
     fn required_columns(&self) -> &'static [&'static str] {
@@ -85,30 +93,49 @@ impl Importer for RegistryImporter {
         }
     }
 
+    /// The upsert statement, built (ID numbers hashed) while the previous batch is written.
+    type Prepared = Option<Statement>;
+
     /// A code that stands in another jurisdiction's latest snapshot is refused as a 重错码 (`CROSS_REGION_USCC`).
-    async fn write(
+    /// The file's own rows lie inside the jurisdiction, so they never change the answer.
+    async fn refuse(
         writer: &Self::Writer,
         txn: &DatabaseTransaction,
-        job: ImportJobId,
         rows: Vec<(u64, RegistryRow)>,
-    ) -> AppResult<Vec<(u64, RowError)>> {
+    ) -> AppResult<Refusals<RegistryRow>> {
         let keys: Vec<(&str, &xyd_domain::RegionCode)> =
             rows.iter().map(|(_, r)| (r.uscc.as_str(), &r.region)).collect();
         let elsewhere = registry::standing_elsewhere(txn, &writer.scope, &keys).await?;
         let (refused, accepted): (Vec<_>, Vec<_>) =
             rows.into_iter().partition(|(_, r)| elsewhere.contains(r.uscc.as_str()));
-        let accepted: Vec<RegistryRow> = accepted.into_iter().map(|(_, r)| r).collect();
-        if let Ok(mut dates) = writer.dates.lock() {
-            dates.extend(accepted.iter().map(|r| r.snapshot_date));
-        }
-        registry::upsert(txn, job, accepted, &writer.cipher).await?;
-        Ok(refused
+        let refused = refused
             .into_iter()
             .map(|(line, r)| {
                 let message = format!("重错码：统一社会信用代码 {} 已在其他辖区的最新存续主体名录中", r.uscc);
                 (line, RowError::new("CROSS_REGION_USCC", message))
             })
-            .collect())
+            .collect();
+        Ok(Refusals { accepted, refused })
+    }
+
+    fn prepare(writer: &Self::Writer, job: ImportJobId, rows: Vec<(u64, RegistryRow)>) -> Self::Prepared {
+        let rows: Vec<RegistryRow> = rows.into_iter().map(|(_, r)| r).collect();
+        if let Ok(mut dates) = writer.dates.lock() {
+            dates.extend(rows.iter().map(|r| r.snapshot_date));
+        }
+        registry::upsert_statement(writer.backend, job, rows, &writer.cipher)
+    }
+
+    async fn write(
+        _: &Self::Writer,
+        txn: &DatabaseTransaction,
+        _: ImportJobId,
+        statement: Self::Prepared,
+    ) -> AppResult<Vec<(u64, RowError)>> {
+        if let Some(statement) = statement {
+            txn.execute_raw(statement).await?;
+        }
+        Ok(Vec::new())
     }
 
     async fn finish(writer: &Self::Writer, txn: &DatabaseTransaction) -> AppResult<()> {

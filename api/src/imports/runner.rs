@@ -44,14 +44,33 @@ pub trait Importer: Send + 'static {
     /// Validate one row; `line` is its line in the file (the header is line 1).
     fn check(&mut self, line: u64, cells: &Cells<'_>) -> Result<Self::Row, RowError>;
 
-    /// Write accepted rows (with their lines) within the import's transaction. Rows that only the database can
-    /// judge (who owns a record, which jurisdictions hold a code) are refused here instead: they are returned
-    /// with their reasons and must not have been written.
+    /// A batch's writes made ready (statements built, values hashed) by `prepare`.
+    type Prepared: Send + 'static;
+
+    /// Of a batch's accepted rows, those only the database can judge and refuses (which jurisdictions hold a
+    /// code), with their reasons; the rest go on to `prepare`. Reads only, in the import's transaction, before
+    /// the previous batch's writes run: a refusal must not depend on rows of the same file.
+    fn refuse(
+        writer: &Self::Writer,
+        txn: &DatabaseTransaction,
+        rows: Vec<(u64, Self::Row)>,
+    ) -> impl std::future::Future<Output = AppResult<Refusals<Self::Row>>> + Send {
+        let _ = (writer, txn);
+        async { Ok(Refusals { accepted: rows, refused: Vec::new() }) }
+    }
+
+    /// The work of writing a batch that needs no database: run on a blocking thread while the previous batch's
+    /// writes run, so the one transaction keeps the database busy.
+    fn prepare(writer: &Self::Writer, job: ImportJobId, rows: Vec<(u64, Self::Row)>) -> Self::Prepared;
+
+    /// Write a prepared batch within the import's transaction, after the batches before it. Rows that only the
+    /// database can judge against what is written (who owns a record) may be refused here instead: they are
+    /// returned with their reasons and must not have been written.
     fn write(
         writer: &Self::Writer,
         txn: &DatabaseTransaction,
         job: ImportJobId,
-        rows: Vec<(u64, Self::Row)>,
+        batch: Self::Prepared,
     ) -> impl std::future::Future<Output = AppResult<Vec<(u64, RowError)>>> + Send;
 
     /// Work after the last batch, in the import's transaction (only when the whole file was read).
@@ -62,6 +81,12 @@ pub trait Importer: Send + 'static {
         let _ = (writer, txn);
         async { Ok(()) }
     }
+}
+
+/// A batch's rows split by `Importer::refuse`.
+pub struct Refusals<R> {
+    pub accepted: Vec<(u64, R)>,
+    pub refused: Vec<(u64, RowError)>,
 }
 
 /// How to run an import.
@@ -147,7 +172,7 @@ pub async fn run<I: Importer>(
     importer: I,
     options: RunOptions,
 ) -> AppResult<Counts> {
-    let writer = importer.writer();
+    let writer = Arc::new(importer.writer());
     let keep = options.keep_errors;
     let mut so_far = Tally::default();
     let txn = db.begin_write().await?;
@@ -174,14 +199,15 @@ pub async fn run<I: Importer>(
     Err(AppError::bad_input("file", "IMPORT_FAILED", failure))
 }
 
-/// Read the file on a blocking thread and write its batches in `txn` as they come. `Ok(Err(_))` is a file that
-/// could not be read to its end, with the reason; `Err` a database failure.
+/// Read the file on a blocking thread and write its batches in `txn` as they come, each batch prepared while the
+/// one before it is written. `Ok(Err(_))` is a file that could not be read to its end, with the reason; `Err` a
+/// database failure.
 async fn apply<I: Importer>(
     txn: &DatabaseTransaction,
     job_id: ImportJobId,
     source: Source,
     importer: I,
-    writer: &I::Writer,
+    writer: &Arc<I::Writer>,
     options: RunOptions,
     so_far: &mut Tally,
 ) -> AppResult<Result<(), String>> {
@@ -192,26 +218,59 @@ async fn apply<I: Importer>(
     let progress = options.progress;
     let reader =
         tokio::task::spawn_blocking(move || read(source, importer, batch_rows, reader_report, progress, &sender));
+    let keep = options.keep_errors;
+    let mut pending: Option<I::Prepared> = None;
     // Dropping the receiver on a database failure ends the reader at its next batch.
     while let Some(message) = receiver.recv().await {
-        let mut batch = match message {
+        let batch = match message {
             Ok(batch) => batch,
             Err(failure) => return Ok(Err(failure)),
         };
-        let refused = I::write(writer, txn, job_id, batch.rows).await?;
-        for (line, err) in refused {
-            batch.counts.accepted -= 1;
-            tally(&mut batch.counts, err.code);
-            report_line(report.as_ref(), line, &err);
-            batch.rejected.push(RejectedRow { line, code: err.code, message: err.message });
-        }
         add(&mut so_far.counts, batch.counts);
-        let room = options.keep_errors.saturating_sub(so_far.rejected.len());
-        so_far.rejected.extend(batch.rejected.into_iter().take(room));
+        so_far.keep(batch.rejected, keep);
+        let Refusals { accepted, refused } = I::refuse(writer, txn, batch.rows).await?;
+        so_far.refuse(refused, report.as_ref(), keep);
+        let ready = {
+            let writer = writer.clone();
+            tokio::task::spawn_blocking(move || I::prepare(&writer, job_id, accepted))
+        };
+        let previous = async {
+            match pending.take() {
+                Some(prepared) => I::write(writer, txn, job_id, prepared).await,
+                None => Ok(Vec::new()),
+            }
+        };
+        let (refused, ready) = tokio::join!(previous, ready);
+        so_far.refuse(refused?, report.as_ref(), keep);
+        pending = Some(ready.map_err(|e| AppError::internal("import batch", e))?);
+    }
+    if let Some(prepared) = pending {
+        let refused = I::write(writer, txn, job_id, prepared).await?;
+        so_far.refuse(refused, report.as_ref(), keep);
     }
     reader.await.map_err(|e| AppError::internal("import reader", e))?;
     so_far.rejected.sort_by_key(|r| r.line);
     Ok(Ok(()))
+}
+
+impl Tally {
+    /// Keep rejected rows, up to `keep` in all.
+    fn keep(&mut self, rejected: Vec<RejectedRow>, keep: usize) {
+        let room = keep.saturating_sub(self.rejected.len());
+        self.rejected.extend(rejected.into_iter().take(room));
+    }
+
+    /// Rows the database refused after the reader accepted them: counted, reported and kept as rejected.
+    fn refuse(&mut self, refused: Vec<(u64, RowError)>, report: Option<&Report>, keep: usize) {
+        let mut rejected = Vec::with_capacity(refused.len());
+        for (line, err) in refused {
+            self.counts.accepted -= 1;
+            tally(&mut self.counts, err.code);
+            report_line(report, line, &err);
+            rejected.push(RejectedRow { line, code: err.code, message: err.message });
+        }
+        self.keep(rejected, keep);
+    }
 }
 
 fn add(totals: &mut Counts, c: Counts) {

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, HashSet};
 use chrono::{NaiveDate, Utc};
 use sea_orm::entity::prelude::*;
 use sea_orm::sea_query::OnConflict;
-use sea_orm::{QueryOrder, QuerySelect, Set};
+use sea_orm::{DatabaseBackend, QueryOrder, QuerySelect, QueryTrait, Set, Statement};
 use xyd_domain::demand::local_date;
 use xyd_domain::registry::RegistryFacts;
 use xyd_domain::{ImportJobId, RegionCode, RegistryRow, Uscc};
@@ -149,16 +149,17 @@ async fn latest_snapshot(conn: &impl ConnectionTrait, county: &str) -> AppResult
     Ok(latest.and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok()))
 }
 
-/// Insert or update rows on their natural key (uscc, snapshot_date): importing the same rows again
-/// changes nothing. ID numbers are stored only as keyed hashes.
-pub async fn upsert(
-    conn: &impl ConnectionTrait,
+/// The statement that inserts or updates rows on their natural key (uscc, snapshot_date) — importing the same
+/// rows again changes nothing — or none for no rows. ID numbers are stored only as keyed hashes. Pure work (no
+/// database), so an import builds it while the previous batch is written.
+pub fn upsert_statement(
+    backend: DatabaseBackend,
     job: ImportJobId,
     rows: Vec<RegistryRow>,
     cipher: &FieldCipher,
-) -> AppResult<()> {
+) -> Option<Statement> {
     if rows.is_empty() {
-        return Ok(());
+        return None;
     }
     let rows = crate::db::last_per_key(rows, |r| (r.uscc.as_str().to_string(), r.snapshot_date));
     let models = rows.into_iter().map(|r| entry::ActiveModel {
@@ -187,6 +188,5 @@ pub async fn upsert(
             entry::Column::Status,
         ])
         .to_owned();
-    entry::Entity::insert_many(models).on_conflict(on_conflict).exec_without_returning(conn).await?;
-    Ok(())
+    Some(entry::Entity::insert_many(models).on_conflict(on_conflict).build(backend))
 }
