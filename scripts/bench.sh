@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Benchmarks against the release binary; figures and how to read them in docs/benchmarks.md.
+# Benchmarks against the release build with line tables (Cargo profile `profiling`: the release optimisation, so
+# the release binary's timings, and `perf record --call-graph dwarf -p <pid>` can be attached to any run);
+# figures and how to read them in docs/benchmarks.md.
 #   scripts/bench.sh import     gen-data 1,000,000 registry rows, then import them into PostgreSQL
 #   scripts/bench.sh products   5,000 published products: products(query + 2 filters) via GraphQL vs Meilisearch
 #   scripts/bench.sh match      1,000,000 subjects and 5,000 products: matchProducts latency
@@ -12,8 +14,9 @@ cd "$(dirname "$0")/.."
 what="${1:?usage: scripts/bench.sh import|products|match|indicators|abuse}"
 pg="${XYD_BENCH_PG:-postgres://postgres@127.0.0.1:5432}"
 target="${CARGO_TARGET_DIR:-target}"
-cargo build --release --locked -p xyd-cli -p xyd-bench
-bin="$target/release/xinyidai"
+cargo build --profile profiling --locked -p xyd-cli -p xyd-bench
+bin="$target/profiling/xinyidai"
+bench="$target/profiling/xyd-bench"
 work=$(mktemp -d)
 db="xyd_bench_$$"
 cleanup() {
@@ -114,7 +117,7 @@ case "$what" in
       # The 12 whole months before this one (Asia/Shanghai).
       to=$(TZ=Asia/Shanghai date +%Y-%m-01)
       from=$(date -d "$to -12 months" +%Y-%m-01)
-      "$target/release/xyd-bench" indicators --api "http://$XYD_BIND" --email "$XYD_BOOTSTRAP_ADMIN_EMAIL" \
+      "$bench" indicators --api "http://$XYD_BIND" --email "$XYD_BOOTSTRAP_ADMIN_EMAIL" \
         --password "$XYD_BOOTSTRAP_ADMIN_PASSWORD" --from "$from" --to "$to" --region 440882 --requests "${REQUESTS:-30}"
       # The same figures by hand-written SQL over the event tables, timed by psql in the same run.
       { echo '\timing on'; for _ in $(seq "${REQUESTS:-30}"); do cat bench/sql/indicators_by_town.sql; done; } \
@@ -127,17 +130,17 @@ case "$what" in
       # from this database.
       "$(scripts/install-duckdb.sh)" bench/duckdb_indicators.py "$DATABASE_URL" "$from" "$to" "${REQUESTS:-30}"
     elif [[ "$what" == abuse ]]; then
-      "$target/release/xyd-bench" abuse --api "http://$XYD_BIND" --abusers "${ABUSERS:-50}" --requests "${REQUESTS:-1000}"
+      "$bench" abuse --api "http://$XYD_BIND" --abusers "${ABUSERS:-50}" --requests "${REQUESTS:-1000}"
     elif [[ "$what" == match ]]; then
-      "$target/release/xyd-bench" match --api "http://$XYD_BIND" --email "$XYD_BOOTSTRAP_ADMIN_EMAIL" \
+      "$bench" match --api "http://$XYD_BIND" --email "$XYD_BOOTSTRAP_ADMIN_EMAIL" \
         --password "$XYD_BOOTSTRAP_ADMIN_PASSWORD" --requests "${REQUESTS:-1000}"
     else
       # The floor: the same engine request behind one bare axum route in its own process (bench/src/floor.rs).
-      "$target/release/xyd-bench" floor --meili "$MEILI_URL" --key "$MEILI_MASTER_KEY" --prefix "$XYD_INDEX_PREFIX" \
+      "$bench" floor --meili "$MEILI_URL" --key "$MEILI_MASTER_KEY" --prefix "$XYD_INDEX_PREFIX" \
         --bind 127.0.0.1:8092 &
       floor_pid=$!
       until curl -fs "http://127.0.0.1:8092/search" >/dev/null 2>&1; do sleep 0.2; done
-      "$target/release/xyd-bench" products --api "http://$XYD_BIND" --meili "$MEILI_URL" --key "$MEILI_MASTER_KEY" \
+      "$bench" products --api "http://$XYD_BIND" --meili "$MEILI_URL" --key "$MEILI_MASTER_KEY" \
         --prefix "$XYD_INDEX_PREFIX" --requests "${REQUESTS:-1000}" --floor http://127.0.0.1:8092
       kill "$floor_pid"
     fi
