@@ -70,7 +70,7 @@ pub const REASONS: &[Reason] = &[
     r("INVALID_ENUM", "BAD_USER_INPUT", "取值不在允许范围内", "an unknown vocabulary value"),
     r("INVALID_FORMAT", "BAD_USER_INPUT", "导出格式须为 csv 或 xlsx", "an unknown export format"),
     // Accounts and institutions.
-    r("INVALID_EMAIL", "BAD_USER_INPUT", "邮箱格式不正确", "registration, institution staff"),
+    r("INVALID_EMAIL", "BAD_USER_INPUT", "邮箱格式不正确", "registration, institution staff, login"),
     r("WEAK_PASSWORD", "BAD_USER_INPUT", "密码强度不足", "registration, institution staff"),
     r("EMAIL_TAKEN", "CONFLICT", "该邮箱已注册", "an email already in use"),
     r("INVALID_NAME", "BAD_USER_INPUT", "名称不符合要求", "a subject or institution name"),

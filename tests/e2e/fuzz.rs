@@ -58,10 +58,46 @@ async fn world(app: &TestApp) -> (Vec<(&'static str, Option<String>)>, serde_jso
         app.gql(Some(&bank), "mutation($d: ID!) { acceptDemand(demandId: $d) { id } }", json!({ "d": demand })).await;
     let response = r.ok().str_at("/data/acceptDemand/id").to_string();
     let admin = app.admin_token().await;
+    let text = fixtures::current_text_version();
+    let product_input = json!({
+        "name": "雷州信易贷二号", "description": "经营周转", "productType": "CREDIT", "amountMin": "100000.00",
+        "amountMax": "3000000.00", "termMonthsMin": 6, "termMonthsMax": 36, "rateMin": "3.45", "rateMax": "6.00",
+        "subjectKinds": ["ENTERPRISE"], "regionPrefixes": ["4408"], "industryCodes": ["C1391"], "minTaxGrade": "B",
+        "requiresCleanRecord": true, "requiresVerified": true, "requiredConsents": ["TAX"], "taxBased": true,
+        "trustedRateDiscount": "0.20",
+        "preCredit": { "basis": "TAX_PAID", "multiple": 3.0, "gradeFactors": [{ "grade": "A", "factor": 1.0 }] },
+    });
+    let registration = fixtures::registration(&uscc(2), "雷州市注册测试有限公司", "李四", "new@ent.test");
+    let grant = fixtures::grant(&bank_id, &["TAX"], "LOAN_APPLICATION", 86_400);
+    let period = json!({ "from": "2026-01-01", "to": "2026-10-31", "regionCode": "440882" });
+    // Valid arguments that most draws of these operations keep, with a few fields drawn instead (see the hooks).
+    let inputs = json!({
+        "Mutation.login": { "input": { "email": "admin@xyd.test", "password": "Wrong12345" } },
+        "Mutation.registerSubject": { "input": registration["i"] },
+        "Mutation.resubmitVerification": { "input": { "name": "雷州市模糊测试有限公司", "regionCode": "440882100",
+                                                      "legalRepName": "张三", "legalRepIdNumber": fixtures::LEGAL_REP_ID } },
+        "Mutation.createInstitution": { "input": { "kind": "BANK", "name": "湛江某银行", "regionCode": "4408",
+                                                   "adminEmail": "staff@bank.test", "adminPassword": "Staff12345" } },
+        "Mutation.createProduct": { "input": product_input },
+        "Mutation.updateProduct": { "id": product, "input": product_input },
+        "Mutation.grantConsent": { "input": grant["i"] },
+        "Mutation.postDemand": { "input": fixtures::demand_input(&["TAX"])["i"] },
+        "Mutation.grantCredit": { "responseId": response, "input": { "amount": "400000.00", "annualRate": "4.35",
+                                  "termMonths": 12, "productId": product, "repaymentMethod": "EQUAL_INSTALLMENT" } },
+        "Mutation.recordDisbursement": { "input": { "amount": "400000.00", "disbursedAt": "2026-11-01T00:00:00Z",
+                                                    "firstLoan": true } },
+        "Mutation.requestRenewal": { "input": { "kind": "RENEWAL", "amount": "400000.00", "termMonths": 12,
+                                                "reason": "经营周转需要续贷" } },
+        "Query.products": { "filter": { "regionCode": "440882", "amount": "500000.00", "termMonths": 12,
+                                        "maxRate": "6.00", "subjectKind": "ENTERPRISE" } },
+        "Query.indicators": { "input": period },
+        "Query.bankLeague": { "input": period },
+    });
     let seeds = json!({
         "ids": [subject, bureau_id, bank_id, product, consent, demand, response],
         "strings": [code, "440882", "4408", "440800", "440882100", "C1391", "雷州市模糊测试有限公司", "张三",
-                    fixtures::LEGAL_REP_ID, fixtures::current_text_version()],
+                    fixtures::LEGAL_REP_ID, text],
+        "inputs": inputs,
     });
     let callers = vec![
         ("anonymous", None),

@@ -8,9 +8,12 @@ RATE_LIMITED after too many logins, QUERY_TOO_EXPENSIVE for a selection over the
 
 Arguments: every scalar of the schema draws from a mix of values the server accepts (so operations get past
 validation to real code paths: the seeded world's IDs, codes and names from XYD_FUZZ_SEEDS) and values it must
-refuse cleanly (IDs that are not UUIDs, malformed Money/Rate/Date/DateTime, integers beyond 32 bits, NUL bytes,
-lone surrogates' neighbours, right-to-left marks, very long text). Schemathesis's negative mode adds literals of
-the wrong kind. `Upload` can only be a literal here (no multipart), which the server must refuse as input.
+refuse cleanly (IDs that are not UUIDs, malformed Money/Rate/Date/DateTime, integers beyond 32 bits, extreme
+floats, NUL bytes, right-to-left marks, very long text). Schemathesis's negative mode adds literals of the wrong
+kind. An input object rarely comes out valid as a whole by chance, so for the arguments the seeds give a valid
+value of (`inputs`: "Mutation.createProduct" → {"input": {…}}), most drawn queries keep that valid value with a
+few of its fields replaced by drawn ones: one bad field behind otherwise good input reaches the code past
+validation. `Upload` can only be a literal here (no multipart), which the server must refuse as input.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from __future__ import annotations
 import json
 import os
 
+import graphql
 import schemathesis
 from hypothesis import strategies as st
 from schemathesis.graphql import nodes
@@ -89,8 +93,8 @@ ID = st.one_of(
 
 INT = st.one_of(
     st.integers(min_value=-2, max_value=120),
+    st.integers(min_value=-(2**31), max_value=2**31 - 1),
     st.sampled_from([2**31 - 1, -(2**31), 2**31, 2**53, 10**30, -(10**30)]),
-    st.integers(),
 ).map(nodes.Int)
 
 STRING = st.one_of(SEEDED_STRINGS, ANY_TEXT, st.emails()).map(nodes.String)
@@ -122,7 +126,13 @@ DATE_TIME = st.one_of(
     ANY_TEXT,
 )
 
+FLOAT = st.one_of(
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.sampled_from([0.0, -0.0, 1e308, -1e308, 5e-324, 2.0**63, 1e20]),
+).map(nodes.Float)
+
 schemathesis.graphql.scalar("ID", ID)
+schemathesis.graphql.scalar("Float", FLOAT)
 schemathesis.graphql.scalar("Int", INT)
 schemathesis.graphql.scalar("String", STRING)
 schemathesis.graphql.scalar("Money", st.one_of(MONEY.map(nodes.String), INT))
@@ -130,3 +140,76 @@ schemathesis.graphql.scalar("Rate", st.one_of(RATE.map(nodes.String), INT))
 schemathesis.graphql.scalar("Date", DATE.map(nodes.String))
 schemathesis.graphql.scalar("DateTime", DATE_TIME.map(nodes.String))
 schemathesis.graphql.scalar("Upload", st.one_of(ANY_TEXT.map(nodes.String), INT))
+
+
+def _valid_arguments(operation) -> dict[str, graphql.ValueNode]:
+    """The seeds' valid value of each argument of `operation`, as literals of the argument's type."""
+    given = (SEEDS.get("inputs") or {}).get(operation.label) or {}
+    if not given:
+        return {}
+    schema = operation.schema.client_schema
+    root_name, _, field_name = operation.label.partition(".")
+    root = schema.mutation_type if root_name == "Mutation" else schema.query_type
+    field = root.fields[field_name]
+    literals = {}
+    for name, value in given.items():
+        literal = graphql.utilities.ast_from_value(value, field.args[name].type)
+        if literal is not None:
+            literals[name] = literal
+    return literals
+
+
+def _blend(valid: graphql.ValueNode, drawn: graphql.ValueNode, rnd) -> graphql.ValueNode:
+    """The valid input object with about a quarter of its fields, and some optional ones, taken from the draw."""
+    if not isinstance(valid, graphql.ObjectValueNode) or not isinstance(drawn, graphql.ObjectValueNode):
+        return drawn if rnd.random() < 0.25 else valid
+    drawn_fields = {f.name.value: f for f in drawn.fields}
+    fields = [
+        drawn_fields[f.name.value] if f.name.value in drawn_fields and rnd.random() < 0.25 else f for f in valid.fields
+    ]
+    valid_names = {f.name.value for f in valid.fields}
+    fields += [f for name, f in drawn_fields.items() if name not in valid_names and rnd.random() < 0.5]
+    return graphql.ObjectValueNode(fields=tuple(fields))
+
+
+@schemathesis.hook
+def flatmap_body(context, body):
+    operation = context.operation
+    valid = _valid_arguments(operation) if operation is not None else {}
+    if not valid:
+        return st.just(body)
+
+    def blend(rnd):
+        if rnd.random() < 0.2:
+            return body  # now and then the draw as it is
+        definitions = []
+        for definition in body.definitions:
+            if isinstance(definition, graphql.OperationDefinitionNode):
+                selections = []
+                for selection in definition.selection_set.selections:
+                    if isinstance(selection, graphql.FieldNode):
+                        arguments = {a.name.value: a for a in selection.arguments}
+                        for name, literal in valid.items():
+                            drawn = arguments[name].value if name in arguments else graphql.NullValueNode()
+                            arguments[name] = graphql.ArgumentNode(
+                                name=graphql.NameNode(value=name), value=_blend(literal, drawn, rnd)
+                            )
+                        selection = graphql.FieldNode(
+                            alias=selection.alias,
+                            name=selection.name,
+                            arguments=tuple(arguments.values()),
+                            directives=selection.directives,
+                            selection_set=selection.selection_set,
+                        )
+                    selections.append(selection)
+                definition = graphql.OperationDefinitionNode(
+                    operation=definition.operation,
+                    name=definition.name,
+                    variable_definitions=definition.variable_definitions,
+                    directives=definition.directives,
+                    selection_set=graphql.SelectionSetNode(selections=tuple(selections)),
+                )
+            definitions.append(definition)
+        return graphql.DocumentNode(definitions=tuple(definitions))
+
+    return st.randoms(use_true_random=False).map(blend)

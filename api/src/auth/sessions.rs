@@ -27,15 +27,15 @@ pub struct Session {
 
 const BAD_CREDENTIALS: &str = "邮箱或密码错误";
 
-/// Log in with email and password. Unknown email and wrong password answer identically, in the same time.
+/// Log in with email and password. Unknown email and wrong password answer identically, in the same time; a
+/// string that is no address is BAD_USER_INPUT (`INVALID_EMAIL`).
 pub async fn login(state: &AppState, ip: IpAddr, email: &str, plain: &str) -> AppResult<Session> {
-    let key = email.trim().to_lowercase();
+    // What is not an address names no account, so refusing it tells nothing; it is refused before it becomes a
+    // rate-limit key, which is stored (in a bounded column on PostgreSQL) and so must be an address's length.
+    let email = Email::parse(email).map_err(|e| AppError::from(e).at("input.email"))?;
     // Counted before the hash: concurrent guesses never run more Argon2 checks than the limit.
-    let attempt = state.rate_limits.login(ip, &key).await?;
-    let found = match Email::parse(email) {
-        Ok(email) => UserRepo::find_by_email(state.db.conn(), &email).await?,
-        Err(_) => None,
-    };
+    let attempt = state.rate_limits.login(ip, email.as_str()).await?;
+    let found = UserRepo::find_by_email(state.db.conn(), &email).await?;
     let stored = found.as_ref().map_or(state.decoy_hash.as_str(), |u| u.password_hash.as_str());
     state.metrics.incr(password::HASHES_METRIC, 1);
     let matches = password::verify(plain, stored).await?;
