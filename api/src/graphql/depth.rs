@@ -1,4 +1,5 @@
-//! Request depth: one rule for how deep a request may nest, refused before execution (400, BAD_USER_INPUT).
+//! Request depth: one rule for how deep a request may nest; a request over it is refused before execution, as a
+//! request error (BAD_USER_INPUT, with `depth` and `limit`; 400 for `application/graphql-response+json`).
 //!
 //! Ordinary fields count one level each, at most `limits.query_depth` (12) deep, through fragments.
 //!
@@ -10,7 +11,8 @@
 //! meant for business data must not have to allow; and what makes introspection expensive is not nesting but
 //! those four lists, each of which fans out over the schema again (`ofType` is one type, `args` and
 //! `enumValues` end in leaves). Measuring them bounds an introspection answer to a few schema copies whatever
-//! the nesting, which the parser bounds in any case (`limit_recursive_depth`). Where introspection is off,
+//! the nesting, which the parser bounds in any case (`limit_recursive_depth`); the request cost counts an
+//! introspection field as one (`graphql::cost`), this rule being its bound. Where introspection is off,
 //! `__schema` and `__type` are ordinary fields here (they answer null).
 //!
 //! async-graphql's own `limit_depth` cannot make this exception, so it is not used.
