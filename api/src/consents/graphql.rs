@@ -218,7 +218,7 @@ impl ConsentMutation {
         let subject = crate::subjects::claim::acting(&*txn, principal).await?;
         let row = ledger::grant(&*txn, subject, principal.user_id, Grant { grantee, terms, text }).await?;
         txn.commit().await?;
-        Ok(Consent::many(state, vec![row]).await?.remove(0))
+        Consent::many(state, vec![row]).await?.pop().ok_or_else(|| AppError::internal("consent", "vanished"))
     }
 
     /// Withdraw a consent; it stops working on the next read.
@@ -233,6 +233,6 @@ impl ConsentMutation {
         let txn = state.db.begin_write().await?;
         let row = ledger::revoke(&*txn, subject, id).await?;
         txn.commit().await?;
-        Ok(Consent::many(state, vec![row]).await?.remove(0))
+        Consent::many(state, vec![row]).await?.pop().ok_or_else(|| AppError::internal("consent", "vanished"))
     }
 }

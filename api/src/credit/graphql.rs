@@ -289,7 +289,7 @@ impl CreditMutation {
         let principal = require_principal(ctx)?;
         let state = ctx.data_unchecked::<AppState>();
         let filed = objections::file(state, principal, id_arg(&record_id, "recordId")?, &reason).await?;
-        Ok(objections_api(state, vec![filed]).await?.remove(0))
+        objections_api(state, vec![filed]).await?.pop().ok_or_else(|| AppError::internal("objection", "vanished"))
     }
 
     /// Decide an objection (bureau of the subject's jurisdiction): CORRECTED revokes the record, UPHELD
@@ -305,7 +305,7 @@ impl CreditMutation {
         let state = ctx.data_unchecked::<AppState>();
         let resolved =
             objections::resolve(state, principal, id_arg(&id, "id")?, outcome.into(), note.as_deref()).await?;
-        Ok(objections_api(state, vec![resolved]).await?.remove(0))
+        objections_api(state, vec![resolved]).await?.pop().ok_or_else(|| AppError::internal("objection", "vanished"))
     }
 
     /// 信用修复 (bureau): the record keeps its history but loses its punitive effect.

@@ -200,7 +200,7 @@ pub async fn with_banks(state: &AppState, rows: Vec<entity::Model>) -> AppResult
 }
 
 async fn one(state: &AppState, row: entity::Model) -> AppResult<LoanProduct> {
-    Ok(with_banks(state, vec![row]).await?.remove(0))
+    with_banks(state, vec![row]).await?.pop().ok_or_else(|| AppError::internal("product", "vanished"))
 }
 
 fn owns(principal: Option<&Principal>, row: &entity::Model) -> bool {
