@@ -374,6 +374,17 @@ fn many(kind: &str, rows: u32) -> Table {
     Table { columns, rows: (0..rows).map(row).collect() }
 }
 
+/// `many(kind, 6_500)` as a workbook, built once for both databases (a debug build writes it slowly).
+fn whole_workbook(kind: &str) -> &'static [u8] {
+    static BOOKS: OnceLock<[Vec<u8>; 3]> = OnceLock::new();
+    let books = BOOKS.get_or_init(|| ["REGISTRY", "CREDIT", "TAX"].map(|k| many(k, 6_500).xlsx()));
+    match kind {
+        "REGISTRY" => &books[0],
+        "CREDIT" => &books[1],
+        _ => &books[2],
+    }
+}
+
 /// How a workbook breaks after its row 6,001 (6,000 good rows after the header).
 #[derive(Clone, Copy, Debug)]
 enum Break {
@@ -438,8 +449,10 @@ both_backends! {
         assert_eq!(visible(conn).await, (vec![1, 0, 0], (false, false)));
         for (kind, table) in [("REGISTRY", 0), ("CREDIT", 1), ("TAX", 2)] {
             let before = visible(conn).await;
-            let whole = many(kind, 6_500).xlsx();
-            for how in [Break::Cut, Break::Garbled] {
+            let whole = whole_workbook(kind).to_vec();
+            // Garbled markup fails the reader as a cut does; once is enough to show it.
+            let hows: &[Break] = if kind == "REGISTRY" { &[Break::Cut, Break::Garbled] } else { &[Break::Cut] };
+            for &how in hows {
                 let job = import(&app, &bureau, kind, "broken.xlsx", broken_after_6000_rows(&whole, how)).await;
                 assert_eq!(job["status"], "FAILED", "{kind} {how:?}: {job:#}");
                 assert_clear(job["failure"].as_str().unwrap(), &["XLSX"]);
@@ -461,7 +474,7 @@ both_backends! {
         let dir = std::env::temp_dir().join(format!("xyd-broken-{}", uuid::Uuid::now_v7().simple()));
         std::fs::create_dir_all(&dir).unwrap();
         let file = dir.join("registry.xlsx");
-        std::fs::write(&file, broken_after_6000_rows(&many("REGISTRY", 6_500).xlsx(), Break::Cut)).unwrap();
+        std::fs::write(&file, broken_after_6000_rows(whole_workbook("REGISTRY"), Break::Cut)).unwrap();
         let error = xyd_cli::import::import_file(&app.state, xyd_domain::ImportKind::Registry, &file, Some("440882"), None)
             .await
             .unwrap_err()
@@ -640,8 +653,6 @@ async fn a_server_refusing_bomb_files_stays_within_100_mb_of_idle_and_then_impor
 
     for bomb in bombs {
         let job = served.import(&bureau, bomb.name, bomb.bytes.clone()).await;
-        assert_eq!(job["status"], "FAILED", "{}: {job:#}", bomb.name);
-        assert_clear(job["failure"].as_str().unwrap(), bomb.says);
         let (rss, peak) = (served.memory_kb("VmRSS"), served.memory_kb("VmHWM"));
         eprintln!("{}: VmRSS {} MB, VmHWM {} MB (idle {} MB)", bomb.name, rss / 1024, peak / 1024, idle / 1024);
         assert!(
@@ -651,6 +662,8 @@ async fn a_server_refusing_bomb_files_stays_within_100_mb_of_idle_and_then_impor
             peak / 1024,
             (peak - idle) / 1024
         );
+        assert_eq!(job["status"], "FAILED", "{}: {job:#}", bomb.name);
+        assert_clear(job["failure"].as_str().unwrap(), bomb.says);
     }
     assert_eq!(visible(&db).await.0, stored, "the bombs stored nothing");
 
