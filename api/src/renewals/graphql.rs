@@ -6,8 +6,9 @@ use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use xyd_domain::{Money, Rate, ResponseId, Role};
 
-use super::decide::{self, Ask, Decision};
+use super::decide::{self, Decision};
 use super::entity;
+use super::request::{self, Ask};
 use crate::auth::Principal;
 use crate::auth::principal::require_principal;
 use crate::demands::BankResponse;
@@ -161,7 +162,7 @@ impl RenewalMutation {
             term_months: input.term_months,
             reason: input.reason,
         };
-        one(state, decide::request(state, principal, loan, ask).await?).await
+        one(state, request::request(state, principal, loan, ask).await?).await
     }
 
     /// 同意续贷 (the lending bank), at `annualRate` (the loan's rate when absent).

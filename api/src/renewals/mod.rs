@@ -4,5 +4,7 @@
 mod decide;
 pub mod entity;
 mod graphql;
+mod notices;
+mod request;
 
 pub use graphql::{RenewalMutation, RenewalQuery, RenewalRequest};
