@@ -179,13 +179,16 @@ pub fn numbered(
 }
 
 /// True when `err` is a unique-constraint violation, on either database.
-pub fn is_unique_violation(err: &DbErr) -> bool {
+fn is_unique_violation(err: &DbErr) -> bool {
     matches!(err.sql_err(), Some(sea_orm::SqlErr::UniqueConstraintViolation(_)))
 }
 
-/// True when `err` is a foreign-key violation, on either database.
-pub fn is_foreign_key_violation(err: &DbErr) -> bool {
-    matches!(err.sql_err(), Some(sea_orm::SqlErr::ForeignKeyConstraintViolation(_)))
+/// How a write that a unique index may refuse fails: the violation as `duplicate` (what the client is told),
+/// any other database error as it is. `.map_err(db::duplicate_as(|| AppError::conflict(…)))`.
+pub fn duplicate_as(
+    duplicate: impl FnOnce() -> crate::error::AppError,
+) -> impl FnOnce(DbErr) -> crate::error::AppError {
+    move |e| if is_unique_violation(&e) { duplicate() } else { e.into() }
 }
 
 /// Run raw SQL that returns nothing (used by the CLI and tests for maintenance).

@@ -6,7 +6,7 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, Query
 use xyd_domain::{Email, InstitutionId, Role, SubjectId, UserId};
 
 use super::entities::user;
-use crate::db::is_unique_violation;
+use crate::db::duplicate_as;
 use crate::error::{AppError, AppResult};
 use crate::graphql::GqlRole;
 use crate::institutions::{Institution, InstitutionRepo};
@@ -94,8 +94,6 @@ impl UserRepo {
             created_at: Set(Utc::now()),
             subject_id: Set(subject_id),
         };
-        row.insert(conn).await.map_err(|e| {
-            if is_unique_violation(&e) { AppError::conflict("EMAIL_TAKEN", "该邮箱已被注册") } else { e.into() }
-        })
+        row.insert(conn).await.map_err(duplicate_as(|| AppError::conflict("EMAIL_TAKEN", "该邮箱已被注册")))
     }
 }

@@ -129,13 +129,7 @@ pub async fn accept(state: &AppState, principal: &Principal, demand_id: DemandId
     }
     .insert(&*txn)
     .await
-    .map_err(|e| {
-        if crate::db::is_unique_violation(&e) {
-            AppError::invalid_state("ALREADY_RESPONDED", "本机构已对该需求作出响应")
-        } else {
-            e.into()
-        }
-    })?;
+    .map_err(crate::db::duplicate_as(|| AppError::invalid_state("ALREADY_RESPONDED", "本机构已对该需求作出响应")))?;
     rederive(&*txn, &current).await?;
     let sent = notices::accepted(&*txn, &current, &row).await?;
     txn.commit().await?;

@@ -7,7 +7,7 @@ use xyd_domain::{InstitutionId, InstitutionKind, RegionPrefix};
 
 use super::Institution;
 use super::entity;
-use crate::db::is_unique_violation;
+use crate::db::duplicate_as;
 use crate::error::{AppError, AppResult};
 
 pub struct InstitutionRepo;
@@ -57,13 +57,7 @@ impl InstitutionRepo {
         }
         .insert(conn)
         .await
-        .map_err(|e| {
-            if is_unique_violation(&e) {
-                AppError::conflict("INSTITUTION_EXISTS", "同名机构已存在")
-            } else {
-                e.into()
-            }
-        })?;
+        .map_err(duplicate_as(|| AppError::conflict("INSTITUTION_EXISTS", "同名机构已存在")))?;
         Ok(Institution::from(row))
     }
 }

@@ -64,13 +64,7 @@ pub async fn request(state: &AppState, principal: &Principal, loan: ResponseId, 
     }
     .insert(&*txn)
     .await
-    .map_err(|e| {
-        if crate::db::is_unique_violation(&e) {
-            AppError::conflict("RENEWAL_PENDING", "该贷款已有待审批的续贷或展期申请")
-        } else {
-            e.into()
-        }
-    })?;
+    .map_err(crate::db::duplicate_as(|| AppError::conflict("RENEWAL_PENDING", "该贷款已有待审批的续贷或展期申请")))?;
     let sent = notices::requested(&*txn, &row, loan.lent).await?;
     txn.commit().await?;
     crate::notifications::publish(state, sent).await;

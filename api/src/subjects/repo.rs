@@ -6,7 +6,7 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, Query
 use xyd_domain::{RegionPrefix, SubjectId, UserId, VerificationMethod, VerificationStatus};
 
 use super::entity;
-use crate::db::is_unique_violation;
+use crate::db::duplicate_as;
 use crate::error::{AppError, AppResult};
 use crate::pagination::{Order, Page};
 
@@ -42,13 +42,9 @@ impl SubjectRepo {
 
     /// Insert; a second verified owner of a code is CONFLICT (the partial unique index).
     pub async fn insert(conn: &impl ConnectionTrait, row: entity::ActiveModel) -> AppResult<entity::Model> {
-        row.insert(conn).await.map_err(|e| {
-            if is_unique_violation(&e) {
-                AppError::conflict("USCC_REGISTERED", "该统一社会信用代码已在平台注册")
-            } else {
-                e.into()
-            }
-        })
+        row.insert(conn)
+            .await
+            .map_err(duplicate_as(|| AppError::conflict("USCC_REGISTERED", "该统一社会信用代码已在平台注册")))
     }
 
     /// Record a verification decision if the subject is still at `version`; CONFLICT if someone else
