@@ -622,7 +622,17 @@ impl Served {
             GqlResponse::from(response.unwrap_or_else(|e| panic!("{name}: the server is down ({e}): {}", self.log())))
                 .await;
         r.ok();
-        r.at("/data/importRecords").clone()
+        let mut job = r.at("/data/importRecords").clone();
+        // A loaded machine may answer before the job ends (`imports.wait_secs`): wait for it.
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(180);
+        while job["status"] == "RUNNING" && std::time::Instant::now() < deadline {
+            tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+            let q = "query($id: ID!) { importJob(id: $id) { id status totalRows acceptedRows rejectedRows failure } }";
+            let r = self.gql(Some(token), q, json!({ "id": job["id"] })).await;
+            r.ok();
+            job = r.at("/data/importJob").clone();
+        }
+        job
     }
 }
 
