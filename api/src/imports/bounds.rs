@@ -23,7 +23,10 @@ pub fn check_workbook<RS: Read + Seek>(file: &mut RS, bounds: &ImportBounds) -> 
             super::source::UNREADABLE_WORKBOOK.to_string()
         })?;
         if archive.len() > MAX_ENTRIES {
-            return Err(format!("XLSX 文件包含 {} 个部件，超过上限 {MAX_ENTRIES}：文件已损坏或不是 Excel 工作簿", archive.len()));
+            return Err(format!(
+                "XLSX 文件包含 {} 个部件，超过上限 {MAX_ENTRIES}：文件已损坏或不是 Excel 工作簿",
+                archive.len()
+            ));
         }
         let mut declared_total = 0u64;
         for i in 0..archive.len() {
@@ -62,6 +65,9 @@ pub fn check_workbook<RS: Read + Seek>(file: &mut RS, bounds: &ImportBounds) -> 
                     bounds.cell_bytes / 1024
                 ));
             }
+            if scan.beyond_xfd {
+                return Err(BEYOND_XFD.to_string());
+            }
             if name == SHARED_STRINGS && scan.strings > bounds.shared_strings {
                 return Err(format!(
                     "XLSX 文件的共享字符串超过 {} 个：请拆分文件或另存为 CSV 后导入",
@@ -77,7 +83,11 @@ pub fn check_workbook<RS: Read + Seek>(file: &mut RS, bounds: &ImportBounds) -> 
 }
 
 fn entry_limit(name: &str, bounds: &ImportBounds) -> u64 {
-    if name == SHARED_STRINGS { bounds.shared_strings_bytes.min(bounds.workbook_entry_bytes) } else { bounds.workbook_entry_bytes }
+    if name == SHARED_STRINGS {
+        bounds.shared_strings_bytes.min(bounds.workbook_entry_bytes)
+    } else {
+        bounds.workbook_entry_bytes
+    }
 }
 
 fn unreadable_entry(e: &zip::result::ZipError) -> String {
@@ -86,7 +96,10 @@ fn unreadable_entry(e: &zip::result::ZipError) -> String {
 }
 
 fn too_large(name: &str, limit: u64) -> String {
-    format!("XLSX 文件的部件 {name} 解压后超过 {} MB：文件过大或已损坏；请拆分文件或另存为 CSV 后导入", limit / (1024 * 1024))
+    format!(
+        "XLSX 文件的部件 {name} 解压后超过 {} MB：文件过大或已损坏；请拆分文件或另存为 CSV 后导入",
+        limit / (1024 * 1024)
+    )
 }
 
 fn understated(name: &str, declared: u64) -> String {
@@ -119,21 +132,43 @@ fn inflate(mut entry: impl Read, scan: &mut Scan) -> Result<u64, String> {
     }
 }
 
+/// Excel's last column, XFD, as a number.
+pub(super) const MAX_COLUMNS: u64 = 16_384;
+pub(super) const BEYOND_XFD: &str =
+    "工作表中有位于 Excel 最后一列（XFD，第 16384 列）之后的单元格：文件不是 Excel 正常保存的工作簿";
+
 /// What the markup of one entry holds: its longest run of bytes between two `<` (one text or one tag, which a
-/// parser reads in one piece) when over the limit, and how many `<si>` (shared strings) it opens.
+/// parser reads in one piece) when over the limit, how many `<si>` (shared strings) it opens, and whether a
+/// cell reference (`r="…"`) names a column beyond XFD — which the reader would otherwise compute, and size a
+/// row by, before any check of ours.
 struct Scan {
     markup: bool,
     limit: u64,
     run: u64,
     longest_over: Option<u64>,
     strings: u64,
+    /// The column letters of the cell reference being read: how many, and their value.
+    letters: Option<(u32, u64)>,
+    beyond_xfd: bool,
     /// The last bytes seen, for a tag cut between two reads.
-    tail: [u8; 3],
+    tail: [u8; 4],
 }
 
 impl Scan {
     fn new(limit: u64, markup: bool) -> Self {
-        Self { markup, limit, run: 0, longest_over: None, strings: 0, tail: [0; 3] }
+        Self { markup, limit, run: 0, longest_over: None, strings: 0, letters: None, beyond_xfd: false, tail: [0; 4] }
+    }
+
+    /// Read one byte of a cell reference's column letters, if one is being read.
+    fn column_letter(&mut self, b: u8) {
+        let Some((count, value)) = self.letters else { return };
+        if b.is_ascii_uppercase() {
+            let value = value.saturating_mul(26).saturating_add(u64::from(b - b'A' + 1));
+            self.letters = Some((count + 1, value.min(u64::MAX / 32)));
+        } else {
+            self.beyond_xfd |= count > 3 || value > MAX_COLUMNS;
+            self.letters = None;
+        }
     }
 
     fn feed(&mut self, bytes: &[u8]) {
@@ -150,10 +185,15 @@ impl Scan {
                 }
             }
             // `<si>` or `<si ` opens a shared string.
-            if (b == b'>' || b == b' ') && self.tail == *b"<si" {
+            if (b == b'>' || b == b' ') && self.tail[1..] == *b"<si" {
                 self.strings += 1;
             }
-            self.tail = [self.tail[1], self.tail[2], b];
+            self.column_letter(b);
+            self.tail = [self.tail[1], self.tail[2], self.tail[3], b];
+            // ` r="` starts a cell's reference (`<row r="2">` has digits only).
+            if self.tail == *b" r=\"" {
+                self.letters = Some((0, 0));
+            }
         }
     }
 }
@@ -192,7 +232,10 @@ mod tests {
     #[test]
     fn a_workbook_inside_the_bounds_passes() {
         let sst = b"<sst><si><t>a</t></si><si><t>b</t></si></sst>";
-        assert_eq!(check_workbook(&mut archive(&[(SHARED_STRINGS, sst), ("xl/workbook.xml", b"<w/>")]), &small()), Ok(()));
+        assert_eq!(
+            check_workbook(&mut archive(&[(SHARED_STRINGS, sst), ("xl/workbook.xml", b"<w/>")]), &small()),
+            Ok(())
+        );
     }
 
     #[test]
@@ -209,6 +252,21 @@ mod tests {
         let half = vec![b'<'; (1 << 20) - 10];
         let whole = archive(&[("a.xml", &half), ("b.xml", &half), ("c.xml", &half)]);
         assert!(check_workbook(&mut whole.clone(), &small()).is_err(), "whole");
+    }
+
+    #[test]
+    fn a_cell_beyond_column_xfd_is_refused_before_the_sheet_is_read() {
+        let sheet = |r: &str| {
+            format!(r#"<sheetData><row r="2"><c r="{r}" t="inlineStr"><is><t>x</t></is></c></row></sheetData>"#)
+        };
+        for r in ["A2", "XFD2", "AB12"] {
+            let ok = check_workbook(&mut archive(&[("xl/worksheets/sheet1.xml", sheet(r).as_bytes())]), &small());
+            assert_eq!(ok, Ok(()), "{r}");
+        }
+        for r in ["XFE2", "AAAA2", "FXSHRXW2"] {
+            let refused = check_workbook(&mut archive(&[("xl/worksheets/sheet1.xml", sheet(r).as_bytes())]), &small());
+            assert_eq!(refused, Err(BEYOND_XFD.to_string()), "{r}");
+        }
     }
 
     #[test]

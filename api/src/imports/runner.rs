@@ -298,12 +298,14 @@ fn read<I: Importer>(
         report: report.as_ref(),
         writer,
     };
-    if let Err(message) = source.read_rows(progress, &mut pipeline) {
-        let _ = writer.blocking_send(Err(message));
-        return;
-    }
+    let outcome = source.read_rows(progress, &mut pipeline);
+    // The rows read before a break are counted too: the job says how far the file was read.
     if pipeline.batch.counts.total > 0 {
         let _ = writer.blocking_send(Ok(pipeline.batch));
+    }
+    if let Err(message) = outcome {
+        let _ = writer.blocking_send(Err(message));
+        return;
     }
     if let Some(Ok(mut r)) = report.as_ref().map(|r| r.lock()) {
         let _ = r.flush();
