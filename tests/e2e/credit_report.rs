@@ -112,7 +112,11 @@ both_backends! {
 const ACCESS_LOG: &str = "{ dataAccessLog { totalCount nodes { institution { name } categories } } }";
 
 fn logged_tax(log: &xyd_tests::GqlResponse) -> bool {
-    log.at("/data/dataAccessLog/nodes").as_array().unwrap().iter().any(|n| n["categories"].as_array().unwrap().contains(&json!("TAX")))
+    log.at("/data/dataAccessLog/nodes")
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|n| n["categories"].as_array().unwrap().contains(&json!("TAX")))
 }
 
 both_backends! {
