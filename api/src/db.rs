@@ -103,10 +103,21 @@ impl Db {
         self.conn.get_database_backend()
     }
 
-    /// Begin a transaction that will write.
+    /// Begin a transaction that will write. On SQLite it takes the write lock at once (`BEGIN IMMEDIATE`): a
+    /// deferred transaction that reads first cannot become a writer once anything else has committed since its
+    /// read (SQLITE_BUSY_SNAPSHOT, which no busy timeout waits out) — and an import reads before its first write.
     pub async fn begin_write(&self) -> Result<WriteTxn, DbErr> {
         let permit = self.gate().await;
-        let txn = self.conn.begin().await?;
+        let txn = match self.backend() {
+            DatabaseBackend::Sqlite => {
+                let immediate = sea_orm::TransactionOptions {
+                    sqlite_transaction_mode: Some(sea_orm::SqliteTransactionMode::Immediate),
+                    ..Default::default()
+                };
+                self.conn.begin_with_options(immediate).await?
+            }
+            _ => self.conn.begin().await?,
+        };
         Ok(WriteTxn { txn, _permit: permit })
     }
 
