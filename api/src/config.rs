@@ -86,9 +86,9 @@ pub struct DemandsConfig {
 impl Default for DemandsConfig {
     fn default() -> Self {
         Self {
-            max_holders: 3,
-            first_response_working_days: 3,
-            credit_decision_working_days: 10,
+            max_holders: xyd_domain::demand::DEFAULT_MAX_HOLDERS,
+            first_response_working_days: xyd_domain::demand::FIRST_RESPONSE_WORKING_DAYS,
+            credit_decision_working_days: xyd_domain::demand::CREDIT_DECISION_WORKING_DAYS,
             default_validity_days: 30,
             holidays: None,
             make_up_workdays: None,

@@ -122,6 +122,7 @@ impl From<DomainError> for AppError {
         match err {
             DomainError::Invalid { field, code, message } => AppError::bad_input(field, code, message),
             DomainError::InvalidState { code, message } => AppError::InvalidState { code, message },
+            DomainError::Conflict { code, message } => AppError::Conflict { code, message },
             DomainError::Forbidden { message } => AppError::Forbidden(message),
         }
     }

@@ -159,7 +159,6 @@ pub const REASONS: &[Reason] = &[
     ),
     r("VERSION_MISMATCH", "CONFLICT", "产品已被他人修改", "updateProduct with a stale expectedVersion"),
     r("ARCHIVED", "INVALID_STATE", "已下架归档的产品不能修改", "updateProduct on an archived product"),
-    r("PRODUCT_ARCHIVED", "INVALID_STATE", "产品已归档", "a status change of an archived product"),
     r(
         "ILLEGAL_TRANSITION",
         "INVALID_STATE",

@@ -24,6 +24,14 @@ pub enum DomainError {
         /// Explanation in Simplified Chinese.
         message: String,
     },
+    /// Others got there first (冲突): a limit another party's action reached, or a duplicate.
+    #[error("{message}")]
+    Conflict {
+        /// Stable UPPER_SNAKE code.
+        code: &'static str,
+        /// Explanation in Simplified Chinese.
+        message: String,
+    },
     /// The actor may not do this (无权操作).
     #[error("{message}")]
     Forbidden {
@@ -43,6 +51,11 @@ impl DomainError {
         Self::InvalidState { code, message: message.into() }
     }
 
+    /// Builds a [`DomainError::Conflict`] with a stable `code` and a Chinese `message`.
+    pub fn conflict(code: &'static str, message: impl Into<String>) -> Self {
+        Self::Conflict { code, message: message.into() }
+    }
+
     /// Builds a [`DomainError::Forbidden`] with a Chinese `message`.
     pub fn forbidden(message: impl Into<String>) -> Self {
         Self::Forbidden { message: message.into() }
@@ -51,7 +64,7 @@ impl DomainError {
     /// The stable English code of this error (`"FORBIDDEN"` for [`DomainError::Forbidden`]).
     pub fn code(&self) -> &'static str {
         match self {
-            Self::Invalid { code, .. } | Self::InvalidState { code, .. } => code,
+            Self::Invalid { code, .. } | Self::InvalidState { code, .. } | Self::Conflict { code, .. } => code,
             Self::Forbidden { .. } => "FORBIDDEN",
         }
     }

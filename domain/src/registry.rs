@@ -36,9 +36,9 @@ impl RowError {
 impl From<DomainError> for RowError {
     fn from(err: DomainError) -> Self {
         match err {
-            DomainError::Invalid { code, message, .. } | DomainError::InvalidState { code, message } => {
-                Self { code, message }
-            }
+            DomainError::Invalid { code, message, .. }
+            | DomainError::InvalidState { code, message }
+            | DomainError::Conflict { code, message } => Self { code, message },
             DomainError::Forbidden { message } => Self { code: "FORBIDDEN", message },
         }
     }

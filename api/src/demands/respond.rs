@@ -88,31 +88,18 @@ async fn serving_bank(
     }
 }
 
-fn ensure_open(d: &demand::Model) -> AppResult<()> {
-    if rules::is_open(d.status) {
-        Ok(())
-    } else {
-        Err(AppError::invalid_state("DEMAND_CLOSED", "该融资需求已关闭"))
-    }
-}
-
 pub async fn accept(state: &AppState, principal: &Principal, demand_id: DemandId) -> AppResult<response::Model> {
     principal.require(xyd_domain::Role::Bank)?;
     let now = Utc::now();
     let txn = state.db.begin_write().await?;
     let current = repo::find_for_update(&*txn, demand_id).await?;
-    ensure_open(&current)?;
+    rules::ensure_open(current.status)?;
     let bank = serving_bank(state, principal, &*txn, &current).await?;
     let responses = repo::responses_of(&*txn, demand_id).await?;
     let mine = responses.iter().find(|r| r.bank_id == bank);
     rules::accept(mine.map(|r| r.status))?;
-    let holders = responses.iter().filter(|r| rules::holds(r.status)).count();
-    if holders >= state.config.demands.max_holders {
-        return Err(AppError::conflict(
-            "DEMAND_FULL",
-            format!("该需求已有{}家银行在对接，请稍后关注", state.config.demands.max_holders),
-        ));
-    }
+    let statuses: Vec<_> = responses.iter().map(|r| r.status).collect();
+    rules::ensure_capacity(rules::holder_count(&statuses), state.config.demands.max_holders)?;
     let credit_due =
         state.config.demands.calendar().add_working_days(now, state.config.demands.credit_decision_working_days);
     let row = response::ActiveModel {
@@ -162,7 +149,7 @@ pub async fn reject(
     let now = Utc::now();
     let txn = state.db.begin_write().await?;
     let current = repo::find_for_update(&*txn, demand_id).await?;
-    ensure_open(&current)?;
+    rules::ensure_open(current.status)?;
     let mine = repo::responses_of(&*txn, demand_id).await?.into_iter().find(|r| r.bank_id == bank);
     if mine.is_none() {
         // Declining up front counts towards UNFUNDED: only a bank that could have served it may.
@@ -248,7 +235,7 @@ pub async fn grant_credit(
     let now = Utc::now();
     let txn = state.db.begin_write().await?;
     let (found, current) = own_response(state, &*txn, principal, id).await?;
-    ensure_open(&current)?;
+    rules::ensure_open(current.status)?;
     rules::grant_credit(found.status)?;
     if repo::responses_of(&*txn, current.id).await?.iter().any(|r| r.chosen_at.is_some()) {
         return Err(AppError::invalid_state("OFFER_ALREADY_CHOSEN", "企业已选定其他机构的授信，不能再授信"));
@@ -287,7 +274,7 @@ pub async fn disburse(
     let now = Utc::now();
     let txn = state.db.begin_write().await?;
     let (found, current) = own_response(state, &*txn, principal, id).await?;
-    ensure_open(&current)?;
+    rules::ensure_open(current.status)?;
     rules::disburse(found.status)?;
     let others = repo::responses_of(&*txn, current.id).await?;
     if others.iter().any(|r| r.chosen_at.is_some() && r.id != found.id) {
@@ -330,7 +317,7 @@ pub async fn choose(state: &AppState, principal: &Principal, id: ResponseId) -> 
     if current.subject_id != subject {
         return Err(AppError::not_found("对接记录不存在"));
     }
-    ensure_open(&current)?;
+    rules::ensure_open(current.status)?;
     let responses = repo::responses_of(&*txn, current.id).await?;
     if responses.iter().any(|r| r.chosen_at.is_some()) {
         return Err(AppError::invalid_state("OFFER_ALREADY_CHOSEN", "已选定授信方案，不能再次选择"));

@@ -74,9 +74,7 @@ pub async fn update(
         return Err(AppError::conflict("VERSION_MISMATCH", "产品已被他人修改，请刷新后重试"));
     }
     let status = current.status;
-    if !status.can_edit() {
-        return Err(AppError::invalid_state("ARCHIVED", "已下架归档的产品不能修改"));
-    }
+    status.ensure_editable()?;
     commit_change(state, &current, Some(&spec), status).await
 }
 

@@ -134,9 +134,9 @@ pub fn ensure_capacity(holders: usize, max_holders: usize) -> Result<(), DomainE
     if holders < max_holders {
         Ok(())
     } else {
-        Err(DomainError::invalid_state(
+        Err(DomainError::conflict(
             "DEMAND_FULL",
-            format!("该融资需求已有{holders}家银行受理，已达上限{max_holders}家，暂不能受理"),
+            format!("该融资需求已有{holders}家银行在对接，已达上限{max_holders}家，请稍后关注"),
         ))
     }
 }

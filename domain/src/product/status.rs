@@ -100,7 +100,7 @@ impl ProductStatus {
         if self.can_edit() {
             Ok(())
         } else {
-            Err(DomainError::invalid_state("PRODUCT_ARCHIVED", "产品已归档，不能再修改"))
+            Err(DomainError::invalid_state("ARCHIVED", "已下架归档的产品不能修改"))
         }
     }
 
@@ -187,7 +187,7 @@ mod tests {
     fn editability_and_visibility() {
         assert!(Draft.can_edit() && Published.can_edit() && Suspended.can_edit());
         assert!(!Archived.can_edit());
-        assert_eq!(Archived.ensure_editable().unwrap_err().code(), "PRODUCT_ARCHIVED");
+        assert_eq!(Archived.ensure_editable().unwrap_err().code(), "ARCHIVED");
         assert!(Draft.ensure_editable().is_ok());
         let searchable: Vec<_> = ProductStatus::ALL.iter().filter(|s| s.is_searchable()).collect();
         assert_eq!(searchable, [&Published]);
