@@ -47,7 +47,10 @@ both_backends! {
             let r = race.await.unwrap();
             match r.error_code() {
                 None => accepted += 1,
-                Some(code) => assert_eq!(code, "CONFLICT", "{:#}", r.body),
+                Some(code) => {
+                    assert_eq!(code, "CONFLICT", "{:#}", r.body);
+                    assert_eq!(r.str_at("/errors/0/extensions/reason"), "DEMAND_FULL", "{:#}", r.body);
+                }
             }
         }
         assert_eq!(accepted, 3, "exactly three banks hold the demand");
@@ -126,7 +129,9 @@ both_backends! {
         let w = app.gql(Some(&owner), "mutation($id: ID!) { withdrawDemand(id: $id) { status } }", json!({ "id": demand })).await;
         w.ok();
         assert_eq!(w.str_at("/data/withdrawDemand/status"), "WITHDRAWN");
-        app.gql(Some(&bank), ACCEPT, json!({ "d": demand })).await.expect_error("INVALID_STATE");
+        let closed = app.gql(Some(&bank), ACCEPT, json!({ "d": demand })).await;
+        closed.expect_error("INVALID_STATE");
+        assert_eq!(closed.str_at("/errors/0/extensions/reason"), "DEMAND_CLOSED", "{:#}", closed.body);
         let mine = app.gql(Some(&owner), "{ myDemands { totalCount nodes { id status } } }", json!({})).await;
         assert_eq!(mine.at("/data/myDemands/totalCount"), &json!(1));
     }

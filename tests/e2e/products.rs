@@ -111,6 +111,8 @@ both_backends! {
         stale.expect_error("CONFLICT");
         app.gql(Some(&bank), "mutation($id: ID!) { archiveProduct(id: $id) { status } }", json!({ "id": id })).await.ok();
         app.gql(Some(&bank), "mutation($id: ID!) { publishProduct(id: $id) { status } }", json!({ "id": id })).await.expect_error("INVALID_STATE");
-        app.gql(Some(&bank), UPDATE, json!({ "id": id, "i": product_input("归档后", "说明") })).await.expect_error("INVALID_STATE");
+        let archived = app.gql(Some(&bank), UPDATE, json!({ "id": id, "i": product_input("归档后", "说明") })).await;
+        archived.expect_error("INVALID_STATE");
+        assert_eq!(archived.str_at("/errors/0/extensions/reason"), "ARCHIVED", "{:#}", archived.body);
     }
 }
