@@ -12,6 +12,7 @@ use sea_orm::{ConnectionTrait, DatabaseConnection, EntityTrait, Statement};
 use serde_json::{Value, json};
 use xinyidai::subjects::entity as subject;
 use xyd_tests::fixtures::uscc;
+use xyd_tests::served::{Served, server_binary};
 use xyd_tests::{GqlResponse, TestApp, both_backends};
 
 use crate::import_formats::{Table, credit, registry, tax};
@@ -502,135 +503,30 @@ both_backends! {
 // ---- A real server process, its memory measured ----
 
 /// `xinyidai serve` on a fresh SQLite file and free ports, stopped on drop.
-struct Served {
-    child: std::process::Child,
-    base: String,
-    http: reqwest::Client,
-    dir: std::path::PathBuf,
-    database_url: String,
-}
-
-impl Drop for Served {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-        let _ = std::fs::remove_dir_all(&self.dir);
-    }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
-}
-
-/// The `xinyidai` binary cargo built beside this test binary (`target/debug/deps/e2e-…` → `target/debug/`).
-fn server_binary() -> Option<std::path::PathBuf> {
-    let exe = std::env::current_exe().unwrap();
-    let bin = exe.parent()?.parent()?.join(format!("xinyidai{}", std::env::consts::EXE_SUFFIX));
-    if bin.is_file() {
-        return Some(bin);
-    }
-    let message = format!("{} is missing: run `cargo build -p xyd-cli` first", bin.display());
-    assert_ne!(std::env::var("CI").as_deref(), Ok("true"), "{message}");
-    eprintln!("warning: {message}; test skipped");
-    None
-}
-
-impl Served {
-    async fn start(bin: &std::path::Path) -> Served {
-        let dir = std::env::temp_dir().join(format!("xyd-served-{}", uuid::Uuid::now_v7().simple()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let database_url = format!("sqlite://{}/xyd.db?mode=rwc", dir.display());
-        let port = free_port();
-        let log = std::fs::File::create(dir.join("server.log")).unwrap();
-        let meili = xyd_tests::MeiliServer::shared();
-        let child = std::process::Command::new(bin)
-            .arg("serve")
-            .env_remove("XYD_CONFIG")
-            .env("XYD_ENV", "development")
-            .env("RUST_LOG", "warn")
-            .env("DATABASE_URL", &database_url)
-            .env("MEILI_URL", &meili.url)
-            .env("MEILI_MASTER_KEY", xyd_testkit::MASTER_KEY)
-            .env("XYD_INDEX_PREFIX", format!("t{}", uuid::Uuid::now_v7().simple()))
-            .env("XYD_BIND", format!("127.0.0.1:{port}"))
-            .env("XYD_METRICS_BIND", format!("127.0.0.1:{}", free_port()))
-            .env("XYD_JWT_SECRET", "served-jwt-secret-0123456789abcdef0123456789")
-            .env("XYD_BOOTSTRAP_ADMIN_EMAIL", "admin@xyd.test")
-            .env("XYD_BOOTSTRAP_ADMIN_PASSWORD", "Admin12345")
-            .stdin(std::process::Stdio::null())
-            .stdout(log.try_clone().unwrap())
-            .stderr(log)
-            .spawn()
-            .unwrap();
-        let served =
-            Served { child, base: format!("http://127.0.0.1:{port}"), http: reqwest::Client::new(), dir, database_url };
-        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
-        loop {
-            if let Ok(r) = served.http.get(format!("{}/healthz", served.base)).send().await
-                && r.status().is_success()
-            {
-                return served;
-            }
-            assert!(std::time::Instant::now() < deadline, "the server did not start: {}", served.log());
-            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-        }
-    }
-
-    fn log(&self) -> String {
-        std::fs::read_to_string(self.dir.join("server.log")).unwrap_or_default()
-    }
-
-    /// A field of `/proc/<pid>/status` in kB (`VmRSS`, `VmHWM`).
-    fn memory_kb(&self, field: &str) -> u64 {
-        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).unwrap();
-        let line = status.lines().find_map(|l| l.strip_prefix(field)?.strip_prefix(':')).unwrap();
-        line.trim().trim_end_matches("kB").trim().parse().unwrap()
-    }
-
-    async fn gql(&self, token: Option<&str>, query: &str, variables: Value) -> GqlResponse {
-        let mut request =
-            self.http.post(format!("{}/graphql", self.base)).json(&json!({ "query": query, "variables": variables }));
-        if let Some(token) = token {
-            request = request.bearer_auth(token);
-        }
-        GqlResponse::from(request.send().await.expect("the server answers")).await
-    }
-
-    async fn token(&self, email: &str, password: &str) -> String {
-        let r = self
-            .gql(
-                None,
-                "mutation($i: LoginInput!) { login(input: $i) { accessToken } }",
-                json!({ "i": { "email": email, "password": password } }),
-            )
+/// An import of a registry file through `served` as a GraphQL multipart request; the job as answered, once it
+/// has ended.
+async fn import_into(served: &Served, token: &str, name: &str, bytes: Vec<u8>) -> Value {
+    let operations = json!({ "query": IMPORT, "variables": { "k": "REGISTRY", "file": null } }).to_string();
+    let form = reqwest::multipart::Form::new()
+        .text("operations", operations)
+        .text("map", r#"{"0": ["variables.file"]}"#)
+        .part("0", reqwest::multipart::Part::bytes(bytes).file_name(name.to_string()));
+    let response = served.http.post(format!("{}/graphql", served.base)).bearer_auth(token).multipart(form).send().await;
+    let r =
+        GqlResponse::from(response.unwrap_or_else(|e| panic!("{name}: the server is down ({e}): {}", served.log())))
             .await;
-        r.str_at("/data/login/accessToken").to_string()
-    }
-
-    /// An import as a GraphQL multipart request; the job as answered.
-    async fn import(&self, token: &str, name: &str, bytes: Vec<u8>) -> Value {
-        let operations = json!({ "query": IMPORT, "variables": { "k": "REGISTRY", "file": null } }).to_string();
-        let form = reqwest::multipart::Form::new()
-            .text("operations", operations)
-            .text("map", r#"{"0": ["variables.file"]}"#)
-            .part("0", reqwest::multipart::Part::bytes(bytes).file_name(name.to_string()));
-        let response = self.http.post(format!("{}/graphql", self.base)).bearer_auth(token).multipart(form).send().await;
-        let r =
-            GqlResponse::from(response.unwrap_or_else(|e| panic!("{name}: the server is down ({e}): {}", self.log())))
-                .await;
+    r.ok();
+    let mut job = r.at("/data/importRecords").clone();
+    // A loaded machine may answer before the job ends (`imports.wait_secs`): wait for it.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(180);
+    while job["status"] == "RUNNING" && std::time::Instant::now() < deadline {
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        let q = "query($id: ID!) { importJob(id: $id) { id status totalRows acceptedRows rejectedRows failure } }";
+        let r = served.gql(Some(token), q, json!({ "id": job["id"] })).await;
         r.ok();
-        let mut job = r.at("/data/importRecords").clone();
-        // A loaded machine may answer before the job ends (`imports.wait_secs`): wait for it.
-        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(180);
-        while job["status"] == "RUNNING" && std::time::Instant::now() < deadline {
-            tokio::time::sleep(std::time::Duration::from_millis(200)).await;
-            let q = "query($id: ID!) { importJob(id: $id) { id status totalRows acceptedRows rejectedRows failure } }";
-            let r = self.gql(Some(token), q, json!({ "id": job["id"] })).await;
-            r.ok();
-            job = r.at("/data/importJob").clone();
-        }
-        job
+        job = r.at("/data/importJob").clone();
     }
+    job
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -638,7 +534,7 @@ async fn a_server_refusing_bomb_files_stays_within_100_mb_of_idle_and_then_impor
     let Some(bin) = server_binary() else { return };
     let bombs = bombs();
     let legitimate = many("REGISTRY", 20_000).xlsx();
-    let served = Served::start(&bin).await;
+    let served = Served::start(&bin, "warn").await;
     let admin = served.token("admin@xyd.test", "Admin12345").await;
     let r = served
         .gql(
@@ -651,15 +547,15 @@ async fn a_server_refusing_bomb_files_stays_within_100_mb_of_idle_and_then_impor
     r.ok();
     let bureau = served.token("bureau@xyd.test", "Staff12345").await;
     // Warm up the paths an import takes (CSV and XLSX), then take the idle figure.
-    assert_eq!(served.import(&bureau, "warm.csv", registry().csv().into_bytes()).await["status"], "COMPLETED");
-    assert_eq!(served.import(&bureau, "warm.xlsx", registry().xlsx()).await["status"], "COMPLETED");
+    assert_eq!(import_into(&served, &bureau, "warm.csv", registry().csv().into_bytes()).await["status"], "COMPLETED");
+    assert_eq!(import_into(&served, &bureau, "warm.xlsx", registry().xlsx()).await["status"], "COMPLETED");
     tokio::time::sleep(std::time::Duration::from_millis(500)).await;
     let idle = served.memory_kb("VmRSS");
     let db = sea_orm::Database::connect(served.database_url.as_str()).await.unwrap();
     let stored = visible(&db).await.0;
 
     for bomb in bombs {
-        let job = served.import(&bureau, bomb.name, bomb.bytes.clone()).await;
+        let job = import_into(&served, &bureau, bomb.name, bomb.bytes.clone()).await;
         let (rss, peak) = (served.memory_kb("VmRSS"), served.memory_kb("VmHWM"));
         eprintln!("{}: VmRSS {} MB, VmHWM {} MB (idle {} MB)", bomb.name, rss / 1024, peak / 1024, idle / 1024);
         assert!(
@@ -675,7 +571,7 @@ async fn a_server_refusing_bomb_files_stays_within_100_mb_of_idle_and_then_impor
     assert_eq!(visible(&db).await.0, stored, "the bombs stored nothing");
 
     // Still up, and a legitimate large workbook imports.
-    let job = served.import(&bureau, "registry-20000.xlsx", legitimate).await;
+    let job = import_into(&served, &bureau, "registry-20000.xlsx", legitimate).await;
     assert_eq!((&job["status"], &job["acceptedRows"]), (&json!("COMPLETED"), &json!(20_000)), "{job:#}");
     assert_eq!(visible(&db).await.0[0], stored[0] + 20_000);
     let peak = served.memory_kb("VmHWM");

@@ -10,6 +10,7 @@ mod app;
 pub mod fixtures;
 mod graphql;
 mod postgres;
+pub mod served;
 
 pub use app::{Backend, TestApp, Tokens};
 pub use graphql::GqlResponse;
