@@ -27,6 +27,9 @@ if command -v pg_isready >/dev/null && ! pg_isready -q -d "$pg_url/postgres"; th
   echo "warning: PostgreSQL is not reachable at $pg_url; its half of the tests will be skipped" >&2
 fi
 
+# The e2e tests that need the server as a process of its own (tests/src/served.rs) run this binary; `cargo test`
+# builds only test harnesses for the CLI crate, not the binary itself.
+cargo build --locked -p xyd-cli
 cargo test --workspace --locked "$@"
 # The whole suite (no test filter) ends with two drills on PostgreSQL against the real binary: backup and
 # restore, and two API processes on one database.
