@@ -6,6 +6,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, Que
 
 use super::anchors::{Anchor, stored_anchors};
 use super::chain::{Chain, Chained, GENESIS, head, link_hash};
+use super::entity::audit_head;
 use crate::credit::entity::{access_log, record_event};
 
 /// Rows read per query while walking.
@@ -53,81 +54,111 @@ pub async fn verify(conn: &impl ConnectionTrait, kept: &[Anchor]) -> Result<Vec<
 }
 
 async fn walk<M: Chained>(conn: &impl ConnectionTrait, anchors: &[Anchor]) -> Result<ChainReport, DbErr> {
-    let chain = M::CHAIN;
-    let head = head(conn, chain).await?;
-    let mut report = ChainReport { chain, rows: 0, head: head.seq, anchors: anchors.len(), broken: None };
+    let head = head(conn, M::CHAIN).await?;
+    let mut report = ChainReport { chain: M::CHAIN, rows: 0, head: head.seq, anchors: anchors.len(), broken: None };
     let mut by_seq: BTreeMap<i64, Vec<&Anchor>> = BTreeMap::new();
     for anchor in anchors {
         by_seq.entry(anchor.seq).or_default().push(anchor);
     }
-    let fail = |seq: Option<i64>, id: Option<String>, code: &'static str, message: String| {
-        Some(Break { seq, id, code, message })
-    };
-
     if head.sealed
         && let Some(row) =
             M::Entity::find().filter(M::seq_column().is_null()).order_by_asc(M::at_column()).one(conn).await?
     {
-        report.broken = fail(None, Some(id_of(&row)), "ROW_OUTSIDE_CHAIN", "该行不在审计链中：不是由平台写入的".into());
+        let message = "该行不在审计链中：不是由平台写入的".to_string();
+        report.broken = Some(Break { seq: None, id: Some(id_of(&row)), code: "ROW_OUTSIDE_CHAIN", message });
         return Ok(report);
     }
-    if let Some(broken) = anchor_break(&by_seq, 0, GENESIS, None) {
-        report.broken = Some(broken);
-        return Ok(report);
-    }
-    let (mut seq, mut hash) = (0_i64, GENESIS.to_string());
-    loop {
-        let page = M::Entity::find()
-            .filter(M::seq_column().gt(seq))
-            .filter(M::seq_column().lte(head.seq))
-            .order_by_asc(M::seq_column())
-            .limit(PAGE)
-            .all(conn)
-            .await;
-        let rows = match page {
+    report.broken = anchor_break(&by_seq, 0, GENESIS, None);
+    let mut at = Link { seq: 0, hash: GENESIS.to_string() };
+    while report.broken.is_none() {
+        let rows = match page::<M>(conn, at.seq, head.seq).await? {
+            Ok(rows) if rows.is_empty() => break,
             Ok(rows) => rows,
-            // A value edited into something the platform cannot read fails the whole page: find its row.
-            Err(error) => match unreadable::<M>(conn, seq + 1..=head.seq).await? {
-                Some(broken) => {
-                    report.broken = Some(broken);
-                    return Ok(report);
-                }
-                None => return Err(error),
-            },
-        };
-        if rows.is_empty() {
-            break;
-        }
-        for row in rows {
-            let (Some(place), stored) = row.link() else { continue };
-            if place != seq + 1 {
-                let message = format!("第 {} 个链节缺失：该行已被删除", seq + 1);
-                report.broken = fail(Some(seq + 1), Some(id_of(&row)), "MISSING_ROW", message);
-                return Ok(report);
-            }
-            let expected = link_hash(&hash, place, &row);
-            if stored != Some(expected.as_str()) {
-                let message = format!("第 {place} 个链节不符：该行内容或其链节值已被改动");
-                report.broken = fail(Some(place), Some(id_of(&row)), "HASH_MISMATCH", message);
-                return Ok(report);
-            }
-            if let Some(broken) = anchor_break(&by_seq, place, &expected, Some(id_of(&row))) {
+            Err(broken) => {
                 report.broken = Some(broken);
-                return Ok(report);
+                break;
             }
-            (seq, hash) = (place, expected);
-            report.rows += 1;
+        };
+        for row in rows {
+            match at.follow(&row, &by_seq) {
+                Ok(true) => report.rows += 1,
+                Ok(false) => {}
+                Err(broken) => {
+                    report.broken = Some(broken);
+                    break;
+                }
+            }
         }
     }
-    if seq != head.seq || hash != head.hash {
-        let message = format!("链尾（第 {seq} 个链节）与链头（第 {} 个）不符：末尾的行已被删除", head.seq);
-        report.broken = fail(Some(seq + 1), None, "HEAD_MISMATCH", message);
-    } else if let Some((place, anchor)) = by_seq.range(seq + 1..).next() {
-        let day = anchor.first().map(|a| a.day.to_string()).unwrap_or_default();
-        let message = format!("{day} 的锚点在第 {place} 个链节，链现在只有 {seq} 个：链已被截短");
-        report.broken = fail(Some(*place), None, "ANCHOR_MISMATCH", message);
+    if report.broken.is_none() {
+        report.broken = at.end(&head, &by_seq);
     }
     Ok(report)
+}
+
+/// The next rows of the chain after place `after`, up to the head's place `last`; a value edited into something
+/// the platform cannot read fails the whole page, so then the row that broke it.
+async fn page<M: Chained>(conn: &impl ConnectionTrait, after: i64, last: i64) -> Result<Result<Vec<M>, Break>, DbErr> {
+    let page = M::Entity::find()
+        .filter(M::seq_column().gt(after))
+        .filter(M::seq_column().lte(last))
+        .order_by_asc(M::seq_column())
+        .limit(PAGE)
+        .all(conn)
+        .await;
+    match page {
+        Ok(rows) => Ok(Ok(rows)),
+        Err(error) => match unreadable::<M>(conn, after + 1..=last).await? {
+            Some(broken) => Ok(Err(broken)),
+            None => Err(error),
+        },
+    }
+}
+
+/// The last link verified: its place and its hash.
+struct Link {
+    seq: i64,
+    hash: String,
+}
+
+impl Link {
+    /// Check `row` as the next link: in place, its hash recomputed, and any anchor there. True when it was
+    /// a link (rows no link covers are passed over).
+    fn follow<M: Chained>(&mut self, row: &M, by_seq: &BTreeMap<i64, Vec<&Anchor>>) -> Result<bool, Break> {
+        let (Some(place), stored) = row.link() else { return Ok(false) };
+        let broken = |seq: i64, code: &'static str, message: String| Break {
+            seq: Some(seq),
+            id: Some(id_of(row)),
+            code,
+            message,
+        };
+        if place != self.seq + 1 {
+            return Err(broken(self.seq + 1, "MISSING_ROW", format!("第 {} 个链节缺失：该行已被删除", self.seq + 1)));
+        }
+        let expected = link_hash(&self.hash, place, row);
+        if stored != Some(expected.as_str()) {
+            let message = format!("第 {place} 个链节不符：该行内容或其链节值已被改动");
+            return Err(broken(place, "HASH_MISMATCH", message));
+        }
+        if let Some(broken) = anchor_break(by_seq, place, &expected, Some(id_of(row))) {
+            return Err(broken);
+        }
+        *self = Link { seq: place, hash: expected };
+        Ok(true)
+    }
+
+    /// Whether the walk ended at the head, and no anchor lies beyond it.
+    fn end(&self, head: &audit_head::Model, by_seq: &BTreeMap<i64, Vec<&Anchor>>) -> Option<Break> {
+        let seq = self.seq;
+        if seq != head.seq || self.hash != head.hash {
+            let message = format!("链尾（第 {seq} 个链节）与链头（第 {} 个）不符：末尾的行已被删除", head.seq);
+            return Some(Break { seq: Some(seq + 1), id: None, code: "HEAD_MISMATCH", message });
+        }
+        let (place, anchor) = by_seq.range(seq + 1..).next()?;
+        let day = anchor.first().map(|a| a.day.to_string()).unwrap_or_default();
+        let message = format!("{day} 的锚点在第 {place} 个链节，链现在只有 {seq} 个：链已被截短");
+        Some(Break { seq: Some(*place), id: None, code: "ANCHOR_MISMATCH", message })
+    }
 }
 
 /// The first row in `places` that cannot be read as a row of its table.
