@@ -2,7 +2,6 @@
 
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 use chrono::{SubsecRound, Utc};
-use sea_orm::EntityTrait;
 use xyd_domain::consent::ConsentTerms;
 use xyd_domain::{DataCategory, DemandId};
 
@@ -98,10 +97,7 @@ impl Consent {
         let Some(id) = self.demand_id else { return Ok(None) };
         let principal = require_principal(ctx)?;
         let state = ctx.data_unchecked::<AppState>();
-        let Some(d) = crate::demands::entity::demand::Entity::find_by_id(id).one(state.db.conn()).await? else {
-            return Ok(None);
-        };
-        crate::demands::FinancingDemand::load(state, principal, d).await.map(Some)
+        crate::demands::FinancingDemand::by_id(state, principal, id).await
     }
 }
 

@@ -7,7 +7,7 @@ use sea_orm::{
     Set,
 };
 use xyd_domain::consent::{ConsentFact, ConsentTerms};
-use xyd_domain::{ConsentId, DemandId, DemandStatus, InstitutionId, InstitutionKind, SubjectId, TagList, UserId};
+use xyd_domain::{ConsentId, DemandId, InstitutionId, InstitutionKind, SubjectId, TagList, UserId};
 
 use super::entity;
 use super::texts::ConsentText;
@@ -109,7 +109,7 @@ async fn resolve(
             Ok((Some(id), None))
         }
         Grantee::Demand(id) => {
-            let demand = crate::demands::entity::demand::Entity::find_by_id(id).one(conn).await?;
+            let demand = crate::demands::repo::lookup(conn, id).await?;
             if demand.is_none_or(|d| d.subject_id != subject) {
                 return Err(AppError::bad_input("input.demandId", "DEMAND_NOT_FOUND", "融资需求不存在"));
             }
@@ -148,8 +148,8 @@ pub async fn active_for(
         .filter(
             sea_orm::Condition::any().add(entity::Column::GranteeId.eq(grantee)).add(
                 sea_orm::Condition::all()
-                    .add(entity::Column::DemandId.in_subquery(accepted_demands(grantee)))
-                    .add(entity::Column::DemandId.in_subquery(live_demands(now))),
+                    .add(entity::Column::DemandId.in_subquery(crate::demands::repo::shared_with(grantee)))
+                    .add(entity::Column::DemandId.in_subquery(crate::demands::repo::live(now))),
             ),
         )
         .filter(entity::Column::RevokedAt.is_null())
@@ -160,38 +160,6 @@ pub async fn active_for(
         query = query.lock_shared();
     }
     Ok(query.all(conn).await?)
-}
-
-/// Demands whose reason for sharing still stands: open and not past their expiry (the expiry job may not have
-/// closed them yet), or funded (where only the lender still holds a response, see `accepted_demands`).
-fn live_demands(now: DateTime<Utc>) -> sea_orm::sea_query::SelectStatement {
-    use crate::demands::entity::demand::{Column, Entity};
-    use sea_orm::QueryTrait;
-    Entity::find()
-        .select_only()
-        .column(Column::Id)
-        .filter(
-            sea_orm::Condition::any()
-                .add(
-                    sea_orm::Condition::all()
-                        .add(Column::Status.is_in(xyd_domain::demand::OPEN))
-                        .add(Column::ExpiresAt.gt(now)),
-                )
-                .add(Column::Status.eq(DemandStatus::Funded)),
-        )
-        .into_query()
-}
-
-/// Demands `bank` holds or lent on: accepted, credit granted or disbursed (not declined, not superseded).
-fn accepted_demands(bank: InstitutionId) -> sea_orm::sea_query::SelectStatement {
-    use crate::demands::entity::response::{Column, Entity};
-    use sea_orm::QueryTrait;
-    Entity::find()
-        .select_only()
-        .column(Column::DemandId)
-        .filter(Column::BankId.eq(bank))
-        .filter(Column::Status.is_in(xyd_domain::demand::SHARING))
-        .into_query()
 }
 
 /// Every consent of `subject`, newest first.

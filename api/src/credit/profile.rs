@@ -81,21 +81,12 @@ fn consent_required(category: &str) -> AppError {
 
 /// Read for a demand (`demand`): only a bank that holds it (or lent on it) may, and only for its subject.
 async fn ensure_holds(state: &AppState, principal: &Principal, subject: SubjectId, demand: DemandId) -> AppResult<()> {
-    use crate::demands::entity::{demand, response};
-    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
-    demand::Entity::find_by_id(demand)
-        .one(state.db.conn())
+    let conn = state.db.conn();
+    crate::demands::repo::lookup(conn, demand)
         .await?
         .filter(|d| d.subject_id == subject)
         .ok_or_else(|| AppError::not_found("融资需求不存在"))?;
-    let bank = principal.institution()?;
-    let held = response::Entity::find()
-        .filter(response::Column::DemandId.eq(demand))
-        .filter(response::Column::BankId.eq(bank))
-        .filter(response::Column::Status.is_in(xyd_domain::demand::SHARING))
-        .one(state.db.conn())
-        .await?
-        .is_some();
+    let held = crate::demands::repo::shares_with(conn, demand, principal.institution()?).await?;
     if held { Ok(()) } else { Err(AppError::forbidden("只有受理该需求的银行可按需求查询")) }
 }
 

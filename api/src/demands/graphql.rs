@@ -107,13 +107,9 @@ impl DemandQuery {
     ) -> AppResult<Option<FinancingDemand>> {
         let principal = require_principal(ctx)?;
         let state = ctx.data_unchecked::<AppState>();
-        let Some(d) = demand::Entity::find_by_id(id_arg::<DemandId>(&id, "id")?).one(state.db.conn()).await? else {
-            return Ok(None);
-        };
-        match FinancingDemand::load(state, principal, d).await {
-            Ok(d) => Ok(Some(d)),
+        match FinancingDemand::by_id(state, principal, id_arg::<DemandId>(&id, "id")?).await {
             Err(AppError::NotFound(_)) => Ok(None),
-            Err(e) => Err(e),
+            shown => shown,
         }
     }
 

@@ -10,7 +10,7 @@ mod offers;
 mod opportunities;
 mod post;
 mod pre_credit;
-mod repo;
+pub(crate) mod repo;
 mod respond;
 mod view;
 

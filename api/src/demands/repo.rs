@@ -1,13 +1,70 @@
 //! Persistence of demands and responses.
 
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::SelectStatement;
 use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseBackend, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
-use xyd_domain::{DemandId, ResponseId};
+use sea_orm::{Condition, QueryTrait};
+use xyd_domain::{DemandId, DemandStatus, InstitutionId, ResponseId};
 
 use super::entity::{demand, response};
 use crate::error::{AppError, AppResult};
 
 pub async fn find(conn: &impl ConnectionTrait, id: DemandId) -> AppResult<demand::Model> {
-    demand::Entity::find_by_id(id).one(conn).await?.ok_or_else(|| AppError::not_found("融资需求不存在"))
+    lookup(conn, id).await?.ok_or_else(|| AppError::not_found("融资需求不存在"))
+}
+
+/// The demand with `id`, if there is one.
+pub async fn lookup(conn: &impl ConnectionTrait, id: DemandId) -> AppResult<Option<demand::Model>> {
+    Ok(demand::Entity::find_by_id(id).one(conn).await?)
+}
+
+/// The responses with `ids`, in one query.
+pub async fn responses(
+    conn: &impl ConnectionTrait,
+    ids: impl IntoIterator<Item = ResponseId>,
+) -> AppResult<Vec<response::Model>> {
+    Ok(response::Entity::find().filter(response::Column::Id.is_in(ids)).all(conn).await?)
+}
+
+/// Whether `bank` holds `demand` or lent on it (its response is one of `SHARING`): what a bank's read for the
+/// demand rests on.
+pub async fn shares_with(conn: &impl ConnectionTrait, demand: DemandId, bank: InstitutionId) -> AppResult<bool> {
+    Ok(response::Entity::find()
+        .filter(response::Column::DemandId.eq(demand))
+        .filter(response::Column::BankId.eq(bank))
+        .filter(response::Column::Status.is_in(xyd_domain::demand::SHARING))
+        .one(conn)
+        .await?
+        .is_some())
+}
+
+/// The ids of demands whose reason for sharing still stands: open and not past their expiry (the expiry job may
+/// not have closed them yet), or funded (where only the lender still holds a response, see [`shared_with`]).
+pub fn live(now: DateTime<Utc>) -> SelectStatement {
+    demand::Entity::find()
+        .select_only()
+        .column(demand::Column::Id)
+        .filter(
+            Condition::any()
+                .add(
+                    Condition::all()
+                        .add(demand::Column::Status.is_in(xyd_domain::demand::OPEN))
+                        .add(demand::Column::ExpiresAt.gt(now)),
+                )
+                .add(demand::Column::Status.eq(DemandStatus::Funded)),
+        )
+        .into_query()
+}
+
+/// The ids of demands `bank` holds or lent on: accepted, credit granted or disbursed (not declined, not
+/// superseded).
+pub fn shared_with(bank: InstitutionId) -> SelectStatement {
+    response::Entity::find()
+        .select_only()
+        .column(response::Column::DemandId)
+        .filter(response::Column::BankId.eq(bank))
+        .filter(response::Column::Status.is_in(xyd_domain::demand::SHARING))
+        .into_query()
 }
 
 /// The demand, locked for the rest of the transaction on PostgreSQL (on SQLite the write gate already

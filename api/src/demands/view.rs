@@ -261,6 +261,14 @@ impl<'a> Surroundings<'a> {
 
 impl FinancingDemand {
     /// The demand as `principal` may see it (NOT_FOUND / FORBIDDEN otherwise).
+    /// The demand with `id` as `principal` sees it (None when there is none; refused as `load` refuses).
+    pub async fn by_id(state: &AppState, principal: &Principal, id: DemandId) -> AppResult<Option<Self>> {
+        match super::repo::lookup(state.db.conn(), id).await? {
+            Some(d) => Self::load(state, principal, d).await.map(Some),
+            None => Ok(None),
+        }
+    }
+
     pub async fn load(state: &AppState, principal: &Principal, d: demand::Model) -> AppResult<Self> {
         Self::load_many(state, principal, vec![d]).await?.pop().ok_or_else(|| AppError::internal("demand", "vanished"))
     }

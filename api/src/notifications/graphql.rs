@@ -3,7 +3,6 @@
 
 use async_graphql::{ComplexObject, Context, ID, Object, SimpleObject, Subscription};
 use futures::Stream;
-use sea_orm::EntityTrait;
 use tokio::sync::broadcast::error::RecvError;
 use xyd_domain::{DemandId, NotificationId};
 
@@ -50,13 +49,9 @@ impl Notification {
         let Some(id) = self.demand_id else { return Ok(None) };
         let principal = require_principal(ctx)?;
         let state = ctx.data_unchecked::<AppState>();
-        let Some(d) = crate::demands::entity::demand::Entity::find_by_id(id).one(state.db.conn()).await? else {
-            return Ok(None);
-        };
-        match FinancingDemand::load(state, principal, d).await {
-            Ok(d) => Ok(Some(d)),
+        match FinancingDemand::by_id(state, principal, id).await {
             Err(AppError::NotFound(_) | AppError::Forbidden(_)) => Ok(None),
-            Err(e) => Err(e),
+            shown => shown,
         }
     }
 }

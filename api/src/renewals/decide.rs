@@ -8,7 +8,6 @@ use xyd_domain::{Rate, RejectReason, RenewalId, RenewalStatus};
 
 use super::{entity, notices};
 use crate::auth::Principal;
-use crate::demands::entity::response;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 
@@ -80,7 +79,7 @@ async fn approved_rate(
         }
         return Ok(rate);
     }
-    let loan = response::Entity::find_by_id(r.response_id).one(conn).await?;
+    let loan = crate::demands::repo::responses(conn, [r.response_id]).await?.pop();
     loan.and_then(|l| l.credit_rate)
         .and_then(|bp| Rate::from_bp(bp).ok())
         .ok_or_else(|| AppError::bad_input("annualRate", "REQUIRED", "请填写续贷利率"))

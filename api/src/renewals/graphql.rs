@@ -12,7 +12,6 @@ use super::request::{self, Ask};
 use crate::auth::Principal;
 use crate::auth::principal::require_principal;
 use crate::demands::BankResponse;
-use crate::demands::entity::response;
 use crate::error::{AppError, AppResult};
 use crate::graphql::{GqlDateTime, GqlMoney, GqlRate, GqlRejectReason, GqlRenewalKind, GqlRenewalStatus, id_arg};
 use crate::institutions::Scope;
@@ -66,7 +65,7 @@ pub struct RenewalInput {
 /// API requests for rows, their loans loaded in a fixed number of queries.
 async fn shown(state: &AppState, rows: Vec<entity::Model>) -> AppResult<Vec<RenewalRequest>> {
     let ids: Vec<ResponseId> = rows.iter().map(|r| r.response_id).collect();
-    let loans = response::Entity::find().filter(response::Column::Id.is_in(ids)).all(state.db.conn()).await?;
+    let loans = crate::demands::repo::responses(state.db.conn(), ids).await?;
     let loan_ids: Vec<ResponseId> = loans.iter().map(|l| l.id).collect();
     let loans: HashMap<ResponseId, BankResponse> =
         loan_ids.into_iter().zip(BankResponse::many(state, loans).await?).collect();

@@ -1,7 +1,7 @@
 //! The enterprise asks its lending bank to renew (无还本续贷) or extend (展期) a disbursed loan near its maturity.
 
 use chrono::Utc;
-use sea_orm::{ActiveModelTrait, EntityTrait, Set};
+use sea_orm::{ActiveModelTrait, Set};
 use xyd_domain::demand::renewal::{NewRenewal, ensure_in_window, maturity};
 use xyd_domain::{Money, RenewalId, RenewalKind, RenewalStatus, ResponseId, ResponseStatus, SubjectId};
 
@@ -74,8 +74,8 @@ pub async fn request(state: &AppState, principal: &Principal, loan: ResponseId, 
 /// Loan `loan` of `subject`, disbursed (NOT_FOUND for another subject's, INVALID_STATE before disbursement).
 async fn disbursed_loan(conn: &impl sea_orm::ConnectionTrait, subject: SubjectId, loan: ResponseId) -> AppResult<Loan> {
     let not_found = || AppError::not_found("贷款不存在");
-    let found = response::Entity::find_by_id(loan).one(conn).await?.ok_or_else(not_found)?;
-    let d = demand::Entity::find_by_id(found.demand_id).one(conn).await?.ok_or_else(not_found)?;
+    let found = crate::demands::repo::responses(conn, [loan]).await?.pop().ok_or_else(not_found)?;
+    let d = crate::demands::repo::lookup(conn, found.demand_id).await?.ok_or_else(not_found)?;
     if d.subject_id != subject {
         return Err(not_found());
     }
