@@ -1,9 +1,9 @@
-//! Import job records: created when an import starts; counters and rejected rows recorded with the file's
-//! rows when it is applied (in the same transaction, so they always match what was written), or, for a file
-//! that could not be read to its end, with the failure.
+//! Import job records: created when an import starts; closed with their counters and rejected rows when the
+//! file is applied (in the same transaction, so they always match what was written), or, for a file that could
+//! not be read to its end, with the failure.
 
 use chrono::Utc;
-use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 use xyd_domain::{ImportJobId, ImportKind, ImportStatus, InstitutionId, UserId};
 
@@ -67,24 +67,26 @@ pub async fn find(conn: &impl ConnectionTrait, id: ImportJobId) -> AppResult<Opt
     Ok(import_job::Entity::find_by_id(id).one(conn).await?)
 }
 
-/// Add counts to the job and keep its rejected rows (up to `keep` of them).
-pub async fn record(
+/// Close the job: its counts and the first `keep` of its rejected rows, and COMPLETED, or FAILED with a reason.
+/// Called once per job, so the counts are set, not added.
+pub async fn close(
     conn: &impl ConnectionTrait,
     job: ImportJobId,
     counts: Counts,
     rejected: &[RejectedRow],
     keep: usize,
+    failure: Option<&str>,
 ) -> AppResult<()> {
-    let add = |col: import_job::Column, n: i64| Expr::col(col).add(n);
+    let status = if failure.is_some() { ImportStatus::Failed } else { ImportStatus::Completed };
     import_job::Entity::update_many()
-        .col_expr(import_job::Column::TotalRows, add(import_job::Column::TotalRows, counts.total))
-        .col_expr(import_job::Column::AcceptedRows, add(import_job::Column::AcceptedRows, counts.accepted))
-        .col_expr(import_job::Column::RejectedRows, add(import_job::Column::RejectedRows, counts.rejected))
-        .col_expr(import_job::Column::InvalidCodeRows, add(import_job::Column::InvalidCodeRows, counts.invalid_codes))
-        .col_expr(
-            import_job::Column::DuplicateCodeRows,
-            add(import_job::Column::DuplicateCodeRows, counts.duplicate_codes),
-        )
+        .col_expr(import_job::Column::TotalRows, Expr::value(counts.total))
+        .col_expr(import_job::Column::AcceptedRows, Expr::value(counts.accepted))
+        .col_expr(import_job::Column::RejectedRows, Expr::value(counts.rejected))
+        .col_expr(import_job::Column::InvalidCodeRows, Expr::value(counts.invalid_codes))
+        .col_expr(import_job::Column::DuplicateCodeRows, Expr::value(counts.duplicate_codes))
+        .col_expr(import_job::Column::Status, Expr::value(status))
+        .col_expr(import_job::Column::Failure, Expr::value(failure.map(|f| f.chars().take(500).collect::<String>())))
+        .col_expr(import_job::Column::FinishedAt, Expr::value(Utc::now()))
         .filter(import_job::Column::Id.eq(job))
         .exec(conn)
         .await?;
@@ -102,21 +104,6 @@ pub async fn record(
     if !rows.is_empty() {
         import_error::Entity::insert_many(rows).exec_without_returning(conn).await?;
     }
-    Ok(())
-}
-
-/// Mark the job COMPLETED, or FAILED with a reason.
-pub async fn finish(conn: &impl ConnectionTrait, job: ImportJobId, failure: Option<&str>) -> AppResult<()> {
-    import_job::Entity::update_many()
-        .col_expr(
-            import_job::Column::Status,
-            Expr::value(if failure.is_some() { ImportStatus::Failed } else { ImportStatus::Completed }),
-        )
-        .col_expr(import_job::Column::Failure, Expr::value(failure.map(|f| f.chars().take(500).collect::<String>())))
-        .col_expr(import_job::Column::FinishedAt, Expr::value(Utc::now()))
-        .filter(import_job::Column::Id.eq(job))
-        .exec(conn)
-        .await?;
     Ok(())
 }
 

@@ -107,20 +107,19 @@ pub struct RunOptions {
 /// database refused).
 type Report = Arc<Mutex<Box<dyn Write + Send>>>;
 
-fn report_line(report: Option<&Report>, line: u64, err: &RowError) {
-    if let Some(Ok(mut r)) = report.map(|r| r.lock()) {
-        let _ = writeln!(r, "{line},{},{}", err.code, csv_cell(&err.message));
-    }
-}
-
-/// Count a rejection, and its code family (invalid codes, 重错码).
-fn tally(counts: &mut Counts, code: &str) {
+/// A rejected row at `line`: counted with its code family (invalid codes, 重错码), reported, and returned to be
+/// kept. The one way a row is rejected, by the reader or by the database.
+fn reject(counts: &mut Counts, report: Option<&Report>, line: u64, err: RowError) -> RejectedRow {
     counts.rejected += 1;
-    match code {
+    match err.code {
         "INVALID_USCC" => counts.invalid_codes += 1,
         "DUPLICATE_USCC" | "CROSS_REGION_USCC" => counts.duplicate_codes += 1,
         _ => {}
     }
+    if let Some(Ok(mut r)) = report.map(|r| r.lock()) {
+        let _ = writeln!(r, "{line},{},{}", err.code, csv_cell(&err.message));
+    }
+    RejectedRow { line, code: err.code, message: err.message }
 }
 
 struct Batch<R> {
@@ -142,11 +141,7 @@ impl<R> Batch<R> {
                 self.counts.accepted += 1;
                 self.rows.push((line, row));
             }
-            Err(err) => {
-                tally(&mut self.counts, err.code);
-                report_line(report, line, &err);
-                self.rejected.push(RejectedRow { line, code: err.code, message: err.message });
-            }
+            Err(err) => self.rejected.push(reject(&mut self.counts, report, line, err)),
         }
     }
 }
@@ -179,8 +174,7 @@ pub async fn run<I: Importer>(
     let failure = match apply(&txn, job_id, source, importer, &writer, options, &mut so_far).await {
         Ok(Ok(())) => {
             I::finish(&writer, &txn).await?;
-            job::record(&*txn, job_id, so_far.counts, &so_far.rejected, keep).await?;
-            job::finish(&*txn, job_id, None).await?;
+            job::close(&*txn, job_id, so_far.counts, &so_far.rejected, keep, None).await?;
             txn.commit().await?;
             return Ok(so_far.counts);
         }
@@ -193,8 +187,7 @@ pub async fn run<I: Importer>(
     drop(txn);
     // Nothing of the file was kept: the job says how far it was read and why it stopped.
     let txn = db.begin_write().await?;
-    job::record(&*txn, job_id, so_far.counts, &so_far.rejected, keep).await?;
-    job::finish(&*txn, job_id, Some(&failure)).await?;
+    job::close(&*txn, job_id, so_far.counts, &so_far.rejected, keep, Some(&failure)).await?;
     txn.commit().await?;
     Err(AppError::bad_input("file", "IMPORT_FAILED", failure))
 }
@@ -262,13 +255,8 @@ impl Tally {
 
     /// Rows the database refused after the reader accepted them: counted, reported and kept as rejected.
     fn refuse(&mut self, refused: Vec<(u64, RowError)>, report: Option<&Report>, keep: usize) {
-        let mut rejected = Vec::with_capacity(refused.len());
-        for (line, err) in refused {
-            self.counts.accepted -= 1;
-            tally(&mut self.counts, err.code);
-            report_line(report, line, &err);
-            rejected.push(RejectedRow { line, code: err.code, message: err.message });
-        }
+        self.counts.accepted -= refused.len() as i64;
+        let rejected = refused.into_iter().map(|(line, err)| reject(&mut self.counts, report, line, err)).collect();
         self.keep(rejected, keep);
     }
 }
