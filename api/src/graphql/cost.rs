@@ -9,7 +9,7 @@ use std::sync::Arc;
 use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextParseQuery};
 use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
 use async_graphql::registry::{MetaTypeName, Registry};
-use async_graphql::{ErrorExtensionValues, Name, ServerError, ServerResult, Value, Variables};
+use async_graphql::{Name, ServerError, ServerResult, Value, Variables};
 
 /// What a list without a `first` argument is assumed to hold.
 const UNPAGED_LIST: u64 = 10;
@@ -150,16 +150,11 @@ impl Extension for CostLimit {
 }
 
 fn refusal(message: &str, reason: &str, cost: Option<(u64, u64)>) -> ServerError {
-    let mut err = ServerError::new(message, None);
-    let mut ext = ErrorExtensionValues::default();
-    ext.set("code", "QUERY_TOO_EXPENSIVE");
-    ext.set("reason", reason);
+    let mut extensions = vec![("code", Value::from("QUERY_TOO_EXPENSIVE")), ("reason", Value::from(reason))];
     if let Some((cost, budget)) = cost {
-        ext.set("cost", Value::from(cost));
-        ext.set("budget", Value::from(budget));
+        extensions.extend([("cost", Value::from(cost)), ("budget", Value::from(budget))]);
     }
-    err.extensions = Some(ext);
-    err
+    super::refused_request(message, &extensions)
 }
 
 struct Walker<'a> {

@@ -22,7 +22,7 @@ use std::sync::Arc;
 
 use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextParseQuery};
 use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
-use async_graphql::{ErrorExtensionValues, ServerError, ServerResult, Value, Variables};
+use async_graphql::{ServerError, ServerResult, Value, Variables};
 
 /// The introspection lists that fan out over the schema again, and how deep they may nest (graphql-js's
 /// `MAX_LISTS_DEPTH`: a depth of 3 is refused).
@@ -87,13 +87,9 @@ impl DepthLimit {
 }
 
 fn refusal(message: &str, depth: usize, limit: usize) -> ServerError {
-    let mut err = ServerError::new(message, None);
-    let mut ext = ErrorExtensionValues::default();
-    ext.set("code", "BAD_USER_INPUT");
-    ext.set("depth", Value::from(depth));
-    ext.set("limit", Value::from(limit));
-    err.extensions = Some(ext);
-    err
+    let extensions =
+        [("code", Value::from("BAD_USER_INPUT")), ("depth", Value::from(depth)), ("limit", Value::from(limit))];
+    super::refused_request(message, &extensions)
 }
 
 /// How far a selection set reaches below itself.
