@@ -431,32 +431,43 @@ fn draw(opts: &ProductOptions, banks: usize, city: &str, index: u64) -> Generate
     .write(&mut rng);
 
     let published = rng.random_ratio(90, 100);
-    GeneratedProduct {
-        bank: bank_index,
-        spec: ProductSpecInput {
-            name,
-            description,
-            product_type,
-            amount_min: yuan(pricing.min_yuan),
-            amount_max: yuan(pricing.max_yuan),
-            term_months_min: pricing.term_min,
-            term_months_max: pricing.term_max,
-            rate_min: rate(pricing.rate_min_bp),
-            rate_max: rate(pricing.rate_max_bp),
-            subject_kinds: reach.subject_kinds,
-            region_prefixes: reach.region_prefixes,
-            industry_codes: reach.industry_codes,
-            min_tax_grade: rules.min_tax_grade,
-            min_years_in_operation: rules.min_years_in_operation,
-            requires_clean_record: rules.requires_clean_record,
-            requires_verified: rules.requires_verified,
-            required_consents: rules.required_consents,
-            tax_based,
-            trusted_rate_discount: pricing.discount,
-            // 银税互动 products estimate a limit from the tax paid: ×3 at grade A, ×2.4 at grade B.
-            pre_credit: tax_based.then(tax_pre_credit).flatten(),
-        },
-        published,
+    let spec = spec(name, description, product_type, tax_based, pricing, reach, rules);
+    GeneratedProduct { bank: bank_index, spec, published }
+}
+
+/// The 产品要素 of a product named and described so, from its drawn parts (amounts in 元 and rates
+/// in basis points become [`Money`](xyd_domain::Money) and [`Rate`]).
+fn spec(
+    name: String,
+    description: String,
+    product_type: ProductType,
+    tax_based: bool,
+    pricing: Pricing,
+    reach: Reach<'_>,
+    rules: Eligibility,
+) -> ProductSpecInput {
+    ProductSpecInput {
+        name,
+        description,
+        product_type,
+        amount_min: yuan(pricing.min_yuan),
+        amount_max: yuan(pricing.max_yuan),
+        term_months_min: pricing.term_min,
+        term_months_max: pricing.term_max,
+        rate_min: rate(pricing.rate_min_bp),
+        rate_max: rate(pricing.rate_max_bp),
+        subject_kinds: reach.subject_kinds,
+        region_prefixes: reach.region_prefixes,
+        industry_codes: reach.industry_codes,
+        min_tax_grade: rules.min_tax_grade,
+        min_years_in_operation: rules.min_years_in_operation,
+        requires_clean_record: rules.requires_clean_record,
+        requires_verified: rules.requires_verified,
+        required_consents: rules.required_consents,
+        tax_based,
+        trusted_rate_discount: pricing.discount,
+        // 银税互动 products estimate a limit from the tax paid: ×3 at grade A, ×2.4 at grade B.
+        pre_credit: tax_based.then(tax_pre_credit).flatten(),
     }
 }
 
