@@ -1,17 +1,17 @@
 //! `xyd-bench`: latency benchmarks against a running release binary. Single client, sequential
 //! requests, alternating between the two sides so both see the same machine state.
 
-use futures::StreamExt;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
 
 mod abuse;
 mod floor;
+mod products;
 use clap::{Parser, Subcommand};
 use serde_json::{Value, json};
 use xyd_domain::product::ProductFilter;
-use xyd_domain::{Money, RegionCode, SubjectKind};
+use xyd_domain::{RegionCode, SubjectKind};
 
 #[derive(Parser)]
 struct Cli {
@@ -98,8 +98,6 @@ struct Engine {
 
 const QUERY: &str = "经营贷";
 pub(crate) const GRAPHQL: &str = r#"{ products(query: "经营贷", filter: {subjectKind: INDIVIDUAL_BUSINESS, regionCode: "440882105"}, first: 20) { totalCount nodes { id name rateMin bank { name } } } }"#;
-/// The same search with an amount.
-const GRAPHQL_AMOUNT: &str = r#"query($a: Money) { products(query: "经营贷", filter: {subjectKind: INDIVIDUAL_BUSINESS, regionCode: "440882105", amount: $a}, first: 20) { totalCount nodes { id name rateMin bank { name } } } }"#;
 
 fn main() -> anyhow::Result<()> {
     let command = Cli::parse().command;
@@ -115,7 +113,9 @@ fn main() -> anyhow::Result<()> {
 
 async fn run(command: Command) -> anyhow::Result<()> {
     match command {
-        Command::Products { api, engine, requests, floor } => products(&api, &engine, requests, floor.as_deref()).await,
+        Command::Products { api, engine, requests, floor } => {
+            products::run(&api, &engine, requests, floor.as_deref()).await
+        }
         Command::Floor { engine, bind } => floor::serve(&engine, &bind).await,
         Command::Match { api, email, password, enterprises, requests } => {
             matching(&api, [&email, &password], enterprises, requests).await
@@ -134,127 +134,6 @@ pub(crate) fn filter() -> ProductFilter {
         region_code: RegionCode::parse("440882105").ok(),
         ..ProductFilter::default()
     }
-}
-
-/// The distinct phase's search `i`: the benchmark's filters and an amount no other request of the run asks for,
-/// so that no answer can be reused and every request reaches the engine.
-fn distinct_amount(i: usize) -> Money {
-    Money::from_fen((100_000 + i as i64) * 100)
-}
-
-async fn products(api: &str, engine: &Engine, requests: usize, floor: Option<&str>) -> anyhow::Result<()> {
-    let http = &reqwest::Client::new();
-    let search = xyd_search::Search::new(&engine.meili, Some(&engine.key), &engine.prefix)?;
-    let index = &search.products();
-
-    // `None`: the benchmark's search, the same every time; `Some(i)`: the distinct phase's search `i`.
-    let graphql = |i: Option<usize>| async move {
-        let request = match i {
-            None => json!({ "query": GRAPHQL }),
-            Some(i) => json!({ "query": GRAPHQL_AMOUNT, "variables": { "a": distinct_amount(i).to_yuan_string() } }),
-        };
-        let body: Value = http.post(format!("{api}/graphql")).json(&request).send().await?.json().await?;
-        if body.get("errors").is_some() {
-            bail!("GraphQL errors: {body}");
-        }
-        Ok::<usize, anyhow::Error>(body["data"]["products"]["totalCount"].as_u64().unwrap_or(0) as usize)
-    };
-    let direct = |i: Option<usize>| async move {
-        let filter = ProductFilter { amount: i.map(distinct_amount), ..filter() };
-        Ok::<usize, anyhow::Error>(index.search(Some(QUERY), &filter, 0, 20).await?.total)
-    };
-    let hop = || async {
-        let Some(floor) = floor else { return Ok(0) };
-        let body: Value = http.get(format!("{floor}/search")).send().await?.json().await?;
-        Ok::<usize, anyhow::Error>(body["total"].as_u64().context("the floor's answer has no total")? as usize)
-    };
-
-    for i in [None, Some(0)] {
-        let (api_total, meili_total) = (graphql(i).await.context("GraphQL")?, direct(i).await.context("Meilisearch")?);
-        if api_total != meili_total {
-            bail!("the two sides disagree: GraphQL {api_total} hits, Meilisearch {meili_total}");
-        }
-    }
-    let hits = direct(None).await?;
-    if floor.is_some() && hop().await.context("floor")? != hits {
-        bail!("the floor disagrees with Meilisearch");
-    }
-    for _ in 0..50 {
-        graphql(None).await?;
-        direct(None).await?;
-        hop().await?;
-    }
-    // The same search again and again (after the first few, the platform reuses the engine's answer), then
-    // a distinct search per request on both sides.
-    let mut samples = [(); 5].map(|()| Vec::with_capacity(requests));
-    for _ in 0..requests {
-        let t = Instant::now();
-        graphql(None).await?;
-        samples[0].push(t.elapsed());
-        let t = Instant::now();
-        direct(None).await?;
-        samples[1].push(t.elapsed());
-        if floor.is_some() {
-            let t = Instant::now();
-            hop().await?;
-            samples[2].push(t.elapsed());
-        }
-    }
-    for i in 1..=requests {
-        let t = Instant::now();
-        graphql(Some(i)).await?;
-        samples[3].push(t.elapsed());
-        let t = Instant::now();
-        direct(Some(i)).await?;
-        samples[4].push(t.elapsed());
-    }
-    let [via_api, via_meili, via_floor, distinct_api, distinct_meili] = samples;
-    let (a, m) = (Stats::of(via_api), Stats::of(via_meili));
-    println!("{requests} requests each, {hits} hits for \"{QUERY}\" + 2 filters");
-    println!("the same search, repeated:");
-    a.print("GraphQL");
-    m.print("direct");
-    println!("ratio of medians {:.2}× (target ≤ 1.2×)", a.median / m.median);
-    if floor.is_some() {
-        let f = Stats::of(via_floor);
-        f.print("floor");
-        println!("floor / direct {:.2}×: one bare HTTP hop in front of the engine", f.median / m.median);
-    }
-    let (a, m) = (Stats::of(distinct_api), Stats::of(distinct_meili));
-    println!("a distinct search per request (+ an amount filter), nothing to reuse:");
-    a.print("GraphQL");
-    m.print("direct");
-    println!("ratio of medians {:.2}×", a.median / m.median);
-
-    // Throughput: CONCURRENCY clients at once, through GraphQL, then straight to Meilisearch; the same search,
-    // then distinct ones (numbered after the sequential phase's, so none repeats).
-    let total = requests.max(CONCURRENCY * 10);
-    for (label, distinct) in [("the same search", false), ("distinct searches", true)] {
-        let pick = move |i: usize| distinct.then_some(requests + 1 + i);
-        let (api_rps, api_errors) = throughput(total, |i| graphql(pick(i))).await;
-        let (meili_rps, meili_errors) = throughput(total, |i| direct(pick(i))).await;
-        println!("{CONCURRENCY} concurrent clients, {total} requests per side, {label}");
-        println!("GraphQL   {api_rps:>8.0} requests/s  {api_errors} errors");
-        println!("direct    {meili_rps:>8.0} requests/s  {meili_errors} errors");
-        println!("ratio of throughputs {:.2}× (target ≥ 0.7×, 0 errors)", api_rps / meili_rps);
-    }
-    Ok(())
-}
-
-/// Concurrent clients of the throughput phase.
-const CONCURRENCY: usize = 32;
-
-/// `total` calls of `call` (numbered from 0), CONCURRENCY at a time: requests per second and how many failed.
-async fn throughput<F, Fut>(total: usize, call: F) -> (f64, usize)
-where
-    F: Fn(usize) -> Fut,
-    Fut: std::future::Future<Output = anyhow::Result<usize>>,
-{
-    let started = Instant::now();
-    let results: Vec<bool> =
-        futures::stream::iter(0..total).map(call).buffer_unordered(CONCURRENCY).map(|r| r.is_ok()).collect().await;
-    let seconds = started.elapsed().as_secs_f64();
-    (total as f64 / seconds, results.iter().filter(|ok| !**ok).count())
 }
 
 async fn gql(
