@@ -366,7 +366,10 @@ fn amount_position(amount: Money, product: &ProductSpec) -> Option<f64> {
     if !product.accepts_amount(amount) || !amount.is_positive() {
         return None;
     }
-    #[allow(clippy::cast_precision_loss)] // fen amounts are far below 2^52
+    #[expect(
+        clippy::cast_precision_loss,
+        reason = "a position on a log scale: an amount beyond 2^53 fen moves by under 1e-15 of itself"
+    )]
     let ln = |m: Money| (m.fen() as f64).ln();
     let (low, high) = (ln(product.amount_min()), ln(product.amount_max()));
     Some(if high > low { ((ln(amount) - low) / (high - low)).clamp(0.0, 1.0) } else { 0.5 })
@@ -432,7 +435,7 @@ pub fn score_in(
     }
 
     if let Some(rank) = inputs.text_rank {
-        #[allow(clippy::cast_precision_loss)] // search ranks are small
+        #[expect(clippy::cast_precision_loss, reason = "search ranks are positions in one page of hits")]
         let k = rank as f64;
         total += TEXT_POINTS / (1.0 + k / 2.0);
         reasons.push(detail.reason("TEXT_RELEVANCE", || {
