@@ -24,10 +24,8 @@ pub struct Inner {
     pub cipher: FieldCipher,
     /// Wakes the outbox relay after a commit that enqueued work.
     pub relay: Relay,
-    /// Parsed published products for matching.
-    pub catalog: crate::products::catalog::Catalog,
-    /// The engine's recent answers to product searches, while the catalogue stands still.
-    pub answers: crate::products::answers::Answers,
+    /// The product search: the published products for matching, and the engine's answers it may reuse.
+    pub product_search: crate::products::ProductSearch,
     pub institutions: crate::institutions::InstitutionCache,
     /// Demands posted and notifications written, for live subscriptions, from every replica.
     pub events: crate::events::Events,
@@ -67,8 +65,7 @@ impl AppState {
         Ok(Self(Arc::new(Inner {
             cipher,
             relay: Relay::default(),
-            catalog: Default::default(),
-            answers: Default::default(),
+            product_search: Default::default(),
             institutions: Default::default(),
             events: crate::events::Events::new(db.clone()),
             notifier: Default::default(),

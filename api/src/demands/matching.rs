@@ -183,7 +183,7 @@ pub async fn match_products(
     // records are independent: fetched at once.
     let index = state.search.products();
     let (catalog, text_search, sla) = tokio::join!(
-        state.catalog.published(state.db.conn()),
+        state.product_search.published(state.db.conn()),
         index.search(Some(&demand.purpose), &filter, 0, 200),
         bank_sla_ratios(state.db.conn()),
     );

@@ -57,7 +57,7 @@ impl PreCreditQuery {
             vat_sales: t.vat_sales.map(Money::from_fen),
         });
         // The published products, already parsed (the matching catalogue); only those with a rule are estimated.
-        let catalog = state.catalog.published(conn).await?;
+        let catalog = state.product_search.published(conn).await?;
         let mut judged: Vec<_> = catalog
             .entries
             .iter()

@@ -1,18 +1,8 @@
-//! The engine's recent answers to product searches, reused while the catalogue stands still.
-//!
-//! A product search asks Meilisearch for one page of ids and takes the rows from the in-memory catalogue. The
-//! same question (text, filters, page) gets the same ids from the engine for as long as no product changes and
-//! the index has caught up with the last change — what a [`Revision`] tells. So an answer is kept under the
-//! revision it was given at, and a later search that finds the catalogue still at that revision reuses it
-//! instead of asking the engine again; the rows still come from the catalogue, so a product that left the shelf
-//! is dropped at once, as without the cache.
-//!
-//! An answer is kept under a revision only if that revision was read, with the index caught up, before the
-//! engine was asked, and read again alongside the answer. At the first read the index held every change up to
-//! that count, and it only moves forward, so the engine answered for that count (or a newer one, harmless); at
-//! the second the count had not moved. A search does not pay a round trip for this: the first read is the one
-//! an earlier, finished search made (the revision the kept answers belong to), the second is the catalogue's
-//! own revalidation, which runs concurrently with the engine as before.
+//! The store of the engine's recent answers to product searches, each under the [`Revision`] it was given at.
+//! When an answer may be kept and reused is [`super::service`]'s rule; this store holds each part of it:
+//! [`Answers::get`] serves only an answer given at the revision read now, [`Answers::keep`] keeps one only if
+//! the revision read before the question is the one read with the answer, index caught up, and a newer revision
+//! seen by either drops every kept answer.
 //!
 //! Bounds: at most [`CAPACITY`] answers, the oldest out first, so endless distinct searches only turn hits into
 //! misses; each lives [`TTL`] at most, a backstop against changes made to the index behind the platform's back
@@ -25,7 +15,7 @@ use std::time::{Duration, Instant};
 use xyd_domain::product::ProductFilter;
 use xyd_search::SearchPage;
 
-use super::catalog::Revision;
+use super::service::Revision;
 
 /// How many answers are kept.
 pub const CAPACITY: usize = 1024;
@@ -34,7 +24,7 @@ pub const TTL: Duration = Duration::from_secs(60);
 
 /// A search as the engine sees it: what it is asked, not how the GraphQL request spelled it.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub struct Question {
+pub(super) struct Question {
     pub(super) query: Option<String>,
     pub(super) filter: ProductFilter,
     pub(super) offset: u64,
@@ -42,7 +32,7 @@ pub struct Question {
 }
 
 impl Question {
-    pub fn new(query: Option<&str>, filter: &ProductFilter, offset: u64, limit: u64) -> Self {
+    pub(super) fn new(query: Option<&str>, filter: &ProductFilter, offset: u64, limit: u64) -> Self {
         // The engine ignores surrounding blanks and treats a blank query as none.
         let query = query.map(str::trim).filter(|q| !q.is_empty()).map(str::to_string);
         Self { query, filter: filter.clone(), offset, limit }
@@ -51,7 +41,7 @@ impl Question {
 
 /// The kept answers and the revision they belong to.
 #[derive(Default)]
-pub struct Answers {
+pub(super) struct Answers {
     inner: Mutex<Inner>,
 }
 
@@ -83,17 +73,17 @@ impl Answers {
 
     /// Whether an answer to `question` is kept (at [`Answers::revision`]): the search then reads the current
     /// revision first and asks the engine only if the two differ.
-    pub fn holds(&self, question: &Question) -> bool {
+    pub(super) fn holds(&self, question: &Question) -> bool {
         self.lock().answers.contains_key(question)
     }
 
     /// The newest revision an earlier, finished search read (none yet at start).
-    pub fn revision(&self) -> Option<Revision> {
+    pub(super) fn revision(&self) -> Option<Revision> {
         self.lock().revision
     }
 
     /// The answer to `question` if it was kept at `current`, not yet expired.
-    pub fn get(&self, question: &Question, current: Revision) -> Option<Arc<SearchPage>> {
+    pub(super) fn get(&self, question: &Question, current: Revision) -> Option<Arc<SearchPage>> {
         let mut inner = self.lock();
         inner.observe(current);
         if inner.revision != Some(current) {
@@ -104,7 +94,7 @@ impl Answers {
 
     /// Keep the engine's `answer` to `question`, asked when `before` was the newest revision read and finished
     /// with the catalogue at `after`: only if the two are the same revision and the index had caught up by then.
-    pub fn keep(&self, question: Question, before: Option<Revision>, after: Revision, answer: Arc<SearchPage>) {
+    pub(super) fn keep(&self, question: Question, before: Option<Revision>, after: Revision, answer: Arc<SearchPage>) {
         let mut inner = self.lock();
         inner.observe(after);
         if before != Some(after) || !after.indexed || inner.revision != Some(after) {

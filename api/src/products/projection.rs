@@ -49,8 +49,8 @@ pub async fn apply(state: &AppState, ids: &[ProductId]) -> Result<(), String> {
 pub async fn reindex(state: &AppState) -> AppResult<usize> {
     let docs = documents(state, ProductRepo::all_published(state.db.conn()).await?).await?;
     state.search.products_admin().rebuild(&docs).await.map_err(|e| AppError::internal("reindex", e))?;
-    // Every replica's kept search answers came from the index before; the bump makes them ask again.
-    super::catalog::bump(state.db.conn()).await?;
+    // Every replica's kept search answers came from the index before; invalidating makes them ask again.
+    state.product_search.invalidate(state.db.conn()).await?;
     Ok(docs.len())
 }
 

@@ -1,25 +1,13 @@
-//! The public product search: Meilisearch when it answers (or its kept answer, see `answers`), otherwise the
-//! same hard filters in SQL.
-
-use std::sync::Arc;
+//! The public product search as GraphQL pages it: the cursors, and the call to [`super::service`], which
+//! answers from Meilisearch (or its kept answer) or else the same hard filters in SQL.
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use xyd_domain::ProductId;
 use xyd_domain::product::ProductFilter;
-use xyd_search::SearchPage;
 
-use super::answers::Question;
-use super::catalog::{Published, Revision};
-use super::entity;
-use super::repo::ProductRepo;
+use super::service::Found;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
-
-pub struct Found {
-    pub total: u64,
-    pub rows: Vec<entity::Model>,
-}
 
 pub fn encode_offset(offset: u64) -> String {
     URL_SAFE_NO_PAD.encode(format!("o:{offset}"))
@@ -43,6 +31,7 @@ pub fn decode_offset(cursor: &str, first: u64) -> AppResult<u64> {
         })
 }
 
+/// One page of the public search, from the state's [`super::ProductSearch`].
 pub async fn search(
     state: &AppState,
     query: Option<&str>,
@@ -50,57 +39,5 @@ pub async fn search(
     offset: u64,
     limit: u64,
 ) -> AppResult<Found> {
-    let question = Question::new(query, filter, offset, limit);
-    let conn = state.db.conn();
-    // Asked before: one cheap read tells whether the kept answer still holds.
-    if state.answers.holds(&question) {
-        let (revision, catalog) = state.catalog.current(conn).await?;
-        if let Some(page) = state.answers.get(&question, revision) {
-            state.metrics.incr("xyd_search_answers_reused_total", 1);
-            return Ok(found(&page, &catalog));
-        }
-        return ask(state, question, Some(revision), async { Ok((revision, catalog)) }).await;
-    }
-    ask(state, question, state.answers.revision(), state.catalog.current(conn)).await
-}
-
-/// Ask the engine while `current` revalidates the catalogue (the page costs the longer of the two, not their
-/// sum), keeping the answer if the catalogue stood at `before` throughout; SQL answers when the engine cannot.
-async fn ask(
-    state: &AppState,
-    question: Question,
-    before: Option<Revision>,
-    current: impl Future<Output = AppResult<(Revision, Arc<Published>)>>,
-) -> AppResult<Found> {
-    let index = state.search.products();
-    let Question { query, filter, offset, limit } = &question;
-    let (page, current) =
-        tokio::join!(index.search(query.as_deref(), filter, *offset as usize, *limit as usize), current);
-    match page {
-        Ok(page) => {
-            let (revision, catalog) = current?;
-            let page = Arc::new(page);
-            let found = found(&page, &catalog);
-            state.answers.keep(question, before, revision, page);
-            Ok(found)
-        }
-        Err(error) => {
-            tracing::warn!(error = %error, "product search falls back to SQL");
-            state.metrics.incr("xyd_search_fallback_total", 1);
-            let (total, rows) = ProductRepo::search(state.db.conn(), query.as_deref(), filter, *offset, *limit).await?;
-            Ok(Found { total, rows })
-        }
-    }
-}
-
-/// The rows of the engine's page, from the catalogue: the database has the last word, so a document whose
-/// product left the shelf meanwhile is dropped.
-fn found(page: &SearchPage, catalog: &Published) -> Found {
-    let rows = page
-        .ids
-        .iter()
-        .filter_map(|id| ProductId::parse(id).ok())
-        .filter_map(|id| catalog.get(&id).map(|entry| entry.row.clone()))
-        .collect();
-    Found { total: page.total as u64, rows }
+    state.product_search.search(state, query, filter, offset, limit).await
 }
