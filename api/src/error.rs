@@ -7,6 +7,7 @@
 use async_graphql::ErrorExtensions;
 use sea_orm::DbErr;
 use xyd_domain::DomainError;
+use xyd_reasons::Reason;
 
 /// A failure that reaches the client, already classified.
 #[derive(Clone, Debug)]
@@ -14,11 +15,16 @@ pub enum AppError {
     Unauthenticated(&'static str),
     Forbidden(String),
     NotFound(String),
-    BadInput { field: String, code: String, message: String },
-    Conflict { code: &'static str, message: String },
-    InvalidState { code: &'static str, message: String },
+    /// Refused for a reason of the reasons table, which gives its class, code and message; `field` names the
+    /// argument at fault, if one is.
+    Refused {
+        field: Option<String>,
+        reason: Reason,
+    },
     ConsentRequired(String),
-    RateLimited { retry_after_secs: u64 },
+    RateLimited {
+        retry_after_secs: u64,
+    },
     Internal(String),
 }
 
@@ -31,9 +37,7 @@ impl AppError {
             Self::Unauthenticated(_) => "UNAUTHENTICATED",
             Self::Forbidden(_) => "FORBIDDEN",
             Self::NotFound(_) => "NOT_FOUND",
-            Self::BadInput { .. } => "BAD_USER_INPUT",
-            Self::Conflict { .. } => "CONFLICT",
-            Self::InvalidState { .. } => "INVALID_STATE",
+            Self::Refused { reason, .. } => reason.class().as_str(),
             Self::ConsentRequired(_) => "CONSENT_REQUIRED",
             Self::RateLimited { .. } => "RATE_LIMITED",
             Self::Internal(_) => "INTERNAL",
@@ -45,9 +49,7 @@ impl AppError {
         match self {
             Self::Unauthenticated(m) => (*m).to_string(),
             Self::Forbidden(m) | Self::NotFound(m) | Self::ConsentRequired(m) => m.clone(),
-            Self::BadInput { message, .. } | Self::Conflict { message, .. } | Self::InvalidState { message, .. } => {
-                message.clone()
-            }
+            Self::Refused { reason, .. } => reason.message(),
             Self::RateLimited { retry_after_secs } => format!("操作过于频繁，请在{retry_after_secs}秒后重试"),
             Self::Internal(_) => "服务器内部错误，请稍后重试".to_string(),
         }
@@ -74,16 +76,31 @@ impl AppError {
         Self::NotFound(message.into())
     }
 
-    pub fn bad_input(field: impl Into<String>, code: impl Into<String>, message: impl Into<String>) -> Self {
-        Self::BadInput { field: field.into(), code: code.into(), message: message.into() }
+    /// The argument `field` refused for `reason`.
+    pub fn input(field: impl Into<String>, reason: Reason) -> Self {
+        Self::Refused { field: Some(field.into()), reason }
     }
 
-    pub fn conflict(code: &'static str, message: impl Into<String>) -> Self {
-        Self::Conflict { code, message: message.into() }
+    /// The request refused for `reason`.
+    pub fn refused(reason: Reason) -> Self {
+        Self::Refused { field: None, reason }
     }
 
-    pub fn invalid_state(code: &'static str, message: impl Into<String>) -> Self {
-        Self::InvalidState { code, message: message.into() }
+    /// The error as one entry of a GraphQL response's `errors`, for answers written outside the executor (the
+    /// HTTP layer's refusals, exports): the same `message` and `extensions` as a resolver's error.
+    pub fn to_json(&self) -> serde_json::Value {
+        let mut extensions = serde_json::json!({ "code": self.code() });
+        match self {
+            Self::Refused { field, reason } => {
+                if let Some(field) = field {
+                    extensions["field"] = field.as_str().into();
+                }
+                extensions["reason"] = reason.code().into();
+            }
+            Self::RateLimited { retry_after_secs } => extensions["retryAfter"] = (*retry_after_secs).into(),
+            _ => {}
+        }
+        serde_json::json!({ "message": self.message(), "extensions": extensions })
     }
 
     /// Log `cause` with its context and hide it from the client.
@@ -92,20 +109,20 @@ impl AppError {
         Self::Internal(format!("{context}: {cause}"))
     }
 
-    /// Prefix a BAD_USER_INPUT error's field with the argument it came in, e.g. `input.validUntil`.
+    /// Prefix the field of a refused argument with the argument it came in, e.g. `input.validUntil`.
     pub fn prefixed(self, argument: &str) -> Self {
         match self {
-            Self::BadInput { field, code, message } => {
-                Self::BadInput { field: format!("{argument}.{field}"), code, message }
+            Self::Refused { field: Some(field), reason } => {
+                Self::Refused { field: Some(format!("{argument}.{field}")), reason }
             }
             other => other,
         }
     }
 
-    /// Point a BAD_USER_INPUT error at the input field the client sent, e.g. `input.adminEmail`.
+    /// Point a refusal at the input field the client sent, e.g. `input.adminEmail`.
     pub fn at(self, field: &str) -> Self {
         match self {
-            Self::BadInput { code, message, .. } => Self::BadInput { field: field.to_string(), code, message },
+            Self::Refused { reason, .. } => Self::Refused { field: Some(field.to_string()), reason },
             other => other,
         }
     }
@@ -120,10 +137,8 @@ impl From<DbErr> for AppError {
 impl From<DomainError> for AppError {
     fn from(err: DomainError) -> Self {
         match err {
-            DomainError::Invalid { field, code, message } => AppError::bad_input(field, code, message),
-            DomainError::InvalidState { code, message } => AppError::InvalidState { code, message },
-            DomainError::Conflict { code, message } => AppError::Conflict { code, message },
-            DomainError::Forbidden { message } => AppError::Forbidden(message),
+            DomainError::Invalid { field, reason } => AppError::input(field, reason),
+            DomainError::Refused(reason) => AppError::refused(reason),
         }
     }
 }
@@ -134,11 +149,12 @@ impl From<AppError> for async_graphql::Error {
         async_graphql::Error::new(message).extend_with(|_, ext| {
             ext.set("code", err.code());
             match &err {
-                AppError::BadInput { field, code, .. } => {
-                    ext.set("field", field.as_str());
-                    ext.set("reason", code.as_str());
+                AppError::Refused { field, reason } => {
+                    if let Some(field) = field {
+                        ext.set("field", field.as_str());
+                    }
+                    ext.set("reason", reason.code());
                 }
-                AppError::Conflict { code, .. } | AppError::InvalidState { code, .. } => ext.set("reason", *code),
                 AppError::RateLimited { retry_after_secs } => ext.set("retryAfter", *retry_after_secs),
                 _ => {}
             }

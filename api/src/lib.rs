@@ -25,7 +25,6 @@ pub mod notifications;
 pub mod outbox;
 pub mod pagination;
 pub mod products;
-pub mod reasons;
 pub mod regions;
 pub mod renewals;
 pub mod reports;

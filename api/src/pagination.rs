@@ -2,6 +2,7 @@
 //! time-ordered UUID v7 ids.
 
 use std::sync::Arc;
+use xyd_reasons::Reason;
 
 use async_graphql::{OutputType, SimpleObject};
 use base64::Engine;
@@ -26,7 +27,7 @@ impl Page {
     pub fn parse(first: Option<i32>, after: Option<String>) -> AppResult<Self> {
         let first = first.unwrap_or(20);
         if !(1..=MAX_PAGE).contains(&first) {
-            return Err(AppError::bad_input("first", "INVALID_PAGE_SIZE", format!("first 须在1到{MAX_PAGE}之间")));
+            return Err(AppError::input("first", Reason::InvalidPageSize { max: MAX_PAGE }));
         }
         let after = after.map(|c| decode(&c)).transpose()?;
         Ok(Self { first: first as u64, after })
@@ -82,7 +83,7 @@ fn decode(cursor: &str) -> AppResult<Uuid> {
         .decode(cursor)
         .ok()
         .and_then(|b| Uuid::from_slice(&b).ok())
-        .ok_or_else(|| AppError::bad_input("after", "INVALID_CURSOR", "分页游标无效"))
+        .ok_or_else(|| AppError::input("after", Reason::InvalidCursor))
 }
 
 /// 分页信息（Relay PageInfo）：只支持向后翻页（forward pagination，`first`/`after`）。

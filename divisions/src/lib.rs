@@ -11,6 +11,7 @@
 use std::sync::LazyLock;
 
 use xyd_domain::{DomainError, RegionCode, RegionPrefix};
+use xyd_reasons::Reason;
 
 /// The edition every code and name here comes from, as named in messages.
 pub const EDITION: &str = "2023年统计用区划代码";
@@ -182,15 +183,14 @@ const FORMS: &str = "可写作截取到本级的2、4、6或9位代码（如广�
                      或6位 GB/T 2260 代码（如广东省440000、湛江市440800）";
 
 fn unknown(code: &str) -> DomainError {
-    DomainError::invalid("regionCode", "UNKNOWN_REGION", format!("行政区划代码“{code}”在{EDITION}中不存在；{FORMS}"))
+    DomainError::invalid("regionCode", Reason::UnknownRegion { code: code.to_owned(), edition: EDITION, forms: FORMS })
 }
 
 fn not_a_county(code: &str, division: Division<'_>) -> DomainError {
     let level = if division.level() == Level::Province { "省级" } else { "地级" };
     DomainError::invalid(
         "regionCode",
-        "INVALID_REGION_CODE",
-        format!("行政区划代码“{code}”是{level}区划{}，此处需要6位区县代码或9位乡镇代码", division.full_name()),
+        Reason::RegionNotArea { code: code.to_owned(), level, name: division.full_name().to_string() },
     )
 }
 

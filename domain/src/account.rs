@@ -1,6 +1,7 @@
 //! Account credentials at the edge: an e-mail address and a plaintext password to hash.
 
 use crate::DomainError;
+use xyd_reasons::Reason;
 
 /// 电子邮箱 (e-mail address) used as the login name: trimmed and lower-cased.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -27,11 +28,7 @@ impl Email {
                 }
                 None => false,
             };
-        if well_formed {
-            Ok(Self(email))
-        } else {
-            Err(DomainError::invalid("email", "INVALID_EMAIL", "邮箱格式不正确"))
-        }
+        if well_formed { Ok(Self(email)) } else { Err(DomainError::invalid("email", Reason::InvalidEmail)) }
     }
 }
 
@@ -53,11 +50,7 @@ impl Password {
         let strong = (Self::MIN_CHARS..=Self::MAX_CHARS).contains(&chars)
             && input.chars().any(|c| c.is_ascii_alphabetic())
             && input.chars().any(|c| c.is_ascii_digit());
-        if strong {
-            Ok(Self(input.to_owned()))
-        } else {
-            Err(DomainError::invalid("password", "WEAK_PASSWORD", "密码至少8位，且须同时包含字母和数字"))
-        }
+        if strong { Ok(Self(input.to_owned())) } else { Err(DomainError::invalid("password", Reason::WeakPassword)) }
     }
 
     /// The plaintext, for the password hasher only.

@@ -3,6 +3,7 @@
 //! category and the purpose (征信业管理条例 Art. 13/14/18, PIPL Art. 23).
 
 use chrono::{DateTime, Duration, Utc};
+use xyd_reasons::Reason;
 
 use crate::{AccessPurpose, DataCategory, DomainError};
 
@@ -31,20 +32,16 @@ impl ConsentTerms {
         now: DateTime<Utc>,
     ) -> Result<Self, DomainError> {
         if categories.is_empty() {
-            return Err(DomainError::invalid("categories", "REQUIRED", "请选择授权的数据类别"));
+            return Err(DomainError::invalid("categories", Reason::CategoriesRequired));
         }
         if let Some(public) = categories.iter().find(|c| c.is_public()) {
-            return Err(DomainError::invalid(
-                "categories",
-                "NOT_AUTHORIZED_CATEGORY",
-                format!("{}属于公示信息，无需授权", public.label_zh()),
-            ));
+            return Err(DomainError::invalid("categories", Reason::PublicCategoryConsent { label: public.label_zh() }));
         }
         if valid_until <= now {
-            return Err(DomainError::invalid("validUntil", "INVALID_VALIDITY", "授权截止时间须晚于当前时间"));
+            return Err(DomainError::invalid("validUntil", Reason::ValidityPast));
         }
         if valid_until > now + Duration::days(MAX_VALIDITY_DAYS) {
-            return Err(DomainError::invalid("validUntil", "INVALID_VALIDITY", "授权期限最长为一年"));
+            return Err(DomainError::invalid("validUntil", Reason::ValidityTooLong));
         }
         let mut categories = categories.to_vec();
         categories.sort_by_key(|c| c.as_str());

@@ -1,90 +1,75 @@
-//! Domain errors: one enum for every rule the domain refuses.
+//! Domain errors: why the domain refused a value or an action, as a [`Reason`] of the reasons table.
+
+use xyd_reasons::Reason;
 
 /// 领域错误 (domain error): why a value or an action was refused.
 ///
-/// `Display` prints the Simplified Chinese message meant for people; the English `code` is
-/// the stable, machine-readable part that the API layer forwards to clients.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+/// The reason carries the stable English code, the class the API sends it with and the Chinese message
+/// (`Display` prints the message); the domain only chooses the reason and fills its parameters.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DomainError {
     /// A value failed to parse (输入不合法), e.g. a wrong USCC or a malformed amount.
-    #[error("{message}")]
     Invalid {
         /// The input field at fault, in the API's camelCase spelling (e.g. `"uscc"`).
         field: &'static str,
-        /// Stable UPPER_SNAKE code (e.g. `"INVALID_USCC"`).
-        code: &'static str,
-        /// Explanation in Simplified Chinese.
-        message: String,
+        /// Why.
+        reason: Reason,
     },
-    /// The action is not allowed in the entity's current state (状态不允许).
-    #[error("{message}")]
-    InvalidState {
-        /// Stable UPPER_SNAKE code.
-        code: &'static str,
-        /// Explanation in Simplified Chinese.
-        message: String,
-    },
-    /// Others got there first (冲突): a limit another party's action reached, or a duplicate.
-    #[error("{message}")]
-    Conflict {
-        /// Stable UPPER_SNAKE code.
-        code: &'static str,
-        /// Explanation in Simplified Chinese.
-        message: String,
-    },
-    /// The actor may not do this (无权操作).
-    #[error("{message}")]
-    Forbidden {
-        /// Explanation in Simplified Chinese.
-        message: String,
-    },
+    /// The action is refused: the entity's state does not allow it (状态不允许), or others got there first
+    /// (冲突) — which of the two, the reason's class says.
+    Refused(Reason),
 }
 
 impl DomainError {
-    /// Builds a [`DomainError::Invalid`] for `field` with a stable `code` and a Chinese `message`.
-    pub fn invalid(field: &'static str, code: &'static str, message: impl Into<String>) -> Self {
-        Self::Invalid { field, code, message: message.into() }
+    /// A value of `field` refused for `reason`.
+    pub fn invalid(field: &'static str, reason: Reason) -> Self {
+        Self::Invalid { field, reason }
     }
 
-    /// Builds a [`DomainError::InvalidState`] with a stable `code` and a Chinese `message`.
-    pub fn invalid_state(code: &'static str, message: impl Into<String>) -> Self {
-        Self::InvalidState { code, message: message.into() }
+    /// An action refused for `reason`.
+    pub fn refused(reason: Reason) -> Self {
+        Self::Refused(reason)
     }
 
-    /// Builds a [`DomainError::Conflict`] with a stable `code` and a Chinese `message`.
-    pub fn conflict(code: &'static str, message: impl Into<String>) -> Self {
-        Self::Conflict { code, message: message.into() }
-    }
-
-    /// Builds a [`DomainError::Forbidden`] with a Chinese `message`.
-    pub fn forbidden(message: impl Into<String>) -> Self {
-        Self::Forbidden { message: message.into() }
-    }
-
-    /// The stable English code of this error (`"FORBIDDEN"` for [`DomainError::Forbidden`]).
-    pub fn code(&self) -> &'static str {
+    /// Why.
+    pub fn reason(&self) -> &Reason {
         match self {
-            Self::Invalid { code, .. } | Self::InvalidState { code, .. } | Self::Conflict { code, .. } => code,
-            Self::Forbidden { .. } => "FORBIDDEN",
+            Self::Invalid { reason, .. } | Self::Refused(reason) => reason,
+        }
+    }
+
+    /// The stable English code of the reason.
+    pub fn code(&self) -> &'static str {
+        self.reason().code()
+    }
+
+    /// The same refusal of a value, pointed at `field`.
+    #[must_use]
+    pub fn at(self, field: &'static str) -> Self {
+        match self {
+            Self::Invalid { reason, .. } => Self::Invalid { field, reason },
+            refused => refused,
         }
     }
 }
+
+impl std::fmt::Display for DomainError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.reason().message())
+    }
+}
+
+impl std::error::Error for DomainError {}
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn display_prints_the_chinese_message() {
-        let err = DomainError::invalid("amount", "INVALID_MONEY", "金额格式不正确");
-        assert_eq!(err.to_string(), "金额格式不正确");
+    fn display_prints_the_chinese_message_of_the_reason() {
+        let err = DomainError::invalid("amount", Reason::InvalidMoney { input: "x".into() });
+        assert_eq!(err.to_string(), "金额格式不正确：“x”，应为以元为单位、最多两位小数的数字，如1500000.00");
         assert_eq!(err.code(), "INVALID_MONEY");
-    }
-
-    #[test]
-    fn forbidden_has_a_stable_code() {
-        let err = DomainError::Forbidden { message: "无权查看".into() };
-        assert_eq!(err.code(), "FORBIDDEN");
-        assert_eq!(err.to_string(), "无权查看");
+        assert_eq!(err.clone().at("rate"), DomainError::Invalid { field: "rate", reason: err.reason().clone() });
     }
 }

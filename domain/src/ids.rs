@@ -3,6 +3,7 @@
 
 use crate::DomainError;
 use uuid::Uuid;
+use xyd_reasons::Reason;
 
 /// Declares `pub struct $name(Uuid)` newtypes with `new` (v7), `from_uuid`, `as_uuid`,
 /// `parse`, `Display`, `FromStr` and transparent serde.
@@ -77,7 +78,7 @@ macro_rules! entity_ids {
 }
 
 fn parse_uuid(input: &str) -> Result<Uuid, DomainError> {
-    Uuid::parse_str(input.trim()).map_err(|_| DomainError::invalid("id", "INVALID_ID", "ID格式不正确，应为UUID字符串"))
+    Uuid::parse_str(input.trim()).map_err(|_| DomainError::invalid("id", Reason::InvalidUuid))
 }
 
 entity_ids! {

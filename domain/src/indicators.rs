@@ -3,6 +3,7 @@
 //! Counting the events is the database's job; everything here is arithmetic on the counts.
 
 use chrono::{DateTime, Datelike, Months, NaiveDate, Utc};
+use xyd_reasons::Reason;
 
 use crate::demand::calendar::local_midnight;
 use crate::{DomainError, IndicatorDimension, Rate, RegionPrefix};
@@ -27,14 +28,10 @@ impl Period {
     /// A period of at least one day and at most [`MAX_PERIOD_DAYS`].
     pub fn new(from: NaiveDate, to: NaiveDate) -> Result<Self, DomainError> {
         if from >= to {
-            return Err(DomainError::invalid(
-                "to",
-                "INVALID_PERIOD",
-                "统计截止日期须晚于起始日期（区间为[起始, 截止)）",
-            ));
+            return Err(DomainError::invalid("to", Reason::InvalidPeriod));
         }
         if (to - from).num_days() > MAX_PERIOD_DAYS {
-            return Err(DomainError::invalid("to", "PERIOD_TOO_LONG", "统计期间不能超过10年"));
+            return Err(DomainError::invalid("to", Reason::PeriodTooLong));
         }
         Ok(Self { from, to })
     }
@@ -116,9 +113,9 @@ impl Grouping {
             Some(IndicatorDimension::Region) => {
                 let len = match region {
                     None => 2,
-                    Some(prefix) => prefix.next_level_len().ok_or_else(|| {
-                        DomainError::invalid("groupBy", "NO_LOWER_REGION", "乡镇（街道）已是最低一级，不能再按地区分组")
-                    })?,
+                    Some(prefix) => {
+                        prefix.next_level_len().ok_or_else(|| DomainError::invalid("groupBy", Reason::NoLowerRegion))?
+                    }
                 };
                 Grouping::Region { len }
             }

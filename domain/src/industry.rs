@@ -1,6 +1,7 @@
 //! 国民经济行业分类 (industry classification, GB/T 4754-2017).
 
 use crate::DomainError;
+use xyd_reasons::Reason;
 
 /// Sections (门类) with the range of their two-digit divisions (大类); together they tile 01–98.
 const SECTIONS: [(char, u8, u8); 20] = [
@@ -51,7 +52,7 @@ impl IndustryCode {
                 None => matches!(digits.len(), 2..=4),
             };
         if !digits_ok {
-            return Err(invalid(format!("行业代码“{code}”格式不正确，应为门类字母（A–T）加2至4位数字，如C1391")));
+            return Err(invalid(Reason::IndustryCodeShape { code: code.clone() }));
         }
         let division = digits.get(..2).and_then(|d| d.parse::<u8>().ok());
         let section = match (letter, division) {
@@ -59,16 +60,20 @@ impl IndustryCode {
                 .iter()
                 .any(|&(s, _, _)| s == letter)
                 .then_some(letter)
-                .ok_or_else(|| invalid(format!("行业门类“{letter}”不存在，应为A至T")))?,
+                .ok_or_else(|| invalid(Reason::IndustrySection { letter }))?,
             (letter, Some(division)) => {
                 let section = section_of(division)
-                    .ok_or_else(|| invalid(format!("行业大类“{division:02}”不存在，应在01至98之间")))?;
+                    .ok_or_else(|| invalid(Reason::IndustryDivision { division: format!("{division:02}") }))?;
                 if letter.is_some_and(|l| l != section) {
-                    return Err(invalid(format!("行业代码“{code}”不正确：大类{division:02}属于门类{section}")));
+                    return Err(invalid(Reason::IndustryDivisionSection {
+                        code: code.clone(),
+                        division: format!("{division:02}"),
+                        section,
+                    }));
                 }
                 section
             }
-            (None, None) => return Err(invalid("行业代码不能为空")),
+            (None, None) => return Err(invalid(Reason::IndustryCodeEmpty)),
         };
         Ok(Self(format!("{section}{digits}")))
     }
@@ -120,8 +125,8 @@ fn section_of(division: u8) -> Option<char> {
     SECTIONS.iter().find(|&&(_, first, last)| (first..=last).contains(&division)).map(|&(section, _, _)| section)
 }
 
-fn invalid(message: impl Into<String>) -> DomainError {
-    DomainError::invalid("industryCode", "INVALID_INDUSTRY_CODE", message)
+fn invalid(reason: Reason) -> DomainError {
+    DomainError::invalid("industryCode", reason)
 }
 
 #[cfg(test)]

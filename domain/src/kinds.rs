@@ -1,6 +1,7 @@
 //! Closed vocabularies shared by the whole platform, named exactly like the GraphQL enums.
 
 use crate::DomainError;
+use xyd_reasons::Reason;
 
 /// Declares a fieldless enum whose variants each have an UPPER_SNAKE name (the GraphQL
 /// and serde spelling) and a Chinese label, with `ALL`, `as_str`, `label_zh`, `parse`,
@@ -70,9 +71,14 @@ macro_rules! vocabulary {
     };
 }
 
-fn invalid_name<'a>(field: &'static str, noun: &str, input: &str, names: impl Iterator<Item = &'a str>) -> DomainError {
+fn invalid_name<'a>(
+    field: &'static str,
+    noun: &'static str,
+    input: &str,
+    names: impl Iterator<Item = &'a str>,
+) -> DomainError {
     let allowed: Vec<&str> = names.collect();
-    DomainError::invalid(field, "INVALID_ENUM", format!("“{input}”不是有效的{noun}，可选值：{}", allowed.join("、")))
+    DomainError::invalid(field, Reason::InvalidEnum { input: input.to_string(), noun, allowed: allowed.join("、") })
 }
 
 vocabulary! {
@@ -533,9 +539,10 @@ mod tests {
     fn unknown_name_reports_the_given_field_and_choices() {
         let err = SubjectKind::parse_field("company", "subjectKinds").unwrap_err();
         match err {
-            DomainError::Invalid { field, code, message } => {
+            DomainError::Invalid { field, reason } => {
                 assert_eq!(field, "subjectKinds");
-                assert_eq!(code, "INVALID_ENUM");
+                assert_eq!(reason.code(), "INVALID_ENUM");
+                let message = reason.message();
                 assert!(message.contains("ENTERPRISE、INDIVIDUAL_BUSINESS"), "{message}");
             }
             other => panic!("unexpected {other:?}"),

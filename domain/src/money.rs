@@ -1,6 +1,7 @@
 //! Money in 分 (fen) and annual rates in basis points: integers inside, decimal strings outside.
 
 use crate::DomainError;
+use xyd_reasons::Reason;
 
 /// 金额 (amount of money) in 分 (fen, 1/100 yuan). Never a float.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -23,13 +24,9 @@ impl Money {
     /// Parses a decimal yuan string such as `"1500000.00"`, `"12.5"` or `"-3"`: optional `-`,
     /// at most 15 integer digits and 2 decimals, no exponent or inner spaces.
     pub fn from_yuan_str(input: &str) -> Result<Self, DomainError> {
-        parse_hundredths(input, 15, true).map(Self).ok_or_else(|| {
-            DomainError::invalid(
-                "amount",
-                "INVALID_MONEY",
-                format!("金额格式不正确：“{}”，应为以元为单位、最多两位小数的数字，如1500000.00", input.trim()),
-            )
-        })
+        parse_hundredths(input, 15, true)
+            .map(Self)
+            .ok_or_else(|| DomainError::invalid("amount", Reason::InvalidMoney { input: input.trim().to_string() }))
     }
 
     /// The amount in yuan with exactly two decimals (`"1500000.00"`, `"-0.50"`).
@@ -94,11 +91,7 @@ impl std::fmt::Display for Rate {
 }
 
 fn invalid_rate(shown: &str) -> DomainError {
-    DomainError::invalid(
-        "rate",
-        "INVALID_RATE",
-        format!("利率格式不正确：“{shown}”，应为0至100之间、最多两位小数的年化百分比，如3.85"),
-    )
+    DomainError::invalid("rate", Reason::MalformedRate { input: shown.to_string() })
 }
 
 /// Parses `[-]digits[.d[d]]` into hundredths; `None` if malformed. Surrounding whitespace is

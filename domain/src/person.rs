@@ -1,6 +1,7 @@
 //! People and names: 居民身份证号码, personal and subject names, phone numbers, and how they are masked.
 
 use crate::DomainError;
+use xyd_reasons::Reason;
 
 /// 居民身份证号码 (resident identity card number, GB 11643-1999): 17 digits and a check character
 /// (digit or `X`). Stored encrypted; shown masked.
@@ -14,17 +15,17 @@ impl IdNumber {
     /// Parses an 18-character ID number, verifying its check character.
     pub fn parse(input: &str) -> Result<Self, DomainError> {
         let id = input.trim().to_ascii_uppercase();
-        let invalid = |m: &str| DomainError::invalid("legalRepIdNumber", "INVALID_ID_NUMBER", m);
+        let invalid = |reason| DomainError::invalid("legalRepIdNumber", reason);
         if id.chars().count() != 18 {
-            return Err(invalid("身份证号码应为18位"));
+            return Err(invalid(Reason::IdNumberLength));
         }
         let digits: Vec<u32> = id.chars().take(17).filter_map(|c| c.to_digit(10)).collect();
         if digits.len() != 17 {
-            return Err(invalid("身份证号码前17位须为数字"));
+            return Err(invalid(Reason::IdNumberDigits));
         }
         let sum: u32 = digits.iter().zip(ID_WEIGHTS).map(|(d, w)| d * w).sum();
         if !id.ends_with(ID_CHECK[(sum % 11) as usize]) {
-            return Err(invalid("身份证号码校验位不正确"));
+            return Err(invalid(Reason::IdNumberCheck));
         }
         Ok(Self(id))
     }
@@ -71,7 +72,7 @@ pub fn parse_person_name(input: &str, field: &'static str) -> Result<String, Dom
     let name = input.trim();
     let count = name.chars().count();
     if !(2..=30).contains(&count) || name.chars().any(|c| c.is_control() || c.is_ascii_digit()) {
-        return Err(DomainError::invalid(field, "INVALID_PERSON_NAME", "姓名应为2至30个字，且不含数字"));
+        return Err(DomainError::invalid(field, Reason::InvalidPersonName));
     }
     Ok(name.to_string())
 }
@@ -81,7 +82,7 @@ pub fn parse_subject_name(input: &str, field: &'static str) -> Result<String, Do
     let name = input.trim();
     let count = name.chars().count();
     if !(2..=100).contains(&count) || name.chars().any(char::is_control) {
-        return Err(DomainError::invalid(field, "INVALID_NAME", "主体名称应为2至100个字"));
+        return Err(DomainError::invalid(field, Reason::InvalidSubjectName));
     }
     Ok(name.to_string())
 }
@@ -105,11 +106,7 @@ pub fn parse_phone(input: &str) -> Result<String, DomainError> {
         && phone.chars().all(|c| c.is_ascii_digit())
         && phone.starts_with('1')
         && phone.as_bytes().get(1).is_some_and(|d| (b'3'..=b'9').contains(d));
-    if ok {
-        Ok(phone.to_string())
-    } else {
-        Err(DomainError::invalid("phone", "INVALID_PHONE", "手机号码应为11位大陆手机号"))
-    }
+    if ok { Ok(phone.to_string()) } else { Err(DomainError::invalid("phone", Reason::InvalidPhone)) }
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@
 //! (`xyd_divisions`) knows which reading exists, so parsing text from outside goes through it.
 
 use crate::DomainError;
+use xyd_reasons::Reason;
 
 /// 行政区划代码 (region code): a 6-digit county code (区县, GB/T 2260) or a 9-digit
 /// town code (乡镇/街道) whose first 6 digits are its county.
@@ -20,11 +21,7 @@ impl RegionCode {
     pub fn parse(input: &str) -> Result<Self, DomainError> {
         let code = input.trim();
         if !all_digits(code) || !matches!(code.len(), 6 | 9) {
-            return Err(DomainError::invalid(
-                "regionCode",
-                "INVALID_REGION_CODE",
-                format!("行政区划代码“{code}”不正确，应为6位区县代码或9位乡镇代码（仅限数字）"),
-            ));
+            return Err(DomainError::invalid("regionCode", Reason::InvalidRegionCode { code: code.to_owned() }));
         }
         Ok(Self(code.to_owned()))
     }
@@ -54,8 +51,7 @@ impl RegionPrefix {
         if !all_digits(prefix) || !matches!(prefix.len(), 2 | 4 | 6 | 9) {
             return Err(DomainError::invalid(
                 "regionPrefix",
-                "INVALID_REGION_CODE",
-                format!("行政区划前缀“{prefix}”不正确，应为2、4、6或9位数字（省、市、区县或乡镇）"),
+                Reason::InvalidRegionPrefix { prefix: prefix.to_owned() },
             ));
         }
         Ok(Self(prefix.to_owned()))

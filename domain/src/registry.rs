@@ -2,6 +2,7 @@
 //! matched against the register for 实名认证 (real-name verification).
 
 use chrono::NaiveDate;
+use xyd_reasons::Reason;
 
 use crate::person::name_match_key;
 use crate::{DomainError, IdNumber, IndustryCode, RegionCode, RegistryStatus, SubjectKind, Uscc};
@@ -11,14 +12,9 @@ pub const REQUIRED_COLUMNS: [&str; 5] = ["uscc", "name", "kind", "region_code", 
 /// The snapshot column, required too.
 pub const SNAPSHOT_COLUMN: &str = "snapshot_date";
 
-/// Why an imported row was rejected: a stable code and a Chinese message.
+/// Why an imported row was rejected: a reason of the reasons table (its code and Chinese message).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RowError {
-    /// Stable UPPER_SNAKE code, e.g. `INVALID_USCC`.
-    pub code: &'static str,
-    /// Explanation in Simplified Chinese.
-    pub message: String,
-}
+pub struct RowError(pub Reason);
 
 /// 重错码率 (erroneous code rate) of an import: rows with an invalid or a repeated code (`bad_rows`) over all
 /// rows; none for an empty file.
@@ -27,19 +23,21 @@ pub fn erroneous_code_rate(total_rows: i64, bad_rows: i64) -> Option<f64> {
 }
 
 impl RowError {
-    /// A rejection with `code` and `message`.
-    pub fn new(code: &'static str, message: impl Into<String>) -> Self {
-        Self { code, message: message.into() }
+    /// The stable code, e.g. `INVALID_USCC`.
+    pub fn code(&self) -> &'static str {
+        self.0.code()
+    }
+
+    /// The explanation in Simplified Chinese.
+    pub fn message(&self) -> String {
+        self.0.message()
     }
 }
 
 impl From<DomainError> for RowError {
     fn from(err: DomainError) -> Self {
         match err {
-            DomainError::Invalid { code, message, .. }
-            | DomainError::InvalidState { code, message }
-            | DomainError::Conflict { code, message } => Self { code, message },
-            DomainError::Forbidden { message } => Self { code: "FORBIDDEN", message },
+            DomainError::Invalid { reason, .. } | DomainError::Refused(reason) => Self(reason),
         }
     }
 }
@@ -49,7 +47,7 @@ pub fn required<'a>(value: Option<&'a str>, column: &str) -> Result<&'a str, Row
     value
         .map(str::trim)
         .filter(|v| !v.is_empty())
-        .ok_or_else(|| RowError::new("MISSING_FIELD", format!("缺少必填字段 {column}")))
+        .ok_or_else(|| RowError(Reason::MissingField { column: column.to_string() }))
 }
 
 /// An optional cell: absent or blank is `None`.
@@ -60,7 +58,7 @@ pub fn optional(value: Option<&str>) -> Option<&str> {
 /// A `YYYY-MM-DD` cell.
 pub fn parse_date(value: &str, column: &str) -> Result<NaiveDate, RowError> {
     NaiveDate::parse_from_str(value, "%Y-%m-%d")
-        .map_err(|_| RowError::new("INVALID_DATE", format!("{column} 日期格式须为 YYYY-MM-DD")))
+        .map_err(|_| RowError(Reason::MalformedColumnDate { column: column.to_string() }))
 }
 
 /// One valid row of a registry snapshot.
@@ -96,7 +94,7 @@ impl RegistryRow {
         let name = crate::person::parse_subject_name(required(get("name"), "name")?, "name")?;
         let kind = SubjectKind::parse_field(required(get("kind"), "kind")?, "kind")?;
         if uscc.subject_kind().is_some_and(|k| k != kind) {
-            return Err(RowError::new("KIND_MISMATCH", "主体类型与统一社会信用代码第2位不一致"));
+            return Err(RowError(Reason::KindMismatch));
         }
         let region = RegionCode::parse(required(get("region_code"), "region_code")?)?;
         let industry = optional(get("industry_code")).map(IndustryCode::parse).transpose()?;
@@ -104,11 +102,11 @@ impl RegistryRow {
         let legal_rep_id_number = optional(get("legal_rep_id_number")).map(IdNumber::parse).transpose()?;
         let snapshot_date = parse_date(required(get(SNAPSHOT_COLUMN), SNAPSHOT_COLUMN)?, SNAPSHOT_COLUMN)?;
         if snapshot_date > today {
-            return Err(RowError::new("INVALID_DATE", format!("名录快照日期不能晚于今天（{today}）")));
+            return Err(RowError(Reason::SnapshotInFuture { today: today.to_string() }));
         }
         let established_on = optional(get("established_on")).map(|d| parse_date(d, "established_on")).transpose()?;
         if established_on.is_some_and(|d| d > snapshot_date) {
-            return Err(RowError::new("INVALID_DATE", "成立日期不能晚于名录快照日期"));
+            return Err(RowError(Reason::EstablishedAfterSnapshot));
         }
         let status = RegistryStatus::parse_field(required(get("status"), "status")?, "status")?;
         Ok(Self {
@@ -219,10 +217,10 @@ pub fn match_registry(facts: Option<RegistryFacts<'_>>, claim: Claim<'_>) -> Res
     match facts.status {
         RegistryStatus::Active => {}
         RegistryStatus::Cancelled => {
-            return Err(DomainError::invalid_state("REGISTRY_CANCELLED", "该主体在存续主体名录中已注销，不能注册"));
+            return Err(DomainError::refused(Reason::RegistryCancelled));
         }
         RegistryStatus::Revoked => {
-            return Err(DomainError::invalid_state("REGISTRY_REVOKED", "该主体营业执照已被吊销，不能注册"));
+            return Err(DomainError::refused(Reason::RegistryRevoked));
         }
     }
     if facts.cross_region {
@@ -296,7 +294,7 @@ mod tests {
             let mut cells = good();
             cells.retain(|(c, _)| *c != column);
             cells.push((column, value));
-            assert_eq!(row(&cells).unwrap_err().code, code, "{column}={value}");
+            assert_eq!(row(&cells).unwrap_err().code(), code, "{column}={value}");
         }
     }
 
@@ -361,7 +359,7 @@ mod tests {
         for status in [RegistryStatus::Cancelled, RegistryStatus::Revoked] {
             assert!(matches!(
                 match_registry(Some(facts(status)), claim("雷州市(某某)有限公司", "张三", Some("h1"))),
-                Err(DomainError::InvalidState { .. })
+                Err(DomainError::Refused(_))
             ));
         }
     }

@@ -1,6 +1,7 @@
 //! 统一社会信用代码 (USCC, unified social credit code) per GB 32100-2015.
 
 use crate::{DomainError, SubjectKind};
+use xyd_reasons::Reason;
 
 /// The 31 characters a USCC may use: digits and upper-case letters except I, O, Z, S, V.
 const CHARSET: &[u8; 31] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
@@ -9,7 +10,6 @@ const CHARSET: &[u8; 31] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
 const WEIGHTS: [u32; 17] = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
 
 const FIELD: &str = "uscc";
-const CODE: &str = "INVALID_USCC";
 
 /// 统一社会信用代码 (USCC): the 18-character key of a 市场主体 (market subject).
 ///
@@ -27,7 +27,7 @@ impl Uscc {
         let values = char_values(&code, 18)?;
         let (body, check) = values.split_at(17);
         if check != [check_value(body)] {
-            return Err(invalid("统一社会信用代码校验位不正确，请核对是否有输入错误"));
+            return Err(invalid(Reason::UsccCheck));
         }
         Ok(Self(code))
     }
@@ -36,10 +36,10 @@ impl Uscc {
     /// (for synthetic data): `county` must be 6 and `org9` 9 characters from the USCC set.
     pub fn from_parts(authority: char, kind: char, county: &str, org9: &str) -> Result<Self, DomainError> {
         if county.chars().count() != 6 {
-            return Err(invalid("统一社会信用代码的登记管理机关行政区划码应为6位"));
+            return Err(invalid(Reason::UsccCountyLength));
         }
         if org9.chars().count() != 9 {
-            return Err(invalid("统一社会信用代码的主体标识码应为9位"));
+            return Err(invalid(Reason::UsccOrgLength));
         }
         let mut code = format!("{authority}{kind}{county}{org9}");
         let values = char_values(&code, 17)?;
@@ -113,18 +113,11 @@ pub fn check_char(first17: &str) -> Option<char> {
 fn char_values(code: &str, len: usize) -> Result<Vec<usize>, DomainError> {
     let actual = code.chars().count();
     if actual != len {
-        return Err(invalid(format!("统一社会信用代码长度应为18位，实际为{actual}位")));
+        return Err(invalid(Reason::UsccLength { actual }));
     }
     code.chars()
         .enumerate()
-        .map(|(i, c)| {
-            value_of(c).ok_or_else(|| {
-                invalid(format!(
-                    "统一社会信用代码第{}位字符“{c}”不合法（只能使用数字和除I、O、Z、S、V以外的大写字母）",
-                    i + 1
-                ))
-            })
-        })
+        .map(|(i, c)| value_of(c).ok_or_else(|| invalid(Reason::UsccCharacter { position: i + 1, character: c })))
         .collect()
 }
 
@@ -138,8 +131,8 @@ fn check_value(first17: &[usize]) -> usize {
     (31 - sum % 31) % 31
 }
 
-fn invalid(message: impl Into<String>) -> DomainError {
-    DomainError::invalid(FIELD, CODE, message)
+fn invalid(reason: Reason) -> DomainError {
+    DomainError::invalid(FIELD, reason)
 }
 
 #[cfg(test)]

@@ -31,7 +31,9 @@ async fn post(app: &TestApp, body: Value, headers: &[(&str, &str)]) -> (u16, Val
     }
     let r = request.send().await.unwrap();
     let status = r.status().as_u16();
-    (status, r.json().await.unwrap_or(Value::Null))
+    let body = r.json().await.unwrap_or(Value::Null);
+    xyd_tests::assert_reasons_conform(&body);
+    (status, body)
 }
 
 /// Send raw request `head` (and nothing more) on a fresh connection; the status line of the answer, or None

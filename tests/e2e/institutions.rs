@@ -54,7 +54,10 @@ both_backends! {
         app.gql(Some(&admin), CREATE, input("BANK", "e@bank.test")).await.ok();
         let mut dup = input("BUREAU", "e@bank.test");
         dup["i"]["name"] = json!("新机构");
-        app.gql(Some(&admin), CREATE, dup.clone()).await.expect_error("BAD_USER_INPUT");
+        let taken = app.gql(Some(&admin), CREATE, dup.clone()).await;
+        taken.expect_error("CONFLICT");
+        assert_eq!(taken.str_at("/errors/0/extensions/reason"), "EMAIL_TAKEN");
+        assert_eq!(taken.str_at("/errors/0/extensions/field"), "input.adminEmail");
         dup["i"]["adminEmail"] = json!("f@bank.test");
         app.gql(Some(&admin), CREATE, dup).await.ok();
     }

@@ -1,4 +1,6 @@
-//! A GraphQL response with assertion helpers.
+//! A GraphQL response with assertion helpers. Every response a test receives is checked against the reasons
+//! table: each error's reason, and each rejected import row's code, must come with the class and one of the
+//! messages the table gives.
 
 use serde_json::Value;
 
@@ -13,6 +15,7 @@ impl GqlResponse {
         let status = response.status().as_u16();
         let text = response.text().await.expect("response body");
         let body = serde_json::from_str(&text).unwrap_or(Value::String(text));
+        assert_reasons_conform(&body);
         Self { status, body }
     }
 
@@ -52,5 +55,42 @@ impl GqlResponse {
                 .unwrap_or_default();
             p.join(".") == path
         })
+    }
+}
+
+/// Fails when an error or a rejected import row in `body` carries a reason that the reasons table does not
+/// give with that class and message.
+pub fn assert_reasons_conform(body: &Value) {
+    for error in body.get("errors").and_then(Value::as_array).into_iter().flatten() {
+        let (Some(reason), Some(class)) = (
+            error.pointer("/extensions/reason").and_then(Value::as_str),
+            error.pointer("/extensions/code").and_then(Value::as_str),
+        ) else {
+            continue;
+        };
+        let message = error["message"].as_str().unwrap_or_default();
+        if let Err(why) = xyd_reasons::conforms(reason, class, message) {
+            panic!("a reason the table does not give: {why}\n{body:#}");
+        }
+    }
+    if let Some(data) = body.get("data") {
+        rows_conform(data, body);
+    }
+}
+
+/// Rejected import rows (`{line, code, message}`) anywhere in `value`.
+fn rows_conform(value: &Value, body: &Value) {
+    match value {
+        Value::Object(map) => {
+            if let (Some(_), Some(Value::String(code)), Some(Value::String(message))) =
+                (map.get("line"), map.get("code"), map.get("message"))
+                && let Err(why) = xyd_reasons::conforms(code, "ROW", message)
+            {
+                panic!("an import row's reason the table does not give: {why}\n{body:#}");
+            }
+            map.values().for_each(|v| rows_conform(v, body));
+        }
+        Value::Array(items) => items.iter().for_each(|v| rows_conform(v, body)),
+        _ => {}
     }
 }

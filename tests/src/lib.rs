@@ -13,7 +13,7 @@ mod postgres;
 pub mod served;
 
 pub use app::{Backend, TestApp, Tokens};
-pub use graphql::GqlResponse;
+pub use graphql::{GqlResponse, assert_reasons_conform};
 pub use xyd_testkit::MeiliServer;
 
 /// The npm test tools (graphql-schema-linter, graphql-http) that `scripts/test.sh` installs and names in

@@ -4,6 +4,7 @@ use async_graphql::{ComplexObject, Context, ID, SimpleObject};
 use chrono::Utc;
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 use xyd_domain::{Email, InstitutionId, Role, SubjectId, UserId};
+use xyd_reasons::Reason;
 
 use super::entities::user;
 use crate::db::duplicate_as;
@@ -94,6 +95,6 @@ impl UserRepo {
             created_at: Set(Utc::now()),
             subject_id: Set(subject_id),
         };
-        row.insert(conn).await.map_err(duplicate_as(|| AppError::conflict("EMAIL_TAKEN", "该邮箱已被注册")))
+        row.insert(conn).await.map_err(duplicate_as(|| AppError::refused(Reason::EmailTaken)))
     }
 }

@@ -4,6 +4,7 @@ use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 use chrono::{SubsecRound, Utc};
 use xyd_domain::consent::ConsentTerms;
 use xyd_domain::{DataCategory, DemandId};
+use xyd_reasons::Reason;
 
 use super::entity;
 use super::ledger::{self, Grant, Grantee, fact_of};
@@ -197,11 +198,7 @@ impl ConsentMutation {
             (Some(g), None) => Grantee::Institution(id_arg(g, "input.granteeId")?),
             (None, Some(d)) => Grantee::Demand(id_arg(d, "input.demandId")?),
             _ => {
-                return Err(AppError::bad_input(
-                    "input.granteeId",
-                    "ONE_GRANTEE",
-                    "须且只能指定被授权机构或融资需求之一",
-                ));
+                return Err(AppError::input("input.granteeId", Reason::OneGrantee));
             }
         };
         let text = texts::require_current(&input.text_version, "input.textVersion")?;

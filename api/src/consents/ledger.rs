@@ -8,6 +8,7 @@ use sea_orm::{
 };
 use xyd_domain::consent::{ConsentFact, ConsentTerms};
 use xyd_domain::{ConsentId, DemandId, InstitutionId, InstitutionKind, SubjectId, TagList, UserId};
+use xyd_reasons::Reason;
 
 use super::entity;
 use super::texts::ConsentText;
@@ -101,17 +102,17 @@ async fn resolve(
         Grantee::Institution(id) => {
             let institution = InstitutionRepo::find(conn, id)
                 .await?
-                .ok_or_else(|| AppError::bad_input("input.granteeId", "GRANTEE_NOT_FOUND", "被授权机构不存在"))?;
+                .ok_or_else(|| AppError::input("input.granteeId", Reason::GranteeNotFound))?;
             let kind: InstitutionKind = institution.kind.into();
             if kind != InstitutionKind::Bank && kind != InstitutionKind::Bureau {
-                return Err(AppError::bad_input("input.granteeId", "INVALID_GRANTEE", "只能授权给金融机构或主管部门"));
+                return Err(AppError::input("input.granteeId", Reason::InvalidGrantee));
             }
             Ok((Some(id), None))
         }
         Grantee::Demand(id) => {
             let demand = crate::demands::repo::lookup(conn, id).await?;
             if demand.is_none_or(|d| d.subject_id != subject) {
-                return Err(AppError::bad_input("input.demandId", "DEMAND_NOT_FOUND", "融资需求不存在"));
+                return Err(AppError::input("input.demandId", Reason::DemandNotFound));
             }
             Ok((None, Some(id)))
         }

@@ -4,6 +4,7 @@
 //! the body it signed.
 
 use std::sync::LazyLock;
+use xyd_reasons::Reason;
 
 use chrono::NaiveDate;
 use sha2::{Digest, Sha256};
@@ -60,13 +61,11 @@ pub fn require_current(version: &str, field: &str) -> AppResult<&'static Consent
     if version == current.version {
         return Ok(current);
     }
-    let (code, message) = match find(version) {
-        Some(_) => {
-            ("OUTDATED_TEXT_VERSION", format!("授权书版本“{version}”已更新，请阅读并签署现行版本“{}”", current.version))
-        }
-        None => ("UNKNOWN_TEXT_VERSION", format!("授权书版本不存在，现行版本为“{}”", current.version)),
+    let reason = match find(version) {
+        Some(_) => Reason::OutdatedTextVersion { version: version.to_string(), current: current.version.clone() },
+        None => Reason::UnknownTextVersion { current: current.version.clone() },
     };
-    Err(AppError::bad_input(field, code, message))
+    Err(AppError::input(field, reason))
 }
 
 /// Read one file: `---`, `key: value` lines, `---`, then the body.

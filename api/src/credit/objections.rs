@@ -10,6 +10,7 @@ use xyd_domain::credit::{self, OBJECTION_DAYS};
 use xyd_domain::{
     ObjectionId, ObjectionOutcome, RecordAction, RecordId, RecordStatus, Uscc, UserId, VerificationStatus,
 };
+use xyd_reasons::Reason;
 
 use super::entity::{credit_record, objection, record_event};
 use super::repo;
@@ -50,7 +51,7 @@ async fn change(
         .exec(conn)
         .await?;
     if updated.rows_affected != 1 {
-        return Err(AppError::conflict("CONCURRENT_UPDATE", "该信用信息已被他人处理，请刷新后重试"));
+        return Err(AppError::refused(Reason::RecordChanged));
     }
     let event = record_event::Model {
         id: uuid::Uuid::now_v7(),
@@ -69,10 +70,10 @@ async fn change(
     repo::recompute_flags(conn, &[&uscc], state.config.credit.flag_policy()).await
 }
 
-fn text(value: &str, field: &str, what: &str) -> AppResult<String> {
+fn text(value: &str, field: &str, what: &'static str) -> AppResult<String> {
     let value = value.trim();
     if !(2..=1000).contains(&value.chars().count()) {
-        return Err(AppError::bad_input(field, "INVALID_TEXT", format!("{what}应为2至1000个字")));
+        return Err(AppError::input(field, Reason::ObjectionText { what }));
     }
     Ok(value.to_string())
 }
@@ -129,7 +130,7 @@ pub async fn resolve(
     let record = repo::find_record(&*txn, filed.record_id).await?;
     Scope::of_official(&*txn, principal).await?.ensure_jurisdiction(&record.jurisdiction)?;
     if filed.resolved_at.is_some() {
-        return Err(AppError::invalid_state("ALREADY_RESOLVED", "该异议已处理"));
+        return Err(AppError::refused(Reason::AlreadyResolved));
     }
     let to = credit::resolve_objection(record.status, outcome)?;
     let action = match outcome {

@@ -1,6 +1,7 @@
 //! Persistence of credit and tax records, and the recomputation of subject flags.
 
 use std::collections::{BTreeSet, HashMap};
+use xyd_reasons::Reason;
 
 use chrono::Utc;
 use sea_orm::sea_query::{Expr, OnConflict};
@@ -75,8 +76,8 @@ fn owned_by(
     for (line, row) in rows {
         match existing.get(&(row.source.clone(), row.doc_number.clone())) {
             Some(owned) if !scope.covers_jurisdiction(&owned.jurisdiction) => {
-                let message = format!("文书号 {} 的信用信息由其他辖区归集，本部门不能更改", row.doc_number);
-                written.refused.push((line, RowError::new("OUT_OF_JURISDICTION", message)));
+                let reason = Reason::RecordOutOfJurisdiction { doc_number: row.doc_number.clone() };
+                written.refused.push((line, RowError(reason)));
                 continue;
             }
             Some(owned) => written.touched.extend(Uscc::parse(&owned.uscc).ok()),

@@ -7,6 +7,7 @@ use xyd_domain::consent::ConsentTerms;
 use xyd_domain::demand::{DemandRules, NewDemand};
 use xyd_domain::product::ProductStatus;
 use xyd_domain::{AccessPurpose, DemandId, DemandStatus, ProductId};
+use xyd_reasons::Reason;
 
 use super::entity::demand;
 use super::repo;
@@ -93,7 +94,7 @@ async fn ensure_published(
     if published.len() == ids.len() {
         Ok(published)
     } else {
-        Err(AppError::bad_input("input.targetProductIds", "PRODUCT_NOT_AVAILABLE", "所选产品不存在或未上架"))
+        Err(AppError::input("input.targetProductIds", Reason::ProductNotAvailable))
     }
 }
 

@@ -10,6 +10,7 @@ use xyd_domain::{
     DemandId, DemandStatus, InstitutionId, Money, ProductId, Rate, RegionPrefix, RejectReason, RepaymentMethod,
     ResponseId, ResponseStatus,
 };
+use xyd_reasons::Reason;
 
 use super::entity::{demand, response};
 use super::notices;
@@ -116,7 +117,7 @@ pub async fn accept(state: &AppState, principal: &Principal, demand_id: DemandId
     }
     .insert(&*txn)
     .await
-    .map_err(crate::db::duplicate_as(|| AppError::invalid_state("ALREADY_RESPONDED", "本机构已对该需求作出响应")))?;
+    .map_err(crate::db::duplicate_as(|| AppError::refused(Reason::AlreadyResponded)))?;
     rederive(&*txn, &current).await?;
     let sent = notices::accepted(&*txn, &current, &row).await?;
     txn.commit().await?;
@@ -129,10 +130,10 @@ pub async fn accept(state: &AppState, principal: &Principal, demand_id: DemandId
 pub fn reject_note(reason: RejectReason, note: Option<String>) -> AppResult<Option<String>> {
     let note = note.map(|n| n.trim().to_string()).filter(|n| !n.is_empty());
     if note.as_ref().is_some_and(|n| n.chars().count() > 500) {
-        return Err(AppError::bad_input("note", "INVALID_NOTE", "说明不能超过500个字"));
+        return Err(AppError::input("note", Reason::InvalidNote));
     }
     if reason == RejectReason::Other && note.is_none() {
-        return Err(AppError::bad_input("note", "REQUIRED", "选择“其他”原因时须填写说明"));
+        return Err(AppError::input("note", Reason::NoteRequired));
     }
     Ok(note)
 }
@@ -224,13 +225,13 @@ pub async fn grant_credit(
     g: CreditGrant,
 ) -> AppResult<response::Model> {
     if !g.amount.is_positive() {
-        return Err(AppError::bad_input("input.amount", "INVALID_AMOUNT", "授信金额须大于0"));
+        return Err(AppError::input("input.amount", Reason::CreditAmount));
     }
     if g.rate.bp() <= 0 || g.rate.bp() > state.config.products.max_rate_bp {
-        return Err(AppError::bad_input("input.annualRate", "INVALID_RATE", "授信利率须大于0且不超过利率上限"));
+        return Err(AppError::input("input.annualRate", Reason::CreditRate));
     }
     if !(1..=360).contains(&g.term_months) {
-        return Err(AppError::bad_input("input.termMonths", "INVALID_TERM", "授信期限须在1至360个月之间"));
+        return Err(AppError::input("input.termMonths", Reason::CreditTerm));
     }
     let now = Utc::now();
     let txn = state.db.begin_write().await?;
@@ -238,12 +239,12 @@ pub async fn grant_credit(
     rules::ensure_open(current.status)?;
     rules::grant_credit(found.status)?;
     if repo::responses_of(&*txn, current.id).await?.iter().any(|r| r.chosen_at.is_some()) {
-        return Err(AppError::invalid_state("OFFER_ALREADY_CHOSEN", "企业已选定其他机构的授信，不能再授信"));
+        return Err(AppError::refused(Reason::CreditAfterChoice));
     }
     if let Some(product) = g.product_id {
         let owned = crate::products::ProductRepo::find(&*txn, product).await?;
         if owned.is_none_or(|p| p.bank_id != found.bank_id) {
-            return Err(AppError::bad_input("input.productId", "PRODUCT_NOT_OWNED", "只能选择本机构的产品"));
+            return Err(AppError::input("input.productId", Reason::ProductNotOwned));
         }
     }
     let mut row: response::ActiveModel = found.into();
@@ -278,15 +279,15 @@ pub async fn disburse(
     rules::disburse(found.status)?;
     let others = repo::responses_of(&*txn, current.id).await?;
     if others.iter().any(|r| r.chosen_at.is_some() && r.id != found.id) {
-        return Err(AppError::invalid_state("OFFER_NOT_CHOSEN", "企业已选定其他机构的授信，本机构不能放款"));
+        return Err(AppError::refused(Reason::OfferNotChosen));
     }
     if !amount.is_positive() || found.credit_amount.is_some_and(|c| amount.fen() > c) {
-        return Err(AppError::bad_input("input.amount", "INVALID_AMOUNT", "放款金额须大于0且不超过授信金额"));
+        return Err(AppError::input("input.amount", Reason::DisbursementAmount));
     }
     if at > now + chrono::Duration::hours(1)
         || found.credit_granted_at.is_some_and(|g| at < g - chrono::Duration::days(1))
     {
-        return Err(AppError::bad_input("input.disbursedAt", "INVALID_TIME", "放款时间须在授信之后且不晚于当前时间"));
+        return Err(AppError::input("input.disbursedAt", Reason::InvalidDisbursementTime));
     }
     let (id, chosen_at) = (found.id, found.chosen_at);
     let mut row: response::ActiveModel = found.into();
@@ -320,7 +321,7 @@ pub async fn choose(state: &AppState, principal: &Principal, id: ResponseId) -> 
     rules::ensure_open(current.status)?;
     let responses = repo::responses_of(&*txn, current.id).await?;
     if responses.iter().any(|r| r.chosen_at.is_some()) {
-        return Err(AppError::invalid_state("OFFER_ALREADY_CHOSEN", "已选定授信方案，不能再次选择"));
+        return Err(AppError::refused(Reason::OfferAlreadyChosen));
     }
     rules::choose(found.status)?;
     response::Entity::update_many()

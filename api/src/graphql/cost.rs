@@ -5,11 +5,12 @@
 
 use std::cell::Cell;
 use std::sync::Arc;
+use xyd_reasons::Reason;
 
 use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextParseQuery};
 use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
 use async_graphql::registry::{MetaTypeName, Registry};
-use async_graphql::{Name, ServerError, ServerResult, Value, Variables};
+use async_graphql::{Name, ServerResult, Value, Variables};
 
 /// What a list without a `first` argument is assumed to hold.
 const UNPAGED_LIST: u64 = 10;
@@ -127,11 +128,7 @@ impl Extension for CostLimit {
                 .filter(|name| PASSWORD_MUTATIONS.contains(&name.as_str()))
                 .count();
             if is_mutation && password_operations > 1 {
-                return Err(refusal(
-                    "每个请求最多包含一个登录、注册或设置密码的操作",
-                    "TOO_MANY_PASSWORD_OPERATIONS",
-                    None,
-                ));
+                return Err(super::refused_request(&Reason::TooManyPasswordOperations, &[]));
             }
             cost = cost.saturating_add(walker.selection_cost(&operation.node.selection_set.node, root, None, 0));
         }
@@ -139,22 +136,11 @@ impl Extension for CostLimit {
             cost = u64::MAX;
         }
         if cost > self.budget {
-            return Err(refusal(
-                &format!("请求代价 {cost} 超过上限 {}，请减少字段、别名或分页大小", self.budget),
-                "OVER_BUDGET",
-                Some((cost, self.budget)),
-            ));
+            let details = [("cost", Value::from(cost)), ("budget", Value::from(self.budget))];
+            return Err(super::refused_request(&Reason::OverBudget { cost, budget: self.budget }, &details));
         }
         Ok(document)
     }
-}
-
-fn refusal(message: &str, reason: &str, cost: Option<(u64, u64)>) -> ServerError {
-    let mut extensions = vec![("code", Value::from("QUERY_TOO_EXPENSIVE")), ("reason", Value::from(reason))];
-    if let Some((cost, budget)) = cost {
-        extensions.extend([("cost", Value::from(cost)), ("budget", Value::from(budget))]);
-    }
-    super::refused_request(message, &extensions)
 }
 
 struct Walker<'a> {

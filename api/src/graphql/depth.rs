@@ -19,6 +19,7 @@
 
 use std::collections::HashMap;
 use std::sync::Arc;
+use xyd_reasons::Reason;
 
 use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextParseQuery};
 use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
@@ -65,31 +66,19 @@ impl DepthLimit {
         for (_, operation) in document.operations.iter() {
             let reach = walker.reach(&operation.node.selection_set.node, false);
             if reach.depth > self.max {
-                return Err(refusal(
-                    &format!("查询嵌套 {} 层，超过上限 {} 层", reach.depth, self.max),
-                    reach.depth,
-                    self.max,
-                ));
+                return Err(refusal(Reason::TooDeep { depth: reach.depth, limit: self.max }, reach.depth, self.max));
             }
             if reach.type_lists > MAX_TYPE_LISTS {
-                return Err(refusal(
-                    &format!(
-                        "内省查询中 fields、inputFields、interfaces、possibleTypes 嵌套 {} 层，超过上限 {MAX_TYPE_LISTS} 层",
-                        reach.type_lists
-                    ),
-                    reach.type_lists,
-                    MAX_TYPE_LISTS,
-                ));
+                let reason = Reason::IntrospectionTooDeep { depth: reach.type_lists, limit: MAX_TYPE_LISTS };
+                return Err(refusal(reason, reach.type_lists, MAX_TYPE_LISTS));
             }
         }
         Ok(())
     }
 }
 
-fn refusal(message: &str, depth: usize, limit: usize) -> ServerError {
-    let extensions =
-        [("code", Value::from("BAD_USER_INPUT")), ("depth", Value::from(depth)), ("limit", Value::from(limit))];
-    super::refused_request(message, &extensions)
+fn refusal(reason: Reason, depth: usize, limit: usize) -> ServerError {
+    super::refused_request(&reason, &[("depth", Value::from(depth)), ("limit", Value::from(limit))])
 }
 
 /// How far a selection set reaches below itself.

@@ -7,6 +7,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::json;
 use xyd_domain::IndicatorDimension;
+use xyd_reasons::Reason;
 
 use super::HttpState;
 use crate::error::AppError;
@@ -41,10 +42,10 @@ async fn export_file(
 ) -> Result<Response, AppError> {
     let token = super::graphql::bearer(headers).ok_or_else(AppError::unauthenticated)?;
     let principal = state.app.tokens.verify(token)?;
-    let Query(params) = params.map_err(|_| AppError::bad_input("query", "INVALID_QUERY", "查询参数格式不正确"))?;
+    let Query(params) = params.map_err(|_| AppError::input("query", Reason::InvalidQueryString))?;
     let date = |field: &'static str, value: Option<String>| {
-        let value = value.ok_or_else(|| AppError::bad_input(field, "REQUIRED", format!("缺少参数 {field}")))?;
-        value.trim().parse().map_err(|_| AppError::bad_input(field, "INVALID_DATE", "日期格式应为 YYYY-MM-DD"))
+        let value = value.ok_or_else(|| AppError::input(field, Reason::MissingParameter { name: field }))?;
+        value.trim().parse().map_err(|_| AppError::input(field, Reason::MalformedDate))
     };
     let group_by = match params.group_by.as_deref().map(str::trim).filter(|g| !g.is_empty()) {
         Some(g) => Some(IndicatorDimension::parse_field(&g.to_ascii_uppercase(), "groupBy").map_err(AppError::from)?),
@@ -81,11 +82,6 @@ pub(super) fn error_response(state: &HttpState, e: &AppError) -> Response {
         _ => StatusCode::UNPROCESSABLE_ENTITY,
     };
     state.app.metrics.graphql_error(e.code());
-    let mut extensions = json!({ "code": e.code() });
-    if let AppError::BadInput { field, code, .. } = e {
-        extensions["field"] = json!(field);
-        extensions["reason"] = json!(code);
-    }
-    let body = json!({ "errors": [{ "message": e.message(), "extensions": extensions }] });
+    let body = json!({ "errors": [e.to_json()] });
     (status, [(header::CONTENT_TYPE, "application/json; charset=utf-8")], body.to_string()).into_response()
 }

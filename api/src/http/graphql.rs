@@ -18,6 +18,8 @@ use serde_json::{Value, json};
 
 use super::{ClientIp, HttpState, client_ip, is_upload, strip_bearer};
 use crate::auth::Principal;
+use crate::error::AppError;
+use xyd_reasons::Reason;
 
 const GRAPHQL_RESPONSE: &str = "application/graphql-response+json";
 
@@ -32,14 +34,12 @@ pub async fn post(
         Ok(p) => p,
         Err(response) => return *response,
     };
-    if let Err((status, code, message)) = admit_upload(&state, &headers, principal.as_ref()) {
-        return request_error(modern, status, &state, code, message, None);
+    if let Err((status, error)) = admit_upload(&state, &headers, principal.as_ref()) {
+        return request_error(modern, status, &state, &error);
     }
     let request = match read_request(&state, &headers, body).await {
         Ok(request) => request,
-        Err((status, reason, message)) => {
-            return request_error(modern, status, &state, "BAD_USER_INPUT", message, Some(reason));
-        }
+        Err((status, error)) => return request_error(modern, status, &state, &error),
     };
     let (status, body) = execute(&state, peer, &headers, principal, modern, request).await;
     json_response(modern, status, &body)
@@ -54,7 +54,7 @@ pub(super) fn authenticate(
     bearer(headers)
         .map(|token| state.app.tokens.verify(token))
         .transpose()
-        .map_err(|e| Box::new(request_error(modern, StatusCode::UNAUTHORIZED, state, e.code(), &e.message(), None)))
+        .map_err(|e| Box::new(request_error(modern, StatusCode::UNAUTHORIZED, state, &e)))
 }
 
 /// Run one request (POST or GET) and shape the answer per GraphQL over HTTP: the status and the JSON body.
@@ -92,7 +92,7 @@ pub(super) async fn execute(
     (status, body)
 }
 
-type Rejection = (StatusCode, &'static str, &'static str);
+type Rejection = (StatusCode, AppError);
 
 /// A multipart request (a file upload) is judged before a byte of its body is read: only a signed-in user of
 /// a role that may import sends one (401 / 403 at once), and a declared length over the limit is 413.
@@ -101,14 +101,14 @@ fn admit_upload(state: &HttpState, headers: &HeaderMap, principal: Option<&Princ
         return Ok(());
     }
     let Some(principal) = principal else {
-        return Err((StatusCode::UNAUTHORIZED, "UNAUTHENTICATED", "上传文件须先登录"));
+        return Err((StatusCode::UNAUTHORIZED, AppError::Unauthenticated("上传文件须先登录")));
     };
     if !crate::imports::may_upload(principal.role) {
-        return Err((StatusCode::FORBIDDEN, "FORBIDDEN", "当前账号不能上传文件"));
+        return Err((StatusCode::FORBIDDEN, AppError::forbidden("当前账号不能上传文件")));
     }
     let declared = headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse::<usize>().ok());
     if declared.is_some_and(|n| n > state.app.config.limits.upload_body_bytes) {
-        return Err((StatusCode::PAYLOAD_TOO_LARGE, "PAYLOAD_TOO_LARGE", "上传文件过大"));
+        return Err((StatusCode::PAYLOAD_TOO_LARGE, AppError::refused(Reason::UploadTooLarge)));
     }
     Ok(())
 }
@@ -117,7 +117,7 @@ fn admit_upload(state: &HttpState, headers: &HeaderMap, principal: Option<&Princ
 async fn read_request(state: &HttpState, headers: &HeaderMap, body: Body) -> Result<async_graphql::Request, Rejection> {
     let limits = &state.app.config.limits;
     let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
-    let too_large = (StatusCode::PAYLOAD_TOO_LARGE, "PAYLOAD_TOO_LARGE", "请求体过大");
+    let too_large = || (StatusCode::PAYLOAD_TOO_LARGE, AppError::refused(Reason::PayloadTooLarge));
     if is_upload(headers) {
         let limited = http_body_util::Limited::new(body, limits.upload_body_bytes);
         let reader = Body::new(limited).into_data_stream().map_err(std::io::Error::other).into_async_read();
@@ -126,32 +126,29 @@ async fn read_request(state: &HttpState, headers: &HeaderMap, body: Body) -> Res
             |e| match e {
                 async_graphql::ParseRequestError::Io(e) if timed_out(&e) => too_slow(),
                 async_graphql::ParseRequestError::PayloadTooLarge | async_graphql::ParseRequestError::Io(_) => {
-                    too_large
+                    too_large()
                 }
-                _ => (StatusCode::BAD_REQUEST, "INVALID_MULTIPART", "文件上传请求格式不正确"),
+                _ => (StatusCode::BAD_REQUEST, AppError::refused(Reason::InvalidMultipart)),
             },
         )?;
         return batch.into_single().map_err(|_| batch_rejection());
     }
     if !(content_type.is_empty() || content_type.starts_with("application/json")) {
-        return Err((
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "UNSUPPORTED_MEDIA_TYPE",
-            "请求须为 application/json 或 multipart/form-data",
-        ));
+        return Err((StatusCode::UNSUPPORTED_MEDIA_TYPE, AppError::refused(Reason::UnsupportedMediaType)));
     }
-    let bytes =
-        to_bytes(body, limits.json_body_bytes).await.map_err(|e| if timed_out(&e) { too_slow() } else { too_large })?;
-    let invalid = (StatusCode::BAD_REQUEST, "INVALID_JSON", "请求体不是合法的 GraphQL JSON 请求");
-    match serde_json::from_slice::<Value>(&bytes).map_err(|_| invalid)? {
+    let bytes = to_bytes(body, limits.json_body_bytes)
+        .await
+        .map_err(|e| if timed_out(&e) { too_slow() } else { too_large() })?;
+    let invalid = || (StatusCode::BAD_REQUEST, AppError::refused(Reason::InvalidJson));
+    match serde_json::from_slice::<Value>(&bytes).map_err(|_| invalid())? {
         Value::Array(_) => Err(batch_rejection()),
-        value @ Value::Object(_) => serde_json::from_value(value).map_err(|_| invalid),
-        _ => Err(invalid),
+        value @ Value::Object(_) => serde_json::from_value(value).map_err(|_| invalid()),
+        _ => Err(invalid()),
     }
 }
 
 fn too_slow() -> Rejection {
-    (StatusCode::REQUEST_TIMEOUT, "BODY_TIMEOUT", "请求体接收超时")
+    (StatusCode::REQUEST_TIMEOUT, AppError::refused(Reason::BodyTimeout))
 }
 
 /// Whether reading a body failed because its deadline passed (see `middleware::deadlines`).
@@ -167,7 +164,7 @@ fn timed_out(err: &(dyn std::error::Error + 'static)) -> bool {
 }
 
 fn batch_rejection() -> Rejection {
-    (StatusCode::BAD_REQUEST, "BATCH_NOT_SUPPORTED", "不支持批量请求，请每次只发送一个操作")
+    (StatusCode::BAD_REQUEST, AppError::refused(Reason::BatchNotSupported))
 }
 
 pub(super) fn bearer(headers: &HeaderMap) -> Option<&str> {
@@ -186,20 +183,10 @@ pub(super) fn error_code(err: &ServerError) -> &str {
     }
 }
 
-pub(super) fn request_error(
-    modern: bool,
-    status: StatusCode,
-    state: &HttpState,
-    code: &str,
-    message: &str,
-    reason: Option<&str>,
-) -> Response {
-    state.app.metrics.graphql_error(code);
-    let mut extensions = json!({ "code": code });
-    if let Some(reason) = reason {
-        extensions["reason"] = json!(reason);
-    }
-    let body = json!({ "errors": [{ "message": message, "extensions": extensions }] });
+/// A request refused before it runs, with `status`.
+pub(super) fn request_error(modern: bool, status: StatusCode, state: &HttpState, error: &AppError) -> Response {
+    state.app.metrics.graphql_error(error.code());
+    let body = json!({ "errors": [error.to_json()] });
     json_response(modern, status, &body)
 }
 

@@ -17,6 +17,8 @@ use super::graphql::{
     accepts_graphql_response, authenticate, execute, json_response, json_text_response, request_error,
 };
 use super::{HttpState, graphiql};
+use crate::error::AppError;
+use xyd_reasons::Reason;
 
 /// How long a shared cache may keep a public answer.
 const PUBLIC_MAX_AGE: &str = "public, max-age=60";
@@ -32,25 +34,11 @@ pub async fn get(
     };
     let modern = accepts_graphql_response(&headers);
     let Some(request) = parse(&query) else {
-        let message = "查询参数不是合法的 GraphQL 请求（query、variables、operationName）";
-        return request_error(
-            modern,
-            StatusCode::BAD_REQUEST,
-            &state,
-            "BAD_USER_INPUT",
-            message,
-            Some("INVALID_QUERY"),
-        );
+        return request_error(modern, StatusCode::BAD_REQUEST, &state, &AppError::refused(Reason::InvalidGetRequest));
     };
     if !selects_a_query(&request) {
-        let mut response = request_error(
-            modern,
-            StatusCode::METHOD_NOT_ALLOWED,
-            &state,
-            "BAD_USER_INPUT",
-            "变更和订阅须使用 POST 请求",
-            Some("GET_NOT_ALLOWED"),
-        );
+        let refusal = AppError::refused(Reason::GetNotAllowed);
+        let mut response = request_error(modern, StatusCode::METHOD_NOT_ALLOWED, &state, &refusal);
         response.headers_mut().insert(header::ALLOW, HeaderValue::from_static("POST"));
         return response;
     }

@@ -26,7 +26,7 @@ use std::time::Duration;
 
 use async_graphql::http::{ALL_WEBSOCKET_PROTOCOLS, WebSocketProtocols, WsMessage};
 use async_graphql::parser::types::{DocumentOperations, ExecutableDocument, OperationType};
-use async_graphql::{Data, ErrorExtensionValues, Executor, ServerError};
+use async_graphql::{Data, Executor};
 use axum::Extension;
 use axum::body::Bytes;
 use axum::extract::ws::{CloseFrame, Message, WebSocket};
@@ -63,8 +63,6 @@ const INIT_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// A close frame's reason holds at most 123 bytes.
 const MAX_CLOSE_REASON_BYTES: usize = 123;
-
-const SUBSCRIPTIONS_ONLY: &str = "WebSocket 仅用于订阅，查询和变更请使用 HTTP POST /graphql";
 
 /// How to close the socket: a code and a reason.
 type Closing = (u16, String);
@@ -244,12 +242,9 @@ struct SubscriptionsOnly {
 
 impl SubscriptionsOnly {
     fn refusal(&self) -> async_graphql::Response {
-        self.app.metrics.graphql_error("BAD_USER_INPUT");
-        let mut error = ServerError::new(SUBSCRIPTIONS_ONLY, None);
-        let extensions = error.extensions.get_or_insert_with(ErrorExtensionValues::default);
-        extensions.set("code", "BAD_USER_INPUT");
-        extensions.set("reason", "SUBSCRIPTIONS_ONLY");
-        async_graphql::Response::from_errors(vec![error])
+        let reason = xyd_reasons::Reason::SubscriptionsOnly;
+        self.app.metrics.graphql_error(reason.class().as_str());
+        async_graphql::Response::from_errors(vec![crate::graphql::refused_request(&reason, &[])])
     }
 }
 

@@ -4,6 +4,7 @@
 //! between two subjects touches both), in the same transaction.
 
 use std::marker::PhantomData;
+use xyd_reasons::Reason;
 
 use chrono::Utc;
 use sea_orm::DatabaseTransaction;
@@ -106,13 +107,12 @@ impl<R: SubjectData> Importer for SubjectDataImporter<R> {
 
     fn check(&mut self, _line: u64, cells: &Cells<'_>) -> Result<R, RowError> {
         let row = R::parse(cells)?;
-        let county = RegionCode::parse(row.uscc().county_code())
-            .map_err(|_| RowError::new("INVALID_USCC", "统一社会信用代码的登记机关行政区划码无效"))?;
+        let county = RegionCode::parse(row.uscc().county_code()).map_err(|_| RowError(Reason::UsccUnknownCounty))?;
         if !self.scope.contains(&county) {
-            return Err(RowError::new(
-                "OUT_OF_JURISDICTION",
-                format!("{} 的登记地 {county} 不在本部门辖区内", row.uscc()),
-            ));
+            return Err(RowError(Reason::UsccOutOfJurisdiction {
+                uscc: row.uscc().to_string(),
+                county: county.to_string(),
+            }));
         }
         Ok(row)
     }

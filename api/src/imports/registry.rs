@@ -3,6 +3,7 @@
 use std::collections::{BTreeSet, HashMap};
 use std::hash::{Hash, Hasher};
 use std::sync::Mutex;
+use xyd_reasons::Reason;
 
 use chrono::{NaiveDate, Utc};
 
@@ -74,17 +75,16 @@ impl Importer for RegistryImporter {
 
     fn check(&mut self, line: u64, cells: &Cells<'_>) -> Result<RegistryRow, RowError> {
         let row = RegistryRow::parse(|c| cells.get(c), self.today)?;
-        Divisions::embedded().existing(&row.region).map_err(|e| RowError::new(e.code(), e.to_string()))?;
+        Divisions::embedded().existing(&row.region)?;
         if !self.scope.contains(&row.region) {
-            return Err(RowError::new("OUT_OF_JURISDICTION", format!("地区 {} 不在本部门辖区内", row.region)));
+            return Err(RowError(Reason::RegionOutOfJurisdiction { region: row.region.to_string() }));
         }
         let key = key(&row.uscc, row.snapshot_date);
         let name = name_hash(&row.name);
         match self.seen.get(&key) {
-            Some((first_name, first_line)) if *first_name != name => Err(RowError::new(
-                "DUPLICATE_USCC",
-                format!("重错码：统一社会信用代码 {} 与第{first_line}行重复但名称不同", row.uscc),
-            )),
+            Some((first_name, first_line)) if *first_name != name => {
+                Err(RowError(Reason::DuplicateUscc { uscc: row.uscc.to_string(), first_line: *first_line }))
+            }
             Some(_) => Ok(row),
             None => {
                 self.seen.insert(key, (name, u32::try_from(line).unwrap_or(u32::MAX)));
@@ -110,10 +110,7 @@ impl Importer for RegistryImporter {
             rows.into_iter().partition(|(_, r)| elsewhere.contains(r.uscc.as_str()));
         let refused = refused
             .into_iter()
-            .map(|(line, r)| {
-                let message = format!("重错码：统一社会信用代码 {} 已在其他辖区的最新存续主体名录中", r.uscc);
-                (line, RowError::new("CROSS_REGION_USCC", message))
-            })
+            .map(|(line, r)| (line, RowError(Reason::CrossRegionUscc { uscc: r.uscc.to_string() })))
             .collect();
         Ok(Refusals { accepted, refused })
     }

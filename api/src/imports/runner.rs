@@ -8,6 +8,7 @@ use std::io::Write;
 use std::ops::ControlFlow;
 use std::sync::atomic::AtomicU64;
 use std::sync::{Arc, Mutex};
+use xyd_reasons::Reason;
 
 use sea_orm::DatabaseTransaction;
 use tokio::sync::mpsc;
@@ -111,15 +112,16 @@ type Report = Arc<Mutex<Box<dyn Write + Send>>>;
 /// kept. The one way a row is rejected, by the reader or by the database.
 fn reject(counts: &mut Counts, report: Option<&Report>, line: u64, err: RowError) -> RejectedRow {
     counts.rejected += 1;
-    match err.code {
+    let (code, message) = (err.code(), err.message());
+    match code {
         "INVALID_USCC" => counts.invalid_codes += 1,
         "DUPLICATE_USCC" | "CROSS_REGION_USCC" => counts.duplicate_codes += 1,
         _ => {}
     }
     if let Some(Ok(mut r)) = report.map(|r| r.lock()) {
-        let _ = writeln!(r, "{line},{},{}", err.code, csv_cell(&err.message));
+        let _ = writeln!(r, "{line},{code},{}", csv_cell(&message));
     }
-    RejectedRow { line, code: err.code, message: err.message }
+    RejectedRow { line, code, message }
 }
 
 struct Batch<R> {
@@ -189,7 +191,7 @@ pub async fn run<I: Importer>(
     let txn = db.begin_write().await?;
     job::close(&*txn, job_id, so_far.counts, &so_far.rejected, keep, Some(&failure)).await?;
     txn.commit().await?;
-    Err(AppError::bad_input("file", "IMPORT_FAILED", failure))
+    Err(AppError::input("file", Reason::ImportFailed { why: failure }))
 }
 
 /// Read the file on a blocking thread and write its batches in `txn` as they come, each batch prepared while the

@@ -10,6 +10,7 @@ use std::ops::ControlFlow;
 use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use xyd_reasons::Reason;
 
 use calamine::{DataRef, ExcelDateTime, Reader, Xlsx, XlsxError};
 use csv::StringRecord;
@@ -300,7 +301,7 @@ fn csv_rows(text: impl Read, encoding: Encoding, sink: &mut impl RowSink) -> Res
             Ok(true) => {
                 line = record.position().map_or(line + 1, |p| p.line());
                 if encoding == Encoding::Gb18030 && record.iter().any(|cell| cell.contains('\u{FFFD}')) {
-                    Err(RowError::new("INVALID_ROW", "该行含有无法按 GB18030 解码的字节，请检查文件编码"))
+                    Err(RowError(Reason::NotGb18030))
                 } else {
                     Ok(&record)
                 }
@@ -310,7 +311,7 @@ fn csv_rows(text: impl Read, encoding: Encoding, sink: &mut impl RowSink) -> Res
                 if matches!(e.kind(), csv::ErrorKind::Io(_)) {
                     return Err(csv_failure(&e, line));
                 }
-                Err(RowError::new("INVALID_ROW", format!("该行不是合法的 UTF-8 文本；{NOT_UTF8_HINT}")))
+                Err(RowError(Reason::NotUtf8 { hint: NOT_UTF8_HINT }))
             }
         };
         if sink.row(line, row).is_break() {

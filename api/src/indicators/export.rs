@@ -4,6 +4,7 @@
 use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError};
 use xyd_domain::Money;
 use xyd_domain::indicators::Counts;
+use xyd_reasons::Reason;
 
 use super::report::{Report, Row};
 use crate::error::{AppError, AppResult};
@@ -20,7 +21,7 @@ impl ExportFormat {
         match s.trim().to_ascii_lowercase().as_str() {
             "csv" => Ok(Self::Csv),
             "xlsx" => Ok(Self::Xlsx),
-            _ => Err(AppError::bad_input("format", "INVALID_FORMAT", "导出格式应为 csv 或 xlsx")),
+            _ => Err(AppError::input("format", Reason::InvalidFormat)),
         }
     }
 

@@ -5,6 +5,7 @@ use chrono::{NaiveDate, Utc};
 use xyd_divisions::Divisions;
 use xyd_domain::indicators::{Counts, DEFINITIONS_VERSION, DEFINITIONS_VERSIONS, Grouping, Period};
 use xyd_domain::{IndicatorDimension, InstitutionId, RegionPrefix};
+use xyd_reasons::Reason;
 
 use super::registry_quality;
 use super::snapshot::Snapshot;
@@ -76,9 +77,7 @@ impl Plan {
     pub fn of(scope: &Scope, request: &ReportRequest) -> AppResult<Self> {
         let period = Period::new(request.from, request.to).map_err(AppError::from)?;
         let region = match request.region.as_deref().map(str::trim).filter(|r| !r.is_empty()) {
-            Some(r) => Some(
-                xyd_divisions::parse_area(r).map_err(|e| AppError::bad_input("regionCode", e.code(), e.to_string()))?,
-            ),
+            Some(r) => Some(xyd_divisions::parse_area(r).map_err(|e| AppError::from(e).at("regionCode"))?),
             None => scope.prefix().cloned(),
         };
         if let (Scope::Within(jurisdiction), Some(asked)) = (scope, &region)
@@ -89,10 +88,9 @@ impl Plan {
         let definitions_version = match request.definitions_version.as_deref().map(str::trim) {
             None => DEFINITIONS_VERSION,
             Some(v) => DEFINITIONS_VERSIONS.into_iter().find(|known| *known == v).ok_or_else(|| {
-                AppError::bad_input(
+                AppError::input(
                     "input.definitionsVersion",
-                    "UNKNOWN_DEFINITIONS_VERSION",
-                    format!("指标口径版本应为 {}", DEFINITIONS_VERSIONS.join(" 或 ")),
+                    Reason::UnknownDefinitionsVersion { versions: DEFINITIONS_VERSIONS.join(" 或 ") },
                 )
             })?,
         };

@@ -1,6 +1,7 @@
 //! Use case: onboard an institution and its first staff account in one transaction.
 
 use xyd_domain::{Email, InstitutionKind, Password, RegionPrefix, Role};
+use xyd_reasons::Reason;
 
 use super::graphql::CreateInstitutionInput;
 use super::{Institution, InstitutionRepo};
@@ -22,7 +23,7 @@ impl NewInstitution {
     pub fn parse(input: CreateInstitutionInput) -> AppResult<Self> {
         let name = input.name.trim().to_string();
         if name.is_empty() || name.chars().count() > 100 {
-            return Err(AppError::bad_input("input.name", "INVALID_NAME", "机构名称不能为空且不超过100个字"));
+            return Err(AppError::input("input.name", Reason::InvalidInstitutionName));
         }
         Ok(Self {
             kind: input.kind.into(),
@@ -45,10 +46,9 @@ pub async fn create_institution(state: &AppState, new: NewInstitution) -> AppRes
     let txn = state.db.begin_write().await?;
     let institution = InstitutionRepo::insert(&*txn, new.kind, &new.name, &new.region).await?;
     let id = xyd_domain::InstitutionId::parse(institution.id.as_str())?;
-    UserRepo::insert(&*txn, &new.admin_email, hash, role, Some(id), None).await.map_err(|e| match e {
-        AppError::Conflict { code, message } => AppError::bad_input("input.adminEmail", code, message),
-        other => other,
-    })?;
+    UserRepo::insert(&*txn, &new.admin_email, hash, role, Some(id), None)
+        .await
+        .map_err(|e| e.at("input.adminEmail"))?;
     txn.commit().await?;
     Ok(institution)
 }

@@ -4,6 +4,7 @@ use async_graphql::ID;
 use chrono::Utc;
 use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, Set};
 use xyd_domain::{InstitutionId, InstitutionKind, RegionPrefix};
+use xyd_reasons::Reason;
 
 use super::Institution;
 use super::entity;
@@ -57,7 +58,7 @@ impl InstitutionRepo {
         }
         .insert(conn)
         .await
-        .map_err(duplicate_as(|| AppError::conflict("INSTITUTION_EXISTS", "同名机构已存在")))?;
+        .map_err(duplicate_as(|| AppError::refused(Reason::InstitutionExists)))?;
         Ok(Institution::from(row))
     }
 }

@@ -5,6 +5,7 @@ use async_graphql::{ComplexObject, Context, ID, Object, SimpleObject, Subscripti
 use futures::Stream;
 use tokio::sync::broadcast::error::RecvError;
 use xyd_domain::{DemandId, NotificationId};
+use xyd_reasons::Reason;
 
 use super::{entity, inbox};
 use crate::auth::principal::require_principal;
@@ -151,7 +152,7 @@ impl NotificationMutation {
         let principal = require_principal(ctx)?;
         let state = ctx.data_unchecked::<AppState>();
         if ids.len() > crate::pagination::MAX_PAGE as usize {
-            return Err(AppError::bad_input("ids", "TOO_MANY_IDS", "一次最多标记100条消息"));
+            return Err(AppError::input("ids", Reason::TooManyIds));
         }
         let ids: Vec<NotificationId> = ids.iter().map(|id| id_arg(id, "ids")).collect::<AppResult<_>>()?;
         let marked = inbox::mark_read(state.db.conn(), principal.user_id, &ids).await?;

@@ -3,6 +3,7 @@
 use async_graphql::{Context, ID, InputObject, Object};
 use xyd_domain::product::{PreCreditRule, ProductFilter as DomainFilter, ProductSpecInput};
 use xyd_domain::{IndustryCode, InstitutionId, ProductId};
+use xyd_reasons::Reason;
 
 use super::manage::{self, Transition};
 use super::search::{self, decode_offset, encode_offset};
@@ -151,9 +152,7 @@ impl ProductFilter {
     fn parse(self) -> AppResult<DomainFilter> {
         let term_months = self
             .term_months
-            .map(|t| {
-                u16::try_from(t).map_err(|_| AppError::bad_input("filter.termMonths", "INVALID_TERM", "期限须为正整数"))
-            })
+            .map(|t| u16::try_from(t).map_err(|_| AppError::input("filter.termMonths", Reason::TermFilter)))
             .transpose()?;
         Ok(DomainFilter {
             product_types: self.product_types.unwrap_or_default().into_iter().map(Into::into).collect(),
@@ -223,7 +222,7 @@ impl ProductQuery {
     ) -> AppResult<Connection<LoanProduct>> {
         let state = ctx.data_unchecked::<AppState>();
         if !(1..=MAX_PAGE).contains(&first) {
-            return Err(AppError::bad_input("first", "INVALID_PAGE_SIZE", format!("first 须在1到{MAX_PAGE}之间")));
+            return Err(AppError::input("first", Reason::InvalidPageSize { max: MAX_PAGE }));
         }
         let filter = filter.unwrap_or_default().parse()?;
         let offset = after.as_deref().map(|c| decode_offset(c, first as u64)).transpose()?.unwrap_or(0);

@@ -4,6 +4,7 @@
 use chrono::Utc;
 use xyd_domain::product::{ProductRules, ProductSpec, ProductSpecInput, ProductStatus};
 use xyd_domain::{ProductId, RegionPrefix};
+use xyd_reasons::Reason;
 
 use super::entity;
 use super::repo::ProductRepo;
@@ -71,7 +72,7 @@ pub async fn update(
     let spec = parse_spec(input, state, &area)?;
     let current = owned(state, principal, id).await?;
     if expected_version.is_some_and(|v| v != current.version) {
-        return Err(AppError::conflict("VERSION_MISMATCH", "产品已被他人修改，请刷新后重试"));
+        return Err(AppError::refused(Reason::VersionMismatch));
     }
     let status = current.status;
     status.ensure_editable()?;

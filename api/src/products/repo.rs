@@ -1,6 +1,7 @@
 //! Persistence of products, and the SQL form of the product filter (the search fallback).
 
 use std::collections::HashMap;
+use xyd_reasons::Reason;
 
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
@@ -170,7 +171,7 @@ impl ProductRepo {
             .exec(conn)
             .await?;
         if updated.rows_affected != 1 {
-            return Err(AppError::conflict("CONCURRENT_UPDATE", "产品已被他人修改，请刷新后重试"));
+            return Err(AppError::refused(Reason::ProductChanged));
         }
         entity::Entity::find_by_id(current.id)
             .one(conn)

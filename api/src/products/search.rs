@@ -4,6 +4,7 @@
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use xyd_domain::product::ProductFilter;
+use xyd_reasons::Reason;
 
 use super::service::Found;
 use crate::error::{AppError, AppResult};
@@ -26,9 +27,7 @@ pub fn decode_offset(cursor: &str, first: u64) -> AppResult<u64> {
         .and_then(|b| String::from_utf8(b).ok())
         .and_then(|s| s.strip_prefix("o:").and_then(|n| n.parse::<u64>().ok()))
         .filter(|offset| first > 0 && offset % first == 0 && *offset <= MAX_OFFSET)
-        .ok_or_else(|| {
-            AppError::bad_input("after", "INVALID_CURSOR", "分页游标无效（须使用上一页返回的游标，且每页条数不变）")
-        })
+        .ok_or_else(|| AppError::input("after", Reason::InvalidSearchCursor))
 }
 
 /// One page of the public search, from the state's [`super::ProductSearch`].

@@ -5,6 +5,7 @@ use chrono::Utc;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use xyd_domain::{Rate, RejectReason, RenewalId, RenewalStatus};
+use xyd_reasons::Reason;
 
 use super::{entity, notices};
 use crate::auth::Principal;
@@ -32,7 +33,7 @@ pub async fn decide(
     let found = entity::Entity::find_by_id(id).one(&*txn).await?.filter(|r| r.bank_id == bank);
     let found = found.ok_or_else(|| AppError::not_found("续贷申请不存在"))?;
     if found.status != RenewalStatus::Requested {
-        return Err(AppError::invalid_state("RENEWAL_DECIDED", "该申请已处理"));
+        return Err(AppError::refused(Reason::RenewalDecided));
     }
     let (status, rate, reason, note) = match decision {
         Decision::Approve(rate) => {
@@ -54,7 +55,7 @@ pub async fn decide(
         .exec(&*txn)
         .await?;
     if updated.rows_affected != 1 {
-        return Err(AppError::conflict("CONCURRENT_UPDATE", "该申请已被他人处理，请刷新后重试"));
+        return Err(AppError::refused(Reason::RenewalChanged));
     }
     let sent = notices::decided(&*txn, &found, rate, reason, note).await?;
     let decided = entity::Entity::find_by_id(found.id)
@@ -75,12 +76,12 @@ async fn approved_rate(
 ) -> AppResult<Rate> {
     if let Some(rate) = rate {
         if rate.bp() <= 0 || rate > state.config.products.max_rate() {
-            return Err(AppError::bad_input("annualRate", "INVALID_RATE", "续贷利率须大于0且不超过利率上限"));
+            return Err(AppError::input("annualRate", Reason::RenewalRate));
         }
         return Ok(rate);
     }
     let loan = crate::demands::repo::responses(conn, [r.response_id]).await?.pop();
     loan.and_then(|l| l.credit_rate)
         .and_then(|bp| Rate::from_bp(bp).ok())
-        .ok_or_else(|| AppError::bad_input("annualRate", "REQUIRED", "请填写续贷利率"))
+        .ok_or_else(|| AppError::input("annualRate", Reason::RenewalRateRequired))
 }

@@ -4,6 +4,7 @@ use chrono::Utc;
 use sea_orm::{ActiveModelTrait, Set};
 use xyd_domain::demand::renewal::{NewRenewal, ensure_in_window, maturity};
 use xyd_domain::{Money, RenewalId, RenewalKind, RenewalStatus, ResponseId, ResponseStatus, SubjectId};
+use xyd_reasons::Reason;
 
 use super::{entity, notices};
 use crate::auth::Principal;
@@ -64,7 +65,7 @@ pub async fn request(state: &AppState, principal: &Principal, loan: ResponseId, 
     }
     .insert(&*txn)
     .await
-    .map_err(crate::db::duplicate_as(|| AppError::conflict("RENEWAL_PENDING", "该贷款已有待审批的续贷或展期申请")))?;
+    .map_err(crate::db::duplicate_as(|| AppError::refused(Reason::RenewalPending)))?;
     let sent = notices::requested(&*txn, &row, loan.lent).await?;
     txn.commit().await?;
     crate::notifications::publish(state, sent).await;
@@ -83,6 +84,6 @@ async fn disbursed_loan(conn: &impl sea_orm::ConnectionTrait, subject: SubjectId
         (ResponseStatus::Disbursed, Some(disbursed_at), Some(term_months), Some(lent)) => {
             Ok(Loan { response: found, demand: d, disbursed_at, term_months, lent: Money::from_fen(lent) })
         }
-        _ => Err(AppError::invalid_state("NOT_DISBURSED", "只能对已放款的贷款申请续贷或展期")),
+        _ => Err(AppError::refused(Reason::NotDisbursed)),
     }
 }

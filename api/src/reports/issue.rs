@@ -9,6 +9,7 @@ use rand::Rng;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 use sha2::{Digest, Sha256};
 use xyd_domain::{AccessPurpose, DataCategory, Money, ReportId, Role, SubjectId, Uscc};
+use xyd_reasons::Reason;
 
 use super::entity;
 use super::pdf::{Line, render};
@@ -84,7 +85,7 @@ pub async fn issue(state: &AppState, principal: &Principal, subject: Option<Subj
 }
 
 fn required() -> AppError {
-    AppError::bad_input("subjectId", "REQUIRED", "请指定市场主体")
+    AppError::input("subjectId", Reason::SubjectRequired)
 }
 
 /// What an institution's report is issued for, and the authorized category it prints.

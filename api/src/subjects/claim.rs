@@ -7,6 +7,7 @@ use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseBackend, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use xyd_domain::registry::{Claim, RegistryMatch, ReviewReason, match_registry};
 use xyd_domain::{RegionCode, SubjectId, Uscc, VerificationMethod, VerificationStatus};
+use xyd_reasons::Reason;
 
 use super::{SubjectRepo, entity, registry};
 use crate::auth::Principal;
@@ -19,7 +20,7 @@ pub fn ensure_verified(subject: &entity::Model) -> AppResult<()> {
     if subject.verification_status == VerificationStatus::Verified {
         Ok(())
     } else {
-        Err(AppError::invalid_state("UNVERIFIED", "主体尚未通过实名认证，暂不能使用此功能"))
+        Err(AppError::refused(Reason::Unverified))
     }
 }
 
@@ -27,10 +28,7 @@ pub fn ensure_verified(subject: &entity::Model) -> AppResult<()> {
 /// is decided for good.
 pub fn ensure_not_closed(subject: &entity::Model) -> AppResult<()> {
     if subject.verification_status == VerificationStatus::Closed {
-        Err(AppError::invalid_state(
-            "REGISTRATION_CLOSED",
-            "该注册已关闭：同一统一社会信用代码的另一注册已通过实名认证",
-        ))
+        Err(AppError::refused(Reason::RegistrationClosed))
     } else {
         Ok(())
     }
@@ -39,11 +37,7 @@ pub fn ensure_not_closed(subject: &entity::Model) -> AppResult<()> {
 /// CONFLICT (`USCC_REGISTERED`) when one of the code's `claims`, other than `itself`, is verified.
 pub fn ensure_no_owner(claims: &[entity::Model], itself: Option<SubjectId>) -> AppResult<()> {
     let owned = claims.iter().any(|c| Some(c.id) != itself && c.verification_status == VerificationStatus::Verified);
-    if owned {
-        Err(AppError::conflict("USCC_REGISTERED", "该统一社会信用代码已由通过实名认证的主体注册"))
-    } else {
-        Ok(())
-    }
+    if owned { Err(AppError::refused(Reason::UsccClaimed)) } else { Ok(()) }
 }
 
 /// The caller's subject, when it may act for its code (a verified enterprise user); INVALID_STATE
@@ -93,11 +87,7 @@ pub async fn judge(
     let entry = registry::latest(conn, input.uscc).await?;
     let registered = entry.as_ref().map(|e| RegionCode::parse(&e.region_code)).transpose().ok().flatten();
     if !input.uscc.admits_region(input.region, registered.as_ref()) {
-        return Err(AppError::bad_input(
-            "input.regionCode",
-            "REGION_MISMATCH",
-            "所在地区须与存续主体名录一致，或位于统一社会信用代码登记机关的辖区内",
-        ));
+        return Err(AppError::input("input.regionCode", Reason::RegionMismatch));
     }
     let facts = match &entry {
         Some(e) => Some(registry::facts_of(conn, input.uscc, e).await?),

@@ -10,6 +10,7 @@ use xyd_domain::registry::Claim;
 use xyd_domain::{
     Email, IdNumber, IndustryCode, Password, RegionCode, Role, SubjectId, SubjectKind, Uscc, VerificationStatus,
 };
+use xyd_reasons::Reason;
 
 use super::claim::{self, ClaimInput};
 use super::{SubjectRepo, entity};
@@ -72,11 +73,11 @@ impl Registration {
         let uscc = at(Uscc::parse(&input.uscc), "input.uscc")?;
         let kind: SubjectKind = input.kind.into();
         if uscc.subject_kind().is_some_and(|k| k != kind) {
-            return Err(AppError::bad_input("input.kind", "KIND_MISMATCH", "主体类型与统一社会信用代码第2位不一致"));
+            return Err(AppError::input("input.kind", Reason::KindMismatch));
         }
         let established_on = input.established_on.map(|d| d.0);
         if established_on.is_some_and(|d| d > Utc::now().date_naive()) {
-            return Err(AppError::bad_input("input.establishedOn", "INVALID_DATE", "成立日期不能晚于今天"));
+            return Err(AppError::input("input.establishedOn", Reason::EstablishedInFuture));
         }
         Ok(Self {
             uscc,
@@ -203,7 +204,7 @@ pub async fn resubmit(state: &AppState, principal: &Principal, c: Correction) ->
     let others = claim::lock_code(&*txn, &subject.uscc).await?;
     let subject = others.iter().find(|o| o.id == subject.id).cloned().unwrap_or(subject);
     if subject.verification_status == VerificationStatus::Verified {
-        return Err(AppError::invalid_state("ALREADY_VERIFIED", "该主体已通过实名认证"));
+        return Err(AppError::refused(Reason::AlreadyVerified));
     }
     claim::ensure_not_closed(&subject)?;
     let uscc = Uscc::parse(&subject.uscc).map_err(|e| AppError::internal("subject uscc", e))?;

@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use xyd_domain::{RegionPrefix, SubjectId, UserId, VerificationMethod, VerificationStatus};
+use xyd_reasons::Reason;
 
 use super::entity;
 use crate::db::duplicate_as;
@@ -42,9 +43,7 @@ impl SubjectRepo {
 
     /// Insert; a second verified owner of a code is CONFLICT (the partial unique index).
     pub async fn insert(conn: &impl ConnectionTrait, row: entity::ActiveModel) -> AppResult<entity::Model> {
-        row.insert(conn)
-            .await
-            .map_err(duplicate_as(|| AppError::conflict("USCC_REGISTERED", "该统一社会信用代码已在平台注册")))
+        row.insert(conn).await.map_err(duplicate_as(|| AppError::refused(Reason::UsccRegistered)))
     }
 
     /// Record a verification decision if the subject is still at `version`; CONFLICT if someone else
@@ -66,11 +65,7 @@ impl SubjectRepo {
             .filter(entity::Column::Version.eq(version))
             .exec(conn)
             .await?;
-        if updated.rows_affected == 1 {
-            Ok(())
-        } else {
-            Err(AppError::conflict("CONCURRENT_UPDATE", "该主体已被他人修改，请刷新后重试"))
-        }
+        if updated.rows_affected == 1 { Ok(()) } else { Err(AppError::refused(Reason::SubjectChanged)) }
     }
 
     /// Subjects waiting for review within `prefix` (everywhere when `None`), oldest first.

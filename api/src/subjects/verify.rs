@@ -3,6 +3,7 @@
 
 use chrono::Utc;
 use xyd_domain::{SubjectId, VerificationMethod, VerificationStatus};
+use xyd_reasons::Reason;
 
 use super::repo::VerificationChange;
 use super::{SubjectRepo, claim, entity};
@@ -24,7 +25,7 @@ async fn load_in_scope(state: &AppState, principal: &Principal, id: SubjectId) -
 pub async fn verify(state: &AppState, principal: &Principal, id: SubjectId) -> AppResult<entity::Model> {
     let (_, subject) = load_in_scope(state, principal, id).await?;
     if subject.verification_status == VerificationStatus::Verified {
-        return Err(AppError::invalid_state("ALREADY_VERIFIED", "该主体已通过实名认证"));
+        return Err(AppError::refused(Reason::AlreadyVerified));
     }
     decide(state, principal, &subject, VerificationStatus::Verified, None).await
 }
@@ -33,11 +34,11 @@ pub async fn verify(state: &AppState, principal: &Principal, id: SubjectId) -> A
 pub async fn reject(state: &AppState, principal: &Principal, id: SubjectId, reason: &str) -> AppResult<entity::Model> {
     let reason = reason.trim();
     if !(2..=500).contains(&reason.chars().count()) {
-        return Err(AppError::bad_input("reason", "INVALID_REASON", "驳回理由应为2至500个字"));
+        return Err(AppError::input("reason", Reason::InvalidRejectionReason));
     }
     let (_, subject) = load_in_scope(state, principal, id).await?;
     if subject.verification_status != VerificationStatus::Pending {
-        return Err(AppError::invalid_state("NOT_PENDING", "只能驳回待审核的实名认证"));
+        return Err(AppError::refused(Reason::NotPending));
     }
     decide(state, principal, &subject, VerificationStatus::Rejected, Some(reason)).await
 }

@@ -2,20 +2,17 @@
 //! (corrected); ACTIVE or DISPUTED → REPAIRED (信用修复).
 
 use crate::{DomainError, ObjectionOutcome, RecordStatus};
+use xyd_reasons::Reason;
 
 /// Days within which an objection must be decided (征信业管理条例 Art. 25).
 pub const OBJECTION_DAYS: i64 = 20;
-
-fn illegal(message: &str) -> DomainError {
-    DomainError::invalid_state("ILLEGAL_TRANSITION", message)
-}
 
 /// Filing an objection disputes an active record.
 pub fn file_objection(status: RecordStatus) -> Result<RecordStatus, DomainError> {
     match status {
         RecordStatus::Active => Ok(RecordStatus::Disputed),
-        RecordStatus::Disputed => Err(illegal("该信用信息已有异议正在处理")),
-        RecordStatus::Repaired | RecordStatus::Revoked => Err(illegal("已修复或已撤销的信用信息不能提出异议")),
+        RecordStatus::Disputed => Err(DomainError::refused(Reason::ObjectionPending)),
+        RecordStatus::Repaired | RecordStatus::Revoked => Err(DomainError::refused(Reason::RecordClosed)),
     }
 }
 
@@ -24,7 +21,7 @@ pub fn resolve_objection(status: RecordStatus, outcome: ObjectionOutcome) -> Res
     match (status, outcome) {
         (RecordStatus::Disputed, ObjectionOutcome::Corrected) => Ok(RecordStatus::Revoked),
         (RecordStatus::Disputed, ObjectionOutcome::Upheld) => Ok(RecordStatus::Active),
-        _ => Err(illegal("只能处理异议中的信用信息")),
+        _ => Err(DomainError::refused(Reason::NotDisputed)),
     }
 }
 
@@ -32,8 +29,8 @@ pub fn resolve_objection(status: RecordStatus, outcome: ObjectionOutcome) -> Res
 pub fn repair(status: RecordStatus) -> Result<RecordStatus, DomainError> {
     match status {
         RecordStatus::Active | RecordStatus::Disputed => Ok(RecordStatus::Repaired),
-        RecordStatus::Repaired => Err(illegal("该信用信息已修复")),
-        RecordStatus::Revoked => Err(illegal("已撤销的信用信息无需修复")),
+        RecordStatus::Repaired => Err(DomainError::refused(Reason::AlreadyRepaired)),
+        RecordStatus::Revoked => Err(DomainError::refused(Reason::RevokedNotRepairable)),
     }
 }
 

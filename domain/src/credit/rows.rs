@@ -1,6 +1,7 @@
 //! Rows of the CREDIT and TAX import files.
 
 use chrono::{Datelike, NaiveDate};
+use xyd_reasons::Reason;
 
 use crate::registry::{optional, parse_date, required};
 use crate::{DataCategory, Money, RowError, TaxGrade, Uscc};
@@ -26,7 +27,7 @@ pub struct CreditRow {
 
 fn text(value: &str, column: &str, max: usize) -> Result<String, RowError> {
     if value.chars().count() > max || value.chars().any(char::is_control) {
-        return Err(RowError::new("INVALID_TEXT", format!("{column} 不能超过{max}个字且不能含控制字符")));
+        return Err(RowError(Reason::ColumnTextTooLong { column: column.to_string(), max }));
     }
     Ok(value.to_string())
 }
@@ -40,12 +41,12 @@ impl CreditRow {
         let uscc = Uscc::parse(required(get("uscc"), "uscc")?)?;
         let category = DataCategory::parse_field(required(get("category"), "category")?, "category")?;
         if category == DataCategory::Tax {
-            return Err(RowError::new("TAX_IN_CREDIT_FILE", "纳税信用请使用 tax 导入格式"));
+            return Err(RowError(Reason::TaxInCreditFile));
         }
         let decided_at = parse_date(required(get("decided_at"), "decided_at")?, "decided_at")?;
         let valid_until = optional(get("valid_until")).map(|d| parse_date(d, "valid_until")).transpose()?;
         if valid_until.is_some_and(|v| v < decided_at) {
-            return Err(RowError::new("INVALID_DATE", "公示截止日期不能早于决定日期"));
+            return Err(RowError(Reason::PublicityBeforeDecision));
         }
         Ok(Self {
             uscc,
@@ -81,17 +82,16 @@ impl TaxRow {
     /// Validates one row against `today` (no future years).
     pub fn parse<'a>(get: impl Fn(&str) -> Option<&'a str>, today: NaiveDate) -> Result<Self, RowError> {
         let uscc = Uscc::parse(required(get("uscc"), "uscc")?)?;
-        let year: i32 =
-            required(get("year"), "year")?.parse().map_err(|_| RowError::new("INVALID_YEAR", "year 须为四位年份"))?;
+        let year: i32 = required(get("year"), "year")?.parse().map_err(|_| RowError(Reason::YearNotNumber))?;
         if !(1990..=today.year()).contains(&year) {
-            return Err(RowError::new("INVALID_YEAR", format!("year 须在1990至{}之间", today.year())));
+            return Err(RowError(Reason::YearOutOfRange { last: today.year() }));
         }
         let grade = TaxGrade::parse_field(required(get("grade"), "grade")?, "grade")?;
         let money = |v: &str, column: &str| -> Result<Money, RowError> {
             let m = Money::from_yuan_str(v)
-                .map_err(|_| RowError::new("INVALID_MONEY", format!("{column} 金额格式不正确")))?;
+                .map_err(|_| RowError(Reason::InvalidColumnMoney { column: column.to_string() }))?;
             if m.fen() < 0 {
-                return Err(RowError::new("INVALID_MONEY", format!("{column} 不能为负数")));
+                return Err(RowError(Reason::NegativeColumnMoney { column: column.to_string() }));
             }
             Ok(m)
         };
@@ -133,11 +133,11 @@ mod tests {
         let mut tax = good;
         tax[1] = ("category", "TAX");
         let m = map(&tax);
-        assert_eq!(CreditRow::parse(|c| m.get(c).copied()).unwrap_err().code, "TAX_IN_CREDIT_FILE");
+        assert_eq!(CreditRow::parse(|c| m.get(c).copied()).unwrap_err().code(), "TAX_IN_CREDIT_FILE");
         let mut back = good;
         back[6] = ("valid_until", "2024-01-01");
         let m = map(&back);
-        assert_eq!(CreditRow::parse(|c| m.get(c).copied()).unwrap_err().code, "INVALID_DATE");
+        assert_eq!(CreditRow::parse(|c| m.get(c).copied()).unwrap_err().code(), "INVALID_DATE");
     }
 
     #[test]
@@ -149,9 +149,9 @@ mod tests {
             TaxRow::parse(|c| m.get(c).copied(), today)
         };
         assert_eq!(row("2025", "A", "125000.50").unwrap().tax_paid.fen(), 12_500_050);
-        assert_eq!(row("2030", "A", "1").unwrap_err().code, "INVALID_YEAR");
-        assert_eq!(row("2025", "E", "1").unwrap_err().code, "INVALID_ENUM");
-        assert_eq!(row("2025", "A", "-1").unwrap_err().code, "INVALID_MONEY");
-        assert_eq!(row("2025", "A", "1.234").unwrap_err().code, "INVALID_MONEY");
+        assert_eq!(row("2030", "A", "1").unwrap_err().code(), "INVALID_YEAR");
+        assert_eq!(row("2025", "E", "1").unwrap_err().code(), "INVALID_ENUM");
+        assert_eq!(row("2025", "A", "-1").unwrap_err().code(), "INVALID_MONEY");
+        assert_eq!(row("2025", "A", "1.234").unwrap_err().code(), "INVALID_MONEY");
     }
 }

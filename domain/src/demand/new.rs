@@ -2,6 +2,7 @@
 //! are ([`crate::ProductSpec::parse`]).
 
 use chrono::{DateTime, Duration, Utc};
+use xyd_reasons::Reason;
 
 use crate::{DataCategory, DomainError, Money, ProductId, ProductType, Rate};
 
@@ -77,25 +78,25 @@ impl NewDemand {
             share_with_responders,
         } = input;
         if !amount.is_positive() || amount.fen() > MAX_AMOUNT_FEN {
-            return Err(DomainError::invalid("amount", "INVALID_AMOUNT", "融资金额须大于0且不超过10亿元"));
+            return Err(DomainError::invalid("amount", Reason::DemandAmount));
         }
         let term_months = u16::try_from(term_months)
             .ok()
             .filter(|t| (1..=MAX_TERM_MONTHS).contains(&i32::from(*t)))
-            .ok_or_else(|| DomainError::invalid("termMonths", "INVALID_TERM", "融资期限须在1至360个月之间"))?;
+            .ok_or_else(|| DomainError::invalid("termMonths", Reason::DemandTerm))?;
         let purpose = purpose.trim().to_string();
         if !(2..=500).contains(&purpose.chars().count()) {
-            return Err(DomainError::invalid("purpose", "INVALID_PURPOSE", "资金用途应为2至500个字"));
+            return Err(DomainError::invalid("purpose", Reason::InvalidPurpose));
         }
         if guarantee_types.is_empty() {
-            return Err(DomainError::invalid("guaranteeTypes", "REQUIRED", "请至少选择一种可接受的担保方式"));
+            return Err(DomainError::invalid("guaranteeTypes", Reason::GuaranteeTypesRequired));
         }
         if max_rate.is_some_and(|r| r.bp() <= 0 || r.bp() > rules.max_rate.bp()) {
-            return Err(DomainError::invalid("maxRate", "INVALID_RATE", "可接受的最高利率须大于0且不超过利率上限"));
+            return Err(DomainError::invalid("maxRate", Reason::MaxRate));
         }
         let expires_at = expires_at.unwrap_or(now + Duration::days(rules.default_validity_days));
         if expires_at <= now || expires_at > now + Duration::days(MAX_VALIDITY_DAYS) {
-            return Err(DomainError::invalid("expiresAt", "INVALID_EXPIRY", "截止时间须在未来180天之内"));
+            return Err(DomainError::invalid("expiresAt", Reason::InvalidExpiry));
         }
         Ok(Self {
             amount,

@@ -2,6 +2,7 @@
 //! extend it (展期); only that bank decides, within a working-day SLA.
 
 use chrono::{DateTime, Duration, Months, Utc};
+use xyd_reasons::Reason;
 
 use crate::{DomainError, Money, RenewalKind};
 
@@ -20,13 +21,10 @@ pub fn ensure_in_window(now: DateTime<Utc>, maturity: DateTime<Utc>, window_days
     let opens = maturity - Duration::days(window_days);
     if now < opens {
         let day = super::local_date(opens);
-        return Err(DomainError::invalid_state(
-            "RENEWAL_TOO_EARLY",
-            format!("到期前{window_days}天起可申请续贷或展期（{day}起）"),
-        ));
+        return Err(DomainError::refused(Reason::RenewalTooEarly { window_days, day: day.to_string() }));
     }
     if now > maturity {
-        return Err(DomainError::invalid_state("LOAN_MATURED", "贷款已到期，不能再申请续贷或展期"));
+        return Err(DomainError::refused(Reason::LoanMatured));
     }
     Ok(())
 }
@@ -54,15 +52,15 @@ impl NewRenewal {
         lent: Money,
     ) -> Result<Self, DomainError> {
         if !amount.is_positive() || amount > lent {
-            return Err(DomainError::invalid("amount", "INVALID_AMOUNT", "续贷金额须大于0且不超过原贷款金额"));
+            return Err(DomainError::invalid("amount", Reason::RenewalAmount));
         }
         let term_months = u16::try_from(term_months)
             .ok()
             .filter(|t| (1..=360).contains(t))
-            .ok_or_else(|| DomainError::invalid("termMonths", "INVALID_TERM", "续贷期限须在1至360个月之间"))?;
+            .ok_or_else(|| DomainError::invalid("termMonths", Reason::RenewalTerm))?;
         let reason = reason.trim().to_string();
         if !(2..=500).contains(&reason.chars().count()) {
-            return Err(DomainError::invalid("reason", "INVALID_REASON", "申请理由应为2至500个字"));
+            return Err(DomainError::invalid("reason", Reason::InvalidRenewalReason));
         }
         Ok(Self { kind, amount, term_months, reason })
     }

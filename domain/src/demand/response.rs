@@ -7,27 +7,20 @@
 //!          OPEN/IN_PROGRESS/CREDIT_GRANTED → WITHDRAWN | EXPIRED | UNFUNDED (every responder rejected)
 //! ```
 //!
-//! REJECTED and DISBURSED are final. Every illegal step is a
-//! [`DomainError::InvalidState`] with code `ILLEGAL_TRANSITION` and a Chinese message.
+//! REJECTED and DISBURSED are final. Every illegal step is refused with a reason of code `ILLEGAL_TRANSITION`.
 
 use crate::{DemandStatus, DomainError, ResponseStatus};
-
-/// The code of every refused response or demand transition.
-const ILLEGAL_TRANSITION: &str = "ILLEGAL_TRANSITION";
+use xyd_reasons::Reason;
 
 /// 同时受理上限: by default at most this many banks may hold (受理 or 授信) one demand at once.
 pub const DEFAULT_MAX_HOLDERS: usize = 3;
 
-fn illegal(message: impl Into<String>) -> DomainError {
-    DomainError::invalid_state(ILLEGAL_TRANSITION, message)
-}
-
 /// Why a response in a final state cannot move any more.
-fn final_state(current: ResponseStatus, action: &str) -> DomainError {
+fn final_state(current: ResponseStatus, action: &'static str) -> DomainError {
     match current {
-        ResponseStatus::Rejected => illegal(format!("已拒绝该需求，不能再{action}")),
-        ResponseStatus::Superseded => illegal(format!("该融资需求已结束，不能再{action}")),
-        _ => illegal(format!("已放款，业务已办结，不能再{action}")),
+        ResponseStatus::Rejected => DomainError::refused(Reason::ResponseRejected { action }),
+        ResponseStatus::Superseded => DomainError::refused(Reason::ResponseSuperseded { action }),
+        _ => DomainError::refused(Reason::ResponseDisbursed { action }),
     }
 }
 
@@ -37,7 +30,9 @@ fn final_state(current: ResponseStatus, action: &str) -> DomainError {
 pub fn accept(current: Option<ResponseStatus>) -> Result<ResponseStatus, DomainError> {
     match current {
         None => Ok(ResponseStatus::Accepted),
-        Some(ResponseStatus::Accepted | ResponseStatus::CreditGranted) => Err(illegal("已受理该需求，不能重复受理")),
+        Some(ResponseStatus::Accepted | ResponseStatus::CreditGranted) => {
+            Err(DomainError::refused(Reason::AlreadyAccepted))
+        }
         Some(done) => Err(final_state(done, "受理")),
     }
 }
@@ -47,8 +42,8 @@ pub fn accept(current: Option<ResponseStatus>) -> Result<ResponseStatus, DomainE
 pub fn reject(current: Option<ResponseStatus>) -> Result<ResponseStatus, DomainError> {
     match current {
         None | Some(ResponseStatus::Accepted | ResponseStatus::CreditGranted) => Ok(ResponseStatus::Rejected),
-        Some(ResponseStatus::Rejected) => Err(illegal("已拒绝该需求，不能重复拒绝")),
-        Some(ResponseStatus::Disbursed) => Err(illegal("已放款，不能再拒绝")),
+        Some(ResponseStatus::Rejected) => Err(DomainError::refused(Reason::AlreadyRejected)),
+        Some(ResponseStatus::Disbursed) => Err(DomainError::refused(Reason::RejectAfterDisbursement)),
         Some(ResponseStatus::Superseded) => Err(final_state(ResponseStatus::Superseded, "拒绝")),
     }
 }
@@ -57,7 +52,7 @@ pub fn reject(current: Option<ResponseStatus>) -> Result<ResponseStatus, DomainE
 pub fn grant_credit(current: ResponseStatus) -> Result<ResponseStatus, DomainError> {
     match current {
         ResponseStatus::Accepted => Ok(ResponseStatus::CreditGranted),
-        ResponseStatus::CreditGranted => Err(illegal("已授信，不能重复授信")),
+        ResponseStatus::CreditGranted => Err(DomainError::refused(Reason::AlreadyGranted)),
         done => Err(final_state(done, "授信")),
     }
 }
@@ -66,8 +61,8 @@ pub fn grant_credit(current: ResponseStatus) -> Result<ResponseStatus, DomainErr
 pub fn disburse(current: ResponseStatus) -> Result<ResponseStatus, DomainError> {
     match current {
         ResponseStatus::CreditGranted => Ok(ResponseStatus::Disbursed),
-        ResponseStatus::Accepted => Err(illegal("须先授信才能放款")),
-        ResponseStatus::Disbursed => Err(illegal("已放款，不能重复放款")),
+        ResponseStatus::Accepted => Err(DomainError::refused(Reason::DisburseBeforeCredit)),
+        ResponseStatus::Disbursed => Err(DomainError::refused(Reason::AlreadyDisbursed)),
         done @ (ResponseStatus::Rejected | ResponseStatus::Superseded) => Err(final_state(done, "放款")),
     }
 }
@@ -76,7 +71,7 @@ pub fn disburse(current: ResponseStatus) -> Result<ResponseStatus, DomainError> 
 pub fn choose(current: ResponseStatus) -> Result<(), DomainError> {
     match current {
         ResponseStatus::CreditGranted => Ok(()),
-        ResponseStatus::Accepted => Err(illegal("该银行尚未授信，不能选定")),
+        ResponseStatus::Accepted => Err(DomainError::refused(Reason::ChooseBeforeCredit)),
         done => Err(final_state(done, "选定")),
     }
 }
@@ -118,27 +113,13 @@ pub fn is_open(status: DemandStatus) -> bool {
 
 /// Refuses any response to a demand that is no longer open (code `DEMAND_CLOSED`).
 pub fn ensure_open(status: DemandStatus) -> Result<(), DomainError> {
-    if is_open(status) {
-        Ok(())
-    } else {
-        Err(DomainError::invalid_state(
-            "DEMAND_CLOSED",
-            format!("该融资需求已结束（{}），不能再响应", status.label_zh()),
-        ))
-    }
+    if is_open(status) { Ok(()) } else { Err(DomainError::refused(Reason::DemandClosed { status: status.label_zh() })) }
 }
 
 /// Refuses a new acceptance when `holders` banks already hold the demand and the limit is
 /// `max_holders` (code `DEMAND_FULL`; the default limit is [`DEFAULT_MAX_HOLDERS`]).
 pub fn ensure_capacity(holders: usize, max_holders: usize) -> Result<(), DomainError> {
-    if holders < max_holders {
-        Ok(())
-    } else {
-        Err(DomainError::conflict(
-            "DEMAND_FULL",
-            format!("该融资需求已有{holders}家银行在对接，已达上限{max_holders}家，请稍后关注"),
-        ))
-    }
+    if holders < max_holders { Ok(()) } else { Err(DomainError::refused(Reason::DemandFull { holders, max_holders })) }
 }
 
 /// The demand status implied by its banks' `responses`, given its `current` status.
@@ -177,7 +158,7 @@ pub fn withdraw(current: DemandStatus) -> Result<DemandStatus, DomainError> {
     if is_open(current) {
         Ok(DemandStatus::Withdrawn)
     } else {
-        Err(illegal(format!("该融资需求已结束（{}），不能撤回", current.label_zh())))
+        Err(DomainError::refused(Reason::WithdrawClosed { status: current.label_zh() }))
     }
 }
 
@@ -224,7 +205,7 @@ mod tests {
         let err = disburse(Accepted).unwrap_err();
         assert_eq!(err.code(), "ILLEGAL_TRANSITION");
         assert_eq!(err.to_string(), "须先授信才能放款");
-        assert!(matches!(err, DomainError::InvalidState { .. }));
+        assert!(matches!(err, DomainError::Refused(_)));
         assert_eq!(accept(Some(Accepted)).unwrap_err().to_string(), "已受理该需求，不能重复受理");
         assert_eq!(accept(Some(Rejected)).unwrap_err().to_string(), "已拒绝该需求，不能再受理");
         assert_eq!(grant_credit(CreditGranted).unwrap_err().to_string(), "已授信，不能重复授信");
@@ -311,7 +292,7 @@ mod tests {
             (Action::Reject, c) => reject(c),
             (Action::Grant, Some(c)) => grant_credit(c),
             (Action::Disburse, Some(c)) => disburse(c),
-            (_, None) => Err(illegal("尚未受理")),
+            (_, None) => Err(DomainError::refused(Reason::DisburseBeforeCredit)),
         }
     }
 

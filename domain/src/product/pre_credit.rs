@@ -2,6 +2,7 @@
 //! year's tax paid or VAT sales, times a factor per eligible tax grade, capped by the product's amount.
 
 use crate::{DomainError, Money, PreCreditBasis, TaxGrade};
+use xyd_reasons::Reason;
 
 /// The largest multiple a rule may use.
 pub const MAX_MULTIPLE: f64 = 50.0;
@@ -24,27 +25,23 @@ impl PreCreditRule {
     /// 0 < factor ≤ 1 (four decimals kept). Errors name `multiple` or `gradeFactors`.
     pub fn parse(basis: PreCreditBasis, multiple: f64, factors: &[(TaxGrade, f64)]) -> Result<Self, DomainError> {
         if !(multiple.is_finite() && multiple > 0.0 && multiple <= MAX_MULTIPLE) {
-            return Err(DomainError::invalid("multiple", "INVALID_MULTIPLE", "倍数须大于0且不超过50"));
+            return Err(DomainError::invalid("multiple", Reason::InvalidMultiple));
         }
         let multiple = (multiple * 100.0).round() as u32;
         if multiple == 0 {
-            return Err(DomainError::invalid("multiple", "INVALID_MULTIPLE", "倍数须大于0且不超过50"));
+            return Err(DomainError::invalid("multiple", Reason::InvalidMultiple));
         }
         if factors.is_empty() {
-            return Err(DomainError::invalid("gradeFactors", "REQUIRED", "请至少为一个纳税信用等级设置系数"));
+            return Err(DomainError::invalid("gradeFactors", Reason::GradeFactorsRequired));
         }
         let mut kept = Vec::with_capacity(factors.len());
         for &(grade, factor) in factors {
             let scaled = (factor * 10_000.0).round();
             if !(factor.is_finite() && factor > 0.0 && factor <= 1.0 && scaled >= 1.0) {
-                return Err(DomainError::invalid("gradeFactors", "INVALID_FACTOR", "系数须大于0且不超过1"));
+                return Err(DomainError::invalid("gradeFactors", Reason::InvalidFactor));
             }
             if kept.iter().any(|(g, _)| *g == grade) {
-                return Err(DomainError::invalid(
-                    "gradeFactors",
-                    "DUPLICATE_GRADE",
-                    "每个纳税信用等级只能设置一次系数",
-                ));
+                return Err(DomainError::invalid("gradeFactors", Reason::DuplicateGrade));
             }
             kept.push((grade, scaled as u32));
         }
@@ -91,7 +88,7 @@ impl PreCreditRule {
 
     /// Reads the stored form back.
     pub fn decode(stored: &str) -> Result<Self, DomainError> {
-        let bad = || DomainError::invalid("preCredit", "INVALID_PRE_CREDIT", format!("预授信规则格式不正确：{stored}"));
+        let bad = || DomainError::invalid("preCredit", Reason::InvalidPreCredit { stored: stored.to_string() });
         let mut parts = stored.split(';');
         let (Some(basis), Some(multiple), Some(factors), None) =
             (parts.next(), parts.next(), parts.next(), parts.next())

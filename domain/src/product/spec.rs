@@ -4,6 +4,7 @@
 use crate::{
     DataCategory, DomainError, IndustryCode, Money, ProductType, Rate, RegionCode, RegionPrefix, SubjectKind, TaxGrade,
 };
+use xyd_reasons::Reason;
 
 use super::pre_credit::PreCreditRule;
 
@@ -341,19 +342,18 @@ impl ProductSpec {
 fn text(
     raw: &str,
     field: &'static str,
-    label: &str,
+    label: &'static str,
     chars: std::ops::RangeInclusive<usize>,
 ) -> Result<String, DomainError> {
     let value = raw.trim();
     let count = value.chars().count();
     if count == 0 {
-        return Err(DomainError::invalid(field, "REQUIRED", format!("{label}不能为空")));
+        return Err(DomainError::invalid(field, Reason::TextRequired { label }));
     }
     if !chars.contains(&count) {
         return Err(DomainError::invalid(
             field,
-            "INVALID_LENGTH",
-            format!("{label}应为{}至{}个字符，当前为{count}个", chars.start(), chars.end()),
+            Reason::TextLength { label, min: *chars.start(), max: *chars.end(), count },
         ));
     }
     Ok(value.to_owned())
@@ -363,7 +363,7 @@ fn text(
 fn product_name(raw: &str) -> Result<String, DomainError> {
     let name = text(raw, "name", "产品名称", NAME_CHARS)?;
     if name.chars().any(char::is_control) {
-        return Err(DomainError::invalid("name", "INVALID_CHARACTERS", "产品名称不能包含换行等控制字符"));
+        return Err(DomainError::invalid("name", Reason::NameControlCharacters));
     }
     Ok(name)
 }
@@ -375,42 +375,32 @@ fn amount_range(min: Money, max: Money) -> Result<(), DomainError> {
     if min > max {
         return Err(DomainError::invalid(
             "amountMin",
-            "RANGE_ORDER",
-            format!("最低金额不能高于最高金额（{min}元 > {max}元）"),
+            Reason::AmountOrder { min: min.to_string(), max: max.to_string() },
         ));
     }
     Ok(())
 }
 
-fn positive_amount(amount: Money, field: &'static str, label: &str) -> Result<(), DomainError> {
-    if amount.is_positive() {
-        Ok(())
-    } else {
-        Err(DomainError::invalid(field, "NOT_POSITIVE", format!("{label}必须大于0元")))
-    }
+fn positive_amount(amount: Money, field: &'static str, label: &'static str) -> Result<(), DomainError> {
+    if amount.is_positive() { Ok(()) } else { Err(DomainError::invalid(field, Reason::AmountNotPositive { label })) }
 }
 
-fn term(months: i32, field: &'static str, label: &str, policy: &Policy<'_>) -> Result<u16, DomainError> {
+fn term(months: i32, field: &'static str, label: &'static str, policy: &Policy<'_>) -> Result<u16, DomainError> {
     u16::try_from(months).ok().filter(|m| (1..=policy.max_term_months).contains(m)).ok_or_else(|| {
-        DomainError::invalid(
-            field,
-            "OUT_OF_RANGE",
-            format!("{label}应在1至{}个月之间，收到{months}", policy.max_term_months),
-        )
+        DomainError::invalid(field, Reason::TermOutOfRange { label, max: policy.max_term_months, months })
     })
 }
 
-fn rate(rate: Rate, field: &'static str, label: &str, policy: &Policy<'_>) -> Result<(), DomainError> {
+fn rate(rate: Rate, field: &'static str, label: &'static str, policy: &Policy<'_>) -> Result<(), DomainError> {
     if rate.bp() <= 0 {
-        return Err(DomainError::invalid(field, "NOT_POSITIVE", format!("{label}必须大于0%")));
+        return Err(DomainError::invalid(field, Reason::RateNotPositive { label }));
     }
     if let Some(ceiling) = policy.max_rate
         && rate > ceiling
     {
         return Err(DomainError::invalid(
             field,
-            "RATE_ABOVE_CEILING",
-            format!("{label}{rate}%超过平台利率上限{ceiling}%"),
+            Reason::RateAboveCeiling { label, rate: rate.to_string(), ceiling: ceiling.to_string() },
         ));
     }
     Ok(())
@@ -421,11 +411,7 @@ fn term_range(min: i32, max: i32, policy: &Policy<'_>) -> Result<(u16, u16), Dom
     let term_min = term(min, "termMonthsMin", "最短期限", policy)?;
     let term_max = term(max, "termMonthsMax", "最长期限", policy)?;
     if term_min > term_max {
-        return Err(DomainError::invalid(
-            "termMonthsMin",
-            "RANGE_ORDER",
-            format!("最短期限不能长于最长期限（{term_min}个月 > {term_max}个月）"),
-        ));
+        return Err(DomainError::invalid("termMonthsMin", Reason::TermOrder { min: term_min, max: term_max }));
     }
     Ok((term_min, term_max))
 }
@@ -435,11 +421,7 @@ fn rate_range(min: Rate, max: Rate, policy: &Policy<'_>) -> Result<(), DomainErr
     rate(min, "rateMin", "最低年利率", policy)?;
     rate(max, "rateMax", "最高年利率", policy)?;
     if min > max {
-        return Err(DomainError::invalid(
-            "rateMin",
-            "RANGE_ORDER",
-            format!("最低年利率不能高于最高年利率（{min}% > {max}%）"),
-        ));
+        return Err(DomainError::invalid("rateMin", Reason::RateOrder { min: min.to_string(), max: max.to_string() }));
     }
     Ok(())
 }
@@ -448,29 +430,24 @@ fn rate_range(min: Rate, max: Rate, policy: &Policy<'_>) -> Result<(), DomainErr
 fn subject_kinds(kinds: Vec<SubjectKind>) -> Result<Vec<SubjectKind>, DomainError> {
     let kinds = canonical(kinds);
     if kinds.is_empty() {
-        return Err(DomainError::invalid(
-            "subjectKinds",
-            "REQUIRED",
-            "请至少选择一种适用主体类型（企业、个体工商户或农民专业合作社）",
-        ));
+        return Err(DomainError::invalid("subjectKinds", Reason::SubjectKindsRequired));
     }
     Ok(kinds)
 }
 
 fn region_prefixes(raw: &[String], service_area: Option<&RegionPrefix>) -> Result<Vec<RegionPrefix>, DomainError> {
     if raw.is_empty() {
-        return Err(DomainError::invalid("regionPrefixes", "REQUIRED", "请至少填写一个服务区域（行政区划代码前缀）"));
+        return Err(DomainError::invalid("regionPrefixes", Reason::RegionPrefixesRequired));
     }
     let mut prefixes = Vec::with_capacity(raw.len());
     for text in raw {
-        let prefix = RegionPrefix::parse(text).map_err(|e| refield(e, "regionPrefixes"))?;
+        let prefix = RegionPrefix::parse(text).map_err(|e| e.at("regionPrefixes"))?;
         if let Some(area) = service_area
             && !area.contains_prefix(&prefix)
         {
             return Err(DomainError::invalid(
                 "regionPrefixes",
-                "OUTSIDE_SERVICE_AREA",
-                format!("服务区域“{prefix}”不在本机构的服务范围“{area}”之内"),
+                Reason::OutsideServiceArea { prefix: prefix.to_string(), area: area.to_string() },
             ));
         }
         prefixes.push(prefix);
@@ -480,7 +457,7 @@ fn region_prefixes(raw: &[String], service_area: Option<&RegionPrefix>) -> Resul
 
 /// 适用行业, canonical: valid GB/T 4754 codes; none means every industry.
 fn industry_codes(raw: &[String]) -> Result<Vec<IndustryCode>, DomainError> {
-    let codes = raw.iter().map(|c| IndustryCode::parse(c).map_err(|e| refield(e, "industryCodes")));
+    let codes = raw.iter().map(|c| IndustryCode::parse(c).map_err(|e| e.at("industryCodes")));
     Ok(canonical(codes.collect::<Result<Vec<_>, _>>()?))
 }
 
@@ -489,11 +466,7 @@ fn min_years_in_operation(years: Option<i32>) -> Result<Option<u16>, DomainError
     let Some(years) = years else { return Ok(None) };
     let valid = u16::try_from(years).ok().filter(|&y| i32::from(y) <= MAX_YEARS_IN_OPERATION);
     valid.map(Some).ok_or_else(|| {
-        DomainError::invalid(
-            "minYearsInOperation",
-            "OUT_OF_RANGE",
-            format!("最低经营年限应在0至{MAX_YEARS_IN_OPERATION}年之间，收到{years}"),
-        )
+        DomainError::invalid("minYearsInOperation", Reason::YearsOutOfRange { max: MAX_YEARS_IN_OPERATION, years })
     })
 }
 
@@ -502,8 +475,7 @@ fn required_consents(mut consents: Vec<DataCategory>, tax_based: bool) -> Result
     if let Some(public) = consents.iter().find(|c| !c.is_authorized()) {
         return Err(DomainError::invalid(
             "requiredConsents",
-            "NOT_AUTHORIZED_CATEGORY",
-            format!("“{}”属于公示信息，银行无需授权即可查看，不能列为需授权的数据", public.label_zh()),
+            Reason::PublicCategoryRequired { label: public.label_zh() },
         ));
     }
     if tax_based {
@@ -521,8 +493,7 @@ fn trusted_rate_discount(discount: Option<Rate>, rate_min: Rate) -> Result<Optio
     {
         return Err(DomainError::invalid(
             "trustedRateDiscount",
-            "DISCOUNT_TOO_LARGE",
-            format!("守信优惠（{discount}个百分点）不能超过最低年利率{rate_min}%"),
+            Reason::DiscountTooLarge { discount: discount.to_string(), rate_min: rate_min.to_string() },
         ));
     }
     Ok(discount)
@@ -533,14 +504,6 @@ fn canonical<T: Ord>(mut items: Vec<T>) -> Vec<T> {
     items.sort();
     items.dedup();
     items
-}
-
-/// The same error reported against the list field `field`.
-fn refield(err: DomainError, field: &'static str) -> DomainError {
-    match err {
-        DomainError::Invalid { code, message, .. } => DomainError::Invalid { field, code, message },
-        other => other,
-    }
 }
 
 #[cfg(test)]
@@ -789,8 +752,9 @@ pub(crate) mod tests {
             let mut input = sample_input();
             mutate(&mut input);
             match parse(input) {
-                Err(DomainError::Invalid { field, code, message }) => {
-                    assert_eq!((field, code), (want_field, want_code), "{case}: {message}");
+                Err(DomainError::Invalid { field, reason }) => {
+                    let message = reason.message();
+                    assert_eq!((field, reason.code()), (want_field, want_code), "{case}: {message}");
                     assert!(message.contains(want_message), "{case}: {message}");
                 }
                 other => panic!("{case}: expected an Invalid error, got {other:?}"),

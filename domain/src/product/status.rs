@@ -1,6 +1,7 @@
 //! 产品状态 (product lifecycle): DRAFT → PUBLISHED ⇄ SUSPENDED → ARCHIVED.
 
 use crate::DomainError;
+use xyd_reasons::Reason;
 
 /// 产品状态 (lifecycle status of a loan product).
 ///
@@ -55,8 +56,11 @@ impl ProductStatus {
         Self::ALL.iter().copied().find(|s| s.as_str() == input || s.label_zh() == input).ok_or_else(|| {
             DomainError::invalid(
                 "status",
-                "INVALID_ENUM",
-                format!("“{input}”不是有效的产品状态，可选值：DRAFT、PUBLISHED、SUSPENDED、ARCHIVED"),
+                Reason::InvalidEnum {
+                    input: input.to_string(),
+                    noun: "产品状态",
+                    allowed: "DRAFT、PUBLISHED、SUSPENDED、ARCHIVED".to_string(),
+                },
             )
         })
     }
@@ -97,19 +101,14 @@ impl ProductStatus {
 
     /// The error for an edit of a product that can no longer be edited, or `Ok` if it can.
     pub fn ensure_editable(self) -> Result<(), DomainError> {
-        if self.can_edit() {
-            Ok(())
-        } else {
-            Err(DomainError::invalid_state("ARCHIVED", "已下架归档的产品不能修改"))
-        }
+        if self.can_edit() { Ok(()) } else { Err(DomainError::refused(Reason::Archived)) }
     }
 
-    fn illegal(self, action: &str) -> DomainError {
-        let message = match self {
-            Self::Archived => format!("产品已归档，不能{action}"),
-            _ => format!("产品当前为“{}”状态，不能{action}", self.label_zh()),
-        };
-        DomainError::invalid_state("ILLEGAL_TRANSITION", message)
+    fn illegal(self, action: &'static str) -> DomainError {
+        DomainError::refused(match self {
+            Self::Archived => Reason::ProductArchived { action },
+            _ => Reason::ProductInState { state: self.label_zh(), action },
+        })
     }
 }
 
@@ -168,7 +167,7 @@ mod tests {
                     (Ok(to), Some(want)) => assert_eq!(to, want, "{from} {name}"),
                     (Err(err), None) => {
                         assert_eq!(err.code(), "ILLEGAL_TRANSITION", "{from} {name}");
-                        assert!(matches!(err, DomainError::InvalidState { .. }));
+                        assert!(matches!(err, DomainError::Refused(_)));
                     }
                     (got, want) => panic!("{from} {name}: got {got:?}, want {want:?}"),
                 }
