@@ -2,7 +2,6 @@
 //! time-ordered UUID v7 ids.
 
 use std::sync::Arc;
-use xyd_reasons::Reason;
 
 use async_graphql::{OutputType, SimpleObject};
 use base64::Engine;
@@ -11,6 +10,7 @@ use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select,
 };
 use uuid::Uuid;
+use xyd_reasons::Reason;
 
 use crate::error::{AppError, AppResult};
 

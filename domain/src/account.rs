@@ -1,7 +1,8 @@
 //! Account credentials at the edge: an e-mail address and a plaintext password to hash.
 
-use crate::DomainError;
 use xyd_reasons::Reason;
+
+use crate::DomainError;
 
 /// 电子邮箱 (e-mail address) used as the login name: trimmed and lower-cased.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

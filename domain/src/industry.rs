@@ -1,7 +1,8 @@
 //! 国民经济行业分类 (industry classification, GB/T 4754-2017).
 
-use crate::DomainError;
 use xyd_reasons::Reason;
+
+use crate::DomainError;
 
 /// Sections (门类) with the range of their two-digit divisions (大类); together they tile 01–98.
 const SECTIONS: [(char, u8, u8); 20] = [

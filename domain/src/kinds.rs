@@ -1,7 +1,8 @@
 //! Closed vocabularies shared by the whole platform, named exactly like the GraphQL enums.
 
-use crate::DomainError;
 use xyd_reasons::Reason;
+
+use crate::DomainError;
 
 /// Declares a fieldless enum whose variants each have an UPPER_SNAKE name (the GraphQL
 /// and serde spelling) and a Chinese label, with `ALL`, `as_str`, `label_zh`, `parse`,

@@ -1,7 +1,8 @@
 //! Money in 分 (fen) and annual rates in basis points: integers inside, decimal strings outside.
 
-use crate::DomainError;
 use xyd_reasons::Reason;
+
+use crate::DomainError;
 
 /// 金额 (amount of money) in 分 (fen, 1/100 yuan). Never a float.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -1,7 +1,8 @@
 //! People and names: 居民身份证号码, personal and subject names, phone numbers, and how they are masked.
 
-use crate::DomainError;
 use xyd_reasons::Reason;
+
+use crate::DomainError;
 
 /// 居民身份证号码 (resident identity card number, GB 11643-1999): 17 digits and a check character
 /// (digit or `X`). Stored encrypted; shown masked.

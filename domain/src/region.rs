@@ -6,8 +6,9 @@
 //! [`RegionPrefix::readings`] states how the one form maps to the other; only the table of divisions
 //! (`xyd_divisions`) knows which reading exists, so parsing text from outside goes through it.
 
-use crate::DomainError;
 use xyd_reasons::Reason;
+
+use crate::DomainError;
 
 /// 行政区划代码 (region code): a 6-digit county code (区县, GB/T 2260) or a 9-digit
 /// town code (乡镇/街道) whose first 6 digits are its county.

@@ -1,7 +1,8 @@
 //! 统一社会信用代码 (USCC, unified social credit code) per GB 32100-2015.
 
-use crate::{DomainError, SubjectKind};
 use xyd_reasons::Reason;
+
+use crate::{DomainError, SubjectKind};
 
 /// The 31 characters a USCC may use: digits and upper-case letters except I, O, Z, S, V.
 const CHARSET: &[u8; 31] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";

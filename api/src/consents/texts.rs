@@ -4,10 +4,10 @@
 //! the body it signed.
 
 use std::sync::LazyLock;
-use xyd_reasons::Reason;
 
 use chrono::NaiveDate;
 use sha2::{Digest, Sha256};
+use xyd_reasons::Reason;
 
 use crate::error::{AppError, AppResult};
 

@@ -1,7 +1,6 @@
 //! Persistence of credit and tax records, and the recomputation of subject flags.
 
 use std::collections::{BTreeSet, HashMap};
-use xyd_reasons::Reason;
 
 use chrono::Utc;
 use sea_orm::sea_query::{Expr, OnConflict};
@@ -9,6 +8,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder
 use uuid::Uuid;
 use xyd_domain::credit::{CreditRow, FlagPolicy, RecordFact, TaxRow, flags};
 use xyd_domain::{DataCategory, ImportJobId, RecordId, RecordStatus, RowError, TaxGrade, Uscc};
+use xyd_reasons::Reason;
 
 use super::entity::{credit_record, tax_record};
 use crate::error::{AppError, AppResult};

@@ -5,12 +5,12 @@
 
 use std::cell::Cell;
 use std::sync::Arc;
-use xyd_reasons::Reason;
 
 use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextParseQuery};
 use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
 use async_graphql::registry::{MetaTypeName, Registry};
 use async_graphql::{Name, ServerResult, Value, Variables};
+use xyd_reasons::Reason;
 
 /// What a list without a `first` argument is assumed to hold.
 const UNPAGED_LIST: u64 = 10;

@@ -19,11 +19,11 @@
 
 use std::collections::HashMap;
 use std::sync::Arc;
-use xyd_reasons::Reason;
 
 use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextParseQuery};
 use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
 use async_graphql::{ServerError, ServerResult, Value, Variables};
+use xyd_reasons::Reason;
 
 /// The introspection lists that fan out over the schema again, and how deep they may nest (graphql-js's
 /// `MAX_LISTS_DEPTH`: a depth of 3 is refused).

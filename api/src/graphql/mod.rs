@@ -1,13 +1,13 @@
 //! The GraphQL schema: roots merged from each capability, scalars, enums, limits and the error policy.
 
-use xyd_reasons::Reason;
-
 mod cost;
 mod depth;
 mod enums;
 mod error_policy;
 mod scalars;
 mod schema;
+
+use xyd_reasons::Reason;
 
 pub use enums::*;
 pub use scalars::{GqlDate, GqlDateTime, GqlMoney, GqlRate};

@@ -15,11 +15,11 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use futures::TryStreamExt;
 use serde_json::{Value, json};
+use xyd_reasons::Reason;
 
 use super::{ClientIp, HttpState, client_ip, is_upload, strip_bearer};
 use crate::auth::Principal;
 use crate::error::AppError;
-use xyd_reasons::Reason;
 
 const GRAPHQL_RESPONSE: &str = "application/graphql-response+json";
 

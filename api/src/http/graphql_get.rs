@@ -12,13 +12,13 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
+use xyd_reasons::Reason;
 
 use super::graphql::{
     accepts_graphql_response, authenticate, execute, json_response, json_text_response, request_error,
 };
 use super::{HttpState, graphiql};
 use crate::error::AppError;
-use xyd_reasons::Reason;
 
 /// How long a shared cache may keep a public answer.
 const PUBLIC_MAX_AGE: &str = "public, max-age=60";

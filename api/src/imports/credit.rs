@@ -4,12 +4,12 @@
 //! between two subjects touches both), in the same transaction.
 
 use std::marker::PhantomData;
-use xyd_reasons::Reason;
 
 use chrono::Utc;
 use sea_orm::DatabaseTransaction;
 use xyd_domain::credit::{CreditRow, FlagPolicy, TaxRow};
 use xyd_domain::{ImportJobId, RegionCode, RowError, Uscc};
+use xyd_reasons::Reason;
 
 use super::runner::{Cells, Importer};
 use crate::credit::repo;

@@ -3,7 +3,6 @@
 use std::collections::{BTreeSet, HashMap};
 use std::hash::{Hash, Hasher};
 use std::sync::Mutex;
-use xyd_reasons::Reason;
 
 use chrono::{NaiveDate, Utc};
 
@@ -12,6 +11,7 @@ use xyd_divisions::Divisions;
 use xyd_domain::demand::local_date;
 use xyd_domain::registry::{REQUIRED_COLUMNS, SNAPSHOT_COLUMN};
 use xyd_domain::{ImportJobId, RegistryRow, RowError, Uscc};
+use xyd_reasons::Reason;
 
 use super::runner::{Cells, Importer, Refusals};
 use crate::crypto::FieldCipher;

@@ -8,11 +8,11 @@ use std::io::Write;
 use std::ops::ControlFlow;
 use std::sync::atomic::AtomicU64;
 use std::sync::{Arc, Mutex};
-use xyd_reasons::Reason;
 
 use sea_orm::DatabaseTransaction;
 use tokio::sync::mpsc;
 use xyd_domain::{ImportJobId, RowError};
+use xyd_reasons::Reason;
 
 use super::job::{self, Counts, RejectedRow};
 use super::source::{RowSink, Source, SourceOptions};

@@ -10,11 +10,11 @@ use std::ops::ControlFlow;
 use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use xyd_reasons::Reason;
 
 use calamine::{DataRef, ExcelDateTime, Reader, Xlsx, XlsxError};
 use csv::StringRecord;
 use xyd_domain::RowError;
+use xyd_reasons::Reason;
 
 use crate::config::ImportBounds;
 

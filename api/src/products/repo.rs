@@ -1,7 +1,6 @@
 //! Persistence of products, and the SQL form of the product filter (the search fallback).
 
 use std::collections::HashMap;
-use xyd_reasons::Reason;
 
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
@@ -14,6 +13,7 @@ use xyd_domain::product::{
     region_prefixes_of,
 };
 use xyd_domain::{InstitutionId, Money, ProductId, Rate, TagList};
+use xyd_reasons::Reason;
 
 use super::entity::{self, Column};
 use crate::error::{AppError, AppResult};

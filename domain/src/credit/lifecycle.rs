@@ -1,8 +1,9 @@
 //! The life cycle of a credit record: ACTIVE → DISPUTED (objection filed) → ACTIVE (upheld) or REVOKED
 //! (corrected); ACTIVE or DISPUTED → REPAIRED (信用修复).
 
-use crate::{DomainError, ObjectionOutcome, RecordStatus};
 use xyd_reasons::Reason;
+
+use crate::{DomainError, ObjectionOutcome, RecordStatus};
 
 /// Days within which an objection must be decided (征信业管理条例 Art. 25).
 pub const OBJECTION_DAYS: i64 = 20;

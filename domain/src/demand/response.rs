@@ -9,8 +9,9 @@
 //!
 //! REJECTED and DISBURSED are final. Every illegal step is refused with a reason of code `ILLEGAL_TRANSITION`.
 
-use crate::{DemandStatus, DomainError, ResponseStatus};
 use xyd_reasons::Reason;
+
+use crate::{DemandStatus, DomainError, ResponseStatus};
 
 /// 同时受理上限: by default at most this many banks may hold (受理 or 授信) one demand at once.
 pub const DEFAULT_MAX_HOLDERS: usize = 3;

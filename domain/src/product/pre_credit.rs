@@ -1,8 +1,9 @@
 //! 预授信规则: a bank's rule for estimating a limit from an enterprise's own tax data — a multiple of the last tax
 //! year's tax paid or VAT sales, times a factor per eligible tax grade, capped by the product's amount.
 
-use crate::{DomainError, Money, PreCreditBasis, TaxGrade};
 use xyd_reasons::Reason;
+
+use crate::{DomainError, Money, PreCreditBasis, TaxGrade};
 
 /// The largest multiple a rule may use.
 pub const MAX_MULTIPLE: f64 = 50.0;

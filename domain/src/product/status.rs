@@ -1,7 +1,8 @@
 //! 产品状态 (product lifecycle): DRAFT → PUBLISHED ⇄ SUSPENDED → ARCHIVED.
 
-use crate::DomainError;
 use xyd_reasons::Reason;
+
+use crate::DomainError;
 
 /// 产品状态 (lifecycle status of a loan product).
 ///
