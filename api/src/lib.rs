@@ -28,6 +28,7 @@ pub mod products;
 pub mod regions;
 pub mod renewals;
 pub mod reports;
+pub mod schema;
 pub mod serve;
 pub mod state;
 pub mod subjects;

@@ -3,7 +3,9 @@
 
 use std::sync::Arc;
 
-use async_graphql::{OutputType, SimpleObject};
+use std::borrow::Cow;
+
+use async_graphql::{OutputType, SimpleObject, TypeName};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use sea_orm::{
@@ -101,7 +103,7 @@ pub struct PageInfo {
 
 impl PageInfo {
     /// The page info of `edges` (in page order). Forward pagination only: no previous page.
-    pub fn of<T: OutputType>(edges: &[Edge<T>], has_next_page: bool) -> Self {
+    pub fn of<T: Paged>(edges: &[Edge<T>], has_next_page: bool) -> Self {
         Self {
             has_next_page,
             has_previous_page: false,
@@ -111,15 +113,19 @@ impl PageInfo {
     }
 }
 
+/// A type listed a page at a time: the GraphQL names of its edge and connection types. Each capability
+/// declares this for its own node type, so this module names none of them.
+pub trait Paged: OutputType {
+    /// The edge type's name, e.g. `SubjectEdge`.
+    const EDGE: &'static str;
+    /// The connection type's name, e.g. `SubjectConnection`.
+    const CONNECTION: &'static str;
+}
+
 /// 分页结果中的一条（Relay edge）：`node` 为该条记录，`cursor` 为它的游标。
 #[derive(SimpleObject)]
-#[graphql(concrete(name = "SubjectEdge", params(crate::subjects::Subject)))]
-#[graphql(concrete(name = "ProductEdge", params(crate::products::LoanProduct)))]
-#[graphql(concrete(name = "AccessLogEdge", params(crate::credit::AccessLogEntry)))]
-#[graphql(concrete(name = "DemandEdge", params(crate::demands::FinancingDemand)))]
-#[graphql(concrete(name = "RenewalEdge", params(crate::renewals::RenewalRequest)))]
-#[graphql(concrete(name = "NotificationEdge", params(crate::notifications::Notification)))]
-pub struct Edge<T: OutputType> {
+#[graphql(name_type)]
+pub struct Edge<T: Paged> {
     /// 该条的游标（不透明字符串）：作为 `after` 传入，从它之后继续取。
     pub cursor: String,
     /// 该条记录本身。
@@ -127,19 +133,16 @@ pub struct Edge<T: OutputType> {
     pub node: Arc<T>,
 }
 
+impl<T: Paged> TypeName for Edge<T> {
+    fn type_name() -> Cow<'static, str> {
+        Cow::Borrowed(T::EDGE)
+    }
+}
+
 /// 分页结果（Relay connection）：totalCount 为总数，edges/nodes 为本页。
-// `Edge<T>` is a GraphQL type only for the concrete `T`s listed on `Edge`, hence the where clause: every
-// connection's node type needs its edge there too.
 #[derive(SimpleObject)]
-#[graphql(concrete(name = "SubjectConnection", params(crate::subjects::Subject)))]
-#[graphql(concrete(name = "ProductConnection", params(crate::products::LoanProduct)))]
-#[graphql(concrete(name = "AccessLogConnection", params(crate::credit::AccessLogEntry)))]
-#[graphql(concrete(name = "DemandConnection", params(crate::demands::FinancingDemand)))]
-#[graphql(concrete(name = "RenewalConnection", params(crate::renewals::RenewalRequest)))]
-pub struct Connection<T: OutputType>
-where
-    Edge<T>: OutputType,
-{
+#[graphql(name_type)]
+pub struct Connection<T: Paged> {
     /// 符合条件的总条数（不只本页）；-1 表示未统计。
     pub total_count: i64,
     /// 本页各条及其游标（Relay edges），与 `nodes` 同序。
@@ -150,10 +153,13 @@ where
     pub page_info: PageInfo,
 }
 
-impl<T: OutputType> Connection<T>
-where
-    Edge<T>: OutputType,
-{
+impl<T: Paged> TypeName for Connection<T> {
+    fn type_name() -> Cow<'static, str> {
+        Cow::Borrowed(T::CONNECTION)
+    }
+}
+
+impl<T: Paged> Connection<T> {
     /// Build from rows fetched with `page.fetch_limit()`, given each row's id.
     pub fn from_rows<R, K: Into<Uuid>>(
         page: Page,

@@ -23,7 +23,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Serve => serve(config).await,
         Command::Migrate => migrate(config).await,
         Command::Schema => {
-            print!("{}", xinyidai::graphql::sdl());
+            print!("{}", xinyidai::schema::sdl());
             Ok(())
         }
         Command::SeedDemo => crate::demo::seed(&AppState::init(Config::load(config)?).await?).await,

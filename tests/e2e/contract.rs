@@ -34,7 +34,7 @@ fn every_contract_name_exists_in_the_schema() {
     // The run-time manifest dir: with a shared compile cache, the compile-time one may be another checkout.
     let root = std::env::var_os("CARGO_MANIFEST_DIR")
         .map_or_else(|| std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")), std::path::PathBuf::from);
-    let ours = names(&xinyidai::graphql::sdl());
+    let ours = names(&xinyidai::schema::sdl());
     let mut missing = Vec::new();
     for file in CONTRACTS {
         let path = root.join("../../shared/contract").join(file);

@@ -2,7 +2,7 @@
 
 #[test]
 fn the_sdl_matches_its_snapshot() {
-    insta::assert_snapshot!("schema", xinyidai::graphql::sdl());
+    insta::assert_snapshot!("schema", xinyidai::schema::sdl());
 }
 
 /// The rules of `graphql-schema-linter` the schema keeps: everything described (GraphiQL's docs pane is where
@@ -23,7 +23,7 @@ fn the_schema_is_described_and_its_connections_follow_relay() {
     let Some(tools) = xyd_tests::npm_tools() else { return };
     let linter = tools.join("node_modules/.bin/graphql-schema-linter");
     let sdl = std::env::temp_dir().join(format!("xyd-schema-{}.graphql", std::process::id()));
-    std::fs::write(&sdl, xinyidai::graphql::sdl()).unwrap();
+    std::fs::write(&sdl, xinyidai::schema::sdl()).unwrap();
     let out = std::process::Command::new(linter).arg("--rules").arg(LINT_RULES.join(",")).arg(&sdl).output().unwrap();
     std::fs::remove_file(&sdl).ok();
     assert!(

@@ -178,6 +178,11 @@ pub struct AccessLogEntry {
     pub consent: Option<Consent>,
 }
 
+impl crate::pagination::Paged for AccessLogEntry {
+    const EDGE: &'static str = "AccessLogEdge";
+    const CONNECTION: &'static str = "AccessLogConnection";
+}
+
 #[derive(Default)]
 pub struct CreditQuery;
 

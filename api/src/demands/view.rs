@@ -63,6 +63,11 @@ pub struct FinancingDemand {
     pub offers: Vec<Offer>,
 }
 
+impl crate::pagination::Paged for FinancingDemand {
+    const EDGE: &'static str = "DemandEdge";
+    const CONNECTION: &'static str = "DemandConnection";
+}
+
 /// Who to call about a demand.
 #[derive(Clone, SimpleObject)]
 pub struct DemandContact {

@@ -251,7 +251,7 @@ mod tests {
     /// Every Query and Mutation field has a weight, and every weight names a field that exists.
     #[tokio::test]
     async fn every_root_field_is_weighed() {
-        let schema = crate::graphql::schema::build_schema(&crate::config::LimitsConfig::default(), true).finish();
+        let schema = crate::schema::build_schema(&crate::config::LimitsConfig::default(), true).finish();
         let query = "{ __schema { queryType { fields { name } } mutationType { fields { name } } } }";
         let answer = schema.execute(query).await.data.into_json().unwrap_or_default();
         let mut fields = Vec::new();

@@ -1,11 +1,11 @@
-//! The GraphQL schema: roots merged from each capability, scalars, enums, limits and the error policy.
+//! The GraphQL base every capability builds on: scalars, enums, the request limits (depth, cost) and the error
+//! policy. The schema root that merges the capabilities is `crate::schema`.
 
 mod cost;
 mod depth;
 mod enums;
 mod error_policy;
 mod scalars;
-mod schema;
 
 use xyd_reasons::Reason;
 
@@ -30,4 +30,6 @@ pub(crate) fn refused_request(reason: &Reason, details: &[(&str, async_graphql::
 pub fn id_arg<T: std::str::FromStr>(id: &str, field: &str) -> crate::error::AppResult<T> {
     id.parse().map_err(|_| crate::error::AppError::input(field, Reason::InvalidId))
 }
-pub use schema::{AppSchema, build_schema, sdl};
+pub use cost::CostLimit;
+pub use depth::DepthLimit;
+pub use error_policy::ErrorPolicy;

@@ -22,7 +22,7 @@ use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
 
-use crate::graphql::AppSchema;
+use crate::schema::AppSchema;
 use crate::state::AppState;
 
 /// The client's address, as used for rate limits.
@@ -51,7 +51,7 @@ pub struct HttpState {
 /// The whole HTTP application. Serve it with `into_make_service_with_connect_info::<SocketAddr>()`.
 pub fn router(app: AppState) -> Router {
     let schema =
-        crate::graphql::build_schema(&app.config.limits, app.config.introspection_enabled()).data(app.clone()).finish();
+        crate::schema::build_schema(&app.config.limits, app.config.introspection_enabled()).data(app.clone()).finish();
     let state = HttpState { app, schema, in_flight: occupancy::Occupancy::default() };
     Router::new()
         .route("/graphql", get(graphql_get::get).post(graphql::post))

@@ -46,7 +46,7 @@ use xyd_domain::UserId;
 use super::{ClientIp, HttpState, client_ip};
 use crate::auth::Principal;
 use crate::auth::tokens::TokenService;
-use crate::graphql::AppSchema;
+use crate::schema::AppSchema;
 use crate::state::AppState;
 
 // Close codes. 44xx are those of the `graphql-transport-ws` protocol.

@@ -40,6 +40,11 @@ pub struct Notification {
     pub preloaded: Option<Option<FinancingDemand>>,
 }
 
+impl crate::pagination::Paged for Notification {
+    const EDGE: &'static str = "NotificationEdge";
+    const CONNECTION: &'static str = "NotificationConnection";
+}
+
 #[ComplexObject]
 impl Notification {
     /// The demand it is about, as the reader may see it now (null if no longer visible).

@@ -66,6 +66,11 @@ pub struct LoanProduct {
     pub published_at: Option<GqlDateTime>,
 }
 
+impl crate::pagination::Paged for LoanProduct {
+    const EDGE: &'static str = "ProductEdge";
+    const CONNECTION: &'static str = "ProductConnection";
+}
+
 fn corrupt(what: &str, e: impl std::fmt::Display) -> AppError {
     AppError::internal(what, e)
 }

@@ -49,6 +49,11 @@ pub struct RenewalRequest {
     pub note: Option<String>,
 }
 
+impl crate::pagination::Paged for RenewalRequest {
+    const EDGE: &'static str = "RenewalEdge";
+    const CONNECTION: &'static str = "RenewalConnection";
+}
+
 /// 续贷 / 展期申请（企业填写）。
 #[derive(InputObject)]
 pub struct RenewalInput {

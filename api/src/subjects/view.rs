@@ -103,6 +103,11 @@ pub struct Subject {
     pub trusted: bool,
 }
 
+impl crate::pagination::Paged for Subject {
+    const EDGE: &'static str = "SubjectEdge";
+    const CONNECTION: &'static str = "SubjectConnection";
+}
+
 impl Subject {
     pub fn new(m: entity::Model, view: SubjectView, cipher: &FieldCipher) -> AppResult<Self> {
         let (kind, status) = (m.kind, m.verification_status);

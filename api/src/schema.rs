@@ -1,10 +1,10 @@
-//! Building the schema from each capability's query and mutation roots.
+//! The schema root: each capability's query, mutation and subscription roots merged, with the limits and the
+//! error policy of `graphql` (the shared base every capability builds on; this root depends on them, never the
+//! other way round).
 
 use async_graphql::{MergedObject, MergedSubscription, Schema, SchemaBuilder};
 
-use super::cost::CostLimit;
-use super::depth::DepthLimit;
-use super::error_policy::ErrorPolicy;
+use crate::graphql::{CostLimit, DepthLimit, ErrorPolicy};
 use crate::auth::{AuthMutation, AuthQuery};
 use crate::config::LimitsConfig;
 use crate::consents::{ConsentMutation, ConsentQuery};
