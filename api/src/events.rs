@@ -8,12 +8,12 @@
 //! the lists still hold everything.
 
 use sea_orm::sqlx::postgres::PgListener;
-use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseBackend, EntityTrait, QueryFilter, Statement};
+use sea_orm::{ConnectionTrait, DatabaseBackend, Statement};
 use tokio::sync::{broadcast, watch};
 use xyd_domain::{DemandId, NotificationId};
 
 use crate::db::Db;
-use crate::notifications::entity as notification;
+use crate::notifications::NotificationRow;
 use crate::state::AppState;
 
 /// The PostgreSQL channel all replicas of a database share.
@@ -25,7 +25,7 @@ const IDS_PER_NOTIFY: usize = 100;
 pub struct Events {
     db: Db,
     demands: broadcast::Sender<DemandId>,
-    notifications: broadcast::Sender<notification::Model>,
+    notifications: broadcast::Sender<NotificationRow>,
 }
 
 impl Events {
@@ -47,7 +47,7 @@ impl Events {
     }
 
     /// Call after the transaction that wrote `rows` committed.
-    pub async fn notifications_written(&self, rows: Vec<notification::Model>) {
+    pub async fn notifications_written(&self, rows: Vec<NotificationRow>) {
         if self.shared() {
             for chunk in rows.chunks(IDS_PER_NOTIFY) {
                 let ids: Vec<String> = chunk.iter().map(|n| n.id.to_string()).collect();
@@ -64,7 +64,7 @@ impl Events {
         self.demands.subscribe()
     }
 
-    pub fn notifications(&self) -> broadcast::Receiver<notification::Model> {
+    pub fn notifications(&self) -> broadcast::Receiver<NotificationRow> {
         self.notifications.subscribe()
     }
 
@@ -87,7 +87,7 @@ impl Events {
             }
         } else if let Some(ids) = payload.strip_prefix("n:") {
             let ids: Vec<NotificationId> = ids.split(',').filter_map(|id| id.parse().ok()).collect();
-            match notification::Entity::find().filter(notification::Column::Id.is_in(ids)).all(self.db.conn()).await {
+            match crate::notifications::inbox::by_ids(self.db.conn(), ids).await {
                 Ok(rows) => rows.into_iter().for_each(|n| drop(self.notifications.send(n))),
                 Err(error) => tracing::warn!(%error, "live notifications not loaded"),
             }

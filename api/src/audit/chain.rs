@@ -10,6 +10,7 @@ use sea_orm::{
 use sha2::{Digest, Sha256};
 
 use super::entity::audit_head;
+use super::tables;
 use crate::db::Db;
 
 /// One hash chain, named after the table whose rows it links.
@@ -144,8 +145,8 @@ const SEAL_PAGE: u64 = 500;
 pub async fn seal_legacy(db: &Db) -> Result<(), DbErr> {
     for chain in Chain::ALL {
         match chain {
-            Chain::AccessLog => seal::<crate::credit::entity::access_log::Model>(db).await?,
-            Chain::RecordEvents => seal::<crate::credit::entity::record_event::Model>(db).await?,
+            Chain::AccessLog => seal::<tables::AccessLog>(db).await?,
+            Chain::RecordEvents => seal::<tables::RecordEvents>(db).await?,
         }
     }
     Ok(())

@@ -7,7 +7,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, Que
 use super::anchors::{Anchor, stored_anchors};
 use super::chain::{Chain, Chained, GENESIS, head, link_hash};
 use super::entity::audit_head;
-use crate::credit::entity::{access_log, record_event};
+use super::tables;
 
 /// Rows read per query while walking.
 const PAGE: u64 = 2_000;
@@ -46,8 +46,8 @@ pub async fn verify(conn: &impl ConnectionTrait, kept: &[Anchor]) -> Result<Vec<
         let mut anchors = stored_anchors(conn, chain).await?;
         anchors.extend(kept.iter().filter(|a| a.chain == chain).cloned());
         reports.push(match chain {
-            Chain::AccessLog => walk::<access_log::Model>(conn, &anchors).await?,
-            Chain::RecordEvents => walk::<record_event::Model>(conn, &anchors).await?,
+            Chain::AccessLog => walk::<tables::AccessLog>(conn, &anchors).await?,
+            Chain::RecordEvents => walk::<tables::RecordEvents>(conn, &anchors).await?,
         });
     }
     Ok(reports)

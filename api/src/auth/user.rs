@@ -2,7 +2,8 @@
 
 use async_graphql::{ComplexObject, Context, ID, SimpleObject};
 use chrono::Utc;
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use sea_orm::sea_query::IntoCondition;
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, Set};
 use xyd_domain::{Email, InstitutionId, Role, SubjectId, UserId};
 use xyd_reasons::Reason;
 
@@ -77,6 +78,20 @@ impl UserRepo {
         Ok(user::Entity::find().filter(user::Column::Role.eq(role)).one(conn).await?.is_some())
     }
 
+    /// The ids of `subject`'s users with `role`.
+    pub async fn ids_of_subject(conn: &impl ConnectionTrait, subject: SubjectId, role: Role) -> AppResult<Vec<UserId>> {
+        ids_where(conn, user::Column::SubjectId.eq(subject), role).await
+    }
+
+    /// The ids of `institution`'s users with `role`.
+    pub async fn ids_of_institution(
+        conn: &impl ConnectionTrait,
+        institution: InstitutionId,
+        role: Role,
+    ) -> AppResult<Vec<UserId>> {
+        ids_where(conn, user::Column::InstitutionId.eq(institution), role).await
+    }
+
     /// Insert a user; a taken email is CONFLICT on `field`.
     pub async fn insert(
         conn: &impl ConnectionTrait,
@@ -97,4 +112,15 @@ impl UserRepo {
         };
         row.insert(conn).await.map_err(duplicate_as(|| AppError::refused(Reason::EmailTaken)))
     }
+}
+
+async fn ids_where(conn: &impl ConnectionTrait, users: impl IntoCondition, role: Role) -> AppResult<Vec<UserId>> {
+    Ok(user::Entity::find()
+        .select_only()
+        .column(user::Column::Id)
+        .filter(users)
+        .filter(user::Column::Role.eq(role))
+        .into_tuple()
+        .all(conn)
+        .await?)
 }

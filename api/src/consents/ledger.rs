@@ -163,6 +163,14 @@ pub async fn active_for(
     Ok(query.all(conn).await?)
 }
 
+/// The consents with `ids`, in no particular order.
+pub async fn by_ids(
+    conn: &impl ConnectionTrait,
+    ids: impl IntoIterator<Item = ConsentId>,
+) -> AppResult<Vec<entity::Model>> {
+    Ok(entity::Entity::find().filter(entity::Column::Id.is_in(ids)).all(conn).await?)
+}
+
 /// Every consent of `subject`, newest first.
 pub async fn of_subject(conn: &impl ConnectionTrait, subject: SubjectId) -> AppResult<Vec<entity::Model>> {
     Ok(entity::Entity::find()

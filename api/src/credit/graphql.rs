@@ -237,10 +237,7 @@ impl CreditQuery {
         let (total, rows) = page.fetch(state.db.conn(), query, access_log::Column::Id, Order::NewestFirst).await?;
         let institutions = InstitutionRepo::find_many(state.db.conn(), rows.iter().map(|r| r.institution_id)).await?;
         let consent_ids: Vec<ConsentId> = rows.iter().filter_map(|r| r.consent_id).collect();
-        let consent_rows = crate::consents::entity::Entity::find()
-            .filter(crate::consents::entity::Column::Id.is_in(consent_ids))
-            .all(state.db.conn())
-            .await?;
+        let consent_rows = crate::consents::by_ids(state.db.conn(), consent_ids).await?;
         let consents = Consent::many(state, consent_rows).await?;
         Connection::from_rows(
             page,

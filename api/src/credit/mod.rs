@@ -1,10 +1,12 @@
 //! Credit data under consent: 信用信息 and 纳税信用 records, the credit profile a bank reads under the
 //! enterprise's consent (every read logged), objections and credit repair.
 
+mod chained;
 pub mod entity;
 mod graphql;
 mod objections;
 pub mod profile;
 pub mod repo;
 
+pub use chained::{AccessLogRow, RecordEventRow};
 pub use graphql::{AccessLogEntry, CreditMutation, CreditQuery};

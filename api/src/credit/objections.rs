@@ -7,9 +7,7 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Set,
 };
 use xyd_domain::credit::{self, OBJECTION_DAYS};
-use xyd_domain::{
-    ObjectionId, ObjectionOutcome, RecordAction, RecordId, RecordStatus, Uscc, UserId, VerificationStatus,
-};
+use xyd_domain::{ObjectionId, ObjectionOutcome, RecordAction, RecordId, RecordStatus, Uscc, UserId};
 use xyd_reasons::Reason;
 
 use super::entity::{credit_record, objection, record_event};
@@ -18,20 +16,7 @@ use crate::auth::Principal;
 use crate::error::{AppError, AppResult};
 use crate::institutions::Scope;
 use crate::state::AppState;
-use crate::subjects::entity as subject_entity;
-
-/// The verified owner of the record's code, if it has registered: only it speaks for the code.
-async fn subject_of_record(
-    conn: &impl ConnectionTrait,
-    record: &credit_record::Model,
-) -> AppResult<Option<subject_entity::Model>> {
-    use crate::subjects::entity::{Column, Entity};
-    Ok(Entity::find()
-        .filter(Column::Uscc.eq(record.uscc.clone()))
-        .filter(Column::VerificationStatus.eq(VerificationStatus::Verified))
-        .one(conn)
-        .await?)
-}
+use crate::subjects::SubjectRepo;
 
 /// Set a record's status, audit it, and recompute the subject's flags.
 async fn change(
@@ -90,7 +75,7 @@ pub async fn file(
     let txn = state.db.begin_write().await?;
     let subject = crate::subjects::claim::acting(&*txn, principal).await?;
     let record = repo::find_record(&*txn, record_id).await?;
-    let owner = subject_of_record(&*txn, &record).await?;
+    let owner = SubjectRepo::verified_owner(&*txn, &record.uscc).await?;
     if owner.as_ref().map(|s| s.id) != Some(subject) {
         return Err(AppError::not_found("信用信息不存在"));
     }

@@ -16,7 +16,7 @@ use crate::auth::Principal;
 use crate::consents::{active_for, fact_of};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
-use crate::subjects::{SubjectRepo, SubjectView, ensure_verified, entity as subject_entity};
+use crate::subjects::{SubjectRepo, SubjectRow, SubjectView, ensure_verified};
 
 /// What a caller may see of a subject's records.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -42,7 +42,7 @@ pub const AUTHORIZED_RECORD_CATEGORIES: [DataCategory; 4] =
 
 /// The outcome of a profile read.
 pub struct ProfileData {
-    pub subject: subject_entity::Model,
+    pub subject: SubjectRow,
     pub view: SubjectView,
     pub public_records: Vec<credit_record::Model>,
     pub tax: AppResult<Vec<tax_record::Model>>,
@@ -61,7 +61,7 @@ pub fn visible(viewer: Viewer, status: RecordStatus) -> bool {
 
 /// Who `principal` is to `subject` for credit data, or FORBIDDEN (other enterprises, the platform admin,
 /// bureaus outside their jurisdiction).
-pub async fn viewer_of(state: &AppState, principal: &Principal, subject: &subject_entity::Model) -> AppResult<Viewer> {
+pub async fn viewer_of(state: &AppState, principal: &Principal, subject: &SubjectRow) -> AppResult<Viewer> {
     let refused = || AppError::forbidden("无权查看该主体的信用信息");
     if principal.role == Role::Enterprise && !principal.owns(subject.id) {
         return Err(refused());
@@ -133,7 +133,7 @@ pub async fn read(
 async fn read_under_consent(
     txn: &impl sea_orm::ConnectionTrait,
     principal: &Principal,
-    subject: &subject_entity::Model,
+    subject: &SubjectRow,
     purpose: AccessPurpose,
     records: &[credit_record::Model],
 ) -> AppResult<(AppResult<Vec<tax_record::Model>>, AppResult<Vec<credit_record::Model>>)> {

@@ -3,18 +3,18 @@
 use std::collections::{BTreeSet, HashMap};
 
 use chrono::Utc;
-use sea_orm::sea_query::{Expr, OnConflict};
+use sea_orm::sea_query::OnConflict;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 use uuid::Uuid;
 use xyd_domain::credit::{CreditRow, FlagPolicy, RecordFact, TaxRow, flags};
 use xyd_domain::{DataCategory, ImportJobId, RecordId, RecordStatus, RowError, TaxGrade, Uscc};
 use xyd_reasons::Reason;
 
-use super::entity::{credit_record, tax_record};
+use super::entity::{credit_record, objection, tax_record};
 use crate::error::{AppError, AppResult};
 use crate::imports::Written;
 use crate::institutions::Scope;
-use crate::subjects::entity as subject_entity;
+use crate::subjects::SubjectRepo;
 
 /// Insert or update credit rows on (source, doc_number). A record's status is never overwritten by an
 /// import: objections and repairs own it. A record belongs to the jurisdiction that first imported it: rows
@@ -143,6 +143,14 @@ pub async fn records_of(conn: &impl ConnectionTrait, uscc: &str) -> AppResult<Ve
         .await?)
 }
 
+/// The objections against the records with `ids`, in no particular order.
+pub async fn objections_on(
+    conn: &impl ConnectionTrait,
+    ids: impl IntoIterator<Item = RecordId>,
+) -> AppResult<Vec<objection::Model>> {
+    Ok(objection::Entity::find().filter(objection::Column::RecordId.is_in(ids)).all(conn).await?)
+}
+
 /// A subject's tax records, newest year first.
 pub async fn tax_of(conn: &impl ConnectionTrait, uscc: &str) -> AppResult<Vec<tax_record::Model>> {
     Ok(tax_record::Entity::find()
@@ -179,8 +187,7 @@ pub async fn recompute_flags(conn: &impl ConnectionTrait, usccs: &[&Uscc], polic
         restricted.push((code.clone(), f.restricted));
         trusted.push((code.clone(), f.trusted));
     }
-    set_flag(conn, subject_entity::Column::Restricted, &restricted).await?;
-    set_flag(conn, subject_entity::Column::Trusted, &trusted).await
+    SubjectRepo::set_credit_flags(conn, &restricted, &trusted).await
 }
 
 /// The grade of the latest tax year of each of `codes` that has one, in one query.
@@ -202,24 +209,4 @@ pub async fn latest_grades(conn: &impl ConnectionTrait, codes: &[String]) -> App
         }
     }
     Ok(latest.into_iter().map(|(uscc, (_, grade))| (uscc, grade)).collect())
-}
-
-/// Write `column` of the subjects with each code: one statement for the codes where it is true, one for false.
-async fn set_flag(
-    conn: &impl ConnectionTrait,
-    column: subject_entity::Column,
-    values: &[(String, bool)],
-) -> AppResult<()> {
-    for value in [true, false] {
-        let codes: Vec<&str> = values.iter().filter(|(_, v)| *v == value).map(|(c, _)| c.as_str()).collect();
-        if codes.is_empty() {
-            continue;
-        }
-        subject_entity::Entity::update_many()
-            .col_expr(column, Expr::value(value))
-            .filter(subject_entity::Column::Uscc.is_in(codes))
-            .exec(conn)
-            .await?;
-    }
-    Ok(())
 }

@@ -5,7 +5,7 @@ use std::collections::{HashMap, HashSet};
 
 use async_graphql::SimpleObject;
 use chrono::Utc;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use sea_orm::ConnectionTrait;
 use xyd_domain::demand::{DemandFacts, Detail, Evaluation, RankInputs, Reason, SubjectFacts, evaluate_in, score_in};
 use xyd_domain::product::ProductFilter;
 use xyd_domain::{DemandId, IndustryCode, InstitutionId, Money, ProductId, Rate, TaxGrade, VerificationStatus};
@@ -15,9 +15,9 @@ use super::repo;
 use crate::auth::Principal;
 use crate::error::{AppError, AppResult};
 use crate::products::catalog::CatalogEntry;
-use crate::products::{LoanProduct, entity as product_entity};
+use crate::products::{LoanProduct, ProductRepo};
 use crate::state::AppState;
-use crate::subjects::{SubjectRepo, entity as subject_entity};
+use crate::subjects::{SubjectRepo, SubjectRow};
 
 /// Why a product fits, or what it lacks.
 #[derive(Clone, Debug, SimpleObject)]
@@ -66,13 +66,13 @@ pub fn demand_facts(d: &demand::Model) -> AppResult<DemandFacts> {
 }
 
 /// The subject as the matching rules see it (its own data, never shown to banks by matching).
-pub async fn subject_facts(conn: &impl ConnectionTrait, s: &subject_entity::Model) -> AppResult<SubjectFacts> {
+pub async fn subject_facts(conn: &impl ConnectionTrait, s: &SubjectRow) -> AppResult<SubjectFacts> {
     let latest = crate::credit::repo::latest_grades(conn, std::slice::from_ref(&s.uscc)).await?;
     facts_of(s, latest.get(&s.uscc).copied())
 }
 
 /// The subject's facts given its latest tax grade.
-fn facts_of(s: &subject_entity::Model, latest_tax_grade: Option<TaxGrade>) -> AppResult<SubjectFacts> {
+fn facts_of(s: &SubjectRow, latest_tax_grade: Option<TaxGrade>) -> AppResult<SubjectFacts> {
     Ok(SubjectFacts {
         kind: s.kind,
         region: s.region()?,
@@ -197,8 +197,7 @@ pub async fn match_products(
         bank_sla_ratio: sla.get(&entry.row.bank_id).copied(),
     };
     let judged = judge(&catalog.entries, &demand, &facts, &filter, inputs_of, include_ineligible, first);
-    let ordered: Vec<product_entity::Model> =
-        judged.iter().filter_map(|j| catalog.get(&j.3)).map(|entry| entry.row.clone()).collect();
+    let ordered: Vec<_> = judged.iter().filter_map(|j| catalog.get(&j.3)).map(|entry| entry.row.clone()).collect();
     let products = crate::products::with_banks(state, ordered).await?;
     Ok(judged
         .into_iter()
@@ -243,14 +242,9 @@ pub async fn servable(
     let subjects = SubjectRepo::find_many(conn, demands.iter().map(|d| d.subject_id)).await?;
     let codes: Vec<String> = subjects.values().map(|s| s.uscc.clone()).collect();
     let grades = crate::credit::repo::latest_grades(conn, &codes).await?;
-    let owned: HashSet<ProductId> = product_entity::Entity::find()
-        .filter(product_entity::Column::Id.is_in(demands.iter().flat_map(|d| d.target_product_ids.iter().copied())))
-        .filter(product_entity::Column::BankId.eq(bank))
-        .all(conn)
-        .await?
-        .into_iter()
-        .map(|p| p.id)
-        .collect();
+    let named = demands.iter().flat_map(|d| d.target_product_ids.iter().copied());
+    let owned: HashSet<ProductId> =
+        ProductRepo::of_bank_among(conn, bank, named).await?.into_iter().map(|p| p.id).collect();
     let mut servable = HashSet::new();
     for d in demands {
         let Some(subject) = subjects.get(&d.subject_id) else { continue };

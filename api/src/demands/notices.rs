@@ -6,7 +6,7 @@ use xyd_domain::{InstitutionId, Money, NotificationKind, Rate, RejectReason, Rep
 use super::entity::{demand, response};
 use crate::error::AppResult;
 use crate::institutions::InstitutionRepo;
-use crate::notifications::{Message, Recipients, entity::Model as Notification, notify};
+use crate::notifications::{Message, NotificationRow as Notification, Recipients, notify};
 
 async fn bank_name(conn: &impl ConnectionTrait, bank: InstitutionId) -> AppResult<String> {
     Ok(InstitutionRepo::find(conn, bank).await?.map_or_else(|| "一家银行".to_string(), |b| b.name))

@@ -2,10 +2,9 @@
 //! sharing data with every bank that accepts it), and withdraw it.
 
 use chrono::Utc;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
+use sea_orm::{ActiveModelTrait, Set};
 use xyd_domain::consent::ConsentTerms;
 use xyd_domain::demand::{DemandRules, NewDemand};
-use xyd_domain::product::ProductStatus;
 use xyd_domain::{AccessPurpose, DemandId, DemandStatus, ProductId};
 use xyd_reasons::Reason;
 
@@ -15,6 +14,7 @@ use crate::auth::Principal;
 use crate::consents::texts::ConsentText;
 use crate::consents::{Grant, Grantee};
 use crate::error::{AppError, AppResult};
+use crate::products::{ProductRepo, ProductRow};
 use crate::state::AppState;
 
 /// The limits of demands on this platform.
@@ -78,19 +78,11 @@ pub async fn post(
 }
 
 /// The products a demand names, which must exist and be on the shelf.
-async fn ensure_published(
-    conn: &impl sea_orm::ConnectionTrait,
-    ids: &[ProductId],
-) -> AppResult<Vec<crate::products::entity::Model>> {
-    use crate::products::entity::{Column, Entity};
+async fn ensure_published(conn: &impl sea_orm::ConnectionTrait, ids: &[ProductId]) -> AppResult<Vec<ProductRow>> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let published = Entity::find()
-        .filter(Column::Id.is_in(ids.iter().copied()))
-        .filter(Column::Status.eq(ProductStatus::Published))
-        .all(conn)
-        .await?;
+    let published = ProductRepo::published_among(conn, ids).await?;
     if published.len() == ids.len() {
         Ok(published)
     } else {

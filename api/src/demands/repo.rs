@@ -9,6 +9,11 @@ use xyd_domain::{DemandId, DemandStatus, InstitutionId, ResponseId};
 use super::entity::{demand, response};
 use crate::error::{AppError, AppResult};
 
+/// A stored demand and a stored response, as these functions read them: other capabilities name the rows by
+/// these, not by `entity`.
+pub type DemandRow = demand::Model;
+pub type ResponseRow = response::Model;
+
 pub async fn find(conn: &impl ConnectionTrait, id: DemandId) -> AppResult<demand::Model> {
     lookup(conn, id).await?.ok_or_else(|| AppError::not_found("融资需求不存在"))
 }

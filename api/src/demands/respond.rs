@@ -371,7 +371,7 @@ async fn declined_notices(
     conn: &impl ConnectionTrait,
     d: &demand::Model,
     banks: &[InstitutionId],
-) -> AppResult<Vec<crate::notifications::entity::Model>> {
+) -> AppResult<Vec<crate::notifications::NotificationRow>> {
     let mut sent = Vec::new();
     for bank in banks {
         sent.extend(notices::declined(conn, d, *bank).await?);

@@ -20,7 +20,7 @@ use crate::graphql::{
 use crate::institutions::{Institution, InstitutionRepo, Scope};
 use crate::products::LoanProduct;
 use crate::state::AppState;
-use crate::subjects::{Subject, SubjectLens, SubjectRepo, SubjectView, entity as subject_entity};
+use crate::subjects::{Subject, SubjectLens, SubjectRepo, SubjectRow, SubjectView};
 
 /// 融资需求.
 #[derive(Clone, SimpleObject)]
@@ -217,12 +217,7 @@ impl<'p> DemandLens<'p> {
 
     /// An enterprise sees its own demands; a bank those it responded to and open ones of its service area;
     /// officials those their view of the subject allows. NOT_FOUND (or FORBIDDEN) otherwise.
-    fn viewer(
-        &self,
-        d: &demand::Model,
-        subject: &subject_entity::Model,
-        responses: &[response::Model],
-    ) -> AppResult<Viewer> {
+    fn viewer(&self, d: &demand::Model, subject: &SubjectRow, responses: &[response::Model]) -> AppResult<Viewer> {
         match (self.principal.role, &self.bank) {
             (Role::Enterprise, _) if self.principal.owns(d.subject_id) => Ok(Viewer::Owner),
             (Role::Enterprise, _) => Err(AppError::not_found("融资需求不存在")),
@@ -243,7 +238,7 @@ impl<'p> DemandLens<'p> {
 /// What deciding who sees a set of demands takes: the caller's lens, the demands' subjects and responses.
 struct Surroundings<'a> {
     lens: DemandLens<'a>,
-    subjects: HashMap<xyd_domain::SubjectId, subject_entity::Model>,
+    subjects: HashMap<xyd_domain::SubjectId, SubjectRow>,
     responses: HashMap<DemandId, Vec<response::Model>>,
 }
 
@@ -353,7 +348,7 @@ impl FinancingDemand {
     fn shown(
         state: &AppState,
         d: demand::Model,
-        subject: subject_entity::Model,
+        subject: SubjectRow,
         viewer: Viewer,
         visible: &[response::Model],
         responded: bool,

@@ -8,6 +8,8 @@ mod graphiql;
 mod graphql;
 mod graphql_get;
 mod health;
+#[cfg(test)]
+mod layering;
 mod middleware;
 mod occupancy;
 mod reports;

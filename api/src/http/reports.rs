@@ -4,13 +4,10 @@
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use sea_orm::EntityTrait;
-use xyd_domain::ReportId;
 
 use super::HttpState;
 use super::exports::error_response;
 use crate::error::AppError;
-use crate::reports::entity;
 
 pub async fn download(State(state): State<HttpState>, headers: HeaderMap, Path(id): Path<String>) -> Response {
     match pdf(&state, &headers, &id).await {
@@ -22,14 +19,7 @@ pub async fn download(State(state): State<HttpState>, headers: HeaderMap, Path(i
 async fn pdf(state: &HttpState, headers: &HeaderMap, id: &str) -> Result<Response, AppError> {
     let token = super::graphql::bearer(headers).ok_or_else(AppError::unauthenticated)?;
     let principal = state.app.tokens.verify(token)?;
-    let not_found = || AppError::not_found("信用报告不存在");
-    let id: ReportId = id.parse().map_err(|_| not_found())?;
-    let report = entity::Entity::find_by_id(id).one(state.app.db.conn()).await?.ok_or_else(not_found)?;
-    let own = principal.subject_id == Some(report.subject_id);
-    let issuer = report.institution_id.is_some() && principal.institution_id == report.institution_id;
-    if !(own || issuer) {
-        return Err(not_found());
-    }
+    let report = crate::reports::downloadable(state.app.db.conn(), &principal, id).await?;
     let mut response = (StatusCode::OK, report.pdf).into_response();
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/pdf"));

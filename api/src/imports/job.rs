@@ -67,6 +67,22 @@ pub async fn find(conn: &impl ConnectionTrait, id: ImportJobId) -> AppResult<Opt
     Ok(import_job::Entity::find_by_id(id).one(conn).await?)
 }
 
+/// The registry import that completed last, of any institution or the CLI, or only of the institutions in
+/// `by`.
+pub async fn latest_registry(
+    conn: &impl ConnectionTrait,
+    by: Option<Vec<InstitutionId>>,
+) -> AppResult<Option<import_job::Model>> {
+    let mut jobs = import_job::Entity::find()
+        .filter(import_job::Column::Kind.eq(ImportKind::Registry))
+        .filter(import_job::Column::Status.eq(ImportStatus::Completed))
+        .filter(import_job::Column::FinishedAt.is_not_null());
+    if let Some(institutions) = by {
+        jobs = jobs.filter(import_job::Column::InstitutionId.is_in(institutions));
+    }
+    Ok(jobs.order_by_desc(import_job::Column::FinishedAt).one(conn).await?)
+}
+
 /// Close the job: its counts and the first `keep` of its rejected rows, and COMPLETED, or FAILED with a reason.
 /// Called once per job, so the counts are set, not added.
 pub async fn close(

@@ -43,6 +43,19 @@ impl InstitutionRepo {
         Ok(rows.into_iter().map(|m| (m.id, Institution::from(m))).collect())
     }
 
+    /// The ids of the bureaus whose jurisdiction lies inside `region`.
+    pub async fn bureaus_in(conn: &impl ConnectionTrait, region: &RegionPrefix) -> AppResult<Vec<InstitutionId>> {
+        use sea_orm::{ColumnTrait, QueryFilter, QuerySelect};
+        Ok(entity::Entity::find()
+            .select_only()
+            .column(entity::Column::Id)
+            .filter(entity::Column::Kind.eq(InstitutionKind::Bureau))
+            .filter(entity::Column::RegionCode.starts_with(region.as_str()))
+            .into_tuple()
+            .all(conn)
+            .await?)
+    }
+
     pub async fn insert(
         conn: &impl ConnectionTrait,
         kind: InstitutionKind,

@@ -2,13 +2,16 @@
 
 use chrono::Utc;
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter};
 use xyd_domain::{DemandId, InstitutionId, NotificationId, NotificationKind, Role, SubjectId, UserId};
 
 use super::entity;
-use crate::auth::entities::user;
+use crate::auth::user::UserRepo;
 use crate::error::AppResult;
 use crate::pagination::{Order, Page};
+
+/// A stored notification, as `notify` writes it: other capabilities name the row by this, not by `entity`.
+pub type NotificationRow = entity::Model;
 
 /// Who a notification goes to: every user of an enterprise, or every staff user of a bank.
 #[derive(Clone, Copy, Debug)]
@@ -28,22 +31,10 @@ pub struct Message {
 /// Write `message` to each recipient's inbox, inside the caller's transaction; the rows written are handed to
 /// `Notifier::publish` once the transaction commits.
 pub async fn notify(conn: &impl ConnectionTrait, to: Recipients, message: Message) -> AppResult<Vec<entity::Model>> {
-    let users = match to {
-        Recipients::Subject(subject) => user::Column::SubjectId.eq(subject),
-        Recipients::Bank(bank) => user::Column::InstitutionId.eq(bank),
+    let ids = match to {
+        Recipients::Subject(subject) => UserRepo::ids_of_subject(conn, subject, Role::Enterprise).await?,
+        Recipients::Bank(bank) => UserRepo::ids_of_institution(conn, bank, Role::Bank).await?,
     };
-    let role = match to {
-        Recipients::Subject(_) => Role::Enterprise,
-        Recipients::Bank(_) => Role::Bank,
-    };
-    let ids: Vec<UserId> = user::Entity::find()
-        .select_only()
-        .column(user::Column::Id)
-        .filter(users)
-        .filter(user::Column::Role.eq(role))
-        .into_tuple()
-        .all(conn)
-        .await?;
     let now = Utc::now();
     let rows: Vec<entity::Model> = ids
         .into_iter()
@@ -63,6 +54,12 @@ pub async fn notify(conn: &impl ConnectionTrait, to: Recipients, message: Messag
         entity::Entity::insert_many(models).exec_without_returning(conn).await?;
     }
     Ok(rows)
+}
+
+/// The notifications with `ids`, for the live view: the database's error is the caller's to log, as no
+/// request waits on it.
+pub async fn by_ids(conn: &impl ConnectionTrait, ids: Vec<NotificationId>) -> Result<Vec<entity::Model>, DbErr> {
+    entity::Entity::find().filter(entity::Column::Id.is_in(ids)).all(conn).await
 }
 
 /// A page of `user`'s notifications, newest first, with the total and the unread count.

@@ -10,4 +10,4 @@ pub mod inbox;
 
 pub use channel::{Notifier, publish};
 pub use graphql::{Notification, NotificationMutation, NotificationQuery, NotificationSubscription};
-pub use inbox::{Message, Recipients, notify};
+pub use inbox::{Message, NotificationRow, Recipients, notify};

@@ -14,6 +14,6 @@ mod service;
 mod view;
 
 pub use graphql::{ProductMutation, ProductQuery, with_banks};
-pub use repo::{ProductRepo, spec_of};
+pub use repo::{ProductRepo, ProductRow, spec_of};
 pub use service::ProductSearch;
 pub use view::LoanProduct;

@@ -21,6 +21,9 @@ use crate::tags::{self, contains_any};
 
 pub struct ProductRepo;
 
+/// A stored product, as [`ProductRepo`] reads it: other capabilities name the row by this, not by `entity`.
+pub type ProductRow = entity::Model;
+
 fn set_spec(row: &mut entity::ActiveModel, spec: &ProductSpec) {
     row.name = Set(spec.name().to_string());
     row.description = Set(spec.description().to_string());
@@ -201,6 +204,24 @@ impl ProductRepo {
         let rows =
             select.order_by_asc(Column::RateMin).order_by_asc(Column::Id).offset(offset).limit(limit).all(conn).await?;
         Ok((total, rows))
+    }
+
+    /// Of the products with `ids`, those on the shelf.
+    pub async fn published_among(conn: &impl ConnectionTrait, ids: &[ProductId]) -> AppResult<Vec<entity::Model>> {
+        Ok(entity::Entity::find()
+            .filter(Column::Id.is_in(ids.iter().copied()))
+            .filter(Column::Status.eq(ProductStatus::Published))
+            .all(conn)
+            .await?)
+    }
+
+    /// Of the products with `ids`, those `bank` owns.
+    pub async fn of_bank_among(
+        conn: &impl ConnectionTrait,
+        bank: InstitutionId,
+        ids: impl IntoIterator<Item = ProductId>,
+    ) -> AppResult<Vec<entity::Model>> {
+        Ok(entity::Entity::find().filter(Column::Id.is_in(ids)).filter(Column::BankId.eq(bank)).all(conn).await?)
     }
 
     /// Every published product (for reindex and verify).

@@ -6,7 +6,7 @@ use xyd_domain::{Money, NotificationKind, Rate, RejectReason};
 
 use super::entity;
 use crate::error::AppResult;
-use crate::notifications::{Message, Recipients, entity::Model as Notification, notify};
+use crate::notifications::{Message, NotificationRow as Notification, Recipients, notify};
 
 fn yuan(fen: i64) -> String {
     Money::from_fen(fen).to_yuan_string()

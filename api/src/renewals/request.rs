@@ -8,7 +8,7 @@ use xyd_reasons::Reason;
 
 use super::{entity, notices};
 use crate::auth::Principal;
-use crate::demands::entity::{demand, response};
+use crate::demands::repo::{DemandRow, ResponseRow};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use crate::subjects::SubjectRepo;
@@ -23,8 +23,8 @@ pub struct Ask {
 
 /// A disbursed loan of the caller's subject.
 struct Loan {
-    response: response::Model,
-    demand: demand::Model,
+    response: ResponseRow,
+    demand: DemandRow,
     disbursed_at: chrono::DateTime<Utc>,
     term_months: i32,
     lent: Money,

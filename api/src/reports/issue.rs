@@ -6,7 +6,7 @@
 
 use chrono::Utc;
 use rand::Rng;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
+use sea_orm::{ActiveModelTrait, Set};
 use sha2::{Digest, Sha256};
 use xyd_domain::{AccessPurpose, DataCategory, Money, ReportId, Role, SubjectId, Uscc};
 use xyd_reasons::Reason;
@@ -14,12 +14,11 @@ use xyd_reasons::Reason;
 use super::entity;
 use super::pdf::{Line, render};
 use crate::auth::Principal;
-use crate::credit::entity::{credit_record, objection};
 use crate::credit::profile::{self, Grants, Viewer};
 use crate::credit::repo;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
-use crate::subjects::{SubjectRepo, entity as subject_entity, registry};
+use crate::subjects::{SubjectRepo, SubjectRow, registry};
 
 /// Issue a report on `subject` (the caller's own when absent, for an enterprise).
 pub async fn issue(state: &AppState, principal: &Principal, subject: Option<SubjectId>) -> AppResult<entity::Model> {
@@ -104,7 +103,7 @@ fn verification_code() -> String {
 async fn contents(
     state: &AppState,
     viewer: Viewer,
-    s: &subject_entity::Model,
+    s: &SubjectRow,
     code: &str,
     now: chrono::DateTime<Utc>,
 ) -> AppResult<Vec<Line>> {
@@ -152,7 +151,7 @@ async fn records(
     uscc: &str,
     lines: &mut Vec<Line>,
 ) -> AppResult<()> {
-    let records: Vec<credit_record::Model> = repo::records_of(conn, uscc)
+    let records: Vec<_> = repo::records_of(conn, uscc)
         .await?
         .into_iter()
         .filter(|r| r.category.is_public() && profile::visible(viewer, r.status))
@@ -161,10 +160,7 @@ async fn records(
         lines.push(Line::Text("无公共信用信息记录".into()));
         return Ok(());
     }
-    let objections = objection::Entity::find()
-        .filter(objection::Column::RecordId.is_in(records.iter().map(|r| r.id)))
-        .all(conn)
-        .await?;
+    let objections = repo::objections_on(conn, records.iter().map(|r| r.id)).await?;
     for (i, r) in records.iter().enumerate() {
         let line = format!(
             "{}. {}：{}（{}，{}，状态：{}）",

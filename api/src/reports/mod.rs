@@ -2,9 +2,11 @@
 //! or a bank), stored with the SHA-256 of its bytes, downloaded with the caller's token, and verifiable by anyone
 //! holding its code.
 
+mod download;
 pub mod entity;
 mod graphql;
 mod issue;
 mod pdf;
 
+pub use download::downloadable;
 pub use graphql::{ReportMutation, ReportQuery};

@@ -12,5 +12,5 @@ mod view;
 
 pub use claim::ensure_verified;
 pub use graphql::{SubjectMutation, SubjectQuery};
-pub use repo::SubjectRepo;
+pub use repo::{SubjectRepo, SubjectRow};
 pub use view::{Subject, SubjectLens, SubjectView};

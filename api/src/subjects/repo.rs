@@ -13,6 +13,9 @@ use crate::pagination::{Order, Page};
 
 pub struct SubjectRepo;
 
+/// A stored subject, as [`SubjectRepo`] reads it: other capabilities name the row by this, not by `entity`.
+pub type SubjectRow = entity::Model;
+
 /// A verification decision to record.
 pub struct VerificationChange<'a> {
     pub status: VerificationStatus,
@@ -85,4 +88,40 @@ impl SubjectRepo {
     pub fn id_of(m: &entity::Model) -> SubjectId {
         m.id
     }
+
+    /// The verified owner of `uscc`, if it has registered: only it speaks for the code.
+    pub async fn verified_owner(conn: &impl ConnectionTrait, uscc: &str) -> AppResult<Option<entity::Model>> {
+        Ok(entity::Entity::find()
+            .filter(entity::Column::Uscc.eq(uscc))
+            .filter(entity::Column::VerificationStatus.eq(VerificationStatus::Verified))
+            .one(conn)
+            .await?)
+    }
+
+    /// Write 失信惩戒 (`restricted`) and 守信激励 (`trusted`) of the subjects with each code: per flag, one
+    /// statement for the codes where it is true and one for false.
+    pub async fn set_credit_flags(
+        conn: &impl ConnectionTrait,
+        restricted: &[(String, bool)],
+        trusted: &[(String, bool)],
+    ) -> AppResult<()> {
+        set_flag(conn, entity::Column::Restricted, restricted).await?;
+        set_flag(conn, entity::Column::Trusted, trusted).await
+    }
+}
+
+/// Write `column` of the subjects with each code: one statement for the codes where it is true, one for false.
+async fn set_flag(conn: &impl ConnectionTrait, column: entity::Column, values: &[(String, bool)]) -> AppResult<()> {
+    for value in [true, false] {
+        let codes: Vec<&str> = values.iter().filter(|(_, v)| *v == value).map(|(c, _)| c.as_str()).collect();
+        if codes.is_empty() {
+            continue;
+        }
+        entity::Entity::update_many()
+            .col_expr(column, Expr::value(value))
+            .filter(entity::Column::Uscc.is_in(codes))
+            .exec(conn)
+            .await?;
+    }
+    Ok(())
 }
