@@ -208,8 +208,28 @@ reasons! {
         ColumnTextTooLong { column: String, max: usize } => "{column} 不能超过{max}个字且不能含控制字符",
         ObjectionText { what: &'static str } => "{what}应为2至1000个字",
     }
-    IMPORT_FAILED: BadUserInput, "an unreadable file or header; the job is FAILED" {
-        ImportFailed { why: String } => "{why}",
+    IMPORT_FAILED: BadUserInput, "a file that cannot be read to its end, or one over a bound; the job is FAILED and nothing of it is written" {
+        ReadFailed => "读取文件失败",
+        ReadFailedAt { line: u64 } => "读取文件失败（第{line}行）",
+        WriteFailed => "写入数据库失败，导入已中止，文件的数据均未写入；请稍后重新导入",
+        MissingColumns { columns: String } => "表头缺少必需列：{columns}",
+        HeaderNotUtf8 { hint: &'static str } => "无法读取表头：表头不是合法的 UTF-8 文本；{hint}",
+        LineTooLong { line: u64, kb: u64 } => "第{line}行附近有一行超过 {kb} KB：文件不是正常的数据文件，或单元格内容过长",
+        OldOrEncryptedWorkbook => "不支持旧版 Excel（.xls）文件或设有打开密码的工作簿：请在 Excel 中另存为不加密的 .xlsx 或 CSV 后重新导入",
+        UnreadableWorkbook => "无法读取 XLSX 文件：文件已损坏或不是 Excel 工作簿（.xlsx）；请在 Excel 中另存为 .xlsx 或 CSV 后重新导入",
+        WorkbookFileTooLarge { mb: u64 } => "文件过大：XLSX 文件不能超过 {mb} MB",
+        WorkbookTooManyParts { parts: usize, max: usize } => "XLSX 文件包含 {parts} 个部件，超过上限 {max}：文件已损坏或不是 Excel 工作簿",
+        WorkbookPartTooLarge { name: String, mb: u64 } => "XLSX 文件的部件 {name} 解压后超过 {mb} MB：文件过大或已损坏；请拆分文件或另存为 CSV 后导入",
+        WorkbookPartUnderstated { name: String, declared: u64 } => "XLSX 文件的部件 {name} 解压后大于文件目录所记的 {declared} 字节：文件已损坏或被篡改；请在 Excel 中另存为 .xlsx 或 CSV 后重新导入",
+        WorkbookTooLarge { mb: u64 } => "XLSX 文件解压后超过 {mb} MB：请拆分文件或另存为 CSV 后导入",
+        WorkbookLongMarkup { kb: u64 } => "XLSX 文件中有超长的单元格或标记（超过 {kb} KB）：单元格内容过长或文件不是 Excel 正常保存的工作簿",
+        TooManySharedStrings { max: u64 } => "XLSX 文件的共享字符串超过 {max} 个：请拆分文件或另存为 CSV 后导入",
+        BeyondXfd => "工作表中有位于 Excel 最后一列（XFD，第 16384 列）之后的单元格：文件不是 Excel 正常保存的工作簿",
+        NoSheet => "XLSX 工作簿中没有工作表",
+        SheetReadFailed { line: u64 } => "读取 XLSX 工作表失败（第{line}行附近）：文件可能已损坏",
+        TooManyRows { rows: u64 } => "工作表超过 {rows} 行：请拆分文件后导入",
+        CellTooLong { row: u64, kb: u64 } => "工作表第{row}行有单元格超过 {kb} KB",
+        EmptyHeaderRow => "工作表第1行须为表头（列名），但第1行为空",
     }
 
     // Products.

@@ -8,6 +8,8 @@
 
 use std::io::{self, Read, Seek};
 
+use xyd_reasons::Reason;
+
 use crate::config::ImportBounds;
 
 /// The shared strings part: the one entry the reader holds whole.
@@ -16,17 +18,14 @@ const SHARED_STRINGS: &str = "xl/sharedStrings.xml";
 const MAX_ENTRIES: usize = 10_000;
 
 /// Refuse a workbook whose archive exceeds `bounds`, with the reason in Chinese; rewinds `file` when it passes.
-pub fn check_workbook<RS: Read + Seek>(file: &mut RS, bounds: &ImportBounds) -> Result<(), String> {
+pub fn check_workbook<RS: Read + Seek>(file: &mut RS, bounds: &ImportBounds) -> Result<(), Reason> {
     {
         let mut archive = zip::ZipArchive::new(&mut *file).map_err(|e| {
             tracing::info!(error = %e, "an XLSX import is not a readable ZIP archive");
-            super::source::UNREADABLE_WORKBOOK.to_string()
+            Reason::UnreadableWorkbook
         })?;
         if archive.len() > MAX_ENTRIES {
-            return Err(format!(
-                "XLSX 文件包含 {} 个部件，超过上限 {MAX_ENTRIES}：文件已损坏或不是 Excel 工作簿",
-                archive.len()
-            ));
+            return Err(Reason::WorkbookTooManyParts { parts: archive.len(), max: MAX_ENTRIES });
         }
         let mut declared_total = 0u64;
         for i in 0..archive.len() {
@@ -60,25 +59,19 @@ pub fn check_workbook<RS: Read + Seek>(file: &mut RS, bounds: &ImportBounds) -> 
             }
             if let Some(run) = scan.longest_over {
                 tracing::info!(entry = %name, run, "an XLSX import holds an over-long cell or tag");
-                return Err(format!(
-                    "XLSX 文件中有超长的单元格或标记（超过 {} KB）：单元格内容过长或文件不是 Excel 正常保存的工作簿",
-                    bounds.cell_bytes / 1024
-                ));
+                return Err(Reason::WorkbookLongMarkup { kb: bounds.cell_bytes / 1024 });
             }
             if scan.beyond_xfd {
-                return Err(BEYOND_XFD.to_string());
+                return Err(Reason::BeyondXfd);
             }
             if name == SHARED_STRINGS && scan.strings > bounds.shared_strings {
-                return Err(format!(
-                    "XLSX 文件的共享字符串超过 {} 个：请拆分文件或另存为 CSV 后导入",
-                    bounds.shared_strings
-                ));
+                return Err(Reason::TooManySharedStrings { max: bounds.shared_strings });
             }
         }
     }
     file.rewind().map_err(|e| {
         tracing::warn!(error = %e, "rewinding an import file failed");
-        "读取文件失败".to_string()
+        Reason::ReadFailed
     })
 }
 
@@ -90,31 +83,26 @@ fn entry_limit(name: &str, bounds: &ImportBounds) -> u64 {
     }
 }
 
-fn unreadable_entry(e: &zip::result::ZipError) -> String {
+fn unreadable_entry(e: &zip::result::ZipError) -> Reason {
     tracing::info!(error = %e, "an XLSX import holds an unreadable entry");
-    super::source::UNREADABLE_WORKBOOK.to_string()
+    Reason::UnreadableWorkbook
 }
 
-fn too_large(name: &str, limit: u64) -> String {
-    format!(
-        "XLSX 文件的部件 {name} 解压后超过 {} MB：文件过大或已损坏；请拆分文件或另存为 CSV 后导入",
-        limit / (1024 * 1024)
-    )
+fn too_large(name: &str, limit: u64) -> Reason {
+    Reason::WorkbookPartTooLarge { name: name.to_string(), mb: limit / (1024 * 1024) }
 }
 
-fn understated(name: &str, declared: u64) -> String {
+fn understated(name: &str, declared: u64) -> Reason {
     tracing::info!(entry = %name, declared, "an XLSX import holds an entry larger than its directory says");
-    format!(
-        "XLSX 文件的部件 {name} 解压后大于文件目录所记的 {declared} 字节：文件已损坏或被篡改；请在 Excel 中另存为 .xlsx 或 CSV 后重新导入"
-    )
+    Reason::WorkbookPartUnderstated { name: name.to_string(), declared }
 }
 
-fn whole_too_large(bounds: &ImportBounds) -> String {
-    format!("XLSX 文件解压后超过 {} MB：请拆分文件或另存为 CSV 后导入", bounds.workbook_bytes / (1024 * 1024))
+fn whole_too_large(bounds: &ImportBounds) -> Reason {
+    Reason::WorkbookTooLarge { mb: bounds.workbook_bytes / (1024 * 1024) }
 }
 
 /// Inflate `entry` to its end through `scan`, returning the bytes it held.
-fn inflate(mut entry: impl Read, scan: &mut Scan) -> Result<u64, String> {
+fn inflate(mut entry: impl Read, scan: &mut Scan) -> Result<u64, Reason> {
     let mut buf = vec![0u8; 64 * 1024];
     let mut read = 0u64;
     loop {
@@ -124,7 +112,7 @@ fn inflate(mut entry: impl Read, scan: &mut Scan) -> Result<u64, String> {
             Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
             Err(e) => {
                 tracing::info!(error = %e, "an XLSX import entry does not inflate");
-                return Err(super::source::UNREADABLE_WORKBOOK.to_string());
+                return Err(Reason::UnreadableWorkbook);
             }
         };
         read += n as u64;
@@ -134,8 +122,6 @@ fn inflate(mut entry: impl Read, scan: &mut Scan) -> Result<u64, String> {
 
 /// Excel's last column, XFD, as a number.
 pub(super) const MAX_COLUMNS: u64 = 16_384;
-pub(super) const BEYOND_XFD: &str =
-    "工作表中有位于 Excel 最后一列（XFD，第 16384 列）之后的单元格：文件不是 Excel 正常保存的工作簿";
 
 /// What the markup of one entry holds: its longest run of bytes between two `<` (one text or one tag, which a
 /// parser reads in one piece) when over the limit, how many `<si>` (shared strings) it opens, and whether a
@@ -265,7 +251,7 @@ mod tests {
         }
         for r in ["XFE2", "AAAA2", "FXSHRXW2"] {
             let refused = check_workbook(&mut archive(&[("xl/worksheets/sheet1.xml", sheet(r).as_bytes())]), &small());
-            assert_eq!(refused, Err(BEYOND_XFD.to_string()), "{r}");
+            assert_eq!(refused, Err(Reason::BeyondXfd), "{r}");
         }
     }
 

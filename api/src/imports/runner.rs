@@ -148,7 +148,7 @@ impl<R> Batch<R> {
     }
 }
 
-type Message<R> = Result<Batch<R>, String>;
+type Message<R> = Result<Batch<R>, Reason>;
 
 /// What the file's rows came to so far: the job's counters and the rejected rows it keeps.
 #[derive(Default)]
@@ -183,15 +183,15 @@ pub async fn run<I: Importer>(
         Ok(Err(failure)) => failure,
         Err(e) => {
             tracing::warn!(error = %e.message(), job = %job_id, "import write failed");
-            "写入数据库失败，导入已中止，文件的数据均未写入；请稍后重新导入".to_string()
+            Reason::WriteFailed
         }
     };
     drop(txn);
     // Nothing of the file was kept: the job says how far it was read and why it stopped.
     let txn = db.begin_write().await?;
-    job::close(&*txn, job_id, so_far.counts, &so_far.rejected, keep, Some(&failure)).await?;
+    job::close(&*txn, job_id, so_far.counts, &so_far.rejected, keep, Some(&failure.message())).await?;
     txn.commit().await?;
-    Err(AppError::input("file", Reason::ImportFailed { why: failure }))
+    Err(AppError::input("file", failure))
 }
 
 /// Read the file on a blocking thread and write its batches in `txn` as they come, each batch prepared while the
@@ -205,7 +205,7 @@ async fn apply<I: Importer>(
     writer: &Arc<I::Writer>,
     options: RunOptions,
     so_far: &mut Tally,
-) -> AppResult<Result<(), String>> {
+) -> AppResult<Result<(), Reason>> {
     let (sender, mut receiver) = mpsc::channel::<Message<I::Row>>(2);
     let batch_rows = options.batch_rows.max(1);
     let report: Option<Report> = options.report.map(|r| Arc::new(Mutex::new(r)));
@@ -314,7 +314,7 @@ struct Pipeline<'a, I: Importer> {
 }
 
 impl<I: Importer> RowSink for Pipeline<'_, I> {
-    fn header(&mut self, names: &csv::StringRecord) -> Result<(), String> {
+    fn header(&mut self, names: &csv::StringRecord) -> Result<(), Reason> {
         self.index = header_index(names, self.importer.required_columns())?;
         if let Some(Ok(mut r)) = self.report.map(|r| r.lock()) {
             let _ = writeln!(r, "line,code,message");
@@ -336,11 +336,11 @@ impl<I: Importer> RowSink for Pipeline<'_, I> {
 }
 
 /// Column positions by lower-cased name, or the reason the header cannot be used.
-fn header_index(header: &csv::StringRecord, required: &[&str]) -> Result<HashMap<String, usize>, String> {
+fn header_index(header: &csv::StringRecord, required: &[&str]) -> Result<HashMap<String, usize>, Reason> {
     let index: HashMap<String, usize> =
         header.iter().enumerate().map(|(i, name)| (name.trim().to_lowercase(), i)).collect();
     let missing: Vec<&str> = required.iter().copied().filter(|c| !index.contains_key(*c)).collect();
-    if missing.is_empty() { Ok(index) } else { Err(format!("表头缺少必需列：{}", missing.join(", "))) }
+    if missing.is_empty() { Ok(index) } else { Err(Reason::MissingColumns { columns: missing.join(", ") }) }
 }
 
 fn csv_cell(text: &str) -> String {

@@ -82,7 +82,7 @@ impl From<Vec<u8>> for Input {
 /// Receives a file's header, then its rows in order.
 pub(crate) trait RowSink {
     /// The column names (row 1), or why the file cannot be imported.
-    fn header(&mut self, names: &StringRecord) -> Result<(), String>;
+    fn header(&mut self, names: &StringRecord) -> Result<(), Reason>;
     /// One row at `line`, or why it cannot be read. `Break` stops the reading.
     fn row(&mut self, line: u64, row: Result<&StringRecord, RowError>) -> ControlFlow<()>;
 }
@@ -104,7 +104,7 @@ impl Source {
 
     /// Hand the header and every row to `sink` (blocking I/O: run it off the async runtime). `progress` follows
     /// the bytes of the file read so far. An error is about the whole file, in Chinese, for the job's `failure`.
-    pub(crate) fn read_rows(self, progress: Option<Arc<AtomicU64>>, sink: &mut impl RowSink) -> Result<(), String> {
+    pub(crate) fn read_rows(self, progress: Option<Arc<AtomicU64>>, sink: &mut impl RowSink) -> Result<(), Reason> {
         let Source { input, options, max_bytes, bounds } = self;
         let progress = Progress(progress);
         match input {
@@ -166,19 +166,19 @@ impl<R: Read> Read for Counted<R> {
     }
 }
 
-fn read_failed(e: &io::Error) -> String {
+fn read_failed(e: &io::Error) -> Reason {
     tracing::warn!(error = %e, "reading an import file failed");
-    "读取文件失败".to_string()
+    Reason::ReadFailed
 }
 
-fn read_head(input: &mut impl Read) -> Result<Vec<u8>, String> {
+fn read_head(input: &mut impl Read) -> Result<Vec<u8>, Reason> {
     let mut head = Vec::with_capacity(SNIFF_BYTES as usize);
     input.take(SNIFF_BYTES).read_to_end(&mut head).map_err(|e| read_failed(&e))?;
     Ok(head)
 }
 
 /// The format named by the caller, else by the content: a ZIP archive is a workbook, anything else CSV.
-fn format_of(head: &[u8], chosen: Option<Format>) -> Result<Format, String> {
+fn format_of(head: &[u8], chosen: Option<Format>) -> Result<Format, Reason> {
     if let Some(format) = chosen {
         return Ok(format);
     }
@@ -186,7 +186,7 @@ fn format_of(head: &[u8], chosen: Option<Format>) -> Result<Format, String> {
         return Ok(Format::Xlsx);
     }
     if head.starts_with(OLE2_MAGIC) {
-        return Err(OLD_OR_ENCRYPTED_WORKBOOK.to_string());
+        return Err(Reason::OldOrEncryptedWorkbook);
     }
     Ok(Format::Csv)
 }
@@ -219,7 +219,7 @@ fn read_csv(
     bounds: &ImportBounds,
     progress: &Progress,
     sink: &mut impl RowSink,
-) -> Result<(), String> {
+) -> Result<(), Reason> {
     progress.set(head.len() as u64);
     let encoding = encoding_of(&head, chosen);
     let bom = if encoding == Encoding::Utf8 && head.starts_with(UTF8_BOM) { UTF8_BOM.len() as u64 } else { 0 };
@@ -271,26 +271,24 @@ impl<R: Read> Read for Lines<R> {
 }
 
 /// Why reading a CSV file stopped at `line`: a line over the bound, or the file itself.
-fn csv_failure(e: &csv::Error, line: u64) -> String {
+fn csv_failure(e: &csv::Error, line: u64) -> Reason {
     let too_long = match e.kind() {
         csv::ErrorKind::Io(io) => io.get_ref().and_then(|inner| inner.downcast_ref::<LineTooLong>()),
         _ => None,
     };
     match too_long {
-        Some(LineTooLong(limit)) => {
-            format!("第{line}行附近有一行超过 {} KB：文件不是正常的数据文件，或单元格内容过长", limit / 1024)
-        }
-        None => format!("读取文件失败（第{line}行）"),
+        Some(LineTooLong(limit)) => Reason::LineTooLong { line, kb: limit / 1024 },
+        None => Reason::ReadFailedAt { line },
     }
 }
 
-fn csv_rows(text: impl Read, encoding: Encoding, sink: &mut impl RowSink) -> Result<(), String> {
+fn csv_rows(text: impl Read, encoding: Encoding, sink: &mut impl RowSink) -> Result<(), Reason> {
     let mut csv =
         csv::ReaderBuilder::new().flexible(true).has_headers(true).buffer_capacity(64 * 1024).from_reader(text);
     let header = match csv.headers() {
         Ok(header) => header.clone(),
         Err(e) if matches!(e.kind(), csv::ErrorKind::Io(_)) => return Err(csv_failure(&e, 1)),
-        Err(_) => return Err(format!("无法读取表头：表头不是合法的 UTF-8 文本；{NOT_UTF8_HINT}")),
+        Err(_) => return Err(Reason::HeaderNotUtf8 { hint: NOT_UTF8_HINT }),
     };
     sink.header(&header)?;
     let mut record = StringRecord::new();
@@ -394,20 +392,15 @@ impl<R: Read> Read for Decoded<R> {
 
 // ---- XLSX ----
 
-pub(super) const OLD_OR_ENCRYPTED_WORKBOOK: &str =
-    "不支持旧版 Excel（.xls）文件或设有打开密码的工作簿：请在 Excel 中另存为不加密的 .xlsx 或 CSV 后重新导入";
-pub(super) const UNREADABLE_WORKBOOK: &str =
-    "无法读取 XLSX 文件：文件已损坏或不是 Excel 工作簿（.xlsx）；请在 Excel 中另存为 .xlsx 或 CSV 后重新导入";
-
 /// A workbook larger than the limit is refused; a smaller one lands in a temporary file calamine can seek in.
-fn spool(head: Vec<u8>, rest: impl Read, max_bytes: u64) -> Result<(File, u64), String> {
+fn spool(head: Vec<u8>, rest: impl Read, max_bytes: u64) -> Result<(File, u64), Reason> {
     let mut file = tempfile::tempfile().map_err(|e| read_failed(&e))?;
     file.write_all(&head).map_err(|e| read_failed(&e))?;
     let allowed = max_bytes.saturating_sub(head.len() as u64).saturating_add(1);
     let copied = io::copy(&mut rest.take(allowed), &mut file).map_err(|e| read_failed(&e))?;
     let size = head.len() as u64 + copied;
     if size > max_bytes {
-        return Err(format!("文件过大：XLSX 文件不能超过 {} MB", max_bytes / (1024 * 1024)));
+        return Err(Reason::WorkbookFileTooLarge { mb: max_bytes / (1024 * 1024) });
     }
     file.seek(SeekFrom::Start(0)).map_err(|e| read_failed(&e))?;
     Ok((file, size))
@@ -420,7 +413,7 @@ fn read_xlsx<RS: Read + Seek>(
     bounds: &ImportBounds,
     progress: &Progress,
     sink: &mut impl RowSink,
-) -> Result<(), String> {
+) -> Result<(), Reason> {
     // calamine indexes the shared strings with what the file says: a malformed workbook must fail the file, not
     // the import's thread.
     std::panic::catch_unwind(AssertUnwindSafe(|| {
@@ -429,15 +422,15 @@ fn read_xlsx<RS: Read + Seek>(
     }))
     .unwrap_or_else(|_| {
         tracing::warn!("an XLSX import panicked in the reader");
-        Err(UNREADABLE_WORKBOOK.to_string())
+        Err(Reason::UnreadableWorkbook)
     })
 }
 
-fn unreadable(e: &XlsxError) -> String {
+fn unreadable(e: &XlsxError) -> Reason {
     tracing::info!(error = %e, "an XLSX import could not be read");
     match e {
-        XlsxError::Password => OLD_OR_ENCRYPTED_WORKBOOK.to_string(),
-        _ => UNREADABLE_WORKBOOK.to_string(),
+        XlsxError::Password => Reason::OldOrEncryptedWorkbook,
+        _ => Reason::UnreadableWorkbook,
     }
 }
 
@@ -447,10 +440,10 @@ fn sheet_rows<RS: Read + Seek>(
     bounds: &ImportBounds,
     progress: &Progress,
     sink: &mut impl RowSink,
-) -> Result<(), String> {
+) -> Result<(), Reason> {
     let mut workbook: Xlsx<RS> = Xlsx::new(file).map_err(|e| unreadable(&e))?;
     let Some(first) = workbook.sheet_names().into_iter().next() else {
-        return Err("XLSX 工作簿中没有工作表".to_string());
+        return Err(Reason::NoSheet);
     };
     let mut cells = workbook.worksheet_cells_reader(&first).map_err(|e| unreadable(&e))?;
     let last_row = u64::from(cells.dimensions().end.0);
@@ -461,7 +454,7 @@ fn sheet_rows<RS: Read + Seek>(
     loop {
         let cell = cells.next_cell().map_err(|e| {
             tracing::info!(error = %e, "an XLSX sheet could not be read");
-            format!("读取 XLSX 工作表失败（第{}行附近）：文件可能已损坏", current.map_or(1, |r| u64::from(r) + 1))
+            Reason::SheetReadFailed { line: current.map_or(1, |r| u64::from(r) + 1) }
         })?;
         let row = cell.as_ref().map(|c| c.get_position().0);
         if row != current {
@@ -479,16 +472,16 @@ fn sheet_rows<RS: Read + Seek>(
         let Some(cell) = cell else { break };
         let (row, column) = cell.get_position();
         if u64::from(row) >= bounds.rows {
-            return Err(format!("工作表超过 {} 行：请拆分文件后导入", bounds.rows));
+            return Err(Reason::TooManyRows { rows: bounds.rows });
         }
         // `bounds` refused a reference beyond XFD in the markup; this holds whatever the reader makes of one.
         if u64::from(column) >= super::bounds::MAX_COLUMNS {
-            return Err(super::bounds::BEYOND_XFD.to_string());
+            return Err(Reason::BeyondXfd);
         }
         let column = column as usize;
         let text = cell_text(cell.get_value());
         if text.len() as u64 > bounds.cell_bytes {
-            return Err(format!("工作表第{}行有单元格超过 {} KB", u64::from(row) + 1, bounds.cell_bytes / 1024));
+            return Err(Reason::CellTooLong { row: u64::from(row) + 1, kb: bounds.cell_bytes / 1024 });
         }
         if fields.len() <= column {
             fields.resize(column + 1, String::new());
@@ -510,7 +503,7 @@ struct Rows {
 
 impl Rows {
     /// Hand sheet row `row` (0-based) to the sink: the first is the header, and must be row 1.
-    fn emit(&mut self, row: u32, fields: &[String], sink: &mut impl RowSink) -> Result<ControlFlow<()>, String> {
+    fn emit(&mut self, row: u32, fields: &[String], sink: &mut impl RowSink) -> Result<ControlFlow<()>, Reason> {
         self.record.clear();
         for field in fields {
             self.record.push_field(field);
@@ -518,7 +511,7 @@ impl Rows {
         if !self.header_read {
             self.header_read = true;
             if row != 0 {
-                return Err("工作表第1行须为表头（列名），但第1行为空".to_string());
+                return Err(Reason::EmptyHeaderRow);
             }
             sink.header(&self.record)?;
             return Ok(ControlFlow::Continue(()));
