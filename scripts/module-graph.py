@@ -55,7 +55,7 @@ import re
 import sys
 
 LAYERS = [
-    ("base", ["error", "reasons", "config", "crypto", "metrics", "regions", "tags", "db"]),
+    ("base", ["error", "reasons", "crypto", "config", "metrics", "regions", "tags", "db"]),
     ("graphql base", ["graphql", "pagination"]),
     ("infrastructure", ["jobs", "audit", "outbox", "events"]),
     ("context", ["state"]),

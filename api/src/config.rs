@@ -501,7 +501,7 @@ impl Config {
             (Environment::Development, true) => self.crypto.data_key = Secret::new(DEVELOPMENT_DATA_KEY),
             _ => {}
         }
-        crate::crypto::FieldCipher::new(&self.crypto.data_key)?;
+        crate::crypto::FieldCipher::new(self.crypto.data_key.expose())?;
         if self.auth.access_ttl_secs <= 0 || self.auth.access_ttl_secs > 3600 {
             bail!("auth.access_ttl_secs must be between 1 and 3600");
         }

@@ -7,7 +7,6 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use sha2::{Digest, Sha256};
 
-use crate::config::Secret;
 use crate::error::{AppError, AppResult};
 
 /// Encrypts and decrypts single field values; the stored form is base64(nonce ‖ ciphertext).
@@ -19,9 +18,9 @@ pub struct FieldCipher {
 }
 
 impl FieldCipher {
-    /// A cipher over a 64-hex-digit key.
-    pub fn new(key_hex: &Secret) -> anyhow::Result<Self> {
-        let bytes = hex::decode(key_hex.expose()).map_err(|_| anyhow::anyhow!("the data key must be hex"))?;
+    /// A cipher over a 64-hex-digit key (the configuration's `crypto.data_key`, exposed only here).
+    pub fn new(key_hex: &str) -> anyhow::Result<Self> {
+        let bytes = hex::decode(key_hex).map_err(|_| anyhow::anyhow!("the data key must be hex"))?;
         if bytes.len() != 32 {
             anyhow::bail!("the data key must be 32 bytes (64 hex digits)");
         }
@@ -70,7 +69,7 @@ mod tests {
 
     #[test]
     fn a_value_round_trips_and_never_repeats_its_ciphertext() {
-        let c = FieldCipher::new(&Secret::new("ab".repeat(32))).unwrap();
+        let c = FieldCipher::new(&"ab".repeat(32)).unwrap();
         let a = c.encrypt("11010519491231002X").unwrap();
         let b = c.encrypt("11010519491231002X").unwrap();
         assert_ne!(a, b);
@@ -80,8 +79,8 @@ mod tests {
 
     #[test]
     fn keyed_hashes_are_stable_per_key_and_differ_across_keys() {
-        let a = FieldCipher::new(&Secret::new("11".repeat(32))).unwrap();
-        let b = FieldCipher::new(&Secret::new("22".repeat(32))).unwrap();
+        let a = FieldCipher::new(&"11".repeat(32)).unwrap();
+        let b = FieldCipher::new(&"22".repeat(32)).unwrap();
         assert_eq!(a.keyed_hash("11010519491231002X"), a.keyed_hash("11010519491231002X"));
         assert_ne!(a.keyed_hash("11010519491231002X"), a.keyed_hash("110105194912310038"));
         assert_ne!(a.keyed_hash("11010519491231002X"), b.keyed_hash("11010519491231002X"));
@@ -90,8 +89,8 @@ mod tests {
 
     #[test]
     fn another_key_cannot_read_it() {
-        let a = FieldCipher::new(&Secret::new("ab".repeat(32))).unwrap();
-        let b = FieldCipher::new(&Secret::new("cd".repeat(32))).unwrap();
+        let a = FieldCipher::new(&"ab".repeat(32)).unwrap();
+        let b = FieldCipher::new(&"cd".repeat(32)).unwrap();
         assert!(b.decrypt(&a.encrypt("x").unwrap()).is_err());
     }
 }

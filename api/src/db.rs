@@ -23,10 +23,6 @@ use xyd_migrations::Migrator;
 pub struct Db {
     conn: DatabaseConnection,
     write_gate: Option<Arc<Mutex<()>>>,
-    /// Read snapshots that span several connections (`indicators::snapshot`) take them one opener at a time:
-    /// two openers each holding some connections while waiting for the rest could drain the pool and wait on
-    /// each other until the acquire timeout.
-    snapshot_gate: Arc<Mutex<()>>,
     max_connections: u32,
     /// SQL statements run so far (every connection and transaction of the pool).
     statements: Arc<AtomicU64>,
@@ -81,17 +77,13 @@ impl Db {
             counter.fetch_add(1, Ordering::Relaxed);
         });
         let write_gate = (conn.get_database_backend() == DatabaseBackend::Sqlite).then(|| Arc::new(Mutex::new(())));
-        Ok(Self { conn, write_gate, snapshot_gate: Arc::default(), max_connections, statements })
+        Ok(Self { conn, write_gate, max_connections, statements })
     }
 
-    /// Apply every pending migration, then link any access-log rows and record events written before the audit
-    /// chains existed (`audit::seal_legacy`, once: its format lives in the application, not in a migration).
+    /// Apply every pending migration (`startup::migrate` also seals the audit chains: use that one).
     pub async fn migrate(&self) -> Result<(), DbErr> {
-        {
-            let _permit = self.gate().await;
-            Migrator::up(&self.conn, None).await?;
-        }
-        crate::audit::seal_legacy(self).await
+        let _permit = self.gate().await;
+        Migrator::up(&self.conn, None).await
     }
 
     /// Reads that need no transaction.
@@ -139,11 +131,6 @@ impl Db {
 
     pub async fn close(self) -> Result<(), DbErr> {
         self.conn.close().await
-    }
-
-    /// Held while a multi-connection snapshot acquires its connections (see `snapshot_gate`).
-    pub async fn snapshot_opening(&self) -> OwnedMutexGuard<()> {
-        self.snapshot_gate.clone().lock_owned().await
     }
 
     /// The size of the connection pool.

@@ -14,7 +14,6 @@ use xyd_domain::{DemandId, NotificationId};
 
 use crate::db::Db;
 use crate::notifications::NotificationRow;
-use crate::state::AppState;
 
 /// The PostgreSQL channel all replicas of a database share.
 const CHANNEL: &str = "xyd_events";
@@ -22,6 +21,7 @@ const CHANNEL: &str = "xyd_events";
 /// Ids per NOTIFY (payloads are limited to 8,000 bytes).
 const IDS_PER_NOTIFY: usize = 100;
 
+#[derive(Clone)]
 pub struct Events {
     db: Db,
     demands: broadcast::Sender<DemandId>,
@@ -98,10 +98,9 @@ impl Events {
 /// On PostgreSQL, start listening (before the server accepts subscriptions, so none misses an event posted
 /// after it subscribed) and hand what is heard to `events` until `shutdown`.
 pub async fn spawn_listener(
-    state: AppState,
+    events: Events,
     mut shutdown: watch::Receiver<bool>,
 ) -> Option<tokio::task::JoinHandle<()>> {
-    let events = &state.events;
     if !events.shared() {
         return None;
     }
@@ -121,7 +120,7 @@ pub async fn spawn_listener(
         loop {
             tokio::select! {
                 heard = listener.recv() => match heard {
-                    Ok(notification) => state.events.deliver(notification.payload()).await,
+                    Ok(notification) => events.deliver(notification.payload()).await,
                     // recv reconnects and listens again on the next call; events sent meanwhile are lost.
                     Err(error) => {
                         tracing::warn!(%error, "event listener lost its connection");

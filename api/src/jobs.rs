@@ -11,24 +11,24 @@ use tokio::sync::watch;
 
 use crate::db::Db;
 use crate::error::{AppError, AppResult};
-use crate::state::AppState;
 
-/// Run `job` now and then every `period` until `shutdown` turns true; a failed run is logged and the next one
-/// tried on time.
-pub fn spawn_every<T, F, Fut>(
+/// Run `job` on `context` (what the job uses) now and then every `period` until `shutdown` turns true; a failed
+/// run is logged and the next one tried on time.
+pub fn spawn_every<C, T, F, Fut>(
     name: &'static str,
     period: Duration,
-    state: AppState,
+    context: C,
     mut shutdown: watch::Receiver<bool>,
     job: F,
 ) -> tokio::task::JoinHandle<()>
 where
-    F: Fn(AppState) -> Fut + Send + 'static,
+    C: Clone + Send + 'static,
+    F: Fn(C) -> Fut + Send + 'static,
     Fut: Future<Output = AppResult<T>> + Send,
 {
     tokio::spawn(async move {
         loop {
-            if let Err(error) = job(state.clone()).await {
+            if let Err(error) = job(context.clone()).await {
                 tracing::warn!(job = name, error = %error.message(), "scheduled job failed");
             }
             tokio::select! {
@@ -42,26 +42,25 @@ where
     })
 }
 
-/// `spawn_every`, each run `exclusively` under the job's name: a tick another replica is running is skipped.
-pub fn spawn_exclusive<T, F, Fut>(
+/// `spawn_every`, each run `exclusively` under the job's name on `db`: a tick another replica is running is
+/// skipped.
+pub fn spawn_exclusive<C, T, F, Fut>(
     name: &'static str,
     period: Duration,
-    state: AppState,
+    (db, context): (Db, C),
     shutdown: watch::Receiver<bool>,
     job: F,
 ) -> tokio::task::JoinHandle<()>
 where
-    F: Fn(AppState) -> Fut + Send + Sync + 'static,
+    C: Clone + Send + Sync + 'static,
+    F: Fn(C) -> Fut + Send + Sync + 'static,
     Fut: Future<Output = AppResult<T>> + Send,
     T: Send,
 {
     let job = std::sync::Arc::new(job);
-    spawn_every(name, period, state, shutdown, move |state| {
+    spawn_every(name, period, (db, context), shutdown, move |(db, context)| {
         let job = job.clone();
-        async move {
-            let db = state.db.clone();
-            exclusively(&db, name, move || job(state)).await
-        }
+        async move { exclusively(&db, name, move || job(context)).await }
     })
 }
 

@@ -30,6 +30,7 @@ pub mod renewals;
 pub mod reports;
 pub mod schema;
 pub mod serve;
+pub mod startup;
 pub mod state;
 pub mod subjects;
 pub mod tags;

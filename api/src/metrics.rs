@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 use std::fmt::Write;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 /// Latency bucket bounds, seconds.
@@ -24,10 +24,10 @@ struct Families {
     gauges: BTreeMap<&'static str, f64>,
 }
 
-/// The process's metrics registry.
-#[derive(Default)]
+/// The process's metrics registry; cheap to clone, every clone counts into the same families.
+#[derive(Clone, Default)]
 pub struct Metrics {
-    families: Mutex<Families>,
+    families: Arc<Mutex<Families>>,
 }
 
 impl Metrics {

@@ -4,12 +4,12 @@
 
 use async_graphql::{MergedObject, MergedSubscription, Schema, SchemaBuilder};
 
-use crate::graphql::{CostLimit, DepthLimit, ErrorPolicy};
 use crate::auth::{AuthMutation, AuthQuery};
 use crate::config::LimitsConfig;
 use crate::consents::{ConsentMutation, ConsentQuery};
 use crate::credit::{CreditMutation, CreditQuery};
 use crate::demands::{DemandMutation, DemandQuery, DemandSubscription, PreCreditQuery};
+use crate::graphql::{CostLimit, DepthLimit, ErrorPolicy};
 use crate::imports::{ImportMutation, ImportQuery};
 use crate::indicators::IndicatorQueryRoot;
 use crate::institutions::InstitutionMutation;

@@ -30,23 +30,7 @@ pub async fn serve_on(
                 .await
         })
     });
-    // The product index exists with its settings from the start, so the first search already goes to
-    // Meilisearch; in the background, as Meilisearch being down must not stop the API from starting.
-    let search = state.search.products_admin();
-    tokio::spawn(async move {
-        if let Err(error) = search.ensure().await {
-            tracing::warn!(%error, "the product index could not be set up at start; the first write will");
-        }
-    });
-    // Background work, each task ending when `relay_stopped` turns true.
-    let mut tasks = vec![
-        crate::outbox::spawn_relay(state.clone(), relay_stopped.clone()),
-        crate::demands::spawn_expiry(state.clone(), relay_stopped.clone()),
-        crate::audit::spawn_anchoring(state.clone(), relay_stopped.clone()),
-        crate::audit::spawn_verification(state.clone(), relay_stopped.clone()),
-    ];
-    tasks.extend(crate::events::spawn_listener(state.clone(), relay_stopped.clone()).await);
-    tasks.extend(crate::auth::rate_limit::spawn_sweep(state.clone(), relay_stopped));
+    let tasks = crate::startup::spawn_tasks(&state, &relay_stopped).await;
     let server = &state.config.server;
     let limits = ConnectionLimits {
         per_address: server.connections_per_ip,

@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use crate::auth::rate_limit::{RateLimits, RateStore};
-use crate::auth::{bootstrap, password, tokens::TokenService};
+use crate::auth::{password, tokens::TokenService};
 use crate::config::Config;
 use crate::crypto::FieldCipher;
 use crate::db::Db;
@@ -43,17 +43,7 @@ impl std::ops::Deref for AppState {
 }
 
 impl AppState {
-    /// Connect, migrate, create the bootstrap admin and assemble the state.
-    pub async fn init(config: Config) -> anyhow::Result<Self> {
-        let db = Db::connect(config.database.url.expose(), config.database.max_connections).await?;
-        db.migrate().await?;
-        bootstrap::ensure_admin(&db, &config.bootstrap)
-            .await
-            .map_err(|e| anyhow::anyhow!("bootstrap admin: {}", e.message()))?;
-        Self::new(config, db).await
-    }
-
-    /// Assemble the state over an already migrated database.
+    /// Assemble the state over an already migrated database (`startup::init` connects and migrates first).
     pub async fn new(config: Config, db: Db) -> anyhow::Result<Self> {
         let master_key = Some(config.search.master_key.expose()).filter(|k| !k.is_empty());
         let api_key = Some(config.search.api_key.expose()).filter(|k| !k.is_empty());
@@ -61,7 +51,7 @@ impl AppState {
         let search =
             xyd_search::Search::connect(&config.search.url, master_key, api_key, &config.search.index_prefix).await?;
         let decoy_hash = password::decoy_hash().await.map_err(|e| anyhow::anyhow!("decoy hash: {}", e.message()))?;
-        let cipher = FieldCipher::new(&config.crypto.data_key)?;
+        let cipher = FieldCipher::new(config.crypto.data_key.expose())?;
         Ok(Self(Arc::new(Inner {
             cipher,
             relay: Relay::default(),

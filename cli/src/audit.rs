@@ -13,7 +13,7 @@ use crate::args::AuditAction;
 pub async fn run(config: Option<&Path>, action: AuditAction) -> anyhow::Result<()> {
     let config = Config::load(config)?;
     let db = Db::connect(config.database.url.expose(), 2).await?;
-    db.migrate().await?;
+    xinyidai::startup::migrate(&db).await?;
     match action {
         AuditAction::Verify { anchors } => {
             print!("{}", verify(&db, anchors.as_deref()).await?);

@@ -26,7 +26,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             print!("{}", xinyidai::schema::sdl());
             Ok(())
         }
-        Command::SeedDemo => crate::demo::seed(&AppState::init(Config::load(config)?).await?).await,
+        Command::SeedDemo => crate::demo::seed(&xinyidai::startup::init(Config::load(config)?).await?).await,
         Command::Import { kind, file, region, report, encoding, format } => {
             let source = SourceOptions { format: format.map(Into::into), encoding: encoding.map(Into::into) };
             let options = crate::import::ImportOptions { region, report, source };
@@ -37,7 +37,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             match kind {
                 GenKind::Registry | GenKind::Credit | GenKind::Tax => gen_data::files(kind, &g, out),
                 GenKind::Demands | GenKind::Subjects | GenKind::Products => {
-                    let state = AppState::init(Config::load(config)?).await?;
+                    let state = xinyidai::startup::init(Config::load(config)?).await?;
                     gen_data::into_database(&state, kind, &g).await
                 }
             }
@@ -45,7 +45,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Report { action: ReportAction::Indicators { from, to, region, group_by, format, out } } => {
             let config = Config::load(config)?;
             let db = Db::connect(config.database.url.expose(), 8).await?;
-            db.migrate().await?;
+            xinyidai::startup::migrate(&db).await?;
             let args = crate::report::ReportArgs { from, to, region, group_by: group_by.map(Into::into), format, out };
             crate::report::run(&db, args).await
         }
@@ -55,14 +55,14 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
 }
 
 async fn serve(config: Option<&Path>) -> anyhow::Result<()> {
-    let state = AppState::init(Config::load(config)?).await?;
+    let state = xinyidai::startup::init(Config::load(config)?).await?;
     xinyidai::serve::run(state).await
 }
 
 async fn migrate(config: Option<&Path>) -> anyhow::Result<()> {
     let config = Config::load(config)?;
     let db = Db::connect(config.database.url.expose(), 2).await?;
-    db.migrate().await?;
+    xinyidai::startup::migrate(&db).await?;
     tracing::info!("migrations applied");
     Ok(())
 }
@@ -75,13 +75,13 @@ async fn import(
 ) -> anyhow::Result<()> {
     let config = Config::load(config)?;
     let db = Db::connect(config.database.url.expose(), 4).await?;
-    db.migrate().await?;
+    xinyidai::startup::migrate(&db).await?;
     let state = AppState::new(config, db).await?;
     crate::import::import_file_with(&state, kind, file, options).await
 }
 
 async fn search(config: Option<&Path>, action: SearchAction) -> anyhow::Result<()> {
-    let state = AppState::init(Config::load(config)?).await?;
+    let state = xinyidai::startup::init(Config::load(config)?).await?;
     match action {
         SearchAction::Reindex => {
             let n = xinyidai::products::projection::reindex(&state).await.map_err(operator)?;

@@ -91,7 +91,7 @@ both_backends! {
 
         // The server's own walk (daily, and at start) publishes the count of broken chains for alerting.
         let (_keep, shutdown) = tokio::sync::watch::channel(false);
-        xinyidai::audit::spawn_verification(app.state.clone(), shutdown);
+        xinyidai::audit::spawn_verification(app.state.db.clone(), app.state.metrics.clone(), shutdown);
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
         loop {
             let metrics = app.http.get(app.metrics_url("/metrics")).send().await.unwrap().text().await.unwrap();

@@ -86,7 +86,7 @@ impl TestApp {
         adjust(&mut config);
         config.finish().expect("test configuration is valid");
 
-        let state = xinyidai::AppState::init(config.clone()).await.expect("application state");
+        let state = xinyidai::startup::init(config.clone()).await.expect("application state");
         Some(Self::serve(backend, config, state, pg_database, sqlite_dir).await)
     }
 
@@ -94,7 +94,7 @@ impl TestApp {
     /// rate limits, live channels, scheduled jobs — on the same database and search index, as a second process
     /// behind the load balancer would have. Dropping it stops it and leaves the database to this one.
     pub async fn replica(&self) -> TestApp {
-        let state = xinyidai::AppState::init(self.config.clone()).await.expect("replica state");
+        let state = xinyidai::startup::init(self.config.clone()).await.expect("replica state");
         Self::serve(self.backend, self.config.clone(), state, None, None).await
     }
 

@@ -68,7 +68,7 @@ async fn create_template() -> Result<String, String> {
     admin.execute_unprepared(&format!("CREATE DATABASE {name}")).await.map_err(|e| e.to_string())?;
     let _ = admin.close().await;
     let db = xinyidai::db::Db::connect(&database_url(&name), 2).await.map_err(|e| e.to_string())?;
-    db.migrate().await.map_err(|e| format!("migrate template: {e}"))?;
+    xinyidai::startup::migrate(&db).await.map_err(|e| format!("migrate template: {e}"))?;
     db.close().await.map_err(|e| e.to_string())?;
     Ok(name)
 }

@@ -9,7 +9,7 @@ use xyd_domain::demand::local_date;
 
 use super::chain::Chain;
 use super::entity::{audit_anchor, audit_head};
-use crate::state::AppState;
+use crate::db::Db;
 
 /// A chain's head on a day.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -106,8 +106,8 @@ pub fn closed_day() -> NaiveDate {
 }
 
 /// Anchor each day once it has ended, until `shutdown`.
-pub fn spawn_anchoring(state: AppState, shutdown: watch::Receiver<bool>) -> tokio::task::JoinHandle<()> {
-    crate::jobs::spawn_every("audit anchoring", EVERY, state, shutdown, |state| async move {
-        Ok(anchor_heads(state.db.conn(), closed_day()).await?)
+pub fn spawn_anchoring(db: Db, shutdown: watch::Receiver<bool>) -> tokio::task::JoinHandle<()> {
+    crate::jobs::spawn_every("audit anchoring", EVERY, db, shutdown, |db| async move {
+        Ok(anchor_heads(db.conn(), closed_day()).await?)
     })
 }

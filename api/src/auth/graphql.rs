@@ -3,11 +3,11 @@
 use async_graphql::{Context, InputObject, Object, SimpleObject};
 
 use super::principal::require_principal;
+use super::rate_limit::ClientIp;
 use super::sessions::{self, Session};
 use super::user::UserRepo;
 use super::{Principal, User};
 use crate::error::AppResult;
-use crate::http::ClientIp;
 use crate::state::AppState;
 
 /// 登录凭据 (login credentials)。

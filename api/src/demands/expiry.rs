@@ -40,5 +40,7 @@ pub const EXPIRY_JOB: &str = "demand expiry";
 
 /// Run the expiry job every minute, on one replica at a time, until shutdown.
 pub fn spawn_expiry(state: AppState, shutdown: watch::Receiver<bool>) -> tokio::task::JoinHandle<()> {
-    crate::jobs::spawn_exclusive(EXPIRY_JOB, EVERY, state, shutdown, |state| async move { close_expired(&state).await })
+    crate::jobs::spawn_exclusive(EXPIRY_JOB, EVERY, (state.db.clone(), state), shutdown, |state| async move {
+        close_expired(&state).await
+    })
 }

@@ -17,8 +17,9 @@ use futures::TryStreamExt;
 use serde_json::{Value, json};
 use xyd_reasons::Reason;
 
-use super::{ClientIp, HttpState, client_ip, is_upload, strip_bearer};
+use super::{HttpState, client_ip, is_upload, strip_bearer};
 use crate::auth::Principal;
+use crate::auth::rate_limit::ClientIp;
 use crate::error::AppError;
 
 const GRAPHQL_RESPONSE: &str = "application/graphql-response+json";

@@ -27,20 +27,6 @@ use tower_http::trace::TraceLayer;
 use crate::schema::AppSchema;
 use crate::state::AppState;
 
-/// The client's address, as used for rate limits.
-#[derive(Clone, Copy, Debug)]
-pub struct ClientIp(pub IpAddr);
-
-impl ClientIp {
-    /// The address of the request `ctx` belongs to. Every transport sets it; a request without one (a bug) is
-    /// refused rather than limited as nobody.
-    pub fn of(ctx: &async_graphql::Context<'_>) -> crate::error::AppResult<std::net::IpAddr> {
-        ctx.data_opt::<ClientIp>()
-            .map(|ip| ip.0)
-            .ok_or_else(|| crate::error::AppError::internal("client address", "the transport set none"))
-    }
-}
-
 /// Shared by every handler: the application state and the schema built over it.
 #[derive(Clone)]
 pub struct HttpState {

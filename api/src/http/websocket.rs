@@ -43,8 +43,9 @@ use super::connections::ConnectionSlot;
 use tokio::time::Instant;
 use xyd_domain::UserId;
 
-use super::{ClientIp, HttpState, client_ip};
+use super::{HttpState, client_ip};
 use crate::auth::Principal;
+use crate::auth::rate_limit::ClientIp;
 use crate::auth::tokens::TokenService;
 use crate::schema::AppSchema;
 use crate::state::AppState;

@@ -24,6 +24,11 @@ pub struct Snapshot {
     lanes: Vec<DatabaseTransaction>,
 }
 
+/// Snapshots that span several connections take them one opener at a time: two openers each holding some
+/// connections while waiting for the rest could drain the pool and wait on each other until the acquire
+/// timeout. One gate for the process (a server has one pool; in tests, openers of several pools only queue).
+static OPENING: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
 impl Snapshot {
     pub async fn open(db: &Db) -> AppResult<Self> {
         let conn = db.conn();
@@ -33,7 +38,7 @@ impl Snapshot {
         let read_only = || conn.begin_with_config(Some(IsolationLevel::RepeatableRead), Some(AccessMode::ReadOnly));
         // Leave the pool at least one connection, and take ours as one opener: no two snapshots half-open at once.
         let count = LANES.min(usize::try_from(db.max_connections()).unwrap_or(1).saturating_sub(1)).max(1);
-        let _opening = db.snapshot_opening().await;
+        let _opening = OPENING.lock().await;
         let first = read_only().await?;
         first.execute_unprepared(WORK_MEM).await?;
         let exported = first

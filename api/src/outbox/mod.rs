@@ -6,7 +6,7 @@ pub mod entity;
 mod relay;
 mod repo;
 
-pub use relay::{Relay, spawn_relay};
+pub use relay::{Projection, Relay, spawn_relay};
 pub use repo::{Lag, enqueue, lag};
 
 /// The aggregate names used in outbox rows.

@@ -175,7 +175,7 @@ mod tests {
     #[tokio::test]
     async fn the_revision_moves_on_invalidate_and_is_not_indexed_while_an_outbox_row_is_pending() {
         let db = Db::connect("sqlite::memory:", 1).await.unwrap();
-        db.migrate().await.unwrap();
+        crate::startup::migrate(&db).await.unwrap();
         let conn = db.conn();
         let start = revision(conn).await.unwrap();
         assert!(start.indexed, "a fresh database has nothing to index");

@@ -64,7 +64,7 @@ impl SubjectMutation {
     ) -> AppResult<crate::auth::AuthPayload> {
         let registration = Registration::parse(input)?;
         let state = ctx.data_unchecked::<AppState>();
-        state.rate_limits.registration(crate::http::ClientIp::of(ctx)?).await?;
+        state.rate_limits.registration(crate::auth::rate_limit::ClientIp::of(ctx)?).await?;
         Ok(register::register(state, registration).await?.into())
     }
 

@@ -9,7 +9,6 @@ use tokio::sync::watch;
 
 use crate::db::Db;
 use crate::error::{AppError, AppResult};
-use crate::state::AppState;
 
 pub struct SharedStore {
     db: Db,
@@ -77,11 +76,11 @@ impl SharedStore {
 }
 
 /// On PostgreSQL, forget windows that ended long ago, hourly (any replica may).
-pub fn spawn_sweep(state: AppState, shutdown: watch::Receiver<bool>) -> Option<tokio::task::JoinHandle<()>> {
-    (state.db.backend() == DatabaseBackend::Postgres).then(|| {
-        crate::jobs::spawn_every("rate window sweep", Duration::from_secs(3600), state, shutdown, |state| async move {
+pub fn spawn_sweep(db: Db, shutdown: watch::Receiver<bool>) -> Option<tokio::task::JoinHandle<()>> {
+    (db.backend() == DatabaseBackend::Postgres).then(|| {
+        crate::jobs::spawn_every("rate window sweep", Duration::from_secs(3600), db, shutdown, |db| async move {
             let sql = "DELETE FROM rate_windows WHERE started_at < now() - interval '1 day'";
-            Ok(state.db.conn().execute_raw(Statement::from_string(DatabaseBackend::Postgres, sql)).await?)
+            Ok(db.conn().execute_raw(Statement::from_string(DatabaseBackend::Postgres, sql)).await?)
         })
     })
 }
