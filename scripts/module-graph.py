@@ -23,28 +23,29 @@ How it counts
 
 The layers, bottom first
 ------------------------
-1. base: what needs no capability. `error` and `reasons` (codes), `config` (the typed configuration everything
-   reads: below `crypto`, which is built from it), `crypto`, `metrics`, `regions`, `tags`, then `db` (the
-   connection and its migration).
-2. graphql base: `graphql` (scalars, enums, error policy, limits) and `pagination` (connections), which every
-   capability's GraphQL types use. Today `graphql/` also holds the schema root (`graphql/schema.rs` merges
-   every capability's Query and Mutation), so its edges to the capabilities count as upward: that is the
-   "base and root in one module" the issue asks to split. When the root moves out, name it `schema` (top).
-3. infrastructure: `jobs` (scheduling), `audit` (hash chains over rows), `outbox` (work after commit) and
-   `events` (the live-event bus, reached through the state): mechanisms the capabilities use, which should
-   know none of them.
+1. base: what needs no capability. `error` and `reasons` (codes), `crypto` (the field cipher, given its key as
+   text), `config` (the typed configuration everything reads; it checks the data key with `crypto`),
+   `metrics`, `regions`, `tags`, then `db` (the connection and its migrations).
+2. graphql base: `graphql` (scalars, enums, error policy, limits) and `pagination` (connections; each node type
+   names its own edge and connection, `pagination::Paged`), which every capability's GraphQL types use. The
+   schema root that merges the capabilities is `schema`, at the top.
+3. infrastructure: `jobs` (scheduling), `audit` (hash chains over rows; the chained tables are handed to it as
+   `audit::ChainTables` by their owner), `outbox` (work after commit; start-up hands the relay its product
+   projection) and `events` (the live-event bus, reached through the state; it carries notification rows,
+   its one edge up): mechanisms the capabilities use, which should know none of them.
 4. context: `state`, the request/app context every resolver and task takes. What it imports from a
    capability (services held as fields) counts as upward: the issue wants it smaller.
 5. capabilities, in the order their dependencies mostly run: `auth` (the principal everyone checks),
    `institutions`, `subjects` (the parties), `products` (the catalogue), `notifications` (the inbox the
-   workflows write to), then the workflows and the data read under them — `demands`, `consents`, `credit`
-   (profiles read under a demand's consent), `renewals` (over a demand's loan) —, then the bureau's
-   `indicators`, `imports` (which refresh indicators) and `reports`. Where two capabilities import each
-   other the order says which edge is the one to remove. When this list was written, no order of the
-   capabilities had fewer upward edges among them (8, by an exhaustive search); of the orders with 8,
-   this one reads most plausibly.
-6. root: `schema` (once split out of graphql), `startup`, `http` (the router and its extractors), `serve`
-   (the process: binds, spawns tasks, shuts down).
+   workflows write to), `consents` (grants, and who holds a demand a consent is scoped to), `credit` (data
+   read under consent), then the workflows — `demands`, `renewals` (over a demand's loan) —, then the
+   bureau's `imports`, `indicators` (which read import jobs) and `reports`. Where two capabilities import
+   each other the order says which edge is the one to remove; with the pairs left (the `User` view naming
+   its institution and subject, a registration recomputing credit flags, a notification's demand, a
+   consent's demand), no order has fewer upward edges among the capabilities.
+6. root: `schema` (the merged Query, Mutation and Subscription roots), `startup` (connect → migrate → seal →
+   bootstrap → tasks), `http` (the router and its extractors), `serve` (the process: binds, serves, shuts
+   down).
 
 A module found in API_SRC but missing here is an error (the list must stay complete); a name listed here but
 absent (a planned module) is skipped.
@@ -67,12 +68,12 @@ LAYERS = [
             "subjects",
             "products",
             "notifications",
-            "demands",
             "consents",
             "credit",
+            "demands",
             "renewals",
-            "indicators",
             "imports",
+            "indicators",
             "reports",
         ],
     ),

@@ -7,13 +7,15 @@
 //! Events are for the live view only: a replica that is down or reconnecting misses some, and the inbox and
 //! the lists still hold everything.
 
+use std::sync::Arc;
+
 use sea_orm::sqlx::postgres::PgListener;
 use sea_orm::{ConnectionTrait, DatabaseBackend, Statement};
 use tokio::sync::{broadcast, watch};
 use xyd_domain::{DemandId, NotificationId};
 
 use crate::db::Db;
-use crate::notifications::NotificationRow;
+use crate::notifications::{Channel, LoggingChannel, NotificationRow};
 
 /// The PostgreSQL channel all replicas of a database share.
 const CHANNEL: &str = "xyd_events";
@@ -24,13 +26,20 @@ const IDS_PER_NOTIFY: usize = 100;
 #[derive(Clone)]
 pub struct Events {
     db: Db,
+    /// The outside channel committed notifications go to (SMS, WeChat, e-mail…; logged until one is built).
+    channel: Arc<dyn Channel>,
     demands: broadcast::Sender<DemandId>,
     notifications: broadcast::Sender<NotificationRow>,
 }
 
 impl Events {
     pub fn new(db: Db) -> Self {
-        Self { db, demands: broadcast::channel(1024).0, notifications: broadcast::channel(1024).0 }
+        Self {
+            db,
+            channel: Arc::new(LoggingChannel),
+            demands: broadcast::channel(1024).0,
+            notifications: broadcast::channel(1024).0,
+        }
     }
 
     fn shared(&self) -> bool {
@@ -47,7 +56,12 @@ impl Events {
     }
 
     /// Call after the transaction that wrote `rows` committed.
+    /// Call after the transaction that wrote `rows` committed: each goes to the outside channel once (from this
+    /// replica) and to the live subscribers of every replica.
     pub async fn notifications_written(&self, rows: Vec<NotificationRow>) {
+        for n in &rows {
+            self.channel.deliver(n);
+        }
         if self.shared() {
             for chunk in rows.chunks(IDS_PER_NOTIFY) {
                 let ids: Vec<String> = chunk.iter().map(|n| n.id.to_string()).collect();

@@ -14,7 +14,7 @@ use crate::state::AppState;
 /// lives in the application, not in a migration).
 pub async fn migrate(db: &Db) -> anyhow::Result<()> {
     db.migrate().await?;
-    crate::audit::seal_legacy(db).await?;
+    crate::audit::seal_legacy::<crate::credit::Chains>(db).await?;
     Ok(())
 }
 
@@ -47,7 +47,11 @@ pub async fn spawn_tasks(state: &AppState, stop: &watch::Receiver<bool>) -> Vec<
         crate::outbox::spawn_relay(state.db.clone(), state.metrics.clone(), state.relay.clone(), project, stop.clone()),
         crate::demands::spawn_expiry(state.clone(), stop.clone()),
         crate::audit::spawn_anchoring(state.db.clone(), stop.clone()),
-        crate::audit::spawn_verification(state.db.clone(), state.metrics.clone(), stop.clone()),
+        crate::audit::spawn_verification::<crate::credit::Chains>(
+            state.db.clone(),
+            state.metrics.clone(),
+            stop.clone(),
+        ),
     ];
     tasks.extend(crate::events::spawn_listener(state.events.clone(), stop.clone()).await);
     tasks.extend(crate::auth::rate_limit::spawn_sweep(state.db.clone(), stop.clone()));

@@ -29,8 +29,6 @@ pub struct Inner {
     pub institutions: crate::institutions::InstitutionCache,
     /// Demands posted and notifications written, for live subscriptions, from every replica.
     pub events: crate::events::Events,
-    /// Committed notifications to the outside channel.
-    pub notifier: crate::notifications::Notifier,
     /// Verified against when a login names an unknown account, to equalize timing.
     pub decoy_hash: String,
 }
@@ -58,7 +56,6 @@ impl AppState {
             product_search: Default::default(),
             institutions: Default::default(),
             events: crate::events::Events::new(db.clone()),
-            notifier: Default::default(),
             tokens: TokenService::new(&config.auth),
             rate_limits: RateLimits::new(&config.auth, RateStore::for_db(&db)),
             metrics: Metrics::default(),

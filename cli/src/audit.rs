@@ -40,7 +40,7 @@ pub async fn verify(db: &Db, anchors: Option<&Path>) -> anyhow::Result<String> {
         }
         None => Vec::new(),
     };
-    let reports = audit::verify(db.conn(), &kept).await?;
+    let reports = audit::verify::<xinyidai::credit::Chains>(db.conn(), &kept).await?;
     let text = describe(&reports);
     if reports.iter().any(|r| r.broken.is_some()) {
         bail!("{text}审计链已被破坏");

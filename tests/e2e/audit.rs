@@ -91,7 +91,7 @@ both_backends! {
 
         // The server's own walk (daily, and at start) publishes the count of broken chains for alerting.
         let (_keep, shutdown) = tokio::sync::watch::channel(false);
-        xinyidai::audit::spawn_verification(app.state.db.clone(), app.state.metrics.clone(), shutdown);
+        xinyidai::audit::spawn_verification::<xinyidai::credit::Chains>(app.state.db.clone(), app.state.metrics.clone(), shutdown);
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
         loop {
             let metrics = app.http.get(app.metrics_url("/metrics")).send().await.unwrap().text().await.unwrap();
@@ -150,7 +150,7 @@ both_backends! {
         sql(&app, "UPDATE access_log SET chain_seq = NULL, chain_hash = NULL").await;
         let genesis = xinyidai::audit::GENESIS;
         sql(&app, &format!("UPDATE audit_heads SET seq = 0, hash = '{genesis}', sealed = false WHERE chain = 'access_log'")).await;
-        xinyidai::audit::seal_legacy(app.db()).await.unwrap();
+        xinyidai::audit::seal_legacy::<xinyidai::credit::Chains>(app.db()).await.unwrap();
         let broken = verify(&app, None).await.unwrap_err();
         assert!(broken.contains("access_log: BROKEN at link 10") && broken.contains("ANCHOR_MISMATCH"), "{broken}");
         sql(&app, "DELETE FROM audit_anchors").await;

@@ -5,9 +5,9 @@ use std::collections::BTreeMap;
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Value};
 
 use super::anchors::{Anchor, stored_anchors};
+use super::chain::ChainTables;
 use super::chain::{Chain, Chained, GENESIS, head, link_hash};
 use super::entity::audit_head;
-use super::tables;
 
 /// Rows read per query while walking.
 const PAGE: u64 = 2_000;
@@ -40,14 +40,14 @@ pub struct Break {
 /// Walk every chain, comparing it with its head, its stored anchors and the anchors in `kept` (exported
 /// earlier and kept outside the database). A chain rewritten from an edited row onwards matches its own
 /// links and head, but no longer the anchors taken before the edit.
-pub async fn verify(conn: &impl ConnectionTrait, kept: &[Anchor]) -> Result<Vec<ChainReport>, DbErr> {
+pub async fn verify<T: ChainTables>(conn: &impl ConnectionTrait, kept: &[Anchor]) -> Result<Vec<ChainReport>, DbErr> {
     let mut reports = Vec::new();
     for chain in Chain::ALL {
         let mut anchors = stored_anchors(conn, chain).await?;
         anchors.extend(kept.iter().filter(|a| a.chain == chain).cloned());
         reports.push(match chain {
-            Chain::AccessLog => walk::<tables::AccessLog>(conn, &anchors).await?,
-            Chain::RecordEvents => walk::<tables::RecordEvents>(conn, &anchors).await?,
+            Chain::AccessLog => walk::<T::AccessLog>(conn, &anchors).await?,
+            Chain::RecordEvents => walk::<T::RecordEvents>(conn, &anchors).await?,
         });
     }
     Ok(reports)

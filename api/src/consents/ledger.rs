@@ -163,6 +163,22 @@ pub async fn active_for(
     Ok(query.all(conn).await?)
 }
 
+/// A read for a demand (`demand`, the purpose of a demand-scoped consent): only a bank that holds it (or lent on
+/// it) may, and only for the demand's own subject.
+pub async fn ensure_demand_held(
+    conn: &impl ConnectionTrait,
+    demand: DemandId,
+    subject: SubjectId,
+    bank: InstitutionId,
+) -> AppResult<()> {
+    crate::demands::repo::lookup(conn, demand)
+        .await?
+        .filter(|d| d.subject_id == subject)
+        .ok_or_else(|| AppError::not_found("融资需求不存在"))?;
+    let held = crate::demands::repo::shares_with(conn, demand, bank).await?;
+    if held { Ok(()) } else { Err(AppError::forbidden("只有受理该需求的银行可按需求查询")) }
+}
+
 /// The consents with `ids`, in no particular order.
 pub async fn by_ids(
     conn: &impl ConnectionTrait,

@@ -5,11 +5,19 @@
 use chrono::{DateTime, Utc};
 
 use super::entity::{access_log, record_event};
-use crate::audit::{Chain, Chained};
+use crate::audit::{Chain, ChainTables, Chained};
 
 /// The rows of the `access_log` and `record_events` chains, as the audit names them.
 pub type AccessLogRow = access_log::Model;
 pub type RecordEventRow = record_event::Model;
+
+/// The chained tables, for the audit's sealing and walking (`audit::seal_legacy::<Chains>`, `audit::verify`).
+pub struct Chains;
+
+impl ChainTables for Chains {
+    type AccessLog = AccessLogRow;
+    type RecordEvents = RecordEventRow;
+}
 
 macro_rules! chained {
     ($table:ident, $chain:expr, covers [$($covered:ident),+ $(,)?]) => {

@@ -8,5 +8,5 @@ mod objections;
 pub mod profile;
 pub mod repo;
 
-pub use chained::{AccessLogRow, RecordEventRow};
+pub use chained::{AccessLogRow, Chains, RecordEventRow};
 pub use graphql::{AccessLogEntry, CreditMutation, CreditQuery};

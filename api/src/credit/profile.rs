@@ -13,7 +13,7 @@ use xyd_domain::{
 use super::entity::{access_log, credit_record, tax_record};
 use super::repo;
 use crate::auth::Principal;
-use crate::consents::{active_for, fact_of};
+use crate::consents::{active_for, ensure_demand_held, fact_of};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use crate::subjects::{SubjectRepo, SubjectRow, SubjectView, ensure_verified};
@@ -79,17 +79,6 @@ fn consent_required(category: &str) -> AppError {
     AppError::ConsentRequired(format!("查看{category}须取得该企业的有效授权"))
 }
 
-/// Read for a demand (`demand`): only a bank that holds it (or lent on it) may, and only for its subject.
-async fn ensure_holds(state: &AppState, principal: &Principal, subject: SubjectId, demand: DemandId) -> AppResult<()> {
-    let conn = state.db.conn();
-    crate::demands::repo::lookup(conn, demand)
-        .await?
-        .filter(|d| d.subject_id == subject)
-        .ok_or_else(|| AppError::not_found("融资需求不存在"))?;
-    let held = crate::demands::repo::shares_with(conn, demand, principal.institution()?).await?;
-    if held { Ok(()) } else { Err(AppError::forbidden("只有受理该需求的银行可按需求查询")) }
-}
-
 pub async fn read(
     state: &AppState,
     principal: &Principal,
@@ -98,7 +87,7 @@ pub async fn read(
     demand: Option<DemandId>,
 ) -> AppResult<ProfileData> {
     if let Some(demand) = demand {
-        ensure_holds(state, principal, subject, demand).await?;
+        ensure_demand_held(state.db.conn(), demand, subject, principal.institution()?).await?;
     }
     let subject = SubjectRepo::get(state.db.conn(), subject).await?;
     let viewer = viewer_of(state, principal, &subject).await?;

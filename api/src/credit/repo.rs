@@ -12,9 +12,14 @@ use xyd_reasons::Reason;
 
 use super::entity::{credit_record, objection, tax_record};
 use crate::error::{AppError, AppResult};
-use crate::imports::Written;
 use crate::institutions::Scope;
 use crate::subjects::SubjectRepo;
+
+/// The outcome of writing a batch of imported rows: rows refused, and the codes whose flags must be recomputed.
+pub struct Written {
+    pub refused: Vec<(u64, RowError)>,
+    pub touched: Vec<Uscc>,
+}
 
 /// Insert or update credit rows on (source, doc_number). A record's status is never overwritten by an
 /// import: objections and repairs own it. A record belongs to the jurisdiction that first imported it: rows

@@ -12,7 +12,7 @@ use xyd_domain::{ImportJobId, RegionCode, RowError, Uscc};
 use xyd_reasons::Reason;
 
 use super::runner::{Cells, Importer};
-use crate::credit::repo;
+use crate::credit::repo::{self, Written};
 use crate::error::AppResult;
 use crate::institutions::Scope;
 
@@ -28,12 +28,6 @@ pub trait SubjectData: Sized + Send + 'static {
         scope: &Scope,
         rows: Vec<(u64, Self)>,
     ) -> impl Future<Output = AppResult<Written>> + Send;
-}
-
-/// The outcome of writing a batch: rows refused, and the codes whose flags must be recomputed.
-pub struct Written {
-    pub refused: Vec<(u64, RowError)>,
-    pub touched: Vec<Uscc>,
 }
 
 impl SubjectData for CreditRow {

@@ -16,7 +16,6 @@ use credit::SubjectDataImporter;
 use xyd_domain::credit::{CreditRow, TaxRow};
 use xyd_domain::{ImportJobId, ImportKind};
 
-pub use credit::Written;
 pub use graphql::{ImportMutation, ImportQuery};
 use job::Counts;
 pub use registry::RegistryImporter;

@@ -137,7 +137,7 @@ impl Importer for RegistryImporter {
 
     async fn finish(writer: &Self::Writer, txn: &DatabaseTransaction) -> AppResult<()> {
         let dates = writer.dates.lock().map(|d| d.clone()).unwrap_or_default();
-        crate::indicators::refresh_registry_counts(txn, &dates).await
+        crate::subjects::registry_counts::refresh(txn, &dates).await
     }
 }
 

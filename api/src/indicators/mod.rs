@@ -3,7 +3,7 @@
 //!
 //! The figures read summary tables and denormalized columns that database triggers keep exactly consistent
 //! with the events (migration `m20261123_000006_indicators`); registry snapshot counts are refreshed when a
-//! registry import job ends ([`refresh_registry_counts`]).
+//! registry import job ends (`subjects::registry_counts`).
 
 pub mod export;
 mod graphql;
@@ -12,7 +12,5 @@ mod registry_quality;
 pub mod report;
 mod snapshot;
 mod sql;
-mod summary;
 
 pub use graphql::IndicatorQueryRoot;
-pub use summary::refresh_registry_counts;

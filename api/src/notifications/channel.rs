@@ -1,4 +1,5 @@
-//! After commit: notifications go to live subscribers (`notificationAdded`) and to the outside channels.
+//! After commit: notifications go to the outside channel (once, from the replica that wrote them) and to live
+//! subscribers (`notificationAdded`), both through `events`.
 
 use super::entity;
 use crate::state::AppState;
@@ -17,22 +18,8 @@ impl Channel for LoggingChannel {
     }
 }
 
-/// Hands committed notifications to the outside channel.
-pub struct Notifier {
-    channel: Box<dyn Channel>,
-}
-
-impl Default for Notifier {
-    fn default() -> Self {
-        Self { channel: Box::new(LoggingChannel) }
-    }
-}
-
 /// Call after the transaction that wrote `rows` committed: each goes to the outside channel once (from this
-/// replica) and to the live subscribers of every replica (`events`).
+/// replica) and to the live subscribers of every replica (`Events::notifications_written`).
 pub async fn publish(state: &AppState, rows: Vec<entity::Model>) {
-    for n in &rows {
-        state.notifier.channel.deliver(n);
-    }
     state.events.notifications_written(rows).await;
 }

@@ -8,6 +8,6 @@ pub mod entity;
 mod graphql;
 pub mod inbox;
 
-pub use channel::{Notifier, publish};
+pub use channel::{Channel, LoggingChannel, publish};
 pub use graphql::{Notification, NotificationMutation, NotificationQuery, NotificationSubscription};
 pub use inbox::{Message, NotificationRow, Recipients, notify};

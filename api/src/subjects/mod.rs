@@ -6,6 +6,7 @@ pub mod entity;
 mod graphql;
 pub mod register;
 pub mod registry;
+pub mod registry_counts;
 mod repo;
 mod verify;
 mod view;

@@ -1,5 +1,6 @@
-//! The registry snapshot summary (`registry_counts`): recomputed for whole snapshot dates from
-//! `registry_entries`, so it equals the entries whatever an import upserted, corrected or left half done.
+//! The registry snapshot summary (`registry_counts`, what the indicators count 存续主体 by): recomputed for whole
+//! snapshot dates from `registry_entries` when a registry import ends, so it equals the entries whatever an
+//! import upserted, corrected or left half done.
 
 use std::collections::BTreeSet;
 
@@ -11,7 +12,7 @@ use xyd_domain::RegistryStatus;
 use crate::error::AppResult;
 
 /// Recount `registry_counts` for `dates` from the entries, in the caller's transaction.
-pub async fn refresh_registry_counts(conn: &impl ConnectionTrait, dates: &BTreeSet<NaiveDate>) -> AppResult<()> {
+pub async fn refresh(conn: &impl ConnectionTrait, dates: &BTreeSet<NaiveDate>) -> AppResult<()> {
     let backend = conn.get_database_backend();
     for date in dates {
         let date_only = vec![Value::from(*date)];
