@@ -17,6 +17,8 @@ const SHARED_STRINGS: &str = "xl/sharedStrings.xml";
 /// Entries an archive may list: a workbook has a few dozen.
 const MAX_ENTRIES: usize = 10_000;
 
+type Archive<'f, RS> = zip::ZipArchive<&'f mut RS>;
+
 /// Refuse a workbook whose archive exceeds `bounds`, with the reason in Chinese; rewinds `file` when it passes.
 pub fn check_workbook<RS: Read + Seek>(file: &mut RS, bounds: &ImportBounds) -> Result<(), Reason> {
     {
@@ -24,48 +26,13 @@ pub fn check_workbook<RS: Read + Seek>(file: &mut RS, bounds: &ImportBounds) -> 
             tracing::info!(error = %e, "an XLSX import is not a readable ZIP archive");
             Reason::UnreadableWorkbook
         })?;
-        if archive.len() > MAX_ENTRIES {
-            return Err(Reason::WorkbookTooManyParts { parts: archive.len(), max: MAX_ENTRIES });
-        }
-        let mut declared_total = 0u64;
-        for i in 0..archive.len() {
-            let entry = archive.by_index_raw(i).map_err(|e| unreadable_entry(&e))?;
-            let limit = entry_limit(entry.name(), bounds);
-            if entry.size() > limit {
-                return Err(too_large(entry.name(), limit));
-            }
-            declared_total = declared_total.saturating_add(entry.size());
-        }
-        if declared_total > bounds.workbook_bytes {
-            return Err(whole_too_large(bounds));
-        }
+        check_directory(&mut archive, bounds)?;
         // The directory said it fits; inflate each entry to see that it does.
         let mut total = 0u64;
         for i in 0..archive.len() {
-            let entry = archive.by_index(i).map_err(|e| unreadable_entry(&e))?;
-            let name = entry.name().to_string();
-            let declared = entry.size();
-            let limit = entry_limit(&name, bounds).min(declared);
-            let markup = name.ends_with(".xml") || name.ends_with(".rels");
-            let mut scan = Scan::new(bounds.cell_bytes, markup);
-            let read = inflate(entry.take(limit.saturating_add(1)), &mut scan)?;
-            if read > limit {
-                // The directory passed the bounds above, so the entry holds more than its directory says.
-                return Err(if read > declared { understated(&name, declared) } else { too_large(&name, limit) });
-            }
-            total = total.saturating_add(read);
+            total = total.saturating_add(check_entry(&mut archive, i, bounds)?);
             if total > bounds.workbook_bytes {
                 return Err(whole_too_large(bounds));
-            }
-            if let Some(run) = scan.longest_over {
-                tracing::info!(entry = %name, run, "an XLSX import holds an over-long cell or tag");
-                return Err(Reason::WorkbookLongMarkup { kb: bounds.cell_bytes / 1024 });
-            }
-            if scan.beyond_xfd {
-                return Err(Reason::BeyondXfd);
-            }
-            if name == SHARED_STRINGS && scan.strings > bounds.shared_strings {
-                return Err(Reason::TooManySharedStrings { max: bounds.shared_strings });
             }
         }
     }
@@ -73,6 +40,50 @@ pub fn check_workbook<RS: Read + Seek>(file: &mut RS, bounds: &ImportBounds) -> 
         tracing::warn!(error = %e, "rewinding an import file failed");
         Reason::ReadFailed
     })
+}
+
+/// The sizes the archive's directory declares: its entries, each and together.
+fn check_directory<RS: Read + Seek>(archive: &mut Archive<'_, RS>, bounds: &ImportBounds) -> Result<(), Reason> {
+    if archive.len() > MAX_ENTRIES {
+        return Err(Reason::WorkbookTooManyParts { parts: archive.len(), max: MAX_ENTRIES });
+    }
+    let mut declared_total = 0u64;
+    for i in 0..archive.len() {
+        let entry = archive.by_index_raw(i).map_err(|e| unreadable_entry(&e))?;
+        let limit = entry_limit(entry.name(), bounds);
+        if entry.size() > limit {
+            return Err(too_large(entry.name(), limit));
+        }
+        declared_total = declared_total.saturating_add(entry.size());
+    }
+    if declared_total > bounds.workbook_bytes { Err(whole_too_large(bounds)) } else { Ok(()) }
+}
+
+/// Entry `i` inflated through the markup scan, within what its directory declared and its bound; the bytes it
+/// held.
+fn check_entry<RS: Read + Seek>(archive: &mut Archive<'_, RS>, i: usize, bounds: &ImportBounds) -> Result<u64, Reason> {
+    let entry = archive.by_index(i).map_err(|e| unreadable_entry(&e))?;
+    let name = entry.name().to_string();
+    let declared = entry.size();
+    let limit = entry_limit(&name, bounds).min(declared);
+    let markup = name.ends_with(".xml") || name.ends_with(".rels");
+    let mut scan = Scan::new(bounds.cell_bytes, markup);
+    let read = inflate(entry.take(limit.saturating_add(1)), &mut scan)?;
+    if read > limit {
+        // The directory passed the bounds, so the entry holds more than its directory says.
+        return Err(if read > declared { understated(&name, declared) } else { too_large(&name, limit) });
+    }
+    if let Some(run) = scan.longest_over {
+        tracing::info!(entry = %name, run, "an XLSX import holds an over-long cell or tag");
+        return Err(Reason::WorkbookLongMarkup { kb: bounds.cell_bytes / 1024 });
+    }
+    if scan.beyond_xfd {
+        return Err(Reason::BeyondXfd);
+    }
+    if name == SHARED_STRINGS && scan.strings > bounds.shared_strings {
+        return Err(Reason::TooManySharedStrings { max: bounds.shared_strings });
+    }
+    Ok(read)
 }
 
 fn entry_limit(name: &str, bounds: &ImportBounds) -> u64 {

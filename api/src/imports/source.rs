@@ -470,29 +470,39 @@ fn sheet_rows<RS: Read + Seek>(
             current = row;
         }
         let Some(cell) = cell else { break };
-        let (row, column) = cell.get_position();
-        if u64::from(row) >= bounds.rows {
-            return Err(Reason::TooManyRows { rows: bounds.rows });
-        }
-        // `bounds` refused a reference beyond XFD in the markup; this holds whatever the reader makes of one.
-        if u64::from(column) >= super::bounds::MAX_COLUMNS {
-            return Err(Reason::BeyondXfd);
-        }
-        let column = column as usize;
-        let text = cell_text(cell.get_value());
-        if text.len() as u64 > bounds.cell_bytes {
-            return Err(Reason::CellTooLong { row: u64::from(row) + 1, kb: bounds.cell_bytes / 1024 });
-        }
-        if fields.len() <= column {
-            fields.resize(column + 1, String::new());
-        }
-        fields[column] = text;
+        place(&cell, bounds, &mut fields)?;
     }
     if !rows.header_read {
         // An empty sheet: the header lacks every required column.
         sink.header(&StringRecord::new())?;
     }
     progress.set(size);
+    Ok(())
+}
+
+/// Put `cell` in its column of the row being read, within the sheet's bounds.
+fn place(
+    cell: &calamine::Cell<calamine::DataRef<'_>>,
+    bounds: &ImportBounds,
+    fields: &mut Vec<String>,
+) -> Result<(), Reason> {
+    let (row, column) = cell.get_position();
+    if u64::from(row) >= bounds.rows {
+        return Err(Reason::TooManyRows { rows: bounds.rows });
+    }
+    // `bounds` refused a reference beyond XFD in the markup; this holds whatever the reader makes of one.
+    if u64::from(column) >= super::bounds::MAX_COLUMNS {
+        return Err(Reason::BeyondXfd);
+    }
+    let column = column as usize;
+    let text = cell_text(cell.get_value());
+    if text.len() as u64 > bounds.cell_bytes {
+        return Err(Reason::CellTooLong { row: u64::from(row) + 1, kb: bounds.cell_bytes / 1024 });
+    }
+    if fields.len() <= column {
+        fields.resize(column + 1, String::new());
+    }
+    fields[column] = text;
     Ok(())
 }
 

@@ -23,19 +23,7 @@ use crate::subjects::{SubjectRepo, SubjectRow, registry};
 /// Issue a report on `subject` (the caller's own when absent, for an enterprise).
 pub async fn issue(state: &AppState, principal: &Principal, subject: Option<SubjectId>) -> AppResult<entity::Model> {
     let conn = state.db.conn();
-    let subject = match (principal.role, subject) {
-        (Role::Enterprise, _) => {
-            let own = crate::subjects::claim::acting(conn, principal).await?;
-            if subject.is_some_and(|s| s != own) {
-                return Err(AppError::forbidden("企业只能开具本企业的信用报告"));
-            }
-            own
-        }
-        (Role::Admin, _) => return Err(AppError::forbidden("平台管理员不开具信用报告")),
-        (_, Some(subject)) => subject,
-        (_, None) => return Err(required()),
-    };
-    let subject = SubjectRepo::get(conn, subject).await?;
+    let subject = SubjectRepo::get(conn, subject_of(conn, principal, subject).await?).await?;
     // Who the caller is to the subject, as for its credit profile (FORBIDDEN outside a bureau's jurisdiction).
     let viewer = profile::viewer_of(state, principal, &subject).await?;
     crate::subjects::ensure_verified(&subject)?;
@@ -83,8 +71,25 @@ pub async fn issue(state: &AppState, principal: &Principal, subject: Option<Subj
     Ok(row)
 }
 
-fn required() -> AppError {
-    AppError::input("subjectId", Reason::SubjectRequired)
+/// The subject a report is asked on: an enterprise's own (it may name no other), the one named by a bank or a
+/// bureau; the platform admin issues none.
+async fn subject_of(
+    conn: &impl sea_orm::ConnectionTrait,
+    principal: &Principal,
+    subject: Option<SubjectId>,
+) -> AppResult<SubjectId> {
+    match (principal.role, subject) {
+        (Role::Enterprise, _) => {
+            let own = crate::subjects::claim::acting(conn, principal).await?;
+            if subject.is_some_and(|s| s != own) {
+                return Err(AppError::forbidden("企业只能开具本企业的信用报告"));
+            }
+            Ok(own)
+        }
+        (Role::Admin, _) => Err(AppError::forbidden("平台管理员不开具信用报告")),
+        (_, Some(subject)) => Ok(subject),
+        (_, None) => Err(AppError::input("subjectId", Reason::SubjectRequired)),
+    }
 }
 
 /// What an institution's report is issued for, and the authorized category it prints.
