@@ -6,7 +6,7 @@ use xyd_domain::{IndustryCode, InstitutionId, ProductId};
 use xyd_reasons::Reason;
 
 use super::manage::{self, Transition};
-use super::search::{self, decode_offset, encode_offset};
+use super::search::{decode_offset, encode_offset};
 use super::{LoanProduct, ProductRepo, entity};
 use crate::auth::Principal;
 use crate::auth::principal::require_principal;
@@ -226,7 +226,7 @@ impl ProductQuery {
         }
         let filter = filter.unwrap_or_default().parse()?;
         let offset = after.as_deref().map(|c| decode_offset(c, first as u64)).transpose()?.unwrap_or(0);
-        let found = search::search(state, query.as_deref(), &filter, offset, first as u64).await?;
+        let found = state.product_search.search(state, query.as_deref(), &filter, offset, first as u64).await?;
         let next = offset + found.rows.len() as u64;
         let has_next_page = next < found.total;
         let nodes = with_banks(state, found.rows).await?;

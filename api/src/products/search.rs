@@ -1,14 +1,11 @@
-//! The public product search as GraphQL pages it: the cursors, and the call to [`super::service`], which
-//! answers from Meilisearch (or its kept answer) or else the same hard filters in SQL.
+//! The public product search's cursors, as GraphQL pages it; the search itself is [`super::ProductSearch`],
+//! which answers from Meilisearch (or its kept answer) or else the same hard filters in SQL.
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use xyd_domain::product::ProductFilter;
 use xyd_reasons::Reason;
 
-use super::service::Found;
 use crate::error::{AppError, AppResult};
-use crate::state::AppState;
 
 pub fn encode_offset(offset: u64) -> String {
     URL_SAFE_NO_PAD.encode(format!("o:{offset}"))
@@ -28,15 +25,4 @@ pub fn decode_offset(cursor: &str, first: u64) -> AppResult<u64> {
         .and_then(|s| s.strip_prefix("o:").and_then(|n| n.parse::<u64>().ok()))
         .filter(|offset| first > 0 && offset % first == 0 && *offset <= MAX_OFFSET)
         .ok_or_else(|| AppError::input("after", Reason::InvalidSearchCursor))
-}
-
-/// One page of the public search, from the state's [`super::ProductSearch`].
-pub async fn search(
-    state: &AppState,
-    query: Option<&str>,
-    filter: &ProductFilter,
-    offset: u64,
-    limit: u64,
-) -> AppResult<Found> {
-    state.product_search.search(state, query, filter, offset, limit).await
 }
