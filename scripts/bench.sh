@@ -4,7 +4,8 @@
 # figures and how to read them in docs/benchmarks.md.
 #   scripts/bench.sh import     gen-data 1,000,000 registry rows, then import them into PostgreSQL
 #   scripts/bench.sh products   5,000 published products: products(query + 2 filters) via GraphQL vs Meilisearch
-#   scripts/bench.sh match      1,000,000 subjects and 5,000 products: matchProducts latency
+#   scripts/bench.sh match      1,000,000 subjects and 5,000 products: matchProducts latency, both modes, ROUNDS=3
+#                               times over, the worst p95 of each mode last
 #   scripts/bench.sh indicators 1,000,000 subjects, 300,000 demands: 12-month report by town vs hand-written SQL
 #                               in PostgreSQL and in DuckDB (PyPI) over the same rows exported
 #   scripts/bench.sh abuse      5,000 products: products p95 idle vs while 50 clients hammer login and registration
@@ -133,7 +134,7 @@ case "$what" in
       "$bench" abuse --api "http://$XYD_BIND" --abusers "${ABUSERS:-50}" --requests "${REQUESTS:-1000}"
     elif [[ "$what" == match ]]; then
       "$bench" match --api "http://$XYD_BIND" --email "$XYD_BOOTSTRAP_ADMIN_EMAIL" \
-        --password "$XYD_BOOTSTRAP_ADMIN_PASSWORD" --requests "${REQUESTS:-1000}"
+        --password "$XYD_BOOTSTRAP_ADMIN_PASSWORD" --requests "${REQUESTS:-1000}" --rounds "${ROUNDS:-3}"
     else
       # The floor: the same engine request behind one bare axum route in its own process (bench/src/floor.rs).
       "$bench" floor --meili "$MEILI_URL" --key "$MEILI_MASTER_KEY" --prefix "$XYD_INDEX_PREFIX" \

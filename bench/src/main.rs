@@ -7,6 +7,7 @@ use anyhow::{Context, bail};
 
 mod abuse;
 mod floor;
+mod matching;
 mod products;
 use clap::{Parser, Subcommand};
 use serde_json::{Value, json};
@@ -53,6 +54,9 @@ enum Command {
         enterprises: u32,
         #[arg(long, default_value_t = 1000)]
         requests: usize,
+        /// Times the whole measurement runs; the worst p95 of each mode is reported last (P2).
+        #[arg(long, default_value_t = 3)]
+        rounds: usize,
     },
     /// `indicators` for a period and region grouped by the next region level, as the platform admin; prints
     /// the latency and the rows of the last answer (to compare with the hand-written SQL's output).
@@ -117,8 +121,8 @@ async fn run(command: Command) -> anyhow::Result<()> {
             products::run(&api, &engine, requests, floor.as_deref()).await
         }
         Command::Floor { engine, bind } => floor::serve(&engine, &bind).await,
-        Command::Match { api, email, password, enterprises, requests } => {
-            matching(&api, [&email, &password], enterprises, requests).await
+        Command::Match { api, email, password, enterprises, requests, rounds } => {
+            matching::run(&api, [&email, &password], enterprises, requests, rounds).await
         }
         Command::Indicators { api, email, password, from, to, region, requests } => {
             indicators(&api, &email, &password, [&from, &to, &region], requests).await
@@ -136,7 +140,7 @@ pub(crate) fn filter() -> ProductFilter {
     }
 }
 
-async fn gql(
+pub(crate) async fn gql(
     http: &reqwest::Client,
     api: &str,
     token: Option<&str>,
@@ -154,66 +158,7 @@ async fn gql(
     Ok(body["data"].clone())
 }
 
-const REGISTER: &str =
-    "mutation($i: RegisterSubjectInput!) { registerSubject(input: $i) { accessToken user { subject { id } } } }";
-const VERIFY: &str = "mutation($s: ID!) { verifySubject(subjectId: $s) { verified } }";
-const POST: &str = "mutation($i: PostDemandInput!) { postDemand(input: $i) { id } }";
-const MATCH: &str = "query($d: ID!, $all: Boolean) { matchProducts(demandId: $d, first: 10, includeIneligible: $all) { product { id name bank { name } } eligible score reasons { code } unmet { code } } }";
-
-async fn matching(api: &str, [email, password]: [&str; 2], enterprises: u32, requests: usize) -> anyhow::Result<()> {
-    let http = reqwest::Client::new();
-    let login = json!({ "i": { "email": email, "password": password } });
-    let admin = gql(&http, api, None, LOGIN, login).await?["login"]["accessToken"]
-        .as_str()
-        .map(str::to_string)
-        .context("no admin token")?;
-    let mut demands = Vec::new();
-    for n in 0..enterprises {
-        let org = format!("BENCH{n:04}");
-        let uscc = xyd_domain::Uscc::from_parts('9', '1', "440882", &org)?;
-        let input = json!({ "i": {
-            "uscc": uscc.as_str(), "name": format!("雷州市基准测试{n}有限公司"), "kind": "ENTERPRISE",
-            "regionCode": "440882105", "industryCode": "C1391", "legalRepName": "测试", "establishedOn": "2015-01-01",
-            "email": format!("bench{n}@bench.test"), "password": "Bench12345" } });
-        let registered = gql(&http, api, None, REGISTER, input).await?;
-        let token = registered["registerSubject"]["accessToken"].as_str().map(str::to_string).context("no token")?;
-        let subject = registered["registerSubject"]["user"]["subject"]["id"].clone();
-        gql(&http, api, Some(&admin), VERIFY, json!({ "s": subject })).await?;
-        let demand = json!({ "i": { "amount": "300000.00", "termMonths": 12, "purpose": "经营周转，采购原材料",
-            "guaranteeTypes": ["CREDIT", "GUARANTEE"], "maxRate": "8.00" } });
-        let id = gql(&http, api, Some(&token), POST, demand).await?["postDemand"]["id"]
-            .as_str()
-            .map(str::to_string)
-            .context("no id")?;
-        demands.push((token, id));
-    }
-    for include_ineligible in [false, true] {
-        let run = |i: usize| {
-            let (token, id) = &demands[i % demands.len()];
-            gql(&http, api, Some(token), MATCH, json!({ "d": id, "all": include_ineligible }))
-        };
-        for i in 0..50 {
-            run(i).await?;
-        }
-        let mut samples = Vec::with_capacity(requests);
-        let mut eligible = 0;
-        for i in 0..requests {
-            let t = Instant::now();
-            let data = run(i).await?;
-            samples.push(t.elapsed());
-            eligible =
-                data["matchProducts"].as_array().map_or(0, |m| m.iter().filter(|x| x["eligible"] == true).count());
-        }
-        let s = Stats::of(samples);
-        println!(
-            "matchProducts(first: 10, includeIneligible: {include_ineligible}): {requests} requests, median {:.2} ms, p95 {:.2} ms, p99 {:.2} ms ({eligible} eligible in the last answer)",
-            s.median, s.p95, s.p99
-        );
-    }
-    Ok(())
-}
-
-const LOGIN: &str = "mutation($i: LoginInput!) { login(input: $i) { accessToken } }";
+pub(crate) const LOGIN: &str = "mutation($i: LoginInput!) { login(input: $i) { accessToken } }";
 const INDICATORS: &str = "query($i: IndicatorQuery!) { indicators(input: $i) { definitionsVersion
     totals { ...F } rows { ...F } } }
   fragment F on IndicatorRow { key existingSubjects registeredSubjects verifiedSubjects demandsPosted demandAmount
