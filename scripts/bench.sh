@@ -9,10 +9,12 @@
 #   scripts/bench.sh indicators 1,000,000 subjects, 300,000 demands: 12-month report by town vs hand-written SQL
 #                               in PostgreSQL and in DuckDB (PyPI) over the same rows exported
 #   scripts/bench.sh abuse      5,000 products: products p95 idle vs while 50 clients hammer login and registration
+#   scripts/bench.sh logged     32 enterprises, 4 banks: a bank's logged creditProfile vs the owner's unlogged one,
+#                               32 clients (P7)
 # Needs PostgreSQL (XYD_BENCH_PG, default postgres://postgres@127.0.0.1:5432) and psql.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-what="${1:?usage: scripts/bench.sh import|products|match|indicators|abuse}"
+what="${1:?usage: scripts/bench.sh import|products|match|indicators|abuse|logged}"
 pg="${XYD_BENCH_PG:-postgres://postgres@127.0.0.1:5432}"
 target="${CARGO_TARGET_DIR:-target}"
 cargo build --profile profiling --locked -p xyd-cli -p xyd-bench
@@ -61,12 +63,13 @@ case "$what" in
     awk -v s="$start" -v c="$copied" -v m="$merged" \
       'BEGIN {printf "set-based path: \\copy %.1f s + INSERT … ON CONFLICT %.1f s = %.1f s\n", c - s, m - c, m - s}'
     ;;
-  products|match|indicators|abuse)
+  products|match|indicators|abuse|logged)
     meili_bin=$(scripts/fetch-meilisearch.sh)
     export MEILI_MASTER_KEY="bench-master-key-0123456789" MEILI_URL="http://127.0.0.1:7791" XYD_INDEX_PREFIX=bench
     export XYD_BIND=127.0.0.1:8091 XYD_METRICS_BIND=127.0.0.1:9191
-    # The abuse benchmark tells its clients apart by X-Forwarded-For, as behind one reverse proxy.
-    [[ "$what" == abuse ]] && export XYD_TRUSTED_PROXY_HOPS=1
+    # The abuse benchmark tells its clients apart by X-Forwarded-For, as behind one reverse proxy; so does the
+    # logged-reads set-up, to register 32 enterprises within the per-address limit.
+    [[ "$what" == abuse || "$what" == logged ]] && export XYD_TRUSTED_PROXY_HOPS=1
     "$meili_bin" --http-addr 127.0.0.1:7791 --master-key "$MEILI_MASTER_KEY" --db-path "$work/meili" \
       --dump-dir "$work/dumps" --no-analytics --env development >"$work/meili.log" 2>&1 &
     meili_pid=$!
@@ -100,7 +103,7 @@ case "$what" in
         -c "SELECT 'subjects: ' || count(*) FROM subjects" -c "SELECT 'demands: ' || count(*) FROM demands" \
         -c "SELECT 'responses: ' || count(*) FROM bank_responses" \
         -c "SELECT 'disbursements: ' || count(*) FROM bank_responses WHERE disbursed_at IS NOT NULL"
-    else
+    elif [[ "$what" != logged ]]; then
       "$bin" gen-data products --rows 5000 --seed 42
     fi
     "$bin" search reindex
@@ -132,6 +135,9 @@ case "$what" in
       "$(scripts/install-duckdb.sh)" bench/duckdb_indicators.py "$DATABASE_URL" "$from" "$to" "${REQUESTS:-30}"
     elif [[ "$what" == abuse ]]; then
       "$bench" abuse --api "http://$XYD_BIND" --abusers "${ABUSERS:-50}" --requests "${REQUESTS:-1000}"
+    elif [[ "$what" == logged ]]; then
+      "$bench" logged-reads --api "http://$XYD_BIND" --email "$XYD_BOOTSTRAP_ADMIN_EMAIL" \
+        --password "$XYD_BOOTSTRAP_ADMIN_PASSWORD" --cli "$bin" --requests "${REQUESTS:-3000}"
     elif [[ "$what" == match ]]; then
       "$bench" match --api "http://$XYD_BIND" --email "$XYD_BOOTSTRAP_ADMIN_EMAIL" \
         --password "$XYD_BOOTSTRAP_ADMIN_PASSWORD" --requests "${REQUESTS:-1000}" --rounds "${ROUNDS:-3}"

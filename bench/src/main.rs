@@ -7,6 +7,7 @@ use anyhow::{Context, bail};
 
 mod abuse;
 mod floor;
+mod logged;
 mod matching;
 mod products;
 use clap::{Parser, Subcommand};
@@ -57,6 +58,21 @@ enum Command {
         /// Times the whole measurement runs; the worst p95 of each mode is reported last (P2).
         #[arg(long, default_value_t = 3)]
         rounds: usize,
+    },
+    /// P7: a bank's logged `creditProfile` reads against the owners' unlogged reads of the same profiles, at 32
+    /// clients (32 enterprises, 4 banks holding their TAX consents; tax rows imported with `cli`).
+    LoggedReads {
+        #[arg(long)]
+        api: String,
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        password: String,
+        /// The `xinyidai` binary, for `import tax` into the database of `DATABASE_URL`.
+        #[arg(long)]
+        cli: std::path::PathBuf,
+        #[arg(long, default_value_t = 3000)]
+        requests: usize,
     },
     /// `indicators` for a period and region grouped by the next region level, as the platform admin; prints
     /// the latency and the rows of the last answer (to compare with the hand-written SQL's output).
@@ -128,6 +144,9 @@ async fn run(command: Command) -> anyhow::Result<()> {
             indicators(&api, &email, &password, [&from, &to, &region], requests).await
         }
         Command::Abuse { api, abusers, requests } => abuse::run(&api, abusers, requests).await,
+        Command::LoggedReads { api, email, password, cli, requests } => {
+            logged::run(&api, [&email, &password], &cli, requests).await
+        }
     }
 }
 

@@ -17,7 +17,7 @@ use crate::{Engine, GRAPHQL, QUERY, Stats, filter};
 const GRAPHQL_AMOUNT: &str = r#"query($a: Money) { products(query: "经营贷", filter: {subjectKind: INDIVIDUAL_BUSINESS, regionCode: "440882105", amount: $a}, first: 20) { totalCount nodes { id name rateMin bank { name } } } }"#;
 
 /// Concurrent clients of the throughput phase.
-const CONCURRENCY: usize = 32;
+pub(crate) const CONCURRENCY: usize = 32;
 
 /// Runs the benchmark: `requests` per side and phase, against the API at `api`, the engine, and the floor if given.
 pub async fn run(api: &str, engine: &Engine, requests: usize, floor: Option<&str>) -> anyhow::Result<()> {
@@ -168,7 +168,7 @@ fn distinct_amount(i: usize) -> Money {
 }
 
 /// `total` calls of `call` (numbered from 0), CONCURRENCY at a time: requests per second and how many failed.
-async fn throughput<F, Fut>(total: usize, call: F) -> (f64, usize)
+pub(crate) async fn throughput<F, Fut>(total: usize, call: F) -> (f64, usize)
 where
     F: Fn(usize) -> Fut,
     Fut: std::future::Future<Output = anyhow::Result<usize>>,
