@@ -29,7 +29,7 @@ pub struct Message {
 }
 
 /// Write `message` to each recipient's inbox, inside the caller's transaction; the rows written are handed to
-/// `Notifier::publish` once the transaction commits.
+/// `notifications::publish` once the transaction commits.
 pub async fn notify(conn: &impl ConnectionTrait, to: Recipients, message: Message) -> AppResult<Vec<entity::Model>> {
     let ids = match to {
         Recipients::Subject(subject) => UserRepo::ids_of_subject(conn, subject, Role::Enterprise).await?,
