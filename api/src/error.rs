@@ -89,18 +89,24 @@ impl AppError {
     /// The error as one entry of a GraphQL response's `errors`, for answers written outside the executor (the
     /// HTTP layer's refusals, exports): the same `message` and `extensions` as a resolver's error.
     pub fn to_json(&self) -> serde_json::Value {
-        let mut extensions = serde_json::json!({ "code": self.code() });
+        let extensions: serde_json::Map<String, serde_json::Value> =
+            self.extensions().into_iter().map(|(name, value)| (name.to_string(), value)).collect();
+        serde_json::json!({ "message": self.message(), "extensions": extensions })
+    }
+
+    /// What `extensions` says of the error, the class (`code`) first: the one place both a resolver's error and
+    /// an answer written outside the executor take it from.
+    fn extensions(&self) -> Vec<(&'static str, serde_json::Value)> {
+        let mut extensions = vec![("code", self.code().into())];
         match self {
             Self::Refused { field, reason } => {
-                if let Some(field) = field {
-                    extensions["field"] = field.as_str().into();
-                }
-                extensions["reason"] = reason.code().into();
+                extensions.extend(field.as_deref().map(|field| ("field", field.into())));
+                extensions.push(("reason", reason.code().into()));
             }
-            Self::RateLimited { retry_after_secs } => extensions["retryAfter"] = (*retry_after_secs).into(),
+            Self::RateLimited { retry_after_secs } => extensions.push(("retryAfter", (*retry_after_secs).into())),
             _ => {}
         }
-        serde_json::json!({ "message": self.message(), "extensions": extensions })
+        extensions
     }
 
     /// Log `cause` with its context and hide it from the client.
@@ -147,16 +153,8 @@ impl From<AppError> for async_graphql::Error {
     fn from(err: AppError) -> Self {
         let message = err.message();
         async_graphql::Error::new(message).extend_with(|_, ext| {
-            ext.set("code", err.code());
-            match &err {
-                AppError::Refused { field, reason } => {
-                    if let Some(field) = field {
-                        ext.set("field", field.as_str());
-                    }
-                    ext.set("reason", reason.code());
-                }
-                AppError::RateLimited { retry_after_secs } => ext.set("retryAfter", *retry_after_secs),
-                _ => {}
+            for (name, value) in err.extensions() {
+                ext.set(name, async_graphql::Value::from_json(value).unwrap_or(async_graphql::Value::Null));
             }
         })
     }
