@@ -58,24 +58,32 @@ macro_rules! reasons {
 
 pub(crate) use reasons;
 
-/// `template` with each `{name}` replaced by the value of that parameter.
-pub(crate) fn fill(template: &str, params: &[(&str, &dyn std::fmt::Display)]) -> String {
-    let mut out = String::with_capacity(template.len() + 16);
-    let mut rest = template;
+/// A template split at its `{name}` parameters: the texts around them (one more than the parameters; the first
+/// and the last may be empty) and the parameters' names, in order. An unclosed `{` is text. The one reading of
+/// a template: filling it ([`fill`]), matching a message against it, checking its parameters.
+pub(crate) fn split(template: &str) -> (Vec<&str>, Vec<&str>) {
+    let (mut texts, mut names, mut rest) = (Vec::new(), Vec::new(), template);
     while let Some(open) = rest.find('{') {
-        out.push_str(&rest[..open]);
-        let after = &rest[open + 1..];
-        match after.find('}').and_then(|close| Some((close, params.iter().find(|(n, _)| *n == &after[..close])?))) {
-            Some((close, (_, value))) => {
-                out.push_str(&value.to_string());
-                rest = &after[close + 1..];
-            }
-            None => {
-                out.push('{');
-                rest = after;
-            }
-        }
+        let Some(close) = rest[open..].find('}').map(|c| open + c) else { break };
+        texts.push(&rest[..open]);
+        names.push(&rest[open + 1..close]);
+        rest = &rest[close + 1..];
     }
-    out.push_str(rest);
+    texts.push(rest);
+    (texts, names)
+}
+
+/// `template` with each `{name}` replaced by the value of that parameter (an unknown name stays as written).
+pub(crate) fn fill(template: &str, params: &[(&str, &dyn std::fmt::Display)]) -> String {
+    let (texts, names) = split(template);
+    let mut out = String::with_capacity(template.len() + 16);
+    out.push_str(texts[0]);
+    for (name, text) in names.iter().zip(&texts[1..]) {
+        match params.iter().find(|(n, _)| n == name) {
+            Some((_, value)) => out.push_str(&value.to_string()),
+            None => out.push_str(&format!("{{{name}}}")),
+        }
+        out.push_str(text);
+    }
     out
 }

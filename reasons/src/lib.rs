@@ -86,31 +86,17 @@ pub struct Template {
 impl Template {
     /// Whether `message` is this template with some value for each parameter.
     pub fn matches(&self, message: &str) -> bool {
-        let mut pieces = self.literal_pieces();
-        let Some(first) = pieces.next() else { return true };
-        let Some(mut rest) = message.strip_prefix(first) else { return false };
-        let pieces: Vec<&str> = pieces.collect();
-        let Some((last, middle)) = pieces.split_last() else { return rest.is_empty() };
-        for piece in middle {
-            match rest.find(piece) {
-                Some(at) => rest = &rest[at + piece.len()..],
+        let (texts, _) = declare::split(self.template);
+        let Some((first, rest)) = texts.split_first() else { return false };
+        let Some(mut left) = message.strip_prefix(first) else { return false };
+        let Some((last, middle)) = rest.split_last() else { return left.is_empty() };
+        for text in middle {
+            match left.find(text) {
+                Some(at) => left = &left[at + text.len()..],
                 None => return false,
             }
         }
-        rest.ends_with(last)
-    }
-
-    /// The text between parameters (the first and last may be empty).
-    fn literal_pieces(&self) -> impl Iterator<Item = &'static str> {
-        let mut pieces = Vec::new();
-        let mut rest = self.template;
-        while let Some(open) = rest.find('{') {
-            let close = rest[open..].find('}').map_or(rest.len(), |c| open + c);
-            pieces.push(&rest[..open]);
-            rest = rest.get(close + 1..).unwrap_or("");
-        }
-        pieces.push(rest);
-        pieces.into_iter()
+        left.ends_with(last)
     }
 }
 

@@ -9,13 +9,13 @@ fn every_code_is_declared_once_and_every_template_names_exactly_its_parameters()
     for entry in TABLE {
         assert!(entry.code.chars().all(|c| c.is_ascii_uppercase() || c == '_'), "{}", entry.code);
         for message in entry.messages {
-            let mut named = Vec::new();
-            let mut rest = message.template;
-            while let Some(open) = rest.find('{') {
-                let close = rest[open..].find('}').expect("an unclosed parameter") + open;
-                named.push(&rest[open + 1..close]);
-                rest = &rest[close + 1..];
-            }
+            assert_eq!(
+                message.template.matches('{').count(),
+                message.template.matches('}').count(),
+                "{}: an unclosed parameter",
+                entry.code
+            );
+            let (_, mut named) = crate::declare::split(message.template);
             let mut declared = message.params.to_vec();
             declared.sort_unstable();
             named.sort_unstable();
