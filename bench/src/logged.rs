@@ -5,37 +5,33 @@
 
 use std::path::Path;
 
-use anyhow::{Context, bail};
+use anyhow::bail;
 use serde_json::{Value, json};
 
 use crate::products::{CONCURRENCY, throughput};
-use crate::{LOGIN, gql};
+use crate::setup::{Enterprise, verified_enterprise};
+use crate::{Admin, gql, login};
 
 const ENTERPRISES: usize = 32;
 const BANKS: usize = 4;
 const PASSWORD: &str = "Bench12345";
 
 const CREATE_BANK: &str = "mutation($i: CreateInstitutionInput!) { createInstitution(input: $i) { id } }";
-const REGISTER: &str =
-    "mutation($i: RegisterSubjectInput!) { registerSubject(input: $i) { accessToken user { subject { id uscc } } } }";
-const VERIFY: &str = "mutation($s: ID!) { verifySubject(subjectId: $s) { verified } }";
 const TEXT: &str = "{ consentText { version } }";
 const GRANT: &str = "mutation($i: GrantConsentInput!) { grantConsent(input: $i) { id } }";
 const PROFILE: &str = "query($s: ID!) { creditProfile(subjectId: $s, purpose: LOAN_APPLICATION) {
     publicRecords { id } tax { year grade taxPaid } } }";
 
-/// An enterprise of the benchmark: its owner's token and its subject id.
-struct Enterprise {
-    token: String,
-    subject: String,
-}
-
-pub(crate) async fn run(api: &str, admin: [&str; 2], cli: &Path, requests: usize) -> anyhow::Result<()> {
+pub(crate) async fn run(admin: &Admin, cli: &Path, requests: usize) -> anyhow::Result<()> {
     let http = reqwest::Client::new();
-    let admin = login(&http, api, admin).await?;
+    let api = admin.api.as_str();
+    let admin = admin.login(&http).await?;
     let banks = banks(&http, api, &admin).await?;
-    let (enterprises, usccs) = enterprises(&http, api, &admin).await?;
-    import_tax(cli, &usccs)?;
+    let mut enterprises = Vec::with_capacity(ENTERPRISES);
+    for n in 0..ENTERPRISES {
+        enterprises.push(verified_enterprise(&http, api, &admin, "P7RD", n).await?);
+    }
+    import_tax(cli, &enterprises)?;
     consents(&http, api, &enterprises, &banks).await?;
     let total = requests.max(CONCURRENCY * 10);
     let read = |token: &str, subject: &str| {
@@ -64,11 +60,6 @@ pub(crate) async fn run(api: &str, admin: [&str; 2], cli: &Path, requests: usize
     Ok(())
 }
 
-async fn login(http: &reqwest::Client, api: &str, [email, password]: [&str; 2]) -> anyhow::Result<String> {
-    let data = gql(http, api, None, LOGIN, json!({ "i": { "email": email, "password": password } })).await?;
-    data["login"]["accessToken"].as_str().map(str::to_string).context("no token")
-}
-
 /// Four banks serving 湛江市, each signed in as its administrator; their tokens.
 async fn banks(http: &reqwest::Client, api: &str, admin: &str) -> anyhow::Result<Vec<String>> {
     let mut tokens = Vec::new();
@@ -77,47 +68,16 @@ async fn banks(http: &reqwest::Client, api: &str, admin: &str) -> anyhow::Result
         let input = json!({ "i": { "kind": "BANK", "name": format!("基准测试银行{n}"), "regionCode": "4408",
             "adminEmail": email, "adminPassword": PASSWORD } });
         gql(http, api, Some(admin), CREATE_BANK, input).await?;
-        tokens.push(login(http, api, [&email, PASSWORD]).await?);
+        tokens.push(login(http, api, &email, PASSWORD).await?);
     }
     Ok(tokens)
 }
 
-/// The enterprises, registered and verified; and their codes.
-async fn enterprises(http: &reqwest::Client, api: &str, admin: &str) -> anyhow::Result<(Vec<Enterprise>, Vec<String>)> {
-    let (mut enterprises, mut usccs) = (Vec::new(), Vec::new());
-    for n in 0..ENTERPRISES {
-        let uscc = xyd_domain::Uscc::from_parts('9', '1', "440882", &format!("P7RD{n:05}"))?;
-        let input = json!({ "i": {
-            "uscc": uscc.as_str(), "name": format!("雷州市授权查询{n}有限公司"), "kind": "ENTERPRISE",
-            "regionCode": "440882105", "industryCode": "C1391", "legalRepName": "测试", "establishedOn": "2015-01-01",
-            "email": format!("p7owner{n}@bench.test"), "password": PASSWORD } });
-        let registered = register(http, api, n, &input).await?;
-        let token = registered["registerSubject"]["accessToken"].as_str().context("no token")?.to_string();
-        let subject = registered["registerSubject"]["user"]["subject"]["id"].as_str().context("no subject")?;
-        gql(http, api, Some(admin), VERIFY, json!({ "s": subject })).await?;
-        enterprises.push(Enterprise { token, subject: subject.to_string() });
-        usccs.push(uscc.as_str().to_string());
-    }
-    Ok((enterprises, usccs))
-}
-
-/// `registerSubject` from a client address of its own (the server trusts one proxy hop in this benchmark), so
-/// that 32 registrations stay within the per-address limit.
-async fn register(http: &reqwest::Client, api: &str, n: usize, variables: &Value) -> anyhow::Result<Value> {
-    let body = json!({ "query": REGISTER, "variables": variables });
-    let request = http.post(format!("{api}/graphql")).header("x-forwarded-for", format!("10.77.0.{n}")).json(&body);
-    let answer: Value = request.send().await?.json().await?;
-    if answer.get("errors").is_some() {
-        bail!("GraphQL errors: {answer}");
-    }
-    Ok(answer["data"].clone())
-}
-
 /// Last year's tax row for each code, through `xinyidai import tax` (the database of `DATABASE_URL`).
-fn import_tax(cli: &Path, usccs: &[String]) -> anyhow::Result<()> {
+fn import_tax(cli: &Path, enterprises: &[Enterprise]) -> anyhow::Result<()> {
     let mut csv = String::from("uscc,year,grade,tax_paid\n");
-    for (n, uscc) in usccs.iter().enumerate() {
-        csv.push_str(&format!("{uscc},2025,A,{}.00\n", 50_000 + n * 1_000));
+    for (n, enterprise) in enterprises.iter().enumerate() {
+        csv.push_str(&format!("{},2025,A,{}.00\n", enterprise.uscc, 50_000 + n * 1_000));
     }
     let file = std::env::temp_dir().join(format!("xyd-bench-tax-{}.csv", std::process::id()));
     std::fs::write(&file, csv)?;

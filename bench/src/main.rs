@@ -10,6 +10,7 @@ mod floor;
 mod logged;
 mod matching;
 mod products;
+mod setup;
 use clap::{Parser, Subcommand};
 use serde_json::{Value, json};
 use xyd_domain::product::ProductFilter;
@@ -45,12 +46,8 @@ enum Command {
     /// `matchProducts` for demands of freshly registered enterprises (verified by the admin), each request timed
     /// end to end.
     Match {
-        #[arg(long)]
-        api: String,
-        #[arg(long)]
-        email: String,
-        #[arg(long)]
-        password: String,
+        #[command(flatten)]
+        admin: Admin,
         #[arg(long, default_value_t = 20)]
         enterprises: u32,
         #[arg(long, default_value_t = 1000)]
@@ -62,12 +59,8 @@ enum Command {
     /// P7: a bank's logged `creditProfile` reads against the owners' unlogged reads of the same profiles, at 32
     /// clients (32 enterprises, 4 banks holding their TAX consents; tax rows imported with `cli`).
     LoggedReads {
-        #[arg(long)]
-        api: String,
-        #[arg(long)]
-        email: String,
-        #[arg(long)]
-        password: String,
+        #[command(flatten)]
+        admin: Admin,
         /// The `xinyidai` binary, for `import tax` into the database of `DATABASE_URL`.
         #[arg(long)]
         cli: std::path::PathBuf,
@@ -77,12 +70,8 @@ enum Command {
     /// `indicators` for a period and region grouped by the next region level, as the platform admin; prints
     /// the latency and the rows of the last answer (to compare with the hand-written SQL's output).
     Indicators {
-        #[arg(long)]
-        api: String,
-        #[arg(long)]
-        email: String,
-        #[arg(long)]
-        password: String,
+        #[command(flatten)]
+        admin: Admin,
         #[arg(long)]
         from: String,
         #[arg(long)]
@@ -102,6 +91,24 @@ enum Command {
         #[arg(long, default_value_t = 300)]
         requests: usize,
     },
+}
+
+/// The API under test and its platform administrator's credentials.
+#[derive(clap::Args)]
+pub(crate) struct Admin {
+    #[arg(long)]
+    pub(crate) api: String,
+    #[arg(long)]
+    email: String,
+    #[arg(long)]
+    password: String,
+}
+
+impl Admin {
+    /// An access token of the administrator.
+    pub(crate) async fn login(&self, http: &reqwest::Client) -> anyhow::Result<String> {
+        login(http, &self.api, &self.email, &self.password).await
+    }
 }
 
 /// The Meilisearch server and index prefix the API under test uses.
@@ -137,16 +144,14 @@ async fn run(command: Command) -> anyhow::Result<()> {
             products::run(&api, &engine, requests, floor.as_deref()).await
         }
         Command::Floor { engine, bind } => floor::serve(&engine, &bind).await,
-        Command::Match { api, email, password, enterprises, requests, rounds } => {
-            matching::run(&api, [&email, &password], enterprises, requests, rounds).await
+        Command::Match { admin, enterprises, requests, rounds } => {
+            matching::run(&admin, enterprises, requests, rounds).await
         }
-        Command::Indicators { api, email, password, from, to, region, requests } => {
-            indicators(&api, &email, &password, [&from, &to, &region], requests).await
+        Command::Indicators { admin, from, to, region, requests } => {
+            indicators(&admin, [&from, &to, &region], requests).await
         }
         Command::Abuse { api, abusers, requests } => abuse::run(&api, abusers, requests).await,
-        Command::LoggedReads { api, email, password, cli, requests } => {
-            logged::run(&api, [&email, &password], &cli, requests).await
-        }
+        Command::LoggedReads { admin, cli, requests } => logged::run(&admin, &cli, requests).await,
     }
 }
 
@@ -177,7 +182,13 @@ pub(crate) async fn gql(
     Ok(body["data"].clone())
 }
 
-pub(crate) const LOGIN: &str = "mutation($i: LoginInput!) { login(input: $i) { accessToken } }";
+const LOGIN: &str = "mutation($i: LoginInput!) { login(input: $i) { accessToken } }";
+
+/// An access token for `email`.
+pub(crate) async fn login(http: &reqwest::Client, api: &str, email: &str, password: &str) -> anyhow::Result<String> {
+    let data = gql(http, api, None, LOGIN, json!({ "i": { "email": email, "password": password } })).await?;
+    data["login"]["accessToken"].as_str().map(str::to_string).context("no token")
+}
 const INDICATORS: &str = "query($i: IndicatorQuery!) { indicators(input: $i) { definitionsVersion
     totals { ...F } rows { ...F } } }
   fragment F on IndicatorRow { key existingSubjects registeredSubjects verifiedSubjects demandsPosted demandAmount
@@ -185,16 +196,9 @@ const INDICATORS: &str = "query($i: IndicatorQuery!) { indicators(input: $i) { d
     disbursedAmount loanObtainingSubjects firstLoanSubjects taxBasedLoanCount averageAnnualRate overdueResponses
     openObjections overdueObjections }";
 
-async fn indicators(
-    api: &str,
-    email: &str,
-    password: &str,
-    [from, to, region]: [&str; 3],
-    requests: usize,
-) -> anyhow::Result<()> {
+async fn indicators(admin: &Admin, [from, to, region]: [&str; 3], requests: usize) -> anyhow::Result<()> {
     let http = reqwest::Client::new();
-    let login = gql(&http, api, None, LOGIN, json!({ "i": { "email": email, "password": password } })).await?;
-    let token = login["login"]["accessToken"].as_str().context("no token")?.to_string();
+    let (api, token) = (admin.api.as_str(), admin.login(&http).await?);
     let input = json!({ "i": { "from": from, "to": to, "regionCode": region, "groupBy": "REGION" } });
     let mut last = Value::Null;
     for _ in 0..3 {

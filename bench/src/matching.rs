@@ -7,26 +7,19 @@ use std::time::Instant;
 use anyhow::Context;
 use serde_json::json;
 
-use crate::{LOGIN, Stats, gql};
+use crate::setup::verified_enterprise;
+use crate::{Admin, Stats, gql};
 
-const REGISTER: &str =
-    "mutation($i: RegisterSubjectInput!) { registerSubject(input: $i) { accessToken user { subject { id } } } }";
-const VERIFY: &str = "mutation($s: ID!) { verifySubject(subjectId: $s) { verified } }";
 const POST: &str = "mutation($i: PostDemandInput!) { postDemand(input: $i) { id } }";
 const MATCH: &str = "query($d: ID!, $all: Boolean) { matchProducts(demandId: $d, first: 10, includeIneligible: $all) { product { id name bank { name } } eligible score reasons { code } unmet { code } } }";
 
 /// An enterprise's token and one of its demands.
 type Demand = (String, String);
 
-pub(crate) async fn run(
-    api: &str,
-    admin: [&str; 2],
-    enterprises: u32,
-    requests: usize,
-    rounds: usize,
-) -> anyhow::Result<()> {
+pub(crate) async fn run(admin: &Admin, enterprises: u32, requests: usize, rounds: usize) -> anyhow::Result<()> {
     let http = reqwest::Client::new();
-    let demands = demands(&http, api, admin, enterprises).await?;
+    let demands = demands(&http, admin, enterprises).await?;
+    let api = admin.api.as_str();
     let mut worst = [0.0f64; 2];
     for round in 1..=rounds {
         println!("round {round} of {rounds}:");
@@ -42,37 +35,19 @@ pub(crate) async fn run(
     Ok(())
 }
 
-/// Register `enterprises` enterprises, verify them as the admin, and post a demand for each.
-async fn demands(
-    http: &reqwest::Client,
-    api: &str,
-    [email, password]: [&str; 2],
-    enterprises: u32,
-) -> anyhow::Result<Vec<Demand>> {
-    let login = json!({ "i": { "email": email, "password": password } });
-    let admin = gql(http, api, None, LOGIN, login).await?["login"]["accessToken"]
-        .as_str()
-        .map(str::to_string)
-        .context("no admin token")?;
+/// Register `enterprises` enterprises, verified by the administrator, and post a demand for each.
+async fn demands(http: &reqwest::Client, admin: &Admin, enterprises: u32) -> anyhow::Result<Vec<Demand>> {
+    let token = admin.login(http).await?;
     let mut demands = Vec::new();
-    for n in 0..enterprises {
-        let org = format!("BENCH{n:04}");
-        let uscc = xyd_domain::Uscc::from_parts('9', '1', "440882", &org)?;
-        let input = json!({ "i": {
-            "uscc": uscc.as_str(), "name": format!("雷州市基准测试{n}有限公司"), "kind": "ENTERPRISE",
-            "regionCode": "440882105", "industryCode": "C1391", "legalRepName": "测试", "establishedOn": "2015-01-01",
-            "email": format!("bench{n}@bench.test"), "password": "Bench12345" } });
-        let registered = gql(http, api, None, REGISTER, input).await?;
-        let token = registered["registerSubject"]["accessToken"].as_str().map(str::to_string).context("no token")?;
-        let subject = registered["registerSubject"]["user"]["subject"]["id"].clone();
-        gql(http, api, Some(&admin), VERIFY, json!({ "s": subject })).await?;
+    for n in 0..enterprises as usize {
+        let enterprise = verified_enterprise(http, &admin.api, &token, "BENCH", n).await?;
         let demand = json!({ "i": { "amount": "300000.00", "termMonths": 12, "purpose": "经营周转，采购原材料",
             "guaranteeTypes": ["CREDIT", "GUARANTEE"], "maxRate": "8.00" } });
-        let id = gql(http, api, Some(&token), POST, demand).await?["postDemand"]["id"]
+        let id = gql(http, &admin.api, Some(&enterprise.token), POST, demand).await?["postDemand"]["id"]
             .as_str()
             .map(str::to_string)
             .context("no id")?;
-        demands.push((token, id));
+        demands.push((enterprise.token, id));
     }
     Ok(demands)
 }
