@@ -27,6 +27,8 @@ pub struct Inner {
     /// The product search: the published products for matching, and the engine's answers it may reuse.
     pub product_search: crate::products::ProductSearch,
     pub institutions: crate::institutions::InstitutionCache,
+    /// The access log's writer: reads of consented data are logged through it, in batches.
+    pub access_log: crate::credit::AccessLog,
     /// Demands posted and notifications written, for live subscriptions, from every replica.
     pub events: crate::events::Events,
     /// Verified against when a login names an unknown account, to equalize timing.
@@ -55,6 +57,7 @@ impl AppState {
             relay: Relay::default(),
             product_search: Default::default(),
             institutions: Default::default(),
+            access_log: crate::credit::AccessLog::spawn(db.clone()),
             events: crate::events::Events::new(db.clone()),
             tokens: TokenService::new(&config.auth),
             rate_limits: RateLimits::new(&config.auth, RateStore::for_db(&db)),

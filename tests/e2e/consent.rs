@@ -153,6 +153,32 @@ both_backends! {
         app.gql(Some(&bank_token), GRANT, grant(&bank_id, &["TAX"], "LOAN_APPLICATION", 86_400)).await.expect_error("FORBIDDEN");
     }
 
+    async fn a_read_decided_before_a_revocation_is_refused_if_logged_after_it(app) {
+        // The window the access log closes: a bank's read is decided from the consents as committed, the consent
+        // is revoked, and only then does the read reach the log. The log decides again and refuses it: nothing
+        // is logged, so nothing may be answered.
+        use xinyidai::credit::profile::Grants;
+        use xyd_domain::{AccessPurpose, DataCategory, SubjectId};
+        let w = world(&app).await;
+        let (bank_id, bank) = app.bank("窗口银行", "4408").await;
+        let consent = grant_to(&app, &w.owner, &bank_id, &["TAX"], "LOAN_APPLICATION", 86_400).await;
+        let principal = app.state.tokens.verify(&bank).unwrap();
+        let subject: SubjectId = w.subject.parse().unwrap();
+        let purpose = AccessPurpose::LoanApplication;
+        let decided = Grants::of(app.db().conn(), &principal, subject, purpose).await.unwrap();
+        assert!(decided.covers(DataCategory::Tax), "the read is decided under the consent");
+        let r = app.gql(Some(&w.owner), "mutation($id: ID!) { revokeConsent(id: $id) { active } }", json!({ "id": consent })).await;
+        assert_eq!(r.at("/data/revokeConsent/active"), &json!(false), "{:#}", r.body);
+        let logged = decided.log(&app.state.access_log, &principal, subject, &[DataCategory::Tax]).await.unwrap();
+        assert!(!logged, "the log refuses a read whose consent ended before it was logged");
+        assert_eq!(tax_log_rows(&app).await, 0, "a refused read leaves no row");
+        // Decided again, the read goes without the tax data, and that read is logged.
+        let again = Grants::of(app.db().conn(), &principal, subject, purpose).await.unwrap();
+        assert!(!again.covers(DataCategory::Tax));
+        assert!(again.log(&app.state.access_log, &principal, subject, &[]).await.unwrap(), "a public read is admitted");
+        profile(&app, &bank, &w.subject, "LOAN_APPLICATION").await.expect_error("CONSENT_REQUIRED");
+    }
+
     async fn no_authorized_read_is_served_after_its_revocation_committed(app) {
         let w = world(&app).await;
         let (bank_id, bank) = app.bank("授权银行", "4408").await;

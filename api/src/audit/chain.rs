@@ -114,7 +114,7 @@ pub(super) async fn head(conn: &impl ConnectionTrait, chain: Chain) -> Result<au
 
 /// The chain's head, locked until the caller's transaction ends: FOR UPDATE on PostgreSQL; SQLite has one
 /// writer at a time (`Db::begin_write`).
-async fn lock_head(conn: &impl ConnectionTrait, chain: Chain) -> Result<audit_head::Model, DbErr> {
+pub(super) async fn lock_head(conn: &impl ConnectionTrait, chain: Chain) -> Result<audit_head::Model, DbErr> {
     one_head(conn, chain, audit_head::Entity::find_by_id(chain.name()).lock_exclusive()).await
 }
 
@@ -126,7 +126,7 @@ async fn one_head(
     query.one(conn).await?.ok_or_else(|| DbErr::RecordNotFound(format!("audit head {}", chain.name())))
 }
 
-async fn move_head(conn: &impl ConnectionTrait, chain: Chain, seq: i64, hash: String) -> Result<(), DbErr> {
+pub(super) async fn move_head(conn: &impl ConnectionTrait, chain: Chain, seq: i64, hash: String) -> Result<(), DbErr> {
     audit_head::Entity::update_many()
         .col_expr(audit_head::Column::Seq, Expr::value(seq))
         .col_expr(audit_head::Column::Hash, Expr::value(hash))

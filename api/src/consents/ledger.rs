@@ -136,16 +136,40 @@ pub async fn revoke(conn: &impl ConnectionTrait, subject: SubjectId, id: Consent
 
 /// Consents of `subject` that are active at `now` for `grantee`: granted to it directly, or granted to every
 /// bank that accepts a demand, while the demand's reason stands — the bank holds the open, unexpired demand,
-/// or lent on the funded one (not after it declined, not once the demand closed under it). On PostgreSQL the rows are share-locked, so a revocation waits for the reads that relied on
-/// them to commit (and a read after it sees it).
+/// or lent on the funded one (not after it declined, not once the demand closed under it). Read without locks:
+/// a read decides with it, and the access log admits the read only if `still_in_force` agrees when it is logged.
 pub async fn active_for(
     conn: &impl ConnectionTrait,
     subject: SubjectId,
     grantee: InstitutionId,
     now: DateTime<Utc>,
 ) -> AppResult<Vec<entity::Model>> {
-    let mut query = entity::Entity::find()
+    Ok(in_force(grantee, now)
         .filter(entity::Column::SubjectId.eq(subject))
+        .order_by_asc(entity::Column::Id)
+        .all(conn)
+        .await?)
+}
+
+/// Which of the consents `ids` are still in force for `grantee` at `now` (the rule of `active_for`). On PostgreSQL
+/// the rows are share-locked until the caller's transaction ends, so a revocation waits for it to commit; on
+/// SQLite the caller's write transaction already excludes it.
+pub async fn still_in_force(
+    conn: &impl ConnectionTrait,
+    grantee: InstitutionId,
+    ids: impl IntoIterator<Item = ConsentId>,
+    now: DateTime<Utc>,
+) -> Result<Vec<ConsentId>, sea_orm::DbErr> {
+    let mut query = in_force(grantee, now).filter(entity::Column::Id.is_in(ids)).select_only().column(entity::Column::Id);
+    if conn.get_database_backend() == DatabaseBackend::Postgres {
+        query = query.lock_shared();
+    }
+    query.into_tuple().all(conn).await
+}
+
+/// The consents in force at `now` for `grantee`, of any subject.
+fn in_force(grantee: InstitutionId, now: DateTime<Utc>) -> sea_orm::Select<entity::Entity> {
+    entity::Entity::find()
         .filter(
             sea_orm::Condition::any().add(entity::Column::GranteeId.eq(grantee)).add(
                 sea_orm::Condition::all()
@@ -156,11 +180,6 @@ pub async fn active_for(
         .filter(entity::Column::RevokedAt.is_null())
         .filter(entity::Column::ValidFrom.lte(now))
         .filter(entity::Column::ValidUntil.gt(now))
-        .order_by_asc(entity::Column::Id);
-    if conn.get_database_backend() == DatabaseBackend::Postgres {
-        query = query.lock_shared();
-    }
-    Ok(query.all(conn).await?)
 }
 
 /// A read for a demand (`demand`, the purpose of a demand-scoped consent): only a bank that holds it (or lent on

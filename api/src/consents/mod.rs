@@ -7,4 +7,4 @@ mod ledger;
 pub mod texts;
 
 pub use graphql::{Consent, ConsentMutation, ConsentQuery};
-pub use ledger::{Grant, Grantee, active_for, by_ids, ensure_demand_held, fact_of, grant};
+pub use ledger::{Grant, Grantee, active_for, by_ids, ensure_demand_held, fact_of, grant, still_in_force};

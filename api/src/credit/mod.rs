@@ -1,6 +1,7 @@
 //! Credit data under consent: 信用信息 and 纳税信用 records, the credit profile a bank reads under the
 //! enterprise's consent (every read logged), objections and credit repair.
 
+mod access;
 mod chained;
 pub mod entity;
 mod graphql;
@@ -8,5 +9,6 @@ mod objections;
 pub mod profile;
 pub mod repo;
 
+pub use access::AccessLog;
 pub use chained::{AccessLogRow, Chains, RecordEventRow};
 pub use graphql::{AccessLogEntry, CreditMutation, CreditQuery};

@@ -1,16 +1,15 @@
-//! Reading a subject's credit profile. One transaction decides access from the consent ledger, reads the
-//! data and writes the access log, so every read that returned authorized data is logged exactly once and
-//! a revocation that committed first is always seen.
+//! Reading a subject's credit profile. Access is decided from the consent ledger as committed, the data read,
+//! and the read logged (`access::AccessLog`) before anything is returned: the log admits it only while every
+//! consent it relied on is still in force, so every read that returned authorized data is logged exactly once
+//! and a revocation that committed before the log is always seen (the read is then decided again).
 
 use std::collections::BTreeMap;
 
 use chrono::Utc;
-use uuid::Uuid;
-use xyd_domain::{
-    AccessPurpose, ConsentId, DataCategory, DemandId, InstitutionId, RecordStatus, Role, SubjectId, TagList,
-};
+use xyd_domain::{AccessPurpose, ConsentId, DataCategory, DemandId, InstitutionId, RecordStatus, Role, SubjectId};
 
-use super::entity::{access_log, credit_record, tax_record};
+use super::access::{AccessLog, Read};
+use super::entity::{credit_record, tax_record};
 use super::repo;
 use crate::auth::Principal;
 use crate::consents::{active_for, ensure_demand_held, fact_of};
@@ -75,9 +74,13 @@ pub async fn viewer_of(state: &AppState, principal: &Principal, subject: &Subjec
     }
 }
 
-fn consent_required(category: &str) -> AppError {
+/// CONSENT_REQUIRED for reading `category` without a consent that covers it.
+pub fn consent_required(category: &str) -> AppError {
     AppError::ConsentRequired(format!("查看{category}须取得该企业的有效授权"))
 }
+
+/// Attempts at a read whose consents ended while it was being logged (each attempt decides again).
+const ATTEMPTS: usize = 3;
 
 pub async fn read(
     state: &AppState,
@@ -86,49 +89,56 @@ pub async fn read(
     purpose: AccessPurpose,
     demand: Option<DemandId>,
 ) -> AppResult<ProfileData> {
+    let conn = state.db.conn();
     if let Some(demand) = demand {
-        ensure_demand_held(state.db.conn(), demand, subject, principal.institution()?).await?;
+        ensure_demand_held(conn, demand, subject, principal.institution()?).await?;
     }
-    let subject = SubjectRepo::get(state.db.conn(), subject).await?;
+    let subject = SubjectRepo::get(conn, subject).await?;
     let viewer = viewer_of(state, principal, &subject).await?;
     let view = match viewer {
         Viewer::Owner | Viewer::Claimant => SubjectView::Owner,
         Viewer::Bureau => SubjectView::Bureau,
         Viewer::Bank => SubjectView::Bank,
     };
-    // A write transaction even for the read: it writes the access log, and on SQLite it serializes with
-    // revocations.
-    let txn = state.db.begin_write().await?;
-    let records = repo::records_of(&*txn, &subject.uscc).await?;
-    let public_records: Vec<credit_record::Model> =
-        records.iter().filter(|r| r.category.is_public() && visible(viewer, r.status)).cloned().collect();
-
-    let (tax, authorized_records) = if viewer == Viewer::Owner {
-        let authorized = records.iter().filter(|r| r.category.is_authorized()).cloned().collect();
-        (Ok(repo::tax_of(&*txn, &subject.uscc).await?), Ok(authorized))
-    } else if viewer == Viewer::Claimant {
-        // Until verified, a registration reaches no authorized data of its code: both parts carry the refusal.
-        let refusal = ensure_verified(&subject).err().unwrap_or_else(|| AppError::internal("claimant", "verified"));
-        (Err(refusal.clone()), Err(refusal))
-    } else {
-        read_under_consent(&*txn, principal, &subject, purpose, &records).await?
-    };
-    txn.commit().await?;
-    Ok(ProfileData { subject, view, public_records, tax, authorized_records })
+    for _ in 0..ATTEMPTS {
+        let records = repo::records_of(conn, &subject.uscc).await?;
+        let public_records: Vec<credit_record::Model> =
+            records.iter().filter(|r| r.category.is_public() && visible(viewer, r.status)).cloned().collect();
+        let (tax, authorized_records) = match viewer {
+            Viewer::Owner => {
+                let authorized = records.iter().filter(|r| r.category.is_authorized()).cloned().collect();
+                (Ok(repo::tax_of(conn, &subject.uscc).await?), Ok(authorized))
+            }
+            Viewer::Claimant => {
+                // Until verified, a registration reaches no authorized data of its code: both parts carry the refusal.
+                let refusal =
+                    ensure_verified(&subject).err().unwrap_or_else(|| AppError::internal("claimant", "verified"));
+                (Err(refusal.clone()), Err(refusal))
+            }
+            Viewer::Bureau | Viewer::Bank => match read_under_consent(state, principal, &subject, purpose, &records).await? {
+                Some(parts) => parts,
+                // A consent it relied on ended before the read was logged: decide again.
+                None => continue,
+            },
+        };
+        return Ok(ProfileData { subject, view, public_records, tax, authorized_records });
+    }
+    Err(AppError::ConsentRequired("授权在读取期间发生变更，请重试".into()))
 }
 
 /// The authorized part of a profile for a bank or bureau: each category under the consent `Grants` finds for
-/// it, and the access log of what was returned, in the read's transaction.
+/// it, logged before it is returned; `None` when the log refused it (a consent ended meanwhile).
 async fn read_under_consent(
-    txn: &impl sea_orm::ConnectionTrait,
+    state: &AppState,
     principal: &Principal,
     subject: &SubjectRow,
     purpose: AccessPurpose,
     records: &[credit_record::Model],
-) -> AppResult<(AppResult<Vec<tax_record::Model>>, AppResult<Vec<credit_record::Model>>)> {
-    let grants = Grants::of(txn, principal, subject.id, purpose).await?;
+) -> AppResult<Option<(AppResult<Vec<tax_record::Model>>, AppResult<Vec<credit_record::Model>>)>> {
+    let conn = state.db.conn();
+    let grants = Grants::of(conn, principal, subject.id, purpose).await?;
     let tax = match grants.require(DataCategory::Tax, "纳税信息") {
-        Ok(()) => Ok(repo::tax_of(txn, &subject.uscc).await?),
+        Ok(()) => Ok(repo::tax_of(conn, &subject.uscc).await?),
         Err(refusal) => Err(refusal),
     };
     let allowed: Vec<DataCategory> =
@@ -142,8 +152,8 @@ async fn read_under_consent(
     if tax.is_ok() {
         returned.push(DataCategory::Tax);
     }
-    grants.log(txn, principal, subject.id, &returned).await?;
-    Ok((tax, authorized))
+    let logged = grants.log(&state.access_log, principal, subject.id, &returned).await?;
+    Ok(logged.then_some((tax, authorized)))
 }
 
 /// What a bank or bureau may read of a subject's authorized data for a purpose: each category with the first
@@ -156,7 +166,8 @@ pub struct Grants {
 }
 
 impl Grants {
-    /// The consents in force now, read in the caller's transaction (a revocation committed first is seen).
+    /// The consents in force now, as committed (a revocation committed first is seen); the access log decides
+    /// again when the read is logged (`Grants::log`).
     pub async fn of(
         conn: &impl sea_orm::ConnectionTrait,
         principal: &Principal,
@@ -187,80 +198,53 @@ impl Grants {
     }
 
     /// Log a read that returned the public part and the authorized `returned` categories: one row for the public
-    /// categories, one per consent relied on, naming the categories it covered.
+    /// categories, one per consent relied on, naming the categories it covered. `Ok(false)` when one of those
+    /// consents is no longer in force: nothing was logged, and the read must not be answered.
     pub async fn log(
         &self,
-        conn: &impl sea_orm::ConnectionTrait,
+        log: &AccessLog,
         principal: &Principal,
         subject: SubjectId,
         returned: &[DataCategory],
-    ) -> AppResult<()> {
+    ) -> AppResult<bool> {
         let mut by_consent: BTreeMap<ConsentId, Vec<DataCategory>> = BTreeMap::new();
         for (category, consent) in self.granted.values() {
             if returned.contains(category) {
                 by_consent.entry(*consent).or_default().push(*category);
             }
         }
-        let (institution, purpose) = (self.institution, self.purpose);
-        log(conn, principal, institution, subject, purpose, None, &public_categories()).await?;
-        for (consent, categories) in &by_consent {
-            log(conn, principal, institution, subject, purpose, Some(*consent), categories).await?;
-        }
-        Ok(())
+        let read = Read { principal, institution: self.institution, subject, purpose: self.purpose };
+        let public = std::iter::once((None, public_categories()));
+        log.write(&read, public.chain(by_consent.into_iter().map(|(c, categories)| (Some(c), categories))).collect())
+            .await
     }
 }
 
 /// A subject's records as `principal` may list them: the public ones (owners: all of their own; banks: not
-/// repaired or revoked ones), a bank's or bureau's read logged in the same transaction as the read.
+/// repaired or revoked ones), a bank's or bureau's read logged before it is returned.
 pub async fn records(
     state: &AppState,
     principal: &Principal,
     subject: SubjectId,
 ) -> AppResult<Vec<credit_record::Model>> {
-    let subject = SubjectRepo::get(state.db.conn(), subject).await?;
+    let conn = state.db.conn();
+    let subject = SubjectRepo::get(conn, subject).await?;
     let viewer = viewer_of(state, principal, &subject).await?;
-    let txn = state.db.begin_write().await?;
-    let rows = repo::records_of(&*txn, &subject.uscc).await?;
+    let rows = repo::records_of(conn, &subject.uscc).await?;
     let visible = rows
         .into_iter()
         .filter(|r| (r.category.is_public() || viewer == Viewer::Owner) && visible(viewer, r.status))
         .collect();
     if viewer.is_institution() {
         let institution = principal.institution()?;
-        let purpose = AccessPurpose::LoanApplication;
-        log(&*txn, principal, institution, subject.id, purpose, None, &public_categories()).await?;
+        let read = Read { principal, institution, subject: subject.id, purpose: AccessPurpose::LoanApplication };
+        // The public part relies on no consent: it is always admitted.
+        state.access_log.write(&read, vec![(None, public_categories())]).await?;
     }
-    txn.commit().await?;
     Ok(visible)
 }
 
 /// The public (公示) categories: a read of public records logs all of them.
 pub fn public_categories() -> Vec<DataCategory> {
     DataCategory::ALL.iter().copied().filter(|c| c.is_public()).collect()
-}
-
-/// Write one access-log row, as the next link of its audit chain.
-pub async fn log(
-    conn: &impl sea_orm::ConnectionTrait,
-    principal: &Principal,
-    institution: InstitutionId,
-    subject: SubjectId,
-    purpose: AccessPurpose,
-    consent: Option<ConsentId>,
-    categories: &[DataCategory],
-) -> AppResult<()> {
-    let row = access_log::Model {
-        id: Uuid::now_v7(),
-        subject_id: subject,
-        user_id: principal.user_id,
-        institution_id: institution,
-        categories: TagList::new(categories.to_vec()),
-        purpose,
-        consent_id: consent,
-        at: Utc::now(),
-        chain_seq: None,
-        chain_hash: None,
-    };
-    crate::audit::append(conn, row).await?;
-    Ok(())
 }

@@ -44,17 +44,19 @@ pub async fn issue(state: &AppState, principal: &Principal, subject: Option<Subj
     .await
     .map_err(|e| AppError::internal("render report", e))?
     .map_err(|e| AppError::internal("render report", e))?;
-    // The write transaction (and the access log's chain head) is held only for the log and the insert, not
-    // while rendering: a consent revoked meanwhile still refuses the report here.
-    let txn = state.db.begin_write().await?;
+    // Logged before it is kept, by the access log, which decides the consent again: one revoked meanwhile
+    // still refuses the report here.
     let institution = if viewer.is_institution() {
-        let grants = Grants::of(&*txn, principal, subject.id, PURPOSE).await?;
+        let grants = Grants::of(conn, principal, subject.id, PURPOSE).await?;
         grants.require(DataCategory::Tax, TAX)?;
-        grants.log(&*txn, principal, subject.id, &[DataCategory::Tax]).await?;
+        if !grants.log(&state.access_log, principal, subject.id, &[DataCategory::Tax]).await? {
+            return Err(profile::consent_required(TAX));
+        }
         Some(principal.institution()?)
     } else {
         None
     };
+    let txn = state.db.begin_write().await?;
     let row = entity::ActiveModel {
         id: Set(ReportId::new()),
         subject_id: Set(subject.id),

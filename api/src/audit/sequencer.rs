@@ -1,0 +1,132 @@
+//! Appending to a chain in batches. Writers hand their rows to the chain's sequencer and wait; the sequencer
+//! takes every entry queued meanwhile as one batch and writes it in one transaction: the batch's admission
+//! decided once (`Admission`, e.g. the consents the reads relied on, still in force), the head locked once,
+//! the links computed in memory, the rows inserted by one statement, the head moved once. Writers no longer
+//! wait on each other's row locks and commits one by one: a batch costs about what one entry did (the way a
+//! transparency log's sequencer assigns positions to queued leaves in batches).
+//!
+//! An entry's `append` returns after its batch has committed, so a caller that answers only then never answers
+//! with something the log could lose. Entries are linked in the order they were queued; a chain written by
+//! several processes (replicas) still takes one batch at a time under the head's lock. What it costs: an append
+//! waits for the batch being written when it arrives, then for its own (two commits at most, under load).
+
+use chrono::{SubsecRound, Utc};
+use sea_orm::{DatabaseTransaction, DbErr, EntityTrait};
+use tokio::sync::{mpsc, oneshot};
+
+use super::chain::{Chained, link_hash, lock_head, move_head};
+use crate::db::Db;
+
+/// Entries taken into one batch at most.
+const MAX_BATCH: usize = 256;
+/// Rows inserted per statement (bind parameters stay far below either database's limit).
+const INSERT_CHUNK: usize = 500;
+
+/// Whether the entries of a batch may still be written, decided in the batch's transaction.
+pub trait Admission<M>: Send + Sync + 'static {
+    /// One flag per entry, in order. Whatever the decision rests on is read (and, where needed, locked) in `txn`,
+    /// so it still holds when the batch commits.
+    fn admit(
+        &self,
+        txn: &DatabaseTransaction,
+        entries: &[Vec<M>],
+    ) -> impl Future<Output = Result<Vec<bool>, DbErr>> + Send;
+}
+
+/// What became of an entry.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Appended {
+    /// Linked and committed.
+    Logged,
+    /// Not admitted: nothing of it was written.
+    Refused,
+}
+
+struct Pending<M> {
+    rows: Vec<M>,
+    done: oneshot::Sender<Result<Appended, String>>,
+}
+
+/// The queue of one chain's sequencer. Cheap to clone; the sequencer stops when the last clone is dropped.
+pub struct Sequencer<M> {
+    queue: mpsc::UnboundedSender<Pending<M>>,
+}
+
+impl<M> Clone for Sequencer<M> {
+    fn clone(&self) -> Self {
+        Self { queue: self.queue.clone() }
+    }
+}
+
+impl<M: Chained + Send + 'static> Sequencer<M> {
+    /// Start the chain's sequencer on `db`, admitting entries by `admission`.
+    pub fn spawn(db: Db, admission: impl Admission<M>) -> Self {
+        let (queue, received) = mpsc::unbounded_channel();
+        tokio::spawn(run(db, admission, received));
+        Self { queue }
+    }
+
+    /// Write `rows` as consecutive links of the chain, if admitted; returns once the batch has committed.
+    pub async fn append(&self, rows: Vec<M>) -> Result<Appended, DbErr> {
+        let stopped = || DbErr::Custom(format!("the {} sequencer has stopped", M::CHAIN.name()));
+        let (done, answer) = oneshot::channel();
+        self.queue.send(Pending { rows, done }).map_err(|_| stopped())?;
+        answer.await.map_err(|_| stopped())?.map_err(DbErr::Custom)
+    }
+}
+
+async fn run<M: Chained + Send>(db: Db, admission: impl Admission<M>, mut received: mpsc::UnboundedReceiver<Pending<M>>) {
+    let mut batch = Vec::with_capacity(MAX_BATCH);
+    while received.recv_many(&mut batch, MAX_BATCH).await > 0 {
+        let (entries, waiting): (Vec<_>, Vec<_>) = batch.drain(..).map(|p| (p.rows, p.done)).unzip();
+        match write(&db, &admission, entries).await {
+            Ok(outcomes) => {
+                for (done, outcome) in waiting.into_iter().zip(outcomes) {
+                    // A writer that stopped waiting (its request was cancelled) needs no answer.
+                    let _ = done.send(Ok(outcome));
+                }
+            }
+            Err(e) => {
+                tracing::error!(chain = M::CHAIN.name(), error = %e, "audit batch failed");
+                for done in waiting {
+                    let _ = done.send(Err(e.to_string()));
+                }
+            }
+        }
+    }
+}
+
+/// Write one batch: admission, one lock of the head, the admitted rows linked in queue order, one commit.
+async fn write<M: Chained>(db: &Db, admission: &impl Admission<M>, entries: Vec<Vec<M>>) -> Result<Vec<Appended>, DbErr> {
+    let txn = db.begin_write().await?;
+    let admitted = admission.admit(&txn, &entries).await?;
+    let head = lock_head(&*txn, M::CHAIN).await?;
+    let (mut seq, mut hash) = (head.seq, head.hash);
+    let at = Utc::now().trunc_subsecs(6);
+    let mut linked: Vec<M::Active> = Vec::new();
+    let mut outcomes = Vec::with_capacity(entries.len());
+    for (i, rows) in entries.into_iter().enumerate() {
+        // An answer missing for an entry refuses it: nothing is written without its admission.
+        if !admitted.get(i).copied().unwrap_or(false) {
+            outcomes.push(Appended::Refused);
+            continue;
+        }
+        outcomes.push(Appended::Logged);
+        for mut row in rows {
+            row.stamp(at);
+            seq += 1;
+            hash = link_hash(&hash, seq, &row);
+            row.set_link(seq, hash.clone());
+            linked.push(row.into_active_model());
+        }
+    }
+    if seq > head.seq {
+        while !linked.is_empty() {
+            let rest = linked.split_off(linked.len().min(INSERT_CHUNK));
+            M::Entity::insert_many(std::mem::replace(&mut linked, rest)).exec_without_returning(&*txn).await?;
+        }
+        move_head(&*txn, M::CHAIN, seq, hash).await?;
+    }
+    txn.commit().await?;
+    Ok(outcomes)
+}

@@ -1,0 +1,85 @@
+//! The access log: every read of a subject's data by a bank or a bureau, one chained row per consent relied on
+//! (and one for the public part). Reads are logged through the chain's sequencer (`audit::Sequencer`), which
+//! admits a read only if every consent it relied on is still in force when its batch is written — a consent
+//! revoked or ended between the read's decision and its log refuses the read, and the reader decides again.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::Utc;
+use sea_orm::{DatabaseTransaction, DbErr};
+use uuid::Uuid;
+use xyd_domain::{AccessPurpose, ConsentId, DataCategory, InstitutionId, SubjectId, TagList};
+
+use super::chained::AccessLogRow;
+use crate::audit::{Admission, Appended, Sequencer};
+use crate::auth::Principal;
+use crate::db::Db;
+use crate::error::AppResult;
+
+/// The access log's writer, one per process.
+#[derive(Clone)]
+pub struct AccessLog(Sequencer<AccessLogRow>);
+
+/// One read to log: who read what of which subject, for which purpose.
+pub struct Read<'a> {
+    pub principal: &'a Principal,
+    pub institution: InstitutionId,
+    pub subject: SubjectId,
+    pub purpose: AccessPurpose,
+}
+
+impl AccessLog {
+    pub fn spawn(db: Db) -> Self {
+        Self(Sequencer::spawn(db, ConsentsInForce))
+    }
+
+    /// Log `read`: one row per `(consent, categories)` part (`None` for the public part), linked together.
+    /// `Ok(false)` when a consent it relied on is no longer in force: nothing was logged, and nothing may be
+    /// answered.
+    pub async fn write(&self, read: &Read<'_>, parts: Vec<(Option<ConsentId>, Vec<DataCategory>)>) -> AppResult<bool> {
+        let rows = parts.into_iter().map(|(consent, categories)| row(read, consent, categories)).collect();
+        Ok(self.0.append(rows).await? == Appended::Logged)
+    }
+}
+
+fn row(read: &Read<'_>, consent: Option<ConsentId>, categories: Vec<DataCategory>) -> AccessLogRow {
+    AccessLogRow {
+        id: Uuid::now_v7(),
+        subject_id: read.subject,
+        user_id: read.principal.user_id,
+        institution_id: read.institution,
+        categories: TagList::new(categories),
+        purpose: read.purpose,
+        consent_id: consent,
+        // Stamped by the sequencer when linked.
+        at: Utc::now(),
+        chain_seq: None,
+        chain_hash: None,
+    }
+}
+
+/// A logged read is admitted while every consent it relied on is still in force for its institution (decided
+/// once per institution in the batch, with the consents share-locked until the batch commits).
+struct ConsentsInForce;
+
+impl Admission<AccessLogRow> for ConsentsInForce {
+    async fn admit(&self, txn: &DatabaseTransaction, entries: &[Vec<AccessLogRow>]) -> Result<Vec<bool>, DbErr> {
+        let now = Utc::now();
+        let mut relied: BTreeMap<InstitutionId, BTreeSet<ConsentId>> = BTreeMap::new();
+        for row in entries.iter().flatten() {
+            if let Some(consent) = row.consent_id {
+                relied.entry(row.institution_id).or_default().insert(consent);
+            }
+        }
+        let mut in_force = BTreeSet::new();
+        for (institution, consents) in relied {
+            for consent in crate::consents::still_in_force(txn, institution, consents, now).await? {
+                in_force.insert((institution, consent));
+            }
+        }
+        Ok(entries
+            .iter()
+            .map(|rows| rows.iter().all(|r| r.consent_id.is_none_or(|c| in_force.contains(&(r.institution_id, c)))))
+            .collect())
+    }
+}
