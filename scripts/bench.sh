@@ -138,6 +138,10 @@ case "$what" in
     elif [[ "$what" == logged ]]; then
       "$bench" logged-reads --api "http://$XYD_BIND" --email "$XYD_BOOTSTRAP_ADMIN_EMAIL" \
         --password "$XYD_BOOTSTRAP_ADMIN_PASSWORD" --cli "$bin" --requests "${REQUESTS:-3000}"
+      # How the access log's sequencer batched the logged reads (set-up and warm-up included).
+      curl -fs "http://$XYD_METRICS_BIND/metrics" | awk '$1 == "xyd_audit_batches_total" {b = $2}
+        $1 == "xyd_audit_batched_entries_total" {e = $2}
+        END {if (b) printf "access-log batches: %d, %.1f reads per batch\n", b, e / b}'
     elif [[ "$what" == match ]]; then
       "$bench" match --api "http://$XYD_BIND" --email "$XYD_BOOTSTRAP_ADMIN_EMAIL" \
         --password "$XYD_BOOTSTRAP_ADMIN_PASSWORD" --requests "${REQUESTS:-1000}" --rounds "${ROUNDS:-3}"

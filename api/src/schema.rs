@@ -9,7 +9,6 @@ use crate::config::LimitsConfig;
 use crate::consents::{ConsentMutation, ConsentQuery};
 use crate::credit::{CreditMutation, CreditQuery};
 use crate::demands::{DemandMutation, DemandQuery, DemandSubscription, PreCreditQuery};
-use crate::graphql::{CostLimit, DepthLimit, ErrorPolicy};
 use crate::imports::{ImportMutation, ImportQuery};
 use crate::indicators::IndicatorQueryRoot;
 use crate::institutions::InstitutionMutation;
@@ -72,10 +71,7 @@ pub fn build_schema(
     let schema = Schema::build(QueryRoot::default(), MutationRoot::default(), SubscriptionRoot::default())
         .limit_complexity(limits.query_complexity)
         .limit_recursive_depth(32)
-        .limit_directives(16)
-        .extension(DepthLimit { max: limits.query_depth, introspection })
-        .extension(CostLimit { budget: limits.query_cost })
-        .extension(ErrorPolicy);
+        .limit_directives(16);
     // Without introspection `__schema` and `__type` resolve to null; the SDL is still printed by `sdl()`.
     if introspection { schema } else { schema.disable_introspection() }
 }

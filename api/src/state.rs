@@ -52,16 +52,17 @@ impl AppState {
             xyd_search::Search::connect(&config.search.url, master_key, api_key, &config.search.index_prefix).await?;
         let decoy_hash = password::decoy_hash().await.map_err(|e| anyhow::anyhow!("decoy hash: {}", e.message()))?;
         let cipher = FieldCipher::new(config.crypto.data_key.expose())?;
+        let metrics = Metrics::default();
         Ok(Self(Arc::new(Inner {
             cipher,
             relay: Relay::default(),
             product_search: Default::default(),
             institutions: Default::default(),
-            access_log: crate::credit::AccessLog::spawn(db.clone()),
+            access_log: crate::credit::AccessLog::spawn(db.clone(), metrics.clone()),
             events: crate::events::Events::new(db.clone()),
             tokens: TokenService::new(&config.auth),
             rate_limits: RateLimits::new(&config.auth, RateStore::for_db(&db)),
-            metrics: Metrics::default(),
+            metrics,
             search,
             db,
             config,

@@ -16,6 +16,7 @@ use tokio::sync::{mpsc, oneshot};
 
 use super::chain::{Chained, link_hash, lock_head, move_head};
 use crate::db::Db;
+use crate::metrics::Metrics;
 
 /// Entries taken into one batch at most.
 const MAX_BATCH: usize = 256;
@@ -59,10 +60,11 @@ impl<M> Clone for Sequencer<M> {
 }
 
 impl<M: Chained + Send + 'static> Sequencer<M> {
-    /// Start the chain's sequencer on `db`, admitting entries by `admission`.
-    pub fn spawn(db: Db, admission: impl Admission<M>) -> Self {
+    /// Start the chain's sequencer on `db`, admitting entries by `admission`. It counts its batches and the
+    /// entries they held (`xyd_audit_batches_total`, `xyd_audit_batched_entries_total`).
+    pub fn spawn(db: Db, metrics: Metrics, admission: impl Admission<M>) -> Self {
         let (queue, received) = mpsc::unbounded_channel();
-        tokio::spawn(run(db, admission, received));
+        tokio::spawn(run(db, metrics, admission, received));
         Self { queue }
     }
 
@@ -75,9 +77,16 @@ impl<M: Chained + Send + 'static> Sequencer<M> {
     }
 }
 
-async fn run<M: Chained + Send>(db: Db, admission: impl Admission<M>, mut received: mpsc::UnboundedReceiver<Pending<M>>) {
+async fn run<M: Chained + Send>(
+    db: Db,
+    metrics: Metrics,
+    admission: impl Admission<M>,
+    mut received: mpsc::UnboundedReceiver<Pending<M>>,
+) {
     let mut batch = Vec::with_capacity(MAX_BATCH);
     while received.recv_many(&mut batch, MAX_BATCH).await > 0 {
+        metrics.incr("xyd_audit_batches_total", 1);
+        metrics.incr("xyd_audit_batched_entries_total", batch.len() as u64);
         let (entries, waiting): (Vec<_>, Vec<_>) = batch.drain(..).map(|p| (p.rows, p.done)).unzip();
         match write(&db, &admission, entries).await {
             Ok(outcomes) => {

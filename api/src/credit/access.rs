@@ -15,6 +15,7 @@ use crate::audit::{Admission, Appended, Sequencer};
 use crate::auth::Principal;
 use crate::db::Db;
 use crate::error::AppResult;
+use crate::metrics::Metrics;
 
 /// The access log's writer, one per process.
 #[derive(Clone)]
@@ -29,8 +30,8 @@ pub struct Read<'a> {
 }
 
 impl AccessLog {
-    pub fn spawn(db: Db) -> Self {
-        Self(Sequencer::spawn(db, ConsentsInForce))
+    pub fn spawn(db: Db, metrics: Metrics) -> Self {
+        Self(Sequencer::spawn(db, metrics, ConsentsInForce))
     }
 
     /// Log `read`: one row per `(consent, categories)` part (`None` for the public part), linked together.

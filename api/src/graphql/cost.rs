@@ -4,13 +4,12 @@
 //! naming the cost and the budget); so is a request with more than one Argon2-bearing mutation.
 
 use std::cell::Cell;
-use std::sync::Arc;
 
-use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextParseQuery};
-use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
-use async_graphql::registry::{MetaTypeName, Registry};
+use async_graphql::parser::types::{ExecutableDocument, OperationType, Selection, SelectionSet};
 use async_graphql::{Name, ServerResult, Value, Variables};
 use xyd_reasons::Reason;
+
+use super::fields::{FieldType, SchemaFields};
 
 /// What a list without a `first` argument is assumed to hold.
 const UNPAGED_LIST: u64 = 10;
@@ -87,47 +86,28 @@ const WEIGHTS: &[(&str, &str, u64)] = &[
 /// Mutations that compute an Argon2 hash: at most one per request.
 const PASSWORD_MUTATIONS: [&str; 3] = ["login", "registerSubject", "createInstitution"];
 
-/// The cost limit, installed as a schema extension.
+/// The cost limit (checked by the request gate, `graphql::gate`).
 pub struct CostLimit {
     pub budget: u64,
 }
 
-impl ExtensionFactory for CostLimit {
-    fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(CostLimit { budget: self.budget })
-    }
-}
-
-#[async_graphql::async_trait::async_trait]
-impl Extension for CostLimit {
-    async fn parse_query(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        query: &str,
-        variables: &Variables,
-        next: NextParseQuery<'_>,
-    ) -> ServerResult<ExecutableDocument> {
-        let document = next.run(ctx, query, variables).await?;
-        let walker =
-            Walker { registry: &ctx.schema_env.registry, document: &document, variables, visits: Cell::new(0) };
+impl CostLimit {
+    /// `document` with `variables` within the budget, and with at most one Argon2-bearing mutation.
+    pub fn check(&self, fields: &SchemaFields, document: &ExecutableDocument, variables: &Variables) -> ServerResult<()> {
+        let walker = Walker { fields, document, variables, visits: Cell::new(0) };
         let mut cost = 0u64;
         for (_, operation) in document.operations.iter() {
             let root = match operation.node.ty {
-                async_graphql::parser::types::OperationType::Query => walker.registry.query_type.as_str(),
-                async_graphql::parser::types::OperationType::Mutation => {
-                    walker.registry.mutation_type.as_deref().unwrap_or("Mutation")
-                }
-                async_graphql::parser::types::OperationType::Subscription => {
-                    walker.registry.subscription_type.as_deref().unwrap_or("Subscription")
-                }
+                OperationType::Query => fields.query.as_str(),
+                OperationType::Mutation => fields.mutation.as_str(),
+                OperationType::Subscription => fields.subscription.as_str(),
             };
-            let is_mutation = operation.node.ty == async_graphql::parser::types::OperationType::Mutation;
             let password_operations = walker
                 .root_fields(&operation.node.selection_set.node)
                 .iter()
                 .filter(|name| PASSWORD_MUTATIONS.contains(&name.as_str()))
                 .count();
-            if is_mutation && password_operations > 1 {
+            if operation.node.ty == OperationType::Mutation && password_operations > 1 {
                 return Err(super::refused_request(&Reason::TooManyPasswordOperations, &[]));
             }
             cost = cost.saturating_add(walker.selection_cost(&operation.node.selection_set.node, root, None, 0));
@@ -139,12 +119,12 @@ impl Extension for CostLimit {
             let details = [("cost", Value::from(cost)), ("budget", Value::from(self.budget))];
             return Err(super::refused_request(&Reason::OverBudget { cost, budget: self.budget }, &details));
         }
-        Ok(document)
+        Ok(())
     }
 }
 
 struct Walker<'a> {
-    registry: &'a Registry,
+    fields: &'a SchemaFields,
     document: &'a ExecutableDocument,
     variables: &'a Variables,
     /// Selections visited: fragments spread into fragments multiply, so the walk itself is bounded.
@@ -196,16 +176,15 @@ impl Walker<'_> {
                 cost = cost.saturating_add(1);
                 return;
             }
-            let meta = self.registry.types.get(ty).and_then(|t| t.field_by_name(name));
+            let meta = self.fields.get(ty, name);
             let weight = WEIGHTS.iter().find(|(t, f, _)| *t == ty && *f == name).map_or(1, |(_, _, w)| *w);
             let Some(meta) = meta else {
                 cost = cost.saturating_add(weight);
                 return;
             };
-            let child = MetaTypeName::concrete_typename(&meta.ty);
-            let is_list = is_list(&meta.ty);
+            let child = meta.named.as_str();
             let first = self.first_of(field, meta);
-            let (multiplier, child_page) = match (first, is_list) {
+            let (multiplier, child_page) = match (first, meta.list) {
                 (Some(first), true) => (first, None),
                 (Some(first), false) => (1, Some(first)),
                 (None, true) => (page.unwrap_or(UNPAGED_LIST), None),
@@ -222,26 +201,17 @@ impl Walker<'_> {
     }
 
     /// The `first` argument of a paged field: given (literal or variable) or its declared default.
-    fn first_of(
-        &self,
-        field: &async_graphql::parser::types::Field,
-        meta: &async_graphql::registry::MetaField,
-    ) -> Option<u64> {
-        let declared = meta.args.get("first")?;
+    fn first_of(&self, field: &async_graphql::parser::types::Field, meta: &FieldType) -> Option<u64> {
+        let declared = meta.first?;
         let given = field.arguments.iter().find(|(n, _)| n.node.as_str() == "first").map(|(_, v)| &v.node);
         let value =
             given.and_then(|v| v.clone().into_const_with(|var: Name| self.variables.get(&var).cloned().ok_or(())).ok());
         let number = match value {
             Some(Value::Number(n)) => n.as_u64(),
-            _ => declared.default_value.as_deref().and_then(|d| d.parse().ok()),
+            _ => declared,
         };
         Some(number.unwrap_or(DEFAULT_PAGE).max(1))
     }
-}
-
-fn is_list(ty: &str) -> bool {
-    let inner = ty.strip_suffix('!').unwrap_or(ty);
-    inner.starts_with('[')
 }
 
 #[cfg(test)]

@@ -18,11 +18,9 @@
 //! async-graphql's own `limit_depth` cannot make this exception, so it is not used.
 
 use std::collections::HashMap;
-use std::sync::Arc;
 
-use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextParseQuery};
 use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
-use async_graphql::{ServerError, ServerResult, Value, Variables};
+use async_graphql::{ServerError, ServerResult, Value};
 use xyd_reasons::Reason;
 
 /// The introspection lists that fan out over the schema again, and how deep they may nest (graphql-js's
@@ -30,7 +28,7 @@ use xyd_reasons::Reason;
 const TYPE_LISTS: [&str; 4] = ["fields", "inputFields", "interfaces", "possibleTypes"];
 const MAX_TYPE_LISTS: usize = 2;
 
-/// The depth limit, installed as a schema extension.
+/// The depth limit (checked by the request gate, `graphql::gate`).
 pub struct DepthLimit {
     /// `limits.query_depth`.
     pub max: usize,
@@ -38,30 +36,9 @@ pub struct DepthLimit {
     pub introspection: bool,
 }
 
-impl ExtensionFactory for DepthLimit {
-    fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(DepthLimit { max: self.max, introspection: self.introspection })
-    }
-}
-
-#[async_graphql::async_trait::async_trait]
-impl Extension for DepthLimit {
-    async fn parse_query(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        query: &str,
-        variables: &Variables,
-        next: NextParseQuery<'_>,
-    ) -> ServerResult<ExecutableDocument> {
-        let document = next.run(ctx, query, variables).await?;
-        self.check(&document)?;
-        Ok(document)
-    }
-}
-
 impl DepthLimit {
     /// Every operation of `document` within the rule.
-    fn check(&self, document: &ExecutableDocument) -> ServerResult<()> {
+    pub fn check(&self, document: &ExecutableDocument) -> ServerResult<()> {
         let mut walker = Walker { document, introspection: self.introspection, fragments: HashMap::new() };
         for (_, operation) in document.operations.iter() {
             let reach = walker.reach(&operation.node.selection_set.node, false);

@@ -2,33 +2,19 @@
 //! come from async-graphql itself: request-level parse and validation errors and argument coercion (bad
 //! input, their text is safe to show), or anything else, which is logged and replaced by INTERNAL.
 
-use std::sync::Arc;
-
-use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextRequest};
 use async_graphql::{ErrorExtensionValues, Response, ServerError, Value};
 
-pub struct ErrorPolicy;
-
-impl ExtensionFactory for ErrorPolicy {
-    fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(ErrorPolicy)
-    }
-}
-
-#[async_graphql::async_trait::async_trait]
-impl Extension for ErrorPolicy {
-    async fn request(&self, ctx: &ExtensionContext<'_>, next: NextRequest<'_>) -> Response {
-        let mut response = next.run(ctx).await;
-        response.errors.iter_mut().for_each(classify);
-        response
-    }
+/// Give every error of `response` its `extensions.code` (run on every answer the schema gives, over HTTP and
+/// the WebSocket).
+pub fn classify(response: &mut Response) {
+    response.errors.iter_mut().for_each(classify_error);
 }
 
 /// How async-graphql words errors in the input (arguments and variables), not in our resolvers.
 const INPUT_PREFIXES: [&str; 4] =
     ["Invalid value for argument", "Failed to parse", "Invalid value", "Expected input type"];
 
-fn classify(err: &mut ServerError) {
+fn classify_error(err: &mut ServerError) {
     if err.extensions.as_ref().is_some_and(|e| e.get("code").is_some()) {
         return;
     }

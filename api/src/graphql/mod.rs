@@ -1,10 +1,12 @@
-//! The GraphQL base every capability builds on: scalars, enums, the request limits (depth, cost) and the error
-//! policy. The schema root that merges the capabilities is `crate::schema`.
+//! The GraphQL base every capability builds on: scalars, enums, and the gate every request passes (the request
+//! limits, depth and cost; the error policy). The schema root that merges the capabilities is `crate::schema`.
 
 mod cost;
 mod depth;
 mod enums;
 mod error_policy;
+mod fields;
+mod gate;
 mod scalars;
 
 use xyd_reasons::Reason;
@@ -30,6 +32,5 @@ pub(crate) fn refused_request(reason: &Reason, details: &[(&str, async_graphql::
 pub fn id_arg<T: std::str::FromStr>(id: &str, field: &str) -> crate::error::AppResult<T> {
     id.parse().map_err(|_| crate::error::AppError::input(field, Reason::InvalidId))
 }
-pub use cost::CostLimit;
-pub use depth::DepthLimit;
-pub use error_policy::ErrorPolicy;
+pub use error_policy::classify;
+pub use gate::Gate;

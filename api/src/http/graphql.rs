@@ -72,7 +72,11 @@ pub(super) async fn execute(
     if let Some(principal) = principal {
         request = request.data(principal);
     }
-    let response = state.schema.execute(request).await;
+    let mut response = match state.gate.admit(&mut request) {
+        Ok(()) => state.schema.execute(request).await,
+        Err(refused) => async_graphql::Response::from_errors(vec![refused]),
+    };
+    crate::graphql::classify(&mut response);
     for err in &response.errors {
         state.app.metrics.graphql_error(error_code(err));
     }

@@ -16,6 +16,7 @@ mod reports;
 mod websocket;
 
 use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
 
 use axum::Router;
 use axum::http::HeaderMap;
@@ -24,6 +25,7 @@ use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
 
+use crate::graphql::Gate;
 use crate::schema::AppSchema;
 use crate::state::AppState;
 
@@ -32,15 +34,18 @@ use crate::state::AppState;
 pub struct HttpState {
     pub app: AppState,
     pub schema: AppSchema,
+    /// What every request passes before `schema` runs it: its parsed document, the depth and cost limits.
+    pub gate: Arc<Gate>,
     /// Requests in flight per client address.
     pub in_flight: occupancy::Occupancy,
 }
 
 /// The whole HTTP application. Serve it with `into_make_service_with_connect_info::<SocketAddr>()`.
 pub fn router(app: AppState) -> Router {
-    let schema =
-        crate::schema::build_schema(&app.config.limits, app.config.introspection_enabled()).data(app.clone()).finish();
-    let state = HttpState { app, schema, in_flight: occupancy::Occupancy::default() };
+    let introspection = app.config.introspection_enabled();
+    let schema = crate::schema::build_schema(&app.config.limits, introspection).data(app.clone()).finish();
+    let gate = Arc::new(Gate::new(&app.config.limits, introspection, &schema.sdl()));
+    let state = HttpState { app, schema, gate, in_flight: occupancy::Occupancy::default() };
     Router::new()
         .route("/graphql", get(graphql_get::get).post(graphql::post))
         .route("/graphiql/{file}", get(graphiql::asset))

@@ -47,6 +47,7 @@ use super::{HttpState, client_ip};
 use crate::auth::Principal;
 use crate::auth::rate_limit::ClientIp;
 use crate::auth::tokens::TokenService;
+use crate::graphql::Gate;
 use crate::schema::AppSchema;
 use crate::state::AppState;
 
@@ -122,7 +123,7 @@ async fn serve(socket: WebSocket, state: HttpState, protocol: WebSocketProtocols
     let mut data = Data::default();
     data.insert(principal);
     data.insert(ip);
-    let executor = SubscriptionsOnly { schema: state.schema.clone(), app: state.app.clone() };
+    let executor = SubscriptionsOnly { schema: state.schema.clone(), gate: state.gate.clone(), app: state.app.clone() };
     let connection = async_graphql::http::WebSocket::new(executor, input, protocol).connection_data(data);
     let mut connection = std::pin::pin!(AssertUnwindSafe(connection).catch_unwind());
     let mut expiry = std::pin::pin!(tokio::time::sleep_until(deadline(expires_at_ms)));
@@ -238,6 +239,7 @@ impl Inspector {
 #[derive(Clone)]
 struct SubscriptionsOnly {
     schema: AppSchema,
+    gate: Arc<Gate>,
     app: AppState,
 }
 
@@ -259,6 +261,11 @@ impl Executor for SubscriptionsOnly {
         mut request: async_graphql::Request,
         session_data: Option<Arc<Data>>,
     ) -> BoxStream<'static, async_graphql::Response> {
+        if let Err(refused) = self.gate.admit(&mut request) {
+            let response = async_graphql::Response::from_errors(vec![refused]);
+            count_errors(&self.app, &response);
+            return futures::stream::once(future::ready(response)).boxed();
+        }
         let name = request.operation_name.clone();
         let allowed = match request.parsed_query() {
             Ok(document) => selected_operation(document, name.as_deref()) == Some(OperationType::Subscription),
@@ -271,6 +278,10 @@ impl Executor for SubscriptionsOnly {
         let app = self.app.clone();
         // The parsed document stays in the request: the schema does not parse it again.
         Executor::execute_stream(&self.schema, request, session_data)
+            .map(|mut response| {
+                crate::graphql::classify(&mut response);
+                response
+            })
             .inspect(move |response| count_errors(&app, response))
             .boxed()
     }
