@@ -126,6 +126,20 @@ async fn one_head(
     query.one(conn).await?.ok_or_else(|| DbErr::RecordNotFound(format!("audit head {}", chain.name())))
 }
 
+/// Move the head from place `from` to `to`, if it still stands at `from` (the row is locked either way until the
+/// caller's transaction ends). Whether it moved.
+pub(super) async fn advance(conn: &impl ConnectionTrait, chain: Chain, from: i64, to: &(i64, String)) -> Result<bool, DbErr> {
+    let moved = audit_head::Entity::update_many()
+        .col_expr(audit_head::Column::Seq, Expr::value(to.0))
+        .col_expr(audit_head::Column::Hash, Expr::value(to.1.clone()))
+        .filter(audit_head::Column::Chain.eq(chain.name()))
+        .filter(audit_head::Column::Seq.eq(from))
+        .filter(audit_head::Column::Sealed.eq(true))
+        .exec(conn)
+        .await?;
+    Ok(moved.rows_affected == 1)
+}
+
 pub(super) async fn move_head(conn: &impl ConnectionTrait, chain: Chain, seq: i64, hash: String) -> Result<(), DbErr> {
     audit_head::Entity::update_many()
         .col_expr(audit_head::Column::Seq, Expr::value(seq))

@@ -11,10 +11,10 @@
 //! waits for the batch being written when it arrives, then for its own (two commits at most, under load).
 
 use chrono::{SubsecRound, Utc};
-use sea_orm::{DatabaseTransaction, DbErr, EntityTrait};
+use sea_orm::{DatabaseTransaction, DbErr, EntityTrait, IntoActiveModel};
 use tokio::sync::{mpsc, oneshot};
 
-use super::chain::{Chained, link_hash, lock_head, move_head};
+use super::chain::{Chained, advance, link_hash, lock_head, move_head};
 use crate::db::Db;
 use crate::metrics::Metrics;
 
@@ -84,11 +84,12 @@ async fn run<M: Chained + Send>(
     mut received: mpsc::UnboundedReceiver<Pending<M>>,
 ) {
     let mut batch = Vec::with_capacity(MAX_BATCH);
+    let mut last = None;
     while received.recv_many(&mut batch, MAX_BATCH).await > 0 {
         metrics.incr("xyd_audit_batches_total", 1);
         metrics.incr("xyd_audit_batched_entries_total", batch.len() as u64);
         let (entries, waiting): (Vec<_>, Vec<_>) = batch.drain(..).map(|p| (p.rows, p.done)).unzip();
-        match write(&db, &admission, entries).await {
+        match write(&db, &admission, entries, &mut last).await {
             Ok(outcomes) => {
                 for (done, outcome) in waiting.into_iter().zip(outcomes) {
                     // A writer that stopped waiting (its request was cancelled) needs no answer.
@@ -105,37 +106,68 @@ async fn run<M: Chained + Send>(
     }
 }
 
-/// Write one batch: admission, one lock of the head, the admitted rows linked in queue order, one commit.
-async fn write<M: Chained>(db: &Db, admission: &impl Admission<M>, entries: Vec<Vec<M>>) -> Result<Vec<Appended>, DbErr> {
+/// The head as this sequencer last moved it: its place and hash.
+type Head = (i64, String);
+
+/// Write one batch: admission, the admitted rows linked in queue order after the head, one insert, one commit.
+/// The head this sequencer moved last is tried first: moving it on condition that it still stands there takes
+/// its lock and checks it in one statement; only when another writer (a replica, an objection) moved it since
+/// is it read under lock and the batch linked again.
+async fn write<M: Chained>(
+    db: &Db,
+    admission: &impl Admission<M>,
+    entries: Vec<Vec<M>>,
+    last: &mut Option<Head>,
+) -> Result<Vec<Appended>, DbErr> {
     let txn = db.begin_write().await?;
     let admitted = admission.admit(&txn, &entries).await?;
-    let head = lock_head(&*txn, M::CHAIN).await?;
-    let (mut seq, mut hash) = (head.seq, head.hash);
-    let at = Utc::now().trunc_subsecs(6);
-    let mut linked: Vec<M::Active> = Vec::new();
     let mut outcomes = Vec::with_capacity(entries.len());
-    for (i, rows) in entries.into_iter().enumerate() {
+    let mut rows = Vec::new();
+    for (i, entry) in entries.into_iter().enumerate() {
         // An answer missing for an entry refuses it: nothing is written without its admission.
-        if !admitted.get(i).copied().unwrap_or(false) {
-            outcomes.push(Appended::Refused);
-            continue;
-        }
-        outcomes.push(Appended::Logged);
-        for mut row in rows {
-            row.stamp(at);
-            seq += 1;
-            hash = link_hash(&hash, seq, &row);
-            row.set_link(seq, hash.clone());
-            linked.push(row.into_active_model());
-        }
+        let admit = admitted.get(i).copied().unwrap_or(false);
+        outcomes.push(if admit { Appended::Logged } else { Appended::Refused });
+        rows.extend(entry.into_iter().filter(|_| admit));
     }
-    if seq > head.seq {
+    if !rows.is_empty() {
+        let at = Utc::now().trunc_subsecs(6);
+        rows.iter_mut().for_each(|row| row.stamp(at));
+        let moved = match last.take() {
+            Some(head) => {
+                let next = link(&mut rows, &head);
+                advance(&*txn, M::CHAIN, head.0, &next).await?.then_some(next)
+            }
+            None => None,
+        };
+        let next = match moved {
+            Some(next) => next,
+            None => {
+                let head = lock_head(&*txn, M::CHAIN).await?;
+                let next = link(&mut rows, &(head.seq, head.hash));
+                move_head(&*txn, M::CHAIN, next.0, next.1.clone()).await?;
+                next
+            }
+        };
+        let mut linked: Vec<M::Active> = rows.into_iter().map(IntoActiveModel::into_active_model).collect();
         while !linked.is_empty() {
             let rest = linked.split_off(linked.len().min(INSERT_CHUNK));
             M::Entity::insert_many(std::mem::replace(&mut linked, rest)).exec_without_returning(&*txn).await?;
         }
-        move_head(&*txn, M::CHAIN, seq, hash).await?;
+        txn.commit().await?;
+        *last = Some(next);
+    } else {
+        txn.commit().await?;
     }
-    txn.commit().await?;
     Ok(outcomes)
+}
+
+/// Link `rows` one after another after `head`; the new head.
+fn link<M: Chained>(rows: &mut [M], head: &Head) -> Head {
+    let (mut seq, mut hash) = head.clone();
+    for row in rows {
+        seq += 1;
+        hash = link_hash(&hash, seq, row);
+        row.set_link(seq, hash.clone());
+    }
+    (seq, hash)
 }

@@ -1,5 +1,7 @@
 //! Granting, revoking and looking up consents.
 
+use std::collections::{BTreeMap, BTreeSet};
+
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -144,31 +146,56 @@ pub async fn active_for(
     grantee: InstitutionId,
     now: DateTime<Utc>,
 ) -> AppResult<Vec<entity::Model>> {
-    Ok(in_force(grantee, now)
+    Ok(in_force_for(grantee, now)
         .filter(entity::Column::SubjectId.eq(subject))
         .order_by_asc(entity::Column::Id)
         .all(conn)
         .await?)
 }
 
-/// Which of the consents `ids` are still in force for `grantee` at `now` (the rule of `active_for`). On PostgreSQL
-/// the rows are share-locked until the caller's transaction ends, so a revocation waits for it to commit; on
-/// SQLite the caller's write transaction already excludes it.
+/// Which of the `relied` consents (each with the institution that relied on it) are still in force for that
+/// institution at `now` (the rule of `active_for`). One statement when every consent names its grantee; a
+/// demand's consent is checked for the demand's reason per institution. On PostgreSQL the rows are share-locked
+/// until the caller's transaction ends, so a revocation waits for it to commit; on SQLite the caller's write
+/// transaction already excludes it.
 pub async fn still_in_force(
     conn: &impl ConnectionTrait,
-    grantee: InstitutionId,
-    ids: impl IntoIterator<Item = ConsentId>,
+    relied: &BTreeSet<(InstitutionId, ConsentId)>,
     now: DateTime<Utc>,
-) -> Result<Vec<ConsentId>, sea_orm::DbErr> {
-    let mut query = in_force(grantee, now).filter(entity::Column::Id.is_in(ids)).select_only().column(entity::Column::Id);
+) -> Result<BTreeSet<(InstitutionId, ConsentId)>, sea_orm::DbErr> {
+    let mut query = entity::Entity::find()
+        .filter(entity::Column::Id.is_in(relied.iter().map(|(_, c)| *c)))
+        .filter(entity::Column::RevokedAt.is_null())
+        .filter(entity::Column::ValidFrom.lte(now))
+        .filter(entity::Column::ValidUntil.gt(now));
     if conn.get_database_backend() == DatabaseBackend::Postgres {
         query = query.lock_shared();
     }
-    query.into_tuple().all(conn).await
+    let unrevoked: BTreeMap<ConsentId, entity::Model> = query.all(conn).await?.into_iter().map(|c| (c.id, c)).collect();
+    let mut in_force = BTreeSet::new();
+    let mut by_demand: BTreeMap<InstitutionId, Vec<ConsentId>> = BTreeMap::new();
+    for (institution, id) in relied {
+        match unrevoked.get(id) {
+            Some(c) if c.grantee_id == Some(*institution) => _ = in_force.insert((*institution, *id)),
+            Some(c) if c.demand_id.is_some() => by_demand.entry(*institution).or_default().push(*id),
+            _ => {}
+        }
+    }
+    for (institution, ids) in by_demand {
+        let live: Vec<ConsentId> = in_force_for(institution, now)
+            .filter(entity::Column::Id.is_in(ids))
+            .select_only()
+            .column(entity::Column::Id)
+            .into_tuple()
+            .all(conn)
+            .await?;
+        in_force.extend(live.into_iter().map(|id| (institution, id)));
+    }
+    Ok(in_force)
 }
 
 /// The consents in force at `now` for `grantee`, of any subject.
-fn in_force(grantee: InstitutionId, now: DateTime<Utc>) -> sea_orm::Select<entity::Entity> {
+fn in_force_for(grantee: InstitutionId, now: DateTime<Utc>) -> sea_orm::Select<entity::Entity> {
     entity::Entity::find()
         .filter(
             sea_orm::Condition::any().add(entity::Column::GranteeId.eq(grantee)).add(

@@ -3,7 +3,7 @@
 //! admits a read only if every consent it relied on is still in force when its batch is written — a consent
 //! revoked or ended between the read's decision and its log refuses the read, and the reader decides again.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 use chrono::Utc;
 use sea_orm::{DatabaseTransaction, DbErr};
@@ -60,24 +60,18 @@ fn row(read: &Read<'_>, consent: Option<ConsentId>, categories: Vec<DataCategory
 }
 
 /// A logged read is admitted while every consent it relied on is still in force for its institution (decided
-/// once per institution in the batch, with the consents share-locked until the batch commits).
+/// for the whole batch, with the consents share-locked until the batch commits).
 struct ConsentsInForce;
 
 impl Admission<AccessLogRow> for ConsentsInForce {
     async fn admit(&self, txn: &DatabaseTransaction, entries: &[Vec<AccessLogRow>]) -> Result<Vec<bool>, DbErr> {
-        let now = Utc::now();
-        let mut relied: BTreeMap<InstitutionId, BTreeSet<ConsentId>> = BTreeMap::new();
-        for row in entries.iter().flatten() {
-            if let Some(consent) = row.consent_id {
-                relied.entry(row.institution_id).or_default().insert(consent);
-            }
-        }
-        let mut in_force = BTreeSet::new();
-        for (institution, consents) in relied {
-            for consent in crate::consents::still_in_force(txn, institution, consents, now).await? {
-                in_force.insert((institution, consent));
-            }
-        }
+        let relied: BTreeSet<(InstitutionId, ConsentId)> =
+            entries.iter().flatten().filter_map(|row| Some((row.institution_id, row.consent_id?))).collect();
+        let in_force = if relied.is_empty() {
+            BTreeSet::new()
+        } else {
+            crate::consents::still_in_force(txn, &relied, Utc::now()).await?
+        };
         Ok(entries
             .iter()
             .map(|rows| rows.iter().all(|r| r.consent_id.is_none_or(|c| in_force.contains(&(r.institution_id, c)))))
