@@ -1,9 +1,9 @@
 //! One typed configuration, loaded once at start-up: an optional TOML file, then environment overrides.
 //!
 //! The environment names are fixed by the design (`DATABASE_URL`, `MEILI_URL`, `MEILI_MASTER_KEY`,
-//! `XYD_BIND`, `XYD_JWT_SECRET`, `XYD_BOOTSTRAP_ADMIN_EMAIL`, `XYD_BOOTSTRAP_ADMIN_PASSWORD`), and
-//! `MEILI_API_KEY` sits beside the other Meilisearch names; the rest use the `XYD_` prefix. Nothing else
-//! in the code reads the environment.
+//! `XYD_BIND`, `XYD_JWT_SECRET`, `XYD_BOOTSTRAP_ADMIN_EMAIL`, `XYD_BOOTSTRAP_ADMIN_PASSWORD`);
+//! `MEILI_API_KEY` sits beside the other Meilisearch names and `DATABASE_REPLICA_URL` beside `DATABASE_URL`; the
+//! rest use the `XYD_` prefix. Nothing else in the code reads the environment.
 
 use std::collections::HashMap;
 use std::fmt;
@@ -215,7 +215,12 @@ pub struct ServerConfig {
 pub struct DatabaseConfig {
     /// `postgres://…` or `sqlite://path?mode=rwc`.
     pub url: Secret,
+    /// Connections of the pool (and of the replica's pool, when there is one).
     pub max_connections: u32,
+    /// A read-only PostgreSQL standby streaming from the primary (`postgres://…`), for the readers that may be a
+    /// little behind: the indicator report, the bank league and their exports (`Db::reports`). Empty: they read
+    /// the primary. Ignored, with a warning at start, on SQLite.
+    pub replica_url: Secret,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -346,7 +351,11 @@ impl Default for ServerConfig {
 
 impl Default for DatabaseConfig {
     fn default() -> Self {
-        Self { url: Secret::new("sqlite://data/xinyidai.db?mode=rwc"), max_connections: 16 }
+        Self {
+            url: Secret::new("sqlite://data/xinyidai.db?mode=rwc"),
+            max_connections: 16,
+            replica_url: Secret::default(),
+        }
     }
 }
 
@@ -426,33 +435,36 @@ impl Config {
                 other => bail!("XYD_ENV must be development or production, not {other:?}"),
             };
         }
-        if let Some(v) = get("DATABASE_URL") {
-            self.database.url = Secret::new(v);
+        // The secrets (which never print) and the plain names, each a field set as given.
+        let secrets = [
+            ("DATABASE_URL", &mut self.database.url),
+            ("DATABASE_REPLICA_URL", &mut self.database.replica_url),
+            ("MEILI_MASTER_KEY", &mut self.search.master_key),
+            ("MEILI_API_KEY", &mut self.search.api_key),
+            ("XYD_METRICS_TOKEN", &mut self.metrics.token),
+            ("XYD_JWT_SECRET", &mut self.auth.jwt_secret),
+            ("XYD_DATA_KEY", &mut self.crypto.data_key),
+            ("XYD_BOOTSTRAP_ADMIN_PASSWORD", &mut self.bootstrap.admin_password),
+        ];
+        for (name, field) in secrets {
+            if let Some(v) = get(name) {
+                *field = Secret::new(v);
+            }
         }
-        if let Some(v) = get("MEILI_URL") {
-            self.search.url = v;
-        }
-        if let Some(v) = get("MEILI_MASTER_KEY") {
-            self.search.master_key = Secret::new(v);
-        }
-        if let Some(v) = get("MEILI_API_KEY") {
-            self.search.api_key = Secret::new(v);
-        }
-        if let Some(v) = get("XYD_INDEX_PREFIX") {
-            self.search.index_prefix = v;
-        }
-        if let Some(v) = get("XYD_BIND") {
-            self.server.bind = v;
+        let names = [
+            ("MEILI_URL", &mut self.search.url),
+            ("XYD_INDEX_PREFIX", &mut self.search.index_prefix),
+            ("XYD_BIND", &mut self.server.bind),
+            ("XYD_METRICS_BIND", &mut self.metrics.bind),
+        ];
+        for (name, field) in names {
+            if let Some(v) = get(name) {
+                *field = v;
+            }
         }
         if let Some(v) = get("XYD_TRUSTED_PROXY_HOPS") {
             self.server.trusted_proxy_hops =
                 v.parse().map_err(|_| anyhow::anyhow!("XYD_TRUSTED_PROXY_HOPS must be a whole number, not {v:?}"))?;
-        }
-        if let Some(v) = get("XYD_METRICS_BIND") {
-            self.metrics.bind = v;
-        }
-        if let Some(v) = get("XYD_METRICS_TOKEN") {
-            self.metrics.token = Secret::new(v);
         }
         if let Some(v) = get("XYD_GRAPHQL_INTROSPECTION") {
             self.graphql.introspection = Some(match v.as_str() {
@@ -461,17 +473,8 @@ impl Config {
                 other => bail!("XYD_GRAPHQL_INTROSPECTION must be true or false, not {other:?}"),
             });
         }
-        if let Some(v) = get("XYD_JWT_SECRET") {
-            self.auth.jwt_secret = Secret::new(v);
-        }
-        if let Some(v) = get("XYD_DATA_KEY") {
-            self.crypto.data_key = Secret::new(v);
-        }
         if let Some(v) = get("XYD_BOOTSTRAP_ADMIN_EMAIL") {
             self.bootstrap.admin_email = Some(v);
-        }
-        if let Some(v) = get("XYD_BOOTSTRAP_ADMIN_PASSWORD") {
-            self.bootstrap.admin_password = Secret::new(v);
         }
         Ok(())
     }
@@ -504,6 +507,10 @@ impl Config {
         crate::crypto::FieldCipher::new(self.crypto.data_key.expose())?;
         if self.auth.access_ttl_secs <= 0 || self.auth.access_ttl_secs > 3600 {
             bail!("auth.access_ttl_secs must be between 1 and 3600");
+        }
+        let replica = self.database.replica_url.expose();
+        if !replica.is_empty() && !["postgres://", "postgresql://"].iter().any(|scheme| replica.starts_with(scheme)) {
+            bail!("DATABASE_REPLICA_URL must be a postgres:// URL (a standby of the primary)");
         }
         if self.bootstrap.admin_email.is_some() && self.bootstrap.admin_password.is_empty() {
             bail!("XYD_BOOTSTRAP_ADMIN_EMAIL is set but XYD_BOOTSTRAP_ADMIN_PASSWORD is not");
@@ -590,6 +597,7 @@ mod tests {
         let mut c: Config = toml::from_str("[server]\nbind = \"0.0.0.0:1\"").unwrap();
         c.apply_env(&env(&[
             ("DATABASE_URL", "postgres://x"),
+            ("DATABASE_REPLICA_URL", "postgres://standby"),
             ("MEILI_URL", "http://m"),
             ("MEILI_MASTER_KEY", "k"),
             ("XYD_BIND", "127.0.0.1:9"),
@@ -598,6 +606,7 @@ mod tests {
         ]))
         .unwrap();
         assert_eq!(c.database.url.expose(), "postgres://x");
+        assert_eq!(c.database.replica_url.expose(), "postgres://standby");
         assert_eq!(c.search.url, "http://m");
         assert_eq!(c.search.master_key.expose(), "k");
         assert_eq!(c.server.bind, "127.0.0.1:9");
@@ -624,6 +633,17 @@ mod tests {
         assert_eq!(c.metrics.token.expose(), "scrape");
         assert_eq!(c.search.api_key.expose(), "scoped");
         assert!(!c.introspection_enabled());
+    }
+
+    #[test]
+    fn the_replica_is_optional_and_must_be_postgres() {
+        let mut c = Config::default();
+        c.finish().unwrap();
+        assert!(c.database.replica_url.is_empty(), "no replica unless one is configured");
+        let mut c: Config = toml::from_str("[database]\nreplica_url = \"sqlite://copy.db\"").unwrap();
+        assert!(c.finish().is_err(), "a standby is a PostgreSQL server");
+        c.database.replica_url = Secret::new("postgresql://standby:5433/xyd");
+        c.finish().unwrap();
     }
 
     #[test]

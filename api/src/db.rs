@@ -4,6 +4,9 @@
 //! `SQLITE_BUSY` instead of waiting when another writer got there first. Write transactions therefore pass
 //! through an in-process gate on SQLite (one relay, one process per file: the embedded pilot), while
 //! PostgreSQL runs them concurrently and relies on row locks and constraints.
+//!
+//! On PostgreSQL a second, read-only pool may point at a streaming standby: the readers that tolerate being a
+//! little behind take their connection from [`Db::reports`], everything else from the primary.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -18,13 +21,17 @@ use sea_orm_migration::MigratorTrait;
 use tokio::sync::{Mutex, OwnedMutexGuard};
 use xyd_migrations::Migrator;
 
+use crate::config::DatabaseConfig;
+
 /// The application's handle on its database.
 #[derive(Clone, Debug)]
 pub struct Db {
     conn: DatabaseConnection,
+    /// The read-only standby that [`Db::reports`] hands out, when one is configured (PostgreSQL only).
+    replica: Option<DatabaseConnection>,
     write_gate: Option<Arc<Mutex<()>>>,
     max_connections: u32,
-    /// SQL statements run so far (every connection and transaction of the pool).
+    /// SQL statements run so far (every connection and transaction of both pools).
     statements: Arc<AtomicU64>,
 }
 
@@ -56,28 +63,33 @@ impl Db {
         {
             std::fs::create_dir_all(dir).map_err(|e| DbErr::Custom(format!("cannot create {}: {e}", dir.display())))?;
         }
-        let mut options = ConnectOptions::new(url);
-        options
-            .max_connections(max_connections)
-            .min_connections(1)
-            .connect_timeout(Duration::from_secs(10))
-            .acquire_timeout(Duration::from_secs(10))
-            .sqlx_logging(false)
-            .map_sqlx_sqlite_opts(|o| {
-                o.journal_mode(SqliteJournalMode::Wal)
-                    .synchronous(SqliteSynchronous::Normal)
-                    .busy_timeout(Duration::from_secs(10))
-                    .foreign_keys(true)
-                    .create_if_missing(true)
-            });
-        let mut conn = Database::connect(options).await?;
         let statements = Arc::new(AtomicU64::new(0));
-        let counter = statements.clone();
-        conn.set_metric_callback(move |_| {
-            counter.fetch_add(1, Ordering::Relaxed);
-        });
+        let conn = pool(url, max_connections, &statements, false).await?;
         let write_gate = (conn.get_database_backend() == DatabaseBackend::Sqlite).then(|| Arc::new(Mutex::new(())));
-        Ok(Self { conn, write_gate, max_connections, statements })
+        Ok(Self { conn, replica: None, write_gate, max_connections, statements })
+    }
+
+    /// Connect as configured: the primary and, on PostgreSQL, the standby that [`Db::reports`] hands out. The
+    /// standby's pool connects lazily: one that is down (or misspelt) is a warning at start and a failed report
+    /// later, never an API that does not start. SQLite has no standby: the setting is ignored there, with a warning.
+    pub async fn open(config: &DatabaseConfig, max_connections: u32) -> Result<Self, DbErr> {
+        let mut db = Self::connect(config.url.expose(), max_connections).await?;
+        if config.replica_url.is_empty() {
+            return Ok(db);
+        }
+        if db.backend() != DatabaseBackend::Postgres {
+            tracing::warn!(
+                "DATABASE_REPLICA_URL (database.replica_url) is ignored on SQLite: reports read the primary"
+            );
+            return Ok(db);
+        }
+        let replica = pool(config.replica_url.expose(), max_connections, &db.statements, true).await?;
+        match tokio::time::timeout(Duration::from_secs(3), replica.ping()).await {
+            Ok(Ok(())) => tracing::info!("reports read the replica (database.replica_url)"),
+            _ => tracing::warn!("the replica (database.replica_url) does not answer: reports fail until it does"),
+        }
+        db.replica = Some(replica);
+        Ok(db)
     }
 
     /// Apply every pending migration (`startup::migrate` also seals the audit chains: use that one).
@@ -86,9 +98,17 @@ impl Db {
         Migrator::up(&self.conn, None).await
     }
 
-    /// Reads that need no transaction.
+    /// Reads that need no transaction, on the primary: whatever must see the writes just made.
     pub fn conn(&self) -> &DatabaseConnection {
         &self.conn
+    }
+
+    /// The one place that decides where the readers that may be a little behind go: the standby when one is
+    /// configured (`database.replica_url`), else the primary. They must not need their own writes, and they say
+    /// how current they are (`indicators::snapshot`). Today the indicator report, the bank league and their
+    /// exports; future bulk readers (the loan ledger, the node export: issue #29) go through here too.
+    pub fn reports(&self) -> &DatabaseConnection {
+        self.replica.as_ref().unwrap_or(&self.conn)
     }
 
     pub fn backend(&self) -> DatabaseBackend {
@@ -130,6 +150,9 @@ impl Db {
     }
 
     pub async fn close(self) -> Result<(), DbErr> {
+        if let Some(replica) = self.replica {
+            replica.close().await?;
+        }
         self.conn.close().await
     }
 
@@ -144,6 +167,36 @@ impl Db {
             None => None,
         }
     }
+}
+
+/// A pool on `url` whose statements count into `statements`; a `lazy` one connects when first used.
+async fn pool(
+    url: &str,
+    max_connections: u32,
+    statements: &Arc<AtomicU64>,
+    lazy: bool,
+) -> Result<DatabaseConnection, DbErr> {
+    let mut options = ConnectOptions::new(url);
+    options
+        .max_connections(max_connections)
+        .min_connections(1)
+        .connect_timeout(Duration::from_secs(10))
+        .acquire_timeout(Duration::from_secs(10))
+        .connect_lazy(lazy)
+        .sqlx_logging(false)
+        .map_sqlx_sqlite_opts(|o| {
+            o.journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Normal)
+                .busy_timeout(Duration::from_secs(10))
+                .foreign_keys(true)
+                .create_if_missing(true)
+        });
+    let mut conn = Database::connect(options).await?;
+    let counter = statements.clone();
+    conn.set_metric_callback(move |_| {
+        counter.fetch_add(1, Ordering::Relaxed);
+    });
+    Ok(conn)
 }
 
 fn sqlite_path(url: &str) -> Option<&str> {

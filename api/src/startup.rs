@@ -18,9 +18,9 @@ pub async fn migrate(db: &Db) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Connect, migrate, create the bootstrap admin and assemble the state.
+/// Connect (the primary, and the reports' standby when configured), migrate, create the bootstrap admin and assemble the state.
 pub async fn init(config: Config) -> anyhow::Result<AppState> {
-    let db = Db::connect(config.database.url.expose(), config.database.max_connections).await?;
+    let db = Db::open(&config.database, config.database.max_connections).await?;
     migrate(&db).await?;
     bootstrap::ensure_admin(&db, &config.bootstrap)
         .await

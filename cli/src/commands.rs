@@ -44,7 +44,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Report { action: ReportAction::Indicators { from, to, region, group_by, format, out } } => {
             let config = Config::load(config)?;
-            let db = Db::connect(config.database.url.expose(), 8).await?;
+            let db = Db::open(&config.database, 8).await?;
             xinyidai::startup::migrate(&db).await?;
             let args = crate::report::ReportArgs { from, to, region, group_by: group_by.map(Into::into), format, out };
             crate::report::run(&db, args).await

@@ -11,9 +11,11 @@ meili_bin=$(scripts/fetch-meilisearch.sh)
 work=$(mktemp -d)
 pids=()
 databases=()
+exit_hooks=()
 drill_cleanup() {
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
   wait 2>/dev/null || true
+  for hook in "${exit_hooks[@]}"; do "$hook" || true; done
   for db in "${databases[@]}"; do
     psql "$pg/postgres" -qc "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null 2>&1 || true
   done
@@ -21,6 +23,8 @@ drill_cleanup() {
 }
 trap drill_cleanup EXIT
 fail() { echo "$DRILL FAILED: $*" >&2; exit 1; }
+# on_exit FUNCTION: run at exit, once the processes started here are stopped.
+on_exit() { exit_hooks+=("$1"); }
 source scripts/lib/apt-install.sh
 command -v jq >/dev/null || apt_install "the drills read GraphQL answers with it" jq
 
@@ -46,9 +50,12 @@ start_meili() {
   fail "Meilisearch on $port did not start: $(tail -5 "$work/$dir.log")"
 }
 
-# start_api DATABASE MEILI_PORT API_PORT: `xinyidai serve`, its metrics on API_PORT + 1000.
+# start_api DATABASE MEILI_PORT API_PORT: `xinyidai serve`, its metrics on API_PORT + 1000. DATABASE is a database
+# of $pg, or a whole URL.
 start_api() {
-  DATABASE_URL="$pg/$1" MEILI_URL="http://127.0.0.1:$2" XYD_BIND="127.0.0.1:$3" XYD_METRICS_BIND="127.0.0.1:$(($3 + 1000))" \
+  local url=$1
+  [[ "$url" == *://* ]] || url="$pg/$1"
+  DATABASE_URL="$url" MEILI_URL="http://127.0.0.1:$2" XYD_BIND="127.0.0.1:$3" XYD_METRICS_BIND="127.0.0.1:$(($3 + 1000))" \
     "$bin" serve 2>>"$work/api-$3.log" &
   pids+=($!)
   for _ in $(seq 1 300); do curl -fs "http://127.0.0.1:$3/healthz" >/dev/null 2>&1 && return; sleep 0.2; done

@@ -740,6 +740,8 @@ both_backends! {
         assert_eq!(csv.status(), 200);
         assert!(csv.headers()["content-type"].to_str().unwrap().starts_with("text/csv"));
         assert!(csv.headers()["content-disposition"].to_str().unwrap().contains("indicators_4408_2026-03-01_2026-04-01.csv"));
+        let as_of: DateTime<Utc> = csv.headers()["x-data-as-of"].to_str().unwrap().parse().unwrap();
+        assert!(as_of <= Utc::now(), "how current the figures are, at the latest now: {as_of}");
         let bytes = csv.bytes().await.unwrap();
         assert_eq!(&bytes[..3], b"\xEF\xBB\xBF", "a BOM so Excel reads UTF-8");
         let mut reader = csv::Reader::from_reader(&bytes[3..]);
@@ -781,6 +783,7 @@ both_backends! {
         assert_eq!(cells[1][col("信用贷款占比")], Data::Empty);
         let notes = book.worksheet_range("说明").unwrap();
         assert!(notes.rows().any(|r| r[0] == Data::String("指标口径版本".into()) && r[1] == Data::String("v1".into())));
+        assert!(notes.rows().any(|r| r[0] == Data::String("数据截至".into()) && r[1].to_string().contains("北京时间")));
 
         // Who may download, and what a bad request gets.
         let status = |token: Option<String>, query: &'static str| {

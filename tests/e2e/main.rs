@@ -36,6 +36,7 @@ mod regions;
 mod relay;
 mod renewals;
 mod replicas;
+mod reports_on_a_standby;
 mod schema;
 mod search_sync;
 mod statements;

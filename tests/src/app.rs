@@ -94,8 +94,15 @@ impl TestApp {
     /// rate limits, live channels, scheduled jobs — on the same database and search index, as a second process
     /// behind the load balancer would have. Dropping it stops it and leaves the database to this one.
     pub async fn replica(&self) -> TestApp {
-        let state = xinyidai::startup::init(self.config.clone()).await.expect("replica state");
-        Self::serve(self.backend, self.config.clone(), state, None, None).await
+        self.replica_with(|_| {}).await
+    }
+
+    /// Like `replica`, its configuration adjusted first (reports pointed at a standby, say).
+    pub async fn replica_with(&self, adjust: impl FnOnce(&mut Config)) -> TestApp {
+        let mut config = self.config.clone();
+        adjust(&mut config);
+        let state = xinyidai::startup::init(config.clone()).await.expect("replica state");
+        Self::serve(self.backend, config, state, None, None).await
     }
 
     async fn serve(

@@ -9,7 +9,7 @@
 mod app;
 pub mod fixtures;
 mod graphql;
-mod postgres;
+pub mod postgres;
 pub mod served;
 
 pub use app::{Backend, TestApp, Tokens};

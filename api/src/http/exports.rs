@@ -1,8 +1,9 @@
 //! `GET /exports/indicators?from&to&region&groupBy&format=csv|xlsx`: an indicator report as a file, for a
 //! bearer token of a bureau (or the platform admin). Errors are JSON `{"errors": [{message, extensions.code}]}`.
+//! The file comes with `X-Data-As-Of`: how current its figures are at least (RFC 3339, UTC).
 
 use axum::extract::{Query, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::json;
@@ -13,6 +14,9 @@ use super::HttpState;
 use crate::error::AppError;
 use crate::indicators::export::{self, ExportFormat};
 use crate::indicators::report::{self, ReportRequest};
+
+/// How current the figures are at least (`IndicatorReport.asOf`): a report may be read on a standby.
+const AS_OF: HeaderName = HeaderName::from_static("x-data-as-of");
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -69,6 +73,9 @@ async fn export_file(
         headers.insert(header::CONTENT_DISPOSITION, value);
     }
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    if let Some(value) = export::as_of(&report).and_then(|t| HeaderValue::from_str(&t).ok()) {
+        headers.insert(AS_OF, value);
+    }
     Ok(response)
 }
 

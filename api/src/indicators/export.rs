@@ -1,6 +1,7 @@
 //! Indicator reports as files: CSV (UTF-8 with BOM so Excel opens it, formula-like cells escaped) and a
 //! formatted XLSX (Chinese headers, money and percentage formats, frozen header row, a sheet of notes).
 
+use chrono::SecondsFormat;
 use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError};
 use xyd_domain::Money;
 use xyd_domain::indicators::Counts;
@@ -98,6 +99,13 @@ pub fn file_name(report: &Report, format: ExportFormat) -> String {
     format!("indicators_{region}_{}_{}.{}", report.period.from(), report.period.to(), format.extension())
 }
 
+/// How current the figures are at least, RFC 3339 in UTC as the GraphQL `asOf`, for the `X-Data-As-Of` header of
+/// a download: a CSV is its header row and the figures, with no place for it (the XLSX also names it in 说明).
+/// None when a standby cannot tell.
+pub fn as_of(report: &Report) -> Option<String> {
+    report.as_of.map(|t| t.to_rfc3339_opts(SecondsFormat::Secs, true))
+}
+
 pub fn render(report: &Report, format: ExportFormat) -> AppResult<Vec<u8>> {
     match format {
         ExportFormat::Csv => csv(report),
@@ -182,16 +190,21 @@ fn figures_sheet(sheet: &mut Worksheet, report: &Report, header: &Format) -> Res
     Ok(())
 }
 
-/// The 说明 sheet: period, region, grouping and the definitions version the figures follow.
+/// The 说明 sheet: period, region, grouping, the definitions version the figures follow and how current they are.
 fn notes_sheet(notes: &mut Worksheet, report: &Report, header: &Format) -> Result<(), XlsxError> {
     notes.set_name("说明")?;
     let region = report.region.as_ref().map_or("全部".to_string(), |r| r.as_str().to_string());
     let group = report.group_by.map_or("不分组", |g| g.label_zh());
+    let as_of = report.as_of.map_or("未知（只读副本无法判断其滞后）".to_string(), |t| {
+        let local = t.with_timezone(&chrono_tz::Asia::Shanghai).format("%Y-%m-%d %H:%M:%S");
+        format!("{local}（北京时间；此前提交的业务均已计入）")
+    });
     let facts = [
         ("统计期间", format!("{} 至 {}（不含截止日，北京时间）", report.period.from(), report.period.to())),
         ("统计地区", region),
         ("分组维度", group.to_string()),
         ("指标口径版本", report.definitions_version.to_string()),
+        ("数据截至", as_of),
         (
             "说明",
             "比率分母为0或未知时留空；存续主体数取截止日（含）前最新一期名录；\

@@ -3,11 +3,11 @@
 use async_graphql::{Context, InputObject, Object, SimpleObject};
 use xyd_domain::Money;
 
-use super::league::{self, LeagueLine};
+use super::league::{self, League, LeagueLine};
 use super::report::{self, Report, ReportRequest, Row};
 use crate::auth::principal::require_principal;
 use crate::error::AppResult;
-use crate::graphql::{GqlDate, GqlIndicatorDimension, GqlMoney, GqlRate};
+use crate::graphql::{GqlDate, GqlDateTime, GqlIndicatorDimension, GqlMoney, GqlRate};
 use crate::institutions::{Institution, InstitutionRepo};
 use crate::state::AppState;
 
@@ -162,6 +162,9 @@ pub struct IndicatorReport {
     pub totals: IndicatorRow,
     /// 按 `groupBy` 分组的各行；未分组时为空。
     pub rows: Vec<IndicatorRow>,
+    /// 数据截至时间（UTC）：此前提交的每笔业务都已计入。报表可由只读副本（备库）回答，副本可能略为滞后；
+    /// 主库上即为回答时刻。副本无法判断时（启动后尚未重放任何事务且未在同步）为 null。
+    pub as_of: Option<GqlDateTime>,
 }
 
 impl From<Report> for IndicatorReport {
@@ -176,6 +179,7 @@ impl From<Report> for IndicatorReport {
                 ..IndicatorRow::of(r.totals, r.definitions_version)
             },
             rows: r.rows.into_iter().map(|row| IndicatorRow::of(row, r.definitions_version)).collect(),
+            as_of: r.as_of.map(GqlDateTime),
         }
     }
 }
@@ -207,6 +211,8 @@ pub struct BankLeagueRow {
     pub disbursed_amount: GqlMoney,
     /// 本行放款按金额加权的平均年利率（百分数）；无放款时为 null。
     pub average_annual_rate: Option<GqlRate>,
+    /// 数据截至时间（UTC），同一次回答的各行相同：此前提交的每笔业务都已计入（见 `IndicatorReport.asOf`）。
+    pub as_of: Option<GqlDateTime>,
 }
 
 #[derive(Default)]
@@ -233,8 +239,10 @@ impl IndicatorQueryRoot {
     ) -> AppResult<Vec<BankLeagueRow>> {
         let principal = require_principal(ctx)?;
         let state = ctx.data_unchecked::<AppState>();
-        let lines = league::league(state, principal, input.into()).await?;
-        let banks = InstitutionRepo::find_many(state.db.conn(), lines.iter().map(|l| l.bank)).await?;
+        let League { lines, as_of } = league::league(state, principal, input.into()).await?;
+        // Where the rows were read: every bank they name is there.
+        let banks = InstitutionRepo::find_many(state.db.reports(), lines.iter().map(|l| l.bank)).await?;
+        let as_of = as_of.map(GqlDateTime);
         Ok(lines
             .into_iter()
             .filter_map(|l: LeagueLine| {
@@ -253,6 +261,7 @@ impl IndicatorQueryRoot {
                     disbursed_count: c.disbursed_count,
                     disbursed_amount: GqlMoney(Money::from_fen(c.disbursed_amount)),
                     average_annual_rate: c.average_annual_rate().map(GqlRate),
+                    as_of,
                 })
             })
             .collect())

@@ -1,7 +1,7 @@
 //! 银行响应排名 (the bank league table behind 督办): per bank, for the demands posted in the period, how many it
 //! responded to, accepted and rejected, how fast, how many deadlines it missed, and what it granted and lent.
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use xyd_domain::InstitutionId;
 
 use super::report::{self, Plan, ReportRequest, Row};
@@ -21,15 +21,26 @@ pub struct LeagueLine {
     pub rejected: i64,
 }
 
+/// The league table and how current it is.
+#[derive(Debug, Clone)]
+pub struct League {
+    pub lines: Vec<LeagueLine>,
+    /// Every transaction committed before this time is counted (see `Snapshot::as_of`).
+    pub as_of: Option<DateTime<Utc>>,
+}
+
 /// The league for the caller's jurisdiction (or the region asked for inside it), most loans first.
 /// Only the rows per bank are read: no totals, names or registry figures that the table does not show.
-pub async fn league(state: &AppState, principal: &Principal, request: ReportRequest) -> AppResult<Vec<LeagueLine>> {
+/// Who may ask is read on the primary, the rows where `Db::reports` points (as `report::for_principal`, for the
+/// same reason).
+pub async fn league(state: &AppState, principal: &Principal, request: ReportRequest) -> AppResult<League> {
     let scope = Scope::of_official(state.db.conn(), principal).await?;
     let plan = Plan::of(&scope, &request)?;
     let window = Window::new(&plan.period, plan.region.as_ref(), Utc::now());
     let snapshot = Snapshot::open(&state.db).await?;
     let rows = report::bank_rows(&snapshot, &window).await?;
     let decisions = sql::bank_decisions(&snapshot, &window).await?;
+    let as_of = snapshot.as_of();
     snapshot.close().await?;
     let mut lines: Vec<LeagueLine> = rows
         .into_iter()
@@ -45,5 +56,5 @@ pub async fn league(state: &AppState, principal: &Principal, request: ReportRequ
             hours(a).total_cmp(&hours(b))
         })
     });
-    Ok(lines)
+    Ok(League { lines, as_of })
 }

@@ -1,7 +1,7 @@
 //! The indicator report use case: who may ask for which region, how the period and breakdown are read,
 //! and the labelled rows.
 
-use chrono::{NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use xyd_divisions::Divisions;
 use xyd_domain::indicators::{Counts, DEFINITIONS_VERSION, DEFINITIONS_VERSIONS, Grouping, Period};
 use xyd_domain::{IndicatorDimension, InstitutionId, RegionPrefix};
@@ -49,9 +49,16 @@ pub struct Report {
     pub rows: Vec<Row>,
     /// 重错码率 of the latest registry import into the region (not bound to the period).
     pub erroneous_code_rate: Option<f64>,
+    /// Every transaction committed before this time is counted (the report may read a standby that is behind);
+    /// none when the standby cannot tell.
+    pub as_of: Option<DateTime<Utc>>,
 }
 
 /// The report for a BUREAU (inside its jurisdiction) or the ADMIN (anywhere); FORBIDDEN for others.
+///
+/// Who may ask is read on the primary, the figures where `Db::reports` points: an institution disabled or a
+/// jurisdiction changed a moment ago must bind at once, and a standby that has not replayed that change yet
+/// must not grant what the primary already took away.
 pub async fn for_principal(state: &AppState, principal: &Principal, request: ReportRequest) -> AppResult<Report> {
     let scope = Scope::of_official(state.db.conn(), principal).await?;
     compute(&state.db, &scope, request).await
@@ -124,7 +131,17 @@ async fn compute_in(snapshot: &Snapshot, scope: &Scope, request: ReportRequest) 
         }
     };
     let erroneous_code_rate = registry_quality::latest_erroneous_code_rate(snapshot.lane(0), region.as_ref()).await?;
-    Ok(Report { period, region, group_by: request.group_by, definitions_version, totals, rows, erroneous_code_rate })
+    let as_of = snapshot.as_of();
+    Ok(Report {
+        period,
+        region,
+        group_by: request.group_by,
+        definitions_version,
+        totals,
+        rows,
+        erroneous_code_rate,
+        as_of,
+    })
 }
 
 /// Rows that partition the subjects (regions, sections): the totals are their sum, plus the overall median.
