@@ -128,7 +128,12 @@ async fn one_head(
 
 /// Move the head from place `from` to `to`, if it still stands at `from` (the row is locked either way until the
 /// caller's transaction ends). Whether it moved.
-pub(super) async fn advance(conn: &impl ConnectionTrait, chain: Chain, from: i64, to: &(i64, String)) -> Result<bool, DbErr> {
+pub(super) async fn advance(
+    conn: &impl ConnectionTrait,
+    chain: Chain,
+    from: i64,
+    to: &(i64, String),
+) -> Result<bool, DbErr> {
     let moved = audit_head::Entity::update_many()
         .col_expr(audit_head::Column::Seq, Expr::value(to.0))
         .col_expr(audit_head::Column::Hash, Expr::value(to.1.clone()))

@@ -115,11 +115,13 @@ pub async fn read(
                     ensure_verified(&subject).err().unwrap_or_else(|| AppError::internal("claimant", "verified"));
                 (Err(refusal.clone()), Err(refusal))
             }
-            Viewer::Bureau | Viewer::Bank => match read_under_consent(state, principal, &subject, purpose, &records).await? {
-                Some(parts) => parts,
-                // A consent it relied on ended before the read was logged: decide again.
-                None => continue,
-            },
+            Viewer::Bureau | Viewer::Bank => {
+                match read_under_consent(state, principal, &subject, purpose, &records).await? {
+                    Some(parts) => parts,
+                    // A consent it relied on ended before the read was logged: decide again.
+                    None => continue,
+                }
+            }
         };
         return Ok(ProfileData { subject, view, public_records, tax, authorized_records });
     }

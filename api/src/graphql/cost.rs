@@ -93,7 +93,12 @@ pub struct CostLimit {
 
 impl CostLimit {
     /// `document` with `variables` within the budget, and with at most one Argon2-bearing mutation.
-    pub fn check(&self, fields: &SchemaFields, document: &ExecutableDocument, variables: &Variables) -> ServerResult<()> {
+    pub fn check(
+        &self,
+        fields: &SchemaFields,
+        document: &ExecutableDocument,
+        variables: &Variables,
+    ) -> ServerResult<()> {
         let walker = Walker { fields, document, variables, visits: Cell::new(0) };
         let mut cost = 0u64;
         for (_, operation) in document.operations.iter() {

@@ -28,8 +28,12 @@ impl SchemaFields {
     /// Read from `sdl`, the schema's SDL (`Schema::sdl`). An SDL that does not parse yields no fields: every
     /// field then costs its weight alone (the tests read the real one).
     pub fn from_sdl(sdl: &str) -> Self {
-        let mut fields =
-            Self { types: HashMap::new(), query: "Query".into(), mutation: "Mutation".into(), subscription: "Subscription".into() };
+        let mut fields = Self {
+            types: HashMap::new(),
+            query: "Query".into(),
+            mutation: "Mutation".into(),
+            subscription: "Subscription".into(),
+        };
         let Ok(document) = async_graphql::parser::parse_schema(sdl) else {
             tracing::error!("the schema's SDL does not parse: request costs count weights only");
             return fields;
@@ -96,7 +100,10 @@ mod tests {
         let fields = SchemaFields::from_sdl(&crate::schema::sdl());
         assert_eq!((fields.query.as_str(), fields.mutation.as_str()), ("Query", "Mutation"));
         let products = fields.get("Query", "products").expect("Query.products");
-        assert_eq!((products.named.as_str(), products.list, products.first), ("ProductConnection", false, Some(Some(20))));
+        assert_eq!(
+            (products.named.as_str(), products.list, products.first),
+            ("ProductConnection", false, Some(Some(20)))
+        );
         let nodes = fields.get("ProductConnection", "nodes").expect("ProductConnection.nodes");
         assert_eq!((nodes.named.as_str(), nodes.list, nodes.first), ("LoanProduct", true, None));
         assert!(fields.get("LoanProduct", "bank").is_some_and(|f| f.named == "Institution" && !f.list));
