@@ -160,3 +160,20 @@ both_backends! {
         std::fs::remove_file(&kept).unwrap();
     }
 }
+
+/// Two API processes on one database each log reads through their own sequencer, batches of both interleave
+/// on one chain: each batch that finds the head moved by the other process reads it under lock and links
+/// again, so the chain still verifies and holds every read once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_processes_logging_reads_at_once_keep_one_chain() {
+    let Some(a) = TestApp::spawn(xyd_tests::Backend::Postgres).await else { return };
+    let b = a.replica().await;
+    let (subject, banks) = history(&a).await;
+    for _ in 0..3 {
+        tokio::join!(read_concurrently(&a, &subject, &banks, 16), read_concurrently(&b, &subject, &banks, 16));
+    }
+    let report = verify(&a, None).await.unwrap();
+    assert!(report.contains("access_log: intact, 96 links, head 96"), "{report}");
+    let batches = a.metric("xyd_audit_batches_total").await + b.metric("xyd_audit_batches_total").await;
+    assert!(batches < 96.0, "reads were batched: {batches} batches for 96 reads");
+}

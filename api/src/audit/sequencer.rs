@@ -7,15 +7,17 @@
 //!
 //! An entry's `append` returns after its batch has committed, so a caller that answers only then never answers
 //! with something the log could lose. Entries are linked in the order they were queued; a chain written by
-//! several processes (replicas) still takes one batch at a time under the head's lock. What it costs: an append
-//! waits for the batch being written when it arrives, then for its own (two commits at most, under load).
+//! several processes (replicas) still takes one batch at a time under the head's lock. Two batches are in flight
+//! at most: the next is prepared (its admission decided, its rows linked after the head the first will leave)
+//! while the first commits. What it costs: an append waits for the batch being prepared when it arrives, then
+//! for its own.
 
 use chrono::{SubsecRound, Utc};
 use sea_orm::{DatabaseTransaction, DbErr, EntityTrait, IntoActiveModel};
 use tokio::sync::{mpsc, oneshot};
 
-use super::chain::{Chained, advance, link_hash, lock_head, move_head};
-use crate::db::Db;
+use super::chain::{Chain, Chained, advance, link_hash, lock_head, move_head};
+use crate::db::{Db, WriteTxn};
 use crate::metrics::Metrics;
 
 /// Entries taken into one batch at most.
@@ -45,8 +47,11 @@ pub enum Appended {
 
 struct Pending<M> {
     rows: Vec<M>,
-    done: oneshot::Sender<Result<Appended, String>>,
+    done: Done,
 }
+
+/// Where a writer waits for its entry's outcome.
+type Done = oneshot::Sender<Result<Appended, String>>;
 
 /// The queue of one chain's sequencer. Cheap to clone; the sequencer stops when the last clone is dropped.
 pub struct Sequencer<M> {
@@ -85,22 +90,44 @@ async fn run<M: Chained + Send>(
 ) {
     let mut batch = Vec::with_capacity(MAX_BATCH);
     let mut last = None;
+    // The batch before, committing while the next one is prepared: one commit in flight, in order.
+    let mut committing: Option<tokio::task::JoinHandle<()>> = None;
     while received.recv_many(&mut batch, MAX_BATCH).await > 0 {
         metrics.incr("xyd_audit_batches_total", 1);
         metrics.incr("xyd_audit_batched_entries_total", batch.len() as u64);
         let (entries, waiting): (Vec<_>, Vec<_>) = batch.drain(..).map(|p| (p.rows, p.done)).unzip();
-        match write(&db, &admission, entries, &mut last).await {
-            Ok(outcomes) => {
-                for (done, outcome) in waiting.into_iter().zip(outcomes) {
-                    // A writer that stopped waiting (its request was cancelled) needs no answer.
-                    let _ = done.send(Ok(outcome));
-                }
+        let prepared = prepare(&db, &admission, entries, &mut last).await;
+        if let Some(previous) = committing.take() {
+            let _ = previous.await;
+        }
+        match prepared {
+            Ok((txn, outcomes)) => committing = Some(tokio::spawn(commit(txn, outcomes, waiting, M::CHAIN))),
+            Err(e) => answer(waiting, Err(e), M::CHAIN),
+        }
+    }
+    if let Some(previous) = committing {
+        let _ = previous.await;
+    }
+}
+
+/// Commit a prepared batch, then answer its writers.
+async fn commit(txn: WriteTxn, outcomes: Vec<Appended>, waiting: Vec<Done>, chain: Chain) {
+    let committed = txn.commit().await.map(|()| outcomes);
+    answer(waiting, committed, chain);
+}
+
+fn answer(waiting: Vec<Done>, outcomes: Result<Vec<Appended>, DbErr>, chain: Chain) {
+    match outcomes {
+        Ok(outcomes) => {
+            for (done, outcome) in waiting.into_iter().zip(outcomes) {
+                // A writer that stopped waiting (its request was cancelled) needs no answer.
+                let _ = done.send(Ok(outcome));
             }
-            Err(e) => {
-                tracing::error!(chain = M::CHAIN.name(), error = %e, "audit batch failed");
-                for done in waiting {
-                    let _ = done.send(Err(e.to_string()));
-                }
+        }
+        Err(e) => {
+            tracing::error!(chain = chain.name(), error = %e, "audit batch failed");
+            for done in waiting {
+                let _ = done.send(Err(e.to_string()));
             }
         }
     }
@@ -109,16 +136,18 @@ async fn run<M: Chained + Send>(
 /// The head as this sequencer last moved it: its place and hash.
 type Head = (i64, String);
 
-/// Write one batch: admission, the admitted rows linked in queue order after the head, one insert, one commit.
-/// The head this sequencer moved last is tried first: moving it on condition that it still stands there takes
-/// its lock and checks it in one statement; only when another writer (a replica, an objection) moved it since
-/// is it read under lock and the batch linked again.
-async fn write<M: Chained>(
+/// Prepare one batch, up to its commit: admission, the admitted rows linked in queue order after the head, one
+/// insert. The head this sequencer moved last (`last`, perhaps by a batch still committing) is tried first:
+/// moving it on condition that it still stands there takes its lock — waiting for that commit — and checks it in
+/// one statement; only when another writer (a replica, an objection) moved it since, or the batch before failed,
+/// is it read under lock and the batch linked again. `last` becomes this batch's head.
+async fn prepare<M: Chained>(
     db: &Db,
     admission: &impl Admission<M>,
     entries: Vec<Vec<M>>,
     last: &mut Option<Head>,
-) -> Result<Vec<Appended>, DbErr> {
+) -> Result<(WriteTxn, Vec<Appended>), DbErr> {
+    let before = last.take();
     let txn = db.begin_write().await?;
     let admitted = admission.admit(&txn, &entries).await?;
     let mut outcomes = Vec::with_capacity(entries.len());
@@ -129,36 +158,35 @@ async fn write<M: Chained>(
         outcomes.push(if admit { Appended::Logged } else { Appended::Refused });
         rows.extend(entry.into_iter().filter(|_| admit));
     }
-    if !rows.is_empty() {
-        let at = Utc::now().trunc_subsecs(6);
-        rows.iter_mut().for_each(|row| row.stamp(at));
-        let moved = match last.take() {
-            Some(head) => {
-                let next = link(&mut rows, &head);
-                advance(&*txn, M::CHAIN, head.0, &next).await?.then_some(next)
-            }
-            None => None,
-        };
-        let next = match moved {
-            Some(next) => next,
-            None => {
-                let head = lock_head(&*txn, M::CHAIN).await?;
-                let next = link(&mut rows, &(head.seq, head.hash));
-                move_head(&*txn, M::CHAIN, next.0, next.1.clone()).await?;
-                next
-            }
-        };
-        let mut linked: Vec<M::Active> = rows.into_iter().map(IntoActiveModel::into_active_model).collect();
-        while !linked.is_empty() {
-            let rest = linked.split_off(linked.len().min(INSERT_CHUNK));
-            M::Entity::insert_many(std::mem::replace(&mut linked, rest)).exec_without_returning(&*txn).await?;
-        }
-        txn.commit().await?;
-        *last = Some(next);
-    } else {
-        txn.commit().await?;
+    if rows.is_empty() {
+        *last = before;
+        return Ok((txn, outcomes));
     }
-    Ok(outcomes)
+    let at = Utc::now().trunc_subsecs(6);
+    rows.iter_mut().for_each(|row| row.stamp(at));
+    let moved = match before {
+        Some(head) => {
+            let next = link(&mut rows, &head);
+            advance(&*txn, M::CHAIN, head.0, &next).await?.then_some(next)
+        }
+        None => None,
+    };
+    let next = match moved {
+        Some(next) => next,
+        None => {
+            let head = lock_head(&*txn, M::CHAIN).await?;
+            let next = link(&mut rows, &(head.seq, head.hash));
+            move_head(&*txn, M::CHAIN, next.0, next.1.clone()).await?;
+            next
+        }
+    };
+    let mut linked: Vec<M::Active> = rows.into_iter().map(IntoActiveModel::into_active_model).collect();
+    while !linked.is_empty() {
+        let rest = linked.split_off(linked.len().min(INSERT_CHUNK));
+        M::Entity::insert_many(std::mem::replace(&mut linked, rest)).exec_without_returning(&*txn).await?;
+    }
+    *last = Some(next);
+    Ok((txn, outcomes))
 }
 
 /// Link `rows` one after another after `head`; the new head.
