@@ -13,6 +13,6 @@ mod watch;
 
 pub use anchors::{Anchor, anchor_heads, anchors, closed_day, parse_anchor_csv, spawn_anchoring};
 pub use chain::{Chain, ChainTables, Chained, GENESIS, append, seal_legacy};
-pub use sequencer::{Admission, Appended, Sequencer};
+pub use sequencer::{Decide, Decided, Sequencer};
 pub use verify::{Break, ChainReport, verify};
 pub use watch::spawn_verification;

@@ -1,6 +1,6 @@
-//! Appending to a chain in batches. Writers hand their rows to the chain's sequencer and wait; the sequencer
-//! takes every entry queued meanwhile as one batch and writes it in one transaction: the batch's admission
-//! decided once (`Admission`, e.g. the consents the reads relied on, still in force), the head locked once,
+//! Appending to a chain in batches. Writers hand their entries to the chain's sequencer and wait; the sequencer
+//! takes every entry queued meanwhile as one batch and writes it in one transaction: what each entry becomes
+//! decided once for the batch (`Decide`, e.g. which consents cover each read), the head locked once,
 //! the links computed in memory, the rows inserted by one statement, the head moved once. Writers no longer
 //! wait on each other's row locks and commits one by one: a batch costs about what one entry did (the way a
 //! transparency log's sequencer assigns positions to queued leaves in batches).
@@ -8,7 +8,7 @@
 //! An entry's `append` returns after its batch has committed, so a caller that answers only then never answers
 //! with something the log could lose. Entries are linked in the order they were queued; a chain written by
 //! several processes (replicas) still takes one batch at a time under the head's lock. Two batches are in flight
-//! at most: the next is prepared (its admission decided, its rows linked after the head the first will leave)
+//! at most: the next is prepared (its entries decided, its rows linked after the head the first will leave)
 //! while the first commits. What it costs: an append waits for the batch being prepared when it arrives, then
 //! for its own.
 
@@ -25,68 +25,64 @@ const MAX_BATCH: usize = 256;
 /// Rows inserted per statement (bind parameters stay far below either database's limit).
 const INSERT_CHUNK: usize = 500;
 
-/// Whether the entries of a batch may still be written, decided in the batch's transaction.
-pub trait Admission<M>: Send + Sync + 'static {
-    /// One flag per entry, in order. Whatever the decision rests on is read (and, where needed, locked) in `txn`,
-    /// so it still holds when the batch commits.
-    fn admit(
+/// What a chain's entries become, decided for a whole batch in the batch's transaction: each entry's rows and
+/// what its writer is told.
+pub trait Decide<M>: Send + Sync + 'static {
+    /// What a writer hands in.
+    type Entry: Send + 'static;
+    /// What its writer is told once the batch has committed.
+    type Outcome: Send + 'static;
+    /// For each entry, in order, the rows to link (none: nothing of it is written) and its outcome. Whatever the
+    /// decision rests on is read (and, where needed, locked) in `txn`, so it still holds when the batch commits.
+    fn decide(
         &self,
         txn: &DatabaseTransaction,
-        entries: &[Vec<M>],
-    ) -> impl Future<Output = Result<Vec<bool>, DbErr>> + Send;
+        entries: Vec<Self::Entry>,
+    ) -> impl Future<Output = Result<Vec<Decided<M, Self::Outcome>>, DbErr>> + Send;
 }
 
-/// What became of an entry.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Appended {
-    /// Linked and committed.
-    Logged,
-    /// Not admitted: nothing of it was written.
-    Refused,
-}
+/// An entry decided: the rows to link for it, and what its writer is told.
+pub type Decided<M, O> = (Vec<M>, O);
 
-struct Pending<M> {
-    rows: Vec<M>,
-    done: Done,
+struct Pending<E, O> {
+    entry: E,
+    done: oneshot::Sender<Result<O, String>>,
 }
-
-/// Where a writer waits for its entry's outcome.
-type Done = oneshot::Sender<Result<Appended, String>>;
 
 /// The queue of one chain's sequencer. Cheap to clone; the sequencer stops when the last clone is dropped.
-pub struct Sequencer<M> {
-    queue: mpsc::UnboundedSender<Pending<M>>,
+pub struct Sequencer<M, D: Decide<M>> {
+    queue: mpsc::UnboundedSender<Pending<D::Entry, D::Outcome>>,
 }
 
-impl<M> Clone for Sequencer<M> {
+impl<M, D: Decide<M>> Clone for Sequencer<M, D> {
     fn clone(&self) -> Self {
         Self { queue: self.queue.clone() }
     }
 }
 
-impl<M: Chained + Send + 'static> Sequencer<M> {
-    /// Start the chain's sequencer on `db`, admitting entries by `admission`. It counts its batches and the
-    /// entries they held (`xyd_audit_batches_total`, `xyd_audit_batched_entries_total`).
-    pub fn spawn(db: Db, metrics: Metrics, admission: impl Admission<M>) -> Self {
+impl<M: Chained + Send + 'static, D: Decide<M>> Sequencer<M, D> {
+    /// Start the chain's sequencer on `db`, deciding entries by `decide`. It counts its batches and the entries
+    /// they held (`xyd_audit_batches_total`, `xyd_audit_batched_entries_total`).
+    pub fn spawn(db: Db, metrics: Metrics, decide: D) -> Self {
         let (queue, received) = mpsc::unbounded_channel();
-        tokio::spawn(run(db, metrics, admission, received));
+        tokio::spawn(run(db, metrics, decide, received));
         Self { queue }
     }
 
-    /// Write `rows` as consecutive links of the chain, if admitted; returns once the batch has committed.
-    pub async fn append(&self, rows: Vec<M>) -> Result<Appended, DbErr> {
+    /// Hand in `entry`; its outcome once its batch has committed (its rows linked, if it had any).
+    pub async fn append(&self, entry: D::Entry) -> Result<D::Outcome, DbErr> {
         let stopped = || DbErr::Custom(format!("the {} sequencer has stopped", M::CHAIN.name()));
         let (done, answer) = oneshot::channel();
-        self.queue.send(Pending { rows, done }).map_err(|_| stopped())?;
+        self.queue.send(Pending { entry, done }).map_err(|_| stopped())?;
         answer.await.map_err(|_| stopped())?.map_err(DbErr::Custom)
     }
 }
 
-async fn run<M: Chained + Send>(
+async fn run<M: Chained + Send + 'static, D: Decide<M>>(
     db: Db,
     metrics: Metrics,
-    admission: impl Admission<M>,
-    mut received: mpsc::UnboundedReceiver<Pending<M>>,
+    decide: D,
+    mut received: mpsc::UnboundedReceiver<Pending<D::Entry, D::Outcome>>,
 ) {
     let mut batch = Vec::with_capacity(MAX_BATCH);
     let mut last = None;
@@ -95,8 +91,8 @@ async fn run<M: Chained + Send>(
     while received.recv_many(&mut batch, MAX_BATCH).await > 0 {
         metrics.incr("xyd_audit_batches_total", 1);
         metrics.incr("xyd_audit_batched_entries_total", batch.len() as u64);
-        let (entries, waiting): (Vec<_>, Vec<_>) = batch.drain(..).map(|p| (p.rows, p.done)).unzip();
-        let prepared = prepare(&db, &admission, entries, &mut last).await;
+        let (entries, waiting): (Vec<_>, Vec<_>) = batch.drain(..).map(|p| (p.entry, p.done)).unzip();
+        let prepared = prepare(&db, &decide, entries, &mut last).await;
         if let Some(previous) = committing.take() {
             let _ = previous.await;
         }
@@ -110,13 +106,15 @@ async fn run<M: Chained + Send>(
     }
 }
 
+type Waiting<O> = Vec<oneshot::Sender<Result<O, String>>>;
+
 /// Commit a prepared batch, then answer its writers.
-async fn commit(txn: WriteTxn, outcomes: Vec<Appended>, waiting: Vec<Done>, chain: Chain) {
+async fn commit<O>(txn: WriteTxn, outcomes: Vec<O>, waiting: Waiting<O>, chain: Chain) {
     let committed = txn.commit().await.map(|()| outcomes);
     answer(waiting, committed, chain);
 }
 
-fn answer(waiting: Vec<Done>, outcomes: Result<Vec<Appended>, DbErr>, chain: Chain) {
+fn answer<O>(waiting: Waiting<O>, outcomes: Result<Vec<O>, DbErr>, chain: Chain) {
     match outcomes {
         Ok(outcomes) => {
             for (done, outcome) in waiting.into_iter().zip(outcomes) {
@@ -136,27 +134,25 @@ fn answer(waiting: Vec<Done>, outcomes: Result<Vec<Appended>, DbErr>, chain: Cha
 /// The head as this sequencer last moved it: its place and hash.
 type Head = (i64, String);
 
-/// Prepare one batch, up to its commit: admission, the admitted rows linked in queue order after the head, one
+/// Prepare one batch, up to its commit: the decision, the rows linked in queue order after the head, one
 /// insert. The head this sequencer moved last (`last`, perhaps by a batch still committing) is tried first:
 /// moving it on condition that it still stands there takes its lock — waiting for that commit — and checks it in
 /// one statement; only when another writer (a replica, an objection) moved it since, or the batch before failed,
 /// is it read under lock and the batch linked again. `last` becomes this batch's head.
-async fn prepare<M: Chained>(
+async fn prepare<M: Chained, D: Decide<M>>(
     db: &Db,
-    admission: &impl Admission<M>,
-    entries: Vec<Vec<M>>,
+    decide: &D,
+    entries: Vec<D::Entry>,
     last: &mut Option<Head>,
-) -> Result<(WriteTxn, Vec<Appended>), DbErr> {
+) -> Result<(WriteTxn, Vec<D::Outcome>), DbErr> {
     let before = last.take();
     let txn = db.begin_write().await?;
-    let admitted = admission.admit(&txn, &entries).await?;
-    let mut outcomes = Vec::with_capacity(entries.len());
+    let decided: Vec<Decided<M, D::Outcome>> = decide.decide(&txn, entries).await?;
+    let mut outcomes = Vec::with_capacity(decided.len());
     let mut rows = Vec::new();
-    for (i, entry) in entries.into_iter().enumerate() {
-        // An answer missing for an entry refuses it: nothing is written without its admission.
-        let admit = admitted.get(i).copied().unwrap_or(false);
-        outcomes.push(if admit { Appended::Logged } else { Appended::Refused });
-        rows.extend(entry.into_iter().filter(|_| admit));
+    for (entry_rows, outcome) in decided {
+        rows.extend(entry_rows);
+        outcomes.push(outcome);
     }
     if rows.is_empty() {
         *last = before;

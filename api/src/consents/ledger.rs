@@ -139,7 +139,7 @@ pub async fn revoke(conn: &impl ConnectionTrait, subject: SubjectId, id: Consent
 /// Consents of `subject` that are active at `now` for `grantee`: granted to it directly, or granted to every
 /// bank that accepts a demand, while the demand's reason stands — the bank holds the open, unexpired demand,
 /// or lent on the funded one (not after it declined, not once the demand closed under it). Read without locks:
-/// a read decides with it, and the access log admits the read only if `still_in_force` agrees when it is logged.
+/// the report's early refusal reads it; what a logged read returns is decided by the access log (`in_force_among`).
 pub async fn active_for(
     conn: &impl ConnectionTrait,
     subject: SubjectId,
@@ -153,43 +153,50 @@ pub async fn active_for(
         .await?)
 }
 
-/// Which of the `relied` consents (each with the institution that relied on it) are still in force for that
-/// institution at `now` (the rule of `active_for`). One statement when every consent names its grantee; a
-/// demand's consent is checked for the demand's reason per institution. On PostgreSQL the rows are share-locked
-/// until the caller's transaction ends, so a revocation waits for it to commit; on SQLite the caller's write
-/// transaction already excludes it.
-pub async fn still_in_force(
+/// The consents in force at `now` for each `(subject, institution)` of `readers` (the rule of `active_for`),
+/// each with the institution it is in force for: one statement when no consent of those subjects is a demand's,
+/// and one more per institution for a demand's (its reason checked). On PostgreSQL the subjects' consents are
+/// share-locked until the caller's transaction ends, so a revocation waits for it to commit; on SQLite the
+/// caller's write transaction already excludes it.
+pub async fn in_force_among(
     conn: &impl ConnectionTrait,
-    relied: &BTreeSet<(InstitutionId, ConsentId)>,
+    readers: &BTreeSet<(SubjectId, InstitutionId)>,
     now: DateTime<Utc>,
-) -> Result<BTreeSet<(InstitutionId, ConsentId)>, sea_orm::DbErr> {
+) -> Result<Vec<(InstitutionId, entity::Model)>, sea_orm::DbErr> {
+    let subjects: BTreeSet<SubjectId> = readers.iter().map(|(s, _)| *s).collect();
     let mut query = entity::Entity::find()
-        .filter(entity::Column::Id.is_in(relied.iter().map(|(_, c)| *c)))
+        .filter(entity::Column::SubjectId.is_in(subjects))
         .filter(entity::Column::RevokedAt.is_null())
         .filter(entity::Column::ValidFrom.lte(now))
-        .filter(entity::Column::ValidUntil.gt(now));
+        .filter(entity::Column::ValidUntil.gt(now))
+        .order_by_asc(entity::Column::Id);
     if conn.get_database_backend() == DatabaseBackend::Postgres {
         query = query.lock_shared();
     }
-    let unrevoked: BTreeMap<ConsentId, entity::Model> = query.all(conn).await?.into_iter().map(|c| (c.id, c)).collect();
-    let mut in_force = BTreeSet::new();
-    let mut by_demand: BTreeMap<InstitutionId, Vec<ConsentId>> = BTreeMap::new();
-    for (institution, id) in relied {
-        match unrevoked.get(id) {
-            Some(c) if c.grantee_id == Some(*institution) => _ = in_force.insert((*institution, *id)),
-            Some(c) if c.demand_id.is_some() => by_demand.entry(*institution).or_default().push(*id),
-            _ => {}
+    let unrevoked = query.all(conn).await?;
+    let mut in_force = Vec::new();
+    let mut by_demand: BTreeMap<InstitutionId, Vec<entity::Model>> = BTreeMap::new();
+    for (subject, institution) in readers {
+        for consent in unrevoked.iter().filter(|c| c.subject_id == *subject) {
+            if consent.grantee_id == Some(*institution) {
+                in_force.push((*institution, consent.clone()));
+            } else if consent.demand_id.is_some() {
+                by_demand.entry(*institution).or_default().push(consent.clone());
+            }
         }
     }
-    for (institution, ids) in by_demand {
-        let live: Vec<ConsentId> = in_force_for(institution, now)
+    for (institution, consents) in by_demand {
+        let ids: Vec<ConsentId> = consents.iter().map(|c| c.id).collect();
+        let live: BTreeSet<ConsentId> = in_force_for(institution, now)
             .filter(entity::Column::Id.is_in(ids))
             .select_only()
             .column(entity::Column::Id)
             .into_tuple()
             .all(conn)
-            .await?;
-        in_force.extend(live.into_iter().map(|id| (institution, id)));
+            .await?
+            .into_iter()
+            .collect();
+        in_force.extend(consents.into_iter().filter(|c| live.contains(&c.id)).map(|c| (institution, c)));
     }
     Ok(in_force)
 }

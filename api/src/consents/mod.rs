@@ -7,4 +7,7 @@ mod ledger;
 pub mod texts;
 
 pub use graphql::{Consent, ConsentMutation, ConsentQuery};
-pub use ledger::{Grant, Grantee, active_for, by_ids, ensure_demand_held, fact_of, grant, still_in_force};
+pub use ledger::{Grant, Grantee, active_for, by_ids, ensure_demand_held, fact_of, grant, in_force_among};
+
+/// A stored consent, as other capabilities name it.
+pub type ConsentRow = entity::Model;

@@ -1,53 +1,88 @@
 //! The access log: every read of a subject's data by a bank or a bureau, one chained row per consent relied on
-//! (and one for the public part). Reads are logged through the chain's sequencer (`audit::Sequencer`), which
-//! admits a read only if every consent it relied on is still in force when its batch is written — a consent
-//! revoked or ended between the read's decision and its log refuses the read, and the reader decides again.
+//! (and one for the public part). A read hands the log what it could return; the access log's sequencer
+//! (`audit::Sequencer`) decides, for a whole batch of reads at once and under a share lock on the subjects'
+//! consents, which categories each read is granted, writes its rows, and tells the read once they are
+//! committed. So a read returns exactly what was logged for it, a revocation that committed before the batch is
+//! always seen, and one that comes after waits for the batch.
 
 use std::collections::BTreeSet;
 
 use chrono::Utc;
 use sea_orm::{DatabaseTransaction, DbErr};
 use uuid::Uuid;
-use xyd_domain::{AccessPurpose, ConsentId, DataCategory, InstitutionId, SubjectId, TagList};
+use xyd_domain::{AccessPurpose, ConsentId, DataCategory, InstitutionId, SubjectId, TagList, UserId};
 
 use super::chained::AccessLogRow;
-use crate::audit::{Admission, Appended, Sequencer};
-use crate::auth::Principal;
+use super::profile::{Grants, public_categories};
+use crate::audit::{Decide, Decided, Sequencer};
 use crate::db::Db;
 use crate::error::AppResult;
 use crate::metrics::Metrics;
 
 /// The access log's writer, one per process.
 #[derive(Clone)]
-pub struct AccessLog(Sequencer<AccessLogRow>);
+pub struct AccessLog(Sequencer<AccessLogRow, ByConsent>);
 
-/// One read to log: who read what of which subject, for which purpose.
-pub struct Read<'a> {
-    pub principal: &'a Principal,
+/// One read to log: who read which subject for which purpose, and the authorized categories it would return
+/// if granted (the public part is always returned).
+pub struct Read {
+    pub user: UserId,
     pub institution: InstitutionId,
     pub subject: SubjectId,
     pub purpose: AccessPurpose,
+    pub wanted: Vec<DataCategory>,
 }
 
 impl AccessLog {
     pub fn spawn(db: Db, metrics: Metrics) -> Self {
-        Self(Sequencer::spawn(db, metrics, ConsentsInForce))
+        Self(Sequencer::spawn(db, metrics, ByConsent))
     }
 
-    /// Log `read`: one row per `(consent, categories)` part (`None` for the public part), linked together.
-    /// `Ok(false)` when a consent it relied on is no longer in force: nothing was logged, and nothing may be
-    /// answered.
-    pub async fn write(&self, read: &Read<'_>, parts: Vec<(Option<ConsentId>, Vec<DataCategory>)>) -> AppResult<bool> {
-        let rows = parts.into_iter().map(|(consent, categories)| row(read, consent, categories)).collect();
-        Ok(self.0.append(rows).await? == Appended::Logged)
+    /// Log `read`: the categories of `read.wanted` it is granted, once its rows are committed.
+    pub async fn log(&self, read: Read) -> AppResult<Vec<DataCategory>> {
+        Ok(self.0.append(read).await?)
     }
 }
 
-fn row(read: &Read<'_>, consent: Option<ConsentId>, categories: Vec<DataCategory>) -> AccessLogRow {
+/// Each read of a batch is granted what the consents in force for its institution cover (`Grants`), read once
+/// for the whole batch.
+pub struct ByConsent;
+
+impl Decide<AccessLogRow> for ByConsent {
+    type Entry = Read;
+    type Outcome = Vec<DataCategory>;
+
+    async fn decide(
+        &self,
+        txn: &DatabaseTransaction,
+        reads: Vec<Read>,
+    ) -> Result<Vec<Decided<AccessLogRow, Vec<DataCategory>>>, DbErr> {
+        let now = Utc::now();
+        let readers: BTreeSet<(SubjectId, InstitutionId)> =
+            reads.iter().filter(|r| !r.wanted.is_empty()).map(|r| (r.subject, r.institution)).collect();
+        let in_force =
+            if readers.is_empty() { Vec::new() } else { crate::consents::in_force_among(txn, &readers, now).await? };
+        Ok(reads
+            .into_iter()
+            .map(|read| {
+                let consents = in_force
+                    .iter()
+                    .filter(|(institution, c)| *institution == read.institution && c.subject_id == read.subject)
+                    .map(|(_, c)| c);
+                let grants = Grants::decide(consents, read.purpose, now);
+                let granted: Vec<DataCategory> = read.wanted.iter().copied().filter(|c| grants.covers(*c)).collect();
+                let rows = grants.parts(&granted).into_iter().map(|(c, categories)| row(&read, c, categories));
+                (std::iter::once(row(&read, None, public_categories())).chain(rows).collect(), granted)
+            })
+            .collect())
+    }
+}
+
+fn row(read: &Read, consent: Option<ConsentId>, categories: Vec<DataCategory>) -> AccessLogRow {
     AccessLogRow {
         id: Uuid::now_v7(),
         subject_id: read.subject,
-        user_id: read.principal.user_id,
+        user_id: read.user,
         institution_id: read.institution,
         categories: TagList::new(categories),
         purpose: read.purpose,
@@ -56,25 +91,5 @@ fn row(read: &Read<'_>, consent: Option<ConsentId>, categories: Vec<DataCategory
         at: Utc::now(),
         chain_seq: None,
         chain_hash: None,
-    }
-}
-
-/// A logged read is admitted while every consent it relied on is still in force for its institution (decided
-/// for the whole batch, with the consents share-locked until the batch commits).
-struct ConsentsInForce;
-
-impl Admission<AccessLogRow> for ConsentsInForce {
-    async fn admit(&self, txn: &DatabaseTransaction, entries: &[Vec<AccessLogRow>]) -> Result<Vec<bool>, DbErr> {
-        let relied: BTreeSet<(InstitutionId, ConsentId)> =
-            entries.iter().flatten().filter_map(|row| Some((row.institution_id, row.consent_id?))).collect();
-        let in_force = if relied.is_empty() {
-            BTreeSet::new()
-        } else {
-            crate::consents::still_in_force(txn, &relied, Utc::now()).await?
-        };
-        Ok(entries
-            .iter()
-            .map(|rows| rows.iter().all(|r| r.consent_id.is_none_or(|c| in_force.contains(&(r.institution_id, c)))))
-            .collect())
     }
 }

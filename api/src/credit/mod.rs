@@ -9,6 +9,6 @@ mod objections;
 pub mod profile;
 pub mod repo;
 
-pub use access::AccessLog;
+pub use access::{AccessLog, Read};
 pub use chained::{AccessLogRow, Chains, RecordEventRow};
 pub use graphql::{AccessLogEntry, CreditMutation, CreditQuery};

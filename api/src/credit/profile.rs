@@ -1,18 +1,18 @@
-//! Reading a subject's credit profile. Access is decided from the consent ledger as committed, the data read,
-//! and the read logged (`access::AccessLog`) before anything is returned: the log admits it only while every
-//! consent it relied on is still in force, so every read that returned authorized data is logged exactly once
-//! and a revocation that committed before the log is always seen (the read is then decided again).
+//! Reading a subject's credit profile. An owner reads its own; a bank's or bureau's read is logged before
+//! anything is returned, and the access log (`access::AccessLog`) decides, under the consents in force when
+//! the read is logged, which authorized categories it is granted: every read that returned authorized data is
+//! logged exactly once, with the consents it relied on, and a revocation that committed first is always seen.
 
 use std::collections::BTreeMap;
 
 use chrono::Utc;
-use xyd_domain::{AccessPurpose, ConsentId, DataCategory, DemandId, InstitutionId, RecordStatus, Role, SubjectId};
+use xyd_domain::{AccessPurpose, ConsentId, DataCategory, DemandId, RecordStatus, Role, SubjectId};
 
-use super::access::{AccessLog, Read};
+use super::access::Read;
 use super::entity::{credit_record, tax_record};
 use super::repo;
 use crate::auth::Principal;
-use crate::consents::{active_for, ensure_demand_held, fact_of};
+use crate::consents::{ConsentRow, active_for, ensure_demand_held, fact_of};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use crate::subjects::{SubjectRepo, SubjectRow, SubjectView, ensure_verified};
@@ -79,9 +79,6 @@ pub fn consent_required(category: &str) -> AppError {
     AppError::ConsentRequired(format!("查看{category}须取得该企业的有效授权"))
 }
 
-/// Attempts at a read whose consents ended while it was being logged (each attempt decides again).
-const ATTEMPTS: usize = 3;
-
 pub async fn read(
     state: &AppState,
     principal: &Principal,
@@ -100,76 +97,59 @@ pub async fn read(
         Viewer::Bureau => SubjectView::Bureau,
         Viewer::Bank => SubjectView::Bank,
     };
-    for _ in 0..ATTEMPTS {
-        let records = repo::records_of(conn, &subject.uscc).await?;
-        let public_records: Vec<credit_record::Model> =
-            records.iter().filter(|r| r.category.is_public() && visible(viewer, r.status)).cloned().collect();
-        let (tax, authorized_records) = match viewer {
-            Viewer::Owner => {
-                let authorized = records.iter().filter(|r| r.category.is_authorized()).cloned().collect();
-                (Ok(repo::tax_of(conn, &subject.uscc).await?), Ok(authorized))
-            }
-            Viewer::Claimant => {
-                // Until verified, a registration reaches no authorized data of its code: both parts carry the refusal.
-                let refusal =
-                    ensure_verified(&subject).err().unwrap_or_else(|| AppError::internal("claimant", "verified"));
-                (Err(refusal.clone()), Err(refusal))
-            }
-            Viewer::Bureau | Viewer::Bank => {
-                match read_under_consent(state, principal, &subject, purpose, &records).await? {
-                    Some(parts) => parts,
-                    // A consent it relied on ended before the read was logged: decide again.
-                    None => continue,
-                }
-            }
-        };
-        return Ok(ProfileData { subject, view, public_records, tax, authorized_records });
-    }
-    Err(AppError::ConsentRequired("授权在读取期间发生变更，请重试".into()))
+    let records = repo::records_of(conn, &subject.uscc).await?;
+    let public_records: Vec<credit_record::Model> =
+        records.iter().filter(|r| r.category.is_public() && visible(viewer, r.status)).cloned().collect();
+    let (tax, authorized_records) = match viewer {
+        Viewer::Owner => {
+            let authorized = records.iter().filter(|r| r.category.is_authorized()).cloned().collect();
+            (Ok(repo::tax_of(conn, &subject.uscc).await?), Ok(authorized))
+        }
+        Viewer::Claimant => {
+            // Until verified, a registration reaches no authorized data of its code: both parts carry the refusal.
+            let refusal = ensure_verified(&subject).err().unwrap_or_else(|| AppError::internal("claimant", "verified"));
+            (Err(refusal.clone()), Err(refusal))
+        }
+        Viewer::Bureau | Viewer::Bank => read_under_consent(state, principal, &subject, purpose, records).await?,
+    };
+    Ok(ProfileData { subject, view, public_records, tax, authorized_records })
 }
 
-/// The authorized part of a profile for a bank or bureau: each category under the consent `Grants` finds for
-/// it, logged before it is returned; `None` when the log refused it (a consent ended meanwhile).
+/// The authorized part of a profile for a bank or bureau: the data read, then the read logged, and only what
+/// the access log granted it (under the consents in force when it was logged) returned.
 async fn read_under_consent(
     state: &AppState,
     principal: &Principal,
     subject: &SubjectRow,
     purpose: AccessPurpose,
-    records: &[credit_record::Model],
-) -> AppResult<Option<(AppResult<Vec<tax_record::Model>>, AppResult<Vec<credit_record::Model>>)>> {
-    let conn = state.db.conn();
-    let grants = Grants::of(conn, principal, subject.id, purpose).await?;
-    let tax = match grants.require(DataCategory::Tax, "纳税信息") {
-        Ok(()) => Ok(repo::tax_of(conn, &subject.uscc).await?),
-        Err(refusal) => Err(refusal),
-    };
-    let allowed: Vec<DataCategory> =
-        AUTHORIZED_RECORD_CATEGORIES.iter().copied().filter(|c| grants.covers(*c)).collect();
-    let authorized = if allowed.is_empty() {
-        Err(consent_required("社保、公积金、水电、不动产等授权信息"))
+    records: Vec<credit_record::Model>,
+) -> AppResult<(AppResult<Vec<tax_record::Model>>, AppResult<Vec<credit_record::Model>>)> {
+    // Read before the grant is known (one statement, as for the owner); dropped unless granted.
+    let tax = repo::tax_of(state.db.conn(), &subject.uscc).await?;
+    let mut wanted = AUTHORIZED_RECORD_CATEGORIES.to_vec();
+    wanted.push(DataCategory::Tax);
+    let read =
+        Read { user: principal.user_id, institution: principal.institution()?, subject: subject.id, purpose, wanted };
+    let granted = state.access_log.log(read).await?;
+    let tax = if granted.contains(&DataCategory::Tax) { Ok(tax) } else { Err(consent_required("纳税信息")) };
+    let authorized = if granted.iter().any(|c| AUTHORIZED_RECORD_CATEGORIES.contains(c)) {
+        Ok(records.into_iter().filter(|r| granted.contains(&r.category)).collect())
     } else {
-        Ok(records.iter().filter(|r| allowed.contains(&r.category)).cloned().collect())
+        Err(consent_required("社保、公积金、水电、不动产等授权信息"))
     };
-    let mut returned = allowed;
-    if tax.is_ok() {
-        returned.push(DataCategory::Tax);
-    }
-    let logged = grants.log(&state.access_log, principal, subject.id, &returned).await?;
-    Ok(logged.then_some((tax, authorized)))
+    Ok((tax, authorized))
 }
 
 /// What a bank or bureau may read of a subject's authorized data for a purpose: each category with the first
 /// active consent to its institution that covers it. The one rule every reader of authorized data follows (the
 /// credit profile, the credit report), with the one way such a read is logged.
 pub struct Grants {
-    purpose: AccessPurpose,
-    institution: InstitutionId,
     granted: BTreeMap<&'static str, (DataCategory, ConsentId)>,
 }
 
 impl Grants {
-    /// The consents in force now, as committed (a revocation committed first is seen); the access log decides
-    /// again when the read is logged (`Grants::log`).
+    /// The consents in force now, as committed: for an early refusal (a report refused before it is rendered).
+    /// What a logged read returns is decided again by the access log, for its batch (`access::ByConsent`).
     pub async fn of(
         conn: &impl sea_orm::ConnectionTrait,
         principal: &Principal,
@@ -178,8 +158,20 @@ impl Grants {
     ) -> AppResult<Self> {
         let now = Utc::now();
         let institution = principal.institution()?;
+        Ok(Self::decide(&active_for(conn, subject, institution, now).await?, purpose, now))
+    }
+
+    /// The rule: each category with the first (by id) of the consents in force for the reader's institution that
+    /// covers it for `purpose` at `now`.
+    pub fn decide<'a>(
+        consents: impl IntoIterator<Item = &'a ConsentRow>,
+        purpose: AccessPurpose,
+        now: chrono::DateTime<Utc>,
+    ) -> Self {
+        let mut consents: Vec<&ConsentRow> = consents.into_iter().collect();
+        consents.sort_by_key(|c| c.id);
         let mut granted = BTreeMap::new();
-        for consent in &active_for(conn, subject, institution, now).await? {
+        for consent in consents {
             let fact = fact_of(consent);
             for c in &fact.categories {
                 if fact.covers(*c, purpose, now) {
@@ -187,7 +179,7 @@ impl Grants {
                 }
             }
         }
-        Ok(Self { purpose, institution, granted })
+        Self { granted }
     }
 
     pub fn covers(&self, category: DataCategory) -> bool {
@@ -199,26 +191,16 @@ impl Grants {
         if self.covers(category) { Ok(()) } else { Err(consent_required(what)) }
     }
 
-    /// Log a read that returned the public part and the authorized `returned` categories: one row for the public
-    /// categories, one per consent relied on, naming the categories it covered. `Ok(false)` when one of those
-    /// consents is no longer in force: nothing was logged, and the read must not be answered.
-    pub async fn log(
-        &self,
-        log: &AccessLog,
-        principal: &Principal,
-        subject: SubjectId,
-        returned: &[DataCategory],
-    ) -> AppResult<bool> {
+    /// The authorized part of a read that returned `returned`, as the access log keeps it: per consent relied
+    /// on, the categories it covered.
+    pub fn parts(&self, returned: &[DataCategory]) -> Vec<(Option<ConsentId>, Vec<DataCategory>)> {
         let mut by_consent: BTreeMap<ConsentId, Vec<DataCategory>> = BTreeMap::new();
         for (category, consent) in self.granted.values() {
             if returned.contains(category) {
                 by_consent.entry(*consent).or_default().push(*category);
             }
         }
-        let read = Read { principal, institution: self.institution, subject, purpose: self.purpose };
-        let public = std::iter::once((None, public_categories()));
-        log.write(&read, public.chain(by_consent.into_iter().map(|(c, categories)| (Some(c), categories))).collect())
-            .await
+        by_consent.into_iter().map(|(consent, categories)| (Some(consent), categories)).collect()
     }
 }
 
@@ -238,10 +220,10 @@ pub async fn records(
         .filter(|r| (r.category.is_public() || viewer == Viewer::Owner) && visible(viewer, r.status))
         .collect();
     if viewer.is_institution() {
-        let institution = principal.institution()?;
-        let read = Read { principal, institution, subject: subject.id, purpose: AccessPurpose::LoanApplication };
-        // The public part relies on no consent: it is always admitted.
-        state.access_log.write(&read, vec![(None, public_categories())]).await?;
+        let (institution, purpose) = (principal.institution()?, AccessPurpose::LoanApplication);
+        // Only the public part: granted whatever the consents.
+        let read = Read { user: principal.user_id, institution, subject: subject.id, purpose, wanted: Vec::new() };
+        state.access_log.log(read).await?;
     }
     Ok(visible)
 }

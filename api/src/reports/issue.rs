@@ -14,6 +14,7 @@ use xyd_reasons::Reason;
 use super::entity;
 use super::pdf::{Line, render};
 use crate::auth::Principal;
+use crate::credit::Read;
 use crate::credit::profile::{self, Grants, Viewer};
 use crate::credit::repo;
 use crate::error::{AppError, AppResult};
@@ -47,12 +48,13 @@ pub async fn issue(state: &AppState, principal: &Principal, subject: Option<Subj
     // Logged before it is kept, by the access log, which decides the consent again: one revoked meanwhile
     // still refuses the report here.
     let institution = if viewer.is_institution() {
-        let grants = Grants::of(conn, principal, subject.id, PURPOSE).await?;
-        grants.require(DataCategory::Tax, TAX)?;
-        if !grants.log(&state.access_log, principal, subject.id, &[DataCategory::Tax]).await? {
+        let institution = principal.institution()?;
+        let wanted = vec![DataCategory::Tax];
+        let read = Read { user: principal.user_id, institution, subject: subject.id, purpose: PURPOSE, wanted };
+        if !state.access_log.log(read).await?.contains(&DataCategory::Tax) {
             return Err(profile::consent_required(TAX));
         }
-        Some(principal.institution()?)
+        Some(institution)
     } else {
         None
     };
