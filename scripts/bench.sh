@@ -9,7 +9,7 @@
 #   scripts/bench.sh indicators 1,000,000 subjects, 300,000 demands: 12-month report by town vs hand-written SQL
 #                               in PostgreSQL and in DuckDB (PyPI) over the same rows exported
 #   scripts/bench.sh abuse      5,000 products: products p95 idle vs while 50 clients hammer login and registration
-#   scripts/bench.sh logged     32 enterprises, 4 banks: a bank's logged creditProfile vs the owner's unlogged one,
+#   scripts/bench.sh logged     32 enterprises, 4 banks: a bank's logged creditProfile vs the owner's unlogged one, ROUNDS=3,
 #                               32 clients (P7)
 # Needs PostgreSQL (XYD_BENCH_PG, default postgres://postgres@127.0.0.1:5432) and psql.
 set -euo pipefail
@@ -137,7 +137,8 @@ case "$what" in
       "$bench" abuse --api "http://$XYD_BIND" --abusers "${ABUSERS:-50}" --requests "${REQUESTS:-1000}"
     elif [[ "$what" == logged ]]; then
       "$bench" logged-reads --api "http://$XYD_BIND" --email "$XYD_BOOTSTRAP_ADMIN_EMAIL" \
-        --password "$XYD_BOOTSTRAP_ADMIN_PASSWORD" --cli "$bin" --requests "${REQUESTS:-3000}"
+        --password "$XYD_BOOTSTRAP_ADMIN_PASSWORD" --cli "$bin" --requests "${REQUESTS:-6000}" \
+        --rounds "${ROUNDS:-3}"
       # How the access log's sequencer batched the logged reads (set-up and warm-up included).
       curl -fs "http://$XYD_METRICS_BIND/metrics" | awk '$1 == "xyd_audit_batches_total" {b = $2}
         $1 == "xyd_audit_batched_entries_total" {e = $2}

@@ -22,7 +22,7 @@ const GRANT: &str = "mutation($i: GrantConsentInput!) { grantConsent(input: $i) 
 const PROFILE: &str = "query($s: ID!) { creditProfile(subjectId: $s, purpose: LOAN_APPLICATION) {
     publicRecords { id } tax { year grade taxPaid } } }";
 
-pub(crate) async fn run(admin: &Admin, cli: &Path, requests: usize) -> anyhow::Result<()> {
+pub(crate) async fn run(admin: &Admin, cli: &Path, requests: usize, rounds: usize) -> anyhow::Result<()> {
     let http = reqwest::Client::new();
     let api = admin.api.as_str();
     let admin = admin.login(&http).await?;
@@ -49,14 +49,24 @@ pub(crate) async fn run(admin: &Admin, cli: &Path, requests: usize) -> anyhow::R
     // Untimed first: connections, caches and the chain's head warm.
     throughput(CONCURRENCY * 2, owners).await;
     throughput(CONCURRENCY * 2, logged).await;
-    let (owner_rps, owner_errors) = throughput(total, owners).await;
-    let (bank_rps, bank_errors) = throughput(total, logged).await;
     println!(
         "{CONCURRENCY} concurrent clients, {total} creditProfile reads per side, {ENTERPRISES} enterprises, {BANKS} banks"
     );
-    println!("owners, not logged  {owner_rps:>8.0} requests/s  {owner_errors} errors");
-    println!("banks, logged       {bank_rps:>8.0} requests/s  {bank_errors} errors");
-    println!("ratio of throughputs {:.2}× (target ≥ 0.8×, 0 errors)", bank_rps / owner_rps);
+    // Both sides in turn, `rounds` times: the machine's pace drifts between rounds, each ratio is side by side.
+    let mut worst = f64::INFINITY;
+    for round in 1..=rounds.max(1) {
+        let (owner_rps, owner_errors) = throughput(total, owners).await;
+        let (bank_rps, bank_errors) = throughput(total, logged).await;
+        let ratio = bank_rps / owner_rps;
+        println!(
+            "round {round}: owners, not logged {owner_rps:>6.0}/s ({owner_errors} errors); banks, logged {bank_rps:>6.0}/s ({bank_errors} errors); {ratio:.2}×"
+        );
+        if owner_errors + bank_errors > 0 {
+            bail!("errors in round {round}");
+        }
+        worst = worst.min(ratio);
+    }
+    println!("ratio of throughputs, worst of {rounds}: {worst:.2}× (target ≥ 0.8×, 0 errors)");
     Ok(())
 }
 

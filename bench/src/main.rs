@@ -66,6 +66,9 @@ enum Command {
         cli: std::path::PathBuf,
         #[arg(long, default_value_t = 3000)]
         requests: usize,
+        /// Rounds of both sides, one after the other; the worst ratio is the result.
+        #[arg(long, default_value_t = 3)]
+        rounds: usize,
     },
     /// `indicators` for a period and region grouped by the next region level, as the platform admin; prints
     /// the latency and the rows of the last answer (to compare with the hand-written SQL's output).
@@ -151,7 +154,7 @@ async fn run(command: Command) -> anyhow::Result<()> {
             indicators(&admin, [&from, &to, &region], requests).await
         }
         Command::Abuse { api, abusers, requests } => abuse::run(&api, abusers, requests).await,
-        Command::LoggedReads { admin, cli, requests } => logged::run(&admin, &cli, requests).await,
+        Command::LoggedReads { admin, cli, requests, rounds } => logged::run(&admin, &cli, requests, rounds).await,
     }
 }
 
