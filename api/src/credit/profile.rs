@@ -97,47 +97,53 @@ pub async fn read(
         Viewer::Bureau => SubjectView::Bureau,
         Viewer::Bank => SubjectView::Bank,
     };
-    let records = repo::records_of(conn, &subject.uscc).await?;
+    let uscc = subject.uscc.as_str();
+    let (records, tax, granted) = match viewer {
+        // Logged while the data is read: the log grants what the consents in force cover, and the read waits
+        // for it before answering anything.
+        Viewer::Bureau | Viewer::Bank => {
+            let mut wanted = AUTHORIZED_RECORD_CATEGORIES.to_vec();
+            wanted.push(DataCategory::Tax);
+            let institution = principal.institution()?;
+            let read = Read { user: principal.user_id, institution, subject: subject.id, purpose, wanted };
+            let (granted, records, tax) =
+                tokio::join!(state.access_log.log(read), repo::records_of(conn, uscc), repo::tax_of(conn, uscc));
+            (records?, Some(tax?), Some(granted?))
+        }
+        Viewer::Owner => {
+            let (records, tax) = tokio::join!(repo::records_of(conn, uscc), repo::tax_of(conn, uscc));
+            (records?, Some(tax?), None)
+        }
+        Viewer::Claimant => (repo::records_of(conn, uscc).await?, None, None),
+    };
     let public_records: Vec<credit_record::Model> =
         records.iter().filter(|r| r.category.is_public() && visible(viewer, r.status)).cloned().collect();
-    let (tax, authorized_records) = match viewer {
-        Viewer::Owner => {
-            let authorized = records.iter().filter(|r| r.category.is_authorized()).cloned().collect();
-            (Ok(repo::tax_of(conn, &subject.uscc).await?), Ok(authorized))
-        }
-        Viewer::Claimant => {
+    let (tax, authorized_records) = match (tax, granted) {
+        (Some(tax), Some(granted)) => granted_parts(&granted, tax, records),
+        (Some(tax), None) => (Ok(tax), Ok(records.into_iter().filter(|r| r.category.is_authorized()).collect())),
+        (None, _) => {
             // Until verified, a registration reaches no authorized data of its code: both parts carry the refusal.
             let refusal = ensure_verified(&subject).err().unwrap_or_else(|| AppError::internal("claimant", "verified"));
             (Err(refusal.clone()), Err(refusal))
         }
-        Viewer::Bureau | Viewer::Bank => read_under_consent(state, principal, &subject, purpose, records).await?,
     };
     Ok(ProfileData { subject, view, public_records, tax, authorized_records })
 }
 
-/// The authorized part of a profile for a bank or bureau: the data read, then the read logged, and only what
-/// the access log granted it (under the consents in force when it was logged) returned.
-async fn read_under_consent(
-    state: &AppState,
-    principal: &Principal,
-    subject: &SubjectRow,
-    purpose: AccessPurpose,
+/// What a bank's or bureau's read returns of the authorized data it read: only the categories the access log
+/// granted it.
+fn granted_parts(
+    granted: &[DataCategory],
+    tax: Vec<tax_record::Model>,
     records: Vec<credit_record::Model>,
-) -> AppResult<(AppResult<Vec<tax_record::Model>>, AppResult<Vec<credit_record::Model>>)> {
-    // Read before the grant is known (one statement, as for the owner); dropped unless granted.
-    let tax = repo::tax_of(state.db.conn(), &subject.uscc).await?;
-    let mut wanted = AUTHORIZED_RECORD_CATEGORIES.to_vec();
-    wanted.push(DataCategory::Tax);
-    let read =
-        Read { user: principal.user_id, institution: principal.institution()?, subject: subject.id, purpose, wanted };
-    let granted = state.access_log.log(read).await?;
+) -> (AppResult<Vec<tax_record::Model>>, AppResult<Vec<credit_record::Model>>) {
     let tax = if granted.contains(&DataCategory::Tax) { Ok(tax) } else { Err(consent_required("纳税信息")) };
     let authorized = if granted.iter().any(|c| AUTHORIZED_RECORD_CATEGORIES.contains(c)) {
         Ok(records.into_iter().filter(|r| granted.contains(&r.category)).collect())
     } else {
         Err(consent_required("社保、公积金、水电、不动产等授权信息"))
     };
-    Ok((tax, authorized))
+    (tax, authorized)
 }
 
 /// What a bank or bureau may read of a subject's authorized data for a purpose: each category with the first
