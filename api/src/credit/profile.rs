@@ -110,10 +110,7 @@ pub async fn read(
                 tokio::join!(state.access_log.log(read), repo::records_of(conn, uscc), repo::tax_of(conn, uscc));
             (records?, Some(tax?), Some(granted?))
         }
-        Viewer::Owner => {
-            let (records, tax) = tokio::join!(repo::records_of(conn, uscc), repo::tax_of(conn, uscc));
-            (records?, Some(tax?), None)
-        }
+        Viewer::Owner => (repo::records_of(conn, uscc).await?, Some(repo::tax_of(conn, uscc).await?), None),
         Viewer::Claimant => (repo::records_of(conn, uscc).await?, None, None),
     };
     let public_records: Vec<credit_record::Model> =
