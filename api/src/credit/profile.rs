@@ -144,8 +144,9 @@ fn granted_parts(
 }
 
 /// What a bank or bureau may read of a subject's authorized data for a purpose: each category with the first
-/// active consent to its institution that covers it. The one rule every reader of authorized data follows (the
-/// credit profile, the credit report), with the one way such a read is logged.
+/// active consent to its institution that covers it. The one rule every reader of authorized data follows: the
+/// access log decides with it what each logged read (a credit profile, a credit report) is granted, and the
+/// report's early refusal asks it before rendering.
 pub struct Grants {
     granted: BTreeMap<&'static str, (DataCategory, ConsentId)>,
 }
