@@ -134,10 +134,7 @@ pub(super) async fn advance(
     from: i64,
     to: &(i64, String),
 ) -> Result<bool, DbErr> {
-    let moved = audit_head::Entity::update_many()
-        .col_expr(audit_head::Column::Seq, Expr::value(to.0))
-        .col_expr(audit_head::Column::Hash, Expr::value(to.1.clone()))
-        .filter(audit_head::Column::Chain.eq(chain.name()))
+    let moved = set_head(chain, to.0, to.1.clone())
         .filter(audit_head::Column::Seq.eq(from))
         .filter(audit_head::Column::Sealed.eq(true))
         .exec(conn)
@@ -146,14 +143,16 @@ pub(super) async fn advance(
 }
 
 pub(super) async fn move_head(conn: &impl ConnectionTrait, chain: Chain, seq: i64, hash: String) -> Result<(), DbErr> {
+    set_head(chain, seq, hash).col_expr(audit_head::Column::Sealed, Expr::value(true)).exec(conn).await?;
+    Ok(())
+}
+
+/// The update that puts the chain's head at `seq` with `hash`.
+fn set_head(chain: Chain, seq: i64, hash: String) -> sea_orm::UpdateMany<audit_head::Entity> {
     audit_head::Entity::update_many()
         .col_expr(audit_head::Column::Seq, Expr::value(seq))
         .col_expr(audit_head::Column::Hash, Expr::value(hash))
-        .col_expr(audit_head::Column::Sealed, Expr::value(true))
         .filter(audit_head::Column::Chain.eq(chain.name()))
-        .exec(conn)
-        .await?;
-    Ok(())
 }
 
 /// Rows linked per statement when sealing.

@@ -164,12 +164,7 @@ pub async fn in_force_among(
     now: DateTime<Utc>,
 ) -> Result<Vec<(InstitutionId, entity::Model)>, sea_orm::DbErr> {
     let subjects: BTreeSet<SubjectId> = readers.iter().map(|(s, _)| *s).collect();
-    let mut query = entity::Entity::find()
-        .filter(entity::Column::SubjectId.is_in(subjects))
-        .filter(entity::Column::RevokedAt.is_null())
-        .filter(entity::Column::ValidFrom.lte(now))
-        .filter(entity::Column::ValidUntil.gt(now))
-        .order_by_asc(entity::Column::Id);
+    let mut query = valid_at(now).filter(entity::Column::SubjectId.is_in(subjects)).order_by_asc(entity::Column::Id);
     if conn.get_database_backend() == DatabaseBackend::Postgres {
         query = query.lock_shared();
     }
@@ -203,14 +198,18 @@ pub async fn in_force_among(
 
 /// The consents in force at `now` for `grantee`, of any subject.
 fn in_force_for(grantee: InstitutionId, now: DateTime<Utc>) -> sea_orm::Select<entity::Entity> {
+    valid_at(now).filter(
+        sea_orm::Condition::any().add(entity::Column::GranteeId.eq(grantee)).add(
+            sea_orm::Condition::all()
+                .add(entity::Column::DemandId.in_subquery(crate::demands::repo::shared_with(grantee)))
+                .add(entity::Column::DemandId.in_subquery(crate::demands::repo::live(now))),
+        ),
+    )
+}
+
+/// The consents not revoked and within their validity at `now`, whoever they are for.
+fn valid_at(now: DateTime<Utc>) -> sea_orm::Select<entity::Entity> {
     entity::Entity::find()
-        .filter(
-            sea_orm::Condition::any().add(entity::Column::GranteeId.eq(grantee)).add(
-                sea_orm::Condition::all()
-                    .add(entity::Column::DemandId.in_subquery(crate::demands::repo::shared_with(grantee)))
-                    .add(entity::Column::DemandId.in_subquery(crate::demands::repo::live(now))),
-            ),
-        )
         .filter(entity::Column::RevokedAt.is_null())
         .filter(entity::Column::ValidFrom.lte(now))
         .filter(entity::Column::ValidUntil.gt(now))

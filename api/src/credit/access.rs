@@ -71,7 +71,7 @@ impl Decide<AccessLogRow> for ByConsent {
                     .map(|(_, c)| c);
                 let grants = Grants::decide(consents, read.purpose, now);
                 let granted: Vec<DataCategory> = read.wanted.iter().copied().filter(|c| grants.covers(*c)).collect();
-                let rows = grants.parts(&granted).into_iter().map(|(c, categories)| row(&read, c, categories));
+                let rows = grants.parts(&granted).into_iter().map(|(c, categories)| row(&read, Some(c), categories));
                 (std::iter::once(row(&read, None, public_categories())).chain(rows).collect(), granted)
             })
             .collect())

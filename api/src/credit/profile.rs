@@ -197,14 +197,14 @@ impl Grants {
 
     /// The authorized part of a read that returned `returned`, as the access log keeps it: per consent relied
     /// on, the categories it covered.
-    pub fn parts(&self, returned: &[DataCategory]) -> Vec<(Option<ConsentId>, Vec<DataCategory>)> {
+    pub fn parts(&self, returned: &[DataCategory]) -> Vec<(ConsentId, Vec<DataCategory>)> {
         let mut by_consent: BTreeMap<ConsentId, Vec<DataCategory>> = BTreeMap::new();
         for (category, consent) in self.granted.values() {
             if returned.contains(category) {
                 by_consent.entry(*consent).or_default().push(*category);
             }
         }
-        by_consent.into_iter().map(|(consent, categories)| (Some(consent), categories)).collect()
+        by_consent.into_iter().collect()
     }
 }
 
