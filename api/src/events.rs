@@ -6,6 +6,8 @@
 //!
 //! Events are for the live view only: a replica that is down or reconnecting misses some, and the inbox and
 //! the lists still hold everything.
+//!
+//! The same connection hears the product catalogue move (`xyd_catalog`), for the product search.
 
 use std::sync::Arc;
 
@@ -16,9 +18,13 @@ use xyd_domain::{DemandId, NotificationId};
 
 use crate::db::Db;
 use crate::notifications::{Channel, LoggingChannel, NotificationRow};
+use crate::state::AppState;
 
 /// The PostgreSQL channel all replicas of a database share.
 const CHANNEL: &str = "xyd_events";
+/// The channel on which a commit that moved the product catalogue or its index is heard (migration
+/// `m20261206_000018_catalog_notify`).
+const CATALOG: &str = "xyd_catalog";
 
 /// Ids per NOTIFY (payloads are limited to 8,000 bytes).
 const IDS_PER_NOTIFY: usize = 100;
@@ -110,17 +116,19 @@ impl Events {
 }
 
 /// On PostgreSQL, start listening (before the server accepts subscriptions, so none misses an event posted
-/// after it subscribed) and hand what is heard to `events` until `shutdown`.
+/// after it subscribed) and, until `shutdown`, hand what is heard to `state`: live events to its subscribers,
+/// catalogue changes to its product search (which, while this listener hears every change, stops reading the
+/// catalogue's revision per search; see `products::revision`).
 pub async fn spawn_listener(
-    events: Events,
+    state: AppState,
     mut shutdown: watch::Receiver<bool>,
 ) -> Option<tokio::task::JoinHandle<()>> {
-    if !events.shared() {
+    if !state.events.shared() {
         return None;
     }
     let listening = async {
-        let mut listener = PgListener::connect_with(events.db.conn().get_postgres_connection_pool()).await?;
-        listener.listen(CHANNEL).await?;
+        let mut listener = PgListener::connect_with(state.db.conn().get_postgres_connection_pool()).await?;
+        listener.listen_all([CHANNEL, CATALOG]).await?;
         Ok::<_, sea_orm::sqlx::Error>(listener)
     };
     let mut listener = match listening.await {
@@ -131,18 +139,32 @@ pub async fn spawn_listener(
         }
     };
     Some(tokio::spawn(async move {
+        let (search, conn) = (&state.product_search, state.db.conn());
+        search.hearing(conn, true).await;
         loop {
             tokio::select! {
-                heard = listener.recv() => match heard {
-                    Ok(notification) => events.deliver(notification.payload()).await,
-                    // recv reconnects and listens again on the next call; events sent meanwhile are lost.
+                heard = listener.try_recv() => match heard {
+                    Ok(Some(notification)) if notification.channel() == CATALOG => search.changed(conn).await,
+                    Ok(Some(notification)) => state.events.deliver(notification.payload()).await,
+                    // The connection was lost and is back, LISTENing again: what changed meanwhile went unheard.
+                    Ok(None) => {
+                        tracing::warn!("event listener lost its connection and reconnected");
+                        search.hearing(conn, false).await;
+                        search.hearing(conn, true).await;
+                    }
                     Err(error) => {
                         tracing::warn!(%error, "event listener lost its connection");
+                        search.hearing(conn, false).await;
                         tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+                        // A statement on the listener connects it again, with its LISTENs.
+                        if sea_orm::sqlx::query("SELECT 1").execute(&mut listener).await.is_ok() {
+                            search.hearing(conn, true).await;
+                        }
                     }
                 },
                 _ = shutdown.changed() => break,
             }
         }
+        search.hearing(conn, false).await;
     }))
 }

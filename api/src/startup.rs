@@ -53,7 +53,7 @@ pub async fn spawn_tasks(state: &AppState, stop: &watch::Receiver<bool>) -> Vec<
             stop.clone(),
         ),
     ];
-    tasks.extend(crate::events::spawn_listener(state.events.clone(), stop.clone()).await);
+    tasks.extend(crate::events::spawn_listener(state.clone(), stop.clone()).await);
     tasks.extend(crate::auth::rate_limit::spawn_sweep(state.db.clone(), stop.clone()));
     tasks
 }

@@ -22,6 +22,7 @@ mod m20261128_000014_catalog_changes;
 mod m20261128_000015_indicator_days;
 mod m20261129_000016_audit_chains;
 mod m20261129_000017_rate_windows;
+mod m20261206_000018_catalog_notify;
 
 /// Every migration, in order.
 pub struct Migrator;
@@ -47,6 +48,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000015_indicator_days::Migration),
             Box::new(m20261129_000016_audit_chains::Migration),
             Box::new(m20261129_000017_rate_windows::Migration),
+            Box::new(m20261206_000018_catalog_notify::Migration),
         ]
     }
 }

@@ -312,11 +312,11 @@ impl FinancingDemand {
         let Surroundings { lens, subjects, mut responses } = around;
         let target_ids: Vec<ProductId> = demands.iter().flat_map(|d| d.target_product_ids.iter().copied()).collect();
         let products = crate::products::ProductRepo::find_many(conn, &target_ids).await?;
-        let products: HashMap<String, LoanProduct> =
-            crate::products::with_banks(state, products.into_values().collect())
+        let products: HashMap<ProductId, LoanProduct> =
+            crate::products::with_banks(state, products.into_values())
                 .await?
                 .into_iter()
-                .map(|p| (p.id.to_string(), p))
+                .map(|p| (p.product_id(), p))
                 .collect();
 
         let mut shown = Vec::with_capacity(demands.len());
@@ -331,7 +331,7 @@ impl FinancingDemand {
                 _ => all,
             };
             let targets: Vec<LoanProduct> =
-                d.target_product_ids.iter().filter_map(|id| products.get(&id.to_string()).cloned()).collect();
+                d.target_product_ids.iter().filter_map(|id| products.get(id).cloned()).collect();
             shown.push(Self::shown(state, d, subject, viewer, &visible, responded, targets)?);
             visible_responses.push(visible);
         }

@@ -42,8 +42,16 @@ pub async fn post(
         Ok(request) => request,
         Err((status, error)) => return request_error(modern, status, &state, &error),
     };
-    let (status, body) = execute(&state, peer, &headers, principal, modern, request).await;
-    json_response(modern, status, &body)
+    let answer = execute(&state, peer, &headers, principal, modern, request).await;
+    json_text_response(modern, answer.status, answer.body)
+}
+
+/// What a request executed comes to: the status and the JSON body, already serialized.
+pub(super) struct Answer {
+    pub status: StatusCode,
+    pub body: String,
+    /// The body holds errors (the answer is not a clean one to cache).
+    pub errors: bool,
 }
 
 /// The bearer token's principal (none without a token); an invalid token is answered with 401 at once.
@@ -66,7 +74,7 @@ pub(super) async fn execute(
     principal: Option<Principal>,
     modern: bool,
     request: async_graphql::Request,
-) -> (StatusCode, Value) {
+) -> Answer {
     let ip = ClientIp(client_ip(state.app.config.server.trusted_proxy_hops, headers, peer));
     let mut request = request.data(ip);
     if let Some(principal) = principal {
@@ -85,16 +93,18 @@ pub(super) async fn execute(
     }
     let request_failed =
         response.data == async_graphql::Value::Null && response.errors.iter().all(|e| e.path.is_empty());
+    let errors = !response.errors.is_empty();
+    if !request_failed {
+        let body = serde_json::to_string(&response).unwrap_or_else(|_| "{}".to_string());
+        return Answer { status: StatusCode::OK, body, errors };
+    }
+    // A request that could not be executed has no `data` entry.
     let mut body = serde_json::to_value(&response).unwrap_or_else(|_| json!({}));
-    let status = if request_failed {
-        if let Value::Object(map) = &mut body {
-            map.remove("data");
-        }
-        if modern { StatusCode::BAD_REQUEST } else { StatusCode::OK }
-    } else {
-        StatusCode::OK
-    };
-    (status, body)
+    if let Value::Object(map) = &mut body {
+        map.remove("data");
+    }
+    let status = if modern { StatusCode::BAD_REQUEST } else { StatusCode::OK };
+    Answer { status, body: body.to_string(), errors }
 }
 
 type Rejection = (StatusCode, AppError);
@@ -145,10 +155,13 @@ async fn read_request(state: &HttpState, headers: &HeaderMap, body: Body) -> Res
         .await
         .map_err(|e| if timed_out(&e) { too_slow() } else { too_large() })?;
     let invalid = || (StatusCode::BAD_REQUEST, AppError::refused(Reason::InvalidJson));
-    match serde_json::from_slice::<Value>(&bytes).map_err(|_| invalid())? {
-        Value::Array(_) => Err(batch_rejection()),
-        value @ Value::Object(_) => serde_json::from_value(value).map_err(|_| invalid()),
-        _ => Err(invalid()),
+    // Read straight into the request when it is an object; anything else is parsed only to say what is wrong.
+    match bytes.iter().find(|b| !b.is_ascii_whitespace()) {
+        Some(b'{') => serde_json::from_slice(&bytes).map_err(|_| invalid()),
+        _ => match serde_json::from_slice::<Value>(&bytes).map_err(|_| invalid())? {
+            Value::Array(_) => Err(batch_rejection()),
+            _ => Err(invalid()),
+        },
     }
 }
 

@@ -14,9 +14,7 @@ use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use xyd_reasons::Reason;
 
-use super::graphql::{
-    accepts_graphql_response, authenticate, execute, json_response, json_text_response, request_error,
-};
+use super::graphql::{accepts_graphql_response, authenticate, execute, json_text_response, request_error};
 use super::{HttpState, graphiql};
 use crate::error::AppError;
 
@@ -47,19 +45,18 @@ pub async fn get(
         Err(response) => return *response,
     };
     let anonymous = principal.is_none();
-    let (status, body) = execute(&state, peer, &headers, principal, modern, request).await;
-    let cacheable = anonymous && status == StatusCode::OK && body.get("errors").is_none();
+    let answer = execute(&state, peer, &headers, principal, modern, request).await;
+    let cacheable = anonymous && answer.status == StatusCode::OK && !answer.errors;
     if !cacheable {
-        let mut response = json_response(modern, status, &body);
+        let mut response = json_text_response(modern, answer.status, answer.body);
         response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
         return response;
     }
-    public_response(modern, &body, &headers)
+    public_response(modern, answer.body, &headers)
 }
 
 /// A public answer with its strong `ETag`: 304 without a body when the client already holds it.
-fn public_response(modern: bool, body: &serde_json::Value, request: &HeaderMap) -> Response {
-    let text = body.to_string();
+fn public_response(modern: bool, text: String, request: &HeaderMap) -> Response {
     let etag = format!("\"{}\"", &hex::encode(Sha256::digest(text.as_bytes()))[..32]);
     let matched = request
         .get_all(header::IF_NONE_MATCH)

@@ -3,6 +3,7 @@
 //! clear it.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use sea_orm::ConnectionTrait;
 use tokio::sync::RwLock;
@@ -13,7 +14,7 @@ use crate::error::AppResult;
 
 #[derive(Default)]
 pub struct InstitutionCache {
-    known: RwLock<HashMap<InstitutionId, Institution>>,
+    known: RwLock<HashMap<InstitutionId, Arc<Institution>>>,
 }
 
 impl InstitutionCache {
@@ -22,7 +23,7 @@ impl InstitutionCache {
         &self,
         conn: &impl ConnectionTrait,
         ids: impl IntoIterator<Item = InstitutionId>,
-    ) -> AppResult<HashMap<InstitutionId, Institution>> {
+    ) -> AppResult<HashMap<InstitutionId, Arc<Institution>>> {
         let mut found = HashMap::new();
         let mut missing = Vec::new();
         {
@@ -39,7 +40,8 @@ impl InstitutionCache {
         if !missing.is_empty() {
             missing.sort();
             missing.dedup();
-            let loaded = InstitutionRepo::find_many(conn, missing).await?;
+            let loaded: HashMap<_, _> =
+                InstitutionRepo::find_many(conn, missing).await?.into_iter().map(|(k, v)| (k, Arc::new(v))).collect();
             self.known.write().await.extend(loaded.iter().map(|(k, v)| (*k, v.clone())));
             found.extend(loaded);
         }

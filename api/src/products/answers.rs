@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 use xyd_domain::product::ProductFilter;
 use xyd_search::SearchPage;
 
-use super::service::Revision;
+use super::revision::Revision;
 
 /// How many answers are kept.
 pub const CAPACITY: usize = 1024;

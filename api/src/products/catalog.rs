@@ -16,7 +16,8 @@ use crate::error::AppResult;
 /// One published product: its row, and its terms parsed for the matching rules.
 pub struct CatalogEntry {
     pub spec: ProductSpec,
-    pub row: entity::Model,
+    /// Shared with every page of search results and every `LoanProduct` that shows it.
+    pub row: Arc<entity::Model>,
 }
 
 /// The published products as of one revalidation.
@@ -49,7 +50,7 @@ impl Catalog {
         let rows = ProductRepo::all_published(conn).await?;
         let entries = rows
             .into_iter()
-            .map(|row| Ok(CatalogEntry { spec: spec_of(&row)?, row }))
+            .map(|row| Ok(CatalogEntry { spec: spec_of(&row)?, row: Arc::new(row) }))
             .collect::<AppResult<Vec<_>>>()?;
         let by_id = entries.iter().enumerate().map(|(i, e)| (e.row.id, i)).collect();
         let products = Arc::new(Published { entries, by_id });

@@ -1,5 +1,7 @@
 //! GraphQL operations of the product supermarket.
 
+use std::sync::Arc;
+
 use async_graphql::{Context, ID, InputObject, Object};
 use xyd_domain::product::{PreCreditRule, ProductFilter as DomainFilter, ProductSpecInput};
 use xyd_domain::{IndustryCode, InstitutionId, ProductId};
@@ -187,19 +189,23 @@ fn product_id(id: &ID) -> AppResult<ProductId> {
     id_arg(id, "id")
 }
 
-/// API products for rows, each with its bank, in one query for the banks.
-pub async fn with_banks(state: &AppState, rows: Vec<entity::Model>) -> AppResult<Vec<LoanProduct>> {
+/// API products for rows (owned, or shared with the catalogue), each with its bank, in one query for the banks.
+pub async fn with_banks(
+    state: &AppState,
+    rows: impl IntoIterator<Item = impl Into<Arc<entity::Model>>>,
+) -> AppResult<Vec<LoanProduct>> {
+    let rows: Vec<Arc<entity::Model>> = rows.into_iter().map(Into::into).collect();
     let banks = state.institutions.find_many(state.db.conn(), rows.iter().map(|r| r.bank_id)).await?;
     rows.into_iter()
         .map(|r| {
             let bank = banks.get(&r.bank_id).cloned().ok_or_else(|| AppError::internal("product bank", r.bank_id))?;
-            LoanProduct::new(r, bank)
+            Ok(LoanProduct::new(r, bank))
         })
         .collect()
 }
 
 async fn one(state: &AppState, row: entity::Model) -> AppResult<LoanProduct> {
-    with_banks(state, vec![row]).await?.pop().ok_or_else(|| AppError::internal("product", "vanished"))
+    with_banks(state, [row]).await?.pop().ok_or_else(|| AppError::internal("product", "vanished"))
 }
 
 fn owns(principal: Option<&Principal>, row: &entity::Model) -> bool {

@@ -1,5 +1,6 @@
 //! Use cases of a bank managing its products. Each change is one transaction that also writes the
-//! outbox row the search index follows.
+//! outbox row the search index follows; once it commits, this replica's searches are told
+//! ([`super::ProductSearch::changed`]), so the bank's next request sees the change.
 
 use chrono::Utc;
 use xyd_domain::product::{ProductRules, ProductSpec, ProductSpecInput, ProductStatus};
@@ -58,6 +59,7 @@ pub async fn create(state: &AppState, principal: &Principal, input: ProductSpecI
     let id = ProductId::new();
     let product = ProductRepo::insert(&*txn, id, principal.institution()?, &spec, Utc::now()).await?;
     txn.commit().await?;
+    state.product_search.changed(state.db.conn()).await;
     Ok(product)
 }
 
@@ -105,6 +107,7 @@ async fn commit_change(
     let saved = ProductRepo::save(&*txn, current, spec, status).await?;
     outbox::enqueue(&*txn, outbox::PRODUCT, saved.id).await?;
     txn.commit().await?;
+    state.product_search.changed(state.db.conn()).await;
     state.relay.wake();
     Ok(saved)
 }

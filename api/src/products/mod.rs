@@ -9,6 +9,7 @@ mod graphql;
 mod manage;
 pub mod projection;
 mod repo;
+mod revision;
 mod search;
 mod service;
 mod view;

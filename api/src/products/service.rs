@@ -17,7 +17,8 @@
 //! that count, and it only moves forward, so the engine answered for that count (or a newer one, harmless); at
 //! the second the count had not moved. A search does not pay a round trip for this: the first read is the one
 //! an earlier, finished search made (the revision the kept answers belong to), the second is the catalogue's
-//! own revalidation, which runs concurrently with the engine as before.
+//! own revalidation alongside the engine: the revision as this replica heard it on PostgreSQL, read from the
+//! database where nothing is heard ([`super::revision`] says when, and how fresh a heard one is).
 //!
 //! # What the revision relies on
 //!
@@ -38,36 +39,14 @@ use super::answers::{Answers, Question};
 use super::catalog::{Catalog, Published};
 use super::entity;
 use super::repo::ProductRepo;
+use super::revision::{self, Heard, Revision};
 use crate::error::AppResult;
 use crate::state::AppState;
-
-/// Where the catalogue stands: its change counter (`catalog_changes`, bumped by a trigger in every transaction
-/// that writes `products`, and by [`ProductSearch::invalidate`]), and whether the search index has caught up
-/// with it (no outbox row pending). Ordered as time runs: the counter only grows, and at one count the index
-/// only catches up.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Revision {
-    pub changes: i64,
-    pub indexed: bool,
-}
-
-/// One row, and one probe of the outbox for a pending row (`ix_outbox_pending` leads with `processed_at`).
-const REVISION: &str = "SELECT changes, \
-    (SELECT COUNT(*) FROM (SELECT 1 FROM outbox WHERE processed_at IS NULL LIMIT 1) p) AS pending \
-    FROM catalog_changes WHERE id = 1";
-
-async fn revision(conn: &impl ConnectionTrait) -> AppResult<Revision> {
-    let row = conn.query_one_raw(Statement::from_string(conn.get_database_backend(), REVISION)).await?;
-    Ok(match row {
-        Some(r) => Revision { changes: r.try_get("", "changes")?, indexed: r.try_get::<i64>("", "pending")? == 0 },
-        None => Revision { changes: 0, indexed: false },
-    })
-}
 
 /// One page of the search: how many match, and the rows of this page.
 pub struct Found {
     pub total: u64,
-    pub rows: Vec<entity::Model>,
+    pub rows: Vec<Arc<entity::Model>>,
 }
 
 /// The product search of this process: shared by every request, one per [`AppState`].
@@ -75,6 +54,7 @@ pub struct Found {
 pub struct ProductSearch {
     catalog: Catalog,
     answers: Answers,
+    heard: Heard,
 }
 
 impl ProductSearch {
@@ -88,7 +68,30 @@ impl ProductSearch {
     pub async fn invalidate(&self, conn: &impl ConnectionTrait) -> AppResult<()> {
         let sql = "UPDATE catalog_changes SET changes = changes + 1 WHERE id = 1";
         conn.execute_raw(Statement::from_string(conn.get_database_backend(), sql)).await?;
+        self.changed(conn).await;
         Ok(())
+    }
+
+    /// The catalogue may have moved: a notification was heard, or this process committed a product write (so its
+    /// next request sees it without waiting for the notification). Reads the revision again for the searches.
+    pub async fn changed(&self, conn: &impl ConnectionTrait) {
+        if !self.heard.is_listening() {
+            return;
+        }
+        let read = revision::read(conn).await;
+        if let Err(error) = &read {
+            tracing::warn!(error = %error.message(), "the catalogue's revision could not be read; searches read it themselves");
+        }
+        self.heard.read(read.ok());
+    }
+
+    /// A listener hears every change of the catalogue from now on (`true`, just after it LISTENs), or no longer
+    /// does (`false`, its connection was lost): while it hears, searches take the revision it keeps.
+    pub async fn hearing(&self, conn: &impl ConnectionTrait, listening: bool) {
+        self.heard.listening(listening);
+        if listening {
+            self.changed(conn).await;
+        }
     }
 
     /// One page of the public search: a kept answer when the rule allows, else the engine's (kept if the rule
@@ -117,7 +120,10 @@ impl ProductSearch {
 
     /// The catalogue's revision and its published products, as of now.
     async fn current(&self, conn: &impl ConnectionTrait) -> AppResult<(Revision, Arc<Published>)> {
-        let revision = revision(conn).await?;
+        let revision = match self.heard.current() {
+            Some(heard) => heard,
+            None => revision::read(conn).await?,
+        };
         Ok((revision, self.catalog.at(conn, revision.changes).await?))
     }
 
@@ -148,7 +154,7 @@ impl ProductSearch {
                 state.metrics.incr("xyd_search_fallback_total", 1);
                 let (total, rows) =
                     ProductRepo::search(state.db.conn(), query.as_deref(), filter, *offset, *limit).await?;
-                Ok(Found { total, rows })
+                Ok(Found { total, rows: rows.into_iter().map(Arc::new).collect() })
             }
         }
     }
@@ -177,13 +183,13 @@ mod tests {
         let db = Db::connect("sqlite::memory:", 1).await.unwrap();
         crate::startup::migrate(&db).await.unwrap();
         let conn = db.conn();
-        let start = revision(conn).await.unwrap();
+        let start = revision::read(conn).await.unwrap();
         assert!(start.indexed, "a fresh database has nothing to index");
         ProductSearch::default().invalidate(conn).await.unwrap();
-        let invalidated = revision(conn).await.unwrap();
+        let invalidated = revision::read(conn).await.unwrap();
         assert_eq!(invalidated, Revision { changes: start.changes + 1, indexed: true });
         assert!(invalidated > start, "kept answers belong to an older revision");
         outbox::enqueue(conn, outbox::PRODUCT, ProductId::new()).await.unwrap();
-        assert_eq!(revision(conn).await.unwrap(), Revision { changes: invalidated.changes, indexed: false });
+        assert_eq!(revision::read(conn).await.unwrap(), Revision { changes: invalidated.changes, indexed: false });
     }
 }
