@@ -129,6 +129,9 @@ pub async fn spawn_listener(
     let listening = async {
         let mut listener = PgListener::connect_with(state.db.conn().get_postgres_connection_pool()).await?;
         listener.listen_all([CHANNEL, CATALOG]).await?;
+        // Told of a lost connection at once (not after reconnecting), so the product search stops trusting what
+        // it heard before it can have missed anything.
+        listener.eager_reconnect(false);
         Ok::<_, sea_orm::sqlx::Error>(listener)
     };
     let mut listener = match listening.await {
@@ -146,18 +149,20 @@ pub async fn spawn_listener(
                 heard = listener.try_recv() => match heard {
                     Ok(Some(notification)) if notification.channel() == CATALOG => search.changed(conn).await,
                     Ok(Some(notification)) => state.events.deliver(notification.payload()).await,
-                    // The connection was lost and is back, LISTENing again: what changed meanwhile went unheard.
-                    Ok(None) => {
-                        tracing::warn!("event listener lost its connection and reconnected");
+                    // The connection was lost (`None`), or could not be made again (an error).
+                    lost => {
                         search.hearing(conn, false).await;
-                        search.hearing(conn, true).await;
-                    }
-                    Err(error) => {
-                        tracing::warn!(%error, "event listener lost its connection");
-                        search.hearing(conn, false).await;
-                        tokio::time::sleep(std::time::Duration::from_secs(1)).await;
-                        // A statement on the listener connects it again, with its LISTENs.
-                        if sea_orm::sqlx::query("SELECT 1").execute(&mut listener).await.is_ok() {
+                        if let Err(error) = lost {
+                            tracing::warn!(%error, "event listener cannot connect");
+                            tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+                        } else {
+                            tracing::warn!("event listener lost its connection; events sent meanwhile are lost");
+                        }
+                        // A statement on the listener connects it again, with its LISTENs (this one repeats one, and
+                        // names the connection as a listener's in pg_stat_activity); the product search then reads
+                        // what it may have missed.
+                        let again = format!(r#"LISTEN "{CATALOG}""#);
+                        if sea_orm::sqlx::query(sea_orm::sqlx::AssertSqlSafe(again)).execute(&mut listener).await.is_ok() {
                             search.hearing(conn, true).await;
                         }
                     }

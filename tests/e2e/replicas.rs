@@ -128,3 +128,67 @@ async fn two_replicas_on_one_database_act_as_one_platform() {
         .unwrap();
     assert_eq!(closed.try_get::<i64>("", "n").unwrap(), 31);
 }
+
+/// The names the search `收听经营贷` shows on `app` (the rows come from its catalogue, the ids from the engine).
+async fn names(app: &TestApp) -> Vec<String> {
+    let found = app.gql(None, r#"{ products(query: "收听经营贷") { nodes { name } } }"#, json!({})).await;
+    found
+        .at("/data/products/nodes")
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["name"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// Run `sql` in another session, as another replica's write would be.
+async fn elsewhere(app: &TestApp, sql: &str) {
+    app.db().conn().execute_unprepared(sql).await.unwrap();
+}
+
+/// Poll `names` until it shows `name`, for at most ten seconds.
+async fn shows(app: &TestApp, name: &str) {
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while names(app).await != [name] {
+        assert!(std::time::Instant::now() < deadline, "the search never showed {name}: {:?}", names(app).await);
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+/// The listener's backend, as PostgreSQL lists it.
+async fn listener_pid(app: &TestApp) -> Option<i32> {
+    let db = app.db().conn();
+    let sql = "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'LISTEN%'";
+    let row = db.query_one_raw(Statement::from_string(db.get_database_backend(), sql)).await.unwrap();
+    row.map(|r| r.try_get::<i32>("", "pid").unwrap())
+}
+
+// A replica hears the catalogue move (NOTIFY) instead of reading where it stands before every search. A change
+// committed elsewhere shows once heard; with the listener's connection cut, a change made meanwhile is not
+// missed (the search reads for itself until the listener is back and has read what it missed), and changes are
+// heard again after.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_replica_hears_the_catalogue_move_and_misses_nothing_while_its_listener_reconnects() {
+    let Some(app) = TestApp::spawn(Backend::Postgres).await else { return };
+    let (_, bank) = app.bank("雷州收听银行", "4408").await;
+    let product = app.published_product(&bank, product_input("收听经营贷", "经营周转")).await;
+    app.wait_indexed().await;
+    assert!(app.state.product_search.hears(), "on PostgreSQL the replica listens from the start");
+    assert_eq!(names(&app).await, ["收听经营贷"]);
+
+    elsewhere(&app, &format!("UPDATE products SET name = '收听经营贷（一）' WHERE id = '{product}'")).await;
+    shows(&app, "收听经营贷（一）").await;
+
+    let cut = listener_pid(&app).await.expect("the listener's connection");
+    elsewhere(&app, &format!("SELECT pg_terminate_backend({cut})")).await;
+    elsewhere(&app, &format!("UPDATE products SET name = '收听经营贷（二）' WHERE id = '{product}'")).await;
+    shows(&app, "收听经营贷（二）").await;
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while !(listener_pid(&app).await.is_some_and(|pid| pid != cut) && app.state.product_search.hears()) {
+        assert!(std::time::Instant::now() < deadline, "the listener did not come back");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+
+    elsewhere(&app, &format!("UPDATE products SET name = '收听经营贷（三）' WHERE id = '{product}'")).await;
+    shows(&app, "收听经营贷（三）").await;
+}

@@ -312,12 +312,11 @@ impl FinancingDemand {
         let Surroundings { lens, subjects, mut responses } = around;
         let target_ids: Vec<ProductId> = demands.iter().flat_map(|d| d.target_product_ids.iter().copied()).collect();
         let products = crate::products::ProductRepo::find_many(conn, &target_ids).await?;
-        let products: HashMap<ProductId, LoanProduct> =
-            crate::products::with_banks(state, products.into_values())
-                .await?
-                .into_iter()
-                .map(|p| (p.product_id(), p))
-                .collect();
+        let products: HashMap<ProductId, LoanProduct> = crate::products::with_banks(state, products.into_values())
+            .await?
+            .into_iter()
+            .map(|p| (p.product_id(), p))
+            .collect();
 
         let mut shown = Vec::with_capacity(demands.len());
         let mut visible_responses = Vec::new();

@@ -66,6 +66,11 @@ pub async fn serve(
             tracing::debug!(peer = %peer, "too many connections from one address; closed");
             continue;
         };
+        // Answers go out as written: an API answer is one write, and Nagle's algorithm would only hold back the
+        // last segment of a larger one until the client acknowledges the rest.
+        if let Err(e) = stream.set_nodelay(true) {
+            tracing::debug!(peer = %peer, error = %e, "TCP_NODELAY not set");
+        }
         let slot = ConnectionSlot { _held: Arc::new(held) };
         let app = app.clone();
         let service = hyper::service::service_fn(move |mut request: hyper::Request<Incoming>| {

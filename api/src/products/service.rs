@@ -85,6 +85,11 @@ impl ProductSearch {
         self.heard.read(read.ok());
     }
 
+    /// Whether a listener hears every change of the catalogue, so searches read nothing to learn where it stands.
+    pub fn hears(&self) -> bool {
+        self.heard.is_listening()
+    }
+
     /// A listener hears every change of the catalogue from now on (`true`, just after it LISTENs), or no longer
     /// does (`false`, its connection was lost): while it hears, searches take the revision it keeps.
     pub async fn hearing(&self, conn: &impl ConnectionTrait, listening: bool) {

@@ -14,7 +14,7 @@ use crate::graphql::{
 };
 use crate::institutions::Institution;
 
-/// 金融产品 (loan product) as the API shows it.
+/// A loan product as the API shows it: its row and its bank.
 #[derive(Clone)]
 pub struct LoanProduct {
     row: Arc<entity::Model>,
@@ -46,6 +46,7 @@ impl LoanProduct {
     }
 }
 
+/// 金融产品 (loan product) as the API shows it.
 #[Object]
 impl LoanProduct {
     /// 产品 ID。
