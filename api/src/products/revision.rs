@@ -81,10 +81,8 @@ impl Heard {
     /// failed read leaves it unknown until the next one.
     pub(super) fn read(&self, read: Option<Revision>) {
         let mut hearing = self.lock();
-        hearing.latest = match read {
-            Some(read) => Some(hearing.latest.map_or(read, |latest| latest.max(read))),
-            None => None,
-        };
+        let latest = hearing.latest;
+        hearing.latest = read.map(|read| latest.map_or(read, |latest| latest.max(read)));
     }
 }
 
