@@ -18,6 +18,8 @@ const GRAPHQL_AMOUNT: &str = r#"query($a: Money) { products(query: "经营贷", 
 
 /// Concurrent clients of the throughput phase.
 pub(crate) const CONCURRENCY: usize = 32;
+/// Legs of each side in the throughput phase, taken in turn.
+const LEGS: usize = 4;
 
 /// Runs the benchmark: `requests` per side and phase, against the API at `api`, the engine, and the floor if given.
 pub async fn run(api: &str, engine: &Engine, requests: usize, floor: Option<&str>) -> anyhow::Result<()> {
@@ -124,18 +126,28 @@ impl Sides<'_> {
         Ok(samples)
     }
 
-    /// Throughput: CONCURRENCY clients at once, through GraphQL, then straight to Meilisearch; the same search,
-    /// then distinct ones (numbered after the sequential phase's `requests`, so none repeats). Prints each.
+    /// Throughput: CONCURRENCY clients at once, through GraphQL and straight to Meilisearch in [`LEGS`] legs
+    /// taken in turn (so the machine's drift, and the engine's own background work, fall on both sides alike);
+    /// the same search, then distinct ones (numbered after the sequential phase's `requests`, so none repeats;
+    /// each leg asks both sides the same ones). Prints each.
     async fn concurrent(&self, requests: usize) {
-        let total = requests.max(CONCURRENCY * 10);
-        for (label, distinct) in [("the same search", false), ("distinct searches", true)] {
-            let pick = move |i: usize| distinct.then_some(requests + 1 + i);
-            let (api_rps, api_errors) = throughput(total, |i| self.graphql(pick(i))).await;
-            let (meili_rps, meili_errors) = throughput(total, |i| self.direct(pick(i))).await;
-            println!("{CONCURRENCY} concurrent clients, {total} requests per side, {label}");
+        let total = requests.max(CONCURRENCY * 10) / LEGS * LEGS;
+        for (label, distinct, target) in [("the same search", false, 0.7), ("distinct searches", true, 0.8)] {
+            let (mut api_seconds, mut meili_seconds, mut api_errors, mut meili_errors) = (0.0, 0.0, 0, 0);
+            for leg in 0..LEGS {
+                let pick = move |i: usize| distinct.then_some(requests + 1 + leg * (total / LEGS) + i);
+                let (rps, errors) = throughput(total / LEGS, |i| self.graphql(pick(i))).await;
+                api_seconds += (total / LEGS) as f64 / rps;
+                api_errors += errors;
+                let (rps, errors) = throughput(total / LEGS, |i| self.direct(pick(i))).await;
+                meili_seconds += (total / LEGS) as f64 / rps;
+                meili_errors += errors;
+            }
+            let (api_rps, meili_rps) = (total as f64 / api_seconds, total as f64 / meili_seconds);
+            println!("{CONCURRENCY} concurrent clients, {total} requests per side in {LEGS} legs each, {label}");
             println!("GraphQL   {api_rps:>8.0} requests/s  {api_errors} errors");
             println!("direct    {meili_rps:>8.0} requests/s  {meili_errors} errors");
-            println!("ratio of throughputs {:.2}× (target ≥ 0.7×, 0 errors)", api_rps / meili_rps);
+            println!("ratio of throughputs {:.2}× (target ≥ {target}×, 0 errors)", api_rps / meili_rps);
         }
     }
 }
@@ -158,7 +170,7 @@ fn report_one_at_a_time(requests: usize, hits: usize, samples: [Vec<Duration>; 5
     println!("a distinct search per request (+ an amount filter), nothing to reuse:");
     a.print("GraphQL");
     m.print("direct");
-    println!("ratio of medians {:.2}×", a.median / m.median);
+    println!("ratio of medians {:.2}× (target ≤ 1.3×)", a.median / m.median);
 }
 
 /// The distinct phase's search `i`: the benchmark's filters and an amount no other request of the run asks for,
