@@ -460,6 +460,7 @@ fn spec(
         region_prefixes: reach.region_prefixes,
         industry_codes: reach.industry_codes,
         min_tax_grade: rules.min_tax_grade,
+        accepts_not_rated: false,
         min_years_in_operation: rules.min_years_in_operation,
         requires_clean_record: rules.requires_clean_record,
         requires_verified: rules.requires_verified,

@@ -94,6 +94,8 @@ const fn grade_factor(grade: TaxGrade) -> f64 {
         TaxGrade::M => 0.45,
         TaxGrade::C => 0.7,
         TaxGrade::D => 0.5,
+        // Not drawn by the mixes above; the smallest shops are the ones that do not apply for a grade.
+        TaxGrade::NotRated => 0.4,
     }
 }
 

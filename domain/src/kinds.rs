@@ -229,8 +229,9 @@ impl DataCategory {
 }
 
 vocabulary! {
-    /// 纳税信用等级 (tax credit grade), best to worst A > B > M > C > D. Deliberately not `Ord`:
-    /// compare with [`TaxGrade::rank`] or [`TaxGrade::meets`].
+    /// 纳税信用等级 (tax credit grade) of a tax year, best to worst A > B > M > C > D, or 未参评 (not rated: no
+    /// grade that year, as most individual businesses since 2025-07-01), which is off that scale. Deliberately
+    /// not `Ord`: compare with [`TaxGrade::rank`] or [`TaxGrade::meets`].
     pub enum TaxGrade in "纳税信用等级" (field "taxGrade") {
         /// A级.
         A = "A" / "A级",
@@ -242,11 +243,13 @@ vocabulary! {
         C = "C" / "C级",
         /// D级.
         D = "D" / "D级",
+        /// 未参评: not rated that year (an individual business that did not apply); distinct from M and from D.
+        NotRated = "NOT_RATED" / "未参评",
     }
 }
 
 impl TaxGrade {
-    /// Position on the quality scale: higher is better (A = 5 … D = 1).
+    /// Position on the quality scale: higher is better (A = 5 … D = 1); not rated is off it (0).
     pub const fn rank(self) -> u8 {
         match self {
             Self::A => 5,
@@ -254,12 +257,14 @@ impl TaxGrade {
             Self::M => 3,
             Self::C => 2,
             Self::D => 1,
+            Self::NotRated => 0,
         }
     }
 
-    /// Whether this grade reaches the minimum `min` (e.g. minimum B is met by A and B).
+    /// Whether this grade reaches the minimum `min` (e.g. minimum B is met by A and B). Not rated reaches no
+    /// minimum: a product that serves the unrated says so apart (`ProductSpec::accepts_not_rated`).
     pub const fn meets(self, min: TaxGrade) -> bool {
-        self.rank() >= min.rank()
+        !matches!(self, Self::NotRated) && self.rank() >= min.rank()
     }
 }
 
@@ -498,7 +503,7 @@ mod tests {
         );
         assert_eq!(Role::ALL.len(), 4);
         assert_eq!(InstitutionKind::ALL.len(), 2);
-        assert_eq!(TaxGrade::ALL.iter().map(|g| g.as_str()).collect::<String>(), "ABMCD");
+        assert_eq!(names(&TaxGrade::ALL.iter().map(|v| v.as_str()).collect::<Vec<_>>()), "A B M C D NOT_RATED");
         assert_eq!(ProductType::Guarantee.to_string(), "GUARANTEE");
         assert_eq!(AccessPurpose::PostLoan.as_str(), "POST_LOAN");
         assert_eq!(
@@ -567,6 +572,9 @@ mod tests {
         assert!(TaxGrade::M.meets(TaxGrade::M));
         assert!(!TaxGrade::D.meets(TaxGrade::C));
         assert!(TaxGrade::A.rank() > TaxGrade::D.rank());
+        for min in TaxGrade::ALL {
+            assert!(!TaxGrade::NotRated.meets(*min), "not rated meets no minimum, not even {min:?}");
+        }
     }
 
     #[test]

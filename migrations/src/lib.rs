@@ -23,6 +23,7 @@ mod m20261128_000015_indicator_days;
 mod m20261129_000016_audit_chains;
 mod m20261129_000017_rate_windows;
 mod m20261206_000018_catalog_notify;
+mod m20261206_000019_not_rated;
 
 /// Every migration, in order.
 pub struct Migrator;
@@ -49,6 +50,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000016_audit_chains::Migration),
             Box::new(m20261129_000017_rate_windows::Migration),
             Box::new(m20261206_000018_catalog_notify::Migration),
+            Box::new(m20261206_000019_not_rated::Migration),
         ]
     }
 }

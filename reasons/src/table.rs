@@ -344,6 +344,9 @@ reasons! {
     INVALID_FACTOR: BadUserInput, "createProduct/updateProduct preCredit.gradeFactors" {
         InvalidFactor => "系数须大于0且不超过1",
     }
+    MIN_GRADE_NOT_RATED: BadUserInput, "a product whose minimum tax grade is NOT_RATED" {
+        MinGradeNotRated => "最低纳税信用等级不能设为未参评；如接受未参评主体，请设置 acceptsNotRated",
+    }
     DUPLICATE_GRADE: BadUserInput, "a pre-credit rule naming a grade twice" {
         DuplicateGrade => "每个纳税信用等级只能设置一次系数",
     }

@@ -40,6 +40,7 @@ fn input(name: &str, description: &str) -> ProductSpecInput {
         region_prefixes: vec!["3501".into()],
         industry_codes: vec![],
         min_tax_grade: None,
+        accepts_not_rated: false,
         min_years_in_operation: None,
         requires_clean_record: false,
         requires_verified: true,

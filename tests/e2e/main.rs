@@ -27,6 +27,7 @@ mod indicators;
 mod institutions;
 mod introspection;
 mod journey;
+mod not_rated;
 mod notifications;
 mod offers;
 mod operations;

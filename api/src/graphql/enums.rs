@@ -77,6 +77,8 @@ mirror_enum!(
         C,
         /// D级（最差）。
         D,
+        /// 未参评：该年度未参加纳税信用评价（多为未申请评价的个体工商户）；不同于 M 级和 D 级，不满足任何最低等级要求，除非产品接受未参评主体（`acceptsNotRated`）。
+        NotRated,
     }
 );
 mirror_enum!(

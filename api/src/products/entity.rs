@@ -29,6 +29,8 @@ pub struct Model {
     pub region_prefixes: TagList<RegionPrefix>,
     pub industry_codes: TagList<IndustryCode>,
     pub min_tax_grade: Option<TaxGrade>,
+    /// 接受未参评: a not-rated subject passes `min_tax_grade`.
+    pub accepts_not_rated: bool,
     pub min_years: Option<i32>,
     pub requires_clean_record: bool,
     pub requires_verified: bool,

@@ -47,8 +47,10 @@ pub struct ProductInput {
     pub region_prefixes: Vec<String>,
     /// 适用行业（GB/T 4754 代码，任意层级）；不传或为空表示不限行业。
     pub industry_codes: Option<Vec<String>>,
-    /// 最低纳税信用等级；不传表示不限。
+    /// 最低纳税信用等级；不传表示不限。不能为 NOT_RATED（未参评不是等级）。
     pub min_tax_grade: Option<GqlTaxGrade>,
+    /// 接受未参评（NOT_RATED）主体：为 true 时未参评主体视为满足最低纳税信用等级要求；默认 false，未参评主体不满足任何最低等级要求。
+    pub accepts_not_rated: Option<bool>,
     /// 最低经营年限（年），0–50；不传表示不限。
     pub min_years_in_operation: Option<i32>,
     /// 要求无严重失信记录；默认 false。
@@ -112,6 +114,7 @@ impl ProductInput {
             region_prefixes: i.region_prefixes,
             industry_codes: i.industry_codes.unwrap_or_default(),
             min_tax_grade: i.min_tax_grade.map(Into::into),
+            accepts_not_rated: i.accepts_not_rated.unwrap_or(false),
             min_years_in_operation: i.min_years_in_operation,
             requires_clean_record: i.requires_clean_record.unwrap_or(false),
             requires_verified: i.requires_verified.unwrap_or(false),

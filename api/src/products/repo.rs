@@ -38,6 +38,7 @@ fn set_spec(row: &mut entity::ActiveModel, spec: &ProductSpec) {
     row.region_prefixes = Set(TagList::new(spec.region_prefixes().to_vec()));
     row.industry_codes = Set(TagList::new(spec.industry_codes().to_vec()));
     row.min_tax_grade = Set(spec.min_tax_grade());
+    row.accepts_not_rated = Set(spec.accepts_not_rated());
     row.min_years = Set(spec.min_years_in_operation().map(i32::from));
     row.requires_clean_record = Set(spec.requires_clean_record());
     row.requires_verified = Set(spec.requires_verified());
@@ -64,6 +65,7 @@ pub fn spec_of(m: &entity::Model) -> AppResult<ProductSpec> {
         region_prefixes: m.region_prefixes.iter().map(ToString::to_string).collect(),
         industry_codes: m.industry_codes.iter().map(ToString::to_string).collect(),
         min_tax_grade: m.min_tax_grade,
+        accepts_not_rated: m.accepts_not_rated,
         min_years_in_operation: m.min_years,
         requires_clean_record: m.requires_clean_record,
         requires_verified: m.requires_verified,

@@ -129,6 +129,11 @@ impl LoanProduct {
         self.row.min_tax_grade.map(Into::into)
     }
 
+    /// 接受未参评（NOT_RATED）主体：为 true 时未参评主体视为满足最低纳税信用等级要求。
+    async fn accepts_not_rated(&self) -> bool {
+        self.row.accepts_not_rated
+    }
+
     /// 最低经营年限（年）；null 表示不限。
     async fn min_years_in_operation(&self) -> Option<i32> {
         self.row.min_years

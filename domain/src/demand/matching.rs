@@ -277,7 +277,8 @@ impl Findings {
         }
     }
 
-    /// `TAX_GRADE` and `YEARS_IN_OPERATION`: the subject's latest tax grade and years in operation.
+    /// `TAX_GRADE` and `YEARS_IN_OPERATION`: the subject's latest tax grade and years in operation. A not-rated
+    /// subject passes the grade rule only where the product accepts the unrated, and is told which either way.
     fn check_track_record(&mut self, subject: &SubjectFacts, product: &ProductSpec) {
         if let Some(min) = product.min_tax_grade() {
             match subject.latest_tax_grade {
@@ -286,6 +287,14 @@ impl Findings {
                         format!("纳税信用等级{}，达到{}要求", grade.label_zh(), min.label_zh())
                     });
                 }
+                Some(TaxGrade::NotRated) if product.accepts_not_rated() => {
+                    self.fits("TAX_GRADE_NOT_RATED_ACCEPTED", || {
+                        "未参评纳税信用评价，本产品接受未参评主体".to_string()
+                    });
+                }
+                Some(TaxGrade::NotRated) => self.misses("TAX_GRADE_NOT_RATED", || {
+                    format!("未参评纳税信用评价，本产品要求纳税信用等级达到{}", min.label_zh())
+                }),
                 _ => self.misses("TAX_GRADE", || format!("纳税信用等级需达到{}", min.label_zh())),
             }
         }
@@ -502,6 +511,7 @@ mod tests {
             region_prefixes: vec!["3501".into()],
             industry_codes: vec!["C".into()],
             min_tax_grade: Some(TaxGrade::B),
+            accepts_not_rated: false,
             min_years_in_operation: Some(2),
             requires_clean_record: true,
             requires_verified: true,
@@ -650,6 +660,12 @@ mod tests {
             ),
             ("grade M", |_, s, _| s.latest_tax_grade = Some(TaxGrade::M), "TAX_GRADE", "纳税信用等级需达到B级"),
             ("no grade", |_, s, _| s.latest_tax_grade = None, "TAX_GRADE", "纳税信用等级需达到B级"),
+            (
+                "not rated",
+                |_, s, _| s.latest_tax_grade = Some(TaxGrade::NotRated),
+                "TAX_GRADE_NOT_RATED",
+                "未参评纳税信用评价，本产品要求纳税信用等级达到B级",
+            ),
             ("too young", |_, s, _| s.established_on = Some(date(2024, 6, 2)), "YEARS_IN_OPERATION", "经营年限需满2年"),
             ("unknown age", |_, s, _| s.established_on = None, "YEARS_IN_OPERATION", "经营年限需满2年"),
             ("restricted", |_, s, _| s.restricted = true, "RESTRICTED", "存在严重失信记录，不符合准入条件"),
@@ -681,6 +697,24 @@ mod tests {
             assert_eq!(eval.unmet_codes(), [code], "{case}");
             assert_eq!(eval.unmet[0].message, message, "{case}");
         }
+    }
+
+    #[test]
+    fn a_not_rated_subject_passes_the_grade_rule_only_where_the_product_accepts_the_unrated() {
+        let s = SubjectFacts { latest_tax_grade: Some(TaxGrade::NotRated), ..subject() };
+        let refused = evaluate(&demand(), &s, &product());
+        assert_eq!(refused.unmet_codes(), ["TAX_GRADE_NOT_RATED"]);
+        let accepting = ProductSpec::restore(ProductSpecInput { accepts_not_rated: true, ..product_input() }).unwrap();
+        let accepted = evaluate(&demand(), &s, &accepting);
+        assert!(accepted.eligible, "{:?}", accepted.unmet);
+        let reason = accepted.reasons.iter().find(|r| r.code.starts_with("TAX_GRADE")).unwrap();
+        assert_eq!(
+            (reason.code, reason.message.as_str()),
+            ("TAX_GRADE_NOT_RATED_ACCEPTED", "未参评纳税信用评价，本产品接受未参评主体")
+        );
+        // Accepting the unrated lowers no bar for the rated.
+        let graded_c = SubjectFacts { latest_tax_grade: Some(TaxGrade::C), ..subject() };
+        assert_eq!(evaluate(&demand(), &graded_c, &accepting).unmet_codes(), ["TAX_GRADE"]);
     }
 
     #[test]

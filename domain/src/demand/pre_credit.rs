@@ -106,6 +106,7 @@ mod tests {
             region_prefixes: vec!["4408".into()],
             industry_codes: Vec::new(),
             min_tax_grade: Some(TaxGrade::B),
+            accepts_not_rated: false,
             min_years_in_operation: Some(1),
             requires_clean_record: true,
             requires_verified: true,
@@ -157,11 +158,34 @@ mod tests {
         assert_eq!((e.eligible, e.limit), (false, None));
     }
 
+    #[test]
+    fn a_not_rated_year_is_estimated_only_where_the_product_accepts_the_unrated_and_its_rule_lists_them() {
+        let unrated = subject(SubjectKind::Enterprise, true, false, TaxGrade::NotRated);
+        let last_year = year(TaxGrade::NotRated, 12_500_050);
+        let refused = estimate(&product(), &unrated, Some(&last_year));
+        let codes: Vec<&str> = refused.unmet.iter().map(|r| r.code).collect();
+        assert_eq!((refused.eligible, codes), (false, vec!["TAX_GRADE_NOT_RATED", "PRE_CREDIT_GRADE"]));
+        let rule =
+            PreCreditRule::parse(PreCreditBasis::TaxPaid, 4.0, &[(TaxGrade::B, 0.5), (TaxGrade::NotRated, 0.25)]);
+        let accepting = ProductSpec::restore(ProductSpecInput {
+            accepts_not_rated: true,
+            pre_credit: Some(rule.unwrap()),
+            ..product().to_input()
+        })
+        .unwrap();
+        let e = estimate(&accepting, &unrated, Some(&last_year));
+        assert!(e.eligible, "{e:?}");
+        assert_eq!(e.limit, Some(Money::from_fen(12_500_000))); // 125,000.50 × 4 × 0.25 → 125,000 yuan
+        let unlisted =
+            ProductSpec::restore(ProductSpecInput { accepts_not_rated: true, ..product().to_input() }).unwrap();
+        assert_eq!(estimate(&unlisted, &unrated, Some(&last_year)).unmet[0].code, "PRE_CREDIT_GRADE");
+    }
+
     proptest! {
         #[test]
         fn no_limit_whenever_a_hard_rule_fails_and_never_above_the_amount(
             fen in 0i64..10_000_000_000, extra in 0i64..1_000_000_000,
-            verified: bool, restricted: bool, individual: bool, grade in 0usize..5,
+            verified: bool, restricted: bool, individual: bool, grade in 0usize..TaxGrade::ALL.len(),
         ) {
             let grade = TaxGrade::ALL[grade];
             let kind = if individual { SubjectKind::IndividualBusiness } else { SubjectKind::Enterprise };

@@ -62,8 +62,10 @@ pub struct ProductSpecInput {
     pub region_prefixes: Vec<String>,
     /// 适用行业: GB/T 4754 codes at any level; empty means every industry.
     pub industry_codes: Vec<String>,
-    /// 最低纳税信用等级.
+    /// 最低纳税信用等级 (not NOT_RATED, which is no level).
     pub min_tax_grade: Option<TaxGrade>,
+    /// 接受未参评: a not-rated subject passes `min_tax_grade` (otherwise it fails it).
+    pub accepts_not_rated: bool,
     /// 最低经营年限 (years).
     pub min_years_in_operation: Option<i32>,
     /// 要求无严重失信记录.
@@ -97,6 +99,7 @@ pub struct ProductSpec {
     region_prefixes: Vec<RegionPrefix>,
     industry_codes: Vec<IndustryCode>,
     min_tax_grade: Option<TaxGrade>,
+    accepts_not_rated: bool,
     min_years_in_operation: Option<u16>,
     requires_clean_record: bool,
     requires_verified: bool,
@@ -156,6 +159,7 @@ impl ProductSpec {
         let subject_kinds = subject_kinds(input.subject_kinds)?;
         let region_prefixes = region_prefixes(&input.region_prefixes, policy.service_area)?;
         let industry_codes = industry_codes(&input.industry_codes)?;
+        let min_tax_grade = min_tax_grade(input.min_tax_grade)?;
         let min_years_in_operation = min_years_in_operation(input.min_years_in_operation)?;
         let required_consents = required_consents(input.required_consents, input.tax_based)?;
         let trusted_rate_discount = trusted_rate_discount(input.trusted_rate_discount, input.rate_min)?;
@@ -173,7 +177,8 @@ impl ProductSpec {
             subject_kinds,
             region_prefixes,
             industry_codes,
-            min_tax_grade: input.min_tax_grade,
+            min_tax_grade,
+            accepts_not_rated: input.accepts_not_rated,
             min_years_in_operation,
             requires_clean_record: input.requires_clean_record,
             requires_verified: input.requires_verified,
@@ -201,6 +206,7 @@ impl ProductSpec {
             region_prefixes: self.region_prefixes.iter().map(|p| p.as_str().to_owned()).collect(),
             industry_codes: self.industry_codes.iter().map(|c| c.as_str().to_owned()).collect(),
             min_tax_grade: self.min_tax_grade,
+            accepts_not_rated: self.accepts_not_rated,
             min_years_in_operation: self.min_years_in_operation.map(i32::from),
             requires_clean_record: self.requires_clean_record,
             requires_verified: self.requires_verified,
@@ -274,6 +280,11 @@ impl ProductSpec {
     /// 最低纳税信用等级, if any.
     pub fn min_tax_grade(&self) -> Option<TaxGrade> {
         self.min_tax_grade
+    }
+
+    /// 接受未参评: whether a not-rated subject passes the minimum tax grade.
+    pub fn accepts_not_rated(&self) -> bool {
+        self.accepts_not_rated
     }
 
     /// 最低经营年限, if any (0–50).
@@ -462,6 +473,15 @@ fn industry_codes(raw: &[String]) -> Result<Vec<IndustryCode>, DomainError> {
 }
 
 /// 最低经营年限, if any: 0 to [`MAX_YEARS_IN_OPERATION`] years.
+/// A minimum tax grade is a level of the scale: not rated is none (a product accepts the unrated with
+/// `accepts_not_rated`).
+fn min_tax_grade(min: Option<TaxGrade>) -> Result<Option<TaxGrade>, DomainError> {
+    match min {
+        Some(TaxGrade::NotRated) => Err(DomainError::invalid("minTaxGrade", Reason::MinGradeNotRated)),
+        min => Ok(min),
+    }
+}
+
 fn min_years_in_operation(years: Option<i32>) -> Result<Option<u16>, DomainError> {
     let Some(years) = years else { return Ok(None) };
     let valid = u16::try_from(years).ok().filter(|&y| i32::from(y) <= MAX_YEARS_IN_OPERATION);
@@ -526,6 +546,7 @@ pub(crate) mod tests {
             region_prefixes: vec!["350102".into(), "3501".into(), "3501".into()],
             industry_codes: vec!["1391".into(), "F".into()],
             min_tax_grade: Some(TaxGrade::B),
+            accepts_not_rated: false,
             min_years_in_operation: Some(2),
             requires_clean_record: true,
             requires_verified: true,
@@ -760,6 +781,15 @@ pub(crate) mod tests {
                 other => panic!("{case}: expected an Invalid error, got {other:?}"),
             }
         }
+    }
+
+    #[test]
+    fn not_rated_is_no_minimum_grade_and_accepting_the_unrated_is_kept() {
+        let err = parse(ProductSpecInput { min_tax_grade: Some(TaxGrade::NotRated), ..sample_input() }).unwrap_err();
+        assert_eq!((err.code(), err.to_string().contains("acceptsNotRated")), ("MIN_GRADE_NOT_RATED", true), "{err}");
+        let spec = parse(ProductSpecInput { accepts_not_rated: true, ..sample_input() }).unwrap();
+        assert!(spec.accepts_not_rated() && spec.to_input().accepts_not_rated);
+        assert!(!sample_spec().accepts_not_rated());
     }
 
     #[test]

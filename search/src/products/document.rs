@@ -125,6 +125,7 @@ pub(crate) mod tests {
             region_prefixes: vec!["350102".into(), "3501".into()],
             industry_codes: vec!["1391".into(), "F".into()],
             min_tax_grade: Some(TaxGrade::B),
+            accepts_not_rated: false,
             min_years_in_operation: Some(2),
             requires_clean_record: true,
             requires_verified: true,
