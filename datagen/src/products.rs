@@ -446,6 +446,9 @@ fn spec(
     reach: Reach<'_>,
     rules: Eligibility,
 ) -> ProductSpecInput {
+    // A grade-B product for individual businesses also serves the unrated (most shops since 2025).
+    let accepts_not_rated =
+        rules.min_tax_grade == Some(TaxGrade::B) && reach.subject_kinds.contains(&IndividualBusiness);
     ProductSpecInput {
         name,
         description,
@@ -459,8 +462,8 @@ fn spec(
         subject_kinds: reach.subject_kinds,
         region_prefixes: reach.region_prefixes,
         industry_codes: reach.industry_codes,
+        accepts_not_rated,
         min_tax_grade: rules.min_tax_grade,
-        accepts_not_rated: false,
         min_years_in_operation: rules.min_years_in_operation,
         requires_clean_record: rules.requires_clean_record,
         requires_verified: rules.requires_verified,

@@ -46,7 +46,7 @@ impl Default for TaxOptions {
 pub struct TaxSummary {
     /// Data rows written.
     pub rows: u64,
-    /// Rows per grade (`A` … `D`); grades without rows are absent.
+    /// Rows per grade (`A` … `D`, `NOT_RATED`); grades without rows are absent.
     pub by_grade: BTreeMap<&'static str, u64>,
 }
 
@@ -64,6 +64,11 @@ const COOPERATIVE_GRADES: [(TaxGrade, u32); 5] =
 /// Chance that a subject keeps last year's grade; otherwise it is drawn afresh from its
 /// kind's mix (which keeps the overall mix unchanged).
 const KEEP_GRADE: f64 = 0.7;
+
+/// Since 2025-07-01 (《纳税缴费信用管理办法》) an individual business is rated only if it applies: from the tax
+/// year 2025 on, this share of its years (but the first) is 未参评 (not rated).
+const RATED_ON_APPLICATION_FROM: i32 = 2025;
+const UNRATED_SHOP_YEARS: f64 = 0.6;
 
 /// Share of rows without VAT sales.
 const NO_VAT_SALES: f64 = 0.2;
@@ -185,6 +190,11 @@ impl Taxpayer {
             }
         };
         self.grade = (!new).then_some(grade);
+        let unrated = !new
+            && subject.kind == SubjectKind::IndividualBusiness
+            && year >= RATED_ON_APPLICATION_FROM
+            && rng.random_bool(UNRATED_SHOP_YEARS);
+        let grade = if unrated { TaxGrade::NotRated } else { grade };
 
         // A subject set up during the year pays for the months it operated.
         let active_share = if new { f64::from(13 - established.month()) / 12.0 } else { 1.0 };
@@ -297,7 +307,9 @@ mod tests {
         }
         assert_eq!(summary, TaxSummary { rows: rows.len() as u64, by_grade });
 
-        let total = rows.len() as f64;
+        // The grade mix holds over the rated years; the unrated are individual businesses' years from 2025 on.
+        let unrated = summary.by_grade.get("NOT_RATED").copied().unwrap_or(0);
+        let total = (rows.len() as u64 - unrated) as f64;
         let share = |grade: &str| summary.by_grade.get(grade).copied().unwrap_or(0) as f64 / total;
         let near = |grade: &str, expected: f64| (share(grade) - expected).abs() < 0.03;
         assert!(near("A", 0.25) && near("B", 0.45), "{summary:?}");
@@ -311,7 +323,20 @@ mod tests {
             m_share(SubjectKind::IndividualBusiness) > 2.0 * m_share(SubjectKind::Enterprise),
             "{grades_by_kind:?}"
         );
-        let no_vat = f64::from(without_vat) / total;
+        let shop_years_from_2025 = rows
+            .iter()
+            .filter(|r| subjects[&r[0]].kind == SubjectKind::IndividualBusiness && r[1].parse::<i32>().unwrap() >= 2025)
+            .count();
+        let unrated_share = unrated as f64 / shop_years_from_2025 as f64;
+        assert!(
+            (0.55..=0.65).contains(&unrated_share),
+            "about 60 % of shops' years from 2025 but their first are not rated: {unrated_share}"
+        );
+        for row in rows.iter().filter(|r| &r[2] == "NOT_RATED") {
+            assert_eq!(subjects[&row[0]].kind, SubjectKind::IndividualBusiness, "{row:?}");
+            assert!(row[1].parse::<i32>().unwrap() >= 2025, "{row:?}");
+        }
+        let no_vat = f64::from(without_vat) / rows.len() as f64;
         assert!((0.17..=0.23).contains(&no_vat), "{no_vat}");
         let median = |kind| {
             let mut fen = tax_by_kind[&kind].clone();
