@@ -5,7 +5,7 @@
 //! committed. So a read returns exactly what was logged for it, a revocation that committed before the batch is
 //! always seen, and one that comes after waits for the batch.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::Utc;
 use sea_orm::{DatabaseTransaction, DbErr};
@@ -15,6 +15,7 @@ use xyd_domain::{AccessPurpose, ConsentId, DataCategory, InstitutionId, SubjectI
 use super::chained::AccessLogRow;
 use super::profile::{Grants, public_categories};
 use crate::audit::{Decide, Decided, Sequencer};
+use crate::consents::ConsentRow;
 use crate::db::Db;
 use crate::error::AppResult;
 use crate::metrics::Metrics;
@@ -62,13 +63,15 @@ impl Decide<AccessLogRow> for ByConsent {
             reads.iter().filter(|r| !r.wanted.is_empty()).map(|r| (r.subject, r.institution)).collect();
         let in_force =
             if readers.is_empty() { Vec::new() } else { crate::consents::in_force_among(txn, &readers, now).await? };
+        // Each reader's consents, looked up once per read rather than scanned for each.
+        let mut by_reader: BTreeMap<(SubjectId, InstitutionId), Vec<&ConsentRow>> = BTreeMap::new();
+        for (institution, consent) in &in_force {
+            by_reader.entry((consent.subject_id, *institution)).or_default().push(consent);
+        }
         Ok(reads
             .into_iter()
             .map(|read| {
-                let consents = in_force
-                    .iter()
-                    .filter(|(institution, c)| *institution == read.institution && c.subject_id == read.subject)
-                    .map(|(_, c)| c);
+                let consents = by_reader.get(&(read.subject, read.institution)).into_iter().flatten().copied();
                 let grants = Grants::decide(consents, read.purpose, now);
                 let granted: Vec<DataCategory> = read.wanted.iter().copied().filter(|c| grants.covers(*c)).collect();
                 let rows = grants.parts(&granted).into_iter().map(|(c, categories)| row(&read, Some(c), categories));
