@@ -74,6 +74,37 @@ async fn deep_and_invalid_queries_are_request_errors() {
     }
 }
 
+/// A document the strict validation has passed runs in the fast mode with variables the gate finds certainly
+/// valid; invalid variables sent with the same text afterwards are still request errors, worded as before.
+#[tokio::test]
+async fn a_validated_document_with_invalid_variables_is_still_a_request_error() {
+    let app = app().await;
+    let query = "query($f: ProductFilter, $n: Int!) { products(filter: $f, first: $n) { totalCount } }";
+    let send = |variables: serde_json::Value| {
+        let body = json!({ "query": query, "variables": variables }).to_string().into_bytes();
+        post_raw(&app, "application/json", body, "application/graphql-response+json")
+    };
+    let (strict_status, _, strict) = send(json!({ "f": { "subjectKind": "NOBODY" }, "n": 5 })).await;
+    for variables in [json!({ "n": 5 }), json!({ "f": { "subjectKind": "ENTERPRISE" }, "n": 5 })] {
+        let (status, _, body) = send(variables.clone()).await;
+        assert_eq!(status, 200, "{variables}: {body}");
+        assert!(body["data"]["products"]["totalCount"].is_number(), "{body}");
+    }
+    for (variables, wording) in [
+        (json!({ "f": { "subjectKind": "NOBODY" }, "n": 5 }), "NOBODY"),
+        (json!({ "f": { "noSuchField": 1 }, "n": 5 }), "noSuchField"),
+        (json!({ "n": "five" }), "Int"),
+    ] {
+        let (status, _, body) = send(variables.clone()).await;
+        assert_eq!(status, 400, "{variables}: {body}");
+        assert!(body.get("data").is_none(), "{variables}: a request error has no data entry");
+        assert_eq!(body["errors"][0]["extensions"]["code"], "BAD_USER_INPUT");
+        assert!(body["errors"][0]["message"].as_str().unwrap().contains(wording), "{body}");
+    }
+    let (status, _, again) = send(json!({ "f": { "subjectKind": "NOBODY" }, "n": 5 })).await;
+    assert_eq!((status, again), (strict_status, strict), "the same refusal as before the document was validated");
+}
+
 #[tokio::test]
 async fn health_readiness_and_metrics_answer() {
     let app = app().await;

@@ -8,6 +8,7 @@ mod error_policy;
 mod fields;
 mod gate;
 mod scalars;
+mod variables;
 
 use xyd_reasons::Reason;
 

@@ -81,7 +81,15 @@ pub(super) async fn execute(
         request = request.data(principal);
     }
     let mut response = match state.gate.admit(&mut request) {
-        Ok(()) => state.schema.execute(request).await,
+        Ok(admitted) if admitted.checked() => state.fast.execute(request).await,
+        Ok(admitted) => {
+            let response = state.schema.execute(request).await;
+            // It ran, so the strict validation passed it.
+            if response.data != async_graphql::Value::Null {
+                admitted.passed();
+            }
+            response
+        }
         Err(refused) => async_graphql::Response::from_errors(vec![refused]),
     };
     crate::graphql::classify(&mut response);

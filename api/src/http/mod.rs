@@ -18,6 +18,7 @@ mod websocket;
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 
+use async_graphql::ValidationMode;
 use axum::Router;
 use axum::http::HeaderMap;
 use axum::routing::get;
@@ -34,6 +35,9 @@ use crate::state::AppState;
 pub struct HttpState {
     pub app: AppState,
     pub schema: AppSchema,
+    /// The same schema in async-graphql's fast validation mode, for the requests the gate has checked
+    /// (`Admitted::checked`).
+    pub fast: AppSchema,
     /// What every request passes before `schema` runs it: its parsed document, the depth and cost limits.
     pub gate: Arc<Gate>,
     /// Requests in flight per client address.
@@ -43,9 +47,12 @@ pub struct HttpState {
 /// The whole HTTP application. Serve it with `into_make_service_with_connect_info::<SocketAddr>()`.
 pub fn router(app: AppState) -> Router {
     let introspection = app.config.introspection_enabled();
-    let schema = crate::schema::build_schema(&app.config.limits, introspection).data(app.clone()).finish();
+    let build = |mode| {
+        crate::schema::build_schema(&app.config.limits, introspection).validation_mode(mode).data(app.clone()).finish()
+    };
+    let (schema, fast) = (build(ValidationMode::Strict), build(ValidationMode::Fast));
     let gate = Arc::new(Gate::new(&app.config.limits, introspection, &schema.sdl()));
-    let state = HttpState { app, schema, gate, in_flight: occupancy::Occupancy::default() };
+    let state = HttpState { app, schema, fast, gate, in_flight: occupancy::Occupancy::default() };
     Router::new()
         .route("/graphql", get(graphql_get::get).post(graphql::post))
         .route("/graphiql/{file}", get(graphiql::asset))
