@@ -237,7 +237,7 @@ const fn posting_propensity(kind: SubjectKind) -> f64 {
     match kind {
         SubjectKind::Enterprise => 1.0,
         SubjectKind::FarmerCooperative => 0.8,
-        SubjectKind::IndividualBusiness => 0.45,
+        SubjectKind::IndividualBusiness | SubjectKind::NaturalPerson => 0.45,
     }
 }
 
@@ -626,7 +626,7 @@ struct Terms {
 impl Terms {
     fn draw(rng: &mut StdRng, subject: &Poster) -> Self {
         let weights = match subject.kind {
-            SubjectKind::IndividualBusiness => &SHOP_AMOUNTS,
+            SubjectKind::IndividualBusiness | SubjectKind::NaturalPerson => &SHOP_AMOUNTS,
             SubjectKind::Enterprise => &ENTERPRISE_AMOUNTS,
             SubjectKind::FarmerCooperative => &COOPERATIVE_AMOUNTS,
         };

@@ -161,7 +161,7 @@ const COOPERATIVE_TRADES: [Trade; 11] = [
 pub fn pick_trade(rng: &mut impl Rng, kind: SubjectKind) -> &'static Trade {
     let weight = |trade: &Trade| trade.weight;
     match kind {
-        SubjectKind::IndividualBusiness => weighted(rng, &SHOP_TRADES, weight),
+        SubjectKind::IndividualBusiness | SubjectKind::NaturalPerson => weighted(rng, &SHOP_TRADES, weight),
         SubjectKind::Enterprise => weighted(rng, &COMPANY_TRADES, weight),
         SubjectKind::FarmerCooperative => weighted(rng, &COOPERATIVE_TRADES, weight),
     }
@@ -179,6 +179,7 @@ pub fn subject_name(rng: &mut impl Rng, kind: SubjectKind, trade: &Trade, county
         SubjectKind::FarmerCooperative => {
             format!("{}{}{}{}", county.name, town.name, brand(rng), trade.words)
         }
+        SubjectKind::NaturalPerson => person_name(rng),
     }
 }
 

@@ -10,7 +10,7 @@ use std::collections::HashMap;
 
 use rand::Rng;
 use rand::rngs::StdRng;
-use xyd_domain::SubjectKind::{Enterprise, FarmerCooperative, IndividualBusiness};
+use xyd_domain::SubjectKind::{Enterprise, FarmerCooperative, IndividualBusiness, NaturalPerson};
 use xyd_domain::product::ProductSpecInput;
 use xyd_domain::{DataCategory, ProductType, Rate, RegionPrefix, SubjectKind, TaxGrade};
 
@@ -772,6 +772,7 @@ fn audience(kinds: &[SubjectKind]) -> String {
             Enterprise => "小微企业",
             IndividualBusiness => "个体工商户",
             FarmerCooperative => "农民专业合作社",
+            NaturalPerson => "个人",
         })
         .collect();
     match words.split_last() {

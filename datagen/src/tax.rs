@@ -76,7 +76,8 @@ const NO_VAT_SALES: f64 = 0.2;
 /// Tax paid in a full year by kind: the median in yuan and the spread (σ of its logarithm).
 const fn yearly_tax(kind: SubjectKind) -> (f64, f64) {
     match kind {
-        SubjectKind::IndividualBusiness => (3_000.0, 0.9),
+        // A person's own business income is on a shop's scale.
+        SubjectKind::IndividualBusiness | SubjectKind::NaturalPerson => (3_000.0, 0.9),
         SubjectKind::Enterprise => (80_000.0, 1.3),
         SubjectKind::FarmerCooperative => (6_000.0, 1.0),
     }
@@ -85,7 +86,7 @@ const fn yearly_tax(kind: SubjectKind) -> (f64, f64) {
 /// Tax paid relative to VAT sales (税负率), lowest and highest, by kind.
 const fn tax_burden(kind: SubjectKind) -> (f64, f64) {
     match kind {
-        SubjectKind::IndividualBusiness => (0.01, 0.03),
+        SubjectKind::IndividualBusiness | SubjectKind::NaturalPerson => (0.01, 0.03),
         SubjectKind::Enterprise => (0.02, 0.07),
         SubjectKind::FarmerCooperative => (0.005, 0.02),
     }
@@ -210,7 +211,7 @@ impl Taxpayer {
 
 fn draw_grade(rng: &mut StdRng, kind: SubjectKind) -> TaxGrade {
     let table = match kind {
-        SubjectKind::IndividualBusiness => &SHOP_GRADES,
+        SubjectKind::IndividualBusiness | SubjectKind::NaturalPerson => &SHOP_GRADES,
         SubjectKind::Enterprise => &ENTERPRISE_GRADES,
         SubjectKind::FarmerCooperative => &COOPERATIVE_GRADES,
     };

@@ -43,6 +43,8 @@ pub(crate) fn market_uscc(kind: SubjectKind, county: &str, org_code: &str) -> Re
         SubjectKind::Enterprise => '1',
         SubjectKind::IndividualBusiness => '2',
         SubjectKind::FarmerCooperative => '3',
+        // A USCC never names a natural person.
+        SubjectKind::NaturalPerson => return Err(DomainError::invalid("kind", xyd_reasons::Reason::KindMismatch)),
     };
     Uscc::from_parts('9', kind_char, county, org_code)
 }
@@ -133,7 +135,8 @@ mod tests {
 
     #[test]
     fn market_uscc_encodes_kind_and_county() {
-        for &kind in SubjectKind::ALL {
+        assert!(market_uscc(SubjectKind::NaturalPerson, "440882", "MA4UH1234").is_err(), "a person has no USCC");
+        for &kind in SubjectKind::ALL.iter().filter(|k| k.has_uscc()) {
             let uscc = market_uscc(kind, "440882", "MA4UH1234").unwrap();
             let parsed = Uscc::parse(uscc.as_str()).unwrap();
             assert_eq!(parsed.subject_kind(), Some(kind));

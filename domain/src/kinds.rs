@@ -92,6 +92,16 @@ vocabulary! {
         IndividualBusiness = "INDIVIDUAL_BUSINESS" / "个体工商户",
         /// 农民专业合作社 (farmer cooperative).
         FarmerCooperative = "FARMER_COOPERATIVE" / "农民专业合作社",
+        /// 自然人 (natural person): identified by 居民身份证号码, with no USCC.
+        NaturalPerson = "NATURAL_PERSON" / "自然人",
+    }
+}
+
+impl SubjectKind {
+    /// Whether subjects of this kind are market subjects with a USCC (all but natural persons). A USCC never
+    /// names a natural person, so a registry row or registration of that kind with a code is a kind mismatch.
+    pub const fn has_uscc(self) -> bool {
+        !matches!(self, Self::NaturalPerson)
     }
 }
 
@@ -395,8 +405,10 @@ vocabulary! {
     pub enum VerificationMethod in "认证方式" (field "verificationMethod") {
         /// 与登记信息自动比对一致.
         RegistryMatch = "REGISTRY_MATCH" / "登记信息比对",
-        /// 主管部门人工审核.
+        /// 主管部门人工审核 (for a person: seen at the 政务服务 window of their county).
         Manual = "MANUAL" / "人工审核",
+        /// 银行自行核验身份后确认 (a bank's own KYC, logged as that bank's act).
+        BankAttested = "BANK_ATTESTED" / "银行核验",
     }
 }
 

@@ -31,6 +31,17 @@ impl IdNumber {
         Ok(Self(id))
     }
 
+    /// The number whose first seventeen digits are `first17`, with its check character computed (for
+    /// generated data and tests).
+    pub fn complete(first17: &str) -> Result<Self, DomainError> {
+        let digits: Vec<u32> = first17.chars().filter_map(|c| c.to_digit(10)).collect();
+        if digits.len() != 17 || first17.len() != 17 {
+            return Err(DomainError::invalid("idNumber", Reason::IdNumberDigits));
+        }
+        let sum: u32 = digits.iter().zip(ID_WEIGHTS).map(|(d, w)| d * w).sum();
+        Self::parse(&format!("{first17}{}", ID_CHECK[(sum % 11) as usize]))
+    }
+
     /// The number itself, for encryption at rest only.
     pub fn expose(&self) -> &str {
         &self.0
@@ -39,6 +50,12 @@ impl IdNumber {
     /// The form shown to people: first four and last four characters, e.g. `4408**********123X`.
     pub fn masked(&self) -> String {
         mask_id_text(&self.0)
+    }
+
+    /// A natural person's number as the platform keeps and shows it: the six digits of the issuing county,
+    /// eight stars over the birth date and sequence, and the last four, e.g. `440882********123X`.
+    pub fn masked_keeping_county(&self) -> String {
+        format!("{}********{}", &self.0[..6], &self.0[14..])
     }
 }
 
@@ -119,6 +136,8 @@ mod tests {
         let id = IdNumber::parse("11010519491231002x").unwrap();
         assert_eq!(id.expose(), "11010519491231002X");
         assert_eq!(id.masked(), "1101**********002X");
+        assert_eq!(id.masked_keeping_county(), "110105********002X");
+        assert_eq!(IdNumber::complete("11010519491231002").unwrap(), id);
         assert!(!format!("{id:?}").contains("19491231"));
     }
 

@@ -93,7 +93,7 @@ impl RegistryRow {
         let uscc = Uscc::parse(required(get("uscc"), "uscc")?)?;
         let name = crate::person::parse_subject_name(required(get("name"), "name")?, "name")?;
         let kind = SubjectKind::parse_field(required(get("kind"), "kind")?, "kind")?;
-        if uscc.subject_kind().is_some_and(|k| k != kind) {
+        if !kind.has_uscc() || uscc.subject_kind().is_some_and(|k| k != kind) {
             return Err(RowError(Reason::KindMismatch));
         }
         let region = RegionCode::parse(required(get("region_code"), "region_code")?)?;

@@ -24,6 +24,8 @@ mod m20261129_000016_audit_chains;
 mod m20261129_000017_rate_windows;
 mod m20261206_000018_catalog_notify;
 mod m20261206_000019_not_rated;
+mod m20261206_000020_persons;
+mod sqlite_rebuild;
 
 /// Every migration, in order.
 pub struct Migrator;
@@ -51,6 +53,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000017_rate_windows::Migration),
             Box::new(m20261206_000018_catalog_notify::Migration),
             Box::new(m20261206_000019_not_rated::Migration),
+            Box::new(m20261206_000020_persons::Migration),
         ]
     }
 }

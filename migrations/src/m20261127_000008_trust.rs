@@ -10,7 +10,7 @@
 
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
-use sea_orm_migration::sea_orm::{DatabaseBackend, Statement};
+use sea_orm_migration::sea_orm::DatabaseBackend;
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
@@ -43,7 +43,15 @@ impl MigrationTrait for Migration {
             DatabaseBackend::Postgres => {
                 conn.execute_unprepared("ALTER TABLE subjects DROP CONSTRAINT subjects_uscc_key").await?;
             }
-            _ => sqlite_drop_unique_uscc(manager).await?,
+            _ => {
+                crate::sqlite_rebuild::replace_column_definition(
+                    manager,
+                    "subjects",
+                    SQLITE_UNIQUE_USCC,
+                    SQLITE_PLAIN_USCC,
+                )
+                .await?
+            }
         }
         conn.execute_unprepared(USCC_INDEX).await?;
         conn.execute_unprepared(VERIFIED_OWNER).await?;
@@ -84,53 +92,4 @@ impl MigrationTrait for Migration {
         }
         Ok(())
     }
-}
-
-/// SQLite cannot drop a column constraint: rebuild the table (the documented twelve steps), keeping its
-/// indexes and triggers. Foreign keys are off and renaming is in its legacy mode for the rebuild, so other tables'
-/// references and triggers naming `subjects` survive; it all runs as one script on one connection, in one transaction.
-async fn sqlite_drop_unique_uscc(manager: &SchemaManager<'_>) -> Result<(), DbErr> {
-    let conn = manager.get_connection();
-    let rows = conn
-        .query_all_raw(Statement::from_string(
-            DatabaseBackend::Sqlite,
-            "SELECT type, sql FROM sqlite_master WHERE tbl_name = 'subjects' AND sql IS NOT NULL",
-        ))
-        .await?;
-    let mut table = None;
-    let mut dependents = Vec::new();
-    for row in rows {
-        let kind: String = row.try_get("", "type")?;
-        let sql: String = row.try_get("", "sql")?;
-        if kind == "table" {
-            table = Some(sql);
-        } else {
-            dependents.push(sql);
-        }
-    }
-    let table = table.ok_or_else(|| DbErr::Migration("table subjects not found".into()))?;
-    if !table.contains(SQLITE_UNIQUE_USCC) {
-        return Err(DbErr::Migration(format!("unexpected definition of subjects: {table}")));
-    }
-    let rebuilt = table.replacen(SQLITE_UNIQUE_USCC, SQLITE_PLAIN_USCC, 1).replacen(
-        "CREATE TABLE \"subjects\"",
-        "CREATE TABLE \"subjects_rebuilt\"",
-        1,
-    );
-    let script = format!(
-        "PRAGMA foreign_keys = OFF;
-         PRAGMA legacy_alter_table = ON;
-         BEGIN;
-         {rebuilt};
-         INSERT INTO subjects_rebuilt SELECT * FROM subjects;
-         DROP TABLE subjects;
-         ALTER TABLE subjects_rebuilt RENAME TO subjects;
-         {dependents};
-         COMMIT;
-         PRAGMA legacy_alter_table = OFF;
-         PRAGMA foreign_keys = ON;",
-        dependents = dependents.join(";\n"),
-    );
-    conn.execute_unprepared(&script).await?;
-    Ok(())
 }

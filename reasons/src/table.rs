@@ -32,7 +32,7 @@ reasons! {
     OVER_BUDGET: QueryTooExpensive, "fields × pages (aliases included) over `limits.query_cost`" {
         OverBudget { cost: u64, budget: u64 } => "请求代价 {cost} 超过上限 {budget}，请减少字段、别名或分页大小",
     }
-    TOO_MANY_PASSWORD_OPERATIONS: QueryTooExpensive, "two or more of login, registerSubject, createInstitution" {
+    TOO_MANY_PASSWORD_OPERATIONS: QueryTooExpensive, "two or more of login, registerSubject, registerPerson, createInstitution" {
         TooManyPasswordOperations => "每个请求最多包含一个登录、注册或设置密码的操作",
     }
     TOO_DEEP: BadUserInput, "a query nested deeper than `limits.query_depth`, or an introspection query's type lists nested too deep" {
@@ -161,6 +161,17 @@ reasons! {
     }
     NOT_PENDING: InvalidState, "rejecting a decided verification" {
         NotPending => "只能驳回待审核的实名认证",
+    }
+
+    // Natural persons.
+    PERSON_REGISTERED: Conflict, "registerPerson with an ID number already registered" {
+        PersonRegistered => "该身份证号码已注册，请直接登录",
+    }
+    NOT_A_PERSON: InvalidState, "attestIdentity on a subject that is not a natural person" {
+        NotAPerson => "只能核验自然人的身份",
+    }
+    NOT_A_MARKET_SUBJECT: InvalidState, "resubmitVerification by a natural person (no USCC to match against the registry)" {
+        NotAMarketSubject => "自然人没有统一社会信用代码，请到政务服务窗口或银行核验身份",
     }
     INVALID_REASON: BadUserInput, "rejectSubjectVerification, requestRenewal" {
         InvalidRejectionReason => "驳回理由应为2至500个字",

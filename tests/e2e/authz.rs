@@ -29,6 +29,8 @@ const WITHDRAW: &str = "mutation($id: ID!) { withdrawDemand(id: $id) { id status
 const GRANT_CREDIT: &str = "mutation($r: ID!) { grantCredit(responseId: $r, input: {amount: \"400000.00\", annualRate: \"4.35\", termMonths: 12}) { id status } }";
 const FILE_OBJECTION: &str =
     "mutation($r: ID!) { fileObjection(recordId: $r, reason: \"该处罚已撤销，附撤销决定书\") { id } }";
+const REGISTER_PERSON: &str =
+    "mutation($i: RegisterPersonInput!) { registerPerson(input: $i) { user { subject { id } } } }";
 const REJECT_SUBJECT: &str = "mutation($s: ID!) { rejectSubjectVerification(subjectId: $s, reason: \"营业执照照片不清晰\") { id verificationStatus } }";
 
 // ─────────────────────────────────────────── the table ───────────────────────────────────────────
@@ -498,6 +500,14 @@ async fn prepare(app: &TestApp, w: &World, name: &str, caller: Caller) -> Result
     match name {
         "new_email" => Ok(Fresh::of(email("new"))),
         "registration" => Ok(Fresh::of(email("ent")).with("fresh_uscc", uscc(w.number()))),
+        "person_registration" => {
+            Ok(Fresh::of(email("person")).with("fresh_id_number", fixtures::id_number(w.number())))
+        }
+        "pending_person" => {
+            let input = json!({ "i": { "name": "矩阵自然人", "idNumber": fixtures::id_number(w.number()),
+                "regionCode": "440882100", "email": email("person"), "password": "Person12345" } });
+            need(&app.gql(None, REGISTER_PERSON, input).await, "/data/registerPerson/user/subject/id").map(Fresh::of)
+        }
         "session" => {
             // The anonymous caller refreshes a session of subject A's user.
             let who = if caller == Caller::Anonymous { Caller::EnterpriseOwn } else { caller };

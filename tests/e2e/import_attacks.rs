@@ -427,7 +427,7 @@ async fn visible(conn: &DatabaseConnection) -> (Vec<i64>, (bool, bool)) {
         .await
         .unwrap()
         .into_iter()
-        .find(|s| s.uscc == uscc(1))
+        .find(|s| s.uscc == Some(uscc(1)))
         .map_or((false, false), |s| (s.restricted, s.trusted));
     (counts, flags)
 }

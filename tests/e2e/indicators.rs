@@ -230,7 +230,7 @@ async fn insert_coded_subject(
     let id = SubjectId::new();
     subject::ActiveModel {
         id: Set(id),
-        uscc: Set(uscc),
+        uscc: Set(Some(uscc)),
         name: Set(format!("企业{letter}")),
         kind: Set(SubjectKind::Enterprise),
         region_code: Set(town.into()),
@@ -252,6 +252,8 @@ async fn insert_coded_subject(
         restricted: Set(false),
         trusted: Set(false),
         version: Set(0),
+        id_hash: Set(None),
+        id_masked: Set(None),
     }
     .insert(conn)
     .await

@@ -31,6 +31,7 @@ mod not_rated;
 mod notifications;
 mod offers;
 mod operations;
+mod persons;
 mod pre_credit;
 mod products;
 mod regions;

@@ -21,6 +21,18 @@ pub fn uscc(n: u32) -> String {
     uscc_in("440882", '1', n)
 }
 
+/// A valid 居民身份证号码 issued in `county`, born in the 1980s, distinct per `n` (up to 3,650,000).
+pub fn id_number_in(county: &str, n: u32) -> String {
+    let born = chrono::NaiveDate::from_ymd_opt(1980, 1, 1).expect("a date") + chrono::Days::new(u64::from(n % 3650));
+    let first17 = format!("{county}{}{:03}", born.format("%Y%m%d"), n / 3650 % 1000);
+    xyd_domain::IdNumber::complete(&first17).expect("valid parts").expose().to_string()
+}
+
+/// A valid 居民身份证号码 issued in 雷州市 (440882).
+pub fn id_number(n: u32) -> String {
+    id_number_in("440882", n)
+}
+
 /// The same code with its check character changed, so it fails validation.
 pub fn broken(uscc: &str) -> String {
     let mut chars: Vec<char> = uscc.chars().collect();

@@ -97,7 +97,7 @@ pub async fn read(
         Viewer::Bureau => SubjectView::Bureau,
         Viewer::Bank => SubjectView::Bank,
     };
-    let uscc = subject.uscc.as_str();
+    let uscc = subject.filed_under();
     let (records, tax, granted) = match viewer {
         // Logged while the data is read: the log grants what the consents in force cover, and the read waits
         // for it before answering anything.
@@ -218,7 +218,7 @@ pub async fn records(
     let conn = state.db.conn();
     let subject = SubjectRepo::get(conn, subject).await?;
     let viewer = viewer_of(state, principal, &subject).await?;
-    let rows = repo::records_of(conn, &subject.uscc).await?;
+    let rows = repo::records_of(conn, subject.filed_under()).await?;
     let visible = rows
         .into_iter()
         .filter(|r| (r.category.is_public() || viewer == Viewer::Owner) && visible(viewer, r.status))

@@ -67,8 +67,9 @@ pub fn demand_facts(d: &demand::Model) -> AppResult<DemandFacts> {
 
 /// The subject as the matching rules see it (its own data, never shown to banks by matching).
 pub async fn subject_facts(conn: &impl ConnectionTrait, s: &SubjectRow) -> AppResult<SubjectFacts> {
-    let latest = crate::credit::repo::latest_grades(conn, std::slice::from_ref(&s.uscc)).await?;
-    facts_of(s, latest.get(&s.uscc).copied())
+    let code = s.filed_under().to_string();
+    let latest = crate::credit::repo::latest_grades(conn, std::slice::from_ref(&code)).await?;
+    facts_of(s, latest.get(&code).copied())
 }
 
 /// The subject's facts given its latest tax grade.
@@ -240,7 +241,7 @@ pub async fn servable(
     demands: &[demand::Model],
 ) -> AppResult<HashSet<DemandId>> {
     let subjects = SubjectRepo::find_many(conn, demands.iter().map(|d| d.subject_id)).await?;
-    let codes: Vec<String> = subjects.values().map(|s| s.uscc.clone()).collect();
+    let codes: Vec<String> = subjects.values().filter_map(|s| s.uscc.clone()).collect();
     let grades = crate::credit::repo::latest_grades(conn, &codes).await?;
     let named = demands.iter().flat_map(|d| d.target_product_ids.iter().copied());
     let owned: HashSet<ProductId> =
@@ -248,7 +249,7 @@ pub async fn servable(
     let mut servable = HashSet::new();
     for d in demands {
         let Some(subject) = subjects.get(&d.subject_id) else { continue };
-        let facts = facts_of(subject, grades.get(&subject.uscc).copied())?;
+        let facts = facts_of(subject, grades.get(subject.filed_under()).copied())?;
         if !area.contains(&facts.region) {
             continue;
         }

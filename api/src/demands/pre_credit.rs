@@ -50,7 +50,7 @@ impl PreCreditQuery {
         let conn = state.db.conn();
         let subject = SubjectRepo::get(conn, crate::subjects::claim::acting(conn, principal).await?).await?;
         let facts = subject_facts(conn, &subject).await?;
-        let tax = crate::credit::repo::tax_of(conn, &subject.uscc).await?.into_iter().next().map(|t| TaxYear {
+        let tax = crate::credit::repo::tax_of(conn, subject.filed_under()).await?.into_iter().next().map(|t| TaxYear {
             year: t.year,
             grade: t.grade,
             tax_paid: Money::from_fen(t.tax_paid),

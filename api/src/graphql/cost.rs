@@ -54,6 +54,8 @@ const WEIGHTS: &[(&str, &str, u64)] = &[
     ("Mutation", "logout", 10),
     ("Mutation", "createInstitution", 200),
     ("Mutation", "registerSubject", 200),
+    ("Mutation", "registerPerson", 200),
+    ("Mutation", "attestIdentity", 20),
     ("Mutation", "resubmitVerification", 20),
     ("Mutation", "verifySubject", 20),
     ("Mutation", "rejectSubjectVerification", 20),
@@ -84,7 +86,7 @@ const WEIGHTS: &[(&str, &str, u64)] = &[
 ];
 
 /// Mutations that compute an Argon2 hash: at most one per request.
-const PASSWORD_MUTATIONS: [&str; 3] = ["login", "registerSubject", "createInstitution"];
+const PASSWORD_MUTATIONS: [&str; 4] = ["login", "registerSubject", "registerPerson", "createInstitution"];
 
 /// The cost limit (checked by the request gate, `graphql::gate`).
 pub struct CostLimit {

@@ -4,7 +4,7 @@ use xyd_domain::product::ProductStatus;
 use xyd_domain::{
     AccessPurpose, DataCategory, DemandStatus, ImportKind, IndicatorDimension, InstitutionKind, ObjectionOutcome,
     PreCreditBasis, ProductType, RecordStatus, RejectReason, RenewalKind, RenewalStatus, RepaymentMethod,
-    ResponseStatus, Role, SubjectKind, TaxGrade, VerificationStatus,
+    ResponseStatus, Role, SubjectKind, TaxGrade, VerificationMethod, VerificationStatus,
 };
 
 macro_rules! mirror_enum {
@@ -62,6 +62,19 @@ mirror_enum!(
         IndividualBusiness,
         /// 农民专业合作社 (farmer cooperative)。
         FarmerCooperative,
+        /// 自然人 (natural person)：以居民身份证号码识别，没有统一社会信用代码（`uscc` 为 null）。
+        NaturalPerson,
+    }
+);
+mirror_enum!(
+    /// 实名认证方式 (how identity was established)。
+    GqlVerificationMethod as "VerificationMethod" <=> VerificationMethod {
+        /// 与登记信息自动比对一致。
+        RegistryMatch,
+        /// 主管部门人工审核（自然人：在所在区县政务服务窗口核验）。
+        Manual,
+        /// 银行自行核验身份后确认（`attestIdentity`，记为该银行的行为）。
+        BankAttested,
     }
 );
 mirror_enum!(

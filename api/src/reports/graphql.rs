@@ -64,8 +64,8 @@ impl ReportQuery {
         };
         let subject = SubjectRepo::get(state.db.conn(), r.subject_id).await?;
         Ok(Some(CreditReportCheck {
+            uscc: subject.market_uscc()?.to_string(),
             subject_name: subject.name,
-            uscc: subject.uscc,
             issued_at: GqlDateTime(r.issued_at),
             sha256: r.sha256,
         }))

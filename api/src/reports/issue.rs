@@ -117,7 +117,7 @@ async fn contents(
     now: chrono::DateTime<Utc>,
 ) -> AppResult<Vec<Line>> {
     let conn = state.db.conn();
-    let uscc = Uscc::parse(&s.uscc).map_err(|e| AppError::internal("subject uscc", e))?;
+    let uscc = Uscc::parse(s.market_uscc()?).map_err(|e| AppError::internal("subject uscc", e))?;
     let mut lines = vec![Line::Title("公共信用信息报告".into()), Line::Text(format!("报告编号（验证码）：{code}"))];
     lines.push(Line::Text(format!(
         "出具时间：{}",
@@ -126,7 +126,7 @@ async fn contents(
     lines.push(Line::Gap);
     lines.push(Line::Heading("一、登记信息".into()));
     lines.push(Line::Text(format!("主体名称：{}", s.name)));
-    lines.push(Line::Text(format!("统一社会信用代码：{}", s.uscc)));
+    lines.push(Line::Text(format!("统一社会信用代码：{uscc}")));
     if let Some(entry) = registry::latest(conn, &uscc).await? {
         lines.push(Line::Text(format!("登记状态：{}（名录日期 {}）", entry.status.label_zh(), entry.snapshot_date)));
         lines.push(Line::Text(format!("主体类型：{}", entry.kind.label_zh())));
@@ -137,10 +137,10 @@ async fn contents(
     lines.push(Line::Text(format!("实名认证：{}", s.verification_status.label_zh())));
     lines.push(Line::Gap);
     lines.push(Line::Heading("二、公共信用信息".into()));
-    records(conn, viewer, &s.uscc, &mut lines).await?;
+    records(conn, viewer, uscc.as_str(), &mut lines).await?;
     lines.push(Line::Gap);
     lines.push(Line::Heading("三、纳税信用（近三年）".into()));
-    let tax = repo::tax_of(conn, &s.uscc).await?;
+    let tax = repo::tax_of(conn, uscc.as_str()).await?;
     if tax.is_empty() {
         lines.push(Line::Text("无纳税信用记录".into()));
     }

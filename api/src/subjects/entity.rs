@@ -8,8 +8,9 @@ use xyd_domain::{SubjectId, SubjectKind, UserId, VerificationMethod, Verificatio
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: SubjectId,
-    /// Not unique: unverified registrations of one code may wait side by side; at most one is VERIFIED.
-    pub uscc: String,
+    /// Not unique: unverified registrations of one code may wait side by side; at most one is VERIFIED. Null
+    /// exactly for natural persons.
+    pub uscc: Option<String>,
     pub name: String,
     pub kind: SubjectKind,
     pub region_code: String,
@@ -31,6 +32,10 @@ pub struct Model {
     /// 守信激励: tax grade A or an active HONOR record.
     pub trusted: bool,
     pub version: i32,
+    /// A natural person's 居民身份证号码 as a keyed hash (unique: one subject per person); null for others.
+    pub id_hash: Option<String>,
+    /// A natural person's 居民身份证号码 masked, e.g. `440882********123X`; the number itself is never kept.
+    pub id_masked: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -39,6 +44,17 @@ pub enum Relation {}
 impl ActiveModelBehavior for ActiveModel {}
 
 impl Model {
+    /// The code the subject's credit records and tax rows are filed under: its USCC, or nothing for a natural
+    /// person (under which nothing is filed).
+    pub fn filed_under(&self) -> &str {
+        self.uscc.as_deref().unwrap_or_default()
+    }
+
+    /// The USCC of a market subject; a natural person has none (INVALID_STATE, `NOT_A_MARKET_SUBJECT`).
+    pub fn market_uscc(&self) -> crate::error::AppResult<&str> {
+        self.uscc.as_deref().ok_or_else(|| crate::error::AppError::refused(xyd_reasons::Reason::NotAMarketSubject))
+    }
+
     /// The subject's region, as validated when it was stored.
     pub fn region(&self) -> crate::error::AppResult<xyd_domain::RegionCode> {
         xyd_domain::RegionCode::parse(&self.region_code)

@@ -3,6 +3,7 @@
 use async_graphql::{Context, ID, Object};
 use xyd_domain::{Role, SubjectId};
 
+use super::person::{self, PersonRegistration, RegisterPersonInput};
 use super::register::{self, Correction, RegisterSubjectInput, Registration, ResubmitVerificationInput};
 use super::{Subject, SubjectRepo, SubjectView, verify};
 use crate::auth::Principal;
@@ -66,6 +67,33 @@ impl SubjectMutation {
         let state = ctx.data_unchecked::<AppState>();
         state.rate_limits.registration(crate::auth::rate_limit::ClientIp::of(ctx)?).await?;
         Ok(register::register(state, registration).await?.into())
+    }
+
+    /// Registration of a natural person (自然人) with their login, PENDING until verified in person: at the
+    /// 政务服务 window of their county (`verifySubject`) or by a bank (`attestIdentity`).
+    async fn register_person(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "自然人注册资料及登录账号。")] input: RegisterPersonInput,
+    ) -> AppResult<crate::auth::AuthPayload> {
+        let registration = PersonRegistration::parse(input)?;
+        let state = ctx.data_unchecked::<AppState>();
+        state.rate_limits.registration(crate::auth::rate_limit::ClientIp::of(ctx)?).await?;
+        Ok(person::register(state, registration).await?.into())
+    }
+
+    /// A bank that has identified a natural person itself (its own KYC) verifies them: BANK_ATTESTED, recorded
+    /// with the bank's user as the verifier.
+    async fn attest_identity(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "待核验的自然人主体 ID。")] subject_id: ID,
+    ) -> AppResult<Subject> {
+        let principal = require_principal(ctx)?;
+        principal.require(Role::Bank)?;
+        let state = ctx.data_unchecked::<AppState>();
+        let subject = person::attest(state, principal, self::subject_id(&subject_id)?).await?;
+        Subject::new(subject, SubjectView::Bank, &state.cipher)
     }
 
     /// Correct a rejected (or pending) registration and ask for review again (the subject's own user). Verified

@@ -1,9 +1,10 @@
-//! Market subjects (市场主体): self-registration, 实名认证 against the registry or by review, who sees what,
+//! Market subjects (市场主体) and natural persons (自然人): self-registration, 实名认证 against the registry or by review, who sees what,
 //! and the registry snapshots (存续主体名录) that registration is matched against.
 
 pub mod claim;
 pub mod entity;
 mod graphql;
+mod person;
 pub mod register;
 pub mod registry;
 pub mod registry_counts;

@@ -72,7 +72,7 @@ impl Registration {
     pub fn parse(input: RegisterSubjectInput) -> AppResult<Self> {
         let uscc = at(Uscc::parse(&input.uscc), "input.uscc")?;
         let kind: SubjectKind = input.kind.into();
-        if uscc.subject_kind().is_some_and(|k| k != kind) {
+        if !kind.has_uscc() || uscc.subject_kind().is_some_and(|k| k != kind) {
             return Err(AppError::input("input.kind", Reason::KindMismatch));
         }
         let established_on = input.established_on.map(|d| d.0);
@@ -128,7 +128,7 @@ pub async fn register(state: &AppState, r: Registration) -> AppResult<Session> {
         &*txn,
         entity::ActiveModel {
             id: Set(subject_id),
-            uscc: Set(r.uscc.as_str().to_string()),
+            uscc: Set(Some(r.uscc.as_str().to_string())),
             name: Set(r.name),
             kind: Set(r.kind),
             region_code: Set(r.region.as_str().to_string()),
@@ -146,6 +146,8 @@ pub async fn register(state: &AppState, r: Registration) -> AppResult<Session> {
             restricted: Set(false),
             trusted: Set(false),
             version: Set(0),
+            id_hash: Set(None),
+            id_masked: Set(None),
         },
     )
     .await?;
@@ -201,13 +203,14 @@ pub async fn resubmit(state: &AppState, principal: &Principal, c: Correction) ->
     let id_hash = state.cipher.keyed_hash(c.legal_rep_id.expose());
     let txn = state.db.begin_write().await?;
     let subject = SubjectRepo::get(&*txn, id).await?;
-    let others = claim::lock_code(&*txn, &subject.uscc).await?;
+    let code = subject.market_uscc()?.to_string();
+    let others = claim::lock_code(&*txn, &code).await?;
     let subject = others.iter().find(|o| o.id == subject.id).cloned().unwrap_or(subject);
     if subject.verification_status == VerificationStatus::Verified {
         return Err(AppError::refused(Reason::AlreadyVerified));
     }
     claim::ensure_not_closed(&subject)?;
-    let uscc = Uscc::parse(&subject.uscc).map_err(|e| AppError::internal("subject uscc", e))?;
+    let uscc = Uscc::parse(&code).map_err(|e| AppError::internal("subject uscc", e))?;
     let input = ClaimInput {
         uscc: &uscc,
         region: &c.region,
@@ -232,7 +235,7 @@ pub async fn resubmit(state: &AppState, principal: &Principal, c: Correction) ->
     .update(&*txn)
     .await?;
     if judgement.status == VerificationStatus::Verified {
-        claim::close_others(&*txn, &subject.uscc, subject.id).await?;
+        claim::close_others(&*txn, &code, subject.id).await?;
     }
     txn.commit().await?;
     Ok(updated)

@@ -57,16 +57,20 @@ async fn decide(
     let change =
         VerificationChange { status, note, method: Some(VerificationMethod::Manual), by: Some(principal.user_id), at };
     let txn = state.db.begin_write().await?;
-    // Claims of one code are decided one after another: a concurrent decision is seen here, not overwritten.
-    let claims = claim::lock_code(&*txn, &subject.uscc).await?;
+    // Claims of one code are decided one after another: a concurrent decision is seen here, not overwritten. A
+    // person has no code and no competing claims (the version guards the row).
+    let claims = match &subject.uscc {
+        Some(uscc) => claim::lock_code(&*txn, uscc).await?,
+        None => Vec::new(),
+    };
     let current = claims.iter().find(|c| c.id == subject.id).unwrap_or(subject);
     claim::ensure_not_closed(current)?;
     if verified {
         claim::ensure_no_owner(&claims, None)?;
     }
     SubjectRepo::set_verification(&*txn, id, current.version, change).await?;
-    if verified {
-        claim::close_others(&*txn, &subject.uscc, subject.id).await?;
+    if let (true, Some(uscc)) = (verified, &subject.uscc) {
+        claim::close_others(&*txn, uscc, subject.id).await?;
     }
     let updated = SubjectRepo::get(&*txn, id).await?;
     txn.commit().await?;

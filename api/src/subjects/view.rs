@@ -3,13 +3,13 @@
 
 use async_graphql::{ID, SimpleObject};
 use xyd_domain::person::{mask_id_text, mask_person_name};
-use xyd_domain::{Role, VerificationStatus};
+use xyd_domain::{Role, SubjectKind, VerificationStatus};
 
 use super::entity;
 use crate::auth::Principal;
 use crate::crypto::FieldCipher;
 use crate::error::{AppError, AppResult};
-use crate::graphql::{GqlDate, GqlDateTime, GqlSubjectKind, GqlVerificationStatus};
+use crate::graphql::{GqlDate, GqlDateTime, GqlSubjectKind, GqlVerificationMethod, GqlVerificationStatus};
 use crate::institutions::Scope;
 use crate::state::AppState;
 
@@ -71,8 +71,8 @@ impl<'p> SubjectLens<'p> {
 pub struct Subject {
     /// 主体 ID。
     pub id: ID,
-    /// 统一社会信用代码.
-    pub uscc: String,
+    /// 统一社会信用代码；自然人为 null。
+    pub uscc: Option<String>,
     /// 主体名称。
     pub name: String,
     /// 主体类型。
@@ -95,6 +95,10 @@ pub struct Subject {
     pub verified_at: Option<GqlDateTime>,
     /// 实名认证状态。
     pub verification_status: GqlVerificationStatus,
+    /// 实名认证方式；未认证为 null。
+    pub verification_method: Option<GqlVerificationMethod>,
+    /// 自然人的居民身份证号码（脱敏，如 "440882********123X"）；平台不保存完整号码，其他主体为 null。
+    pub id_number_masked: Option<String>,
     /// Why the subject waits for review or was rejected (not shown to banks).
     pub verification_note: Option<String>,
     /// 失信惩戒: an ACTIVE serious-dishonesty record.
@@ -111,6 +115,11 @@ impl crate::pagination::Paged for Subject {
 impl Subject {
     pub fn new(m: entity::Model, view: SubjectView, cipher: &FieldCipher) -> AppResult<Self> {
         let (kind, status) = (m.kind, m.verification_status);
+        // A person's name is personal information: a bank sees it masked, like a legal representative's.
+        let name = match (kind, view) {
+            (SubjectKind::NaturalPerson, SubjectView::Bank) => mask_person_name(&m.name),
+            _ => m.name,
+        };
         let legal_rep_name = match view {
             SubjectView::Owner | SubjectView::Admin => m.legal_rep_name,
             SubjectView::Bureau | SubjectView::Bank => mask_person_name(&m.legal_rep_name),
@@ -122,7 +131,7 @@ impl Subject {
         Ok(Self {
             id: ID(m.id.to_string()),
             uscc: m.uscc,
-            name: m.name,
+            name,
             kind: kind.into(),
             region_code: m.region_code,
             industry_code: m.industry_code,
@@ -133,6 +142,11 @@ impl Subject {
             verified: status == VerificationStatus::Verified,
             verified_at: m.verified_at.map(GqlDateTime),
             verification_status: status.into(),
+            verification_method: m
+                .verification_method
+                .filter(|_| status == VerificationStatus::Verified)
+                .map(Into::into),
+            id_number_masked: m.id_masked,
             verification_note: (view != SubjectView::Bank).then_some(m.verification_note).flatten(),
             restricted: m.restricted,
             trusted: m.trusted,

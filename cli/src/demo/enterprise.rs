@@ -48,7 +48,7 @@ pub async fn seed(state: &AppState, plan: &Plan) -> anyhow::Result<()> {
     let (owner, grade) = choose(state.db.conn()).await?;
     let lenders = Lenders::load(state, super::BANKS, &plan.service_area).await.map_err(operator)?;
     let hash = password::hash(&Password::parse(DEMO_PASSWORD)?).await.map_err(operator)?;
-    let amount_wan = asked_wan(state.db.conn(), &owner.uscc).await?;
+    let amount_wan = asked_wan(state.db.conn(), owner.filed_under()).await?;
     let offered = offered_demand(plan.now, amount_wan)?;
     let (posted_at, expires_at) = (offered.posted_at, offered.expires_at);
 
@@ -66,7 +66,7 @@ pub async fn seed(state: &AppState, plan: &Plan) -> anyhow::Result<()> {
     println!(
         "  {ENTERPRISE_LOGIN}：{}（{}，纳税信用 {} 级），有贷款记录；{amount_wan}万元的新需求已获两家银行授信",
         owner.name,
-        owner.uscc,
+        owner.filed_under(),
         grade.as_str()
     );
     Ok(())
@@ -91,10 +91,10 @@ async fn choose(conn: &impl ConnectionTrait) -> anyhow::Result<(subject::Model, 
         .order_by_asc(subject::Column::Uscc)
         .all(conn)
         .await?;
-    let codes: Vec<String> = candidates.iter().map(|s| s.uscc.clone()).collect();
+    let codes: Vec<String> = candidates.iter().filter_map(|s| s.uscc.clone()).collect();
     let grades = latest_grades(conn, &codes).await.map_err(operator)?;
     for wanted in [TaxGrade::A, TaxGrade::B] {
-        if let Some(found) = candidates.iter().find(|s| grades.get(&s.uscc) == Some(&wanted)) {
+        if let Some(found) = candidates.iter().find(|s| grades.get(s.filed_under()) == Some(&wanted)) {
             return Ok((found.clone(), wanted));
         }
     }

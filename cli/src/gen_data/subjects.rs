@@ -53,7 +53,7 @@ pub fn registered_from(
     let status = if verified.is_some() { VerificationStatus::Verified } else { VerificationStatus::Pending };
     entity::ActiveModel {
         id: Set(SubjectId::new()),
-        uscc: Set(row.uscc),
+        uscc: Set(Some(row.uscc)),
         name: Set(row.name),
         kind: Set(row.kind),
         region_code: Set(row.town.code.clone()),
@@ -71,6 +71,8 @@ pub fn registered_from(
         restricted: Set(false),
         trusted: Set(false),
         version: Set(0),
+        id_hash: Set(None),
+        id_masked: Set(None),
     }
 }
 
@@ -81,18 +83,21 @@ async fn write(state: &AppState, batch: Vec<entity::ActiveModel>) -> AppResult<u
     }
     let n = batch.len() as u64;
     let txn = state.db.begin_write().await?;
-    let codes: Vec<String> = batch.iter().filter_map(|m| m.uscc.try_as_ref().cloned()).collect();
+    let codes: Vec<String> = batch.iter().filter_map(|m| m.uscc.try_as_ref().cloned().flatten()).collect();
     let registered: HashSet<String> = entity::Entity::find()
         .select_only()
         .column(entity::Column::Uscc)
         .filter(entity::Column::Uscc.is_in(codes))
-        .into_tuple()
+        .into_tuple::<Option<String>>()
         .all(&*txn)
         .await?
         .into_iter()
+        .flatten()
         .collect();
-    let fresh: Vec<entity::ActiveModel> =
-        batch.into_iter().filter(|m| m.uscc.try_as_ref().is_none_or(|c| !registered.contains(c))).collect();
+    let fresh: Vec<entity::ActiveModel> = batch
+        .into_iter()
+        .filter(|m| m.uscc.try_as_ref().is_none_or(|c| c.as_ref().is_none_or(|c| !registered.contains(c))))
+        .collect();
     if !fresh.is_empty() {
         entity::Entity::insert_many(fresh).exec_without_returning(&*txn).await?;
     }

@@ -88,6 +88,7 @@ fn keywords(spec: &ProductSpec) -> Vec<String> {
             SubjectKind::Enterprise => &["小微企业", "中小企业"],
             SubjectKind::IndividualBusiness => &["个体户"],
             SubjectKind::FarmerCooperative => &["合作社", "农户", "涉农"],
+            SubjectKind::NaturalPerson => &["个人", "个人经营", "个税"],
         });
     }
     if spec.tax_based() {
