@@ -17,6 +17,7 @@ pub mod events;
 pub mod graphql;
 pub mod http;
 pub mod imports;
+pub mod income_tax;
 pub mod indicators;
 pub mod institutions;
 pub mod jobs;

@@ -10,6 +10,7 @@ use crate::consents::{ConsentMutation, ConsentQuery};
 use crate::credit::{CreditMutation, CreditQuery};
 use crate::demands::{DemandMutation, DemandQuery, DemandSubscription, PreCreditQuery};
 use crate::imports::{ImportMutation, ImportQuery};
+use crate::income_tax::{IncomeTaxMutation, IncomeTaxQuery};
 use crate::indicators::IndicatorQueryRoot;
 use crate::institutions::InstitutionMutation;
 use crate::notifications::{NotificationMutation, NotificationQuery, NotificationSubscription};
@@ -36,6 +37,7 @@ pub struct QueryRoot(
     RenewalQuery,
     ReportQuery,
     RegionQuery,
+    IncomeTaxQuery,
 );
 
 /// 变更入口 (Mutation root)：各业务模块的写操作合并于此。
@@ -53,6 +55,7 @@ pub struct MutationRoot(
     NotificationMutation,
     RenewalMutation,
     ReportMutation,
+    IncomeTaxMutation,
 );
 
 /// 订阅入口 (Subscription root)：通过 WebSocket 推送的实时事件。

@@ -389,7 +389,7 @@ const REAL_ESTATE: [Template; 4] = [
     t(Any, ANY_INDUSTRY, A::NaturalResources, Doc::Property, "不动产抵押登记信息", 2),
 ];
 
-/// The templates of `category` (empty for TAX, which has its own file).
+/// The templates of `category` (empty for TAX and INCOME_TAX, which have their own files).
 fn templates(category: DataCategory) -> &'static [Template] {
     match category {
         DataCategory::Registration => &REGISTRATION,
@@ -400,7 +400,7 @@ fn templates(category: DataCategory) -> &'static [Template] {
         DataCategory::Judicial => &JUDICIAL,
         DataCategory::Honor => &HONORS,
         DataCategory::Commitment => &COMMITMENTS,
-        DataCategory::Tax => &[],
+        DataCategory::Tax | DataCategory::IncomeTax => &[],
         DataCategory::SocialInsurance => &SOCIAL_INSURANCE,
         DataCategory::HousingFund => &HOUSING_FUND,
         DataCategory::Utilities => &UTILITIES,

@@ -110,6 +110,8 @@ entity_ids! {
     RenewalId;
     /// 公共信用信息报告 (credit report) ID.
     ReportId;
+    /// 个人所得税信息归集授权 (a person's tax-collection authorization) ID.
+    AuthorizationId;
 }
 
 #[cfg(test)]

@@ -205,6 +205,8 @@ vocabulary! {
         Commitment = "COMMITMENT" / "信用承诺",
         /// 纳税信息 (纳税信用等级、纳税额、增值税销售额).
         Tax = "TAX" / "纳税信息",
+        /// 个人所得税 (经营所得 / 综合所得 summaries of a natural person).
+        IncomeTax = "INCOME_TAX" / "个人所得税",
         /// 社会保险缴纳.
         SocialInsurance = "SOCIAL_INSURANCE" / "社会保险",
         /// 住房公积金缴存.
@@ -385,6 +387,18 @@ vocabulary! {
         Credit = "CREDIT" / "公共信用信息",
         /// 纳税信用等级 (tax credit grades).
         Tax = "TAX" / "纳税信用等级",
+        /// 个人所得税 (natural persons' income-tax summaries, under their authorization).
+        IncomeTax = "INCOME_TAX" / "个人所得税",
+    }
+}
+
+vocabulary! {
+    /// 个人所得税所得类型 (the kind of income a summary covers).
+    pub enum IncomeKind in "所得类型" (field "kind") {
+        /// 经营所得 (business income, e.g. an individual business's owner).
+        Business = "BUSINESS" / "经营所得",
+        /// 综合所得 (wages, remuneration, royalties).
+        Comprehensive = "COMPREHENSIVE" / "综合所得",
     }
 }
 
@@ -506,12 +520,12 @@ mod tests {
         let names = |all: &[&str]| all.join(" ");
         assert_eq!(
             names(&SubjectKind::ALL.iter().map(|v| v.as_str()).collect::<Vec<_>>()),
-            "ENTERPRISE INDIVIDUAL_BUSINESS FARMER_COOPERATIVE"
+            "ENTERPRISE INDIVIDUAL_BUSINESS FARMER_COOPERATIVE NATURAL_PERSON"
         );
         assert_eq!(
             names(&DataCategory::ALL.iter().map(|v| v.as_str()).collect::<Vec<_>>()),
             "REGISTRATION ADMIN_LICENSING ADMIN_PENALTY ABNORMAL_OPERATION SERIOUS_DISHONESTY \
-             JUDICIAL HONOR COMMITMENT TAX SOCIAL_INSURANCE HOUSING_FUND UTILITIES REAL_ESTATE"
+             JUDICIAL HONOR COMMITMENT TAX INCOME_TAX SOCIAL_INSURANCE HOUSING_FUND UTILITIES REAL_ESTATE"
         );
         assert_eq!(Role::ALL.len(), 4);
         assert_eq!(InstitutionKind::ALL.len(), 2);

@@ -32,15 +32,15 @@ pub use account::{Email, Password};
 pub use demand::{DemandFacts, Evaluation, RankInputs, Reason, SubjectFacts, WorkCalendar};
 pub use error::DomainError;
 pub use ids::{
-    ConsentId, DemandId, ImportJobId, InstitutionId, NotificationId, ObjectionId, ProductId, RecordId, RefreshTokenId,
-    RenewalId, ReportId, ResponseId, SubjectId, UserId,
+    AuthorizationId, ConsentId, DemandId, ImportJobId, InstitutionId, NotificationId, ObjectionId, ProductId, RecordId,
+    RefreshTokenId, RenewalId, ReportId, ResponseId, SubjectId, UserId,
 };
 pub use industry::IndustryCode;
 pub use kinds::{
-    AccessPurpose, DataCategory, DemandStatus, ImportKind, ImportStatus, IndicatorDimension, InstitutionKind,
-    NotificationKind, ObjectionOutcome, PreCreditBasis, ProductType, RecordAction, RecordStatus, RegistryStatus,
-    RejectReason, RenewalKind, RenewalStatus, RepaymentMethod, ResponseStatus, Role, SubjectKind, TaxGrade,
-    VerificationMethod, VerificationStatus,
+    AccessPurpose, DataCategory, DemandStatus, ImportKind, ImportStatus, IncomeKind, IndicatorDimension,
+    InstitutionKind, NotificationKind, ObjectionOutcome, PreCreditBasis, ProductType, RecordAction, RecordStatus,
+    RegistryStatus, RejectReason, RenewalKind, RenewalStatus, RepaymentMethod, ResponseStatus, Role, SubjectKind,
+    TaxGrade, VerificationMethod, VerificationStatus,
 };
 pub use money::{Money, Rate};
 pub use person::IdNumber;

@@ -25,6 +25,7 @@ mod m20261129_000017_rate_windows;
 mod m20261206_000018_catalog_notify;
 mod m20261206_000019_not_rated;
 mod m20261206_000020_persons;
+mod m20261206_000021_income_tax;
 mod sqlite_rebuild;
 
 /// Every migration, in order.
@@ -54,6 +55,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000018_catalog_notify::Migration),
             Box::new(m20261206_000019_not_rated::Migration),
             Box::new(m20261206_000020_persons::Migration),
+            Box::new(m20261206_000021_income_tax::Migration),
         ]
     }
 }

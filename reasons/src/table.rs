@@ -203,8 +203,24 @@ reasons! {
     CROSS_REGION_USCC: Row, "a code in another jurisdiction's latest snapshot" {
         CrossRegionUscc { uscc: String } => "重错码：统一社会信用代码 {uscc} 已在其他辖区的最新存续主体名录中",
     }
-    TAX_IN_CREDIT_FILE: Row, "a TAX row in a credit file" {
+    TAX_IN_CREDIT_FILE: Row, "a TAX or INCOME_TAX row in a credit file" {
         TaxInCreditFile => "纳税信用请使用 tax 导入格式",
+        IncomeTaxInCreditFile => "个人所得税信息只能凭本人授权码以 income_tax 格式导入",
+    }
+    GRANT_CODE_UNKNOWN: Row, "an income_tax row whose grant code no person issued" {
+        GrantCodeUnknown => "授权码不存在：个人所得税信息须凭本人在平台签署的归集授权码导入",
+    }
+    GRANT_CODE_EXPIRED: Row, "an income_tax row under an authorization past its end (or not yet begun)" {
+        GrantCodeExpired => "授权码已过期，本人须重新授权",
+    }
+    GRANT_CODE_REVOKED: Row, "an income_tax row under an authorization its grantor revoked" {
+        GrantCodeRevoked => "本人已撤回该授权码，不能再归集其个人所得税信息",
+    }
+    GRANT_CODE_MISMATCH: Row, "an income_tax row whose ID number or name is not the grantor's" {
+        GrantCodeMismatch => "身份证号码或姓名与授权人不一致",
+    }
+    INVALID_MONTHS: Row, "months_declared outside 0–12" {
+        MonthsDeclaredRange => "months_declared 须为0至12的整数",
     }
     INVALID_YEAR: Row, "a future or implausible tax year" {
         YearNotNumber => "year 须为四位年份",

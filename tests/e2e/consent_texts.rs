@@ -6,7 +6,7 @@ use sha2::{Digest, Sha256};
 use xyd_tests::both_backends;
 use xyd_tests::fixtures::{GRANT, POST_DEMAND, demand_input, grant, uscc};
 
-const TEXTS: &str = "{ consentTexts { version title body sha256 publishedOn current } }";
+const TEXTS: &str = "{ consentTexts { version title body sha256 publishedOn kind current } }";
 const TEXT: &str = "query($v: String) { consentText(version: $v) { version title body sha256 current } }";
 
 both_backends! {
@@ -15,9 +15,14 @@ both_backends! {
         r.ok();
         let texts = r.at("/data/consentTexts").as_array().unwrap().clone();
         assert!(texts.len() >= 2, "an old and a current version");
-        let current: Vec<_> = texts.iter().filter(|t| t["current"] == true).collect();
-        assert_eq!(current.len(), 1);
-        assert_eq!(texts.last().unwrap()["current"], true, "the newest is current");
+        // One current text of each kind, the newest of its kind.
+        for kind in ["SHARING", "TAX_COLLECTION"] {
+            let of_kind: Vec<_> = texts.iter().filter(|t| t["kind"] == kind).collect();
+            let current: Vec<_> = of_kind.iter().filter(|t| t["current"] == true).collect();
+            assert_eq!(current.len(), 1, "{kind}");
+            assert_eq!(of_kind.last().unwrap()["current"], true, "the newest {kind} text is current");
+        }
+        let current: Vec<_> = texts.iter().filter(|t| t["current"] == true && t["kind"] == "SHARING").collect();
         for t in &texts {
             let body = t["body"].as_str().unwrap();
             assert!(body.contains("撤回"), "a Chinese text that says how to withdraw");

@@ -22,6 +22,7 @@ mod http_edges;
 mod import_attacks;
 mod import_formats;
 mod imports;
+mod income_tax;
 mod indicator_days;
 mod indicators;
 mod institutions;

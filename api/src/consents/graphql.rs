@@ -8,7 +8,7 @@ use xyd_reasons::Reason;
 
 use super::entity;
 use super::ledger::{self, Grant, Grantee, fact_of};
-use super::texts::{self, ConsentText};
+use super::texts::{self, ConsentText, TextKind};
 use crate::auth::principal::require_principal;
 use crate::error::{AppError, AppResult};
 use crate::graphql::{GqlAccessPurpose, GqlDataCategory, GqlDate, GqlDateTime, id_arg};
@@ -133,8 +133,29 @@ pub struct ConsentTextView {
     pub sha256: String,
     /// 发布日期。
     pub published_on: GqlDate,
-    /// Grants must sign the current version.
+    /// What signing it authorizes: SHARING (a consent to institutions) or TAX_COLLECTION (a person's
+    /// authorization of income-tax collection).
+    pub kind: ConsentTextKind,
+    /// Signatures are of the current version of their kind.
     pub current: bool,
+}
+
+/// 授权书种类。
+#[derive(Clone, Copy, Debug, PartialEq, Eq, async_graphql::Enum)]
+pub enum ConsentTextKind {
+    /// 信用信息查询使用授权书：授权金融机构或主管部门查看主体的信息。
+    Sharing,
+    /// 个人所得税信息归集授权书：自然人授权税务机关向平台提供其个人所得税信息。
+    TaxCollection,
+}
+
+impl From<TextKind> for ConsentTextKind {
+    fn from(kind: TextKind) -> Self {
+        match kind {
+            TextKind::Sharing => Self::Sharing,
+            TextKind::TaxCollection => Self::TaxCollection,
+        }
+    }
 }
 
 impl From<&ConsentText> for ConsentTextView {
@@ -145,7 +166,8 @@ impl From<&ConsentText> for ConsentTextView {
             body: t.body.clone(),
             sha256: t.sha256.clone(),
             published_on: GqlDate(t.published_on),
-            current: t.version == texts::current().version,
+            kind: t.kind.into(),
+            current: t.version == texts::current_of(t.kind).version,
         }
     }
 }
@@ -160,7 +182,8 @@ impl ConsentQuery {
         texts::all().iter().map(ConsentTextView::from).collect()
     }
 
-    /// One version of the consent text; without `version`, the current one that grants must sign (public).
+    /// One version of the consent text; without `version`, the current sharing text that grants must sign
+    /// (public).
     async fn consent_text(
         &self,
         #[graphql(desc = "授权书版本，如 \"2026-11\"；不传则返回当前版本。")] version: Option<String>,

@@ -1,7 +1,9 @@
-//! The consent texts (授权书) an enterprise is shown and signs, one file per version under `api/consent-texts/`
-//! (front matter `version`, `title`, `published`, then the Chinese body), built into the binary. A grant must
-//! sign the current (newest) version; older versions stay readable, and every consent keeps the SHA-256 of
-//! the body it signed.
+//! The consent texts (授权书) a subject is shown and signs, one file per version under `api/consent-texts/`
+//! (front matter `version`, `title`, `published`, optionally `kind`, then the Chinese body), built into the
+//! binary. Two kinds: what a consent to a bank signs (`SHARING`, the default), and what a natural person signs
+//! to let the tax bureau send their income tax to the platform (`TAX_COLLECTION`). A signature is of the
+//! current (newest) version of its kind; older versions stay readable, and every consent and authorization
+//! keeps the SHA-256 of the body it signed.
 
 use std::sync::LazyLock;
 
@@ -15,11 +17,22 @@ use crate::error::{AppError, AppResult};
 const FILES: &[(&str, &str)] = &[
     ("2026-01.md", include_str!("../../consent-texts/2026-01.md")),
     ("2026-11.md", include_str!("../../consent-texts/2026-11.md")),
+    ("tax-collection-2026-12.md", include_str!("../../consent-texts/tax-collection-2026-12.md")),
 ];
+
+/// What a text authorizes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TextKind {
+    /// An institution's use of the subject's data (`grantConsent`, a demand's sharing).
+    Sharing,
+    /// The tax bureau's sending a person's income-tax summaries to the platform (`authorizeTaxCollection`).
+    TaxCollection,
+}
 
 /// One version of the consent text.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ConsentText {
+    pub kind: TextKind,
     pub version: String,
     pub title: String,
     pub body: String,
@@ -42,11 +55,16 @@ pub fn all() -> &'static [ConsentText] {
 
 const _: () = assert!(!FILES.is_empty(), "at least one consent text is built in");
 
-/// The version grants must sign: the newest.
+/// The version consents to institutions must sign: the newest sharing text.
 pub fn current() -> &'static ConsentText {
-    match TEXTS.last() {
+    current_of(TextKind::Sharing)
+}
+
+/// The newest text of `kind`.
+pub fn current_of(kind: TextKind) -> &'static ConsentText {
+    match TEXTS.iter().rev().find(|t| t.kind == kind) {
         Some(text) => text,
-        None => unreachable!("FILES is not empty"),
+        None => unreachable!("FILES holds a text of each kind (tested)"),
     }
 }
 
@@ -55,9 +73,15 @@ pub fn find(version: &str) -> Option<&'static ConsentText> {
     TEXTS.iter().find(|t| t.version == version)
 }
 
-/// The current text, when `version` names it; BAD_USER_INPUT on `field` naming the current version otherwise.
+/// The current sharing text, when `version` names it; BAD_USER_INPUT on `field` naming the current version
+/// otherwise.
 pub fn require_current(version: &str, field: &str) -> AppResult<&'static ConsentText> {
-    let (version, current) = (version.trim(), current());
+    require_current_of(TextKind::Sharing, version, field)
+}
+
+/// The current text of `kind`, when `version` names it; BAD_USER_INPUT on `field` otherwise.
+pub fn require_current_of(kind: TextKind, version: &str, field: &str) -> AppResult<&'static ConsentText> {
+    let (version, current) = (version.trim(), current_of(kind));
     if version == current.version {
         return Ok(current);
     }
@@ -82,7 +106,13 @@ fn parse(raw: &str) -> Result<ConsentText, String> {
         return Err("empty body".into());
     }
     let published_on = NaiveDate::parse_from_str(&field("published")?, "%Y-%m-%d").map_err(|e| e.to_string())?;
+    let kind = match field("kind").as_deref() {
+        Err(_) | Ok("SHARING") => TextKind::Sharing,
+        Ok("TAX_COLLECTION") => TextKind::TaxCollection,
+        Ok(other) => return Err(format!("unknown kind {other}")),
+    };
     Ok(ConsentText {
+        kind,
         version: field("version")?,
         title: field("title")?,
         sha256: hex::encode(Sha256::digest(body.as_bytes())),
@@ -102,7 +132,11 @@ mod tests {
         distinct.dedup();
         assert_eq!(versions, distinct);
         assert!(all().iter().all(|t| t.body.contains("撤回") && t.sha256.len() == 64));
-        assert_eq!(current().version, *versions.last().unwrap());
+        for kind in [TextKind::Sharing, TextKind::TaxCollection] {
+            let newest = all().iter().rfind(|t| t.kind == kind).unwrap();
+            assert_eq!(current_of(kind), newest);
+        }
+        assert_eq!(current().kind, TextKind::Sharing);
     }
 
     #[test]

@@ -16,6 +16,7 @@ use crate::graphql::{
     GqlAccessPurpose, GqlDataCategory, GqlDate, GqlDateTime, GqlMoney, GqlObjectionOutcome, GqlRecordStatus,
     GqlTaxGrade,
 };
+use crate::income_tax::IncomeTaxYear;
 use crate::institutions::{Institution, InstitutionRepo};
 use crate::pagination::{Connection, Order, Page};
 use crate::state::AppState;
@@ -98,6 +99,8 @@ pub struct CreditProfile {
     tax: AppResult<Vec<TaxRecord>>,
     #[graphql(skip)]
     authorized: AppResult<Vec<CreditRecord>>,
+    #[graphql(skip)]
+    income_tax: AppResult<Option<Vec<IncomeTaxYear>>>,
 }
 
 #[ComplexObject]
@@ -110,6 +113,12 @@ impl CreditProfile {
     /// SOCIAL_INSURANCE, HOUSING_FUND, UTILITIES and REAL_ESTATE records covered by the consent.
     async fn authorized_records(&self) -> AppResult<Option<Vec<CreditRecord>>> {
         self.authorized.clone().map(Some)
+    }
+
+    /// 自然人的个人所得税汇总（本人授权税务机关归集）：银行须有覆盖 INCOME_TAX 的有效授权（否则为 null 并返回
+    /// CONSENT_REQUIRED），本人撤回归集授权后其带来的数据对所有银行不可见；市场主体为 null。
+    async fn income_tax(&self) -> AppResult<Option<Vec<IncomeTaxYear>>> {
+        self.income_tax.clone()
     }
 }
 
@@ -207,6 +216,7 @@ impl CreditQuery {
             public_records: CreditRecord::many(data.public_records)?,
             tax: data.tax.and_then(|rows| rows.into_iter().map(TaxRecord::new).collect()),
             authorized: data.authorized_records.and_then(CreditRecord::many),
+            income_tax: data.income_tax.map(|rows| rows.map(|r| r.into_iter().map(IncomeTaxYear::from).collect())),
         })
     }
 

@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 
 use chrono::Utc;
-use xyd_domain::{AccessPurpose, ConsentId, DataCategory, DemandId, RecordStatus, Role, SubjectId};
+use xyd_domain::{AccessPurpose, ConsentId, DataCategory, DemandId, RecordStatus, Role, SubjectId, SubjectKind};
 
 use super::access::Read;
 use super::entity::{credit_record, tax_record};
@@ -14,6 +14,8 @@ use super::repo;
 use crate::auth::Principal;
 use crate::consents::{ConsentRow, active_for, ensure_demand_held, fact_of};
 use crate::error::{AppError, AppResult};
+use crate::income_tax::entity::record as income_record;
+use crate::income_tax::records as income_records;
 use crate::state::AppState;
 use crate::subjects::{SubjectRepo, SubjectRow, SubjectView, ensure_verified};
 
@@ -46,6 +48,8 @@ pub struct ProfileData {
     pub public_records: Vec<credit_record::Model>,
     pub tax: AppResult<Vec<tax_record::Model>>,
     pub authorized_records: AppResult<Vec<credit_record::Model>>,
+    /// A natural person's income-tax summaries (`None` for market subjects, which have none).
+    pub income_tax: AppResult<Option<Vec<income_record::Model>>>,
 }
 
 /// Which of the caller's own records a viewer sees in public views: banks never see repaired or revoked
@@ -98,49 +102,80 @@ pub async fn read(
         Viewer::Bank => SubjectView::Bank,
     };
     let uscc = subject.filed_under();
-    let (records, tax, granted) = match viewer {
+    // A person's income tax is read (and asked of the access log) only for a person.
+    let person = subject.kind == SubjectKind::NaturalPerson;
+    let subject_id = subject.id;
+    let income = async move {
+        match person {
+            true => income_records::of_subject(conn, subject_id, viewer.is_institution()).await.map(Some),
+            false => Ok(None),
+        }
+    };
+    let (records, tax, income, granted) = match viewer {
         // Logged while the data is read: the log grants what the consents in force cover, and the read waits
         // for it before answering anything.
         Viewer::Bureau | Viewer::Bank => {
             let mut wanted = AUTHORIZED_RECORD_CATEGORIES.to_vec();
             wanted.push(DataCategory::Tax);
+            if person {
+                wanted.push(DataCategory::IncomeTax);
+            }
             let institution = principal.institution()?;
             let read = Read { user: principal.user_id, institution, subject: subject.id, purpose, wanted };
-            let (granted, records, tax) =
-                tokio::join!(state.access_log.log(read), repo::records_of(conn, uscc), repo::tax_of(conn, uscc));
-            (records?, Some(tax?), Some(granted?))
+            let (granted, records, tax, income) = tokio::join!(
+                state.access_log.log(read),
+                repo::records_of(conn, uscc),
+                repo::tax_of(conn, uscc),
+                income
+            );
+            (records?, Some(tax?), Some(income?), Some(granted?))
         }
-        Viewer::Owner => (repo::records_of(conn, uscc).await?, Some(repo::tax_of(conn, uscc).await?), None),
-        Viewer::Claimant => (repo::records_of(conn, uscc).await?, None, None),
+        Viewer::Owner => {
+            (repo::records_of(conn, uscc).await?, Some(repo::tax_of(conn, uscc).await?), Some(income.await?), None)
+        }
+        Viewer::Claimant => (repo::records_of(conn, uscc).await?, None, None, None),
     };
     let public_records: Vec<credit_record::Model> =
         records.iter().filter(|r| r.category.is_public() && visible(viewer, r.status)).cloned().collect();
-    let (tax, authorized_records) = match (tax, granted) {
-        (Some(tax), Some(granted)) => granted_parts(&granted, tax, records),
-        (Some(tax), None) => (Ok(tax), Ok(records.into_iter().filter(|r| r.category.is_authorized()).collect())),
-        (None, _) => {
-            // Until verified, a registration reaches no authorized data of its code: both parts carry the refusal.
+    let (tax, authorized_records, income_tax) = match (tax, income, granted) {
+        (Some(tax), Some(income), Some(granted)) => granted_parts(&granted, tax, records, income),
+        (Some(tax), Some(income), None) => {
+            (Ok(tax), Ok(records.into_iter().filter(|r| r.category.is_authorized()).collect()), Ok(income))
+        }
+        _ => {
+            // Until verified, a registration reaches no authorized data of its own: every part carries the refusal.
             let refusal = ensure_verified(&subject).err().unwrap_or_else(|| AppError::internal("claimant", "verified"));
-            (Err(refusal.clone()), Err(refusal))
+            (Err(refusal.clone()), Err(refusal.clone()), Err(refusal))
         }
     };
-    Ok(ProfileData { subject, view, public_records, tax, authorized_records })
+    Ok(ProfileData { subject, view, public_records, tax, authorized_records, income_tax })
 }
 
 /// What a bank's or bureau's read returns of the authorized data it read: only the categories the access log
 /// granted it.
+type Parts = (
+    AppResult<Vec<tax_record::Model>>,
+    AppResult<Vec<credit_record::Model>>,
+    AppResult<Option<Vec<income_record::Model>>>,
+);
+
 fn granted_parts(
     granted: &[DataCategory],
     tax: Vec<tax_record::Model>,
     records: Vec<credit_record::Model>,
-) -> (AppResult<Vec<tax_record::Model>>, AppResult<Vec<credit_record::Model>>) {
+    income: Option<Vec<income_record::Model>>,
+) -> Parts {
     let tax = if granted.contains(&DataCategory::Tax) { Ok(tax) } else { Err(consent_required("纳税信息")) };
+    let income = match income {
+        Some(_) if !granted.contains(&DataCategory::IncomeTax) => Err(consent_required("个人所得税信息")),
+        income => Ok(income),
+    };
     let authorized = if granted.iter().any(|c| AUTHORIZED_RECORD_CATEGORIES.contains(c)) {
         Ok(records.into_iter().filter(|r| granted.contains(&r.category)).collect())
     } else {
         Err(consent_required("社保、公积金、水电、不动产等授权信息"))
     };
-    (tax, authorized)
+    (tax, authorized, income)
 }
 
 /// What a bank or bureau may read of a subject's authorized data for a purpose: each category with the first

@@ -2,9 +2,9 @@
 
 use xyd_domain::product::ProductStatus;
 use xyd_domain::{
-    AccessPurpose, DataCategory, DemandStatus, ImportKind, IndicatorDimension, InstitutionKind, ObjectionOutcome,
-    PreCreditBasis, ProductType, RecordStatus, RejectReason, RenewalKind, RenewalStatus, RepaymentMethod,
-    ResponseStatus, Role, SubjectKind, TaxGrade, VerificationMethod, VerificationStatus,
+    AccessPurpose, DataCategory, DemandStatus, ImportKind, IncomeKind, IndicatorDimension, InstitutionKind,
+    ObjectionOutcome, PreCreditBasis, ProductType, RecordStatus, RejectReason, RenewalKind, RenewalStatus,
+    RepaymentMethod, ResponseStatus, Role, SubjectKind, TaxGrade, VerificationMethod, VerificationStatus,
 };
 
 macro_rules! mirror_enum {
@@ -138,6 +138,8 @@ mirror_enum!(
         Commitment,
         /// 纳税信息：纳税信用等级、纳税额、增值税销售额（须授权）。
         Tax,
+        /// 个人所得税：自然人的经营所得、综合所得汇总（本人授权归集，银行查看须另行授权）。
+        IncomeTax,
         /// 社会保险缴纳（须授权）。
         SocialInsurance,
         /// 住房公积金缴存（须授权）。
@@ -271,6 +273,17 @@ mirror_enum!(
         Credit,
         /// 纳税信用等级 (tax credit grades)。
         Tax,
+        /// 个人所得税 (natural persons' income-tax summaries, each row under the person's grant code)。
+        IncomeTax,
+    }
+);
+mirror_enum!(
+    /// 个人所得税所得类型。
+    GqlIncomeKind as "IncomeKind" <=> IncomeKind {
+        /// 经营所得。
+        Business,
+        /// 综合所得。
+        Comprehensive,
     }
 );
 mirror_enum!(

@@ -7,6 +7,7 @@ mod bounds;
 mod credit;
 pub mod entity;
 mod graphql;
+mod income_tax;
 pub mod job;
 mod registry;
 pub mod runner;
@@ -56,6 +57,10 @@ pub async fn run_kind(
         }
         ImportKind::Tax => {
             let importer = SubjectDataImporter::<TaxRow>::new(scope, policy);
+            runner::run(&state.db, job, source, importer, options).await
+        }
+        ImportKind::IncomeTax => {
+            let importer = income_tax::IncomeTaxImporter::new(scope, state.cipher.clone());
             runner::run(&state.db, job, source, importer, options).await
         }
     }

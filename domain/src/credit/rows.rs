@@ -40,8 +40,10 @@ impl CreditRow {
     pub fn parse<'a>(get: impl Fn(&str) -> Option<&'a str>) -> Result<Self, RowError> {
         let uscc = Uscc::parse(required(get("uscc"), "uscc")?)?;
         let category = DataCategory::parse_field(required(get("category"), "category")?, "category")?;
-        if category == DataCategory::Tax {
-            return Err(RowError(Reason::TaxInCreditFile));
+        match category {
+            DataCategory::Tax => return Err(RowError(Reason::TaxInCreditFile)),
+            DataCategory::IncomeTax => return Err(RowError(Reason::IncomeTaxInCreditFile)),
+            _ => {}
         }
         let decided_at = parse_date(required(get("decided_at"), "decided_at")?, "decided_at")?;
         let valid_until = optional(get("valid_until")).map(|d| parse_date(d, "valid_until")).transpose()?;

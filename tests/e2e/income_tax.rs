@@ -1,0 +1,169 @@
+//! 银税互动 for natural persons: a verified person authorizes the tax bureau to send their income tax (a grant
+//! code per authorization), the bureau's INCOME_TAX import stores only rows under a valid code that names the
+//! grantor, and a bank sees `incomeTax` only under the person's consent — every read logged, a revoked
+//! authorization hiding what it brought at once.
+
+use sea_orm::ConnectionTrait;
+use serde_json::{Value, json};
+use xyd_tests::fixtures::{GRANT, grant, id_number, uscc};
+use xyd_tests::{GqlResponse, TestApp, both_backends};
+
+const REGISTER_PERSON: &str =
+    "mutation($i: RegisterPersonInput!) { registerPerson(input: $i) { accessToken user { subject { id } } } }";
+const VERIFY: &str = "mutation($s: ID!) { verifySubject(subjectId: $s) { id } }";
+const AUTHORIZE: &str =
+    "mutation($v: String!, $u: DateTime!) { authorizeTaxCollection(textVersion: $v, validUntil: $u) {
+    id grantCode validFrom validUntil revokedAt textVersion textSha256 } }";
+const REVOKE: &str = "mutation($id: ID!) { revokeTaxCollection(id: $id) { id revokedAt } }";
+const MINE: &str = "{ taxCollectionAuthorizations { id grantCode revokedAt } }";
+const TEXT: &str = "query($v: String) { consentText(version: $v) { version sha256 current } }";
+const INCOME: &str = "query($s: ID!) { creditProfile(subjectId: $s, purpose: LOAN_APPLICATION) {
+    subject { kind uscc } incomeTax { year kind taxableIncome taxPaid monthsDeclared asOf } } }";
+const ACCESS_LOG: &str = "{ dataAccessLog(first: 5) { nodes { institution { name } categories purpose } } }";
+/// The collection text's version.
+const COLLECTION_TEXT: &str = "2026-12-TC";
+
+fn in_days(days: i64) -> String {
+    (chrono::Utc::now() + chrono::Duration::days(days)).to_rfc3339()
+}
+
+/// A person of 雷州 registered and verified at the window; returns (token, subject id).
+async fn verified_person(app: &TestApp, bureau: &str, name: &str, n: u32) -> (String, String) {
+    let input = json!({ "i": { "name": name, "idNumber": id_number(n), "regionCode": "440882100",
+        "email": format!("p{n}@income.test"), "password": "Person12345" } });
+    let r = app.gql(None, REGISTER_PERSON, input).await;
+    r.ok();
+    let subject = r.str_at("/data/registerPerson/user/subject/id").to_string();
+    app.gql(Some(bureau), VERIFY, json!({ "s": subject })).await.ok();
+    (r.str_at("/data/registerPerson/accessToken").to_string(), subject)
+}
+
+async fn authorize(app: &TestApp, person: &str) -> Value {
+    let r = app.gql(Some(person), AUTHORIZE, json!({ "v": COLLECTION_TEXT, "u": in_days(300) })).await;
+    r.ok();
+    r.at("/data/authorizeTaxCollection").clone()
+}
+
+fn income_csv(rows: &[(&str, &str, &str, i32, &str)]) -> Vec<u8> {
+    let mut text = String::from(
+        "grant_code,id_number,name,year,kind,taxable_income,tax_paid,months_declared,uscc,snapshot_date\n",
+    );
+    for (code, number, name, year, kind) in rows {
+        text.push_str(&format!("{code},{number},{name},{year},{kind},120000.00,6500.00,12,,2026-03-31\n"));
+    }
+    text.into_bytes()
+}
+
+/// The reason codes of an import's rejected rows, by line.
+fn rejected(r: &GqlResponse) -> Vec<(u64, String)> {
+    let errors = r.at("/data/importRecords/errors").as_array().unwrap();
+    errors.iter().map(|e| (e["line"].as_u64().unwrap(), e["code"].as_str().unwrap().to_string())).collect()
+}
+
+both_backends! {
+    async fn income_tax_enters_only_under_the_persons_grant_code_and_banks_see_it_only_under_consent(app) {
+        let (_, bureau) = app.bureau("国家税务总局雷州市税务局", "440882").await;
+        let (person, subject) = verified_person(&app, &bureau, "陈小明", 31).await;
+
+        // Signing: only the current collection text, at most a year, only by a verified person.
+        let text = app.gql(None, TEXT, json!({ "v": COLLECTION_TEXT })).await;
+        assert_eq!(text.at("/data/consentText/current"), &json!(true), "{:#}", text.body);
+        let sharing = app.gql(Some(&person), AUTHORIZE, json!({ "v": xyd_tests::fixtures::current_text_version(), "u": in_days(30) })).await;
+        sharing.expect_error("BAD_USER_INPUT");
+        let too_long = app.gql(Some(&person), AUTHORIZE, json!({ "v": COLLECTION_TEXT, "u": in_days(400) })).await;
+        assert_eq!(too_long.str_at("/errors/0/extensions/reason"), "INVALID_VALIDITY", "{:#}", too_long.body);
+        let (enterprise, _) = app.enterprise(&uscc(51), "雷州市授权测试有限公司", "王五").await;
+        let not_a_person = app.gql(Some(&enterprise), AUTHORIZE, json!({ "v": COLLECTION_TEXT, "u": in_days(30) })).await;
+        assert_eq!(not_a_person.str_at("/errors/0/extensions/reason"), "NOT_A_PERSON", "{:#}", not_a_person.body);
+        let pending = app.gql(None, REGISTER_PERSON, json!({ "i": { "name": "吴未审", "idNumber": id_number(39),
+            "regionCode": "440882100", "email": "pending@income.test", "password": "Person12345" } })).await;
+        let pending = pending.str_at("/data/registerPerson/accessToken").to_string();
+        let unverified = app.gql(Some(&pending), AUTHORIZE, json!({ "v": COLLECTION_TEXT, "u": in_days(30) })).await;
+        assert_eq!(unverified.str_at("/errors/0/extensions/reason"), "UNVERIFIED", "{:#}", unverified.body);
+
+        let good = authorize(&app, &person).await;
+        assert_eq!(good["textSha256"], text.at("/data/consentText/sha256").clone());
+        let code = good["grantCode"].as_str().unwrap().to_string();
+        assert!(code.len() == 16 && code.bytes().all(|b| b"23456789ABCDEFGHJKLMNPQRSTUVWXYZ".contains(&b)), "{code}");
+        let revoked = authorize(&app, &person).await;
+        app.gql(Some(&person), REVOKE, json!({ "id": revoked["id"] })).await.ok();
+        let expired = authorize(&app, &person).await;
+        let conn = app.db().conn();
+        conn.execute_unprepared(&format!(
+            "UPDATE tax_collection_authorizations SET valid_until = valid_from WHERE grant_code = '{}'",
+            expired["grantCode"].as_str().unwrap()
+        ))
+        .await
+        .unwrap();
+        let mine = app.gql(Some(&person), MINE, json!({})).await;
+        assert_eq!(mine.at("/data/taxCollectionAuthorizations").as_array().unwrap().len(), 3);
+
+        // The bureau's file: two good rows; each bad one refused with its own reason, storing nothing.
+        let me = id_number(31);
+        let other = id_number(32);
+        let file = income_csv(&[
+            (&code, &me, "陈小明", 2025, "BUSINESS"),
+            (&code, &me, "陈小明", 2024, "综合所得"),
+            ("ABCDEFGHJKLMNPQR", &me, "陈小明", 2023, "BUSINESS"),
+            (revoked["grantCode"].as_str().unwrap(), &me, "陈小明", 2023, "BUSINESS"),
+            (expired["grantCode"].as_str().unwrap(), &me, "陈小明", 2023, "BUSINESS"),
+            (&code, &other, "陈小明", 2023, "BUSINESS"),
+            (&code, &me, "陈大明", 2023, "BUSINESS"),
+        ]);
+        let imported = app.import(&bureau, "INCOME_TAX", file).await;
+        assert_eq!(imported.at("/data/importRecords/acceptedRows"), &json!(2), "{:#}", imported.body);
+        let expected: Vec<(u64, String)> = [
+            (4, "GRANT_CODE_UNKNOWN"),
+            (5, "GRANT_CODE_REVOKED"),
+            (6, "GRANT_CODE_EXPIRED"),
+            (7, "GRANT_CODE_MISMATCH"),
+            (8, "GRANT_CODE_MISMATCH"),
+        ]
+        .into_iter()
+        .map(|(l, c)| (l, c.to_string()))
+        .collect();
+        assert_eq!(rejected(&imported), expected, "{:#}", imported.body);
+        let (_, outside) = app.bureau("国家税务总局遂溪县税务局", "440823").await;
+        let elsewhere = app.import(&outside, "INCOME_TAX", income_csv(&[(&code, &me, "陈小明", 2023, "BUSINESS")])).await;
+        assert_eq!(rejected(&elsewhere), [(2, "OUT_OF_JURISDICTION".to_string())], "{:#}", elsewhere.body);
+
+        // The person sees their rows; a bank without consent gets CONSENT_REQUIRED, with one it sees them.
+        let own = app.gql(Some(&person), INCOME, json!({ "s": subject })).await;
+        own.ok();
+        assert_eq!(own.at("/data/creditProfile/subject/uscc"), &Value::Null);
+        let years = own.at("/data/creditProfile/incomeTax").as_array().unwrap().clone();
+        assert_eq!(years.len(), 2, "{:#}", own.body);
+        assert_eq!((years[0]["year"].clone(), years[0]["kind"].clone()), (json!(2025), json!("BUSINESS")));
+        assert_eq!((years[0]["taxPaid"].clone(), years[0]["monthsDeclared"].clone()), (json!("6500.00"), json!(12)));
+
+        let (bank_id, bank) = app.bank("雷州农商银行", "4408").await;
+        let refused = app.gql(Some(&bank), INCOME, json!({ "s": subject })).await;
+        refused.expect_error("CONSENT_REQUIRED");
+        assert_eq!(refused.at("/data/creditProfile/incomeTax"), &Value::Null);
+        assert_eq!(refused.at("/errors/0/path"), &json!(["creditProfile", "incomeTax"]));
+        app.gql(Some(&person), GRANT, grant(&bank_id, &["INCOME_TAX"], "LOAN_APPLICATION", 86_400)).await.ok();
+        let seen = app.gql(Some(&bank), INCOME, json!({ "s": subject })).await;
+        seen.ok();
+        assert_eq!(seen.at("/data/creditProfile/incomeTax").as_array().unwrap().len(), 2, "{:#}", seen.body);
+        let log = app.gql(Some(&person), ACCESS_LOG, json!({})).await;
+        let reads = log.at("/data/dataAccessLog/nodes").as_array().unwrap().clone();
+        assert!(reads.iter().any(|r| r["categories"] == json!(["INCOME_TAX"])), "the read is logged: {:#}", log.body);
+
+        // Revoking the authorization hides what it brought from every bank at once; the person still sees it,
+        // and the bureau's next row under it is refused.
+        app.gql(Some(&person), REVOKE, json!({ "id": good["id"] })).await.ok();
+        let hidden = app.gql(Some(&bank), INCOME, json!({ "s": subject })).await;
+        hidden.ok();
+        assert_eq!(hidden.at("/data/creditProfile/incomeTax"), &json!([]), "{:#}", hidden.body);
+        let own = app.gql(Some(&person), INCOME, json!({ "s": subject })).await;
+        assert_eq!(own.at("/data/creditProfile/incomeTax").as_array().unwrap().len(), 2);
+        let after = app.import(&bureau, "INCOME_TAX", income_csv(&[(&code, &me, "陈小明", 2023, "BUSINESS")])).await;
+        assert_eq!(rejected(&after), [(2, "GRANT_CODE_REVOKED".to_string())], "{:#}", after.body);
+
+        // A market subject has no income tax (null, no consent asked).
+        let (_, firm) = app.verified_enterprise(&bureau, &uscc(52), "雷州市无个税有限公司", "赵六").await;
+        let firm_profile = app.gql(Some(&bank), INCOME, json!({ "s": firm })).await;
+        firm_profile.ok();
+        assert_eq!(firm_profile.at("/data/creditProfile/incomeTax"), &Value::Null);
+    }
+}
