@@ -481,6 +481,18 @@ vocabulary! {
         TaxPaid = "TAX_PAID" / "纳税总额",
         /// 增值税开票销售额.
         VatSales = "VAT_SALES" / "增值税开票销售额",
+        /// 个人所得税已缴税额 (a natural person's, last year, every kind of income).
+        IncomeTaxPaid = "INCOME_TAX_PAID" / "个人所得税已缴税额",
+        /// 个人所得税应纳税所得额 (a natural person's, last year, every kind of income).
+        TaxableIncome = "TAXABLE_INCOME" / "应纳税所得额",
+    }
+}
+
+impl PreCreditBasis {
+    /// Whether the basis is a natural person's income tax: such rules have no grade factors (persons have no tax
+    /// credit grade since 2025-07-01) and use a factor of 1.
+    pub const fn is_income(self) -> bool {
+        matches!(self, Self::IncomeTaxPaid | Self::TaxableIncome)
     }
 }
 

@@ -370,6 +370,7 @@ reasons! {
     }
     INVALID_FACTOR: BadUserInput, "createProduct/updateProduct preCredit.gradeFactors" {
         InvalidFactor => "系数须大于0且不超过1",
+        FactorsForIncome => "按个人所得税测算的预授信不按纳税信用等级计算，请不要设置等级系数",
     }
     MIN_GRADE_NOT_RATED: BadUserInput, "a product whose minimum tax grade is NOT_RATED" {
         MinGradeNotRated => "最低纳税信用等级不能设为未参评；如接受未参评主体，请设置 acceptsNotRated",

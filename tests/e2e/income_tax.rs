@@ -5,7 +5,7 @@
 
 use sea_orm::ConnectionTrait;
 use serde_json::{Value, json};
-use xyd_tests::fixtures::{GRANT, grant, id_number, uscc};
+use xyd_tests::fixtures::{GRANT, POST_DEMAND, demand_input, grant, id_number, product_input, uscc};
 use xyd_tests::{GqlResponse, TestApp, both_backends};
 
 const REGISTER_PERSON: &str =
@@ -20,6 +20,14 @@ const TEXT: &str = "query($v: String) { consentText(version: $v) { version sha25
 const INCOME: &str = "query($s: ID!) { creditProfile(subjectId: $s, purpose: LOAN_APPLICATION) {
     subject { kind uscc } incomeTax { year kind taxableIncome taxPaid monthsDeclared asOf } } }";
 const ACCESS_LOG: &str = "{ dataAccessLog(first: 5) { nodes { institution { name } categories purpose } } }";
+const PRE_CREDIT: &str =
+    "{ preCredit { product { id name preCreditRule } eligible limit basis { code message } unmet { code } } }";
+const ACCEPT: &str = "mutation($d: ID!) { acceptDemand(demandId: $d) { id } }";
+const GRANT_CREDIT: &str = "mutation($r: ID!) { grantCredit(responseId: $r,
+    input: {amount: \"120000.00\", annualRate: \"4.35\", termMonths: 12}) { id status } }";
+const CHOOSE: &str = "mutation($r: ID!) { acceptOffer(responseId: $r) { status } }";
+const DISBURSE: &str = "mutation($r: ID!, $at: DateTime!) { recordDisbursement(responseId: $r,
+    input: {amount: \"120000.00\", disbursedAt: $at, firstLoan: true}) { status } }";
 /// The collection text's version.
 const COLLECTION_TEXT: &str = "2026-12-TC";
 
@@ -165,5 +173,51 @@ both_backends! {
         let firm_profile = app.gql(Some(&bank), INCOME, json!({ "s": firm })).await;
         firm_profile.ok();
         assert_eq!(firm_profile.at("/data/creditProfile/incomeTax"), &Value::Null);
+    }
+}
+
+both_backends! {
+    async fn a_person_gets_a_pre_credit_on_income_tax_and_a_loan_through_a_demand(app) {
+        let (_, bureau) = app.bureau("国家税务总局雷州市税务局", "440882").await;
+        let (person, subject) = verified_person(&app, &bureau, "黄晓燕", 41).await;
+        let code = authorize(&app, &person).await["grantCode"].as_str().unwrap().to_string();
+        let me = id_number(41);
+        let file = income_csv(&[(&code, &me, "黄晓燕", 2025, "BUSINESS"), (&code, &me, "黄晓燕", 2025, "COMPREHENSIVE")]);
+        assert_eq!(app.import(&bureau, "INCOME_TAX", file).await.at("/data/importRecords/acceptedRows"), &json!(2));
+
+        // A product for persons: 20 × last year's income tax paid, no grade factors (they would be refused).
+        let (_, bank) = app.bank("雷州农商银行", "4408").await;
+        let mut input = product_input("个税贷", "面向个人经营者，凭个人所得税纳税记录");
+        input["subjectKinds"] = json!(["NATURAL_PERSON"]);
+        input["preCredit"] = json!({ "basis": "INCOME_TAX_PAID", "multiple": 20, "gradeFactors": [{ "grade": "A", "factor": 1 }] });
+        let refused = app.gql(Some(&bank), xyd_tests::fixtures::CREATE_PRODUCT, json!({ "i": input.clone() })).await;
+        refused.expect_error("BAD_USER_INPUT");
+        assert_eq!(refused.str_at("/errors/0/extensions/field"), "input.preCredit.gradeFactors", "{:#}", refused.body);
+        input["preCredit"]["gradeFactors"] = json!([]);
+        let product = app.published_product(&bank, input).await;
+
+        // 2025: 6,500 + 6,500 yuan paid over both kinds × 20 = 260,000 yuan.
+        let estimates = app.gql(Some(&person), PRE_CREDIT, json!({})).await;
+        estimates.ok();
+        let mine = estimates.at("/data/preCredit").as_array().unwrap().iter().find(|e| e["product"]["id"] == product.as_str())
+            .unwrap_or_else(|| panic!("{:#}", estimates.body)).clone();
+        assert_eq!((mine["eligible"].clone(), mine["limit"].clone()), (json!(true), json!("260000.00")), "{mine:#}");
+        assert!(mine["basis"][0]["message"].as_str().unwrap().contains("2025年度个人所得税已缴税额13000.00元"), "{mine:#}");
+        assert!(mine["product"]["preCreditRule"].as_str().unwrap().contains("不按纳税信用等级"));
+
+        // A demand to a disbursed loan, like an enterprise's; the bank reads the income tax the demand shares.
+        let posted = app.gql(Some(&person), POST_DEMAND, demand_input(&["INCOME_TAX"])).await;
+        posted.ok();
+        let demand = posted.str_at("/data/postDemand/id").to_string();
+        let response = app.gql(Some(&bank), ACCEPT, json!({ "d": demand })).await.str_at("/data/acceptDemand/id").to_string();
+        let profile = app.gql(Some(&bank), "query($s: ID!, $d: ID!) { creditProfile(subjectId: $s, purpose: LOAN_APPLICATION, demandId: $d) { incomeTax { year kind } } }",
+            json!({ "s": subject, "d": demand })).await;
+        profile.ok();
+        assert_eq!(profile.at("/data/creditProfile/incomeTax").as_array().unwrap().len(), 2, "{:#}", profile.body);
+        app.gql(Some(&bank), GRANT_CREDIT, json!({ "r": response })).await.ok();
+        app.gql(Some(&person), CHOOSE, json!({ "r": response })).await.ok();
+        let disbursed = app.gql(Some(&bank), DISBURSE, json!({ "r": response, "at": chrono::Utc::now().to_rfc3339() })).await;
+        disbursed.ok();
+        assert_eq!(disbursed.at("/data/recordDisbursement/status"), &json!("DISBURSED"), "{:#}", disbursed.body);
     }
 }

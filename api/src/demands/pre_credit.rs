@@ -1,15 +1,16 @@
-//! `preCredit` (预授信): for a verified enterprise, from its own data only, what each published product with a
-//! rule could lend it. Nothing is disclosed to a bank and nothing is logged as a bank's read; an estimate, not
+//! `preCredit` (预授信): for a verified subject, from its own data only (a person's: their income tax), what
+//! each published product with a rule could lend it. Nothing is disclosed to a bank and nothing is logged as a bank's read; an estimate, not
 //! an offer.
 
 use async_graphql::{Context, Object, SimpleObject};
-use xyd_domain::Money;
-use xyd_domain::demand::pre_credit::{TaxYear, estimate};
+use xyd_domain::demand::pre_credit::{OwnFigures, TaxYear, estimate};
+use xyd_domain::{Money, SubjectKind};
 
 use super::matching::{MatchReason, subject_facts};
 use crate::auth::principal::require_principal;
 use crate::error::AppResult;
 use crate::graphql::{GqlMoney, GqlRate};
+use crate::income_tax::records as income_records;
 use crate::products::{LoanProduct, with_banks};
 use crate::state::AppState;
 use crate::subjects::SubjectRepo;
@@ -56,13 +57,21 @@ impl PreCreditQuery {
             tax_paid: Money::from_fen(t.tax_paid),
             vat_sales: t.vat_sales.map(Money::from_fen),
         });
+        // A person's own income tax, whatever became of the authorization that brought it: it is their own data.
+        let income = match subject.kind {
+            SubjectKind::NaturalPerson => {
+                income_records::last_year(&income_records::of_subject(conn, subject.id, false).await?)
+            }
+            _ => None,
+        };
+        let own = OwnFigures { tax, income };
         // The published products, already parsed (the matching catalogue); only those with a rule are estimated.
         let catalog = state.product_search.published(conn).await?;
         let mut judged: Vec<_> = catalog
             .entries
             .iter()
             .filter(|entry| entry.spec.pre_credit().is_some())
-            .map(|entry| (estimate(&entry.spec, &facts, tax.as_ref()), entry))
+            .map(|entry| (estimate(&entry.spec, &facts, &own), entry))
             .collect();
         judged.sort_by(|a, b| {
             b.0.eligible.cmp(&a.0.eligible).then(b.0.limit.cmp(&a.0.limit)).then(a.1.row.id.cmp(&b.1.row.id))

@@ -304,6 +304,10 @@ mirror_enum!(
         TaxPaid,
         /// 增值税开票销售额。
         VatSales,
+        /// 自然人上一年度个人所得税已缴税额（各类所得合计）；不按纳税信用等级，`gradeFactors` 须为空（系数1）。
+        IncomeTaxPaid,
+        /// 自然人上一年度应纳税所得额（各类所得合计）；不按纳税信用等级，`gradeFactors` 须为空（系数1）。
+        TaxableIncome,
     }
 );
 mirror_enum!(

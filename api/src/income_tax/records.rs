@@ -9,7 +9,8 @@ use sea_orm::sea_query::OnConflict;
 use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder, Set};
 use uuid::Uuid;
 use xyd_domain::credit::IncomeTaxRow;
-use xyd_domain::{ImportJobId, RowError, SubjectId};
+use xyd_domain::demand::pre_credit::IncomeYear;
+use xyd_domain::{ImportJobId, Money, RowError, SubjectId};
 use xyd_reasons::Reason;
 
 use super::authorizations;
@@ -97,6 +98,15 @@ pub async fn upsert(
         record::Entity::insert_many(models).on_conflict(on_conflict).exec_without_returning(txn).await?;
     }
     Ok(refused)
+}
+
+/// The last year of `rows` (as `of_subject` gives them, newest first), every kind of income summed: what an
+/// income-based 预授信 rule is applied to.
+pub fn last_year(rows: &[record::Model]) -> Option<IncomeYear> {
+    let year = rows.first()?.year;
+    let of_year = rows.iter().filter(|r| r.year == year);
+    let (taxable, paid) = of_year.fold((0, 0), |(t, p), r| (t + r.taxable_income, p + r.tax_paid));
+    Some(IncomeYear { year, taxable_income: Money::from_fen(taxable), tax_paid: Money::from_fen(paid) })
 }
 
 /// The person's rows, newest year first. `for_institution`: only those whose authorization is not revoked (a

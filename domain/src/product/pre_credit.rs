@@ -1,5 +1,6 @@
-//! 预授信规则: a bank's rule for estimating a limit from an enterprise's own tax data — a multiple of the last tax
-//! year's tax paid or VAT sales, times a factor per eligible tax grade, capped by the product's amount.
+//! 预授信规则: a bank's rule for estimating a limit from a subject's own tax data — a multiple of the last tax
+//! year's tax paid or VAT sales, times a factor per eligible tax grade, capped by the product's amount; or, for
+//! natural persons (who have no grade), a multiple of last year's income tax paid or taxable income, grade-free.
 
 use xyd_reasons::Reason;
 
@@ -17,7 +18,8 @@ pub struct PreCreditRule {
     basis: PreCreditBasis,
     /// The multiple × 100.
     multiple: u32,
-    /// Eligible grades and their factor × 10,000, in grade order; grades not listed are not eligible.
+    /// Eligible grades and their factor × 10,000, in grade order; grades not listed are not eligible. Empty
+    /// exactly for an income basis (grade-free, factor 1).
     factors: Vec<(TaxGrade, u32)>,
 }
 
@@ -32,8 +34,10 @@ impl PreCreditRule {
         if multiple == 0 {
             return Err(DomainError::invalid("multiple", Reason::InvalidMultiple));
         }
-        if factors.is_empty() {
-            return Err(DomainError::invalid("gradeFactors", Reason::GradeFactorsRequired));
+        match (basis.is_income(), factors.is_empty()) {
+            (true, false) => return Err(DomainError::invalid("gradeFactors", Reason::FactorsForIncome)),
+            (false, true) => return Err(DomainError::invalid("gradeFactors", Reason::GradeFactorsRequired)),
+            _ => {}
         }
         let mut kept = Vec::with_capacity(factors.len());
         for &(grade, factor) in factors {
@@ -60,10 +64,14 @@ impl PreCreditRule {
         self.factors.iter().find(|(g, _)| *g == grade).map(|(_, f)| *f)
     }
 
-    /// The limit for a basis of `basis` at `grade`: min(amount_max, basis × multiple × factor), floored to 1,000
-    /// yuan; `None` when the grade is not eligible.
-    pub fn limit(&self, basis: Money, grade: TaxGrade, amount_max: Money) -> Option<Money> {
-        let factor = self.factor(grade)?;
+    /// The limit for a basis of `basis` at `grade` (none for an income basis): min(amount_max, basis × multiple ×
+    /// factor), floored to 1,000 yuan; `None` when the grade is not eligible.
+    pub fn limit(&self, basis: Money, grade: Option<TaxGrade>, amount_max: Money) -> Option<Money> {
+        let factor = match grade {
+            _ if self.basis.is_income() => 10_000,
+            Some(grade) => self.factor(grade)?,
+            None => return None,
+        };
         let raw = i128::from(basis.fen().max(0)) * i128::from(self.multiple) * i128::from(factor) / 1_000_000;
         let capped = raw.min(i128::from(amount_max.fen())) as i64;
         Some(Money::from_fen(capped - capped.rem_euclid(LIMIT_STEP_FEN)))
@@ -71,6 +79,13 @@ impl PreCreditRule {
 
     /// The rule in words, for display.
     pub fn describe(&self) -> String {
+        if self.basis.is_income() {
+            return format!(
+                "上一年度{}（各类所得合计）的{}倍，不按纳税信用等级计算；不超过产品额度上限，按千元取整",
+                self.basis.label_zh(),
+                decimal(self.multiple, 2),
+            );
+        }
         let factors: Vec<String> =
             self.factors.iter().map(|(g, f)| format!("{}×{}", g.label_zh(), decimal(*f, 4))).collect();
         format!(
@@ -99,6 +114,7 @@ impl PreCreditRule {
         let multiple: u32 = multiple.parse().map_err(|_| bad())?;
         let factors = factors
             .split(',')
+            .filter(|pair| !pair.is_empty())
             .map(|pair| {
                 let (grade, factor) = pair.split_once('=').ok_or_else(bad)?;
                 let factor: u32 = factor.parse().map_err(|_| bad())?;
@@ -132,11 +148,25 @@ mod tests {
     #[test]
     fn the_limit_is_a_floored_capped_multiple() {
         // 125,000.50 yuan tax × 3 × 0.8 = 300,001.20 yuan → 300,000 yuan.
-        let limit = rule().limit(Money::from_fen(12_500_050), TaxGrade::B, Money::from_fen(100_000_000));
+        let limit = rule().limit(Money::from_fen(12_500_050), Some(TaxGrade::B), Money::from_fen(100_000_000));
         assert_eq!(limit, Some(Money::from_fen(30_000_000)));
-        let capped = rule().limit(Money::from_fen(12_500_050), TaxGrade::A, Money::from_fen(20_000_000));
+        let capped = rule().limit(Money::from_fen(12_500_050), Some(TaxGrade::A), Money::from_fen(20_000_000));
         assert_eq!(capped, Some(Money::from_fen(20_000_000)));
-        assert_eq!(rule().limit(Money::from_fen(12_500_050), TaxGrade::M, Money::from_fen(20_000_000)), None);
+        assert_eq!(rule().limit(Money::from_fen(12_500_050), Some(TaxGrade::M), Money::from_fen(20_000_000)), None);
+        assert_eq!(rule().limit(Money::from_fen(12_500_050), None, Money::from_fen(20_000_000)), None);
+    }
+
+    #[test]
+    fn an_income_rule_is_grade_free_and_refuses_grade_factors() {
+        let income = PreCreditRule::parse(PreCreditBasis::IncomeTaxPaid, 20.0, &[]).unwrap();
+        // 6,500.00 yuan income tax × 20 = 130,000 yuan, whatever the (absent) grade.
+        let limit = income.limit(Money::from_fen(650_000), None, Money::from_fen(30_000_000));
+        assert_eq!(limit, Some(Money::from_fen(13_000_000)));
+        assert_eq!(income.encode(), "INCOME_TAX_PAID;2000;");
+        assert_eq!(PreCreditRule::decode(&income.encode()).unwrap(), income);
+        assert!(income.describe().contains("不按纳税信用等级"), "{}", income.describe());
+        let graded = PreCreditRule::parse(PreCreditBasis::TaxableIncome, 2.0, &[(TaxGrade::A, 1.0)]);
+        assert!(matches!(graded, Err(DomainError::Invalid { field: "gradeFactors", .. })), "{graded:?}");
     }
 
     #[test]
@@ -172,8 +202,8 @@ mod tests {
                 PreCreditBasis::TaxPaid, f64::from(multiple) / 100.0, &[(TaxGrade::B, f64::from(factor) / 10_000.0)],
             ).unwrap();
             let max = Money::from_fen(max);
-            let lower = r.limit(Money::from_fen(low), TaxGrade::B, max).unwrap();
-            let higher = r.limit(Money::from_fen(low + extra), TaxGrade::B, max).unwrap();
+            let lower = r.limit(Money::from_fen(low), Some(TaxGrade::B), max).unwrap();
+            let higher = r.limit(Money::from_fen(low + extra), Some(TaxGrade::B), max).unwrap();
             prop_assert!(higher <= max && lower <= max);
             prop_assert!(lower <= higher);
             prop_assert_eq!(lower.fen() % LIMIT_STEP_FEN, 0);
