@@ -2,16 +2,19 @@
 //! look needs shows figures — the product search (after the relay indexed the products), the county's
 //! indicators over the last 12 whole months (demands every month, disbursements, towns by name, the 重错码率 of
 //! the bureau's registry import), the bank league, the banks' opportunities, and for the enterprise login its
-//! loan, the offers on its open demand, matching and 预授信. A second run adds nothing.
+//! loan, the offers on its open demand, matching and 预授信; for the person login, income tax under authorization,
+//! 预授信 on it and a loan. A second run adds nothing.
 
 use chrono::{Datelike, Months, Utc};
 use sea_orm::{ConnectionTrait, Statement};
 use serde_json::{Value, json};
-use xyd_cli::demo::{BANK_LOGINS, CITY_BUREAU, COUNTY_BUREAU, DEMO_PASSWORD, DemoSize, ENTERPRISE_LOGIN, seed_with};
+use xyd_cli::demo::{
+    BANK_LOGINS, CITY_BUREAU, COUNTY_BUREAU, DEMO_PASSWORD, DemoSize, ENTERPRISE_LOGIN, PERSON_LOGIN, seed_with,
+};
 use xyd_domain::demand::local_date;
 use xyd_tests::{TestApp, both_backends};
 
-const TABLES: [&str; 11] = [
+const TABLES: [&str; 13] = [
     "institutions",
     "users",
     "registry_entries",
@@ -23,6 +26,8 @@ const TABLES: [&str; 11] = [
     "demands",
     "bank_responses",
     "consents",
+    "tax_collection_authorizations",
+    "income_tax_records",
 ];
 
 async fn counts(app: &TestApp) -> Vec<(&'static str, i64)> {
@@ -144,6 +149,36 @@ both_backends! {
         estimates.ok();
         let estimates = estimates.at("/data/preCredit").as_array().unwrap();
         assert!(estimates.iter().any(|e| e["eligible"] == true && e["limit"].is_string()), "{estimates:#?}");
+
+        // The person: verified, no USCC, income tax under an authorization, 预授信 on it, a loan.
+        let person = token(&app, PERSON_LOGIN).await;
+        let r = app
+            .gql(
+                Some(&person),
+                "{ me { subject { id kind uscc idNumberMasked verificationStatus } }
+                   taxCollectionAuthorizations { grantCode revokedAt }
+                   myDemands(first: 5) { nodes { status } }
+                   preCredit(first: 50) { eligible limit product { name } } }",
+                json!({}),
+            )
+            .await;
+        r.ok();
+        assert_eq!(r.at("/data/me/subject/kind"), &json!("NATURAL_PERSON"), "{:#}", r.body);
+        assert_eq!(r.at("/data/me/subject/uscc"), &Value::Null);
+        assert_eq!(r.at("/data/me/subject/verificationStatus"), &json!("VERIFIED"));
+        assert_eq!(r.at("/data/taxCollectionAuthorizations/0/revokedAt"), &Value::Null);
+        assert!(r.at("/data/myDemands/nodes").as_array().unwrap().iter().any(|d| d["status"] == "FUNDED"), "{:#}", r.body);
+        let on_income = r.at("/data/preCredit").as_array().unwrap().iter().find(|e| e["product"]["name"] == "个税贷（个人经营者）");
+        assert_eq!(on_income.map(|e| (e["eligible"].clone(), e["limit"].clone())), Some((json!(true), json!("190000.00"))), "{:#}", r.body);
+        let subject = r.str_at("/data/me/subject/id").to_string();
+        let income = app
+            .gql(
+                Some(&person),
+                "query($s: ID!) { creditProfile(subjectId: $s, purpose: LOAN_APPLICATION) { incomeTax { year kind } } }",
+                json!({ "s": subject }),
+            )
+            .await;
+        assert_eq!(income.at("/data/creditProfile/incomeTax").as_array().unwrap().len(), 3, "{:#}", income.body);
 
         // The bureau's desk shows the same figures (a screenshot per backend in target/test-artifacts).
         if let Some(browser) = crate::dashboard::browser().await {

@@ -6,7 +6,7 @@ mod answers;
 pub mod catalog;
 pub mod entity;
 mod graphql;
-mod manage;
+pub mod manage;
 pub mod projection;
 mod repo;
 mod revision;

@@ -4,12 +4,12 @@
 pub mod claim;
 pub mod entity;
 mod graphql;
-mod person;
+pub mod person;
 pub mod register;
 pub mod registry;
 pub mod registry_counts;
 mod repo;
-mod verify;
+pub mod verify;
 mod view;
 
 pub use claim::ensure_verified;

@@ -38,7 +38,7 @@ pub async fn credit_and_tax(state: &AppState, bureau: &Bureau, registry: &Regist
 }
 
 /// Generate the file with `write` and import it as the bureau, unless the bureau has a completed import of `kind`.
-async fn import(
+pub(super) async fn import(
     state: &AppState,
     bureau: &Bureau,
     kind: ImportKind,

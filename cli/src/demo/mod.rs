@@ -1,6 +1,7 @@
 //! `xinyidai seed-demo`: a living 雷州市 (440882) for a first look at the platform — the demo logins, the county
 //! bureau's registry, credit and tax imports, five banks' products, a few hundred registered subjects with their
-//! financing history over the last year (and demands open now), and an enterprise login with offers to compare.
+//! financing history over the last year (and demands open now), an enterprise login with offers to compare, and
+//! a natural person's login with income tax under authorization and a loan on a product for persons.
 //!
 //! Deterministic but for the moment it runs (the history is laid out back from now), and idempotent: each step
 //! is skipped when what it loads is there already (see each step), so a second run adds nothing. The data comes
@@ -10,6 +11,7 @@ mod accounts;
 mod enterprise;
 mod history;
 mod imports;
+mod person;
 mod products;
 
 use std::time::Instant;
@@ -26,6 +28,7 @@ use xinyidai::state::AppState;
 
 pub use accounts::{BANK_LOGINS, CITY_BUREAU, COUNTY_BUREAU, DEMO_PASSWORD};
 pub use enterprise::ENTERPRISE_LOGIN;
+pub use person::PERSON_LOGIN;
 
 /// The seed of every generator.
 const SEED: u64 = 42;
@@ -77,6 +80,8 @@ pub async fn seed_with(state: &AppState, size: DemoSize) -> anyhow::Result<()> {
     imports::credit_and_tax(state, &bureau, &plan.registry).await?;
     step("企业演示账号");
     enterprise::seed(state, &plan).await?;
+    step("自然人演示账号");
+    person::seed(state, &plan, &bureau).await?;
     println!("演示数据就绪（{:.1} 秒）", started.elapsed().as_secs_f64());
     Ok(())
 }
