@@ -22,6 +22,7 @@ pub mod indicators;
 pub mod institutions;
 pub mod jobs;
 pub mod metrics;
+pub mod my_data;
 pub mod notifications;
 pub mod outbox;
 pub mod pagination;

@@ -13,6 +13,7 @@ use crate::imports::{ImportMutation, ImportQuery};
 use crate::income_tax::{IncomeTaxMutation, IncomeTaxQuery};
 use crate::indicators::IndicatorQueryRoot;
 use crate::institutions::InstitutionMutation;
+use crate::my_data::{MyDataMutation, MyDataQuery};
 use crate::notifications::{NotificationMutation, NotificationQuery, NotificationSubscription};
 use crate::products::{ProductMutation, ProductQuery};
 use crate::regions::RegionQuery;
@@ -38,6 +39,7 @@ pub struct QueryRoot(
     ReportQuery,
     RegionQuery,
     IncomeTaxQuery,
+    MyDataQuery,
 );
 
 /// 变更入口 (Mutation root)：各业务模块的写操作合并于此。
@@ -56,6 +58,7 @@ pub struct MutationRoot(
     RenewalMutation,
     ReportMutation,
     IncomeTaxMutation,
+    MyDataMutation,
 );
 
 /// 订阅入口 (Subscription root)：通过 WebSocket 推送的实时事件。

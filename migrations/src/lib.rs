@@ -26,6 +26,7 @@ mod m20261206_000018_catalog_notify;
 mod m20261206_000019_not_rated;
 mod m20261206_000020_persons;
 mod m20261206_000021_income_tax;
+mod m20261206_000022_data_exports;
 mod sqlite_rebuild;
 
 /// Every migration, in order.
@@ -56,6 +57,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000019_not_rated::Migration),
             Box::new(m20261206_000020_persons::Migration),
             Box::new(m20261206_000021_income_tax::Migration),
+            Box::new(m20261206_000022_data_exports::Migration),
         ]
     }
 }

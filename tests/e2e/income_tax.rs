@@ -36,7 +36,7 @@ fn in_days(days: i64) -> String {
 }
 
 /// A person of 雷州 registered and verified at the window; returns (token, subject id).
-async fn verified_person(app: &TestApp, bureau: &str, name: &str, n: u32) -> (String, String) {
+pub(crate) async fn verified_person(app: &TestApp, bureau: &str, name: &str, n: u32) -> (String, String) {
     let input = json!({ "i": { "name": name, "idNumber": id_number(n), "regionCode": "440882100",
         "email": format!("p{n}@income.test"), "password": "Person12345" } });
     let r = app.gql(None, REGISTER_PERSON, input).await;
@@ -46,13 +46,13 @@ async fn verified_person(app: &TestApp, bureau: &str, name: &str, n: u32) -> (St
     (r.str_at("/data/registerPerson/accessToken").to_string(), subject)
 }
 
-async fn authorize(app: &TestApp, person: &str) -> Value {
+pub(crate) async fn authorize(app: &TestApp, person: &str) -> Value {
     let r = app.gql(Some(person), AUTHORIZE, json!({ "v": COLLECTION_TEXT, "u": in_days(300) })).await;
     r.ok();
     r.at("/data/authorizeTaxCollection").clone()
 }
 
-fn income_csv(rows: &[(&str, &str, &str, i32, &str)]) -> Vec<u8> {
+pub(crate) fn income_csv(rows: &[(&str, &str, &str, i32, &str)]) -> Vec<u8> {
     let mut text = String::from(
         "grant_code,id_number,name,year,kind,taxable_income,tax_paid,months_declared,uscc,snapshot_date\n",
     );

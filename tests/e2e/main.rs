@@ -28,6 +28,7 @@ mod indicators;
 mod institutions;
 mod introspection;
 mod journey;
+mod my_data;
 mod not_rated;
 mod notifications;
 mod offers;

@@ -50,6 +50,7 @@ const WEIGHTS: &[(&str, &str, u64)] = &[
     ("Query", "region", 1),
     ("Query", "regions", 1),
     ("Query", "taxCollectionAuthorizations", 1),
+    ("Query", "myDataExports", 1),
     ("Mutation", "login", 200),
     ("Mutation", "refreshSession", 20),
     ("Mutation", "logout", 10),
@@ -59,6 +60,8 @@ const WEIGHTS: &[(&str, &str, u64)] = &[
     ("Mutation", "attestIdentity", 20),
     ("Mutation", "authorizeTaxCollection", 20),
     ("Mutation", "revokeTaxCollection", 20),
+    // Reads every table about the subject and zips it, in the background: a few per request at most.
+    ("Mutation", "requestMyData", 1000),
     ("Mutation", "resubmitVerification", 20),
     ("Mutation", "verifySubject", 20),
     ("Mutation", "rejectSubjectVerification", 20),

@@ -11,6 +11,7 @@ mod health;
 #[cfg(test)]
 mod layering;
 mod middleware;
+mod my_data;
 mod occupancy;
 mod reports;
 mod websocket;
@@ -64,6 +65,7 @@ pub fn router(app: AppState) -> Router {
         .route("/metrics", get(health::metrics_with_token))
         .route("/exports/indicators", get(exports::indicators))
         .route("/reports/{id}", get(reports::download))
+        .route("/exports/my-data/{id}", get(my_data::download))
         .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::deadlines))
         .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::limit_in_flight))
         .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::observe))
