@@ -12,6 +12,7 @@ pub mod credit;
 pub mod crypto;
 pub mod db;
 pub mod demands;
+pub mod erasure;
 pub mod error;
 pub mod events;
 pub mod graphql;

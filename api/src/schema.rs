@@ -9,6 +9,7 @@ use crate::config::LimitsConfig;
 use crate::consents::{ConsentMutation, ConsentQuery};
 use crate::credit::{CreditMutation, CreditQuery};
 use crate::demands::{DemandMutation, DemandQuery, DemandSubscription, PreCreditQuery};
+use crate::erasure::{ErasureMutation, ErasureQuery};
 use crate::imports::{ImportMutation, ImportQuery};
 use crate::income_tax::{IncomeTaxMutation, IncomeTaxQuery};
 use crate::indicators::IndicatorQueryRoot;
@@ -40,6 +41,7 @@ pub struct QueryRoot(
     RegionQuery,
     IncomeTaxQuery,
     MyDataQuery,
+    ErasureQuery,
 );
 
 /// 变更入口 (Mutation root)：各业务模块的写操作合并于此。
@@ -59,6 +61,7 @@ pub struct MutationRoot(
     ReportMutation,
     IncomeTaxMutation,
     MyDataMutation,
+    ErasureMutation,
 );
 
 /// 订阅入口 (Subscription root)：通过 WebSocket 推送的实时事件。

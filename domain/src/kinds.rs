@@ -520,6 +520,20 @@ vocabulary! {
     }
 }
 
+vocabulary! {
+    /// 删除申请状态 (a person's erasure request, PIPL Art. 47).
+    pub enum ErasureStatus in "删除申请状态" (field "status") {
+        /// 待处理.
+        Requested = "REQUESTED" / "待处理",
+        /// 已删除: nothing the law requires to keep was held.
+        Erased = "ERASED" / "已删除",
+        /// 已删除（依法保留部分）: what the law requires to keep is listed in `retained`.
+        PartiallyErased = "PARTIALLY_ERASED" / "部分删除",
+        /// 不予删除, with a note.
+        Refused = "REFUSED" / "不予删除",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

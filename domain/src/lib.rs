@@ -37,7 +37,7 @@ pub use ids::{
 };
 pub use industry::IndustryCode;
 pub use kinds::{
-    AccessPurpose, DataCategory, DemandStatus, ImportKind, ImportStatus, IncomeKind, IndicatorDimension,
+    AccessPurpose, DataCategory, DemandStatus, ErasureStatus, ImportKind, ImportStatus, IncomeKind, IndicatorDimension,
     InstitutionKind, NotificationKind, ObjectionOutcome, PreCreditBasis, ProductType, RecordAction, RecordStatus,
     RegistryStatus, RejectReason, RenewalKind, RenewalStatus, RepaymentMethod, ResponseStatus, Role, SubjectKind,
     TaxGrade, VerificationMethod, VerificationStatus,

@@ -27,6 +27,7 @@ mod m20261206_000019_not_rated;
 mod m20261206_000020_persons;
 mod m20261206_000021_income_tax;
 mod m20261206_000022_data_exports;
+mod m20261206_000023_erasure;
 mod sqlite_rebuild;
 
 /// Every migration, in order.
@@ -58,6 +59,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000020_persons::Migration),
             Box::new(m20261206_000021_income_tax::Migration),
             Box::new(m20261206_000022_data_exports::Migration),
+            Box::new(m20261206_000023_erasure::Migration),
         ]
     }
 }

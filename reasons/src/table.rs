@@ -170,11 +170,18 @@ reasons! {
     NOT_A_PERSON: InvalidState, "attestIdentity on a subject that is not a natural person" {
         NotAPerson => "只能核验自然人的身份",
     }
+    ERASURE_PENDING: InvalidState, "requestErasure while an earlier request waits" {
+        ErasurePending => "已有待处理的删除申请，请等待处理结果",
+    }
+    ERASURE_DECIDED: InvalidState, "decideErasure on a decided request" {
+        ErasureDecided => "该删除申请已处理",
+    }
     NOT_A_MARKET_SUBJECT: InvalidState, "resubmitVerification by a natural person (no USCC to match against the registry)" {
         NotAMarketSubject => "自然人没有统一社会信用代码，请到政务服务窗口或银行核验身份",
     }
-    INVALID_REASON: BadUserInput, "rejectSubjectVerification, requestRenewal" {
+    INVALID_REASON: BadUserInput, "rejectSubjectVerification, requestRenewal, requestErasure" {
         InvalidRejectionReason => "驳回理由应为2至500个字",
+        InvalidErasureReason => "删除申请理由应为2至500个字",
         InvalidRenewalReason => "申请理由应为2至500个字",
     }
     CONCURRENT_UPDATE: Conflict, "a concurrent change of the same subject, product, record or renewal request" {

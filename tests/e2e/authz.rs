@@ -31,6 +31,8 @@ const FILE_OBJECTION: &str =
     "mutation($r: ID!) { fileObjection(recordId: $r, reason: \"该处罚已撤销，附撤销决定书\") { id } }";
 const REGISTER_PERSON: &str =
     "mutation($i: RegisterPersonInput!) { registerPerson(input: $i) { user { subject { id } } } }";
+const REGISTER_PERSON_TOKEN: &str = "mutation($i: RegisterPersonInput!) { registerPerson(input: $i) { accessToken } }";
+const REQUEST_ERASURE: &str = "mutation { requestErasure(reason: \"请删除本人信息\") { id } }";
 const REJECT_SUBJECT: &str = "mutation($s: ID!) { rejectSubjectVerification(subjectId: $s, reason: \"营业执照照片不清晰\") { id verificationStatus } }";
 
 // ─────────────────────────────────────────── the table ───────────────────────────────────────────
@@ -502,6 +504,12 @@ async fn prepare(app: &TestApp, w: &World, name: &str, caller: Caller) -> Result
         "registration" => Ok(Fresh::of(email("ent")).with("fresh_uscc", uscc(w.number()))),
         "person_registration" => {
             Ok(Fresh::of(email("person")).with("fresh_id_number", fixtures::id_number(w.number())))
+        }
+        "pending_erasure" => {
+            let input = json!({ "i": { "name": "矩阵删除", "idNumber": fixtures::id_number(w.number()),
+                "regionCode": "440882100", "email": email("person"), "password": "Person12345" } });
+            let person = need(&app.gql(None, REGISTER_PERSON_TOKEN, input).await, "/data/registerPerson/accessToken")?;
+            call(app, &person, REQUEST_ERASURE, json!({}), "/data/requestErasure/id").await.map(Fresh::of)
         }
         "pending_person" => {
             let input = json!({ "i": { "name": "矩阵自然人", "idNumber": fixtures::id_number(w.number()),

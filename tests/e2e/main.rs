@@ -15,6 +15,7 @@ mod credit_report;
 mod dashboard;
 mod demands;
 mod demo;
+mod erasure;
 mod first_start;
 mod fuzz;
 mod graphiql;

@@ -4,6 +4,7 @@
 pub mod bootstrap;
 pub mod entities;
 mod graphql;
+pub mod held;
 pub mod password;
 pub mod principal;
 pub mod rate_limit;

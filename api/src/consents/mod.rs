@@ -3,6 +3,7 @@
 
 pub mod entity;
 mod graphql;
+pub mod held;
 mod ledger;
 pub mod texts;
 

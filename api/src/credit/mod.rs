@@ -5,6 +5,7 @@ mod access;
 mod chained;
 pub mod entity;
 mod graphql;
+pub mod held;
 mod objections;
 pub mod profile;
 pub mod repo;

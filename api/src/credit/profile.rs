@@ -14,7 +14,7 @@ use super::repo;
 use crate::auth::Principal;
 use crate::consents::{ConsentRow, active_for, ensure_demand_held, fact_of};
 use crate::error::{AppError, AppResult};
-use crate::income_tax::entity::record as income_record;
+use crate::income_tax::IncomeTaxRecordRow;
 use crate::income_tax::records as income_records;
 use crate::state::AppState;
 use crate::subjects::{SubjectRepo, SubjectRow, SubjectView, ensure_verified};
@@ -49,7 +49,7 @@ pub struct ProfileData {
     pub tax: AppResult<Vec<tax_record::Model>>,
     pub authorized_records: AppResult<Vec<credit_record::Model>>,
     /// A natural person's income-tax summaries (`None` for market subjects, which have none).
-    pub income_tax: AppResult<Option<Vec<income_record::Model>>>,
+    pub income_tax: AppResult<Option<Vec<IncomeTaxRecordRow>>>,
 }
 
 /// Which of the caller's own records a viewer sees in public views: banks never see repaired or revoked
@@ -156,14 +156,14 @@ pub async fn read(
 type Parts = (
     AppResult<Vec<tax_record::Model>>,
     AppResult<Vec<credit_record::Model>>,
-    AppResult<Option<Vec<income_record::Model>>>,
+    AppResult<Option<Vec<IncomeTaxRecordRow>>>,
 );
 
 fn granted_parts(
     granted: &[DataCategory],
     tax: Vec<tax_record::Model>,
     records: Vec<credit_record::Model>,
-    income: Option<Vec<income_record::Model>>,
+    income: Option<Vec<IncomeTaxRecordRow>>,
 ) -> Parts {
     let tax = if granted.contains(&DataCategory::Tax) { Ok(tax) } else { Err(consent_required("纳税信息")) };
     let income = match income {

@@ -4,6 +4,7 @@
 pub mod entity;
 pub mod expiry;
 mod graphql;
+pub mod held;
 mod matching;
 mod notices;
 mod offers;

@@ -51,6 +51,7 @@ const WEIGHTS: &[(&str, &str, u64)] = &[
     ("Query", "regions", 1),
     ("Query", "taxCollectionAuthorizations", 1),
     ("Query", "myDataExports", 1),
+    ("Query", "erasureRequests", 1),
     ("Mutation", "login", 200),
     ("Mutation", "refreshSession", 20),
     ("Mutation", "logout", 10),
@@ -62,6 +63,8 @@ const WEIGHTS: &[(&str, &str, u64)] = &[
     ("Mutation", "revokeTaxCollection", 20),
     // Reads every table about the subject and zips it, in the background: a few per request at most.
     ("Mutation", "requestMyData", 1000),
+    ("Mutation", "requestErasure", 20),
+    ("Mutation", "decideErasure", 50),
     ("Mutation", "resubmitVerification", 20),
     ("Mutation", "verifySubject", 20),
     ("Mutation", "rejectSubjectVerification", 20),

@@ -6,6 +6,10 @@
 pub mod authorizations;
 pub mod entity;
 mod graphql;
+pub mod held;
 pub mod records;
+
+/// An income-tax record as other capabilities name it.
+pub type IncomeTaxRecordRow = entity::record::Model;
 
 pub use graphql::{IncomeTaxMutation, IncomeTaxQuery, IncomeTaxYear};

@@ -18,7 +18,7 @@ use super::entity::{authorization, record};
 use crate::crypto::FieldCipher;
 use crate::error::AppResult;
 use crate::institutions::Scope;
-use crate::subjects::entity as subject;
+use crate::subjects::SubjectRepo;
 
 /// Write the rows whose grant code is valid and names their person; refuse the others, each with its reason
 /// (`GRANT_CODE_UNKNOWN`, `_EXPIRED`, `_REVOKED`, `_MISMATCH`, or a person outside `scope`). A refused row
@@ -38,13 +38,7 @@ pub async fn upsert(
         .into_iter()
         .map(|a| (a.grant_code.clone(), a))
         .collect();
-    let grantors: HashMap<SubjectId, subject::Model> = subject::Entity::find()
-        .filter(subject::Column::Id.is_in(grants.values().map(|a| a.subject_id)))
-        .all(txn)
-        .await?
-        .into_iter()
-        .map(|s| (s.id, s))
-        .collect();
+    let grantors = SubjectRepo::find_many(txn, grants.values().map(|a| a.subject_id)).await?;
     let (now, mut refused, mut models) = (Utc::now(), Vec::new(), Vec::new());
     for (line, row) in rows {
         let grant = grants.get(&row.grant_code);

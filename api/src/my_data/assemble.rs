@@ -5,115 +5,42 @@
 
 use std::io::{Cursor, Write};
 
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::ConnectionTrait;
 use serde_json::{Map, Value, json};
 use sha2::{Digest, Sha256};
 use zip::write::SimpleFileOptions;
 
-use crate::auth::entities::user;
-use crate::consents::entity as consent;
-use crate::credit::entity::{access_log, credit_record, objection, tax_record};
-use crate::demands::entity::{demand, response};
 use crate::error::{AppError, AppResult};
-use crate::income_tax::entity::{authorization, record as income_record};
-use crate::notifications::entity as notification;
-use crate::renewals::entity as renewal;
-use crate::reports::entity as report;
 use crate::state::AppState;
-use crate::subjects::entity as subject;
-use crate::subjects::registry::entry as registry_entry;
+use crate::subjects::SubjectRow;
 
 /// Fields never copied out.
 const WITHHELD: [&str; 5] = ["password_hash", "id_hash", "legal_rep_id_cipher", "legal_rep_id_hash", "pdf"];
 
-/// One section of the copy.
-struct Section {
-    name: &'static str,
-    rows: Vec<Value>,
-}
+/// One section of the copy: its name and rows, as the capability that holds them gives them.
+type Section = (&'static str, Vec<Value>);
 
 /// The ZIP of `s`'s copy and its SHA-256.
-pub async fn zip_of(state: &AppState, s: &subject::Model) -> AppResult<(Vec<u8>, String)> {
+pub async fn zip_of(state: &AppState, s: &SubjectRow) -> AppResult<(Vec<u8>, String)> {
     let sections = sections(state.db.conn(), s).await?;
     let zip = write_zip(s, &sections).map_err(|e| AppError::internal("data copy zip", e))?;
     let sha = hex::encode(Sha256::digest(&zip));
     Ok((zip, sha))
 }
 
-async fn sections(conn: &impl ConnectionTrait, s: &subject::Model) -> AppResult<Vec<Section>> {
-    let id = s.id;
-    let code = s.filed_under().to_string();
-    let users = user::Entity::find().filter(user::Column::SubjectId.eq(id)).order_by_asc(user::Column::Id);
-    let user_ids: Vec<_> =
-        users.clone().select_only().column(user::Column::Id).into_tuple::<xyd_domain::UserId>().all(conn).await?;
-    let demands: Vec<_> = demand::Entity::find()
-        .filter(demand::Column::SubjectId.eq(id))
-        .select_only()
-        .column(demand::Column::Id)
-        .into_tuple::<xyd_domain::DemandId>()
-        .all(conn)
-        .await?;
-    let section = |name, rows| Section { name, rows };
-    Ok(vec![
-        section("subject", subject::Entity::find_by_id(id).into_json().all(conn).await?),
-        section("users", users.into_json().all(conn).await?),
-        section(
-            "registry_entries",
-            registry_entry::Entity::find().filter(registry_entry::Column::Uscc.eq(&code)).into_json().all(conn).await?,
-        ),
-        section(
-            "consents",
-            consent::Entity::find().filter(consent::Column::SubjectId.eq(id)).into_json().all(conn).await?,
-        ),
-        section(
-            "tax_collection_authorizations",
-            authorization::Entity::find().filter(authorization::Column::SubjectId.eq(id)).into_json().all(conn).await?,
-        ),
-        section(
-            "access_log",
-            access_log::Entity::find().filter(access_log::Column::SubjectId.eq(id)).into_json().all(conn).await?,
-        ),
-        section(
-            "credit_records",
-            credit_record::Entity::find().filter(credit_record::Column::Uscc.eq(&code)).into_json().all(conn).await?,
-        ),
-        section(
-            "objections",
-            objection::Entity::find().filter(objection::Column::SubjectId.eq(id)).into_json().all(conn).await?,
-        ),
-        section(
-            "tax_records",
-            tax_record::Entity::find().filter(tax_record::Column::Uscc.eq(&code)).into_json().all(conn).await?,
-        ),
-        section(
-            "income_tax_records",
-            income_record::Entity::find().filter(income_record::Column::SubjectId.eq(id)).into_json().all(conn).await?,
-        ),
-        section(
-            "demands",
-            demand::Entity::find().filter(demand::Column::SubjectId.eq(id)).into_json().all(conn).await?,
-        ),
-        section(
-            "bank_responses",
-            response::Entity::find().filter(response::Column::DemandId.is_in(demands)).into_json().all(conn).await?,
-        ),
-        section(
-            "renewals",
-            renewal::Entity::find().filter(renewal::Column::SubjectId.eq(id)).into_json().all(conn).await?,
-        ),
-        section(
-            "credit_reports",
-            report::Entity::find().filter(report::Column::SubjectId.eq(id)).into_json().all(conn).await?,
-        ),
-        section(
-            "notifications",
-            notification::Entity::find()
-                .filter(notification::Column::UserId.is_in(user_ids))
-                .into_json()
-                .all(conn)
-                .await?,
-        ),
-    ])
+/// Every capability's part: each says what it holds about a subject (its `held` module).
+async fn sections(conn: &impl ConnectionTrait, s: &SubjectRow) -> AppResult<Vec<Section>> {
+    let users = crate::auth::held::users_of(conn, s.id).await?;
+    let mut all = crate::subjects::held::copy(conn, s).await?;
+    all.extend(crate::auth::held::copy(conn, s.id).await?);
+    all.extend(crate::consents::held::copy(conn, s.id).await?);
+    all.extend(crate::income_tax::held::copy(conn, s.id).await?);
+    all.extend(crate::credit::held::copy(conn, s).await?);
+    all.extend(crate::demands::held::copy(conn, s.id).await?);
+    all.extend(crate::renewals::held::copy(conn, s.id).await?);
+    all.extend(crate::reports::held::copy(conn, s.id).await?);
+    all.extend(crate::notifications::held::copy(conn, &users).await?);
+    Ok(all)
 }
 
 /// The rows of a section without the withheld fields.
@@ -141,7 +68,7 @@ fn csv_of(rows: &[Map<String, Value>]) -> Result<Vec<u8>, csv::Error> {
     out.into_inner().map_err(|e| csv::Error::from(e.into_error()))
 }
 
-fn write_zip(s: &subject::Model, sections: &[Section]) -> Result<Vec<u8>, Box<dyn std::error::Error + Send + Sync>> {
+fn write_zip(s: &SubjectRow, sections: &[Section]) -> Result<Vec<u8>, Box<dyn std::error::Error + Send + Sync>> {
     let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
     let options = SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
     let mut manifest = Vec::new();
@@ -154,10 +81,10 @@ fn write_zip(s: &subject::Model, sections: &[Section]) -> Result<Vec<u8>, Box<dy
         manifest.push(json!({ "file": name, "sha256": hex::encode(Sha256::digest(bytes)), "bytes": bytes.len() }));
         Ok(())
     };
-    for section in sections {
-        let rows = kept(&section.rows);
-        add(&mut zip, format!("{}.json", section.name), &serde_json::to_vec_pretty(&rows)?)?;
-        add(&mut zip, format!("{}.csv", section.name), &csv_of(&rows)?)?;
+    for (name, rows) in sections {
+        let rows = kept(rows);
+        add(&mut zip, format!("{name}.json"), &serde_json::to_vec_pretty(&rows)?)?;
+        add(&mut zip, format!("{name}.csv"), &csv_of(&rows)?)?;
     }
     let manifest = json!({
         "subject": s.id.to_string(),

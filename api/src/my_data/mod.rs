@@ -61,6 +61,12 @@ pub async fn request(state: &AppState, principal: &Principal) -> AppResult<entit
     Ok(row)
 }
 
+/// Delete the copies of `subject` (a person's erasure).
+pub async fn erase(conn: &impl sea_orm::ConnectionTrait, subject: SubjectId) -> AppResult<()> {
+    entity::Entity::delete_many().filter(entity::Column::SubjectId.eq(subject)).exec(conn).await?;
+    Ok(())
+}
+
 /// The copies of `subject`, newest first.
 pub async fn of_subject(state: &AppState, subject: SubjectId) -> AppResult<Vec<entity::Model>> {
     Ok(entity::Entity::find()

@@ -6,6 +6,7 @@
 pub mod channel;
 pub mod entity;
 mod graphql;
+pub mod held;
 pub mod inbox;
 
 pub use channel::{Channel, LoggingChannel, publish};

@@ -4,6 +4,7 @@
 mod decide;
 pub mod entity;
 mod graphql;
+pub mod held;
 mod notices;
 mod request;
 

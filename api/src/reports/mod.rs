@@ -5,6 +5,7 @@
 mod download;
 pub mod entity;
 mod graphql;
+pub mod held;
 mod issue;
 mod pdf;
 

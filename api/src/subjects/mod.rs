@@ -4,6 +4,7 @@
 pub mod claim;
 pub mod entity;
 mod graphql;
+pub mod held;
 pub mod person;
 pub mod register;
 pub mod registry;

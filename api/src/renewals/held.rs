@@ -1,0 +1,15 @@
+//! What this capability holds about one subject: its renewal requests.
+
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use serde_json::Value;
+use xyd_domain::SubjectId;
+
+use super::entity;
+use crate::error::AppResult;
+
+pub async fn copy(conn: &impl ConnectionTrait, subject: SubjectId) -> AppResult<Vec<(&'static str, Vec<Value>)>> {
+    Ok(vec![(
+        "renewals",
+        entity::Entity::find().filter(entity::Column::SubjectId.eq(subject)).into_json().all(conn).await?,
+    )])
+}
