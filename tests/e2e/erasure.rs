@@ -68,6 +68,8 @@ both_backends! {
         seen.ok();
         assert_eq!(seen.at("/data/subject/name"), &json!("（已删除）"));
         assert_eq!(seen.at("/data/subject/idNumberMasked"), &Value::Null);
+        let stored = crate::income_tax::every_row(&app).await;
+        assert!(!stored.contains("冯晓川") && !stored.contains(&number[..]) && !stored.contains(&number[6..14]), "{stored}");
         // (The only person of this platform.)
         let stored = "SELECT COUNT(*) AS n FROM subjects WHERE name = '冯晓川' OR legal_rep_name = '冯晓川' \
                       OR id_hash IS NOT NULL OR id_masked IS NOT NULL";

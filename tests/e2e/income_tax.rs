@@ -62,6 +62,40 @@ pub(crate) fn income_csv(rows: &[(&str, &str, &str, i32, &str)]) -> Vec<u8> {
     text.into_bytes()
 }
 
+/// Every row of every table as text, on either database: where a plaintext number would show if it were kept.
+pub(crate) async fn every_row(app: &TestApp) -> String {
+    let db = app.db().conn();
+    let backend = db.get_database_backend();
+    let query = |sql: String| db.query_all_raw(sea_orm::Statement::from_string(backend, sql));
+    let postgres = backend == sea_orm::DatabaseBackend::Postgres;
+    let tables = if postgres {
+        "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'public'"
+    } else {
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+    };
+    let mut all = String::new();
+    for table in query(tables.into()).await.unwrap() {
+        let table: String = table.try_get("", "name").unwrap();
+        let sql = if postgres {
+            format!("SELECT CAST(t AS text) AS row FROM \"{table}\" t")
+        } else {
+            let columns: Vec<String> = query(format!("SELECT name FROM pragma_table_info('{table}')"))
+                .await
+                .unwrap()
+                .iter()
+                .map(|c| c.try_get::<String>("", "name").unwrap())
+                .map(|c| format!("COALESCE(CASE typeof(\"{c}\") WHEN 'blob' THEN hex(\"{c}\") ELSE CAST(\"{c}\" AS TEXT) END, '')"))
+                .collect();
+            format!("SELECT {} AS row FROM \"{table}\"", columns.join(" || '|' || "))
+        };
+        for row in query(sql).await.unwrap() {
+            all.push_str(&row.try_get::<String>("", "row").unwrap_or_default());
+            all.push('\n');
+        }
+    }
+    all
+}
+
 /// The reason codes of an import's rejected rows, by line.
 fn rejected(r: &GqlResponse) -> Vec<(u64, String)> {
     let errors = r.at("/data/importRecords/errors").as_array().unwrap();
@@ -167,6 +201,13 @@ both_backends! {
         assert_eq!(own.at("/data/creditProfile/incomeTax").as_array().unwrap().len(), 2);
         let after = app.import(&bureau, "INCOME_TAX", income_csv(&[(&code, &me, "陈小明", 2023, "BUSINESS")])).await;
         assert_eq!(rejected(&after), [(2, "GRANT_CODE_REVOKED".to_string())], "{:#}", after.body);
+
+        // No plaintext number anywhere in the database, nor its middle (what the mask hides), for either person.
+        let stored = every_row(&app).await;
+        assert!(stored.contains(&format!("{}********{}", &me[..6], &me[14..])), "the scan reads the subjects");
+        for number in [&me, &other, &id_number(39)] {
+            assert!(!stored.contains(number.as_str()) && !stored.contains(&number[6..14]), "{number} is stored");
+        }
 
         // A market subject has no income tax (null, no consent asked).
         let (_, firm) = app.verified_enterprise(&bureau, &uscc(52), "雷州市无个税有限公司", "赵六").await;
