@@ -26,8 +26,9 @@ fn names(sdl: &str) -> BTreeMap<String, BTreeSet<String>> {
     out
 }
 
-/// The contract files whose issues are resolved.
-const CONTRACTS: [&str; 3] = ["core.graphql", "journey.graphql", "desk.graphql"];
+/// The contract files whose issues are resolved, and `persons.graphql`, whose issue is not yet but whose every
+/// name is built (so none of them can go missing meanwhile).
+const CONTRACTS: [&str; 4] = ["core.graphql", "journey.graphql", "desk.graphql", "persons.graphql"];
 
 #[test]
 fn every_contract_name_exists_in_the_schema() {
