@@ -16,7 +16,9 @@ standby_tools() {
 
 as_postgres() { runuser -u postgres -- "$@"; }
 
-# free_port FROM: the first port from FROM that nothing listens on.
+# free_port FROM: the first port from FROM that nothing listens on. FROM stays below the kernel's ephemeral range
+# (ip_local_port_range, 32768 and up by default): there a port nothing listens on may still be the local end of
+# some outgoing connection, and the server's bind then fails with "Address already in use" (seen in a CI run).
 free_port() {
   local port
   for port in $(seq "$1" $(($1 + 200))); do
@@ -52,7 +54,7 @@ start_primary() {
     fail "initdb failed: $(tail -5 "$clusters/initdb.log")"
   printf 'wal_level = replica\nmax_wal_senders = 4\n' >>"$clusters/primary/postgresql.conf"
   echo "host replication postgres 127.0.0.1/32 trust" >>"$clusters/primary/pg_hba.conf"
-  primary_port=$(free_port 55432) || fail "no free port for the primary"
+  primary_port=$(free_port 25432) || fail "no free port for the primary"
   start_cluster primary "$primary_port"
   primary_url="postgres://postgres@127.0.0.1:$primary_port"
 }
