@@ -63,6 +63,14 @@ impl FieldCipher {
     }
 }
 
+/// A random code people read and type: `len` characters drawn uniformly from `alphabet` (the report's
+/// verification code, a person's grant code).
+pub fn random_code(alphabet: &[u8], len: usize) -> String {
+    use rand::Rng;
+    let mut rng = rand::rng();
+    (0..len).map(|_| char::from(alphabet[rng.random_range(0..alphabet.len())])).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

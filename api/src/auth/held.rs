@@ -25,11 +25,10 @@ pub async fn copy(conn: &impl ConnectionTrait, subject: SubjectId) -> AppResult<
     Ok(vec![("users", users.into_json().all(conn).await?)])
 }
 
-/// Make the subject's logins unusable for good: an address no one receives mail at (the email is unique), a
-/// hash no password matches, every session ended.
-pub async fn disable_logins(conn: &impl ConnectionTrait, subject: SubjectId) -> AppResult<()> {
-    let users = users_of(conn, subject).await?;
-    for id in &users {
+/// Make the logins of `users` (a subject's, `users_of`) unusable for good: an address no one receives mail at
+/// (the email is unique), a hash no password matches, every session ended.
+pub async fn disable_logins(conn: &impl ConnectionTrait, users: &[UserId]) -> AppResult<()> {
+    for id in users {
         user::Entity::update_many()
             .col_expr(user::Column::Email, Expr::value(format!("erased-{id}@erased.invalid")))
             .col_expr(user::Column::PasswordHash, Expr::value("!erased"))
@@ -37,6 +36,9 @@ pub async fn disable_logins(conn: &impl ConnectionTrait, subject: SubjectId) -> 
             .exec(conn)
             .await?;
     }
-    refresh_token::Entity::delete_many().filter(refresh_token::Column::UserId.is_in(users)).exec(conn).await?;
+    refresh_token::Entity::delete_many()
+        .filter(refresh_token::Column::UserId.is_in(users.iter().copied()))
+        .exec(conn)
+        .await?;
     Ok(())
 }

@@ -32,7 +32,7 @@ pub async fn erase(conn: &impl ConnectionTrait, person: SubjectId) -> AppResult<
     ));
     let users = crate::auth::held::users_of(conn, person).await?;
     crate::subjects::held::erase_person(conn, person).await?;
-    crate::auth::held::disable_logins(conn, person).await?;
+    crate::auth::held::disable_logins(conn, &users).await?;
     crate::notifications::held::erase(conn, &users).await?;
     crate::income_tax::held::erase(conn, person).await?;
     crate::my_data::erase(conn, person).await?;

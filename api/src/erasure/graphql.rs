@@ -1,49 +1,12 @@
 //! GraphQL of erasure requests.
 
-use async_graphql::{Context, Enum, ID, Object, SimpleObject};
-use xyd_domain::ErasureStatus;
+use async_graphql::{Context, ID, Object, SimpleObject};
 
 use super::entity;
 use crate::auth::principal::require_principal;
 use crate::error::{AppError, AppResult};
-use crate::graphql::GqlDateTime;
+use crate::graphql::{GqlDateTime, GqlErasureStatus};
 use crate::state::AppState;
-
-/// 删除申请状态。
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Enum)]
-#[graphql(name = "ErasureStatus")]
-pub enum GqlErasureStatus {
-    /// 待处理。
-    Requested,
-    /// 已删除：平台未保存法律要求保留的信息。
-    Erased,
-    /// 已删除，依法保留的部分见 `retained`。
-    PartiallyErased,
-    /// 不予删除，理由见 `note`。
-    Refused,
-}
-
-impl From<ErasureStatus> for GqlErasureStatus {
-    fn from(s: ErasureStatus) -> Self {
-        match s {
-            ErasureStatus::Requested => Self::Requested,
-            ErasureStatus::Erased => Self::Erased,
-            ErasureStatus::PartiallyErased => Self::PartiallyErased,
-            ErasureStatus::Refused => Self::Refused,
-        }
-    }
-}
-
-impl From<GqlErasureStatus> for ErasureStatus {
-    fn from(s: GqlErasureStatus) -> Self {
-        match s {
-            GqlErasureStatus::Requested => Self::Requested,
-            GqlErasureStatus::Erased => Self::Erased,
-            GqlErasureStatus::PartiallyErased => Self::PartiallyErased,
-            GqlErasureStatus::Refused => Self::Refused,
-        }
-    }
-}
 
 /// 自然人删除个人信息的申请（《个人信息保护法》第四十七条）。
 #[derive(SimpleObject)]

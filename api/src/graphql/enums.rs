@@ -2,9 +2,10 @@
 
 use xyd_domain::product::ProductStatus;
 use xyd_domain::{
-    AccessPurpose, DataCategory, DemandStatus, ImportKind, IncomeKind, IndicatorDimension, InstitutionKind,
-    ObjectionOutcome, PreCreditBasis, ProductType, RecordStatus, RejectReason, RenewalKind, RenewalStatus,
-    RepaymentMethod, ResponseStatus, Role, SubjectKind, TaxGrade, VerificationMethod, VerificationStatus,
+    AccessPurpose, DataCategory, DemandStatus, ErasureStatus, ImportKind, IncomeKind, IndicatorDimension,
+    InstitutionKind, ObjectionOutcome, PreCreditBasis, ProductType, RecordStatus, RejectReason, RenewalKind,
+    RenewalStatus, RepaymentMethod, ResponseStatus, Role, SubjectKind, TaxGrade, VerificationMethod,
+    VerificationStatus,
 };
 
 macro_rules! mirror_enum {
@@ -64,6 +65,19 @@ mirror_enum!(
         FarmerCooperative,
         /// 自然人 (natural person)：以居民身份证号码识别，没有统一社会信用代码（`uscc` 为 null）。
         NaturalPerson,
+    }
+);
+mirror_enum!(
+    /// 删除申请状态 (a person's erasure request, PIPL Art. 47)。
+    GqlErasureStatus as "ErasureStatus" <=> ErasureStatus {
+        /// 待处理。
+        Requested,
+        /// 已删除：平台未保存法律要求保留的信息。
+        Erased,
+        /// 已删除，依法保留的部分见 `retained`。
+        PartiallyErased,
+        /// 不予删除，理由见 `note`。
+        Refused,
     }
 );
 mirror_enum!(

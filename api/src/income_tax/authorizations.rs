@@ -2,7 +2,6 @@
 //! and receives a grant code; revokes it; lists their own.
 
 use chrono::{DateTime, Duration, Utc};
-use rand::Rng;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 use xyd_domain::consent::MAX_VALIDITY_DAYS;
@@ -20,8 +19,7 @@ use crate::subjects::SubjectRepo;
 
 /// A fresh grant code: 16 characters of an alphabet without look-alikes (about 80 bits).
 fn grant_code() -> String {
-    let mut rng = rand::rng();
-    (0..GRANT_CODE_LEN).map(|_| GRANT_CODE_ALPHABET[rng.random_range(0..GRANT_CODE_ALPHABET.len())] as char).collect()
+    crate::crypto::random_code(GRANT_CODE_ALPHABET, GRANT_CODE_LEN)
 }
 
 /// The caller's own person, verified (INVALID_STATE `NOT_A_PERSON` for an enterprise, `UNVERIFIED` before).

@@ -5,7 +5,6 @@
 //! and every issue by a bank or a bureau is a logged read, like the profile's.
 
 use chrono::Utc;
-use rand::Rng;
 use sea_orm::{ActiveModelTrait, Set};
 use sha2::{Digest, Sha256};
 use xyd_domain::{AccessPurpose, DataCategory, Money, ReportId, Role, SubjectId, Uscc};
@@ -102,9 +101,7 @@ const TAX: &str = "纳税信息（开具信用报告）";
 
 /// A code printed on the report: 16 characters without look-alikes.
 fn verification_code() -> String {
-    const ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
-    let mut rng = rand::rng();
-    (0..16).map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char).collect()
+    crate::crypto::random_code(b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789", 16)
 }
 
 /// The report's lines: registry facts, verification, every public record with its objection history, the tax

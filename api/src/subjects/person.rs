@@ -13,6 +13,7 @@ use xyd_domain::{
 };
 use xyd_reasons::Reason;
 
+use super::register::at;
 use super::repo::VerificationChange;
 use super::{SubjectRepo, entity};
 use crate::auth::Principal;
@@ -48,10 +49,6 @@ pub struct PersonRegistration {
     region: RegionCode,
     email: Email,
     password: Password,
-}
-
-fn at<T>(result: Result<T, xyd_domain::DomainError>, field: &str) -> AppResult<T> {
-    result.map_err(|e| AppError::from(e).at(field))
 }
 
 impl PersonRegistration {

@@ -64,7 +64,8 @@ pub struct Registration {
     phone: Option<String>,
 }
 
-fn at<T>(result: Result<T, xyd_domain::DomainError>, field: &str) -> AppResult<T> {
+/// A domain result with its error reported against `field` (an input path).
+pub(super) fn at<T>(result: Result<T, xyd_domain::DomainError>, field: &str) -> AppResult<T> {
     result.map_err(|e| AppError::from(e).at(field))
 }
 
