@@ -66,17 +66,23 @@ async fn export_file(
     let report = report::for_principal(&state.app, &principal, request).await?;
     let body = export::render(&report, format)?;
     let name = export::file_name(&report, format);
-    let mut response = (StatusCode::OK, body).into_response();
+    let mut response = attachment(body, format.content_type(), &name);
+    if let Some(value) = export::as_of(&report).and_then(|t| HeaderValue::from_str(&t).ok()) {
+        response.headers_mut().insert(AS_OF, value);
+    }
+    Ok(response)
+}
+
+/// A file for the caller alone: `body` of `content_type`, saved as `name`, never cached.
+pub(super) fn attachment(body: impl Into<axum::body::Body>, content_type: &'static str, name: &str) -> Response {
+    let mut response = (StatusCode::OK, body.into()).into_response();
     let headers = response.headers_mut();
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(format.content_type()));
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
     if let Ok(value) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
         headers.insert(header::CONTENT_DISPOSITION, value);
     }
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    if let Some(value) = export::as_of(&report).and_then(|t| HeaderValue::from_str(&t).ok()) {
-        headers.insert(AS_OF, value);
-    }
-    Ok(response)
+    response
 }
 
 pub(super) fn error_response(state: &HttpState, e: &AppError) -> Response {

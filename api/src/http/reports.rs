@@ -2,11 +2,11 @@
 //! institution; NOT_FOUND for anyone else (as for an unknown id).
 
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::HeaderMap;
+use axum::response::Response;
 
 use super::HttpState;
-use super::exports::error_response;
+use super::exports::{attachment, error_response};
 use crate::error::AppError;
 
 pub async fn download(State(state): State<HttpState>, headers: HeaderMap, Path(id): Path<String>) -> Response {
@@ -20,14 +20,6 @@ async fn pdf(state: &HttpState, headers: &HeaderMap, id: &str) -> Result<Respons
     let token = super::graphql::bearer(headers).ok_or_else(AppError::unauthenticated)?;
     let principal = state.app.tokens.verify(token)?;
     let report = crate::reports::downloadable(state.app.db.conn(), &principal, id).await?;
-    let mut response = (StatusCode::OK, report.pdf).into_response();
-    let headers = response.headers_mut();
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/pdf"));
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    if let Ok(value) =
-        HeaderValue::from_str(&format!("attachment; filename=\"credit-report-{}.pdf\"", report.verification_code))
-    {
-        headers.insert(header::CONTENT_DISPOSITION, value);
-    }
-    Ok(response)
+    let name = format!("credit-report-{}.pdf", report.verification_code);
+    Ok(attachment(report.pdf, "application/pdf", &name))
 }
