@@ -6,7 +6,7 @@ use chrono::{DateTime, Datelike, Months, NaiveDate, Utc};
 use xyd_reasons::Reason;
 
 use crate::demand::calendar::local_midnight;
-use crate::{DomainError, IndicatorDimension, Rate, RegionPrefix};
+use crate::{DomainError, IndicatorDimension, Rate, RegionPrefix, TaxGrade};
 
 /// The version of the indicator definitions every report states.
 pub const DEFINITIONS_VERSION: &str = "v2";
@@ -127,13 +127,18 @@ impl Grouping {
 }
 
 /// The counted events of one row (or the totals) — what the database aggregates.
+///
+/// Natural persons are counted apart ([`PersonCounts`]): they are not 存续主体, so they are neither in the
+/// registry's denominator nor among the registered, verified or borrowing subjects, and their loans are not in
+/// [`Counts::lending`]. The demand and response figures (posted, answered, deadlines) cover every demand: they
+/// measure the banks' service, whoever asked.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Counts {
     /// 存续 subjects in the latest registry snapshot on or before `to`; `None` when there is none.
     pub existing_subjects: Option<i64>,
-    /// Subjects registered before `to`.
+    /// Market subjects registered before `to`.
     pub registered_subjects: i64,
-    /// Subjects real-name verified before `to`.
+    /// Market subjects real-name verified before `to`.
     pub verified_subjects: i64,
     /// Demands posted in the period.
     pub demands_posted: i64,
@@ -145,28 +150,8 @@ pub struct Counts {
     pub responded_within_sla: i64,
     /// Median hours from posting to first response, over the responded demands.
     pub median_response_hours: Option<f64>,
-    /// Credit grants in the period.
-    pub credit_granted_count: i64,
-    /// Their amount, fen.
-    pub credit_granted_amount: i64,
-    /// Disbursements in the period.
-    pub disbursed_count: i64,
-    /// Their amount, fen.
-    pub disbursed_amount: i64,
-    /// Distinct subjects with a disbursement in the period (获贷主体).
-    pub loan_obtaining_subjects: i64,
-    /// Disbursed amount on CREDIT (纯信用) products, fen.
-    pub credit_loan_amount: i64,
-    /// Distinct subjects whose disbursement in the period was marked as their first bank loan (首贷户).
-    pub first_loan_subjects: i64,
-    /// Disbursements on tax-based products (银税互动).
-    pub tax_based_loan_count: i64,
-    /// Their amount, fen.
-    pub tax_based_loan_amount: i64,
-    /// Disbursed amount whose annual rate is known, fen.
-    pub rated_amount: i64,
-    /// Σ amount × rate (fen × basis points) over those disbursements.
-    pub rate_weight: i64,
+    /// Credit and loans to market subjects.
+    pub lending: Lending,
     /// SLA breaches whose deadline fell in the period. A response superseded because its demand closed
     /// (withdrawn, expired, unfunded, or funded by another bank) before its deadline is not a breach.
     pub overdue_responses: i64,
@@ -178,6 +163,86 @@ pub struct Counts {
     pub renewal_requests: i64,
     /// (v2) Of those, approved by the end of the period.
     pub renewals_approved: i64,
+    /// Market subjects registered before `to` by the grade of their latest tax year before `to`'s year, in the
+    /// order of [`TaxGrade::ALL`] (未参评 apart from M and D); subjects without a tax year are in none.
+    pub tax_grades: [i64; TaxGrade::ALL.len()],
+    /// Natural persons' figures, apart from the rest.
+    pub persons: PersonCounts,
+}
+
+/// Credit grants and disbursements in the period.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Lending {
+    /// Credit grants in the period.
+    pub credit_granted_count: i64,
+    /// Their amount, fen.
+    pub credit_granted_amount: i64,
+    /// Disbursements in the period.
+    pub disbursed_count: i64,
+    /// Their amount, fen.
+    pub disbursed_amount: i64,
+    /// Distinct borrowers with a disbursement in the period (获贷主体).
+    pub loan_obtaining_subjects: i64,
+    /// Disbursed amount on CREDIT (纯信用) products, fen.
+    pub credit_loan_amount: i64,
+    /// Distinct borrowers whose disbursement in the period was marked as their first bank loan (首贷户).
+    pub first_loan_subjects: i64,
+    /// Disbursements on tax-based products (银税互动).
+    pub tax_based_loan_count: i64,
+    /// Their amount, fen.
+    pub tax_based_loan_amount: i64,
+    /// Disbursed amount whose annual rate is known, fen.
+    pub rated_amount: i64,
+    /// Σ amount × rate (fen × basis points) over those disbursements.
+    pub rate_weight: i64,
+}
+
+impl Lending {
+    /// Add `other` times `sign` (1 or -1), figure by figure. Distinct-borrower counts add up only over disjoint
+    /// sets of borrowers (a partition of subjects, or persons apart from market subjects).
+    pub fn add(&mut self, other: &Lending, sign: i64) {
+        self.credit_granted_count += sign * other.credit_granted_count;
+        self.credit_granted_amount += sign * other.credit_granted_amount;
+        self.disbursed_count += sign * other.disbursed_count;
+        self.disbursed_amount += sign * other.disbursed_amount;
+        self.loan_obtaining_subjects += sign * other.loan_obtaining_subjects;
+        self.credit_loan_amount += sign * other.credit_loan_amount;
+        self.first_loan_subjects += sign * other.first_loan_subjects;
+        self.tax_based_loan_count += sign * other.tax_based_loan_count;
+        self.tax_based_loan_amount += sign * other.tax_based_loan_amount;
+        self.rated_amount += sign * other.rated_amount;
+        self.rate_weight += sign * other.rate_weight;
+    }
+
+    /// 信用贷款占比: disbursed on CREDIT products / disbursed.
+    pub fn credit_loan_share(&self) -> Option<f64> {
+        ratio(self.credit_loan_amount, Some(self.disbursed_amount))
+    }
+
+    /// Disbursement-amount-weighted annual rate, rounded to the basis point; `None` without rated loans.
+    pub fn average_annual_rate(&self) -> Option<Rate> {
+        if self.rated_amount <= 0 {
+            return None;
+        }
+        let amount = i128::from(self.rated_amount);
+        let bp = (i128::from(self.rate_weight) * 2 + amount) / (2 * amount);
+        i32::try_from(bp).ok().and_then(|bp| Rate::from_bp(bp).ok())
+    }
+}
+
+/// Natural persons (自然人) counted apart from the market subjects.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PersonCounts {
+    /// Persons registered before `to`.
+    pub registered: i64,
+    /// Persons verified before `to`.
+    pub verified: i64,
+    /// Demands persons posted in the period (also in [`Counts::demands_posted`], which covers every demand).
+    pub demands_posted: i64,
+    /// Their amount, fen.
+    pub demand_amount: i64,
+    /// Credit and loans to persons.
+    pub lending: Lending,
 }
 
 impl Counts {
@@ -196,24 +261,30 @@ impl Counts {
         ratio(self.responded_demands, Some(self.demands_posted))
     }
 
-    /// 获贷企业占本地存续企业比例: loan-obtaining subjects / existing.
+    /// 获贷企业占本地存续企业比例: loan-obtaining market subjects / existing.
     pub fn loan_obtaining_ratio(&self) -> Option<f64> {
-        ratio(self.loan_obtaining_subjects, self.existing_subjects)
+        ratio(self.lending.loan_obtaining_subjects, self.existing_subjects)
     }
 
-    /// 信用贷款占比: disbursed on CREDIT products / disbursed.
-    pub fn credit_loan_share(&self) -> Option<f64> {
-        ratio(self.credit_loan_amount, Some(self.disbursed_amount))
+    /// Credit and loans to every borrower, persons' included (a bank's whole lending).
+    pub fn all_lending(&self) -> Lending {
+        let mut all = self.lending.clone();
+        all.add(&self.persons.lending, 1);
+        all
     }
 
-    /// Disbursement-amount-weighted annual rate, rounded to the basis point; `None` without rated loans.
-    pub fn average_annual_rate(&self) -> Option<Rate> {
-        if self.rated_amount <= 0 {
-            return None;
-        }
-        let amount = i128::from(self.rated_amount);
-        let bp = (i128::from(self.rate_weight) * 2 + amount) / (2 * amount);
-        i32::try_from(bp).ok().and_then(|bp| Rate::from_bp(bp).ok())
+    /// The market subjects of `grade` (see [`Counts::tax_grades`]).
+    pub fn subjects_graded(&self, grade: TaxGrade) -> i64 {
+        TaxGrade::ALL.iter().position(|g| *g == grade).map_or(0, |i| self.tax_grades[i])
+    }
+
+    /// Move the persons' part out of figures counted over every subject. The database counts registrations,
+    /// verifications and loans over everyone and the persons' part beside ([`Counts::persons`]); this leaves
+    /// the market subjects' alone. Call it once per row, after every figure is in.
+    pub fn set_persons_apart(&mut self) {
+        self.registered_subjects -= self.persons.registered;
+        self.verified_subjects -= self.persons.verified;
+        self.lending.add(&self.persons.lending, -1);
     }
 }
 
@@ -235,22 +306,20 @@ impl Counts {
             t.demand_amount += c.demand_amount;
             t.responded_demands += c.responded_demands;
             t.responded_within_sla += c.responded_within_sla;
-            t.credit_granted_count += c.credit_granted_count;
-            t.credit_granted_amount += c.credit_granted_amount;
-            t.disbursed_count += c.disbursed_count;
-            t.disbursed_amount += c.disbursed_amount;
-            t.loan_obtaining_subjects += c.loan_obtaining_subjects;
-            t.credit_loan_amount += c.credit_loan_amount;
-            t.first_loan_subjects += c.first_loan_subjects;
-            t.tax_based_loan_count += c.tax_based_loan_count;
-            t.tax_based_loan_amount += c.tax_based_loan_amount;
-            t.rated_amount += c.rated_amount;
-            t.rate_weight += c.rate_weight;
+            t.lending.add(&c.lending, 1);
             t.overdue_responses += c.overdue_responses;
             t.open_objections += c.open_objections;
             t.overdue_objections += c.overdue_objections;
             t.renewal_requests += c.renewal_requests;
             t.renewals_approved += c.renewals_approved;
+            for (total, n) in t.tax_grades.iter_mut().zip(c.tax_grades) {
+                *total += n;
+            }
+            t.persons.registered += c.persons.registered;
+            t.persons.verified += c.persons.verified;
+            t.persons.demands_posted += c.persons.demands_posted;
+            t.persons.demand_amount += c.persons.demand_amount;
+            t.persons.lending.add(&c.persons.lending, 1);
         }
         t
     }
@@ -320,7 +389,7 @@ mod tests {
         let mut c = Counts { registered_subjects: 3, demands_posted: 0, ..Default::default() };
         assert_eq!(c.registration_rate(), None, "no registry snapshot");
         assert_eq!(c.response_rate(), None, "no demands");
-        assert_eq!(c.credit_loan_share(), None, "nothing disbursed");
+        assert_eq!(c.lending.credit_loan_share(), None, "nothing disbursed");
         c.existing_subjects = Some(0);
         assert_eq!(c.registration_rate(), None);
         c.existing_subjects = Some(4);
@@ -332,19 +401,26 @@ mod tests {
         let a = Counts {
             existing_subjects: Some(3),
             registered_subjects: 2,
-            loan_obtaining_subjects: 1,
+            lending: Lending { loan_obtaining_subjects: 1, ..Default::default() },
             median_response_hours: Some(5.0),
+            tax_grades: [1, 0, 0, 0, 0, 2],
+            persons: PersonCounts { registered: 4, ..Default::default() },
             ..Default::default()
         };
         let b = Counts {
             existing_subjects: None,
             registered_subjects: 1,
-            loan_obtaining_subjects: 2,
+            lending: Lending { loan_obtaining_subjects: 2, ..Default::default() },
+            tax_grades: [0, 0, 0, 0, 0, 1],
             ..Default::default()
         };
         let t = Counts::sum_of_partition([&a, &b]);
         assert_eq!(t.existing_subjects, Some(3), "rows without a snapshot add nothing");
-        assert_eq!((t.registered_subjects, t.loan_obtaining_subjects), (3, 3));
+        assert_eq!((t.registered_subjects, t.lending.loan_obtaining_subjects), (3, 3));
+        assert_eq!(
+            (t.subjects_graded(TaxGrade::NotRated), t.subjects_graded(TaxGrade::A), t.persons.registered),
+            (3, 1, 4)
+        );
         assert_eq!(t.median_response_hours, None);
         assert_eq!(Counts::sum_of_partition([&b]).existing_subjects, None);
     }
@@ -352,11 +428,43 @@ mod tests {
     #[test]
     fn the_average_rate_is_weighted_by_amount_and_rounded_to_the_basis_point() {
         // 100 yuan at 4.00% and 300 yuan at 3.00%: (100×400 + 300×300) / 400 = 325 bp.
-        let c = Counts { rated_amount: 40_000, rate_weight: 10_000 * 400 + 30_000 * 300, ..Default::default() };
+        let c = Lending { rated_amount: 40_000, rate_weight: 10_000 * 400 + 30_000 * 300, ..Default::default() };
         assert_eq!(c.average_annual_rate().unwrap().bp(), 325);
         // 1 fen at 1 bp and 1 fen at 2 bp: 1.5 bp rounds half up to 2.
-        let c = Counts { rated_amount: 2, rate_weight: 3, ..Default::default() };
+        let c = Lending { rated_amount: 2, rate_weight: 3, ..Default::default() };
         assert_eq!(c.average_annual_rate().unwrap().bp(), 2);
-        assert_eq!(Counts::default().average_annual_rate(), None);
+        assert_eq!(Lending::default().average_annual_rate(), None);
+    }
+
+    #[test]
+    fn persons_are_moved_out_of_the_market_subjects_figures() {
+        let mut c = Counts {
+            registered_subjects: 10,
+            verified_subjects: 8,
+            demands_posted: 5,
+            lending: Lending {
+                disbursed_count: 4,
+                loan_obtaining_subjects: 3,
+                rated_amount: 400,
+                ..Default::default()
+            },
+            persons: PersonCounts {
+                registered: 2,
+                verified: 1,
+                demands_posted: 1,
+                lending: Lending {
+                    disbursed_count: 1,
+                    loan_obtaining_subjects: 1,
+                    rated_amount: 100,
+                    ..Default::default()
+                },
+                ..Default::default()
+            },
+            ..Default::default()
+        };
+        c.set_persons_apart();
+        assert_eq!((c.registered_subjects, c.verified_subjects, c.demands_posted), (8, 7, 5), "demands stay whole");
+        assert_eq!((c.lending.disbursed_count, c.lending.loan_obtaining_subjects, c.lending.rated_amount), (3, 2, 300));
+        assert_eq!(c.persons.lending.disbursed_count, 1);
     }
 }

@@ -54,7 +54,8 @@ enum Rule {
 }
 
 /// Every headline figure the page shows, with its display rule.
-const FIGURES: [(&str, Rule); 18] = [
+/// Figure paths: a dotted path names a field of a nested object (`persons.borrowers`).
+const FIGURES: [(&str, Rule); 23] = [
     ("existingSubjects", Rule::Int),
     ("registeredSubjects", Rule::Int),
     ("verifiedSubjects", Rule::Int),
@@ -73,6 +74,11 @@ const FIGURES: [(&str, Rule); 18] = [
     ("overdueResponses", Rule::Int),
     ("openObjections", Rule::Int),
     ("overdueObjections", Rule::Int),
+    ("persons.registered", Rule::Int),
+    ("persons.verified", Rule::Int),
+    ("persons.disbursedCount", Rule::Int),
+    ("persons.disbursedAmount", Rule::Money),
+    ("persons.borrowers", Rule::Int),
 ];
 
 const LEAGUE: &str = "query($i: IndicatorQuery!) { bankLeague(input: $i) { bank { name } respondedDemands
@@ -86,10 +92,15 @@ const DISBURSE: &str =
     "mutation($r: ID!, $i: DisbursementInput!) { recordDisbursement(responseId: $r, input: $i) { status } }";
 
 /// The page is ready: every figure has its text and the three charts are drawn.
-const READY: &str = "document.body.dataset.state === 'ready'
-    && document.querySelectorAll('[data-indicator]').length === 18
-    && [...document.querySelectorAll('[data-indicator]')].every((e) => e.textContent.trim() !== '')
-    && document.querySelectorAll('svg[data-chart][data-ready]').length === 3";
+fn ready() -> String {
+    format!(
+        "document.body.dataset.state === 'ready'
+           && document.querySelectorAll('[data-indicator]').length === {}
+           && [...document.querySelectorAll('[data-indicator]')].every((e) => e.textContent.trim() !== '')
+           && document.querySelectorAll('svg[data-chart][data-ready]').length === 3",
+        FIGURES.len()
+    )
+}
 
 /// Fill the login form as a person would and press 登录.
 const SUBMIT_LOGIN: &str = r#"((email, password) => {
@@ -180,8 +191,13 @@ impl Desk<'_> {
         let bureau = self.bureau;
         // What GraphQL says.
         let fields: Vec<&str> = FIGURES.iter().map(|(field, _)| *field).collect();
-        let totals_query =
-            format!("query($i: IndicatorQuery!) {{ indicators(input: $i) {{ totals {{ {} }} }} }}", fields.join(" "));
+        let (flat, persons): (Vec<&str>, Vec<&str>) = fields.iter().copied().partition(|f| !f.contains('.'));
+        let persons: Vec<&str> = persons.iter().map(|f| f.trim_start_matches("persons.")).collect();
+        let totals_query = format!(
+            "query($i: IndicatorQuery!) {{ indicators(input: $i) {{ totals {{ {} persons {{ {} }} }} }} }}",
+            flat.join(" "),
+            persons.join(" ")
+        );
         let report = app.gql(Some(bureau), &totals_query, json!({ "i": input })).await;
         report.ok();
         let totals = report.at("/data/indicators/totals").clone();
@@ -199,7 +215,7 @@ impl Desk<'_> {
         let town_name = town.str_at("/data/region/name").to_string();
 
         submit_login(page, self.email, self.password).await;
-        let ready = page.wait_for(READY, Wait::from_secs(60)).await;
+        let ready = page.wait_for(&ready(), Wait::from_secs(60)).await;
         let shot = artifact(shot);
         match page.screenshot(&shot).await {
             Ok(()) => println!("dashboard screenshot: {}", shot.display()),
@@ -229,7 +245,8 @@ impl Desk<'_> {
         expected_fields.sort_unstable();
         assert_eq!(shown_fields, expected_fields, "one element per figure");
         for (field, rule) in FIGURES {
-            check(field, rule, shown[field].as_str().unwrap(), &totals[field]);
+            let value = totals.pointer(&format!("/{}", field.replace('.', "/"))).unwrap();
+            check(field, rule, shown[field].as_str().unwrap(), value);
         }
 
         // The bank league table: every bank with its figures, most money first.

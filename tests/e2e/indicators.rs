@@ -38,13 +38,13 @@ use calamine::{Data, Reader, Xlsx};
 use chrono::{DateTime, Utc};
 use sea_orm::{ActiveModelTrait, ConnectionTrait, Set};
 use serde_json::{Value, json};
-use xinyidai::credit::entity::{credit_record, objection};
+use xinyidai::credit::entity::{credit_record, objection, tax_record};
 use xinyidai::demands::entity::{demand, response};
 use xinyidai::subjects::entity as subject;
 use xyd_domain::{
     DataCategory, DemandId, DemandStatus, InstitutionId, ObjectionId, ObjectionOutcome, ProductId, ProductType,
-    RecordId, RecordStatus, RejectReason, ResponseId, ResponseStatus, SubjectId, SubjectKind, TagList, UserId,
-    VerificationStatus,
+    RecordId, RecordStatus, RejectReason, ResponseId, ResponseStatus, SubjectId, SubjectKind, TagList, TaxGrade,
+    UserId, VerificationStatus,
 };
 use xyd_tests::fixtures::{RegistryCsv, broken, product_input, uscc, uscc_in};
 use xyd_tests::{TestApp, both_backends};
@@ -56,7 +56,9 @@ const REPORT: &str = "query($i: IndicatorQuery!) { indicators(input: $i) {
     demandsPosted demandAmount respondedDemands responseRate respondedWithinSla medianResponseHours
     creditGrantedCount creditGrantedAmount disbursedCount disbursedAmount loanObtainingSubjects loanObtainingRatio
     creditLoanShare firstLoanSubjects taxBasedLoanCount taxBasedLoanAmount averageAnnualRate
-    overdueResponses openObjections overdueObjections }";
+    overdueResponses openObjections overdueObjections taxGrades { grade subjects }
+    persons { registered verified demandsPosted demandAmount creditGrantedCount creditGrantedAmount disbursedCount
+      disbursedAmount borrowers averageAnnualRate } }";
 
 const LEAGUE: &str = "query($i: IndicatorQuery!) { bankLeague(input: $i) { bank { name } respondedDemands accepted
     rejected respondedWithinSla medianResponseHours slaBreaches creditGrantedCount disbursedCount disbursedAmount } }";
@@ -82,6 +84,9 @@ struct World {
     bureau: String,
     admin: String,
     bank_token: String,
+    /// Bank 甲 and its product P1.
+    jia: InstitutionId,
+    p1: ProductId,
 }
 
 async fn build(app: &TestApp) -> World {
@@ -204,7 +209,7 @@ async fn build(app: &TestApp) -> World {
     )
     .await;
 
-    World { bureau, admin: app.admin_token().await, bank_token: jia_token }
+    World { bureau, admin: app.admin_token().await, bank_token: jia_token, jia, p1 }
 }
 
 async fn insert_subject(
@@ -454,6 +459,39 @@ fn march_totals() -> Value {
     })
 }
 
+/// A natural person in `town`, registered and verified at the given instants (no USCC, no industry).
+async fn insert_person(conn: &impl ConnectionTrait, town: &str, registered: &str, verified: &str) -> SubjectId {
+    let id = insert_coded_subject(conn, String::new(), "P", town, "C1391", registered, Some(verified)).await;
+    subject::ActiveModel {
+        id: Set(id),
+        uscc: Set(None),
+        kind: Set(SubjectKind::NaturalPerson),
+        name: Set("张自然人".into()),
+        industry_code: Set(None),
+        ..Default::default()
+    }
+    .update(conn)
+    .await
+    .unwrap();
+    id
+}
+
+/// A tax year of the subject `letter`.
+async fn insert_tax_year(conn: &impl ConnectionTrait, letter: char, year: i32, grade: TaxGrade) {
+    tax_record::ActiveModel {
+        id: Set(uuid::Uuid::new_v4()),
+        uscc: Set(code(letter)),
+        year: Set(year),
+        grade: Set(grade),
+        tax_paid: Set(1_000_000),
+        vat_sales: Set(None),
+        import_job_id: Set(None),
+    }
+    .insert(conn)
+    .await
+    .unwrap();
+}
+
 both_backends! {
     async fn the_registry_quality_figure_is_the_regions_own_latest_import(app) {
         let (_, leizhou) = app.bureau("雷州市发改局", "440882").await;
@@ -520,6 +558,88 @@ both_backends! {
         assert!(seen.windows(2).all(|w| w[0] <= w[1]), "{seen:?}");
         let last = report(&app, &bureau, json!({ "from": "2026-03-01", "to": "2026-04-01", "groupBy": "MONTH" })).await;
         assert_eq!(last["totals"]["registeredSubjects"], 150);
+    }
+
+    async fn persons_and_tax_grades_are_counted_apart(app) {
+        let world = build(&app).await;
+        let conn = app.db().conn();
+        // A person in 雷州 borrows in March from 甲: demand 03-12 (answered in 10 h), granted 03-13 at 6.00%,
+        // disbursed 03-14, a first loan.
+        let person = insert_person(conn, "440882100", "2026-03-02T00:00:00Z", "2026-03-03T00:00:00Z").await;
+        let demand = insert_demand(conn, person, "2026-03-12T00:00:00Z", 10_000_000, "2026-03-15T00:00:00Z").await;
+        let loan = Loan {
+            granted: at("2026-03-13T00:00:00Z"),
+            amount: 10_000_000,
+            rate: 600,
+            product: world.p1,
+            paid: at("2026-03-14T00:00:00Z"),
+            first: true,
+        };
+        insert_response(conn, demand, world.jia, "2026-03-12T10:00:00Z", true, Accepted::Yes("2026-03-20T00:00:00Z", Some(loan)))
+            .await;
+        // Tax years: A (S1) latest 2025 A; B (S2) 2025 not rated; E (S4) 2025 D, and 2026, not over by April, A;
+        // D (S3) registers only on Apr 1.
+        for (letter, year, grade) in [
+            ('A', 2024, TaxGrade::B),
+            ('A', 2025, TaxGrade::A),
+            ('B', 2025, TaxGrade::NotRated),
+            ('E', 2025, TaxGrade::D),
+            ('E', 2026, TaxGrade::A),
+            ('D', 2025, TaxGrade::M),
+        ] {
+            insert_tax_year(conn, letter, year, grade).await;
+        }
+
+        let march = json!({ "from": "2026-03-01", "to": "2026-04-01", "groupBy": "REGION" });
+        let r = report(&app, &world.bureau, march).await;
+        // The market subjects' figures are those of the world without the person; the demand figures cover
+        // every demand, the person's too (median of 10, 34 and 240 h).
+        let mut totals = march_totals();
+        totals.as_object_mut().unwrap().extend(json!({
+            "demandsPosted": 4, "demandAmount": "1800000.00", "respondedDemands": 3, "respondedWithinSla": 2,
+            "medianResponseHours": 34.0,
+        }).as_object().unwrap().clone());
+        expect(&r["totals"], totals);
+        let persons = json!({
+            "registered": 1, "verified": 1, "demandsPosted": 1, "demandAmount": "100000.00",
+            "creditGrantedCount": 1, "creditGrantedAmount": "100000.00", "disbursedCount": 1,
+            "disbursedAmount": "100000.00", "borrowers": 1, "averageAnnualRate": "6.00",
+        });
+        assert_eq!(r["totals"]["persons"], persons);
+        assert_eq!(row(&r, "440882")["persons"], persons);
+        assert_eq!(row(&r, "440881")["persons"]["registered"], 0);
+        let grades = |row: &Value| -> Vec<(String, i64)> {
+            row["taxGrades"].as_array().unwrap().iter()
+                .map(|g| (g["grade"].as_str().unwrap().to_string(), g["subjects"].as_i64().unwrap()))
+                .collect()
+        };
+        let all = |n: [i64; 6]| -> Vec<(String, i64)> {
+            ["A", "B", "M", "C", "D", "NOT_RATED"].iter().zip(n).map(|(g, n)| (g.to_string(), n)).collect()
+        };
+        assert_eq!(grades(&r["totals"]), all([1, 0, 0, 0, 1, 1]), "not rated apart from M and D");
+        assert_eq!(grades(row(&r, "440882")), all([1, 0, 0, 0, 0, 1]));
+        assert_eq!(grades(row(&r, "440881")), all([0, 0, 0, 0, 1, 0]));
+        // By industry the person (no industry) is in the unknown section, apart all the same.
+        let by_section = report(&app, &world.bureau, json!({ "from": "2026-03-01", "to": "2026-04-01", "groupBy": "INDUSTRY" })).await;
+        assert_eq!(by_section["totals"]["persons"], persons);
+        assert_eq!(by_section["totals"]["loanObtainingSubjects"], 2);
+
+        // A bank's league line is all its lending: 甲 lent D1, D5 and the person's.
+        let league = app.gql(Some(&world.bureau), LEAGUE, json!({ "i": { "from": "2026-03-01", "to": "2026-04-01" } })).await;
+        league.ok();
+        let jia_line = league.body["data"]["bankLeague"].as_array().unwrap().iter()
+            .find(|l| l["bank"]["name"] == "甲银行").unwrap().clone();
+        assert_eq!((&jia_line["disbursedCount"], &jia_line["disbursedAmount"]), (&json!(3), &json!("1000000.00")));
+
+        // The export carries both, in the same figures.
+        let url = app.url("/exports/indicators?from=2026-03-01&to=2026-04-01&region=4408&format=csv");
+        let bytes = app.http.get(url).bearer_auth(&world.bureau).send().await.unwrap().bytes().await.unwrap();
+        let mut reader = csv::Reader::from_reader(&bytes[3..]);
+        let headers: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
+        let total: HashMap<String, String> =
+            headers.iter().cloned().zip(reader.records().next().unwrap().unwrap().iter().map(String::from)).collect();
+        assert_eq!((total["未参评主体数"].as_str(), total["纳税信用D级主体数"].as_str()), ("1", "1"));
+        assert_eq!((total["自然人放款笔数"].as_str(), total["获贷主体数"].as_str()), ("1", "2"));
     }
 
     async fn every_indicator_matches_the_hand_computed_history(app) {

@@ -61,14 +61,44 @@
         ['overdueObjections', '逾期异议', 'int'],
       ],
     },
+    {
+      // Natural persons are not 存续主体: the figures above leave them out and this card shows them beside.
+      title: '自然人（单列统计）',
+      figures: [
+        ['persons.registered', '注册自然人', 'int'],
+        ['persons.verified', '已核实自然人', 'int'],
+        ['persons.disbursedCount', '放款笔数', 'int'],
+        ['persons.disbursedAmount', '放款金额', 'money'],
+        ['persons.borrowers', '获贷自然人', 'int'],
+      ],
+    },
   ];
   const FIGURES = FIGURE_GROUPS.flatMap((g) => g.figures);
+
+  /** The GraphQL selection of figure paths: `a`, `persons.b`, `persons.c` → `a persons { b c }`. */
+  function selection(paths) {
+    const nested = new Map();
+    const flat = [];
+    for (const path of paths) {
+      const [head, ...rest] = path.split('.');
+      if (rest.length === 0) {
+        flat.push(head);
+      } else {
+        if (!nested.has(head)) nested.set(head, []);
+        nested.get(head).push(rest.join('.'));
+      }
+    }
+    return [...flat, ...[...nested].map(([head, inner]) => `${head} { ${selection(inner)} }`)].join(' ');
+  }
+
+  /** The value at a dotted figure path. */
+  const valueAt = (object, path) => path.split('.').reduce((o, key) => (o == null ? o : o[key]), object);
 
   const LOGIN = `mutation Login($i: LoginInput!) {
     login(input: $i) { accessToken user { email role institution { name regionCode } } } }`;
   const LOGOUT = 'mutation Logout { logout }';
   const TOTALS = `query Totals($i: IndicatorQuery!) {
-    indicators(input: $i) { regionCode definitionsVersion totals { ${FIGURES.map((f) => f[0]).join(' ')} } } }`;
+    indicators(input: $i) { regionCode definitionsVersion totals { ${selection(FIGURES.map((f) => f[0]))} } } }`;
   const MONTHS = `query Months($i: IndicatorQuery!) {
     indicators(input: $i) { rows { key label demandsPosted disbursedCount disbursedAmount } } }`;
   const RANKING = `query Ranking($i: IndicatorQuery!) {
@@ -350,9 +380,10 @@
   function renderFigures(totals) {
     for (const [field, label, rule] of FIGURES) {
       const node = document.querySelector(`[data-indicator="${field}"]`);
-      const text = FORMAT[rule](totals[field]);
+      const value = valueAt(totals, field);
+      const text = FORMAT[rule](value);
       node.textContent = text;
-      node.title = rule === 'money' && !missing(totals[field]) ? `${label}：${totals[field]} 元` : `${label}：${text}`;
+      node.title = rule === 'money' && !missing(value) ? `${label}：${value} 元` : `${label}：${text}`;
     }
   }
 

@@ -3,8 +3,8 @@
 
 use chrono::SecondsFormat;
 use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError};
-use xyd_domain::Money;
 use xyd_domain::indicators::Counts;
+use xyd_domain::{Money, TaxGrade};
 use xyd_reasons::Reason;
 
 use super::report::{Report, Row};
@@ -59,7 +59,7 @@ enum Cell {
 type Column = (&'static str, fn(&Counts) -> Cell);
 
 /// The exported columns after the key and label, in order.
-const COLUMNS: [Column; 24] = [
+const COLUMNS: [Column; 36] = [
     ("存续主体数", |c| c.existing_subjects.map_or(Cell::Unknown, Cell::Count)),
     ("注册主体数", |c| Cell::Count(c.registered_subjects)),
     ("实名认证主体数", |c| Cell::Count(c.verified_subjects)),
@@ -70,20 +70,32 @@ const COLUMNS: [Column; 24] = [
     ("响应率", |c| Cell::Share(c.response_rate())),
     ("按时响应数", |c| Cell::Count(c.responded_within_sla)),
     ("响应时长中位数（小时）", |c| Cell::Hours(c.median_response_hours)),
-    ("授信笔数", |c| Cell::Count(c.credit_granted_count)),
-    ("授信金额（元）", |c| Cell::Money(c.credit_granted_amount)),
-    ("放款笔数", |c| Cell::Count(c.disbursed_count)),
-    ("放款金额（元）", |c| Cell::Money(c.disbursed_amount)),
-    ("获贷主体数", |c| Cell::Count(c.loan_obtaining_subjects)),
+    ("授信笔数", |c| Cell::Count(c.lending.credit_granted_count)),
+    ("授信金额（元）", |c| Cell::Money(c.lending.credit_granted_amount)),
+    ("放款笔数", |c| Cell::Count(c.lending.disbursed_count)),
+    ("放款金额（元）", |c| Cell::Money(c.lending.disbursed_amount)),
+    ("获贷主体数", |c| Cell::Count(c.lending.loan_obtaining_subjects)),
     ("获贷企业占存续企业比例", |c| Cell::Share(c.loan_obtaining_ratio())),
-    ("信用贷款占比", |c| Cell::Share(c.credit_loan_share())),
-    ("首贷户数", |c| Cell::Count(c.first_loan_subjects)),
-    ("银税互动贷款笔数", |c| Cell::Count(c.tax_based_loan_count)),
-    ("银税互动贷款金额（元）", |c| Cell::Money(c.tax_based_loan_amount)),
-    ("加权平均年利率", |c| Cell::Rate(c.average_annual_rate().map(|r| r.bp()))),
+    ("信用贷款占比", |c| Cell::Share(c.lending.credit_loan_share())),
+    ("首贷户数", |c| Cell::Count(c.lending.first_loan_subjects)),
+    ("银税互动贷款笔数", |c| Cell::Count(c.lending.tax_based_loan_count)),
+    ("银税互动贷款金额（元）", |c| Cell::Money(c.lending.tax_based_loan_amount)),
+    ("加权平均年利率", |c| Cell::Rate(c.lending.average_annual_rate().map(|r| r.bp()))),
     ("超时响应数", |c| Cell::Count(c.overdue_responses)),
     ("未办结异议数", |c| Cell::Count(c.open_objections)),
     ("超期异议数", |c| Cell::Count(c.overdue_objections)),
+    ("纳税信用A级主体数", |c| Cell::Count(c.subjects_graded(TaxGrade::A))),
+    ("纳税信用B级主体数", |c| Cell::Count(c.subjects_graded(TaxGrade::B))),
+    ("纳税信用M级主体数", |c| Cell::Count(c.subjects_graded(TaxGrade::M))),
+    ("纳税信用C级主体数", |c| Cell::Count(c.subjects_graded(TaxGrade::C))),
+    ("纳税信用D级主体数", |c| Cell::Count(c.subjects_graded(TaxGrade::D))),
+    ("未参评主体数", |c| Cell::Count(c.subjects_graded(TaxGrade::NotRated))),
+    ("自然人注册数", |c| Cell::Count(c.persons.registered)),
+    ("自然人核实数", |c| Cell::Count(c.persons.verified)),
+    ("自然人需求数", |c| Cell::Count(c.persons.demands_posted)),
+    ("自然人放款笔数", |c| Cell::Count(c.persons.lending.disbursed_count)),
+    ("自然人放款金额（元）", |c| Cell::Money(c.persons.lending.disbursed_amount)),
+    ("获贷自然人数", |c| Cell::Count(c.persons.lending.loan_obtaining_subjects)),
 ];
 
 const KEY_HEADERS: [&str; 2] = ["分组", "名称"];

@@ -1,13 +1,14 @@
 //! GraphQL of the indicators: `indicators` (the monitoring report) and `bankLeague` (督办 table).
 
 use async_graphql::{Context, InputObject, Object, SimpleObject};
-use xyd_domain::Money;
+use xyd_domain::indicators::PersonCounts;
+use xyd_domain::{Money, TaxGrade};
 
 use super::league::{self, League, LeagueLine};
 use super::report::{self, Report, ReportRequest, Row};
 use crate::auth::principal::require_principal;
 use crate::error::AppResult;
-use crate::graphql::{GqlDate, GqlDateTime, GqlIndicatorDimension, GqlMoney, GqlRate};
+use crate::graphql::{GqlDate, GqlDateTime, GqlIndicatorDimension, GqlMoney, GqlRate, GqlTaxGrade};
 use crate::institutions::{Institution, InstitutionRepo};
 use crate::state::AppState;
 
@@ -49,13 +50,13 @@ pub struct IndicatorRow {
     pub label: String,
     /// Null when no registry snapshot covers the row (and for bank rows).
     pub existing_subjects: Option<i64>,
-    /// 截至统计期末（`to` 零点前）的注册主体数。
+    /// 截至统计期末（`to` 零点前）的注册市场主体数（不含自然人，自然人见 `persons`）。
     pub registered_subjects: i64,
-    /// 截至统计期末的实名认证主体数。
+    /// 截至统计期末的实名认证市场主体数（不含自然人）。
     pub verified_subjects: i64,
     /// 注册率：注册主体数 / 存续主体数（小数，如 0.75）；无存续数据或分母为 0 时为 null。
     pub registration_rate: Option<f64>,
-    /// 统计期内发布的融资需求数。
+    /// 统计期内发布的融资需求数（含自然人的需求：需求与响应时效指标衡量银行服务，覆盖全部需求）。
     pub demands_posted: i64,
     /// 这些需求的融资金额合计（元）。
     pub demand_amount: GqlMoney,
@@ -67,7 +68,7 @@ pub struct IndicatorRow {
     pub responded_within_sla: i64,
     /// 从发布到首次响应的中位小时数（两位小数）；无响应时为 null。
     pub median_response_hours: Option<f64>,
-    /// 统计期内的授信笔数。
+    /// 统计期内对市场主体的授信笔数（授信与放款各项均不含自然人，自然人的见 `persons`）。
     pub credit_granted_count: i64,
     /// 统计期内的授信金额合计（元）。
     pub credit_granted_amount: GqlMoney,
@@ -75,7 +76,7 @@ pub struct IndicatorRow {
     pub disbursed_count: i64,
     /// 统计期内的放款金额合计（元）。
     pub disbursed_amount: GqlMoney,
-    /// 获贷主体数：统计期内获得放款的不同主体。
+    /// 获贷主体数：统计期内获得放款的不同市场主体。
     pub loan_obtaining_subjects: i64,
     /// 获贷企业占本地存续企业比例（小数）；无存续数据时为 null。
     pub loan_obtaining_ratio: Option<f64>,
@@ -104,6 +105,63 @@ pub struct IndicatorRow {
     /// 重错码率：辖区最近一次完成的存续主体名录导入中（代码无效行数 + 重错码行数）/ 总行数（小数），反映名录数据质量，
     /// 不随统计期变化；仅合计行有值，分组行及无导入时为 null。
     pub erroneous_code_rate: Option<f64>,
+    /// 截至统计期末的注册市场主体按纳税信用等级分布：各主体取 `to` 之前已结束的最近纳税年度的等级；
+    /// 未参评（NOT_RATED）单独计数，不并入 M 级或 D 级；无纳税记录的主体不计入。依 A、B、M、C、D、NOT_RATED 顺序，每级一项。
+    pub tax_grades: Vec<TaxGradeCount>,
+    /// 自然人（不属于存续主体，不进入获贷率分母）单独统计的注册、需求与贷款。
+    pub persons: PersonFigures,
+}
+
+/// The registered market subjects of one tax grade.
+#[derive(SimpleObject, Clone, Debug)]
+pub struct TaxGradeCount {
+    /// 纳税信用等级（含未参评）。
+    pub grade: GqlTaxGrade,
+    /// 主体数。
+    pub subjects: i64,
+}
+
+/// 自然人指标：natural persons counted apart from the market subjects.
+#[derive(SimpleObject, Clone, Debug)]
+pub struct PersonFigures {
+    /// 截至统计期末注册的自然人数。
+    pub registered: i64,
+    /// 其中已核实身份的自然人数。
+    pub verified: i64,
+    /// 统计期内自然人发布的融资需求数（已计入 `demandsPosted`）。
+    pub demands_posted: i64,
+    /// 这些需求的金额合计（元）。
+    pub demand_amount: GqlMoney,
+    /// 统计期内对自然人的授信笔数。
+    pub credit_granted_count: i64,
+    /// 授信金额合计（元）。
+    pub credit_granted_amount: GqlMoney,
+    /// 统计期内对自然人的放款笔数。
+    pub disbursed_count: i64,
+    /// 放款金额合计（元）。
+    pub disbursed_amount: GqlMoney,
+    /// 获贷自然人数：统计期内获得放款的不同自然人。
+    pub borrowers: i64,
+    /// 对自然人放款按金额加权的平均年利率（百分数）；无放款时为 null。
+    pub average_annual_rate: Option<GqlRate>,
+}
+
+impl From<&PersonCounts> for PersonFigures {
+    fn from(p: &PersonCounts) -> Self {
+        let money = |fen| GqlMoney(Money::from_fen(fen));
+        Self {
+            registered: p.registered,
+            verified: p.verified,
+            demands_posted: p.demands_posted,
+            demand_amount: money(p.demand_amount),
+            credit_granted_count: p.lending.credit_granted_count,
+            credit_granted_amount: money(p.lending.credit_granted_amount),
+            disbursed_count: p.lending.disbursed_count,
+            disbursed_amount: money(p.lending.disbursed_amount),
+            borrowers: p.lending.loan_obtaining_subjects,
+            average_annual_rate: p.lending.average_annual_rate().map(GqlRate),
+        }
+    }
 }
 
 impl IndicatorRow {
@@ -116,8 +174,13 @@ impl IndicatorRow {
             registration_rate: c.registration_rate(),
             response_rate: c.response_rate(),
             loan_obtaining_ratio: c.loan_obtaining_ratio(),
-            credit_loan_share: c.credit_loan_share(),
-            average_annual_rate: c.average_annual_rate().map(GqlRate),
+            credit_loan_share: c.lending.credit_loan_share(),
+            average_annual_rate: c.lending.average_annual_rate().map(GqlRate),
+            tax_grades: TaxGrade::ALL
+                .iter()
+                .map(|&grade| TaxGradeCount { grade: grade.into(), subjects: c.subjects_graded(grade) })
+                .collect(),
+            persons: PersonFigures::from(&c.persons),
             key: row.key,
             label: row.label,
             existing_subjects: c.existing_subjects,
@@ -128,14 +191,14 @@ impl IndicatorRow {
             responded_demands: c.responded_demands,
             responded_within_sla: c.responded_within_sla,
             median_response_hours: c.median_response_hours,
-            credit_granted_count: c.credit_granted_count,
-            credit_granted_amount: money(c.credit_granted_amount),
-            disbursed_count: c.disbursed_count,
-            disbursed_amount: money(c.disbursed_amount),
-            loan_obtaining_subjects: c.loan_obtaining_subjects,
-            first_loan_subjects: c.first_loan_subjects,
-            tax_based_loan_count: c.tax_based_loan_count,
-            tax_based_loan_amount: money(c.tax_based_loan_amount),
+            credit_granted_count: c.lending.credit_granted_count,
+            credit_granted_amount: money(c.lending.credit_granted_amount),
+            disbursed_count: c.lending.disbursed_count,
+            disbursed_amount: money(c.lending.disbursed_amount),
+            loan_obtaining_subjects: c.lending.loan_obtaining_subjects,
+            first_loan_subjects: c.lending.first_loan_subjects,
+            tax_based_loan_count: c.lending.tax_based_loan_count,
+            tax_based_loan_amount: money(c.lending.tax_based_loan_amount),
             overdue_responses: c.overdue_responses,
             open_objections: c.open_objections,
             overdue_objections: c.overdue_objections,
@@ -201,11 +264,11 @@ pub struct BankLeagueRow {
     pub median_response_hours: Option<f64>,
     /// Late first responses and missed credit-decision deadlines that fell in the period.
     pub sla_breaches: i64,
-    /// 统计期内本行的授信笔数。
+    /// 统计期内本行的授信笔数（含对自然人的授信）。
     pub credit_granted_count: i64,
     /// 统计期内本行的授信金额合计（元）。
     pub credit_granted_amount: GqlMoney,
-    /// 统计期内本行的放款笔数。
+    /// 统计期内本行的放款笔数（含对自然人的放款）。
     pub disbursed_count: i64,
     /// 统计期内本行的放款金额合计（元）。
     pub disbursed_amount: GqlMoney,
@@ -248,6 +311,7 @@ impl IndicatorQueryRoot {
             .filter_map(|l: LeagueLine| {
                 let bank = banks.get(&l.bank)?.clone();
                 let c = l.row.counts;
+                let lending = c.all_lending();
                 Some(BankLeagueRow {
                     bank,
                     responded_demands: c.responded_demands,
@@ -256,11 +320,11 @@ impl IndicatorQueryRoot {
                     responded_within_sla: c.responded_within_sla,
                     median_response_hours: c.median_response_hours,
                     sla_breaches: c.overdue_responses,
-                    credit_granted_count: c.credit_granted_count,
-                    credit_granted_amount: GqlMoney(Money::from_fen(c.credit_granted_amount)),
-                    disbursed_count: c.disbursed_count,
-                    disbursed_amount: GqlMoney(Money::from_fen(c.disbursed_amount)),
-                    average_annual_rate: c.average_annual_rate().map(GqlRate),
+                    credit_granted_count: lending.credit_granted_count,
+                    credit_granted_amount: GqlMoney(Money::from_fen(lending.credit_granted_amount)),
+                    disbursed_count: lending.disbursed_count,
+                    disbursed_amount: GqlMoney(Money::from_fen(lending.disbursed_amount)),
+                    average_annual_rate: lending.average_annual_rate().map(GqlRate),
                     as_of,
                 })
             })

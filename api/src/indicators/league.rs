@@ -51,7 +51,8 @@ pub async fn league(state: &AppState, principal: &Principal, request: ReportRequ
         })
         .collect();
     lines.sort_by(|a, b| {
-        b.row.counts.disbursed_count.cmp(&a.row.counts.disbursed_count).then_with(|| {
+        let loans = |l: &LeagueLine| l.row.counts.all_lending().disbursed_count;
+        loans(b).cmp(&loans(a)).then_with(|| {
             let hours = |l: &LeagueLine| l.row.counts.median_response_hours.unwrap_or(f64::MAX);
             hours(a).total_cmp(&hours(b))
         })

@@ -1,6 +1,6 @@
 //! The families read from the event tables (and the per-subject summaries every key can use).
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Datelike, Utc};
 use sea_orm::DatabaseBackend;
 
 use super::{Key, Queries, Query, Whole};
@@ -45,9 +45,10 @@ impl Queries<'_> {
             "SELECT {k} AS k, COUNT(*) AS posted, CAST(SUM(d.amount) AS BIGINT) AS amount,
                     SUM(CASE WHEN {first} < $2 THEN 1 ELSE 0 END) AS responded,
                     SUM(CASE WHEN {first} < $2 AND {first} <= d.first_response_due_at THEN 1 ELSE 0 END) AS within_sla
-             FROM {from} WHERE d.posted_at >= $1 AND d.posted_at < $2 AND d.region_code LIKE $3 {g}",
+             FROM {from} WHERE d.posted_at >= $1 AND d.posted_at < $2 AND d.region_code LIKE $3 {who} {g}",
             k = self.key("d.region_code", "d.industry_section"),
             g = self.group("d.region_code", "d.industry_section"),
+            who = self.who("d.subject_id"),
         );
         Some((sql, vec![self.w.start.into(), self.w.end.into(), self.pattern()]))
     }
@@ -93,7 +94,7 @@ impl Queries<'_> {
         if self.backend == DatabaseBackend::Postgres {
             return None;
         }
-        Queries { backend: self.backend, w: self.w, key: Key::Total, whole: Whole::Nothing }.median()
+        Queries { key: Key::Total, whole: Whole::Nothing, ..*self }.median()
     }
 
     fn demand_source(&self) -> (&'static str, &'static str) {
@@ -138,7 +139,7 @@ impl Queries<'_> {
                  SUM(CASE WHEN {paid} AND r.credit_rate IS NOT NULL THEN r.disbursed_amount * r.credit_rate ELSE 0 END)
                    AS rate_weight
                FROM bank_responses r LEFT JOIN products p ON p.id = r.product_id
-               WHERE r.credit_granted_at IS NOT NULL AND (({granted}) OR ({paid})) AND r.region_code LIKE $3
+               WHERE r.credit_granted_at IS NOT NULL AND (({granted}) OR ({paid})) AND r.region_code LIKE $3 {who}
                GROUP BY {inner}
              ) per_subject {g}",
             k = self.key("r.region_code", "r.industry_section"),
@@ -149,6 +150,7 @@ impl Queries<'_> {
             },
             outer = if total { "''" } else { "k" },
             g = if total { "" } else { "GROUP BY k" },
+            who = self.who("r.subject_id"),
         );
         let credit: sea_orm::Value = xyd_domain::ProductType::Credit.into();
         Some((sql, vec![self.w.start.into(), self.w.end.into(), self.pattern(), credit]))
@@ -221,5 +223,40 @@ impl Queries<'_> {
             g = self.group("s.region_code", section),
         );
         Some((sql, vec![self.w.as_of.into(), self.pattern()]))
+    }
+
+    /// Registered market subjects by the grade of their latest tax year ended before `to` (a year's grade is
+    /// published the next spring, so the year ending the day before `to` is the latest that can be known).
+    pub(super) fn tax_grades(&self) -> Query {
+        if self.is_bank() {
+            return None;
+        }
+        let sql = format!(
+            "SELECT k, grade, COUNT(*) AS n FROM (
+               SELECT {k} AS k, t.grade AS grade,
+                      ROW_NUMBER() OVER (PARTITION BY t.uscc ORDER BY t.year DESC) AS rn
+               FROM subjects s JOIN tax_records t ON t.uscc = s.uscc
+               WHERE s.registered_at < $1 AND t.year < $2 AND s.region_code LIKE $3
+             ) latest WHERE rn = 1 GROUP BY k, grade",
+            k = self.key("s.region_code", "COALESCE(substr(s.industry_code, 1, 1), '')"),
+        );
+        Some((sql, vec![self.w.end.into(), self.w.to.year().into(), self.pattern()]))
+    }
+
+    /// Natural persons registered, and verified, before the period's end.
+    pub(super) fn person_subjects(&self) -> Query {
+        if self.is_bank() {
+            return None;
+        }
+        let section = "COALESCE(substr(s.industry_code, 1, 1), '')";
+        let sql = format!(
+            "SELECT {k} AS k, SUM(CASE WHEN s.registered_at < $1 THEN 1 ELSE 0 END) AS registered,
+                    SUM(CASE WHEN s.verified_at < $1 THEN 1 ELSE 0 END) AS verified
+             FROM subjects s WHERE s.kind = $2 AND s.region_code LIKE $3 {g}",
+            k = self.key("s.region_code", section),
+            g = self.group("s.region_code", section),
+        );
+        let person: sea_orm::Value = xyd_domain::SubjectKind::NaturalPerson.into();
+        Some((sql, vec![self.w.end.into(), person, self.pattern()]))
     }
 }

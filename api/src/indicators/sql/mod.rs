@@ -19,6 +19,11 @@
 //! | median | the demands' response hours (percentile_cont; a window on SQLite) | medianResponseHours |
 //! | objections | `objections` open at the period's end (or now) | open, overdue |
 //! | renewals | `renewals` requested in the period | requests, approved |
+//! | tax grades | `tax_records`: each registered subject's latest year ended before `to` | subjects per grade |
+//! | persons (every key) | `subjects`, `demands` and `bank_responses` of natural persons | their registrations, demands and loans |
+//!
+//! Natural persons are counted apart: the summaries count every subject, so the persons' families count
+//! their part, which [`Counts::set_persons_apart`] then takes out of the market subjects' figures.
 
 mod days;
 mod events;
@@ -32,7 +37,8 @@ use uuid::Uuid;
 use xyd_domain::InstitutionId;
 use xyd_domain::RegionPrefix;
 use xyd_domain::demand::calendar::{local_date, local_midnight};
-use xyd_domain::indicators::{Counts, Period};
+use xyd_domain::indicators::{Counts, Lending, Period};
+use xyd_domain::{SubjectKind, TaxGrade};
 
 use super::snapshot::Snapshot;
 use crate::error::AppResult;
@@ -125,6 +131,10 @@ enum Family {
     WholeMedian,
     Objections,
     Renewals,
+    TaxGrades,
+    PersonSubjects,
+    PersonDemands,
+    PersonLoans,
 }
 
 impl Family {
@@ -136,6 +146,7 @@ impl Family {
         } else {
             vec![Loans, Median, Demands, Breaches, Registry, Subjects, Objections, Renewals]
         };
+        families.extend([TaxGrades, PersonSubjects, PersonDemands, PersonLoans]);
         if whole == Whole::Median {
             families.push(WholeMedian);
         }
@@ -158,6 +169,10 @@ impl Family {
             Family::WholeMedian => q.whole_median(),
             Family::Objections => q.objections(),
             Family::Renewals => q.renewals(),
+            Family::TaxGrades => q.tax_grades(),
+            Family::PersonSubjects => q.person_subjects(),
+            Family::PersonDemands => q.persons().demands(),
+            Family::PersonLoans => q.persons().loans(),
         }
     }
 
@@ -171,22 +186,18 @@ impl Family {
             }
             Family::Days => {
                 demand_figures(c, r)?;
-                loan_figures(c, r)?;
+                loan_figures(&mut c.lending, r)?;
                 c.overdue_responses += sum(r, "late")?;
             }
             Family::LateAnswers => {
                 c.responded_demands -= sum(r, "responded")?;
                 c.responded_within_sla -= sum(r, "within_sla")?;
             }
-            Family::Borrowers => {
-                c.loan_obtaining_subjects = sum(r, "loan_subjects")?;
-                c.first_loan_subjects = sum(r, "first_loan_subjects")?;
-            }
+            Family::Borrowers => borrowers(&mut c.lending, r)?,
             Family::Demands => demand_figures(c, r)?,
             Family::Loans => {
-                loan_figures(c, r)?;
-                c.loan_obtaining_subjects = sum(r, "loan_subjects")?;
-                c.first_loan_subjects = sum(r, "first_loan_subjects")?;
+                loan_figures(&mut c.lending, r)?;
+                borrowers(&mut c.lending, r)?;
             }
             Family::Breaches => c.overdue_responses += sum(r, "n")?,
             Family::Median | Family::WholeMedian => c.median_response_hours = hours(r)?,
@@ -197,6 +208,24 @@ impl Family {
             Family::Renewals => {
                 c.renewal_requests = sum(r, "requests")?;
                 c.renewals_approved = sum(r, "approved")?;
+            }
+            Family::TaxGrades => {
+                let grade: String = r.try_get("", "grade")?;
+                if let Some(i) = TaxGrade::ALL.iter().position(|g| g.as_str() == grade) {
+                    c.tax_grades[i] += sum(r, "n")?;
+                }
+            }
+            Family::PersonSubjects => {
+                c.persons.registered = sum(r, "registered")?;
+                c.persons.verified = sum(r, "verified")?;
+            }
+            Family::PersonDemands => {
+                c.persons.demands_posted = sum(r, "posted")?;
+                c.persons.demand_amount = sum(r, "amount")?;
+            }
+            Family::PersonLoans => {
+                loan_figures(&mut c.persons.lending, r)?;
+                borrowers(&mut c.persons.lending, r)?;
             }
         }
         Ok(())
@@ -213,8 +242,15 @@ fn demand_figures(c: &mut Counts, r: &QueryResult) -> Result<(), sea_orm::DbErr>
     Ok(())
 }
 
+/// The distinct borrowers, named alike by the per-subject groupings.
+fn borrowers(c: &mut Lending, r: &QueryResult) -> Result<(), sea_orm::DbErr> {
+    c.loan_obtaining_subjects = sum(r, "loan_subjects")?;
+    c.first_loan_subjects = sum(r, "first_loan_subjects")?;
+    Ok(())
+}
+
 /// The additive credit and loan figures, named alike by the day rows and the events.
-fn loan_figures(c: &mut Counts, r: &QueryResult) -> Result<(), sea_orm::DbErr> {
+fn loan_figures(c: &mut Lending, r: &QueryResult) -> Result<(), sea_orm::DbErr> {
     c.credit_granted_count = sum(r, "granted_count")?;
     c.credit_granted_amount = sum(r, "granted_amount")?;
     c.disbursed_count = sum(r, "disbursed_count")?;
@@ -240,7 +276,7 @@ pub const WHOLE: &str = "*";
 
 /// Run every family of the key concurrently, in one snapshot, and merge them by key.
 pub async fn aggregate(snapshot: &Snapshot, w: &Window, key: Key, whole: Whole) -> AppResult<Rows> {
-    let q = Queries { backend: snapshot.lane(0).get_database_backend(), w, key, whole };
+    let q = Queries { backend: snapshot.lane(0).get_database_backend(), w, key, whole, persons: false };
     let families = Family::for_key(key, whole);
     let results =
         try_join_all(families.iter().enumerate().map(|(lane, family)| q.run(snapshot.lane(lane), family.query(&q))))
@@ -260,6 +296,9 @@ pub async fn aggregate(snapshot: &Snapshot, w: &Window, key: Key, whole: Whole) 
             family.apply(rows.entry(k).or_default(), r)?;
         }
     }
+    for counts in rows.values_mut() {
+        counts.set_persons_apart();
+    }
     Ok(rows)
 }
 
@@ -271,7 +310,7 @@ pub async fn totals(snapshot: &Snapshot, w: &Window) -> AppResult<Counts> {
 /// Per bank, its responses to the demands posted in the window that were accepted, and rejected, by the end.
 pub async fn bank_decisions(snapshot: &Snapshot, w: &Window) -> AppResult<HashMap<InstitutionId, (i64, i64)>> {
     let conn = snapshot.lane(0);
-    let q = Queries { backend: conn.get_database_backend(), w, key: Key::Bank, whole: Whole::Nothing };
+    let q = Queries { backend: conn.get_database_backend(), w, key: Key::Bank, whole: Whole::Nothing, persons: false };
     let sql = "SELECT r.bank_id AS k,
                  SUM(CASE WHEN r.accepted_at < $2 THEN 1 ELSE 0 END) AS accepted,
                  SUM(CASE WHEN r.rejected_at < $2 THEN 1 ELSE 0 END) AS rejected
@@ -290,14 +329,31 @@ fn sum(r: &QueryResult, column: &str) -> Result<i64, sea_orm::DbErr> {
 }
 
 /// The statements of one aggregation.
+#[derive(Clone, Copy)]
 struct Queries<'a> {
     backend: DatabaseBackend,
     w: &'a Window,
     key: Key,
     whole: Whole,
+    /// Whether the events are narrowed to natural persons' (see [`Queries::persons`]).
+    persons: bool,
 }
 
 impl Queries<'_> {
+    /// The same statements over natural persons' demands and responses only.
+    fn persons(&self) -> Self {
+        Self { persons: true, ..*self }
+    }
+
+    /// The condition narrowing rows whose subject is `subject` (a column) to natural persons' when asked.
+    fn who(&self, subject: &str) -> String {
+        if self.persons {
+            format!("AND {subject} IN (SELECT id FROM subjects WHERE kind = '{}')", SubjectKind::NaturalPerson.as_str())
+        } else {
+            String::new()
+        }
+    }
+
     async fn run<C: ConnectionTrait>(&self, conn: &C, query: Query) -> AppResult<Vec<QueryResult>> {
         let Some((sql, values)) = query else { return Ok(Vec::new()) };
         Ok(conn.query_all_raw(crate::db::numbered(self.backend, &sql, values)).await?)
