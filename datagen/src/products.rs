@@ -465,6 +465,7 @@ fn spec(
         accepts_not_rated,
         min_tax_grade: rules.min_tax_grade,
         min_years_in_operation: rules.min_years_in_operation,
+        min_declared_years: None,
         requires_clean_record: rules.requires_clean_record,
         requires_verified: rules.requires_verified,
         required_consents: rules.required_consents,

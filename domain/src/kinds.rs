@@ -103,6 +103,12 @@ impl SubjectKind {
     pub const fn has_uscc(self) -> bool {
         !matches!(self, Self::NaturalPerson)
     }
+
+    /// Whether subjects of this kind have income tax (个人所得税) on the platform: a natural person their own,
+    /// an individual business the 经营所得 its owner's rows declare under its USCC.
+    pub const fn has_income_tax(self) -> bool {
+        matches!(self, Self::NaturalPerson | Self::IndividualBusiness)
+    }
 }
 
 vocabulary! {

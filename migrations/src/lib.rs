@@ -28,6 +28,7 @@ mod m20261206_000020_persons;
 mod m20261206_000021_income_tax;
 mod m20261206_000022_data_exports;
 mod m20261206_000023_erasure;
+mod m20261206_000024_income_tax_rules;
 mod sqlite_rebuild;
 
 /// Every migration, in order.
@@ -60,6 +61,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000021_income_tax::Migration),
             Box::new(m20261206_000022_data_exports::Migration),
             Box::new(m20261206_000023_erasure::Migration),
+            Box::new(m20261206_000024_income_tax_rules::Migration),
         ]
     }
 }

@@ -176,6 +176,9 @@ reasons! {
     ERASURE_DECIDED: InvalidState, "decideErasure on a decided request" {
         ErasureDecided => "该删除申请已处理",
     }
+    SUBJECT_ERASED: InvalidState, "acting as, or issuing a report on, a person whose data was erased (a token issued before the erasure)" {
+        SubjectErased => "该自然人的个人信息已按其申请删除，不能再办理业务或开具报告",
+    }
     NOT_A_MARKET_SUBJECT: InvalidState, "resubmitVerification by a natural person (no USCC to match against the registry)" {
         NotAMarketSubject => "自然人没有统一社会信用代码，请到政务服务窗口或银行核验身份",
     }
@@ -280,6 +283,7 @@ reasons! {
     OUT_OF_RANGE: BadUserInput, "a product term or years in operation out of bounds" {
         TermOutOfRange { label: &'static str, max: u16, months: i32 } => "{label}应在1至{max}个月之间，收到{months}",
         YearsOutOfRange { max: i32, years: i32 } => "最低经营年限应在0至{max}年之间，收到{years}",
+        DeclaredYearsOutOfRange { max: i32, years: i32 } => "连续申报个人所得税年数应在1至{max}年之间，收到{years}",
     }
     RANGE_ORDER: BadUserInput, "min above max" {
         AmountOrder { min: String, max: String } => "最低金额不能高于最高金额（{min}元 > {max}元）",

@@ -41,6 +41,7 @@ fn input(name: &str, description: &str) -> ProductSpecInput {
         industry_codes: vec![],
         min_tax_grade: None,
         accepts_not_rated: false,
+        min_declared_years: None,
         min_years_in_operation: None,
         requires_clean_record: false,
         requires_verified: true,

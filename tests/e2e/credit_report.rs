@@ -4,11 +4,12 @@
 
 use serde_json::json;
 use sha2::{Digest, Sha256};
-use xyd_tests::fixtures::{GRANT, credit_csv, grant, tax_csv, uscc};
+use xyd_tests::fixtures::{GRANT, credit_csv, grant, id_number, tax_csv, uscc};
 use xyd_tests::{TestApp, both_backends};
 
 const ISSUE: &str = "mutation($s: ID) { issueCreditReport(subjectId: $s) { id verificationCode sha256 downloadUrl issuedAt subject { name } } }";
-const VERIFY: &str = "query($c: String!) { verifyCreditReport(code: $c) { subjectName uscc issuedAt sha256 } }";
+const VERIFY: &str =
+    "query($c: String!) { verifyCreditReport(code: $c) { subjectName uscc idNumberMasked issuedAt sha256 } }";
 
 /// The font and `pdftotext`, or a skip outside CI (scripts/test.sh installs both).
 fn tools_ready(app: &TestApp) -> bool {
@@ -138,5 +139,60 @@ both_backends! {
         let consent = consents.str_at("/data/myConsents/0/id").to_string();
         app.gql(Some(&owner), "mutation($id: ID!) { revokeConsent(id: $id) { active } }", json!({ "id": consent })).await.ok();
         app.gql(Some(&bank), ISSUE, json!({ "s": subject })).await.expect_error("CONSENT_REQUIRED");
+    }
+}
+
+both_backends! {
+    async fn a_persons_report_prints_their_income_tax_under_the_same_consent_rule(app) {
+        if !tools_ready(&app) {
+            return;
+        }
+        let (_, bureau) = app.bureau("国家税务总局雷州市税务局", "440882").await;
+        let (person, subject) = crate::income_tax::verified_person(&app, &bureau, "韩晓梅", 71).await;
+        let number = id_number(71);
+        let code = crate::income_tax::authorize(&app, &person).await["grantCode"].as_str().unwrap().to_string();
+        let rows = [(&code[..], &number[..], "韩晓梅", 2025, "BUSINESS"), (&code[..], &number[..], "韩晓梅", 2023, "COMPREHENSIVE")];
+        app.import(&bureau, "INCOME_TAX", crate::income_tax::income_csv(&rows)).await.ok();
+
+        // The person's own report: identity by the masked number only, income tax of the last two years.
+        let issued = app.gql(Some(&person), ISSUE, json!({})).await;
+        issued.ok();
+        let report = issued.at("/data/issueCreditReport").clone();
+        let text = text_of(&download(&app, &person, report["downloadUrl"].as_str().unwrap()).await.bytes().await.unwrap());
+        let masked = format!("{}********{}", &number[..6], &number[14..]);
+        for expected in ["身份信息", "韩晓梅", &masked[..], "个人所得税（近两年）", "2025年度经营所得", "已缴税额6500.00元", "数据截止日期 2026-03-31"] {
+            assert!(text.contains(expected), "{expected} not in the PDF text:\n{text}");
+        }
+        assert!(!text.contains("2023年度"), "older than two years: {text}");
+        assert!(!text.contains(&number[..]) && !text.contains(&number[6..14]), "{text}");
+        let checked = app.gql(None, VERIFY, json!({ "c": report["verificationCode"] })).await;
+        checked.ok();
+        assert_eq!(checked.at("/data/verifyCreditReport/uscc"), &json!(""), "a person has no USCC");
+        assert_eq!(checked.at("/data/verifyCreditReport/idNumberMasked"), &json!(masked));
+
+        // A bank: only under the person's INCOME_TAX consent (TAX alone covers nothing of a person's).
+        let (bank_id, bank) = app.bank("报告银行", "4408").await;
+        app.gql(Some(&bank), ISSUE, json!({ "s": subject })).await.expect_error("CONSENT_REQUIRED");
+        app.gql(Some(&person), GRANT, grant(&bank_id, &["TAX"], "LOAN_APPLICATION", 86_400)).await.ok();
+        app.gql(Some(&bank), ISSUE, json!({ "s": subject })).await.expect_error("CONSENT_REQUIRED");
+        app.gql(Some(&person), GRANT, grant(&bank_id, &["INCOME_TAX"], "LOAN_APPLICATION", 86_400)).await.ok();
+        let by_bank = app.gql(Some(&bank), ISSUE, json!({ "s": subject })).await;
+        by_bank.ok();
+        let text = text_of(&download(&app, &bank, by_bank.str_at("/data/issueCreditReport/downloadUrl")).await.bytes().await.unwrap());
+        assert!(text.contains("2025年度经营所得"), "{text}");
+        let log = app.gql(Some(&person), ACCESS_LOG, json!({})).await;
+        let categories: Vec<&serde_json::Value> =
+            log.at("/data/dataAccessLog/nodes").as_array().unwrap().iter().map(|n| &n["categories"]).collect();
+        assert!(categories.contains(&&json!(["INCOME_TAX"])), "the bank's issue is a logged read: {:#}", log.body);
+
+        // An erasure deletes the reports (they print the name), and a token issued before it issues no more.
+        let asked = app.gql(Some(&person), "mutation { requestErasure(reason: \"不再使用平台，请删除本人信息\") { id } }", json!({})).await;
+        let id = asked.str_at("/data/requestErasure/id").to_string();
+        app.gql(Some(&bureau), "mutation($id: ID!) { decideErasure(id: $id, approve: true) { status } }", json!({ "id": id })).await.ok();
+        assert!(app.gql(None, VERIFY, json!({ "c": report["verificationCode"] })).await.at("/data/verifyCreditReport").is_null());
+        let after = app.gql(Some(&person), ISSUE, json!({})).await;
+        assert_eq!(after.str_at("/errors/0/extensions/reason"), "SUBJECT_ERASED", "{:#}", after.body);
+        let bank_after = app.gql(Some(&bank), ISSUE, json!({ "s": subject })).await;
+        assert_eq!(bank_after.str_at("/errors/0/extensions/reason"), "SUBJECT_ERASED", "{:#}", bank_after.body);
     }
 }

@@ -77,10 +77,12 @@ both_backends! {
         assert_eq!(count(&app, "SELECT COUNT(*) AS n FROM income_tax_records").await, 0);
         let login = app.login("p81@income.test", "Person12345").await;
         assert!(login.body.get("errors").is_some(), "the login is gone: {:#}", login.body);
-        // An access token issued before lives out its minutes, on what is left.
+        // An access token issued before lives out its minutes, on what is left, and can act no more.
         let left = app.gql(Some(&person), "{ me { email subject { name idNumberMasked } } }", json!({})).await;
         assert!(left.str_at("/data/me/email").ends_with("@erased.invalid"), "{:#}", left.body);
         assert_eq!(left.at("/data/me/subject/name"), &json!("（已删除）"));
+        let acting = app.gql(Some(&person), xyd_tests::fixtures::POST_DEMAND, xyd_tests::fixtures::demand_input(&[])).await;
+        assert_eq!(acting.str_at("/errors/0/extensions/reason"), "SUBJECT_ERASED", "{:#}", acting.body);
         // Kept: the consent and the bank's read; the chains still verify.
         assert!(count(&app, "SELECT COUNT(*) AS n FROM access_log").await > 0);
         assert!(count(&app, "SELECT COUNT(*) AS n FROM consents").await > 0);

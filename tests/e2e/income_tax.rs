@@ -96,6 +96,19 @@ pub(crate) async fn every_row(app: &TestApp) -> String {
     all
 }
 
+/// Make the registered enterprise `subject` an individual business (the registry fixture lists enterprises).
+async fn individual_business(app: &TestApp, subject: &str) {
+    use sea_orm::{ActiveModelTrait, Set};
+    xinyidai::subjects::entity::ActiveModel {
+        id: Set(xyd_domain::SubjectId::parse(subject).unwrap()),
+        kind: Set(xyd_domain::SubjectKind::IndividualBusiness),
+        ..Default::default()
+    }
+    .update(app.db().conn())
+    .await
+    .unwrap();
+}
+
 /// The reason codes of an import's rejected rows, by line.
 fn rejected(r: &GqlResponse) -> Vec<(u64, String)> {
     let errors = r.at("/data/importRecords/errors").as_array().unwrap();
@@ -260,5 +273,76 @@ both_backends! {
         let disbursed = app.gql(Some(&bank), DISBURSE, json!({ "r": response, "at": chrono::Utc::now().to_rfc3339() })).await;
         disbursed.ok();
         assert_eq!(disbursed.at("/data/recordDisbursement/status"), &json!("DISBURSED"), "{:#}", disbursed.body);
+    }
+}
+
+both_backends! {
+    async fn an_owners_business_income_counts_for_the_business_and_products_may_ask_for_declared_years(app) {
+        let (_, bureau) = app.bureau("国家税务总局雷州市税务局", "440882").await;
+        let (owner, _) = verified_person(&app, &bureau, "陈记", 61).await;
+        let code = authorize(&app, &owner).await["grantCode"].as_str().unwrap().to_string();
+        let shop_code = uscc(62);
+        let (shop, shop_id) = app.verified_enterprise(&bureau, &shop_code, "雷州市陈记小吃店", "陈记").await;
+        individual_business(&app, &shop_id).await;
+        // The owner's 经营所得 of the shop for 2025 and 2024 (naming its code), and wages (综合所得) of 2025.
+        let me = id_number(61);
+        let mut file = String::from_utf8(income_csv(&[])).unwrap();
+        for (year, kind, named) in [(2025, "BUSINESS", &shop_code[..]), (2024, "BUSINESS", &shop_code[..]), (2025, "COMPREHENSIVE", "")] {
+            file.push_str(&format!("{code},{me},陈记,{year},{kind},90000.00,3000.00,12,{named},2026-03-31\n"));
+        }
+        let imported = app.import(&bureau, "INCOME_TAX", file.into_bytes()).await;
+        assert_eq!(imported.at("/data/importRecords/acceptedRows"), &json!(3), "{:#}", imported.body);
+
+        // The shop sees its two years of 经营所得, not the owner's wages; the owner sees all three.
+        let own = app.gql(Some(&shop), INCOME, json!({ "s": shop_id })).await;
+        own.ok();
+        let years: Vec<(i64, String)> = own.at("/data/creditProfile/incomeTax").as_array().unwrap().iter()
+            .map(|y| (y["year"].as_i64().unwrap(), y["kind"].as_str().unwrap().to_string())).collect();
+        assert_eq!(years, [(2025, "BUSINESS".to_string()), (2024, "BUSINESS".to_string())], "{:#}", own.body);
+
+        // A bank: under the shop's INCOME_TAX consent, like a person's; the owner's revocation hides them.
+        let (bank_id, bank) = app.bank("雷州农商银行", "4408").await;
+        app.gql(Some(&bank), INCOME, json!({ "s": shop_id })).await.expect_error("CONSENT_REQUIRED");
+        app.gql(Some(&shop), GRANT, grant(&bank_id, &["INCOME_TAX"], "LOAN_APPLICATION", 86_400)).await.ok();
+        let seen = app.gql(Some(&bank), INCOME, json!({ "s": shop_id })).await;
+        seen.ok();
+        assert_eq!(seen.at("/data/creditProfile/incomeTax").as_array().unwrap().len(), 2, "{:#}", seen.body);
+
+        // Matching: a product for individual businesses asking for two consecutive declared years; the shop has
+        // 2025 and 2024, a shop without income tax has none.
+        let mut input = product_input("个体经营贷", "面向个体工商户，凭连续两年经营所得申报");
+        input["subjectKinds"] = json!(["INDIVIDUAL_BUSINESS"]);
+        input["minDeclaredYears"] = json!(9);
+        let refused = app.gql(Some(&bank), xyd_tests::fixtures::CREATE_PRODUCT, json!({ "i": input.clone() })).await;
+        assert_eq!(refused.str_at("/errors/0/extensions/field"), "input.minDeclaredYears", "{:#}", refused.body);
+        input["minDeclaredYears"] = json!(2);
+        let product = app.published_product(&bank, input).await;
+        let judge = |token: String| {
+            let app = &app;
+            let product = product.clone();
+            async move {
+                let posted = app.gql(Some(&token), POST_DEMAND, demand_input(&[])).await;
+                posted.ok();
+                let demand = posted.str_at("/data/postDemand/id").to_string();
+                let matched = app.gql(Some(&token), "query($d: ID!) { matchProducts(demandId: $d, includeIneligible: true) {
+                    product { id minDeclaredYears } eligible reasons { code } unmet { code message } } }", json!({ "d": demand })).await;
+                matched.ok();
+                matched.at("/data/matchProducts").as_array().unwrap().iter()
+                    .find(|m| m["product"]["id"] == product.as_str()).unwrap_or_else(|| panic!("{:#}", matched.body)).clone()
+            }
+        };
+        let fits = judge(shop.clone()).await;
+        assert_eq!(fits["product"]["minDeclaredYears"], json!(2));
+        assert!(fits["reasons"].as_array().unwrap().iter().any(|r| r["code"] == "DECLARED_YEARS_MET"), "{fits:#}");
+        let (other, other_id) = app.verified_enterprise(&bureau, &uscc(63), "雷州市无申报小店", "吴某").await;
+        individual_business(&app, &other_id).await;
+        let misses = judge(other).await;
+        assert_eq!(misses["unmet"][0]["code"], json!("DECLARED_YEARS"), "{misses:#}");
+        assert_eq!(misses["unmet"][0]["message"], json!("需连续2年申报个人所得税（最近连续申报0年）"));
+
+        let grants = app.gql(Some(&owner), MINE, json!({})).await;
+        app.gql(Some(&owner), REVOKE, json!({ "id": grants.at("/data/taxCollectionAuthorizations/0/id") })).await.ok();
+        let hidden = app.gql(Some(&bank), INCOME, json!({ "s": shop_id })).await;
+        assert_eq!(hidden.at("/data/creditProfile/incomeTax"), &json!([]), "{:#}", hidden.body);
     }
 }

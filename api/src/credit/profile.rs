@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 
 use chrono::Utc;
-use xyd_domain::{AccessPurpose, ConsentId, DataCategory, DemandId, RecordStatus, Role, SubjectId, SubjectKind};
+use xyd_domain::{AccessPurpose, ConsentId, DataCategory, DemandId, RecordStatus, Role, SubjectId};
 
 use super::access::Read;
 use super::entity::{credit_record, tax_record};
@@ -48,7 +48,8 @@ pub struct ProfileData {
     pub public_records: Vec<credit_record::Model>,
     pub tax: AppResult<Vec<tax_record::Model>>,
     pub authorized_records: AppResult<Vec<credit_record::Model>>,
-    /// A natural person's income-tax summaries (`None` for market subjects, which have none).
+    /// Income-tax summaries: a natural person's, or the 经营所得 declared under an individual business's USCC
+    /// (`None` for the kinds without income tax).
     pub income_tax: AppResult<Option<Vec<IncomeTaxRecordRow>>>,
 }
 
@@ -102,22 +103,17 @@ pub async fn read(
         Viewer::Bank => SubjectView::Bank,
     };
     let uscc = subject.filed_under();
-    // A person's income tax is read (and asked of the access log) only for a person.
-    let person = subject.kind == SubjectKind::NaturalPerson;
-    let subject_id = subject.id;
-    let income = async move {
-        match person {
-            true => income_records::of_subject(conn, subject_id, viewer.is_institution()).await.map(Some),
-            false => Ok(None),
-        }
-    };
+    // Income tax is read (and asked of the access log) only for the kinds that have it.
+    let has_income_tax = subject.kind.has_income_tax();
+    let held = subject.clone();
+    let income = async move { income_records::of_subject(conn, &held, viewer.is_institution()).await };
     let (records, tax, income, granted) = match viewer {
         // Logged while the data is read: the log grants what the consents in force cover, and the read waits
         // for it before answering anything.
         Viewer::Bureau | Viewer::Bank => {
             let mut wanted = AUTHORIZED_RECORD_CATEGORIES.to_vec();
             wanted.push(DataCategory::Tax);
-            if person {
+            if has_income_tax {
                 wanted.push(DataCategory::IncomeTax);
             }
             let institution = principal.institution()?;

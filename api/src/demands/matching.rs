@@ -6,6 +6,7 @@ use std::collections::{HashMap, HashSet};
 use async_graphql::SimpleObject;
 use chrono::Utc;
 use sea_orm::ConnectionTrait;
+use xyd_domain::credit::consecutive_declared_years;
 use xyd_domain::demand::{DemandFacts, Detail, Evaluation, RankInputs, Reason, SubjectFacts, evaluate_in, score_in};
 use xyd_domain::product::ProductFilter;
 use xyd_domain::{DemandId, IndustryCode, InstitutionId, Money, ProductId, Rate, TaxGrade, VerificationStatus};
@@ -14,6 +15,7 @@ use super::entity::demand;
 use super::repo;
 use crate::auth::Principal;
 use crate::error::{AppError, AppResult};
+use crate::income_tax::records as income_records;
 use crate::products::catalog::CatalogEntry;
 use crate::products::{LoanProduct, ProductRepo};
 use crate::state::AppState;
@@ -65,14 +67,23 @@ pub fn demand_facts(d: &demand::Model) -> AppResult<DemandFacts> {
     })
 }
 
-/// The subject as the matching rules see it (its own data, never shown to banks by matching).
+/// The subject as the matching rules see it (its own data, never shown to banks by matching): its latest tax
+/// grade and its consecutive declared income-tax years (its own or, for an individual business, the 经营所得
+/// declared under its code, whatever became of the authorization that brought them).
 pub async fn subject_facts(conn: &impl ConnectionTrait, s: &SubjectRow) -> AppResult<SubjectFacts> {
     let code = s.filed_under().to_string();
     let latest = crate::credit::repo::latest_grades(conn, std::slice::from_ref(&code)).await?;
-    facts_of(s, latest.get(&code).copied())
+    let income = income_records::of_subject(conn, s, false).await?.unwrap_or_default();
+    let declared: Vec<i32> = income.iter().filter(|r| r.months_declared > 0).map(|r| r.year).collect();
+    let today = Utc::now().date_naive();
+    Ok(SubjectFacts {
+        declared_years: consecutive_declared_years(&declared, today),
+        ..facts_of(s, latest.get(&code).copied())?
+    })
 }
 
-/// The subject's facts given its latest tax grade.
+/// The subject's facts given its latest tax grade, without its income tax (`declared_years` 0: what the
+/// product filter reads needs none).
 fn facts_of(s: &SubjectRow, latest_tax_grade: Option<TaxGrade>) -> AppResult<SubjectFacts> {
     Ok(SubjectFacts {
         kind: s.kind,
@@ -83,6 +94,7 @@ fn facts_of(s: &SubjectRow, latest_tax_grade: Option<TaxGrade>) -> AppResult<Sub
         restricted: s.restricted,
         trusted: s.trusted,
         latest_tax_grade,
+        declared_years: 0,
         today: Utc::now().date_naive(),
     })
 }

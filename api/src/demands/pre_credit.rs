@@ -3,8 +3,8 @@
 //! an offer.
 
 use async_graphql::{Context, Object, SimpleObject};
+use xyd_domain::Money;
 use xyd_domain::demand::pre_credit::{OwnFigures, TaxYear, estimate};
-use xyd_domain::{Money, SubjectKind};
 
 use super::matching::{MatchReason, subject_facts};
 use crate::auth::principal::require_principal;
@@ -57,13 +57,10 @@ impl PreCreditQuery {
             tax_paid: Money::from_fen(t.tax_paid),
             vat_sales: t.vat_sales.map(Money::from_fen),
         });
-        // A person's own income tax, whatever became of the authorization that brought it: it is their own data.
-        let income = match subject.kind {
-            SubjectKind::NaturalPerson => {
-                income_records::last_year(&income_records::of_subject(conn, subject.id, false).await?)
-            }
-            _ => None,
-        };
+        // The subject's own income tax (a person's, or the 经营所得 declared for an individual business), whatever
+        // became of the authorization that brought it: it is their own data.
+        let income =
+            income_records::of_subject(conn, &subject, false).await?.and_then(|rows| income_records::last_year(&rows));
         let own = OwnFigures { tax, income };
         // The published products, already parsed (the matching catalogue); only those with a rule are estimated.
         let catalog = state.product_search.published(conn).await?;

@@ -1,6 +1,6 @@
 //! What an approved erasure does to a person's data, in one transaction. Erased or irreversibly anonymized:
 //! their name, ID number hash and mask, phone, login (email replaced, password unusable, sessions ended),
-//! income-tax records, notifications and data copies. Kept, each with the duty that keeps it: the consents and
+//! income-tax records, credit reports, notifications and data copies. Kept, each with the duty that keeps it: the consents and
 //! collection authorizations (the lawful basis of what was processed), the access log (the record of
 //! processing; its hash chain covers ids, categories, purpose and time only, so it still verifies), and the
 //! demands and bank responses of loans (credit files banks must keep). Names in kept rows are not copied there:
@@ -35,6 +35,7 @@ pub async fn erase(conn: &impl ConnectionTrait, person: SubjectId) -> AppResult<
     crate::auth::held::disable_logins(conn, &users).await?;
     crate::notifications::held::erase(conn, &users).await?;
     crate::income_tax::held::erase(conn, person).await?;
+    crate::reports::held::erase(conn, person).await?;
     crate::my_data::erase(conn, person).await?;
     Ok(retained)
 }

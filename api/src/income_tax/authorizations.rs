@@ -1,6 +1,8 @@
 //! Use cases: a verified person authorizes collection (signing the current TAX_COLLECTION text, at most a year)
 //! and receives a grant code; revokes it; lists their own.
 
+use std::collections::HashSet;
+
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
@@ -90,6 +92,21 @@ pub async fn of_subject(conn: &impl ConnectionTrait, subject: SubjectId) -> AppR
         .order_by_desc(authorization::Column::Id)
         .all(conn)
         .await?)
+}
+
+/// Which of `ids` are revoked.
+pub async fn revoked_among(
+    conn: &impl ConnectionTrait,
+    ids: impl IntoIterator<Item = AuthorizationId>,
+) -> AppResult<HashSet<AuthorizationId>> {
+    Ok(authorization::Entity::find()
+        .filter(authorization::Column::Id.is_in(ids.into_iter().collect::<HashSet<_>>()))
+        .filter(authorization::Column::RevokedAt.is_not_null())
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|a| a.id)
+        .collect())
 }
 
 /// Why a row under `found` (the authorization of its grant code, if any) may not be stored at `now`, if it may

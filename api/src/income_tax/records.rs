@@ -6,11 +6,13 @@ use std::collections::{HashMap, HashSet};
 
 use chrono::Utc;
 use sea_orm::sea_query::OnConflict;
-use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder, Set,
+};
 use uuid::Uuid;
 use xyd_domain::credit::IncomeTaxRow;
 use xyd_domain::demand::pre_credit::IncomeYear;
-use xyd_domain::{ImportJobId, Money, RowError, SubjectId};
+use xyd_domain::{ImportJobId, IncomeKind, Money, RowError, SubjectKind};
 use xyd_reasons::Reason;
 
 use super::authorizations;
@@ -18,7 +20,7 @@ use super::entity::{authorization, record};
 use crate::crypto::FieldCipher;
 use crate::error::AppResult;
 use crate::institutions::Scope;
-use crate::subjects::SubjectRepo;
+use crate::subjects::{SubjectRepo, SubjectRow};
 
 /// Write the rows whose grant code is valid and names their person; refuse the others, each with its reason
 /// (`GRANT_CODE_UNKNOWN`, `_EXPIRED`, `_REVOKED`, `_MISMATCH`, or a person outside `scope`). A refused row
@@ -103,27 +105,31 @@ pub fn last_year(rows: &[record::Model]) -> Option<IncomeYear> {
     Some(IncomeYear { year, taxable_income: Money::from_fen(taxable), tax_paid: Money::from_fen(paid) })
 }
 
-/// The person's rows, newest year first. `for_institution`: only those whose authorization is not revoked (a
-/// revocation hides what it brought from every bank at once).
+/// The income-tax rows `subject` has, newest year first: a person's own; an individual business's, the 经营所得
+/// rows its owner's authorization brought under its USCC (they count for the business as well); `None` for
+/// kinds without income tax. `for_institution`: only those whose authorization is not revoked (a revocation
+/// hides what it brought from every bank at once).
 pub async fn of_subject(
     conn: &impl ConnectionTrait,
-    subject: SubjectId,
+    subject: &SubjectRow,
     for_institution: bool,
-) -> AppResult<Vec<record::Model>> {
+) -> AppResult<Option<Vec<record::Model>>> {
+    let whose = match subject.kind {
+        SubjectKind::NaturalPerson => Condition::all().add(record::Column::SubjectId.eq(subject.id)),
+        SubjectKind::IndividualBusiness => Condition::all()
+            .add(record::Column::Uscc.eq(subject.filed_under()))
+            .add(record::Column::Kind.eq(IncomeKind::Business)),
+        _ => return Ok(None),
+    };
     let rows = record::Entity::find()
-        .filter(record::Column::SubjectId.eq(subject))
+        .filter(whose)
         .order_by_desc(record::Column::Year)
         .order_by_asc(record::Column::Kind)
         .all(conn)
         .await?;
     if !for_institution || rows.is_empty() {
-        return Ok(rows);
+        return Ok(Some(rows));
     }
-    let revoked: HashSet<_> = authorizations::of_subject(conn, subject)
-        .await?
-        .into_iter()
-        .filter(|a| a.revoked_at.is_some())
-        .map(|a| a.id)
-        .collect();
-    Ok(rows.into_iter().filter(|r| !revoked.contains(&r.authorization_id)).collect())
+    let revoked = authorizations::revoked_among(conn, rows.iter().map(|r| r.authorization_id)).await?;
+    Ok(Some(rows.into_iter().filter(|r| !revoked.contains(&r.authorization_id)).collect()))
 }

@@ -32,6 +32,8 @@ pub struct Model {
     /// 接受未参评: a not-rated subject passes `min_tax_grade`.
     pub accepts_not_rated: bool,
     pub min_years: Option<i32>,
+    /// 连续申报个人所得税年数 required, if any.
+    pub min_declared_years: Option<i32>,
     pub requires_clean_record: bool,
     pub requires_verified: bool,
     pub required_consents: TagList<DataCategory>,

@@ -53,6 +53,8 @@ pub struct ProductInput {
     pub accepts_not_rated: Option<bool>,
     /// 最低经营年限（年），0–50；不传表示不限。
     pub min_years_in_operation: Option<i32>,
+    /// 要求连续申报个人所得税的年数（1–5，截至上一年度或前一年度）；不传表示不要求。面向自然人与个体工商户的产品用。
+    pub min_declared_years: Option<i32>,
     /// 要求无严重失信记录；默认 false。
     pub requires_clean_record: Option<bool>,
     /// 要求已实名认证；默认 false。
@@ -116,6 +118,7 @@ impl ProductInput {
             min_tax_grade: i.min_tax_grade.map(Into::into),
             accepts_not_rated: i.accepts_not_rated.unwrap_or(false),
             min_years_in_operation: i.min_years_in_operation,
+            min_declared_years: i.min_declared_years,
             requires_clean_record: i.requires_clean_record.unwrap_or(false),
             requires_verified: i.requires_verified.unwrap_or(false),
             required_consents: i.required_consents.unwrap_or_default().into_iter().map(Into::into).collect(),

@@ -40,6 +40,7 @@ fn set_spec(row: &mut entity::ActiveModel, spec: &ProductSpec) {
     row.min_tax_grade = Set(spec.min_tax_grade());
     row.accepts_not_rated = Set(spec.accepts_not_rated());
     row.min_years = Set(spec.min_years_in_operation().map(i32::from));
+    row.min_declared_years = Set(spec.min_declared_years().map(i32::from));
     row.requires_clean_record = Set(spec.requires_clean_record());
     row.requires_verified = Set(spec.requires_verified());
     row.required_consents = Set(TagList::new(spec.required_consents().to_vec()));
@@ -67,6 +68,7 @@ pub fn spec_of(m: &entity::Model) -> AppResult<ProductSpec> {
         min_tax_grade: m.min_tax_grade,
         accepts_not_rated: m.accepts_not_rated,
         min_years_in_operation: m.min_years,
+        min_declared_years: m.min_declared_years,
         requires_clean_record: m.requires_clean_record,
         requires_verified: m.requires_verified,
         required_consents: m.required_consents.as_slice().to_vec(),

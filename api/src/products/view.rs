@@ -139,6 +139,11 @@ impl LoanProduct {
         self.row.min_years
     }
 
+    /// 要求连续申报个人所得税的年数；null 表示不要求。
+    async fn min_declared_years(&self) -> Option<i32> {
+        self.row.min_declared_years
+    }
+
     /// 要求无严重失信记录（失信主体不可申请）。
     async fn requires_clean_record(&self) -> bool {
         self.row.requires_clean_record

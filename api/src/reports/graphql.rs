@@ -33,8 +33,10 @@ pub struct CreditReport {
 pub struct CreditReportCheck {
     /// 报告所属主体的名称。
     pub subject_name: String,
-    /// 报告所属主体的统一社会信用代码。
+    /// 报告所属主体的统一社会信用代码；自然人没有统一社会信用代码，为空字符串（见 `idNumberMasked`）。
     pub uscc: String,
+    /// 自然人的公民身份号码（掩码，如 440882********123X）；市场主体为 null。
+    pub id_number_masked: Option<String>,
     /// 开具时间。
     pub issued_at: GqlDateTime,
     /// PDF 文件的 SHA-256（十六进制），用于核对打印件对应的文件。
@@ -64,7 +66,8 @@ impl ReportQuery {
         };
         let subject = SubjectRepo::get(state.db.conn(), r.subject_id).await?;
         Ok(Some(CreditReportCheck {
-            uscc: subject.market_uscc()?.to_string(),
+            uscc: subject.uscc.clone().unwrap_or_default(),
+            id_number_masked: subject.id_masked.clone(),
             subject_name: subject.name,
             issued_at: GqlDateTime(r.issued_at),
             sha256: r.sha256,
@@ -77,8 +80,9 @@ pub struct ReportMutation;
 
 #[Object]
 impl ReportMutation {
-    /// 开具公共信用信息报告: an enterprise for itself (verified); a bureau for a subject of its jurisdiction; a bank
-    /// under the subject's active consent covering TAX for a loan application (logged as a read).
+    /// 开具公共信用信息报告: an enterprise or a person for itself (verified); a bureau for a subject of its
+    /// jurisdiction; a bank under the subject's active consent covering TAX (INCOME_TAX for a natural person) for a
+    /// loan application (logged as a read).
     async fn issue_credit_report(
         &self,
         ctx: &Context<'_>,

@@ -17,6 +17,9 @@ use crate::error::{AppError, AppResult};
 /// `REGISTRATION_CLOSED` once another claim of the code was verified).
 pub fn ensure_verified(subject: &entity::Model) -> AppResult<()> {
     ensure_not_closed(subject)?;
+    if subject.is_erased() {
+        return Err(AppError::refused(Reason::SubjectErased));
+    }
     if subject.verification_status == VerificationStatus::Verified {
         Ok(())
     } else {

@@ -55,6 +55,11 @@ impl Model {
         self.uscc.as_deref().ok_or_else(|| crate::error::AppError::refused(xyd_reasons::Reason::NotAMarketSubject))
     }
 
+    /// Whether this is a natural person whose data was erased (every registered person has an ID hash until then).
+    pub fn is_erased(&self) -> bool {
+        self.kind == xyd_domain::SubjectKind::NaturalPerson && self.id_hash.is_none()
+    }
+
     /// The subject's region, as validated when it was stored.
     pub fn region(&self) -> crate::error::AppResult<xyd_domain::RegionCode> {
         xyd_domain::RegionCode::parse(&self.region_code)

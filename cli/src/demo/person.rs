@@ -115,7 +115,8 @@ pub async fn seed(state: &AppState, plan: &Plan, bureau: &Bureau) -> anyhow::Res
     };
     let spec = ProductSpecInput {
         name: PRODUCT.into(),
-        description: "面向个人经营者和自然人，凭本人授权归集的个人所得税纳税记录预授信，纯信用、随借随还".into(),
+        description: "面向个人经营者和自然人，凭本人授权归集、连续两年申报的个人所得税纳税记录预授信，纯信用、随借随还"
+            .into(),
         product_type: ProductType::Credit,
         amount_min: Money::from_fen(3 * WAN),
         amount_max: Money::from_fen(30 * WAN),
@@ -128,6 +129,7 @@ pub async fn seed(state: &AppState, plan: &Plan, bureau: &Bureau) -> anyhow::Res
         industry_codes: Vec::new(),
         min_tax_grade: None,
         accepts_not_rated: false,
+        min_declared_years: Some(2),
         min_years_in_operation: None,
         requires_clean_record: true,
         requires_verified: true,

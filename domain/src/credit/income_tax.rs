@@ -102,6 +102,21 @@ impl IncomeTaxRow {
     }
 }
 
+/// Consecutive declared income-tax years ending at the latest declared one, which must be last year or the year
+/// before (a year's annual filing, 汇算清缴, runs until the next June 30); 0 when there is none that recent.
+/// `declared`: the years with at least one month declared, in any order, repeats allowed.
+pub fn consecutive_declared_years(declared: &[i32], today: NaiveDate) -> u8 {
+    let Some(&latest) = declared.iter().filter(|&&y| y < today.year()).max() else { return 0 };
+    if latest < today.year() - 2 {
+        return 0;
+    }
+    let mut run = 0u8;
+    while run < u8::MAX && declared.contains(&(latest - i32::from(run))) {
+        run += 1;
+    }
+    run
+}
+
 #[cfg(test)]
 mod tests {
     use std::collections::HashMap;
@@ -145,5 +160,15 @@ mod tests {
         assert_eq!(code(&[("tax_paid", "-5")]), "INVALID_MONEY");
         assert_eq!(code(&[("year", "2027")]), "INVALID_YEAR");
         assert_eq!(code(&[("snapshot_date", "2026-12-07")]), "INVALID_DATE");
+    }
+
+    #[test]
+    fn declared_years_run_back_from_a_recent_year_without_gaps() {
+        let today = NaiveDate::from_ymd_opt(2026, 12, 6).unwrap();
+        assert_eq!(consecutive_declared_years(&[2025, 2024, 2024, 2022], today), 2, "2023 missing ends the run");
+        assert_eq!(consecutive_declared_years(&[2024, 2023], today), 2, "the year before last may be the latest");
+        assert_eq!(consecutive_declared_years(&[2023, 2022], today), 0, "too old");
+        assert_eq!(consecutive_declared_years(&[2026, 2025], today), 1, "this year is not over");
+        assert_eq!(consecutive_declared_years(&[], today), 0);
     }
 }

@@ -7,6 +7,6 @@ mod lifecycle;
 mod rows;
 
 pub use flags::{FlagPolicy, RecordFact, SubjectFlags, flags};
-pub use income_tax::{GRANT_CODE_ALPHABET, GRANT_CODE_LEN, IncomeTaxRow, is_grant_code};
+pub use income_tax::{GRANT_CODE_ALPHABET, GRANT_CODE_LEN, IncomeTaxRow, consecutive_declared_years, is_grant_code};
 pub use lifecycle::{OBJECTION_DAYS, file_objection, repair, resolve_objection};
 pub use rows::{CreditRow, TaxRow};

@@ -47,6 +47,9 @@ pub struct SubjectFacts {
     pub trusted: bool,
     /// 最近一年纳税信用等级, if any.
     pub latest_tax_grade: Option<TaxGrade>,
+    /// Consecutive declared income-tax years up to last year or the year before
+    /// ([`crate::credit::consecutive_declared_years`]); 0 for subjects without income tax.
+    pub declared_years: u8,
     /// Today's date in Asia/Shanghai, for the years in operation.
     pub today: NaiveDate,
 }
@@ -155,6 +158,7 @@ pub fn effective_rate(product: &ProductSpec, trusted: bool) -> Rate {
 /// | `RATE_ABOVE_MAX` | the product's `rate_min` is at most the demand's `max_rate` (if any) |
 /// | `TAX_GRADE` | the latest tax grade meets the product's minimum (no grade fails) |
 /// | `YEARS_IN_OPERATION` | full years since establishment reach the minimum (no date fails) |
+/// | `DECLARED_YEARS` | consecutive declared income-tax years reach the product's minimum |
 /// | `RESTRICTED` | a product requiring a clean record excludes a restricted (失信) subject |
 /// | `NOT_VERIFIED` | a product requiring 实名认证 excludes an unverified subject |
 /// | `CONSENT_NEEDED` | one per required consent category the demand does not share |
@@ -277,7 +281,8 @@ impl Findings {
         }
     }
 
-    /// `TAX_GRADE` and `YEARS_IN_OPERATION`: the subject's latest tax grade and years in operation. A not-rated
+    /// `TAX_GRADE`, `YEARS_IN_OPERATION` and `DECLARED_YEARS`: the subject's latest tax grade, years in
+    /// operation and consecutive declared income-tax years. A not-rated
     /// subject passes the grade rule only where the product accepts the unrated, and is told which either way.
     fn check_track_record(&mut self, subject: &SubjectFacts, product: &ProductSpec) {
         if let Some(min) = product.min_tax_grade() {
@@ -306,6 +311,15 @@ impl Findings {
                     self.fits("YEARS_IN_OPERATION_MET", || format!("已经营{years}年，满足{min}年要求"));
                 }
                 _ => self.misses("YEARS_IN_OPERATION", || format!("经营年限需满{min}年")),
+            }
+        }
+
+        if let Some(min) = product.min_declared_years() {
+            let years = subject.declared_years;
+            if years >= min {
+                self.fits("DECLARED_YEARS_MET", || format!("已连续{years}年申报个人所得税，满足{min}年要求"));
+            } else {
+                self.misses("DECLARED_YEARS", || format!("需连续{min}年申报个人所得税（最近连续申报{years}年）"));
             }
         }
     }
@@ -512,6 +526,7 @@ mod tests {
             industry_codes: vec!["C".into()],
             min_tax_grade: Some(TaxGrade::B),
             accepts_not_rated: false,
+            min_declared_years: None,
             min_years_in_operation: Some(2),
             requires_clean_record: true,
             requires_verified: true,
@@ -547,8 +562,20 @@ mod tests {
             restricted: false,
             trusted: false,
             latest_tax_grade: Some(TaxGrade::B),
+            declared_years: 0,
             today: date(2026, 6, 1),
         }
+    }
+
+    #[test]
+    fn a_product_may_require_consecutive_declared_years() {
+        let input = crate::product::ProductSpecInput { min_declared_years: Some(2), ..product().to_input() };
+        let p = ProductSpec::restore(input).unwrap();
+        let one = evaluate(&demand(), &SubjectFacts { declared_years: 1, ..subject() }, &p);
+        assert_eq!(one.unmet_codes(), ["DECLARED_YEARS"]);
+        assert_eq!(one.unmet[0].message, "需连续2年申报个人所得税（最近连续申报1年）");
+        let two = evaluate(&demand(), &SubjectFacts { declared_years: 2, ..subject() }, &p);
+        assert!(two.eligible && two.reasons.iter().any(|r| r.code == "DECLARED_YEARS_MET"), "{two:?}");
     }
 
     proptest::proptest! {

@@ -123,6 +123,7 @@ mod tests {
             industry_codes: Vec::new(),
             min_tax_grade: Some(TaxGrade::B),
             accepts_not_rated: false,
+            min_declared_years: None,
             min_years_in_operation: Some(1),
             requires_clean_record: true,
             requires_verified: true,
@@ -144,6 +145,7 @@ mod tests {
             restricted,
             trusted: false,
             latest_tax_grade: Some(grade),
+            declared_years: 0,
             today: NaiveDate::from_ymd_opt(2026, 11, 28).unwrap(),
         }
     }

@@ -68,6 +68,8 @@ pub struct ProductSpecInput {
     pub accepts_not_rated: bool,
     /// 最低经营年限 (years).
     pub min_years_in_operation: Option<i32>,
+    /// 连续申报个人所得税年数: consecutive declared income-tax years required, 1 to [`MAX_DECLARED_YEARS`].
+    pub min_declared_years: Option<i32>,
     /// 要求无严重失信记录.
     pub requires_clean_record: bool,
     /// 要求已实名认证.
@@ -101,6 +103,7 @@ pub struct ProductSpec {
     min_tax_grade: Option<TaxGrade>,
     accepts_not_rated: bool,
     min_years_in_operation: Option<u16>,
+    min_declared_years: Option<u8>,
     requires_clean_record: bool,
     requires_verified: bool,
     required_consents: Vec<DataCategory>,
@@ -161,6 +164,7 @@ impl ProductSpec {
         let industry_codes = industry_codes(&input.industry_codes)?;
         let min_tax_grade = min_tax_grade(input.min_tax_grade)?;
         let min_years_in_operation = min_years_in_operation(input.min_years_in_operation)?;
+        let min_declared_years = min_declared_years(input.min_declared_years)?;
         let required_consents = required_consents(input.required_consents, input.tax_based)?;
         let trusted_rate_discount = trusted_rate_discount(input.trusted_rate_discount, input.rate_min)?;
 
@@ -180,6 +184,7 @@ impl ProductSpec {
             min_tax_grade,
             accepts_not_rated: input.accepts_not_rated,
             min_years_in_operation,
+            min_declared_years,
             requires_clean_record: input.requires_clean_record,
             requires_verified: input.requires_verified,
             required_consents,
@@ -208,6 +213,7 @@ impl ProductSpec {
             min_tax_grade: self.min_tax_grade,
             accepts_not_rated: self.accepts_not_rated,
             min_years_in_operation: self.min_years_in_operation.map(i32::from),
+            min_declared_years: self.min_declared_years.map(i32::from),
             requires_clean_record: self.requires_clean_record,
             requires_verified: self.requires_verified,
             required_consents: self.required_consents.clone(),
@@ -285,6 +291,11 @@ impl ProductSpec {
     /// 接受未参评: whether a not-rated subject passes the minimum tax grade.
     pub fn accepts_not_rated(&self) -> bool {
         self.accepts_not_rated
+    }
+
+    /// 连续申报个人所得税年数, if required.
+    pub fn min_declared_years(&self) -> Option<u8> {
+        self.min_declared_years
     }
 
     /// 最低经营年限, if any (0–50).
@@ -472,7 +483,6 @@ fn industry_codes(raw: &[String]) -> Result<Vec<IndustryCode>, DomainError> {
     Ok(canonical(codes.collect::<Result<Vec<_>, _>>()?))
 }
 
-/// 最低经营年限, if any: 0 to [`MAX_YEARS_IN_OPERATION`] years.
 /// A minimum tax grade is a level of the scale: not rated is none (a product accepts the unrated with
 /// `accepts_not_rated`).
 fn min_tax_grade(min: Option<TaxGrade>) -> Result<Option<TaxGrade>, DomainError> {
@@ -482,11 +492,24 @@ fn min_tax_grade(min: Option<TaxGrade>) -> Result<Option<TaxGrade>, DomainError>
     }
 }
 
+/// 最低经营年限, if any: 0 to [`MAX_YEARS_IN_OPERATION`] years.
 fn min_years_in_operation(years: Option<i32>) -> Result<Option<u16>, DomainError> {
     let Some(years) = years else { return Ok(None) };
     let valid = u16::try_from(years).ok().filter(|&y| i32::from(y) <= MAX_YEARS_IN_OPERATION);
     valid.map(Some).ok_or_else(|| {
         DomainError::invalid("minYearsInOperation", Reason::YearsOutOfRange { max: MAX_YEARS_IN_OPERATION, years })
+    })
+}
+
+/// The most consecutive declared income-tax years a product may require.
+pub const MAX_DECLARED_YEARS: i32 = 5;
+
+/// 连续申报个人所得税年数, if any: 1 to [`MAX_DECLARED_YEARS`].
+fn min_declared_years(years: Option<i32>) -> Result<Option<u8>, DomainError> {
+    let Some(years) = years else { return Ok(None) };
+    let valid = u8::try_from(years).ok().filter(|&y| y >= 1 && i32::from(y) <= MAX_DECLARED_YEARS);
+    valid.map(Some).ok_or_else(|| {
+        DomainError::invalid("minDeclaredYears", Reason::DeclaredYearsOutOfRange { max: MAX_DECLARED_YEARS, years })
     })
 }
 
@@ -547,6 +570,7 @@ pub(crate) mod tests {
             industry_codes: vec!["1391".into(), "F".into()],
             min_tax_grade: Some(TaxGrade::B),
             accepts_not_rated: false,
+            min_declared_years: None,
             min_years_in_operation: Some(2),
             requires_clean_record: true,
             requires_verified: true,

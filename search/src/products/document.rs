@@ -127,6 +127,7 @@ pub(crate) mod tests {
             industry_codes: vec!["1391".into(), "F".into()],
             min_tax_grade: Some(TaxGrade::B),
             accepts_not_rated: false,
+            min_declared_years: None,
             min_years_in_operation: Some(2),
             requires_clean_record: true,
             requires_verified: true,
