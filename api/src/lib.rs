@@ -33,6 +33,8 @@ pub mod renewals;
 pub mod reports;
 pub mod schema;
 pub mod serve;
+#[cfg(test)]
+mod source_scan;
 pub mod startup;
 pub mod state;
 pub mod subjects;

@@ -8,6 +8,7 @@ mod graphql;
 pub mod held;
 mod objections;
 pub mod profile;
+mod readers;
 pub mod repo;
 
 pub use access::{AccessLog, Read};

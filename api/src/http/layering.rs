@@ -261,24 +261,14 @@ fn module_of(rel: &Path) -> Vec<String> {
     m
 }
 
-/// Every `.rs` file under `dir`, with its module path.
-fn sources(root: &Path, dir: &Path, out: &mut Vec<(Vec<String>, String)>) {
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            sources(root, &path, out);
-        } else if path.extension().is_some_and(|e| e == "rs") {
-            let rel = path.strip_prefix(root).unwrap();
-            out.push((module_of(rel), std::fs::read_to_string(&path).unwrap()));
-        }
-    }
+/// Every `.rs` file of this crate's sources, with its module path.
+fn sources(root: &Path) -> Vec<(Vec<String>, String)> {
+    crate::source_scan::rust_files(root, root).into_iter().map(|(rel, text)| (module_of(&rel), text)).collect()
 }
 
 #[test]
 fn no_capability_names_another_capabilitys_tables() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
-    let mut files = Vec::new();
-    sources(&root, &root, &mut files);
+    let files = sources(&Path::new(env!("CARGO_MANIFEST_DIR")).join("src"));
     let tabled: BTreeSet<String> = files
         .iter()
         .filter(|(m, _)| m.len() == 2 && TABLES.contains(&m[1].as_str()))

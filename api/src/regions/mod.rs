@@ -17,7 +17,6 @@ pub use xyd_divisions::parse_area;
 #[cfg(test)]
 mod tests {
     use std::collections::BTreeMap;
-    use std::path::{Path, PathBuf};
 
     /// Calls that turn text into a region without the table of divisions.
     const SHAPE_ONLY: [&str; 7] = [
@@ -45,35 +44,9 @@ mod tests {
         ("domain/src/uscc.rs", 1, "the authority area, from RegionPrefix::readings"),
     ];
 
-    fn sources(dir: &Path, out: &mut Vec<PathBuf>) {
-        for entry in std::fs::read_dir(dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                sources(&path, out);
-            } else if path.extension().is_some_and(|e| e == "rs") {
-                out.push(path);
-            }
-        }
-    }
-
     #[test]
     fn region_text_from_outside_goes_through_the_table_of_divisions() {
-        let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
-        let mut found = BTreeMap::new();
-        for dir in ["api/src", "cli/src", "domain/src"] {
-            let mut files = Vec::new();
-            sources(&root.join(dir), &mut files);
-            for file in files {
-                let text = std::fs::read_to_string(&file).unwrap();
-                // Unit tests build their values from literals.
-                let code = text.split("#[cfg(test)]").next().unwrap();
-                let calls = SHAPE_ONLY.iter().map(|call| code.matches(call).count()).sum::<usize>();
-                let relative = file.strip_prefix(root).unwrap().to_string_lossy().replace('\\', "/");
-                if calls > 0 {
-                    found.insert(relative, calls);
-                }
-            }
-        }
+        let found = crate::source_scan::calls(&["api/src", "cli/src", "domain/src"], &SHAPE_ONLY);
         let allowed: BTreeMap<String, usize> = ALLOWED.iter().map(|(file, n, _)| (file.to_string(), *n)).collect();
         assert_eq!(
             found, allowed,
