@@ -25,6 +25,7 @@ pub mod region;
 pub mod registry;
 pub mod tags;
 pub mod uscc;
+pub mod written_reason;
 
 mod text_value;
 

@@ -8,6 +8,7 @@ mod graphql;
 
 use chrono::Utc;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
+use xyd_domain::written_reason::written_reason;
 use xyd_domain::{ErasureStatus, SubjectKind};
 use xyd_reasons::Reason;
 
@@ -19,12 +20,8 @@ use crate::institutions::Scope;
 use crate::state::AppState;
 use crate::subjects::SubjectRepo;
 
-fn text(value: &str, field: &str) -> AppResult<String> {
-    let value = value.trim();
-    if !(2..=500).contains(&value.chars().count()) {
-        return Err(AppError::input(field, Reason::InvalidErasureReason));
-    }
-    Ok(value.to_string())
+fn text(value: &str, field: &'static str) -> AppResult<String> {
+    Ok(written_reason(value, field, Reason::InvalidErasureReason)?)
 }
 
 /// The caller (a natural person's user) asks for erasure; one request waits at a time.

@@ -9,6 +9,7 @@ use async_graphql::parser::types::{ExecutableDocument, OperationType, Selection,
 use async_graphql::{Name, ServerResult, Value, Variables};
 use xyd_reasons::Reason;
 
+use self::Weight::{Of, Password};
 use super::fields::{FieldType, SchemaFields};
 
 /// What a list without a `first` argument is assumed to hold.
@@ -21,81 +22,105 @@ const DEFAULT_PAGE: u64 = 20;
 /// 1 (its page multiplies what it selects); a write is at least 10; fields that search, match, aggregate, log
 /// a read, hash a password, import a file or render a document cost what they really do. Aliases add up like any
 /// other field: two `issueCreditReport` in one request are over the default budget.
-const WEIGHTS: &[(&str, &str, u64)] = &[
-    ("Query", "me", 1),
-    ("Query", "subject", 1),
-    ("Query", "verificationQueue", 1),
-    ("Query", "importJob", 1),
-    ("Query", "products", 20),
-    ("Query", "product", 1),
-    ("Query", "myProducts", 1),
-    ("Query", "consentTexts", 1),
-    ("Query", "consentText", 1),
-    ("Query", "myConsents", 1),
+const WEIGHTS: &[(&str, &str, Weight)] = &[
+    ("Query", "me", Of(1)),
+    ("Query", "subject", Of(1)),
+    ("Query", "verificationQueue", Of(1)),
+    ("Query", "importJob", Of(1)),
+    ("Query", "products", Of(20)),
+    ("Query", "product", Of(1)),
+    ("Query", "myProducts", Of(1)),
+    ("Query", "consentTexts", Of(1)),
+    ("Query", "consentText", Of(1)),
+    ("Query", "myConsents", Of(1)),
     // A logged read: a write to the access log's chain.
-    ("Query", "creditProfile", 20),
-    ("Query", "creditRecords", 20),
-    ("Query", "dataAccessLog", 10),
-    ("Query", "objections", 1),
-    ("Query", "demand", 1),
-    ("Query", "matchProducts", 100),
-    ("Query", "opportunities", 100),
-    ("Query", "myDemands", 1),
-    ("Query", "indicators", 1000),
-    ("Query", "bankLeague", 300),
-    ("Query", "notifications", 1),
-    ("Query", "preCredit", 100),
-    ("Query", "renewals", 1),
-    ("Query", "verifyCreditReport", 5),
-    ("Query", "region", 1),
-    ("Query", "regions", 1),
-    ("Query", "taxCollectionAuthorizations", 1),
-    ("Query", "myDataExports", 1),
-    ("Query", "erasureRequests", 1),
-    ("Mutation", "login", 200),
-    ("Mutation", "refreshSession", 20),
-    ("Mutation", "logout", 10),
-    ("Mutation", "createInstitution", 200),
-    ("Mutation", "registerSubject", 200),
-    ("Mutation", "registerPerson", 200),
-    ("Mutation", "attestIdentity", 20),
-    ("Mutation", "authorizeTaxCollection", 20),
-    ("Mutation", "revokeTaxCollection", 20),
+    ("Query", "creditProfile", Of(20)),
+    ("Query", "creditRecords", Of(20)),
+    ("Query", "dataAccessLog", Of(10)),
+    ("Query", "objections", Of(1)),
+    ("Query", "demand", Of(1)),
+    ("Query", "matchProducts", Of(100)),
+    ("Query", "opportunities", Of(100)),
+    ("Query", "myDemands", Of(1)),
+    ("Query", "indicators", Of(1000)),
+    ("Query", "bankLeague", Of(300)),
+    ("Query", "notifications", Of(1)),
+    ("Query", "preCredit", Of(100)),
+    ("Query", "renewals", Of(1)),
+    ("Query", "verifyCreditReport", Of(5)),
+    ("Query", "region", Of(1)),
+    ("Query", "regions", Of(1)),
+    ("Query", "taxCollectionAuthorizations", Of(1)),
+    ("Query", "myDataExports", Of(1)),
+    ("Query", "erasureRequests", Of(1)),
+    ("Mutation", "login", Password),
+    ("Mutation", "refreshSession", Of(20)),
+    ("Mutation", "logout", Of(10)),
+    ("Mutation", "createInstitution", Password),
+    ("Mutation", "registerSubject", Password),
+    ("Mutation", "registerPerson", Password),
+    ("Mutation", "attestIdentity", Of(20)),
+    ("Mutation", "authorizeTaxCollection", Of(20)),
+    ("Mutation", "revokeTaxCollection", Of(20)),
     // Reads every table about the subject and zips it, in the background: a few per request at most.
-    ("Mutation", "requestMyData", 1000),
-    ("Mutation", "requestErasure", 20),
-    ("Mutation", "decideErasure", 50),
-    ("Mutation", "resubmitVerification", 20),
-    ("Mutation", "verifySubject", 20),
-    ("Mutation", "rejectSubjectVerification", 20),
-    ("Mutation", "importRecords", 2000),
-    ("Mutation", "createProduct", 20),
-    ("Mutation", "updateProduct", 20),
-    ("Mutation", "publishProduct", 20),
-    ("Mutation", "suspendProduct", 20),
-    ("Mutation", "archiveProduct", 20),
-    ("Mutation", "grantConsent", 20),
-    ("Mutation", "revokeConsent", 20),
-    ("Mutation", "fileObjection", 20),
-    ("Mutation", "resolveObjection", 20),
-    ("Mutation", "repairRecord", 20),
-    ("Mutation", "postDemand", 50),
-    ("Mutation", "withdrawDemand", 20),
-    ("Mutation", "acceptDemand", 20),
-    ("Mutation", "rejectDemand", 20),
-    ("Mutation", "acceptOffer", 20),
-    ("Mutation", "grantCredit", 20),
-    ("Mutation", "recordDisbursement", 20),
-    ("Mutation", "markNotificationsRead", 10),
-    ("Mutation", "requestRenewal", 20),
-    ("Mutation", "approveRenewal", 20),
-    ("Mutation", "rejectRenewal", 20),
+    ("Mutation", "requestMyData", Of(1000)),
+    ("Mutation", "requestErasure", Of(20)),
+    ("Mutation", "decideErasure", Of(50)),
+    ("Mutation", "resubmitVerification", Of(20)),
+    ("Mutation", "verifySubject", Of(20)),
+    ("Mutation", "rejectSubjectVerification", Of(20)),
+    ("Mutation", "importRecords", Of(2000)),
+    ("Mutation", "createProduct", Of(20)),
+    ("Mutation", "updateProduct", Of(20)),
+    ("Mutation", "publishProduct", Of(20)),
+    ("Mutation", "suspendProduct", Of(20)),
+    ("Mutation", "archiveProduct", Of(20)),
+    ("Mutation", "grantConsent", Of(20)),
+    ("Mutation", "revokeConsent", Of(20)),
+    ("Mutation", "fileObjection", Of(20)),
+    ("Mutation", "resolveObjection", Of(20)),
+    ("Mutation", "repairRecord", Of(20)),
+    ("Mutation", "postDemand", Of(50)),
+    ("Mutation", "withdrawDemand", Of(20)),
+    ("Mutation", "acceptDemand", Of(20)),
+    ("Mutation", "rejectDemand", Of(20)),
+    ("Mutation", "acceptOffer", Of(20)),
+    ("Mutation", "grantCredit", Of(20)),
+    ("Mutation", "recordDisbursement", Of(20)),
+    ("Mutation", "markNotificationsRead", Of(10)),
+    ("Mutation", "requestRenewal", Of(20)),
+    ("Mutation", "approveRenewal", Of(20)),
+    ("Mutation", "rejectRenewal", Of(20)),
     // Renders a PDF and stores it: one per request under the default budget.
-    ("Mutation", "issueCreditReport", 2500),
+    ("Mutation", "issueCreditReport", Of(2500)),
 ];
 
-/// Mutations that compute an Argon2 hash: at most one per request.
-const PASSWORD_MUTATIONS: [&str; 4] = ["login", "registerSubject", "registerPerson", "createInstitution"];
+/// What a root field costs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Weight {
+    /// This much.
+    Of(u64),
+    /// Computes an Argon2 hash (a login's check, a new account's hash): [`PASSWORD_COST`], and at most one such
+    /// mutation per request, aliased or not.
+    Password,
+}
+
+/// The cost of a field that computes an Argon2 hash.
+const PASSWORD_COST: u64 = 200;
+
+impl Weight {
+    fn cost(self) -> u64 {
+        match self {
+            Weight::Of(cost) => cost,
+            Weight::Password => PASSWORD_COST,
+        }
+    }
+}
+
+/// The weight of the field `name` of the root or object type `ty` (1 when it has none of its own).
+fn weight(ty: &str, name: &str) -> Weight {
+    WEIGHTS.iter().find(|(t, f, _)| *t == ty && *f == name).map_or(Of(1), |(_, _, w)| *w)
+}
 
 /// The cost limit (checked by the request gate, `graphql::gate`).
 pub struct CostLimit {
@@ -121,7 +146,7 @@ impl CostLimit {
             let password_operations = walker
                 .root_fields(&operation.node.selection_set.node)
                 .iter()
-                .filter(|name| PASSWORD_MUTATIONS.contains(&name.as_str()))
+                .filter(|name| weight("Mutation", name) == Password)
                 .count();
             if operation.node.ty == OperationType::Mutation && password_operations > 1 {
                 return Err(super::refused_request(&Reason::TooManyPasswordOperations, &[]));
@@ -193,7 +218,7 @@ impl Walker<'_> {
                 return;
             }
             let meta = self.fields.get(ty, name);
-            let weight = WEIGHTS.iter().find(|(t, f, _)| *t == ty && *f == name).map_or(1, |(_, _, w)| *w);
+            let weight = weight(ty, name).cost();
             let Some(meta) = meta else {
                 cost = cost.saturating_add(weight);
                 return;
@@ -254,6 +279,33 @@ mod tests {
         assert!(missing.is_empty(), "add a weight to graphql::cost::WEIGHTS for {missing:?}");
         for (ty, field, _) in WEIGHTS {
             assert!(fields.iter().any(|(t, f)| t == ty && f == field), "WEIGHTS names {ty}.{field}, which is gone");
+        }
+    }
+
+    /// Where Argon2 runs, with its count of calls and the mutation it serves (`None`: not reachable through
+    /// GraphQL).
+    const HASHERS: [(&str, usize, Option<&str>); 6] = [
+        ("api/src/auth/sessions.rs", 1, Some("login")),
+        ("api/src/subjects/register.rs", 1, Some("registerSubject")),
+        ("api/src/subjects/person.rs", 1, Some("registerPerson")),
+        ("api/src/institutions/create.rs", 1, Some("createInstitution")),
+        ("api/src/auth/bootstrap.rs", 1, None),
+        ("cli/src/demo/enterprise.rs", 1, None),
+    ];
+
+    /// Every place that computes an Argon2 hash serves a mutation weighed as `Password`, and every such mutation
+    /// has one: a new hashing field fails here until it is weighed (and limited to one per request).
+    #[test]
+    fn every_password_hash_is_weighed_as_one() {
+        let found = crate::source_scan::calls(&["api/src", "cli/src"], &["password::hash(", "password::verify("]);
+        let listed = HASHERS.iter().map(|(file, n, _)| (file.to_string(), *n)).collect();
+        assert_eq!(found, listed, "a new caller of auth::password is listed in HASHERS with the mutation it serves");
+        let served: Vec<&str> = HASHERS.iter().filter_map(|(_, _, field)| *field).collect();
+        for field in &served {
+            assert_eq!(weight("Mutation", field), Password, "{field} computes an Argon2 hash: weigh it Password");
+        }
+        for (_, field, w) in WEIGHTS.iter().filter(|(_, _, w)| *w == Password) {
+            assert!(served.contains(field), "{field} is weighed Password ({w:?}) but computes no hash");
         }
     }
 }

@@ -2,6 +2,7 @@
 //! the subject's jurisdiction.
 
 use chrono::Utc;
+use xyd_domain::written_reason::written_reason;
 use xyd_domain::{SubjectId, VerificationMethod, VerificationStatus};
 use xyd_reasons::Reason;
 
@@ -32,15 +33,12 @@ pub async fn verify(state: &AppState, principal: &Principal, id: SubjectId) -> A
 
 /// Reject a pending verification with a reason the enterprise sees.
 pub async fn reject(state: &AppState, principal: &Principal, id: SubjectId, reason: &str) -> AppResult<entity::Model> {
-    let reason = reason.trim();
-    if !(2..=500).contains(&reason.chars().count()) {
-        return Err(AppError::input("reason", Reason::InvalidRejectionReason));
-    }
+    let reason = written_reason(reason, "reason", Reason::InvalidRejectionReason)?;
     let (_, subject) = load_in_scope(state, principal, id).await?;
     if subject.verification_status != VerificationStatus::Pending {
         return Err(AppError::refused(Reason::NotPending));
     }
-    decide(state, principal, &subject, VerificationStatus::Rejected, Some(reason)).await
+    decide(state, principal, &subject, VerificationStatus::Rejected, Some(&reason)).await
 }
 
 /// Record a reviewer's decision on `subject` (guarded by its version) and return the subject after it.

@@ -4,6 +4,7 @@
 use chrono::{DateTime, Duration, Months, Utc};
 use xyd_reasons::Reason;
 
+use crate::written_reason::written_reason;
 use crate::{DomainError, Money, RenewalKind};
 
 /// How many days before maturity a request may be made, by default.
@@ -58,10 +59,7 @@ impl NewRenewal {
             .ok()
             .filter(|t| (1..=360).contains(t))
             .ok_or_else(|| DomainError::invalid("termMonths", Reason::RenewalTerm))?;
-        let reason = reason.trim().to_string();
-        if !(2..=500).contains(&reason.chars().count()) {
-            return Err(DomainError::invalid("reason", Reason::InvalidRenewalReason));
-        }
+        let reason = written_reason(reason, "reason", Reason::InvalidRenewalReason)?;
         Ok(Self { kind, amount, term_months, reason })
     }
 }
