@@ -44,7 +44,7 @@ cat <<INFO
   admin   $XYD_BOOTSTRAP_ADMIN_EMAIL / $XYD_BOOTSTRAP_ADMIN_PASSWORD
   bank    loans@rcb.demo / Demo12345      bureau  credit@fgj.demo / Demo12345
   enterprise boss@firm.demo / Demo12345   dashboard http://$XYD_BIND/dashboard
-  person  person@person.demo / Demo12345
+  person  person@person.demo, person2@person.demo / Demo12345
 
 INFO
 "$bin" serve

@@ -9,7 +9,8 @@ use chrono::{Datelike, Months, Utc};
 use sea_orm::{ConnectionTrait, Statement};
 use serde_json::{Value, json};
 use xyd_cli::demo::{
-    BANK_LOGINS, CITY_BUREAU, COUNTY_BUREAU, DEMO_PASSWORD, DemoSize, ENTERPRISE_LOGIN, PERSON_LOGIN, seed_with,
+    BANK_LOGINS, CITY_BUREAU, COUNTY_BUREAU, DEMO_PASSWORD, DemoSize, ENTERPRISE_LOGIN, PERSON_LOGIN,
+    SECOND_PERSON_LOGIN, seed_with,
 };
 use xyd_domain::demand::local_date;
 use xyd_tests::{TestApp, both_backends};
@@ -200,5 +201,22 @@ both_backends! {
         // A second run adds nothing.
         seed_with(&app.state, DemoSize::SMALL).await.unwrap();
         assert_eq!(counts(&app).await, seeded);
+
+        // The second person, one declared year: 个税贷 asks for two and says so.
+        let second = token(&app, SECOND_PERSON_LOGIN).await;
+        let mut input = xyd_tests::fixtures::demand_input(&["INCOME_TAX"]);
+        input["i"]["amount"] = json!("100000.00");
+        let posted = app.gql(Some(&second), xyd_tests::fixtures::POST_DEMAND, input).await;
+        posted.ok();
+        let matched = app
+            .gql(
+                Some(&second),
+                "query($d: ID!) { matchProducts(demandId: $d, includeIneligible: true, first: 50) { product { name } unmet { code } } }",
+                json!({ "d": posted.str_at("/data/postDemand/id") }),
+            )
+            .await;
+        matched.ok();
+        let miss = matched.at("/data/matchProducts").as_array().unwrap().iter().find(|m| m["product"]["name"] == "个税贷（个人经营者）").cloned();
+        assert_eq!(miss.map(|m| m["unmet"].clone()), Some(json!([{ "code": "DECLARED_YEARS" }])), "{:#}", matched.body);
     }
 }

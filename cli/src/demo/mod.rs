@@ -28,7 +28,7 @@ use xinyidai::state::AppState;
 
 pub use accounts::{BANK_LOGINS, CITY_BUREAU, COUNTY_BUREAU, DEMO_PASSWORD};
 pub use enterprise::ENTERPRISE_LOGIN;
-pub use person::PERSON_LOGIN;
+pub use person::{PERSON_LOGIN, SECOND_PERSON_LOGIN};
 
 /// The seed of every generator.
 const SEED: u64 = 42;
