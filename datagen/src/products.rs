@@ -31,6 +31,12 @@ pub const DEFAULT_BANKS: [&str; 8] = [
     "中国银行湛江分行",
 ];
 
+/// The 统一社会信用代码 of [`DEFAULT_BANKS`]`[index]`: synthetic, valid (GB 32100 check character), registered
+/// by the market regulator in 湛江 (91 440800 …).
+pub fn bank_uscc(index: usize) -> Result<xyd_domain::Uscc, xyd_domain::DomainError> {
+    xyd_domain::Uscc::from_parts('9', '1', "440800", &format!("YH{:07}", index + 1))
+}
+
 /// What to generate.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ProductOptions {

@@ -9,10 +9,17 @@ use crate::demand::calendar::local_midnight;
 use crate::{DomainError, IndicatorDimension, Rate, RegionPrefix, TaxGrade};
 
 /// The version of the indicator definitions every report states.
-pub const DEFINITIONS_VERSION: &str = "v2";
+pub const DEFINITIONS_VERSION: &str = "v3";
 
-/// Every definitions version a report may be asked for: v2 adds the renewal figures; v1 figures are unchanged.
-pub const DEFINITIONS_VERSIONS: [&str; 2] = ["v1", "v2"];
+/// Every definitions version a report may be asked for: v2 adds the renewal figures, v3 the average
+/// comprehensive cost; every earlier figure is unchanged.
+pub const DEFINITIONS_VERSIONS: [&str; 3] = ["v1", "v2", "v3"];
+
+/// Whether the definitions `version` include what `first` introduced (both in [`DEFINITIONS_VERSIONS`]).
+pub fn includes(version: &str, first: &str) -> bool {
+    let position = |v: &str| DEFINITIONS_VERSIONS.iter().position(|known| *known == v);
+    matches!((position(version), position(first)), (Some(v), Some(f)) if v >= f)
+}
 
 /// The longest period a report may cover (a month breakdown then has at most 120 rows).
 pub const MAX_PERIOD_DAYS: i64 = 3660;
@@ -195,6 +202,10 @@ pub struct Lending {
     pub rated_amount: i64,
     /// Σ amount × rate (fen × basis points) over those disbursements.
     pub rate_weight: i64,
+    /// (v3) Disbursed amount whose 年化综合融资成本 is known, fen.
+    pub costed_amount: i64,
+    /// (v3) Σ amount × comprehensive cost (fen × basis points) over those disbursements.
+    pub cost_weight: i64,
 }
 
 impl Lending {
@@ -212,6 +223,8 @@ impl Lending {
         self.tax_based_loan_amount += sign * other.tax_based_loan_amount;
         self.rated_amount += sign * other.rated_amount;
         self.rate_weight += sign * other.rate_weight;
+        self.costed_amount += sign * other.costed_amount;
+        self.cost_weight += sign * other.cost_weight;
     }
 
     /// 信用贷款占比: disbursed on CREDIT products / disbursed.
@@ -221,12 +234,12 @@ impl Lending {
 
     /// Disbursement-amount-weighted annual rate, rounded to the basis point; `None` without rated loans.
     pub fn average_annual_rate(&self) -> Option<Rate> {
-        if self.rated_amount <= 0 {
-            return None;
-        }
-        let amount = i128::from(self.rated_amount);
-        let bp = (i128::from(self.rate_weight) * 2 + amount) / (2 * amount);
-        i32::try_from(bp).ok().and_then(|bp| Rate::from_bp(bp).ok())
+        weighted_average(self.rate_weight, self.rated_amount)
+    }
+
+    /// (v3) Disbursement-amount-weighted 年化综合融资成本, rounded to the basis point; `None` without costed loans.
+    pub fn average_comprehensive_cost(&self) -> Option<Rate> {
+        weighted_average(self.cost_weight, self.costed_amount)
     }
 }
 
@@ -323,6 +336,16 @@ impl Counts {
         }
         t
     }
+}
+
+/// Σ amount × rate / Σ amount, rounded half up to the basis point; `None` without an amount.
+fn weighted_average(weight: i64, amount: i64) -> Option<Rate> {
+    if amount <= 0 {
+        return None;
+    }
+    let amount = i128::from(amount);
+    let bp = (i128::from(weight) * 2 + amount) / (2 * amount);
+    i32::try_from(bp).ok().and_then(|bp| Rate::from_bp(bp).ok())
 }
 
 /// `numerator / denominator`, `None` when the denominator is zero or unknown.

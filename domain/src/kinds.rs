@@ -459,6 +459,32 @@ vocabulary! {
 }
 
 vocabulary! {
+    /// 费用类别 (a fee charged with a loan besides its interest).
+    pub enum FeeKind in "费用类别" (field "kind") {
+        /// 担保费.
+        Guarantee = "GUARANTEE" / "担保费",
+        /// 服务费.
+        Service = "SERVICE" / "服务费",
+        /// 保险费.
+        Insurance = "INSURANCE" / "保险费",
+        /// 评估费.
+        Assessment = "ASSESSMENT" / "评估费",
+        /// 其他费用.
+        Other = "OTHER" / "其他费用",
+    }
+}
+
+vocabulary! {
+    /// 收取方式 (when a fee is charged).
+    pub enum FeeTiming in "收取方式" (field "timing") {
+        /// Deducted from the amount at disbursement.
+        Upfront = "UPFRONT" / "放款时扣收",
+        /// Due at the start of each loan year.
+        Annual = "ANNUAL" / "每年收取",
+    }
+}
+
+vocabulary! {
     /// 站内消息类别 (what a notification is about).
     pub enum NotificationKind in "消息类别" (field "kind") {
         /// To the enterprise: a bank accepted its demand.

@@ -38,10 +38,10 @@ pub use ids::{
 };
 pub use industry::IndustryCode;
 pub use kinds::{
-    AccessPurpose, DataCategory, DemandStatus, ErasureStatus, ImportKind, ImportStatus, IncomeKind, IndicatorDimension,
-    InstitutionKind, NotificationKind, ObjectionOutcome, PreCreditBasis, ProductType, RecordAction, RecordStatus,
-    RegistryStatus, RejectReason, RenewalKind, RenewalStatus, RepaymentMethod, ResponseStatus, Role, SubjectKind,
-    TaxGrade, VerificationMethod, VerificationStatus,
+    AccessPurpose, DataCategory, DemandStatus, ErasureStatus, FeeKind, FeeTiming, ImportKind, ImportStatus, IncomeKind,
+    IndicatorDimension, InstitutionKind, NotificationKind, ObjectionOutcome, PreCreditBasis, ProductType, RecordAction,
+    RecordStatus, RegistryStatus, RejectReason, RenewalKind, RenewalStatus, RepaymentMethod, ResponseStatus, Role,
+    SubjectKind, TaxGrade, VerificationMethod, VerificationStatus,
 };
 pub use money::{Money, Rate};
 pub use person::IdNumber;

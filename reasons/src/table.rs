@@ -87,8 +87,8 @@ reasons! {
         InvalidSubjectName => "主体名称应为2至100个字",
         InvalidInstitutionName => "机构名称不能为空且不超过100个字",
     }
-    INSTITUTION_EXISTS: Conflict, "createInstitution with a name in use" {
-        InstitutionExists => "同名机构已存在",
+    INSTITUTION_EXISTS: Conflict, "createInstitution or updateInstitution with a name or code in use" {
+        InstitutionExists => "同名或同一统一社会信用代码的机构已存在",
     }
 
     // Market subjects.
@@ -375,6 +375,13 @@ reasons! {
         MaxRate => "可接受的最高利率须大于0且不超过利率上限",
         CreditRate => "授信利率须大于0且不超过利率上限",
         RenewalRate => "续贷利率须大于0且不超过利率上限",
+    }
+    INVALID_FEE: BadUserInput, "grantCredit fees" {
+        FeeAmount { n: usize } => "第{n}项费用的金额必须大于0元",
+        FeePayee { n: usize } => "第{n}项费用的收费方应为1至100个字",
+        TooManyFees { max: usize } => "每笔授信的费用最多{max}项",
+        FeesExceedAmount { fees: String, amount: String } => "放款时扣收的费用与首年年费合计{fees}元，不能达到授信金额{amount}元",
+        CostOverHundred => "含费用的年化综合融资成本超过100%，请核对费用",
     }
     INVALID_MULTIPLE: BadUserInput, "createProduct/updateProduct preCredit.multiple" {
         InvalidMultiple => "倍数须大于0且不超过50",

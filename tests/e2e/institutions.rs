@@ -62,3 +62,39 @@ both_backends! {
         app.gql(Some(&admin), CREATE, dup).await.ok();
     }
 }
+
+both_backends! {
+    async fn a_lender_carries_its_own_code_which_the_admin_completes(app) {
+        let admin = app.admin_token().await;
+        let code = xyd_tests::fixtures::uscc_in("440800", '1', 901);
+        let mut bad = input("BANK", "coded@bank.test");
+        bad["i"]["uscc"] = json!("91440800MA00000000");
+        let refused = app.gql(Some(&admin), CREATE, bad).await;
+        refused.expect_error("BAD_USER_INPUT");
+        assert_eq!(refused.str_at("/errors/0/extensions/field"), "input.uscc", "{:#}", refused.body);
+        let mut coded = input("BANK", "coded@bank.test");
+        coded["i"]["uscc"] = json!(code);
+        let created = app.gql(Some(&admin), "mutation($i: CreateInstitutionInput!) { createInstitution(input: $i) { id uscc } }", coded).await;
+        created.ok();
+        assert_eq!(created.str_at("/data/createInstitution/uscc"), code);
+
+        // A bank created without one has none until the admin completes it; a code in use is a conflict.
+        let mut plain = input("BANK", "plain@bank.test");
+        plain["i"]["name"] = json!("湛江无码银行");
+        let plain = app.gql(Some(&admin), CREATE, plain).await;
+        let id = plain.str_at("/data/createInstitution/id").to_string();
+        let update = "mutation($id: ID!, $u: InstitutionUpdate!) { updateInstitution(id: $id, input: $u) { id name uscc } }";
+        let taken = app.gql(Some(&admin), update, json!({ "id": id, "u": { "uscc": code } })).await;
+        taken.expect_error("CONFLICT");
+        let other = xyd_tests::fixtures::uscc_in("440800", '1', 902);
+        let done = app.gql(Some(&admin), update, json!({ "id": id, "u": { "uscc": other, "name": "  湛江补码银行 " } })).await;
+        done.ok();
+        assert_eq!(done.at("/data/updateInstitution"), &json!({ "id": id, "name": "湛江补码银行", "uscc": other }));
+        let bank = app.tokens("plain@bank.test", "Staff12345").await.access;
+        let me = app.gql(Some(&bank), "{ me { institution { name uscc } } }", json!({})).await;
+        assert_eq!(me.at("/data/me/institution"), &json!({ "name": "湛江补码银行", "uscc": other }), "the change is seen at once");
+        app.gql(Some(&bank), update, json!({ "id": id, "u": { "name": "自改" } })).await.expect_error("FORBIDDEN");
+        let unknown = app.gql(Some(&admin), update, json!({ "id": uuid::Uuid::now_v7().to_string(), "u": { "name": "无" } })).await;
+        unknown.expect_error("NOT_FOUND");
+    }
+}

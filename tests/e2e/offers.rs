@@ -1,5 +1,6 @@
-//! 货比三家: a demand's credit grants compared by what they cost, the enterprise's choice, and the other banks'
-//! grants ending as CUSTOMER_DECLINED; lending without an explicit choice counts as choosing.
+//! 货比三家: a demand's credit grants compared by what they cost — fees and all, the 年化综合融资成本 — the
+//! enterprise's choice, and the other banks' grants ending as CUSTOMER_DECLINED; lending without an explicit
+//! choice counts as choosing.
 
 use serde_json::{Value, json};
 use xyd_tests::fixtures::{POST_DEMAND, demand_input, uscc};
@@ -111,5 +112,73 @@ both_backends! {
         let other = mine.iter().find(|o| o["chosen"] == false).unwrap();
         assert_eq!(other["response"]["status"], "REJECTED");
         assert_eq!(other["response"]["rejectReason"], "CUSTOMER_DECLINED");
+    }
+}
+
+const COSTED: &str = "query($d: ID!) { demand(id: $d) { offers { response { id } annualRate totalInterest
+    fees { kind amount timing payee } comprehensiveCost } } }";
+
+both_backends! {
+    async fn fees_make_the_comprehensive_cost_and_offers_sort_by_it(app) {
+        let w = world(&app, 3).await;
+        // 甲: 3.85% with a 10,000 yuan guarantee fee deducted at disbursement; 乙: 4.35% without fees.
+        let guarantee = json!({ "kind": "GUARANTEE", "amount": "10000.00", "timing": "UPFRONT", "payee": "湛江市融资担保有限公司" });
+        let input = |rate: &str, fees: Value| json!({ "amount": "1000000.00", "annualRate": rate, "termMonths": 12, "fees": fees });
+        let refused = |fees: Value| {
+            let app = &app;
+            let (token, response) = w.banks[0].clone();
+            async move {
+                let r = app.gql(Some(&token), GRANT, json!({ "r": response, "i": input("3.85", fees) })).await;
+                r.expect_error("BAD_USER_INPUT");
+                (r.str_at("/errors/0/extensions/reason").to_string(), r.str_at("/errors/0/extensions/field").to_string())
+            }
+        };
+        let mut zero = guarantee.clone();
+        zero["amount"] = json!("0.00");
+        assert_eq!(refused(json!([zero])).await, ("INVALID_FEE".to_string(), "input.fees".to_string()));
+        let mut nobody = guarantee.clone();
+        nobody["payee"] = json!(" ");
+        assert_eq!(refused(json!([guarantee.clone(), nobody])).await.0, "INVALID_FEE");
+        assert_eq!(refused(json!(vec![guarantee.clone(); 11])).await.0, "INVALID_FEE");
+        let mut whole = guarantee.clone();
+        whole["amount"] = json!("1000000.00");
+        assert_eq!(refused(json!([whole])).await.0, "INVALID_FEE");
+
+        let granted = app.gql(Some(&w.banks[0].0), GRANT, json!({ "r": w.banks[0].1, "i": input("3.85", json!([guarantee])) })).await;
+        granted.ok();
+        let plain = app.gql(Some(&w.banks[1].0), GRANT, json!({ "r": w.banks[1].1, "i": input("4.35", json!([])) })).await;
+        plain.ok();
+
+        // By hand (domain::loan::cost): 990,000 received, twelve instalments of 85,081.39 → 5.73% a year.
+        let r = app.gql(Some(&w.owner), COSTED, json!({ "d": w.demand })).await;
+        r.ok();
+        let offers = r.at("/data/demand/offers").as_array().unwrap().clone();
+        let costs: Vec<&str> = offers.iter().map(|o| o["comprehensiveCost"].as_str().unwrap()).collect();
+        assert_eq!(costs, ["4.35", "5.73"], "cheapest whole cost first, though 甲's interest is lower: {offers:#?}");
+        assert_eq!(offers[1]["fees"], json!([{ "kind": "GUARANTEE", "amount": "10000.00", "timing": "UPFRONT",
+            "payee": "湛江市融资担保有限公司" }]));
+        assert_eq!((offers[0]["annualRate"].as_str(), offers[0]["fees"].as_array().map(Vec::len)), (Some("4.35"), Some(0)));
+        assert!(offers[1]["totalInterest"].as_str() < offers[0]["totalInterest"].as_str());
+
+        // Lent: the indicators (v3) and the bank league average the whole cost beside the rate; v2 has no such figure.
+        let at = json!(chrono::Utc::now().to_rfc3339());
+        app.gql(Some(&w.banks[0].0), DISBURSE, json!({ "r": w.banks[0].1, "at": at })).await.ok();
+        let today = chrono::Utc::now().date_naive();
+        let period = |version: &str| json!({ "i": { "from": (today - chrono::Days::new(2)).to_string(),
+            "to": (today + chrono::Days::new(2)).to_string(), "definitionsVersion": version } });
+        let report = "query($i: IndicatorQuery!) { indicators(input: $i) { definitionsVersion
+            totals { averageAnnualRate averageComprehensiveCost } } }";
+        let v3 = app.gql(Some(&w.bureau), report, period("v3")).await;
+        v3.ok();
+        assert_eq!(v3.at("/data/indicators/totals"), &json!({ "averageAnnualRate": "3.85", "averageComprehensiveCost": "5.73" }));
+        let v2 = app.gql(Some(&w.bureau), report, period("v2")).await;
+        assert_eq!(v2.at("/data/indicators/totals/averageComprehensiveCost"), &Value::Null);
+        assert_eq!(v2.at("/data/indicators/totals/averageAnnualRate"), &json!("3.85"));
+        let league = "query($i: IndicatorQuery!) { bankLeague(input: $i) { disbursedCount averageComprehensiveCost } }";
+        let lines = app.gql(Some(&w.bureau), league, period("v3")).await;
+        lines.ok();
+        let lent: Vec<&Value> = lines.at("/data/bankLeague").as_array().unwrap().iter().filter(|l| l["disbursedCount"] == 1).collect();
+        assert_eq!(lent.len(), 1);
+        assert_eq!(lent[0]["averageComprehensiveCost"], "5.73");
     }
 }

@@ -72,6 +72,10 @@ pub mod response {
         pub repayment_method: Option<RepaymentMethod>,
         /// When the enterprise chose this offer (at most one response of a demand).
         pub chosen_at: Option<DateTimeUtc>,
+        /// The grant's fees (`demands::fees`, JSON); null for none.
+        pub fees: Option<String>,
+        /// Its 年化综合融资成本, basis points (null for grants made before it was kept).
+        pub comprehensive_cost: Option<i32>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -7,6 +7,7 @@ use xyd_domain::DemandId;
 use xyd_domain::demand::{DemandInput, NewDemand};
 
 use super::entity::demand;
+use super::fees::FeeInput;
 use super::post;
 use super::respond::{self, CreditGrant};
 use super::view::{BankResponse, FinancingDemand};
@@ -58,6 +59,8 @@ pub struct CreditGrantInput {
     pub product_id: Option<ID>,
     /// How the credit is repaid; default EQUAL_INSTALLMENT (等额本息).
     pub repayment_method: Option<GqlRepaymentMethod>,
+    /// 利息之外的费用（担保费、服务费等），最多 10 项；不传表示无费用。年化综合融资成本据此计算。
+    pub fees: Option<Vec<FeeInput>>,
 }
 
 /// 放款记录（银行填写）。
@@ -250,6 +253,7 @@ impl DemandMutation {
             term_months: input.term_months,
             product_id: input.product_id.as_ref().map(|p| id_arg(p, "input.productId")).transpose()?,
             repayment_method: input.repayment_method.map_or(RepaymentMethod::EqualInstallment, Into::into),
+            fees: input.fees.unwrap_or_default().into_iter().map(Into::into).collect(),
         };
         let row = respond::grant_credit(state, principal, id_arg(&response_id, "responseId")?, grant).await?;
         BankResponse::one(state, row).await

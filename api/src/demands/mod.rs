@@ -3,6 +3,7 @@
 
 pub mod entity;
 pub mod expiry;
+pub mod fees;
 mod graphql;
 pub mod held;
 mod matching;

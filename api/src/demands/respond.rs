@@ -13,9 +13,9 @@ use xyd_domain::{
 use xyd_reasons::Reason;
 
 use super::entity::{demand, response};
-use super::notices;
 use super::opportunities::BankLens;
 use super::repo;
+use super::{fees, notices};
 use crate::auth::Principal;
 use crate::error::{AppError, AppResult};
 use crate::institutions::Scope;
@@ -200,6 +200,8 @@ pub struct CreditGrant {
     pub term_months: i32,
     pub product_id: Option<ProductId>,
     pub repayment_method: RepaymentMethod,
+    /// Fees besides the interest, unchecked.
+    pub fees: Vec<xyd_domain::loan::Fee>,
 }
 
 /// Load the caller's response and its demand, locked.
@@ -230,9 +232,11 @@ pub async fn grant_credit(
     if g.rate.bp() <= 0 || g.rate.bp() > state.config.products.max_rate_bp {
         return Err(AppError::input("input.annualRate", Reason::CreditRate));
     }
-    if !(1..=360).contains(&g.term_months) {
-        return Err(AppError::input("input.termMonths", Reason::CreditTerm));
-    }
+    let months = u16::try_from(g.term_months).ok().filter(|m| (1..=360).contains(m));
+    let months = months.ok_or_else(|| AppError::input("input.termMonths", Reason::CreditTerm))?;
+    let fees = xyd_domain::loan::fees(g.fees, g.amount).map_err(|e| AppError::from(e).prefixed("input"))?;
+    let terms = fees::Terms { amount: g.amount, rate: g.rate, months, method: g.repayment_method };
+    let cost = terms.cost(&fees)?;
     let now = Utc::now();
     let txn = state.db.begin_write().await?;
     let (found, current) = own_response(state, &*txn, principal, id).await?;
@@ -255,6 +259,8 @@ pub async fn grant_credit(
     row.credit_granted_at = Set(Some(now));
     row.product_id = Set(g.product_id);
     row.repayment_method = Set(Some(g.repayment_method));
+    row.fees = Set(fees::encode(&fees));
+    row.comprehensive_cost = Set(Some(cost.bp()));
     row.updated_at = Set(now);
     let saved = row.update(&*txn).await?;
     rederive(&*txn, &current).await?;

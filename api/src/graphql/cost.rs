@@ -57,6 +57,7 @@ const WEIGHTS: &[(&str, &str, Weight)] = &[
     ("Mutation", "refreshSession", Of(20)),
     ("Mutation", "logout", Of(10)),
     ("Mutation", "createInstitution", Password),
+    ("Mutation", "updateInstitution", Of(20)),
     ("Mutation", "registerSubject", Password),
     ("Mutation", "registerPerson", Password),
     ("Mutation", "attestIdentity", Of(20)),

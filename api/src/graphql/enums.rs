@@ -2,9 +2,9 @@
 
 use xyd_domain::product::ProductStatus;
 use xyd_domain::{
-    AccessPurpose, DataCategory, DemandStatus, ErasureStatus, ImportKind, IncomeKind, IndicatorDimension,
-    InstitutionKind, ObjectionOutcome, PreCreditBasis, ProductType, RecordStatus, RejectReason, RenewalKind,
-    RenewalStatus, RepaymentMethod, ResponseStatus, Role, SubjectKind, TaxGrade, VerificationMethod,
+    AccessPurpose, DataCategory, DemandStatus, ErasureStatus, FeeKind, FeeTiming, ImportKind, IncomeKind,
+    IndicatorDimension, InstitutionKind, ObjectionOutcome, PreCreditBasis, ProductType, RecordStatus, RejectReason,
+    RenewalKind, RenewalStatus, RepaymentMethod, ResponseStatus, Role, SubjectKind, TaxGrade, VerificationMethod,
     VerificationStatus,
 };
 
@@ -67,6 +67,32 @@ mirror_enum!(
         NaturalPerson,
     }
 );
+mirror_enum!(
+    /// 费用类别 (a fee charged with a loan besides its interest)。
+    GqlFeeKind as "FeeKind" <=> FeeKind {
+        /// 担保费。
+        Guarantee,
+        /// 服务费。
+        Service,
+        /// 保险费。
+        Insurance,
+        /// 评估费。
+        Assessment,
+        /// 其他费用。
+        Other,
+    }
+);
+
+mirror_enum!(
+    /// 收取方式 (when a fee is charged)。
+    GqlFeeTiming as "FeeTiming" <=> FeeTiming {
+        /// 放款时从放款金额中扣收。
+        Upfront,
+        /// 每个贷款年度开始时收取（首年在放款时）。
+        Annual,
+    }
+);
+
 mirror_enum!(
     /// 删除申请状态 (a person's erasure request, PIPL Art. 47)。
     GqlErasureStatus as "ErasureStatus" <=> ErasureStatus {

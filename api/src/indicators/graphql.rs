@@ -1,7 +1,7 @@
 //! GraphQL of the indicators: `indicators` (the monitoring report) and `bankLeague` (督办 table).
 
 use async_graphql::{Context, InputObject, Object, SimpleObject};
-use xyd_domain::indicators::PersonCounts;
+use xyd_domain::indicators::{PersonCounts, includes};
 use xyd_domain::{Money, TaxGrade};
 
 use super::league::{self, League, LeagueLine};
@@ -25,7 +25,8 @@ pub struct IndicatorQuery {
     pub region_code: Option<String>,
     /// 分组维度：下一级地区、银行、行业门类或月份；不传只给合计。
     pub group_by: Option<GqlIndicatorDimension>,
-    /// "v1" (the first definitions) or "v2" (adds the renewal figures); default the latest, "v2".
+    /// "v1" (the first definitions), "v2" (adds the renewal figures) or "v3" (adds the average comprehensive
+    /// cost); default the latest, "v3".
     pub definitions_version: Option<String>,
 }
 
@@ -102,6 +103,9 @@ pub struct IndicatorRow {
     pub renewals_approved: Option<i64>,
     /// (v2) approved / requested.
     pub renewal_approval_rate: Option<f64>,
+    /// (v3) 按放款金额加权的平均年化综合融资成本（百分数，精确到基点），与 `averageAnnualRate` 同口径（市场主体的放款）；
+    /// v1、v2 及无放款时为 null。
+    pub average_comprehensive_cost: Option<GqlRate>,
     /// 重错码率：辖区最近一次完成的存续主体名录导入中（代码无效行数 + 重错码行数）/ 总行数（小数），反映名录数据质量，
     /// 不随统计期变化；仅合计行有值，分组行及无导入时为 null。
     pub erroneous_code_rate: Option<f64>,
@@ -168,7 +172,7 @@ impl IndicatorRow {
     /// The row under the definitions `version` ("v1" leaves the renewal figures null).
     fn of(row: Row, version: &str) -> Self {
         let c = row.counts;
-        let v2 = version != "v1";
+        let (v2, v3) = (includes(version, "v2"), includes(version, "v3"));
         let money = |fen| GqlMoney(Money::from_fen(fen));
         Self {
             registration_rate: c.registration_rate(),
@@ -205,6 +209,7 @@ impl IndicatorRow {
             renewal_requests: v2.then_some(c.renewal_requests),
             renewals_approved: v2.then_some(c.renewals_approved),
             renewal_approval_rate: c.renewal_approval_rate().filter(|_| v2),
+            average_comprehensive_cost: c.lending.average_comprehensive_cost().filter(|_| v3).map(GqlRate),
             erroneous_code_rate: None,
         }
     }
@@ -274,6 +279,8 @@ pub struct BankLeagueRow {
     pub disbursed_amount: GqlMoney,
     /// 本行放款按金额加权的平均年利率（百分数）；无放款时为 null。
     pub average_annual_rate: Option<GqlRate>,
+    /// (v3) 本行放款按金额加权的平均年化综合融资成本（百分数）；v1、v2 及无放款时为 null。
+    pub average_comprehensive_cost: Option<GqlRate>,
     /// 数据截至时间（UTC），同一次回答的各行相同：此前提交的每笔业务都已计入（见 `IndicatorReport.asOf`）。
     pub as_of: Option<GqlDateTime>,
 }
@@ -302,7 +309,8 @@ impl IndicatorQueryRoot {
     ) -> AppResult<Vec<BankLeagueRow>> {
         let principal = require_principal(ctx)?;
         let state = ctx.data_unchecked::<AppState>();
-        let League { lines, as_of } = league::league(state, principal, input.into()).await?;
+        let League { lines, as_of, definitions_version } = league::league(state, principal, input.into()).await?;
+        let v3 = includes(definitions_version, "v3");
         // Where the rows were read: every bank they name is there.
         let banks = InstitutionRepo::find_many(state.db.reports(), lines.iter().map(|l| l.bank)).await?;
         let as_of = as_of.map(GqlDateTime);
@@ -325,6 +333,7 @@ impl IndicatorQueryRoot {
                     disbursed_count: lending.disbursed_count,
                     disbursed_amount: GqlMoney(Money::from_fen(lending.disbursed_amount)),
                     average_annual_rate: lending.average_annual_rate().map(GqlRate),
+                    average_comprehensive_cost: lending.average_comprehensive_cost().filter(|_| v3).map(GqlRate),
                     as_of,
                 })
             })

@@ -27,6 +27,8 @@ pub struct League {
     pub lines: Vec<LeagueLine>,
     /// Every transaction committed before this time is counted (see `Snapshot::as_of`).
     pub as_of: Option<DateTime<Utc>>,
+    /// The definitions the figures follow.
+    pub definitions_version: &'static str,
 }
 
 /// The league for the caller's jurisdiction (or the region asked for inside it), most loans first.
@@ -57,5 +59,5 @@ pub async fn league(state: &AppState, principal: &Principal, request: ReportRequ
             hours(a).total_cmp(&hours(b))
         })
     });
-    Ok(League { lines, as_of })
+    Ok(League { lines, as_of, definitions_version: plan.definitions_version })
 }

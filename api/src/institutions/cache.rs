@@ -1,9 +1,10 @@
-//! Institutions by id, cached in memory. Institutions are only ever created — no operation renames or
-//! deletes one — so a cache that only grows is always exact. An operation that changes institutions must
-//! clear it.
+//! Institutions by id, cached in memory. Institutions are never deleted, and only the admin changes one (its
+//! code or name, `updateInstitution`): the instance that made the change forgets it at once, and every other
+//! instance reloads an entry older than [`FRESH_FOR`], so a change is seen everywhere within that.
 
 use std::collections::HashMap;
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use sea_orm::ConnectionTrait;
 use tokio::sync::RwLock;
@@ -12,9 +13,12 @@ use xyd_domain::InstitutionId;
 use super::{Institution, InstitutionRepo};
 use crate::error::AppResult;
 
+/// How long a cached institution is used before it is read again.
+pub const FRESH_FOR: Duration = Duration::from_secs(60);
+
 #[derive(Default)]
 pub struct InstitutionCache {
-    known: RwLock<HashMap<InstitutionId, Arc<Institution>>>,
+    known: RwLock<HashMap<InstitutionId, (Arc<Institution>, Instant)>>,
 }
 
 impl InstitutionCache {
@@ -30,10 +34,10 @@ impl InstitutionCache {
             let known = self.known.read().await;
             for id in ids {
                 match known.get(&id) {
-                    Some(i) => {
+                    Some((i, loaded)) if loaded.elapsed() < FRESH_FOR => {
                         found.insert(id, i.clone());
                     }
-                    None => missing.push(id),
+                    _ => missing.push(id),
                 }
             }
         }
@@ -42,9 +46,15 @@ impl InstitutionCache {
             missing.dedup();
             let loaded: HashMap<_, _> =
                 InstitutionRepo::find_many(conn, missing).await?.into_iter().map(|(k, v)| (k, Arc::new(v))).collect();
-            self.known.write().await.extend(loaded.iter().map(|(k, v)| (*k, v.clone())));
+            let now = Instant::now();
+            self.known.write().await.extend(loaded.iter().map(|(k, v)| (*k, (v.clone(), now))));
             found.extend(loaded);
         }
         Ok(found)
+    }
+
+    /// Drop what is known of `id`: it has just changed.
+    pub async fn forget(&self, id: InstitutionId) {
+        self.known.write().await.remove(&id);
     }
 }

@@ -13,6 +13,8 @@ pub struct Model {
     /// For a bureau, its jurisdiction (a region code prefix); for a bank, the area it serves.
     pub region_code: String,
     pub created_at: DateTimeUtc,
+    /// 统一社会信用代码, the code the institution reports loans under; null until the admin completes it.
+    pub uscc: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

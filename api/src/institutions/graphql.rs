@@ -7,6 +7,7 @@ use super::create::{self, NewInstitution};
 use crate::auth::principal::require_principal;
 use crate::error::AppResult;
 use crate::graphql::GqlInstitutionKind;
+use crate::graphql::id_arg;
 use crate::state::AppState;
 
 /// A bank or a bureau.
@@ -20,6 +21,8 @@ pub struct Institution {
     pub name: String,
     /// A bureau's jurisdiction, or the area a bank serves (region code prefix).
     pub region_code: String,
+    /// 统一社会信用代码：机构报送贷款所用的代码；未登记时为 null（平台管理员用 `updateInstitution` 补全）。
+    pub uscc: Option<String>,
 }
 
 /// 新建机构 (new institution) 及其第一个工作人员账号。
@@ -36,6 +39,17 @@ pub struct CreateInstitutionInput {
     pub admin_email: String,
     /// 第一个工作人员账号的初始密码：8至128个字符，须同时包含字母和数字。
     pub admin_password: String,
+    /// 机构的统一社会信用代码（18位，按 GB 32100 校验）；可暂不填，之后由平台管理员补全。
+    pub uscc: Option<String>,
+}
+
+/// 修改机构：只改给出的字段。
+#[derive(InputObject)]
+pub struct InstitutionUpdate {
+    /// 统一社会信用代码（18位，按 GB 32100 校验）。
+    pub uscc: Option<String>,
+    /// 机构名称，不超过100个字。
+    pub name: Option<String>,
 }
 
 #[derive(Default)]
@@ -52,5 +66,17 @@ impl InstitutionMutation {
         require_principal(ctx)?.require(Role::Admin)?;
         let new = NewInstitution::parse(input)?;
         create::create_institution(ctx.data_unchecked::<AppState>(), new).await
+    }
+
+    /// Complete or correct an institution's code or name (platform administrator only).
+    async fn update_institution(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "机构 ID。")] id: ID,
+        #[graphql(desc = "要修改的字段。")] input: InstitutionUpdate,
+    ) -> AppResult<Institution> {
+        require_principal(ctx)?.require(Role::Admin)?;
+        let change = create::Change::parse(input)?;
+        create::update_institution(ctx.data_unchecked::<AppState>(), id_arg(&id, "id")?, change).await
     }
 }

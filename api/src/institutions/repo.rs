@@ -3,7 +3,7 @@
 use async_graphql::ID;
 use chrono::Utc;
 use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, Set};
-use xyd_domain::{InstitutionId, InstitutionKind, RegionPrefix};
+use xyd_domain::{InstitutionId, InstitutionKind, RegionPrefix, Uscc};
 use xyd_reasons::Reason;
 
 use super::Institution;
@@ -61,6 +61,7 @@ impl InstitutionRepo {
         kind: InstitutionKind,
         name: &str,
         region: &RegionPrefix,
+        uscc: Option<&Uscc>,
     ) -> AppResult<Institution> {
         let row = entity::ActiveModel {
             id: Set(InstitutionId::new()),
@@ -68,16 +69,42 @@ impl InstitutionRepo {
             name: Set(name.to_string()),
             region_code: Set(region.as_str().to_string()),
             created_at: Set(Utc::now()),
+            uscc: Set(uscc.map(|u| u.as_str().to_string())),
         }
         .insert(conn)
         .await
         .map_err(duplicate_as(|| AppError::refused(Reason::InstitutionExists)))?;
         Ok(Institution::from(row))
     }
+
+    /// Set the code and/or the name of institution `id`.
+    pub async fn update(
+        conn: &impl ConnectionTrait,
+        id: InstitutionId,
+        uscc: Option<&Uscc>,
+        name: Option<&str>,
+    ) -> AppResult<Institution> {
+        let found = entity::Entity::find_by_id(id).one(conn).await?.ok_or_else(|| AppError::not_found("机构不存在"))?;
+        let mut row: entity::ActiveModel = found.into();
+        if let Some(uscc) = uscc {
+            row.uscc = Set(Some(uscc.as_str().to_string()));
+        }
+        if let Some(name) = name {
+            row.name = Set(name.to_string());
+        }
+        let row = row.update(conn).await.map_err(duplicate_as(|| AppError::refused(Reason::InstitutionExists)))?;
+        Ok(Institution::from(row))
+    }
 }
 
 impl From<entity::Model> for Institution {
     fn from(m: entity::Model) -> Self {
-        Institution { id: ID(m.id.to_string()), kind: m.kind.into(), name: m.name, region_code: m.region_code }
+        Institution {
+            id: ID(m.id.to_string()),
+            kind: m.kind.into(),
+            name: m.name,
+            region_code: m.region_code,
+            uscc: m.uscc,
+        }
     }
 }

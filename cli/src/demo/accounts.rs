@@ -1,7 +1,7 @@
 //! The demo's institutions and their staff logins: five banks (named as datagen's `DEFAULT_BANKS`, so the
 //! generated products and histories attach to them) and two bureaus. Accounts that exist already are left alone.
 
-use xyd_datagen::products::DEFAULT_BANKS;
+use xyd_datagen::products::{DEFAULT_BANKS, bank_uscc};
 use xyd_domain::{Email, InstitutionId, RegionPrefix, UserId};
 
 use xinyidai::auth::entities::user;
@@ -37,12 +37,14 @@ pub struct Bureau {
 /// serve `service_area`: the generated products reach the whole city.
 pub async fn seed(state: &AppState, service_area: &RegionPrefix) -> anyhow::Result<Bureau> {
     let mut created = 0;
-    for (name, email) in DEFAULT_BANKS.iter().zip(BANK_LOGINS) {
-        created += ensure(state, GqlInstitutionKind::Bank, name, service_area.as_str(), email).await?.1;
+    for (index, (name, email)) in DEFAULT_BANKS.iter().zip(BANK_LOGINS).enumerate() {
+        let bank = Staffed { kind: GqlInstitutionKind::Bank, name, region: service_area.as_str(), email };
+        created += ensure(state, bank, Some(bank_uscc(index)?.to_string())).await?.1;
     }
-    created += ensure(state, GqlInstitutionKind::Bureau, CITY_BUREAU.0, CITY_BUREAU.1, CITY_BUREAU.2).await?.1;
+    let (name, region, email) = CITY_BUREAU;
+    created += ensure(state, Staffed { kind: GqlInstitutionKind::Bureau, name, region, email }, None).await?.1;
     let (name, region, email) = COUNTY_BUREAU;
-    let (user, new) = ensure(state, GqlInstitutionKind::Bureau, name, region, email).await?;
+    let (user, new) = ensure(state, Staffed { kind: GqlInstitutionKind::Bureau, name, region, email }, None).await?;
     if created + new == 0 {
         println!("  登录账号均已存在，跳过");
     }
@@ -50,14 +52,21 @@ pub async fn seed(state: &AppState, service_area: &RegionPrefix) -> anyhow::Resu
     Ok(Bureau { id, region: RegionPrefix::parse(region)?, user: user.id })
 }
 
-/// The staff account `email` of institution `name`, created with the institution when missing (then 1, else 0).
+/// An institution and the email of its staff login.
+struct Staffed<'a> {
+    kind: GqlInstitutionKind,
+    name: &'a str,
+    region: &'a str,
+    email: &'a str,
+}
+
+/// The staff account of `institution`, created with the institution (and its code) when missing (then 1, else 0).
 async fn ensure(
     state: &AppState,
-    kind: GqlInstitutionKind,
-    name: &str,
-    region: &str,
-    email: &str,
+    institution: Staffed<'_>,
+    uscc: Option<String>,
 ) -> anyhow::Result<(user::Model, u32)> {
+    let Staffed { kind, name, region, email } = institution;
     let parsed = Email::parse(email)?;
     if let Some(user) = UserRepo::find_by_email(state.db.conn(), &parsed).await.map_err(operator)? {
         return Ok((user, 0));
@@ -68,6 +77,7 @@ async fn ensure(
         region_code: region.into(),
         admin_email: email.into(),
         admin_password: DEMO_PASSWORD.into(),
+        uscc,
     };
     let new = NewInstitution::parse(input).map_err(operator)?;
     create_institution(state, new).await.map_err(|e| anyhow::anyhow!("{name}: {}", e.message()))?;

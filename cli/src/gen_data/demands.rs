@@ -13,9 +13,10 @@ use xyd_datagen::demands::{
 };
 use xyd_datagen::registry::RegistryGenerator;
 use xyd_domain::demand::{WorkCalendar, derive_status, on_expiry};
+use xyd_domain::loan::{Fee, comprehensive_cost};
 use xyd_domain::{
-    DataCategory, DemandId, DemandStatus, InstitutionId, ProductId, ProductType, RegionPrefix, ResponseId,
-    ResponseStatus, SubjectId, TagList,
+    DataCategory, DemandId, DemandStatus, FeeKind, FeeTiming, InstitutionId, Money, ProductId, ProductType,
+    RegionPrefix, RepaymentMethod, ResponseId, ResponseStatus, SubjectId, TagList,
 };
 
 use xinyidai::demands::entity::{demand, response};
@@ -230,6 +231,9 @@ fn response_row(
     (row, status)
 }
 
+/// Who is paid the guarantee fee of a generated guaranteed loan.
+const GUARANTOR: &str = "湛江市融资担保有限公司";
+
 /// Record a generated credit (and its disbursement) on `row`, under the bank's product that fits it best.
 fn grant(
     row: &mut response::ActiveModel,
@@ -245,6 +249,19 @@ fn grant(
     row.credit_term = Set(Some(i32::from(c.term_months)));
     row.credit_granted_at = Set(Some(c.granted_at));
     row.product_id = Set(product.map(|p| p.0));
+    // A guaranteed loan carries the guarantor's fee, 1% of the amount deducted at disbursement.
+    let fees = match c.product_type {
+        ProductType::Guarantee => vec![Fee {
+            kind: FeeKind::Guarantee,
+            amount: Money::from_fen(c.amount.fen() / 100),
+            timing: FeeTiming::Upfront,
+            payee: GUARANTOR.into(),
+        }],
+        _ => Vec::new(),
+    };
+    let cost = comprehensive_cost(c.amount, c.rate, c.term_months, RepaymentMethod::EqualInstallment, &fees);
+    row.fees = Set(xinyidai::demands::fees::encode(&fees));
+    row.comprehensive_cost = Set(cost.map(|r| r.bp()));
     match c.disbursed {
         Some((at, amount, first)) => {
             row.disbursed_amount = Set(Some(amount.fen()));

@@ -11,7 +11,7 @@ use chrono::NaiveDate;
 use xinyidai::error::{AppError, AppResult};
 use xinyidai::institutions::InstitutionRepo;
 use xinyidai::state::AppState;
-use xyd_datagen::products::DEFAULT_BANKS;
+use xyd_datagen::products::{DEFAULT_BANKS, bank_uscc};
 use xyd_datagen::region::County;
 use xyd_datagen::registry::RegistryOptions;
 use xyd_domain::{InstitutionId, InstitutionKind, RegionPrefix};
@@ -115,12 +115,13 @@ pub async fn into_database(state: &AppState, kind: GenKind, g: &GenData) -> anyh
 /// staff logins (`seed-demo`) are found, not duplicated.
 pub async fn banks(state: &AppState, count: usize, area: &RegionPrefix) -> AppResult<Vec<InstitutionId>> {
     let mut banks = Vec::new();
-    for name in DEFAULT_BANKS.iter().take(count.clamp(1, DEFAULT_BANKS.len())) {
+    for (index, name) in DEFAULT_BANKS.iter().enumerate().take(count.clamp(1, DEFAULT_BANKS.len())) {
         let id = match InstitutionRepo::find_by_name(state.db.conn(), InstitutionKind::Bank, name).await? {
             Some(id) => id,
             None => {
+                let uscc = bank_uscc(index).map_err(AppError::from)?;
                 let txn = state.db.begin_write().await?;
-                let created = InstitutionRepo::insert(&*txn, InstitutionKind::Bank, name, area).await?;
+                let created = InstitutionRepo::insert(&*txn, InstitutionKind::Bank, name, area, Some(&uscc)).await?;
                 txn.commit().await?;
                 InstitutionId::parse(&created.id).map_err(AppError::from)?
             }

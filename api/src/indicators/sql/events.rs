@@ -259,4 +259,19 @@ impl Queries<'_> {
         let person: sea_orm::Value = xyd_domain::SubjectKind::NaturalPerson.into();
         Some((sql, vec![self.w.end.into(), person, self.pattern()]))
     }
+
+    /// (v3) The disbursements of the period with a kept 年化综合融资成本: their amount and Σ amount × cost.
+    pub(super) fn costs(&self) -> Query {
+        let sql = format!(
+            "SELECT {k} AS k, CAST(SUM(r.disbursed_amount) AS BIGINT) AS costed_amount,
+                    CAST(SUM(r.disbursed_amount * r.comprehensive_cost) AS BIGINT) AS cost_weight
+             FROM bank_responses r
+             WHERE r.disbursed_at >= $1 AND r.disbursed_at < $2 AND r.comprehensive_cost IS NOT NULL
+               AND r.region_code LIKE $3 {who} {g}",
+            k = self.key("r.region_code", "r.industry_section"),
+            g = self.group("r.region_code", "r.industry_section"),
+            who = self.who("r.subject_id"),
+        );
+        Some((sql, vec![self.w.start.into(), self.w.end.into(), self.pattern()]))
+    }
 }

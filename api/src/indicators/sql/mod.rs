@@ -20,6 +20,7 @@
 //! | objections | `objections` open at the period's end (or now) | open, overdue |
 //! | renewals | `renewals` requested in the period | requests, approved |
 //! | tax grades | `tax_records`: each registered subject's latest year ended before `to` | subjects per grade |
+//! | costs (every key) | `bank_responses` disbursed in the period with a kept comprehensive cost | (v3) its weighted average |
 //! | persons (every key) | `subjects`, `demands` and `bank_responses` of natural persons | their registrations, demands and loans |
 //!
 //! Natural persons are counted apart: the summaries count every subject, so the persons' families count
@@ -132,9 +133,11 @@ enum Family {
     Objections,
     Renewals,
     TaxGrades,
+    Costs,
     PersonSubjects,
     PersonDemands,
     PersonLoans,
+    PersonCosts,
 }
 
 impl Family {
@@ -146,7 +149,7 @@ impl Family {
         } else {
             vec![Loans, Median, Demands, Breaches, Registry, Subjects, Objections, Renewals]
         };
-        families.extend([TaxGrades, PersonSubjects, PersonDemands, PersonLoans]);
+        families.extend([TaxGrades, Costs, PersonSubjects, PersonDemands, PersonLoans, PersonCosts]);
         if whole == Whole::Median {
             families.push(WholeMedian);
         }
@@ -170,6 +173,8 @@ impl Family {
             Family::Objections => q.objections(),
             Family::Renewals => q.renewals(),
             Family::TaxGrades => q.tax_grades(),
+            Family::Costs => q.costs(),
+            Family::PersonCosts => q.persons().costs(),
             Family::PersonSubjects => q.person_subjects(),
             Family::PersonDemands => q.persons().demands(),
             Family::PersonLoans => q.persons().loans(),
@@ -227,6 +232,8 @@ impl Family {
                 loan_figures(&mut c.persons.lending, r)?;
                 borrowers(&mut c.persons.lending, r)?;
             }
+            Family::Costs => cost_figures(&mut c.lending, r)?,
+            Family::PersonCosts => cost_figures(&mut c.persons.lending, r)?,
         }
         Ok(())
     }
@@ -239,6 +246,13 @@ fn demand_figures(c: &mut Counts, r: &QueryResult) -> Result<(), sea_orm::DbErr>
     c.demand_amount = sum(r, "amount")?;
     c.responded_demands += sum(r, "responded")?;
     c.responded_within_sla += sum(r, "within_sla")?;
+    Ok(())
+}
+
+/// (v3) The disbursements' comprehensive costs.
+fn cost_figures(c: &mut Lending, r: &QueryResult) -> Result<(), sea_orm::DbErr> {
+    c.costed_amount = sum(r, "costed_amount")?;
+    c.cost_weight = sum(r, "cost_weight")?;
     Ok(())
 }
 

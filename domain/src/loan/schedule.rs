@@ -1,4 +1,5 @@
-//! 还款计划: what a credit grant costs, so offers can be compared side by side (货比三家).
+//! 还款计划: each month's payment of a credit grant, and what it costs in interest, so offers can be compared side
+//! by side (货比三家).
 //!
 //! Rounding, stated once: the monthly rate is the annual rate / 12; each month's interest is the outstanding
 //! balance × the monthly rate, rounded half up to the fen (四舍五入到分). 等额本息's level payment is
@@ -19,6 +20,26 @@ pub struct Repayment {
 /// The repayment of `principal` at annual `rate` over `months` by `method` (see the module's rounding).
 /// A term of 0 months is treated as 1.
 pub fn repayment(principal: Money, rate: Rate, months: u16, method: RepaymentMethod) -> Repayment {
+    let months = schedule(principal, rate, months, method);
+    let total: i64 = months.iter().map(|m| m.interest).sum();
+    Repayment {
+        first_month_payment: Money::from_fen(months.first().map_or(0, |m| m.principal + m.interest)),
+        total_interest: Money::from_fen(total),
+    }
+}
+
+/// One month of a repayment schedule, in fen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Month {
+    /// Principal repaid this month.
+    pub principal: i64,
+    /// Interest paid this month.
+    pub interest: i64,
+}
+
+/// Each month's principal and interest of `principal` at annual `rate` over `months` by `method`, months 1 to n
+/// (see the module's rounding). A term of 0 months is treated as 1.
+pub fn schedule(principal: Money, rate: Rate, months: u16, method: RepaymentMethod) -> Vec<Month> {
     let n = i64::from(months.max(1));
     let p = principal.fen().max(0);
     let bp = i64::from(rate.bp().max(0));
@@ -26,26 +47,23 @@ pub fn repayment(principal: Money, rate: Rate, months: u16, method: RepaymentMet
         RepaymentMethod::EqualInstallment => level_payment(p, bp, n),
         RepaymentMethod::EqualPrincipal | RepaymentMethod::InterestFirst => 0,
     };
-    let (mut balance, mut total_interest, mut first) = (p, 0i64, None);
-    for month in 1..=n {
-        let interest = monthly_interest(balance, bp);
-        let principal_due = if month == n {
-            balance
-        } else {
-            match method {
-                RepaymentMethod::EqualInstallment => (level - interest).clamp(0, balance),
-                RepaymentMethod::EqualPrincipal => p / n,
-                RepaymentMethod::InterestFirst => 0,
-            }
-        };
-        first.get_or_insert(principal_due + interest);
-        total_interest += interest;
-        balance -= principal_due;
-    }
-    Repayment {
-        first_month_payment: Money::from_fen(first.unwrap_or(0)),
-        total_interest: Money::from_fen(total_interest),
-    }
+    let mut balance = p;
+    (1..=n)
+        .map(|month| {
+            let interest = monthly_interest(balance, bp);
+            let principal = if month == n {
+                balance
+            } else {
+                match method {
+                    RepaymentMethod::EqualInstallment => (level - interest).clamp(0, balance),
+                    RepaymentMethod::EqualPrincipal => p / n,
+                    RepaymentMethod::InterestFirst => 0,
+                }
+            };
+            balance -= principal;
+            Month { principal, interest }
+        })
+        .collect()
 }
 
 /// One month's interest on `balance` fen at `bp` basis points a year, rounded half up to the fen.
