@@ -22,6 +22,7 @@ pub mod income_tax;
 pub mod indicators;
 pub mod institutions;
 pub mod jobs;
+pub mod loans;
 pub mod metrics;
 pub mod my_data;
 pub mod notifications;
@@ -33,6 +34,7 @@ pub mod renewals;
 pub mod reports;
 pub mod schema;
 pub mod serve;
+pub mod sheets;
 #[cfg(test)]
 mod source_scan;
 pub mod startup;

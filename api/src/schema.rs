@@ -14,6 +14,7 @@ use crate::imports::{ImportMutation, ImportQuery};
 use crate::income_tax::{IncomeTaxMutation, IncomeTaxQuery};
 use crate::indicators::IndicatorQueryRoot;
 use crate::institutions::InstitutionMutation;
+use crate::loans::LoanQuery;
 use crate::my_data::{MyDataMutation, MyDataQuery};
 use crate::notifications::{NotificationMutation, NotificationQuery, NotificationSubscription};
 use crate::products::{ProductMutation, ProductQuery};
@@ -42,6 +43,7 @@ pub struct QueryRoot(
     IncomeTaxQuery,
     MyDataQuery,
     ErasureQuery,
+    LoanQuery,
 );
 
 /// 变更入口 (Mutation root)：各业务模块的写操作合并于此。

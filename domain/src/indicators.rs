@@ -192,8 +192,12 @@ pub struct Lending {
     pub loan_obtaining_subjects: i64,
     /// Disbursed amount on CREDIT (纯信用) products, fen.
     pub credit_loan_amount: i64,
-    /// Distinct borrowers whose disbursement in the period was marked as their first bank loan (首贷户).
+    /// Distinct borrowers whose disbursement in the period was marked as their first bank loan (首贷户, as the
+    /// banks declared it: definitions v1 and v2).
     pub first_loan_subjects: i64,
+    /// (v3) Distinct borrowers whose disbursement in the period was their first loan as computed from the
+    /// platform's loans and the imported loan history (`loans::first_loan`).
+    pub computed_first_loan_subjects: i64,
     /// Disbursements on tax-based products (银税互动).
     pub tax_based_loan_count: i64,
     /// Their amount, fen.
@@ -219,6 +223,7 @@ impl Lending {
         self.loan_obtaining_subjects += sign * other.loan_obtaining_subjects;
         self.credit_loan_amount += sign * other.credit_loan_amount;
         self.first_loan_subjects += sign * other.first_loan_subjects;
+        self.computed_first_loan_subjects += sign * other.computed_first_loan_subjects;
         self.tax_based_loan_count += sign * other.tax_based_loan_count;
         self.tax_based_loan_amount += sign * other.tax_based_loan_amount;
         self.rated_amount += sign * other.rated_amount;

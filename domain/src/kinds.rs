@@ -395,6 +395,8 @@ vocabulary! {
         Tax = "TAX" / "纳税信用等级",
         /// 个人所得税 (natural persons' income-tax summaries, under their authorization).
         IncomeTax = "INCOME_TAX" / "个人所得税",
+        /// 贷款历史 (loans the local credit platform collected, per loan, for an honest 首贷).
+        LoanHistory = "LOAN_HISTORY" / "贷款历史",
     }
 }
 

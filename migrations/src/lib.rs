@@ -30,6 +30,7 @@ mod m20261206_000022_data_exports;
 mod m20261206_000023_erasure;
 mod m20261206_000024_income_tax_rules;
 mod m20261206_000025_loan_costs;
+mod m20261206_000026_loan_ledger;
 mod sqlite_rebuild;
 
 /// Every migration, in order.
@@ -64,6 +65,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000023_erasure::Migration),
             Box::new(m20261206_000024_income_tax_rules::Migration),
             Box::new(m20261206_000025_loan_costs::Migration),
+            Box::new(m20261206_000026_loan_ledger::Migration),
         ]
     }
 }

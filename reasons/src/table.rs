@@ -229,6 +229,15 @@ reasons! {
     GRANT_CODE_MISMATCH: Row, "an income_tax row whose ID number or name is not the grantor's" {
         GrantCodeMismatch => "身份证号码或姓名与授权人不一致",
     }
+    DATE_IN_FUTURE: Row, "a loan_history loan_date after today" {
+        LoanDateInFuture { today: String } => "loan_date 不能晚于今天（{today}）",
+    }
+    INVALID_LOAN_AMOUNT: Row, "a loan_history amount of 0" {
+        LoanAmountNotPositive => "amount 须大于0",
+    }
+    INVALID_FIRST_LOAN: Row, "a loan_history first_loan other than 是/否" {
+        InvalidFirstLoanFlag => "first_loan 须为“是”或“否”（或留空）",
+    }
     INVALID_MONTHS: Row, "months_declared outside 0–12" {
         MonthsDeclaredRange => "months_declared 须为0至12的整数",
     }

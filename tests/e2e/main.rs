@@ -29,6 +29,7 @@ mod indicators;
 mod institutions;
 mod introspection;
 mod journey;
+mod loans;
 mod my_data;
 mod not_rated;
 mod notifications;

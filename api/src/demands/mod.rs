@@ -21,4 +21,4 @@ pub use graphql::{DemandMutation, DemandQuery};
 pub use opportunities::DemandSubscription;
 pub use pre_credit::PreCreditQuery;
 pub use respond::reject_note;
-pub use view::{BankResponse, FinancingDemand};
+pub use view::{BankResponse, FinancingDemand, product_of};

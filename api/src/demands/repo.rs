@@ -23,6 +23,15 @@ pub async fn lookup(conn: &impl ConnectionTrait, id: DemandId) -> AppResult<Opti
     Ok(demand::Entity::find_by_id(id).one(conn).await?)
 }
 
+/// The demands with `ids`, in one query.
+pub async fn demands(
+    conn: &impl ConnectionTrait,
+    ids: impl IntoIterator<Item = DemandId>,
+) -> AppResult<std::collections::HashMap<DemandId, demand::Model>> {
+    let rows = demand::Entity::find().filter(demand::Column::Id.is_in(ids)).all(conn).await?;
+    Ok(rows.into_iter().map(|d| (d.id, d)).collect())
+}
+
 /// The responses with `ids`, in one query.
 pub async fn responses(
     conn: &impl ConnectionTrait,

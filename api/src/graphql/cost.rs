@@ -53,6 +53,8 @@ const WEIGHTS: &[(&str, &str, Weight)] = &[
     ("Query", "taxCollectionAuthorizations", Of(1)),
     ("Query", "myDataExports", Of(1)),
     ("Query", "erasureRequests", Of(1)),
+    // A page of loans, each with its computed 首贷 (two indexed lookups) and its demand, borrower and lender.
+    ("Query", "loans", Of(20)),
     ("Mutation", "login", Password),
     ("Mutation", "refreshSession", Of(20)),
     ("Mutation", "logout", Of(10)),

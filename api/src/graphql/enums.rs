@@ -315,6 +315,8 @@ mirror_enum!(
         Tax,
         /// 个人所得税 (natural persons' income-tax summaries, each row under the person's grant code)。
         IncomeTax,
+        /// 贷款历史 (loans reported to the local credit platform, per loan: what makes a 首贷 honest)。
+        LoanHistory,
     }
 );
 mirror_enum!(

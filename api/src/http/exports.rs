@@ -1,6 +1,7 @@
 //! `GET /exports/indicators?from&to&region&groupBy&format=csv|xlsx`: an indicator report as a file, for a
-//! bearer token of a bureau (or the platform admin). Errors are JSON `{"errors": [{message, extensions.code}]}`.
-//! The file comes with `X-Data-As-Of`: how current its figures are at least (RFC 3339, UTC).
+//! bearer token of a bureau (or the platform admin); it comes with `X-Data-As-Of`: how current its figures are at
+//! least (RFC 3339, UTC). `GET /exports/loans?region&bank&from&to&mismatch&format=csv|xlsx`: the loan ledger as
+//! `loans` would list it for the caller. Errors are JSON `{"errors": [{message, extensions.code}]}`.
 
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header};
@@ -12,8 +13,10 @@ use xyd_reasons::Reason;
 
 use super::HttpState;
 use crate::error::AppError;
+use crate::graphql::GqlDate;
 use crate::indicators::export::{self, ExportFormat};
 use crate::indicators::report::{self, ReportRequest};
+use crate::loans::LoanFilter;
 
 /// How current the figures are at least (`IndicatorReport.asOf`): a report may be read on a standby.
 const AS_OF: HeaderName = HeaderName::from_static("x-data-as-of");
@@ -71,6 +74,56 @@ async fn export_file(
         response.headers_mut().insert(AS_OF, value);
     }
     Ok(response)
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LedgerParams {
+    region: Option<String>,
+    bank: Option<String>,
+    from: Option<String>,
+    to: Option<String>,
+    mismatch: Option<bool>,
+    format: Option<String>,
+}
+
+pub async fn loans(
+    State(state): State<HttpState>,
+    headers: HeaderMap,
+    params: Result<Query<LedgerParams>, axum::extract::rejection::QueryRejection>,
+) -> Response {
+    match ledger_file(&state, &headers, params).await {
+        Ok(response) => response,
+        Err(e) => error_response(&state, &e),
+    }
+}
+
+async fn ledger_file(
+    state: &HttpState,
+    headers: &HeaderMap,
+    params: Result<Query<LedgerParams>, axum::extract::rejection::QueryRejection>,
+) -> Result<Response, AppError> {
+    let token = super::graphql::bearer(headers).ok_or_else(AppError::unauthenticated)?;
+    let principal = state.app.tokens.verify(token)?;
+    let Query(params) = params.map_err(|_| AppError::input("query", Reason::InvalidQueryString))?;
+    let date = |field: &'static str, value: Option<String>| -> Result<Option<GqlDate>, AppError> {
+        value
+            .map(|v| v.trim().parse().map(GqlDate).map_err(|_| AppError::input(field, Reason::MalformedDate)))
+            .transpose()
+    };
+    let format = ExportFormat::parse(params.format.as_deref().unwrap_or("csv"))?;
+    let filter = LoanFilter {
+        region_code: params.region,
+        bank_id: params.bank.map(async_graphql::ID),
+        from: date("from", params.from)?,
+        to: date("to", params.to)?,
+        first_loan_mismatch: params.mismatch,
+        lender_without_code: None,
+    }
+    .parse()?;
+    let body = crate::loans::export::render(&state.app, &principal, &filter, format).await?;
+    let name = format!("loans_{}.{}", chrono::Utc::now().format("%Y%m%d"), format.extension());
+    Ok(attachment(body, format.content_type(), &name))
 }
 
 /// A file for the caller alone: `body` of `content_type`, saved as `name`, never cached.

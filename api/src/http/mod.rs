@@ -64,6 +64,7 @@ pub fn router(app: AppState) -> Router {
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(health::metrics_with_token))
         .route("/exports/indicators", get(exports::indicators))
+        .route("/exports/loans", get(exports::loans))
         .route("/reports/{id}", get(reports::download))
         .route("/exports/my-data/{id}", get(my_data::download))
         .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::deadlines))

@@ -1,13 +1,14 @@
-//! Importing 信用信息 (credit) and 纳税信用 (tax) files. A row's subject is its USCC; the code's registering
-//! county must lie in the importing bureau's jurisdiction, and a credit record stays with the jurisdiction
-//! that first imported it. Each batch recomputes the flags of the subjects it touched (a record moved
-//! between two subjects touches both), in the same transaction.
+//! Importing 信用信息 (credit), 纳税信用 (tax) and 贷款历史 (loan history) files. A row's subject is its USCC; the
+//! code's registering county must lie in the importing bureau's jurisdiction, and a credit record stays with the
+//! jurisdiction that first imported it. Each batch recomputes the flags of the subjects it touched (a record
+//! moved between two subjects touches both), in the same transaction; a loan touches no flag.
 
 use std::marker::PhantomData;
 
 use chrono::Utc;
 use sea_orm::DatabaseTransaction;
 use xyd_domain::credit::{CreditRow, FlagPolicy, TaxRow};
+use xyd_domain::loan::LoanHistoryRow;
 use xyd_domain::{ImportJobId, RegionCode, RowError, Uscc};
 use xyd_reasons::Reason;
 
@@ -71,6 +72,28 @@ impl SubjectData for TaxRow {
         let touched = rows.iter().map(|(_, r)| r.uscc.clone()).collect();
         repo::upsert_tax(txn, job, rows.into_iter().map(|(_, r)| r).collect()).await?;
         Ok(Written { refused: Vec::new(), touched })
+    }
+}
+
+impl SubjectData for LoanHistoryRow {
+    const COLUMNS: &'static [&'static str] = &LoanHistoryRow::COLUMNS;
+
+    fn parse(cells: &Cells<'_>) -> Result<Self, RowError> {
+        LoanHistoryRow::parse(|c| cells.get(c), Utc::now().date_naive())
+    }
+
+    fn uscc(&self) -> &Uscc {
+        &self.uscc
+    }
+
+    async fn upsert(
+        txn: &DatabaseTransaction,
+        job: ImportJobId,
+        _: &Scope,
+        rows: Vec<(u64, Self)>,
+    ) -> AppResult<Written> {
+        crate::loans::history::upsert(txn, job, rows.into_iter().map(|(_, r)| r).collect()).await?;
+        Ok(Written { refused: Vec::new(), touched: Vec::new() })
     }
 }
 

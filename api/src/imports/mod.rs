@@ -15,6 +15,7 @@ pub mod source;
 
 use credit::SubjectDataImporter;
 use xyd_domain::credit::{CreditRow, TaxRow};
+use xyd_domain::loan::LoanHistoryRow;
 use xyd_domain::{ImportJobId, ImportKind};
 
 pub use graphql::{ImportMutation, ImportQuery};
@@ -61,6 +62,10 @@ pub async fn run_kind(
         }
         ImportKind::IncomeTax => {
             let importer = income_tax::IncomeTaxImporter::new(scope, state.cipher.clone());
+            runner::run(&state.db, job, source, importer, options).await
+        }
+        ImportKind::LoanHistory => {
+            let importer = SubjectDataImporter::<LoanHistoryRow>::new(scope, policy);
             runner::run(&state.db, job, source, importer, options).await
         }
     }

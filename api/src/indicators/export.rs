@@ -1,59 +1,14 @@
-//! Indicator reports as files: CSV (UTF-8 with BOM so Excel opens it, formula-like cells escaped) and a
-//! formatted XLSX (Chinese headers, money and percentage formats, frozen header row, a sheet of notes).
+//! Indicator reports as files (`sheets`): CSV, and XLSX with a sheet of notes.
 
 use chrono::SecondsFormat;
-use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError};
+use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
+use xyd_domain::TaxGrade;
 use xyd_domain::indicators::Counts;
-use xyd_domain::{Money, TaxGrade};
-use xyd_reasons::Reason;
 
 use super::report::{Report, Row};
 use crate::error::{AppError, AppResult};
-
-/// The file formats of `GET /exports/indicators`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ExportFormat {
-    Csv,
-    Xlsx,
-}
-
-impl ExportFormat {
-    pub fn parse(s: &str) -> AppResult<Self> {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "csv" => Ok(Self::Csv),
-            "xlsx" => Ok(Self::Xlsx),
-            _ => Err(AppError::input("format", Reason::InvalidFormat)),
-        }
-    }
-
-    pub fn content_type(self) -> &'static str {
-        match self {
-            Self::Csv => "text/csv; charset=utf-8",
-            Self::Xlsx => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        }
-    }
-
-    pub fn extension(self) -> &'static str {
-        match self {
-            Self::Csv => "csv",
-            Self::Xlsx => "xlsx",
-        }
-    }
-}
-
-/// One exported value.
-#[derive(Debug, Clone, PartialEq)]
-enum Cell {
-    Count(i64),
-    /// Fen, shown in yuan.
-    Money(i64),
-    /// A share, 0–1, shown as a percentage.
-    Share(Option<f64>),
-    Hours(Option<f64>),
-    /// Annual rate in basis points, shown as a percentage.
-    Rate(Option<i32>),
-    Unknown,
-}
+pub use crate::sheets::ExportFormat;
+use crate::sheets::{self, Cell, Table};
 
 /// A column: its Chinese header and how its cell is read off a row's counts.
 type Column = (&'static str, fn(&Counts) -> Cell);
@@ -118,88 +73,31 @@ pub fn as_of(report: &Report) -> Option<String> {
     report.as_of.map(|t| t.to_rfc3339_opts(SecondsFormat::Secs, true))
 }
 
+/// The report as a table: the key and label, then every column, per row and for 合计 last.
+fn table(report: &Report) -> Table {
+    let headers = KEY_HEADERS.iter().copied().chain(COLUMNS.iter().map(|(h, _)| *h)).collect();
+    let rows = lines(report)
+        .map(|row| {
+            let mut cells = vec![Cell::Text(row.key.clone()), Cell::Text(row.label.clone())];
+            cells.extend(COLUMNS.iter().map(|(_, value)| value(&row.counts)));
+            cells
+        })
+        .collect();
+    Table { headers, rows, total_last: true }
+}
+
 pub fn render(report: &Report, format: ExportFormat) -> AppResult<Vec<u8>> {
     match format {
-        ExportFormat::Csv => csv(report),
+        ExportFormat::Csv => sheets::csv(&table(report)),
         ExportFormat::Xlsx => xlsx(report).map_err(|e| AppError::internal("xlsx export", e)),
-    }
-}
-
-/// CSV in UTF-8 with a byte-order mark; the header row, the data rows, then 合计.
-pub fn csv(report: &Report) -> AppResult<Vec<u8>> {
-    let mut out = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
-    let header = KEY_HEADERS.iter().copied().chain(COLUMNS.iter().map(|(h, _)| *h));
-    out.write_record(header).map_err(|e| AppError::internal("csv export", e))?;
-    for row in lines(report) {
-        let mut record = vec![escape(&row.key), escape(&row.label)];
-        record.extend(COLUMNS.iter().map(|(_, value)| text(&value(&row.counts))));
-        out.write_record(&record).map_err(|e| AppError::internal("csv export", e))?;
-    }
-    out.into_inner().map_err(|e| AppError::internal("csv export", e.to_string()))
-}
-
-/// A cell that a spreadsheet would read as a formula (= + - @, or a leading tab/CR) gets a leading quote.
-pub fn escape(cell: &str) -> String {
-    match cell.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{cell}"),
-        _ => cell.to_string(),
-    }
-}
-
-fn text(cell: &Cell) -> String {
-    match cell {
-        Cell::Count(n) => n.to_string(),
-        Cell::Money(fen) => Money::from_fen(*fen).to_yuan_string(),
-        Cell::Share(Some(s)) => format!("{:.2}%", s * 100.0),
-        Cell::Hours(Some(h)) => format!("{h:.2}"),
-        Cell::Rate(Some(bp)) => format!("{}.{:02}%", bp / 100, bp % 100),
-        Cell::Share(None) | Cell::Hours(None) | Cell::Rate(None) | Cell::Unknown => String::new(),
     }
 }
 
 fn xlsx(report: &Report) -> Result<Vec<u8>, XlsxError> {
     let mut workbook = Workbook::new();
-    let header = Format::new()
-        .set_bold()
-        .set_background_color(Color::RGB(0xDDEBF7))
-        .set_border(FormatBorder::Thin)
-        .set_align(FormatAlign::Center)
-        .set_text_wrap();
-    figures_sheet(workbook.add_worksheet(), report, &header)?;
-    notes_sheet(workbook.add_worksheet(), report, &header)?;
+    sheets::write(workbook.add_worksheet(), "指标", &table(report), 2)?;
+    notes_sheet(workbook.add_worksheet(), report, &sheets::header_format())?;
     workbook.save_to_buffer()
-}
-
-/// The 指标 sheet: one row per group and the total, frozen header and key columns.
-fn figures_sheet(sheet: &mut Worksheet, report: &Report, header: &Format) -> Result<(), XlsxError> {
-    let formats = Formats::new(Format::new());
-    let total_formats = Formats::new(Format::new().set_bold());
-    sheet.set_name("指标")?;
-    for (col, title) in KEY_HEADERS.iter().chain(COLUMNS.iter().map(|(h, _)| h)).enumerate() {
-        let col = col as u16;
-        sheet.write_string_with_format(0, col, *title, header)?;
-        sheet.set_column_width(col, if col < 2 { 16 } else { 13 })?;
-    }
-    sheet.set_row_height(0, 36)?;
-    sheet.set_freeze_panes(1, 2)?;
-    for (i, row) in lines(report).enumerate() {
-        let r = i as u32 + 1;
-        let f = if i == report.rows.len() { &total_formats } else { &formats };
-        sheet.write_string_with_format(r, 0, &row.key, &f.text)?;
-        sheet.write_string_with_format(r, 1, &row.label, &f.text)?;
-        for (j, (_, value)) in COLUMNS.iter().enumerate() {
-            let col = j as u16 + 2;
-            match value(&row.counts) {
-                Cell::Count(n) => sheet.write_number_with_format(r, col, n as f64, &f.count)?,
-                Cell::Money(fen) => sheet.write_number_with_format(r, col, fen as f64 / 100.0, &f.money)?,
-                Cell::Share(Some(s)) => sheet.write_number_with_format(r, col, s, &f.share)?,
-                Cell::Hours(Some(h)) => sheet.write_number_with_format(r, col, h, &f.hours)?,
-                Cell::Rate(Some(bp)) => sheet.write_number_with_format(r, col, f64::from(bp) / 10_000.0, &f.share)?,
-                Cell::Share(None) | Cell::Hours(None) | Cell::Rate(None) | Cell::Unknown => sheet,
-            };
-        }
-    }
-    Ok(())
 }
 
 /// The 说明 sheet: period, region, grouping, the definitions version the figures follow and how current they are.
@@ -231,48 +129,4 @@ fn notes_sheet(notes: &mut Worksheet, report: &Report, header: &Format) -> Resul
         notes.write_string(i as u32, 1, value)?;
     }
     Ok(())
-}
-
-struct Formats {
-    text: Format,
-    count: Format,
-    money: Format,
-    share: Format,
-    hours: Format,
-}
-
-impl Formats {
-    fn new(base: Format) -> Self {
-        Self {
-            text: base.clone(),
-            count: base.clone().set_num_format("#,##0"),
-            money: base.clone().set_num_format("#,##0.00"),
-            share: base.clone().set_num_format("0.00%"),
-            hours: base.set_num_format("0.00"),
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn formula_like_cells_are_quoted() {
-        assert_eq!(escape("=1+1"), "'=1+1");
-        assert_eq!(escape("+86"), "'+86");
-        assert_eq!(escape("-3"), "'-3");
-        assert_eq!(escape("@SUM(A1)"), "'@SUM(A1)");
-        assert_eq!(escape("雷州市"), "雷州市");
-    }
-
-    #[test]
-    fn cells_print_as_people_read_them() {
-        assert_eq!(text(&Cell::Money(150_000_050)), "1500000.50");
-        assert_eq!(text(&Cell::Share(Some(0.125))), "12.50%");
-        assert_eq!(text(&Cell::Rate(Some(435))), "4.35%");
-        assert_eq!(text(&Cell::Rate(Some(5))), "0.05%");
-        assert_eq!(text(&Cell::Share(None)), "");
-        assert_eq!(text(&Cell::Unknown), "");
-    }
 }

@@ -83,7 +83,8 @@ pub struct IndicatorRow {
     pub loan_obtaining_ratio: Option<f64>,
     /// 信用贷款占比：信用类（CREDIT）产品放款金额 / 放款金额（小数）；无放款时为 null。
     pub credit_loan_share: Option<f64>,
-    /// 首贷户数：统计期内放款被标记为首次银行贷款的不同主体。
+    /// 首贷户数：统计期内获得首笔贷款的不同主体。v1、v2 按银行申报的首贷标记计；v3 按平台计算：此前在本平台没有
+    /// 放款、在导入的贷款历史（LOAN_HISTORY）中也没有更早的贷款。
     pub first_loan_subjects: i64,
     /// 银税互动产品放款笔数。
     pub tax_based_loan_count: i64,
@@ -200,7 +201,11 @@ impl IndicatorRow {
             disbursed_count: c.lending.disbursed_count,
             disbursed_amount: money(c.lending.disbursed_amount),
             loan_obtaining_subjects: c.lending.loan_obtaining_subjects,
-            first_loan_subjects: c.lending.first_loan_subjects,
+            first_loan_subjects: if v3 {
+                c.lending.computed_first_loan_subjects
+            } else {
+                c.lending.first_loan_subjects
+            },
             tax_based_loan_count: c.lending.tax_based_loan_count,
             tax_based_loan_amount: money(c.lending.tax_based_loan_amount),
             overdue_responses: c.overdue_responses,

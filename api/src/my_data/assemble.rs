@@ -37,6 +37,7 @@ async fn sections(conn: &impl ConnectionTrait, s: &SubjectRow) -> AppResult<Vec<
     all.extend(crate::income_tax::held::copy(conn, s.id).await?);
     all.extend(crate::credit::held::copy(conn, s).await?);
     all.extend(crate::demands::held::copy(conn, s.id).await?);
+    all.extend(crate::loans::history::copy(conn, s.filed_under()).await?);
     all.extend(crate::renewals::held::copy(conn, s.id).await?);
     all.extend(crate::reports::held::copy(conn, s.id).await?);
     all.extend(crate::notifications::held::copy(conn, &users).await?);

@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use xyd_domain::{Money, Rate, ResponseId, Role};
 
 use super::decide::{self, Decision};
@@ -100,6 +100,16 @@ async fn shown(state: &AppState, rows: Vec<entity::Model>) -> AppResult<Vec<Rene
             })
         })
         .collect()
+}
+
+/// The renewal requests of `loan` (a disbursed response), oldest first.
+pub async fn of_loan(state: &AppState, loan: ResponseId) -> AppResult<Vec<RenewalRequest>> {
+    let rows = entity::Entity::find()
+        .filter(entity::Column::ResponseId.eq(loan))
+        .order_by_asc(entity::Column::Id)
+        .all(state.db.conn())
+        .await?;
+    shown(state, rows).await
 }
 
 async fn one(state: &AppState, row: entity::Model) -> AppResult<RenewalRequest> {

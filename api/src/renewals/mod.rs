@@ -8,4 +8,4 @@ pub mod held;
 mod notices;
 mod request;
 
-pub use graphql::{RenewalMutation, RenewalQuery, RenewalRequest};
+pub use graphql::{RenewalMutation, RenewalQuery, RenewalRequest, of_loan};

@@ -37,6 +37,56 @@ pub async fn credit_and_tax(state: &AppState, bureau: &Bureau, registry: &Regist
     import(state, bureau, ImportKind::Tax, &name, |out| Ok(write_tax(out, &tax).map(drop)?)).await
 }
 
+/// How many of the demo's declared first loans the local credit platform knows an earlier loan of: the ledger's
+/// 首贷 mismatches.
+const EARLIER_LOANS: u64 = 5;
+
+/// The local credit platform's loan history (LOAN_HISTORY): for the first few subjects whose bank declared a
+/// disbursement their first loan, a loan from another lender a year before it — so the ledger flags them.
+pub async fn loan_history(state: &AppState, bureau: &Bureau) -> anyhow::Result<()> {
+    use sea_orm::{QueryOrder, QuerySelect};
+    use xinyidai::demands::entity::response;
+    use xinyidai::subjects::entity as subject;
+    let declared = response::Entity::find()
+        .filter(response::Column::FirstLoan.eq(true))
+        .filter(response::Column::DisbursedAt.is_not_null())
+        .order_by_asc(response::Column::Id)
+        .limit(EARLIER_LOANS * 4)
+        .all(state.db.conn())
+        .await?;
+    let demands = xinyidai::demands::entity::demand::Entity::find()
+        .filter(xinyidai::demands::entity::demand::Column::Id.is_in(declared.iter().map(|r| r.demand_id)))
+        .all(state.db.conn())
+        .await?;
+    let borrowers = subject::Entity::find()
+        .filter(subject::Column::Id.is_in(demands.iter().map(|d| d.subject_id)))
+        .filter(subject::Column::Uscc.is_not_null())
+        .all(state.db.conn())
+        .await?;
+    let lender = xyd_datagen::products::bank_uscc(5)?;
+    let mut file = String::from("uscc,lender_uscc,lender_name,loan_date,amount,first_loan\n");
+    let mut written = 0;
+    for r in &declared {
+        let Some(demand) = demands.iter().find(|d| d.id == r.demand_id) else { continue };
+        let Some(code) = borrowers.iter().find(|s| s.id == demand.subject_id).and_then(|s| s.uscc.clone()) else {
+            continue;
+        };
+        let Some(at) = r.disbursed_at else { continue };
+        let day = (at - chrono::Duration::days(365)).date_naive();
+        file.push_str(&format!("{code},{lender},湛江农村商业银行,{day},200000.00,是\n"));
+        written += 1;
+        if written == EARLIER_LOANS {
+            break;
+        }
+    }
+    let name = format!("贷款历史_{}.csv", bureau.region.as_str());
+    import(state, bureau, ImportKind::LoanHistory, &name, |out| {
+        out.extend_from_slice(file.as_bytes());
+        Ok(())
+    })
+    .await
+}
+
 /// Generate the file with `write` and import it as the bureau, unless the bureau has a completed import of `kind`.
 pub(super) async fn import(
     state: &AppState,

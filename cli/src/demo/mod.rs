@@ -78,6 +78,8 @@ pub async fn seed_with(state: &AppState, size: DemoSize) -> anyhow::Result<()> {
     history::seed(state, &plan).await?;
     step("信用信息与纳税信用");
     imports::credit_and_tax(state, &bureau, &plan.registry).await?;
+    step("贷款历史（地方征信平台）");
+    imports::loan_history(state, &bureau).await?;
     step("企业演示账号");
     enterprise::seed(state, &plan).await?;
     step("自然人演示账号");

@@ -50,20 +50,23 @@ impl Queries<'_> {
     }
 
     /// 获贷 and 首贷 subjects: distinct subjects with a disbursement in the period, grouped per subject first
-    /// (cheaper than a sort-based COUNT(DISTINCT)).
+    /// (cheaper than a sort-based COUNT(DISTINCT)); 首贷 as the banks declared it and as computed.
     pub(super) fn borrowers(&self) -> Query {
         let total = self.key == super::Key::Total;
         let k = self.key("r.region_code", "''");
         let sql = format!(
             "SELECT {outer} AS k, COUNT(*) AS loan_subjects,
-                    SUM(CASE WHEN first_loans > 0 THEN 1 ELSE 0 END) AS first_loan_subjects
+                    SUM(CASE WHEN first_loans > 0 THEN 1 ELSE 0 END) AS first_loan_subjects,
+                    SUM(CASE WHEN computed_firsts > 0 THEN 1 ELSE 0 END) AS computed_first_loan_subjects
              FROM (
-               SELECT {k} AS k, SUM(CASE WHEN r.first_loan THEN 1 ELSE 0 END) AS first_loans
-               FROM bank_responses r
+               SELECT {k} AS k, SUM(CASE WHEN r.first_loan THEN 1 ELSE 0 END) AS first_loans,
+                      SUM(CASE WHEN {computed} THEN 1 ELSE 0 END) AS computed_firsts
+               FROM bank_responses r JOIN subjects s ON s.id = r.subject_id
                WHERE r.disbursed_at >= $1 AND r.disbursed_at < $2 AND r.credit_granted_at IS NOT NULL
                  AND r.region_code LIKE $3
                GROUP BY {inner}
              ) per_subject {g}",
+            computed = crate::loans::first_loan::computed(self.backend, "r", "s"),
             inner = if total { "r.subject_id".to_string() } else { format!("{k}, r.subject_id") },
             outer = if total { "''" } else { "k" },
             g = if total { "" } else { "GROUP BY k" },

@@ -121,6 +121,7 @@ impl Queries<'_> {
                SUM(CASE WHEN paid_count > 0 THEN 1 ELSE 0 END) AS loan_subjects,
                CAST(SUM(credit_amount) AS BIGINT) AS credit_amount,
                SUM(CASE WHEN first_loans > 0 THEN 1 ELSE 0 END) AS first_loan_subjects,
+               SUM(CASE WHEN computed_firsts > 0 THEN 1 ELSE 0 END) AS computed_first_loan_subjects,
                CAST(SUM(tax_count) AS BIGINT) AS tax_count,
                CAST(SUM(tax_amount) AS BIGINT) AS tax_amount,
                CAST(SUM(rated_amount) AS BIGINT) AS rated_amount,
@@ -133,12 +134,13 @@ impl Queries<'_> {
                  SUM(CASE WHEN {paid} THEN r.disbursed_amount ELSE 0 END) AS paid_amount,
                  SUM(CASE WHEN {paid} AND p.product_type = $4 THEN r.disbursed_amount ELSE 0 END) AS credit_amount,
                  SUM(CASE WHEN {paid} AND r.first_loan THEN 1 ELSE 0 END) AS first_loans,
+                 SUM(CASE WHEN {paid} AND {computed} THEN 1 ELSE 0 END) AS computed_firsts,
                  SUM(CASE WHEN {paid} AND p.tax_based THEN 1 ELSE 0 END) AS tax_count,
                  SUM(CASE WHEN {paid} AND p.tax_based THEN r.disbursed_amount ELSE 0 END) AS tax_amount,
                  SUM(CASE WHEN {paid} AND r.credit_rate IS NOT NULL THEN r.disbursed_amount ELSE 0 END) AS rated_amount,
                  SUM(CASE WHEN {paid} AND r.credit_rate IS NOT NULL THEN r.disbursed_amount * r.credit_rate ELSE 0 END)
                    AS rate_weight
-               FROM bank_responses r LEFT JOIN products p ON p.id = r.product_id
+               FROM bank_responses r LEFT JOIN products p ON p.id = r.product_id JOIN subjects s ON s.id = r.subject_id
                WHERE r.credit_granted_at IS NOT NULL AND (({granted}) OR ({paid})) AND r.region_code LIKE $3 {who}
                GROUP BY {inner}
              ) per_subject {g}",
@@ -151,6 +153,7 @@ impl Queries<'_> {
             outer = if total { "''" } else { "k" },
             g = if total { "" } else { "GROUP BY k" },
             who = self.who("r.subject_id"),
+            computed = crate::loans::first_loan::computed(self.backend, "r", "s"),
         );
         let credit: sea_orm::Value = xyd_domain::ProductType::Credit.into();
         Some((sql, vec![self.w.start.into(), self.w.end.into(), self.pattern(), credit]))

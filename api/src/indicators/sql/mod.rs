@@ -260,6 +260,7 @@ fn cost_figures(c: &mut Lending, r: &QueryResult) -> Result<(), sea_orm::DbErr> 
 fn borrowers(c: &mut Lending, r: &QueryResult) -> Result<(), sea_orm::DbErr> {
     c.loan_obtaining_subjects = sum(r, "loan_subjects")?;
     c.first_loan_subjects = sum(r, "first_loan_subjects")?;
+    c.computed_first_loan_subjects = sum(r, "computed_first_loan_subjects")?;
     Ok(())
 }
 
