@@ -61,6 +61,20 @@ pub struct Config {
     pub products: ProductsConfig,
     pub credit: CreditConfig,
     pub demands: DemandsConfig,
+    pub freshness: FreshnessConfig,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct FreshnessConfig {
+    /// Shared data older than this many days is stale (`creditProfile.freshness.stale`, matching's note).
+    pub max_age_days: i64,
+}
+
+impl Default for FreshnessConfig {
+    fn default() -> Self {
+        Self { max_age_days: 400 }
+    }
 }
 
 #[derive(Clone, Debug, Deserialize)]

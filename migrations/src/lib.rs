@@ -31,6 +31,7 @@ mod m20261206_000023_erasure;
 mod m20261206_000024_income_tax_rules;
 mod m20261206_000025_loan_costs;
 mod m20261206_000026_loan_ledger;
+mod m20261206_000027_freshness;
 mod sqlite_rebuild;
 
 /// Every migration, in order.
@@ -66,6 +67,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000024_income_tax_rules::Migration),
             Box::new(m20261206_000025_loan_costs::Migration),
             Box::new(m20261206_000026_loan_ledger::Migration),
+            Box::new(m20261206_000027_freshness::Migration),
         ]
     }
 }

@@ -229,8 +229,9 @@ reasons! {
     GRANT_CODE_MISMATCH: Row, "an income_tax row whose ID number or name is not the grantor's" {
         GrantCodeMismatch => "身份证号码或姓名与授权人不一致",
     }
-    DATE_IN_FUTURE: Row, "a loan_history loan_date after today" {
+    DATE_IN_FUTURE: Row, "a loan_history loan_date or a tax snapshot_date after today" {
         LoanDateInFuture { today: String } => "loan_date 不能晚于今天（{today}）",
+        SnapshotDateInFuture { today: String } => "snapshot_date 不能晚于今天（{today}）",
     }
     INVALID_LOAN_AMOUNT: Row, "a loan_history amount of 0" {
         LoanAmountNotPositive => "amount 须大于0",

@@ -132,7 +132,8 @@ async fn the_dashboard_shows_what_the_indicators_return() {
         ("demandsPosted", json!(3)),
         ("disbursedCount", json!(2)),
         ("disbursedAmount", json!("1100000.00")),
-        ("firstLoanSubjects", json!(1)),
+        // Definitions v3 compute 首贷: each borrower's first loan here, though 乙 declared its loan no first one.
+        ("firstLoanSubjects", json!(2)),
         ("openObjections", json!(1)),
     ] {
         assert_eq!(totals[field], expected, "{field} of the world: {totals:#}");

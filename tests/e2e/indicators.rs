@@ -394,6 +394,7 @@ async fn insert_objection(
         import_job_id: Set(None),
         created_at: Set(at(filed)),
         updated_at: Set(at(filed)),
+        imported_on: Set(None),
     }
     .insert(conn)
     .await
@@ -486,6 +487,7 @@ async fn insert_tax_year(conn: &impl ConnectionTrait, letter: char, year: i32, g
         tax_paid: Set(1_000_000),
         vat_sales: Set(None),
         import_job_id: Set(None),
+        snapshot_date: Set(Some(chrono::NaiveDate::from_ymd_opt(2026, 3, 31).unwrap())),
     }
     .insert(conn)
     .await

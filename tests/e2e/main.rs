@@ -17,6 +17,7 @@ mod demands;
 mod demo;
 mod erasure;
 mod first_start;
+mod freshness;
 mod fuzz;
 mod graphiql;
 mod http_edges;

@@ -23,6 +23,8 @@ pub mod credit_record {
         pub import_job_id: Option<ImportJobId>,
         pub created_at: DateTimeUtc,
         pub updated_at: DateTimeUtc,
+        /// The day of the import that last touched it (null for a record no import wrote).
+        pub imported_on: Option<Date>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -47,6 +49,8 @@ pub mod tax_record {
         pub tax_paid: i64,
         pub vat_sales: Option<i64>,
         pub import_job_id: Option<ImportJobId>,
+        /// The day the tax bureau's data stood (the file's `snapshot_date`, else the day it was imported).
+        pub snapshot_date: Option<Date>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -6,6 +6,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use xyd_domain::{ConsentId, Money, RecordId};
 
 use super::entity::{access_log, credit_record, objection, tax_record};
+use super::freshness::{self, Freshness, Shown};
 use super::objections;
 use super::profile;
 use crate::auth::principal::require_principal;
@@ -41,11 +42,14 @@ pub struct CreditRecord {
     pub valid_until: Option<GqlDate>,
     /// 记录状态。
     pub status: GqlRecordStatus,
+    /// 数据截止日期：最近一次导入该记录的日期。
+    pub as_of: GqlDate,
 }
 
 impl CreditRecord {
     fn new(m: credit_record::Model) -> AppResult<Self> {
         Ok(Self {
+            as_of: GqlDate(super::freshness::record_as_of(&m)),
             id: ID(m.id.to_string()),
             category: m.category.into(),
             status: m.status.into(),
@@ -73,11 +77,15 @@ pub struct TaxRecord {
     pub tax_paid: GqlMoney,
     /// 该年度增值税开票销售额（元）；无数据为 null。
     pub vat_sales: Option<GqlMoney>,
+    /// 数据截止日期：税务部门数据的快照日期（导入文件未给出时为导入当日）。
+    pub as_of: GqlDate,
 }
 
 impl TaxRecord {
     fn new(m: tax_record::Model) -> AppResult<Self> {
+        let as_of = m.snapshot_date.ok_or_else(|| AppError::internal("tax row without a snapshot date", m.id))?;
         Ok(Self {
+            as_of: GqlDate(as_of),
             year: m.year,
             grade: m.grade.into(),
             tax_paid: GqlMoney(Money::from_fen(m.tax_paid)),
@@ -101,6 +109,8 @@ pub struct CreditProfile {
     authorized: AppResult<Vec<CreditRecord>>,
     #[graphql(skip)]
     income_tax: AppResult<Option<Vec<IncomeTaxYear>>>,
+    /// 数据时效：各部分数据的截止日期与是否过期（只计调用者可见的部分）。
+    pub freshness: Freshness,
 }
 
 #[ComplexObject]
@@ -211,7 +221,15 @@ impl CreditQuery {
         let subject = id_arg(&subject_id, "subjectId")?;
         let demand = demand_id.as_deref().map(|d| id_arg(d, "demandId")).transpose()?;
         let data = profile::read(state, principal, subject, purpose.into(), demand).await?;
+        let shown = Shown {
+            tax: data.tax.as_deref().unwrap_or_default(),
+            income_tax: data.income_tax.as_ref().ok().and_then(|rows| rows.as_deref()).unwrap_or_default(),
+            records: data.public_records.iter().chain(data.authorized_records.as_deref().unwrap_or_default()).collect(),
+        };
+        let freshness =
+            freshness::of(state.db.conn(), &data.subject, shown, state.config.freshness.max_age_days).await?;
         Ok(CreditProfile {
+            freshness,
             subject: Subject::new(data.subject, data.view, &state.cipher)?,
             public_records: CreditRecord::many(data.public_records)?,
             tax: data.tax.and_then(|rows| rows.into_iter().map(TaxRecord::new).collect()),

@@ -4,6 +4,7 @@
 mod access;
 mod chained;
 pub mod entity;
+pub mod freshness;
 mod graphql;
 pub mod held;
 mod objections;

@@ -21,7 +21,11 @@ const READERS: [(&str, usize, &str); 4] = [
         "a report: Grants::require before rendering, the access log decides before keeping",
     ),
     ("api/src/demands/pre_credit.rs", 2, "预授信: the verified subject's own figures, for itself"),
-    ("api/src/demands/matching.rs", 1, "matchProducts: the subject's own facts, never shown to banks"),
+    (
+        "api/src/demands/matching.rs",
+        2,
+        "matchProducts: the subject's own facts (income years, tax freshness), never shown to banks",
+    ),
 ];
 
 #[test]

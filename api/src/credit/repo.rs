@@ -40,6 +40,7 @@ pub async fn upsert_credit(
         return Ok(written);
     }
     let now = Utc::now();
+    let today = xyd_domain::demand::calendar::local_date(now);
     let rows = crate::db::last_per_key(accepted, |r| (r.source.clone(), r.doc_number.clone()));
     let models = rows.into_iter().map(|r| credit_record::ActiveModel {
         id: Set(RecordId::new()),
@@ -55,6 +56,7 @@ pub async fn upsert_credit(
         import_job_id: Set(Some(job)),
         created_at: Set(now),
         updated_at: Set(now),
+        imported_on: Set(Some(today)),
     });
     let on_conflict = OnConflict::columns([credit_record::Column::Source, credit_record::Column::DocNumber])
         .update_columns([
@@ -63,6 +65,8 @@ pub async fn upsert_credit(
             credit_record::Column::Title,
             credit_record::Column::DecidedAt,
             credit_record::Column::ValidUntil,
+            credit_record::Column::ImportJobId,
+            credit_record::Column::ImportedOn,
         ])
         .to_owned();
     credit_record::Entity::insert_many(models).on_conflict(on_conflict).exec_without_returning(conn).await?;
@@ -118,6 +122,7 @@ pub async fn upsert_tax(conn: &impl ConnectionTrait, job: ImportJobId, rows: Vec
         return Ok(());
     }
     let rows = crate::db::last_per_key(rows, |r| (r.uscc.as_str().to_string(), r.year));
+    let today = xyd_domain::demand::calendar::local_date(chrono::Utc::now());
     let models = rows.into_iter().map(|r| tax_record::ActiveModel {
         id: Set(Uuid::now_v7()),
         uscc: Set(r.uscc.as_str().to_string()),
@@ -126,9 +131,16 @@ pub async fn upsert_tax(conn: &impl ConnectionTrait, job: ImportJobId, rows: Vec
         tax_paid: Set(r.tax_paid.fen()),
         vat_sales: Set(r.vat_sales.map(|v| v.fen())),
         import_job_id: Set(Some(job)),
+        snapshot_date: Set(Some(r.snapshot_date.unwrap_or(today))),
     });
     let on_conflict = OnConflict::columns([tax_record::Column::Uscc, tax_record::Column::Year])
-        .update_columns([tax_record::Column::Grade, tax_record::Column::TaxPaid, tax_record::Column::VatSales])
+        .update_columns([
+            tax_record::Column::Grade,
+            tax_record::Column::TaxPaid,
+            tax_record::Column::VatSales,
+            tax_record::Column::ImportJobId,
+            tax_record::Column::SnapshotDate,
+        ])
         .to_owned();
     tax_record::Entity::insert_many(models).on_conflict(on_conflict).exec_without_returning(conn).await?;
     Ok(())

@@ -7,6 +7,7 @@ use async_graphql::SimpleObject;
 use chrono::Utc;
 use sea_orm::ConnectionTrait;
 use xyd_domain::credit::consecutive_declared_years;
+use xyd_domain::credit::freshness::too_old;
 use xyd_domain::demand::{DemandFacts, Detail, Evaluation, RankInputs, Reason, SubjectFacts, evaluate_in, score_in};
 use xyd_domain::product::ProductFilter;
 use xyd_domain::{DemandId, IndustryCode, InstitutionId, Money, ProductId, Rate, TaxGrade, VerificationStatus};
@@ -70,20 +71,23 @@ pub fn demand_facts(d: &demand::Model) -> AppResult<DemandFacts> {
 /// The subject as the matching rules see it (its own data, never shown to banks by matching): its latest tax
 /// grade and its consecutive declared income-tax years (its own or, for an individual business, the 经营所得
 /// declared under its code, whatever became of the authorization that brought them).
-pub async fn subject_facts(conn: &impl ConnectionTrait, s: &SubjectRow) -> AppResult<SubjectFacts> {
+pub async fn subject_facts(conn: &impl ConnectionTrait, s: &SubjectRow, max_age_days: i64) -> AppResult<SubjectFacts> {
     let code = s.filed_under().to_string();
     let latest = crate::credit::repo::latest_grades(conn, std::slice::from_ref(&code)).await?;
+    let today = Utc::now().date_naive();
+    let last_tax = crate::credit::repo::tax_of(conn, &code).await?.into_iter().next().and_then(|t| t.snapshot_date);
+    let stale_tax = last_tax.filter(|day| too_old(*day, today, max_age_days));
     let income = income_records::of_subject(conn, s, false).await?.unwrap_or_default();
     let declared: Vec<i32> = income.iter().filter(|r| r.months_declared > 0).map(|r| r.year).collect();
-    let today = Utc::now().date_naive();
     Ok(SubjectFacts {
         declared_years: consecutive_declared_years(&declared, today),
+        stale_tax,
         ..facts_of(s, latest.get(&code).copied())?
     })
 }
 
-/// The subject's facts given its latest tax grade, without its income tax (`declared_years` 0: what the
-/// product filter reads needs none).
+/// The subject's facts given its latest tax grade, without its income tax and tax freshness (what the product
+/// filter reads needs neither).
 fn facts_of(s: &SubjectRow, latest_tax_grade: Option<TaxGrade>) -> AppResult<SubjectFacts> {
     Ok(SubjectFacts {
         kind: s.kind,
@@ -95,6 +99,7 @@ fn facts_of(s: &SubjectRow, latest_tax_grade: Option<TaxGrade>) -> AppResult<Sub
         trusted: s.trusted,
         latest_tax_grade,
         declared_years: 0,
+        stale_tax: None,
         today: Utc::now().date_naive(),
     })
 }
@@ -190,7 +195,8 @@ pub async fn match_products(
         return Err(AppError::not_found("融资需求不存在"));
     }
     let subject = SubjectRepo::get(state.db.conn(), d.subject_id).await?;
-    let (demand, facts) = (demand_facts(&d)?, subject_facts(state.db.conn(), &subject).await?);
+    let max_age = state.config.freshness.max_age_days;
+    let (demand, facts) = (demand_facts(&d)?, subject_facts(state.db.conn(), &subject, max_age).await?);
     let filter = filter_for(&demand, &facts);
     // The catalogue, the text relevance of the purpose (from the index when it answers) and the banks' response
     // records are independent: fetched at once.

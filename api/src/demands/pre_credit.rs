@@ -50,7 +50,7 @@ impl PreCreditQuery {
         let state = ctx.data_unchecked::<AppState>();
         let conn = state.db.conn();
         let subject = SubjectRepo::get(conn, crate::subjects::claim::acting(conn, principal).await?).await?;
-        let facts = subject_facts(conn, &subject).await?;
+        let facts = subject_facts(conn, &subject, state.config.freshness.max_age_days).await?;
         let tax = crate::credit::repo::tax_of(conn, subject.filed_under()).await?.into_iter().next().map(|t| TaxYear {
             year: t.year,
             grade: t.grade,

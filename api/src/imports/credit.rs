@@ -56,7 +56,7 @@ impl SubjectData for TaxRow {
     const COLUMNS: &'static [&'static str] = &TaxRow::COLUMNS;
 
     fn parse(cells: &Cells<'_>) -> Result<Self, RowError> {
-        TaxRow::parse(|c| cells.get(c), Utc::now().date_naive())
+        TaxRow::parse(|c| cells.get(c), xyd_domain::demand::calendar::local_date(Utc::now()))
     }
 
     fn uscc(&self) -> &Uscc {
@@ -79,7 +79,7 @@ impl SubjectData for LoanHistoryRow {
     const COLUMNS: &'static [&'static str] = &LoanHistoryRow::COLUMNS;
 
     fn parse(cells: &Cells<'_>) -> Result<Self, RowError> {
-        LoanHistoryRow::parse(|c| cells.get(c), Utc::now().date_naive())
+        LoanHistoryRow::parse(|c| cells.get(c), xyd_domain::demand::calendar::local_date(Utc::now()))
     }
 
     fn uscc(&self) -> &Uscc {

@@ -37,7 +37,7 @@ impl Importer for IncomeTaxImporter {
     }
 
     fn check(&mut self, _line: u64, cells: &Cells<'_>) -> Result<IncomeTaxRow, RowError> {
-        IncomeTaxRow::parse(|c| cells.get(c), Utc::now().date_naive())
+        IncomeTaxRow::parse(|c| cells.get(c), xyd_domain::demand::calendar::local_date(Utc::now()))
     }
 
     type Prepared = Vec<(u64, IncomeTaxRow)>;

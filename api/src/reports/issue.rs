@@ -186,7 +186,11 @@ async fn market_subject(
     lines.push(Line::Text(format!("主体名称：{}", s.name)));
     lines.push(Line::Text(format!("统一社会信用代码：{uscc}")));
     if let Some(entry) = registry::latest(conn, &uscc).await? {
-        lines.push(Line::Text(format!("登记状态：{}（名录日期 {}）", entry.status.label_zh(), entry.snapshot_date)));
+        lines.push(Line::Text(format!(
+            "登记状态：{}（数据截止日期 {}，名录日期）",
+            entry.status.label_zh(),
+            entry.snapshot_date
+        )));
         lines.push(Line::Text(format!("主体类型：{}", entry.kind.label_zh())));
         if let Some(day) = entry.established_on {
             lines.push(Line::Text(format!("成立日期：{day}")));
@@ -204,7 +208,8 @@ async fn market_subject(
     }
     for t in tax.iter().take(3) {
         let paid = Money::from_fen(t.tax_paid).to_yuan_string();
-        lines.push(Line::Text(format!("{}年度：纳税信用等级{}，纳税总额{paid}元", t.year, t.grade.label_zh())));
+        let as_of = t.snapshot_date.map_or_else(String::new, |d| format!("（数据截止日期 {d}）"));
+        lines.push(Line::Text(format!("{}年度：纳税信用等级{}，纳税总额{paid}元{as_of}", t.year, t.grade.label_zh())));
     }
     Ok(())
 }
@@ -224,6 +229,9 @@ async fn records(
     if records.is_empty() {
         lines.push(Line::Text("无公共信用信息记录".into()));
         return Ok(());
+    }
+    if let Some(as_of) = records.iter().map(crate::credit::freshness::record_as_of).max() {
+        lines.push(Line::Text(format!("数据截止日期：{as_of}（最近一次归集）")));
     }
     let objections = repo::objections_on(conn, records.iter().map(|r| r.id)).await?;
     for (i, r) in records.iter().enumerate() {

@@ -135,6 +135,15 @@ async fn standing_counties(conn: &impl ConnectionTrait, codes: &[&str]) -> AppRe
     Ok(standing)
 }
 
+/// Where a market subject stands in the register: the snapshot date of the entry it was last seen in, and
+/// whether it is missing from its county's latest snapshot (false when the county has none).
+pub async fn standing(conn: &impl ConnectionTrait, uscc: &Uscc, region: &str) -> AppResult<(Option<NaiveDate>, bool)> {
+    let seen = latest(conn, uscc).await?.map(|e| e.snapshot_date);
+    let county = latest_snapshot(conn, county_of(region)).await?;
+    let missing = county.is_some_and(|latest| seen.is_none_or(|day| day < latest));
+    Ok((seen, missing))
+}
+
 /// The county (first six digits) of a stored region code.
 fn county_of(region: &str) -> &str {
     region.get(..6).unwrap_or(region)

@@ -2,6 +2,7 @@
 //! and the 失信惩戒 / 守信激励 flags they drive.
 
 mod flags;
+pub mod freshness;
 mod income_tax;
 mod lifecycle;
 mod rows;

@@ -75,10 +75,12 @@ pub struct TaxRow {
     pub tax_paid: Money,
     /// VAT sales.
     pub vat_sales: Option<Money>,
+    /// The day the tax bureau's data stood, if the file says (no later than today).
+    pub snapshot_date: Option<NaiveDate>,
 }
 
 impl TaxRow {
-    /// Columns a tax file must have.
+    /// Columns a tax file must have (`vat_sales` and `snapshot_date` are optional).
     pub const COLUMNS: [&'static str; 4] = ["uscc", "year", "grade", "tax_paid"];
 
     /// Validates one row against `today` (no future years).
@@ -103,6 +105,16 @@ impl TaxRow {
             grade,
             tax_paid: money(required(get("tax_paid"), "tax_paid")?, "tax_paid")?,
             vat_sales: optional(get("vat_sales")).map(|v| money(v, "vat_sales")).transpose()?,
+            snapshot_date: match optional(get("snapshot_date")) {
+                None => None,
+                Some(d) => {
+                    let day = parse_date(d, "snapshot_date")?;
+                    if day > today {
+                        return Err(RowError(Reason::SnapshotDateInFuture { today: today.to_string() }));
+                    }
+                    Some(day)
+                }
+            },
         })
     }
 }

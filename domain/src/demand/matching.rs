@@ -50,6 +50,8 @@ pub struct SubjectFacts {
     /// Consecutive declared income-tax years up to last year or the year before
     /// ([`crate::credit::consecutive_declared_years`]); 0 for subjects without income tax.
     pub declared_years: u8,
+    /// The day its latest tax row stood, when that is older than the platform's freshness limit.
+    pub stale_tax: Option<NaiveDate>,
     /// Today's date in Asia/Shanghai, for the years in operation.
     pub today: NaiveDate,
 }
@@ -159,6 +161,8 @@ pub fn effective_rate(product: &ProductSpec, trusted: bool) -> Rate {
 /// | `TAX_GRADE` | the latest tax grade meets the product's minimum (no grade fails) |
 /// | `YEARS_IN_OPERATION` | full years since establishment reach the minimum (no date fails) |
 /// | `DECLARED_YEARS` | consecutive declared income-tax years reach the product's minimum |
+///
+/// A product that reads tax data notes a stale tax row (`TAX_DATA_STALE`) among its reasons: a note, no rule.
 /// | `RESTRICTED` | a product requiring a clean record excludes a restricted (失信) subject |
 /// | `NOT_VERIFIED` | a product requiring 实名认证 excludes an unverified subject |
 /// | `CONSENT_NEEDED` | one per required consent category the demand does not share |
@@ -312,6 +316,13 @@ impl Findings {
                 }
                 _ => self.misses("YEARS_IN_OPERATION", || format!("经营年限需满{min}年")),
             }
+        }
+
+        let reads_tax = product.min_tax_grade().is_some() || product.tax_based();
+        if let Some(as_of) = subject.stale_tax.filter(|_| reads_tax) {
+            self.fits("TAX_DATA_STALE", || {
+                format!("纳税信用数据截至{as_of}，已超过数据时效，等级以税务部门最新评价为准")
+            });
         }
 
         if let Some(min) = product.min_declared_years() {
@@ -563,8 +574,19 @@ mod tests {
             trusted: false,
             latest_tax_grade: Some(TaxGrade::B),
             declared_years: 0,
+            stale_tax: None,
             today: date(2026, 6, 1),
         }
+    }
+
+    #[test]
+    fn a_stale_tax_row_is_explained_where_the_product_reads_tax() {
+        let s = SubjectFacts { stale_tax: Some(date(2024, 12, 31)), ..subject() };
+        let judged = evaluate(&demand(), &s, &product());
+        let note = judged.reasons.iter().find(|r| r.code == "TAX_DATA_STALE").expect("the note");
+        assert_eq!(note.message, "纳税信用数据截至2024-12-31，已超过数据时效，等级以税务部门最新评价为准");
+        assert!(judged.eligible, "a note, not a refusal: {:?}", judged.unmet);
+        assert!(!evaluate(&demand(), &subject(), &product()).reasons.iter().any(|r| r.code == "TAX_DATA_STALE"));
     }
 
     #[test]

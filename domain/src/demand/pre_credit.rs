@@ -146,6 +146,7 @@ mod tests {
             trusted: false,
             latest_tax_grade: Some(grade),
             declared_years: 0,
+            stale_tax: None,
             today: NaiveDate::from_ymd_opt(2026, 11, 28).unwrap(),
         }
     }
