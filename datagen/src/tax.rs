@@ -20,7 +20,11 @@ use crate::random::{Stream, stream_rng, weighted};
 use crate::registry::{RegistryGenerator, RegistryOptions, RegistryRow};
 
 /// The columns of the tax import format, in the order written.
-pub const HEADER: [&str; 5] = ["uscc", "year", "grade", "tax_paid", "vat_sales"];
+pub const HEADER: [&str; 6] = ["uscc", "year", "grade", "tax_paid", "vat_sales", "snapshot_date"];
+
+/// One subject in this many has tax data the tax bureau last sent two years before the registry snapshot: the
+/// stale profiles (`creditProfile.freshness`) a data set should show.
+const STALE_EVERY: u64 = 40;
 
 /// What to generate.
 #[derive(Debug, Clone, PartialEq)]
@@ -140,7 +144,12 @@ pub fn write_tax<W: Write>(out: W, opts: &TaxOptions) -> Result<TaxSummary, GenE
             continue;
         }
         let first_year = (*opts.years.start()).max(subject.established_on.year());
+        let stale = index % STALE_EVERY == STALE_EVERY / 2;
+        let snapshot =
+            if stale { opts.registry.snapshot_date - chrono::Days::new(730) } else { opts.registry.snapshot_date };
         let mut taxpayer = Taxpayer::new(&mut rng, &subject);
+        // Data that stood two years back holds no later year.
+        let last_year = if stale { last_year.min(snapshot.year() - 1) } else { last_year };
         for year in first_year..=last_year {
             let row = taxpayer.year(&mut rng, &subject, year);
             csv.write_record([
@@ -149,6 +158,7 @@ pub fn write_tax<W: Write>(out: W, opts: &TaxOptions) -> Result<TaxSummary, GenE
                 row.grade.as_str(),
                 &row.tax_paid.to_yuan_string(),
                 &row.vat_sales.map(Money::to_yuan_string).unwrap_or_default(),
+                &snapshot.to_string(),
             ])?;
             summary.rows += 1;
             *summary.by_grade.entry(row.grade.as_str()).or_insert(0) += 1;

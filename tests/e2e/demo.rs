@@ -181,6 +181,34 @@ both_backends! {
             .await;
         assert_eq!(income.at("/data/creditProfile/incomeTax").as_array().unwrap().len(), 3, "{:#}", income.body);
 
+        // The ledger: banks with codes, guaranteed loans with their fee, 首贷 mismatches (five from the loan history);
+        // and some subjects' tax data stood two years back.
+        let ledger = app
+            .gql(
+                Some(&bureau),
+                "{ all: loans(first: 100) { totalCount nodes { lender { uscc } fees { kind } comprehensiveCost annualRate } }
+                   mismatched: loans(filter: {firstLoanMismatch: true}) { totalCount } }",
+                json!({}),
+            )
+            .await;
+        ledger.ok();
+        let loans = ledger.at("/data/all/nodes").as_array().unwrap();
+        assert!(loans.iter().all(|l| l["lender"]["uscc"].is_string()), "every demo bank has a code");
+        assert!(loans.iter().any(|l| l["fees"] == json!([{ "kind": "GUARANTEE" }]) && l["comprehensiveCost"] != l["annualRate"]));
+        let mismatched = ledger.at("/data/mismatched/totalCount").as_i64().unwrap();
+        let total = ledger.at("/data/all/totalCount").as_i64().unwrap();
+        assert!((5..total).contains(&mismatched), "the history's five and the banks' own slips: {mismatched} of {total}");
+        let db = app.db().conn();
+        let stale = db
+            .query_one_raw(sea_orm::Statement::from_string(
+                db.get_database_backend(),
+                "SELECT COUNT(*) AS n FROM tax_records WHERE snapshot_date < '2025-01-01'".to_string(),
+            ))
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(stale.try_get::<i64>("", "n").unwrap() > 0, "stale tax data for some profiles");
+
         // The bureau's desk shows the same figures (a screenshot per backend in target/test-artifacts).
         if let Some(browser) = crate::dashboard::browser().await {
             let page = browser.new_page().await;
