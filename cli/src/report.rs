@@ -30,6 +30,7 @@ pub async fn run(db: &Db, args: ReportArgs) -> anyhow::Result<()> {
         region: args.region,
         group_by: args.group_by,
         definitions_version: Some("v1".to_string()),
+        tax_grades: true,
     };
     let report = report::compute(db, &Scope::All, request).await.map_err(crate::commands::operator)?;
     let bytes = export::render(&report, format).map_err(crate::commands::operator)?;

@@ -32,6 +32,7 @@ mod m20261206_000024_income_tax_rules;
 mod m20261206_000025_loan_costs;
 mod m20261206_000026_loan_ledger;
 mod m20261206_000027_freshness;
+mod m20261206_000028_indicator_reach;
 mod sqlite_rebuild;
 
 /// Every migration, in order.
@@ -68,6 +69,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000025_loan_costs::Migration),
             Box::new(m20261206_000026_loan_ledger::Migration),
             Box::new(m20261206_000027_freshness::Migration),
+            Box::new(m20261206_000028_indicator_reach::Migration),
         ]
     }
 }

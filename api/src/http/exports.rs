@@ -65,6 +65,7 @@ async fn export_file(
         region: params.region,
         group_by,
         definitions_version: Some("v1".to_string()),
+        tax_grades: true,
     };
     let report = report::for_principal(&state.app, &principal, request).await?;
     let body = export::render(&report, format)?;

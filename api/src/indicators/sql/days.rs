@@ -50,23 +50,40 @@ impl Queries<'_> {
     }
 
     /// 获贷 and 首贷 subjects: distinct subjects with a disbursement in the period, grouped per subject first
-    /// (cheaper than a sort-based COUNT(DISTINCT)); 首贷 as the banks declared it and as computed.
+    /// (cheaper than a sort-based COUNT(DISTINCT)); 首贷 as the banks declared it and as computed
+    /// (`loans::first_loan`), set-based: a subject's first disbursement of the period is its first loan when it
+    /// had no disbursement before the period (one hashed set) and no history loan before that day (the history
+    /// aggregated per subject, joined once). Each subject is in one row here, so its first disbursement of the
+    /// period is its own. With (v3) the disbursements' comprehensive costs.
     pub(super) fn borrowers(&self) -> Query {
         let total = self.key == super::Key::Total;
         let k = self.key("r.region_code", "''");
         let sql = format!(
             "SELECT {outer} AS k, COUNT(*) AS loan_subjects,
                     SUM(CASE WHEN first_loans > 0 THEN 1 ELSE 0 END) AS first_loan_subjects,
-                    SUM(CASE WHEN computed_firsts > 0 THEN 1 ELSE 0 END) AS computed_first_loan_subjects
+                    SUM(CASE WHEN per_subject.subject_id NOT IN (
+                               SELECT e.subject_id FROM bank_responses e
+                               WHERE e.disbursed_at < $1 AND e.subject_id IS NOT NULL)
+                             AND (history.first_day IS NULL OR history.first_day >= {first_day})
+                        THEN 1 ELSE 0 END) AS computed_first_loan_subjects,
+                    CAST(SUM(costed_amount) AS BIGINT) AS costed_amount,
+                    CAST(SUM(cost_weight) AS BIGINT) AS cost_weight
              FROM (
-               SELECT {k} AS k, SUM(CASE WHEN r.first_loan THEN 1 ELSE 0 END) AS first_loans,
-                      SUM(CASE WHEN {computed} THEN 1 ELSE 0 END) AS computed_firsts
-               FROM bank_responses r JOIN subjects s ON s.id = r.subject_id
+               SELECT {k} AS k, r.subject_id AS subject_id, MIN(r.disbursed_at) AS first_at,
+                      SUM(CASE WHEN r.first_loan THEN 1 ELSE 0 END) AS first_loans,
+                      SUM(CASE WHEN r.comprehensive_cost IS NOT NULL THEN r.disbursed_amount ELSE 0 END) AS costed_amount,
+                      SUM(CASE WHEN r.comprehensive_cost IS NOT NULL THEN r.disbursed_amount * r.comprehensive_cost
+                               ELSE 0 END) AS cost_weight
+               FROM bank_responses r
                WHERE r.disbursed_at >= $1 AND r.disbursed_at < $2 AND r.credit_granted_at IS NOT NULL
                  AND r.region_code LIKE $3
                GROUP BY {inner}
-             ) per_subject {g}",
-            computed = crate::loans::first_loan::computed(self.backend, "r", "s"),
+             ) per_subject
+             LEFT JOIN (SELECT s.id AS subject_id, MIN(h.loan_date) AS first_day
+                        FROM loan_history h JOIN subjects s ON s.uscc = h.uscc GROUP BY s.id) history
+               ON history.subject_id = per_subject.subject_id
+             {g}",
+            first_day = crate::loans::first_loan::day(self.backend, "per_subject.first_at"),
             inner = if total { "r.subject_id".to_string() } else { format!("{k}, r.subject_id") },
             outer = if total { "''" } else { "k" },
             g = if total { "" } else { "GROUP BY k" },

@@ -125,7 +125,9 @@ impl Queries<'_> {
                CAST(SUM(tax_count) AS BIGINT) AS tax_count,
                CAST(SUM(tax_amount) AS BIGINT) AS tax_amount,
                CAST(SUM(rated_amount) AS BIGINT) AS rated_amount,
-               CAST(SUM(rate_weight) AS BIGINT) AS rate_weight
+               CAST(SUM(rate_weight) AS BIGINT) AS rate_weight,
+               CAST(SUM(costed_amount) AS BIGINT) AS costed_amount,
+               CAST(SUM(cost_weight) AS BIGINT) AS cost_weight
              FROM (
                SELECT {k} AS k,
                  SUM(CASE WHEN {granted} THEN 1 ELSE 0 END) AS granted_count,
@@ -139,7 +141,11 @@ impl Queries<'_> {
                  SUM(CASE WHEN {paid} AND p.tax_based THEN r.disbursed_amount ELSE 0 END) AS tax_amount,
                  SUM(CASE WHEN {paid} AND r.credit_rate IS NOT NULL THEN r.disbursed_amount ELSE 0 END) AS rated_amount,
                  SUM(CASE WHEN {paid} AND r.credit_rate IS NOT NULL THEN r.disbursed_amount * r.credit_rate ELSE 0 END)
-                   AS rate_weight
+                   AS rate_weight,
+                 SUM(CASE WHEN {paid} AND r.comprehensive_cost IS NOT NULL THEN r.disbursed_amount ELSE 0 END)
+                   AS costed_amount,
+                 SUM(CASE WHEN {paid} AND r.comprehensive_cost IS NOT NULL
+                          THEN r.disbursed_amount * r.comprehensive_cost ELSE 0 END) AS cost_weight
                FROM bank_responses r LEFT JOIN products p ON p.id = r.product_id JOIN subjects s ON s.id = r.subject_id
                WHERE r.credit_granted_at IS NOT NULL AND (({granted}) OR ({paid})) AND r.region_code LIKE $3 {who}
                GROUP BY {inner}
@@ -255,26 +261,12 @@ impl Queries<'_> {
         let sql = format!(
             "SELECT {k} AS k, SUM(CASE WHEN s.registered_at < $1 THEN 1 ELSE 0 END) AS registered,
                     SUM(CASE WHEN s.verified_at < $1 THEN 1 ELSE 0 END) AS verified
-             FROM subjects s WHERE s.kind = $2 AND s.region_code LIKE $3 {g}",
+             FROM subjects s WHERE s.kind = '{person}' AND s.region_code LIKE $2 {g}",
             k = self.key("s.region_code", section),
             g = self.group("s.region_code", section),
+            // A literal, as `ix_subjects_persons` states it (a bound value would not match the partial index).
+            person = xyd_domain::SubjectKind::NaturalPerson.as_str(),
         );
-        let person: sea_orm::Value = xyd_domain::SubjectKind::NaturalPerson.into();
-        Some((sql, vec![self.w.end.into(), person, self.pattern()]))
-    }
-
-    /// (v3) The disbursements of the period with a kept 年化综合融资成本: their amount and Σ amount × cost.
-    pub(super) fn costs(&self) -> Query {
-        let sql = format!(
-            "SELECT {k} AS k, CAST(SUM(r.disbursed_amount) AS BIGINT) AS costed_amount,
-                    CAST(SUM(r.disbursed_amount * r.comprehensive_cost) AS BIGINT) AS cost_weight
-             FROM bank_responses r
-             WHERE r.disbursed_at >= $1 AND r.disbursed_at < $2 AND r.comprehensive_cost IS NOT NULL
-               AND r.region_code LIKE $3 {who} {g}",
-            k = self.key("r.region_code", "r.industry_section"),
-            g = self.group("r.region_code", "r.industry_section"),
-            who = self.who("r.subject_id"),
-        );
-        Some((sql, vec![self.w.start.into(), self.w.end.into(), self.pattern()]))
+        Some((sql, vec![self.w.end.into(), self.pattern()]))
     }
 }

@@ -20,7 +20,6 @@
 //! | objections | `objections` open at the period's end (or now) | open, overdue |
 //! | renewals | `renewals` requested in the period | requests, approved |
 //! | tax grades | `tax_records`: each registered subject's latest year ended before `to` | subjects per grade |
-//! | costs (every key) | `bank_responses` disbursed in the period with a kept comprehensive cost | (v3) its weighted average |
 //! | persons (every key) | `subjects`, `demands` and `bank_responses` of natural persons | their registrations, demands and loans |
 //!
 //! Natural persons are counted apart: the summaries count every subject, so the persons' families count
@@ -76,6 +75,8 @@ pub struct Window {
     pub to: NaiveDate,
     /// Region code prefix; empty for everywhere.
     pub prefix: String,
+    /// Whether to count the subjects by tax grade (a pass over their tax years, run only when asked for).
+    pub tax_grades: bool,
 }
 
 impl Window {
@@ -88,6 +89,7 @@ impl Window {
             from: period.from(),
             to: period.to(),
             prefix: region.map(|r| r.as_str().to_string()).unwrap_or_default(),
+            tax_grades: false,
         }
     }
 
@@ -133,23 +135,24 @@ enum Family {
     Objections,
     Renewals,
     TaxGrades,
-    Costs,
     PersonSubjects,
     PersonDemands,
     PersonLoans,
-    PersonCosts,
 }
 
 impl Family {
     /// The families a report keyed by `key` runs.
-    fn for_key(key: Key, whole: Whole) -> Vec<Family> {
+    fn for_key(key: Key, whole: Whole, tax_grades: bool) -> Vec<Family> {
         use Family::*;
         let mut families = if key.by_days() {
             vec![Days, Median, Borrowers, LateAnswers, Breaches, Registry, Subjects, Objections, Renewals]
         } else {
             vec![Loans, Median, Demands, Breaches, Registry, Subjects, Objections, Renewals]
         };
-        families.extend([TaxGrades, Costs, PersonSubjects, PersonDemands, PersonLoans, PersonCosts]);
+        if tax_grades {
+            families.push(TaxGrades);
+        }
+        families.extend([PersonSubjects, PersonDemands, PersonLoans]);
         if whole == Whole::Median {
             families.push(WholeMedian);
         }
@@ -173,8 +176,6 @@ impl Family {
             Family::Objections => q.objections(),
             Family::Renewals => q.renewals(),
             Family::TaxGrades => q.tax_grades(),
-            Family::Costs => q.costs(),
-            Family::PersonCosts => q.persons().costs(),
             Family::PersonSubjects => q.person_subjects(),
             Family::PersonDemands => q.persons().demands(),
             Family::PersonLoans => q.persons().loans(),
@@ -232,8 +233,6 @@ impl Family {
                 loan_figures(&mut c.persons.lending, r)?;
                 borrowers(&mut c.persons.lending, r)?;
             }
-            Family::Costs => cost_figures(&mut c.lending, r)?,
-            Family::PersonCosts => cost_figures(&mut c.persons.lending, r)?,
         }
         Ok(())
     }
@@ -249,18 +248,14 @@ fn demand_figures(c: &mut Counts, r: &QueryResult) -> Result<(), sea_orm::DbErr>
     Ok(())
 }
 
-/// (v3) The disbursements' comprehensive costs.
-fn cost_figures(c: &mut Lending, r: &QueryResult) -> Result<(), sea_orm::DbErr> {
-    c.costed_amount = sum(r, "costed_amount")?;
-    c.cost_weight = sum(r, "cost_weight")?;
-    Ok(())
-}
-
-/// The distinct borrowers, named alike by the per-subject groupings.
+/// The distinct borrowers and (v3) the disbursements' comprehensive costs, named alike by the per-subject
+/// groupings.
 fn borrowers(c: &mut Lending, r: &QueryResult) -> Result<(), sea_orm::DbErr> {
     c.loan_obtaining_subjects = sum(r, "loan_subjects")?;
     c.first_loan_subjects = sum(r, "first_loan_subjects")?;
     c.computed_first_loan_subjects = sum(r, "computed_first_loan_subjects")?;
+    c.costed_amount = sum(r, "costed_amount")?;
+    c.cost_weight = sum(r, "cost_weight")?;
     Ok(())
 }
 
@@ -292,7 +287,7 @@ pub const WHOLE: &str = "*";
 /// Run every family of the key concurrently, in one snapshot, and merge them by key.
 pub async fn aggregate(snapshot: &Snapshot, w: &Window, key: Key, whole: Whole) -> AppResult<Rows> {
     let q = Queries { backend: snapshot.lane(0).get_database_backend(), w, key, whole, persons: false };
-    let families = Family::for_key(key, whole);
+    let families = Family::for_key(key, whole, w.tax_grades);
     let results =
         try_join_all(families.iter().enumerate().map(|(lane, family)| q.run(snapshot.lane(lane), family.query(&q))))
             .await?;
