@@ -15,3 +15,6 @@ pub mod repo;
 pub use access::{AccessLog, Read};
 pub use chained::{AccessLogRow, Chains, RecordEventRow};
 pub use graphql::{AccessLogEntry, CreditMutation, CreditQuery};
+
+/// A tax year of a subject, as `repo::tax_of` reads it (for the capabilities that use a subject's own tax data).
+pub type TaxRecordRow = entity::tax_record::Model;

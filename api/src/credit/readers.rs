@@ -9,7 +9,7 @@
 const READS: [&str; 3] = ["tax_of(", "records_of(", "records::of_subject("];
 
 /// Each file allowed to, with its count of calls, and the rule it follows.
-const READERS: [(&str, usize, &str); 4] = [
+const READERS: [(&str, usize, &str); 3] = [
     (
         "api/src/credit/profile.rs",
         7,
@@ -20,11 +20,10 @@ const READERS: [(&str, usize, &str); 4] = [
         3,
         "a report: Grants::require before rendering, the access log decides before keeping",
     ),
-    ("api/src/demands/pre_credit.rs", 2, "预授信: the verified subject's own figures, for itself"),
     (
         "api/src/demands/matching.rs",
         2,
-        "matchProducts: the subject's own facts (income years, tax freshness), never shown to banks",
+        "OwnRecords: the subject's own tax and income years, for its matchProducts and 预授信, never shown to banks",
     ),
 ];
 

@@ -15,7 +15,9 @@ use xyd_domain::{DemandId, IndustryCode, InstitutionId, Money, ProductId, Rate, 
 use super::entity::demand;
 use super::repo;
 use crate::auth::Principal;
+use crate::credit::TaxRecordRow;
 use crate::error::{AppError, AppResult};
+use crate::income_tax::IncomeTaxRecordRow;
 use crate::income_tax::records as income_records;
 use crate::products::catalog::CatalogEntry;
 use crate::products::{LoanProduct, ProductRepo};
@@ -68,21 +70,34 @@ pub fn demand_facts(d: &demand::Model) -> AppResult<DemandFacts> {
     })
 }
 
-/// The subject as the matching rules see it (its own data, never shown to banks by matching): its latest tax
-/// grade and its consecutive declared income-tax years (its own or, for an individual business, the 经营所得
-/// declared under its code, whatever became of the authorization that brought them).
-pub async fn subject_facts(conn: &impl ConnectionTrait, s: &SubjectRow, max_age_days: i64) -> AppResult<SubjectFacts> {
-    let code = s.filed_under().to_string();
-    let latest = crate::credit::repo::latest_grades(conn, std::slice::from_ref(&code)).await?;
+/// The subject's own tax years (newest first) and income tax (its own or, for an individual business, the
+/// 经营所得 declared under its code, whatever became of the authorization that brought them), read once for
+/// matching and 预授信 — never shown to banks by either.
+pub struct OwnRecords {
+    pub tax: Vec<TaxRecordRow>,
+    pub income: Vec<IncomeTaxRecordRow>,
+}
+
+impl OwnRecords {
+    pub async fn read(conn: &impl ConnectionTrait, s: &SubjectRow) -> AppResult<Self> {
+        Ok(Self {
+            tax: crate::credit::repo::tax_of(conn, s.filed_under()).await?,
+            income: income_records::of_subject(conn, s, false).await?.unwrap_or_default(),
+        })
+    }
+}
+
+/// The subject as the matching rules see it, from its own records: its latest tax grade and how fresh that
+/// tax year is, and its consecutive declared income-tax years.
+pub fn subject_facts(s: &SubjectRow, own: &OwnRecords, max_age_days: i64) -> AppResult<SubjectFacts> {
     let today = Utc::now().date_naive();
-    let last_tax = crate::credit::repo::tax_of(conn, &code).await?.into_iter().next().and_then(|t| t.snapshot_date);
-    let stale_tax = last_tax.filter(|day| too_old(*day, today, max_age_days));
-    let income = income_records::of_subject(conn, s, false).await?.unwrap_or_default();
-    let declared: Vec<i32> = income.iter().filter(|r| r.months_declared > 0).map(|r| r.year).collect();
+    let latest = own.tax.first();
+    let stale_tax = latest.and_then(|t| t.snapshot_date).filter(|day| too_old(*day, today, max_age_days));
+    let declared: Vec<i32> = own.income.iter().filter(|r| r.months_declared > 0).map(|r| r.year).collect();
     Ok(SubjectFacts {
         declared_years: consecutive_declared_years(&declared, today),
         stale_tax,
-        ..facts_of(s, latest.get(&code).copied())?
+        ..facts_of(s, latest.map(|t| t.grade))?
     })
 }
 
@@ -196,7 +211,8 @@ pub async fn match_products(
     }
     let subject = SubjectRepo::get(state.db.conn(), d.subject_id).await?;
     let max_age = state.config.freshness.max_age_days;
-    let (demand, facts) = (demand_facts(&d)?, subject_facts(state.db.conn(), &subject, max_age).await?);
+    let own = OwnRecords::read(state.db.conn(), &subject).await?;
+    let (demand, facts) = (demand_facts(&d)?, subject_facts(&subject, &own, max_age)?);
     let filter = filter_for(&demand, &facts);
     // The catalogue, the text relevance of the purpose (from the index when it answers) and the banks' response
     // records are independent: fetched at once.

@@ -6,7 +6,7 @@ use async_graphql::{Context, Object, SimpleObject};
 use xyd_domain::Money;
 use xyd_domain::demand::pre_credit::{OwnFigures, TaxYear, estimate};
 
-use super::matching::{MatchReason, subject_facts};
+use super::matching::{MatchReason, OwnRecords, subject_facts};
 use crate::auth::principal::require_principal;
 use crate::error::AppResult;
 use crate::graphql::{GqlMoney, GqlRate};
@@ -50,8 +50,9 @@ impl PreCreditQuery {
         let state = ctx.data_unchecked::<AppState>();
         let conn = state.db.conn();
         let subject = SubjectRepo::get(conn, crate::subjects::claim::acting(conn, principal).await?).await?;
-        let facts = subject_facts(conn, &subject, state.config.freshness.max_age_days).await?;
-        let tax = crate::credit::repo::tax_of(conn, subject.filed_under()).await?.into_iter().next().map(|t| TaxYear {
+        let records = OwnRecords::read(conn, &subject).await?;
+        let facts = subject_facts(&subject, &records, state.config.freshness.max_age_days)?;
+        let tax = records.tax.first().map(|t| TaxYear {
             year: t.year,
             grade: t.grade,
             tax_paid: Money::from_fen(t.tax_paid),
@@ -59,9 +60,7 @@ impl PreCreditQuery {
         });
         // The subject's own income tax (a person's, or the 经营所得 declared for an individual business), whatever
         // became of the authorization that brought it: it is their own data.
-        let income =
-            income_records::of_subject(conn, &subject, false).await?.and_then(|rows| income_records::last_year(&rows));
-        let own = OwnFigures { tax, income };
+        let own = OwnFigures { tax, income: income_records::last_year(&records.income) };
         // The published products, already parsed (the matching catalogue); only those with a rule are estimated.
         let catalog = state.product_search.published(conn).await?;
         let mut judged: Vec<_> = catalog
